@@ -1,0 +1,19 @@
+import type { RecoveryHint } from './result.js';
+
+/**
+ * The status every device facade reports (UnifiedPOS / XFS inspired):
+ * - `online`: opened and answering;
+ * - `offline`: opened but not answering (or reporting itself offline);
+ * - `no-device`: the port or device node is absent (unplugged, not configured);
+ * - `busy`: an exchange is in progress;
+ * - `error`: a condition that needs action, with a stable code and a recovery hint.
+ */
+export type DeviceStatus =
+  | { readonly state: 'online' }
+  | { readonly state: 'offline'; readonly reason?: string }
+  | { readonly state: 'no-device'; readonly reason?: string }
+  | { readonly state: 'busy' }
+  | { readonly state: 'error'; readonly code: string; readonly recovery: RecoveryHint; readonly message?: string };
+
+/** The kinds of peripheral the kiosk knows. */
+export type DeviceKind = 'id-card' | 'printer' | 'scanner' | 'camera';

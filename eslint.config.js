@@ -1,0 +1,80 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+import reactHooks from 'eslint-plugin-react-hooks';
+
+const nodeBuiltins = [
+  'fs', 'fs/promises', 'path', 'os', 'child_process', 'net', 'http', 'https', 'crypto', 'stream', 'worker_threads',
+  'module', 'url', 'util', 'events', 'buffer', 'process', 'tls', 'dgram', 'zlib', 'readline',
+];
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'dist/**', 'release/**', 'test-results/**', 'playwright-report/**', '.tmp/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/explicit-module-boundary-types': 'error',
+      '@typescript-eslint/no-non-null-assertion': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-console': 'off',
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'electron', message: "Only main/electron may import 'electron'." }] },
+      ],
+    },
+  },
+  {
+    // Tests may use non-null assertions and looser boundaries.
+    files: ['**/*.test.ts', '**/*.test.tsx', 'test/**/*.ts', 'bench/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@typescript-eslint/explicit-module-boundary-types': 'off',
+    },
+  },
+  {
+    files: ['main/electron/**/*.ts', 'main/electron/**/*.cts'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'electron', message: 'The renderer never touches Electron.' },
+            ...nodeBuiltins.map((name) => ({ name, message: 'The renderer never touches Node.' })),
+          ],
+          patterns: [
+            { group: ['node:*'], message: 'The renderer never touches Node.' },
+            { group: ['**/drivers/**', '**/main/core/**', '**/main/services/**', '**/main/store/**'], message: 'The renderer reaches the core only through the KioskApi client.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['drivers/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'Drivers know nothing of Electron.' }, { name: 'react', message: 'Drivers know nothing of the UI.' }],
+          patterns: [{ group: ['**/main/**', '**/renderer/**'], message: 'Drivers know nothing of the app.' }],
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
+    languageOptions: { globals: { ...globals.node } },
+    rules: { '@typescript-eslint/explicit-module-boundary-types': 'off' },
+  },
+);
