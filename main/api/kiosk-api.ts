@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import type { ClientOf } from './define.js';
+import { method } from './define.js';
+import type { ApiDeps, SimulationPort } from './ports.js';
+import type { ApiResult } from './protocol.js';
+import { apiError } from './protocol.js';
+import type { Catalog, DeviceStatusView, FixtureView, KioskInfo, ScanView, VisitView } from './views.js';
+
+const none = z.undefined().or(z.object({}).strict()).optional();
+const serviceId = z.string().min(1).max(80);
+
+/**
+ * The KioskApi: every method the renderer may call. Inputs are parsed with these schemas (the renderer is
+ * untrusted); results are typed; the renderer's client type is derived from this table.
+ */
+// eslint-disable-next-line @typescript-eslint/explicit-module-boundary-types -- the table's type IS the contract; it is inferred on purpose.
+export function buildApi(deps: ApiDeps) {
+  const ok = <T>(value: T): ApiResult<T> => ({ ok: true, value });
+  const sim = <T>(fn: (s: SimulationPort) => ApiResult<T>): ApiResult<T> =>
+    deps.simulation ? fn(deps.simulation) : { ok: false, error: apiError('not-simulated') };
+
+  return {
+    'kiosk.info': method(none, async (): Promise<ApiResult<KioskInfo>> => ok(deps.info())),
+    'catalog.get': method(none, async (): Promise<ApiResult<Catalog>> => ok(deps.catalog())),
+    'devices.status': method(none, async (): Promise<ApiResult<readonly DeviceStatusView[]>> => ok(deps.devices())),
+
+    'visit.start': method(
+      z.object({ serviceIds: z.array(serviceId).min(1).max(8) }).strict(),
+      async ({ serviceIds }): Promise<ApiResult<VisitView>> => deps.visits.start(serviceIds),
+    ),
+    'visit.get': method(none, async (): Promise<ApiResult<VisitView | null>> => ok(deps.visits.current())),
+    'visit.touch': method(none, async (): Promise<ApiResult<null>> => {
+      deps.visits.touch();
+      return ok(null);
+    }),
+    'visit.finish': method(none, async (): Promise<ApiResult<null>> => deps.visits.finish()),
+    'visit.cancel': method(none, async (): Promise<ApiResult<null>> => {
+      deps.visits.cancel();
+      return ok(null);
+    }),
+
+    'scanner.wedgeScan': method(
+      z.object({ text: z.string().min(1).max(4096) }).strict(),
+      async ({ text }): Promise<ApiResult<ScanView>> => deps.wedgeScan(text),
+    ),
+
+    'sim.fixtures': method(none, async (): Promise<ApiResult<readonly FixtureView[]>> => sim((s) => ok(s.fixtures()))),
+    'sim.placeCard': method(
+      z.object({ fixture: z.string().min(1).max(64) }).strict(),
+      async ({ fixture }): Promise<ApiResult<null>> => sim((s) => s.placeCard(fixture)),
+    ),
+    'sim.removeCard': method(none, async (): Promise<ApiResult<null>> => sim((s) => s.removeCard())),
+    'sim.setPaper': method(
+      z.object({ state: z.enum(['ok', 'near-end', 'out']) }).strict(),
+      async ({ state }): Promise<ApiResult<null>> => sim((s) => s.setPaper(state)),
+    ),
+    'sim.scan': method(
+      z.object({ text: z.string().min(1).max(4096) }).strict(),
+      async ({ text }): Promise<ApiResult<null>> => sim((s) => s.scan(text)),
+    ),
+  };
+}
+
+/** The KioskApi method table, derived from the implementation. */
+export type KioskApiTable = ReturnType<typeof buildApi>;
+/** The renderer's typed view of the KioskApi. */
+export type KioskApi = ClientOf<KioskApiTable>;

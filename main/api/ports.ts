@@ -1,0 +1,35 @@
+/**
+ * What the KioskApi needs from the core, as interfaces. The API layer (and so the renderer's client type)
+ * depends only on these, never on drivers or Node.
+ */
+import type { ApiResult } from './protocol.js';
+import type { Catalog, DeviceStatusView, FixtureView, KioskInfo, PaperState, ScanView, VisitView } from './views.js';
+
+/** The visit in progress. */
+export interface VisitPort {
+  start(serviceIds: readonly string[]): ApiResult<VisitView>;
+  current(): VisitView | null;
+  touch(): void;
+  finish(): ApiResult<null>;
+  cancel(): void;
+}
+
+/** The on-screen simulation panel's controls; absent when real peripherals are attached. */
+export interface SimulationPort {
+  fixtures(): readonly FixtureView[];
+  placeCard(fixtureId: string): ApiResult<null>;
+  removeCard(): ApiResult<null>;
+  setPaper(state: PaperState): ApiResult<null>;
+  scan(text: string): ApiResult<null>;
+}
+
+/** Everything the API calls into. */
+export interface ApiDeps {
+  readonly info: () => KioskInfo;
+  readonly catalog: () => Catalog;
+  readonly visits: VisitPort;
+  readonly devices: () => readonly DeviceStatusView[];
+  /** Classifies a code typed by a keyboard-wedge scanner (detected in the renderer) and broadcasts it. */
+  readonly wedgeScan: (text: string) => ApiResult<ScanView>;
+  readonly simulation: SimulationPort | null;
+}

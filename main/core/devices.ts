@@ -1,0 +1,43 @@
+import type { DeviceKind, DeviceStatus } from '../../drivers/common/status.js';
+import type { IdCardReader } from '../../drivers/id-card/types.js';
+import type { Scanner } from '../../drivers/scanner/types.js';
+import type { DeviceStatusView, FixtureView, PaperState } from '../api/views.js';
+
+/** What the core needs of a receipt printer for status display (printing arrives with the documents service). */
+export interface PrinterStatusSource {
+  readonly status: DeviceStatus;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  on(event: 'status', listener: (status: DeviceStatus) => void): () => void;
+}
+
+/** The simulated peripherals' controls, driven by the on-screen panel, tests and demos. */
+export interface DeviceSimulation {
+  fixtures(): readonly FixtureView[];
+  placeCard(fixtureId: string): boolean;
+  removeCard(): void;
+  setPaper(state: PaperState): void;
+  scan(text: string): Promise<void>;
+}
+
+/** The kiosk's peripherals, whatever drives them. */
+export interface DeviceSet {
+  readonly idCard: IdCardReader;
+  readonly scanner: Scanner;
+  readonly printer: PrinterStatusSource;
+  /** Present only when peripherals are simulated. */
+  readonly simulation: DeviceSimulation | null;
+  /** Where each device is connected, for technicians (`simulated`, `serial:/dev/ttyUSB0@115200`). */
+  readonly connections: Readonly<Record<Exclude<DeviceKind, 'camera'>, string>>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Every device's status as the renderer sees it. */
+export function deviceStatuses(devices: DeviceSet): DeviceStatusView[] {
+  return [
+    { kind: 'id-card', status: devices.idCard.status, connection: devices.connections['id-card'] },
+    { kind: 'printer', status: devices.printer.status, connection: devices.connections.printer },
+    { kind: 'scanner', status: devices.scanner.status, connection: devices.connections.scanner },
+  ];
+}

@@ -1,0 +1,164 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { RpcChannel } from '../api/channel.js';
+import { buildApi } from '../api/kiosk-api.js';
+import type { ApiDeps, SimulationPort } from '../api/ports.js';
+import { apiError } from '../api/protocol.js';
+import { RpcServer } from '../api/rpc-server.js';
+import type { Catalog, KioskEvents, KioskInfo, ScanView } from '../api/views.js';
+import { classifyCode } from '../../drivers/scanner/classify.js';
+import { maskIdNumber } from '../../drivers/id-card/id-number.js';
+import { validateCatalog } from '../services/catalog/schema.js';
+import { VisitService } from '../services/session/visit-service.js';
+import type { DeviceSet } from './devices.js';
+import { deviceStatuses } from './devices.js';
+import type { Logger } from './log.js';
+import { createLogger } from './log.js';
+import { appRootDir, resourcesDir } from './paths.js';
+import { createSimulatedDevices } from './simulated-devices.js';
+
+/** How the core is started by a host. */
+export interface KioskCoreOptions {
+  readonly dataDir: string;
+  readonly simulate: boolean;
+  readonly host: 'electron' | 'browser';
+  /** The data key unsealed by the Electron host (safeStorage); the browser host uses a 0600 key file. */
+  readonly dataKey?: Uint8Array;
+  readonly centralUrl?: string;
+  readonly kioskId?: string;
+  readonly log?: Logger;
+  /** Peripherals to use instead of the simulated ones (real drivers, or test doubles). */
+  readonly devices?: DeviceSet;
+}
+
+/** The running core. */
+export interface KioskCore {
+  /** Serves the KioskApi on a channel until it closes. */
+  connect(channel: RpcChannel): () => void;
+  /** The RPC server (tests and benchmarks call `handle` directly). */
+  readonly rpc: RpcServer;
+  readonly devices: DeviceSet;
+  close(): Promise<void>;
+}
+
+function readVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(path.join(appRootDir(), 'package.json'), 'utf8')) as { version?: unknown };
+    return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+function loadDefaultCatalog(): Catalog {
+  const file = path.join(resourcesDir(), 'catalog', 'default-catalog.json');
+  const result = validateCatalog(JSON.parse(readFileSync(file, 'utf8')));
+  if (!result.ok) {
+    const first = result.errors[0];
+    throw new Error(`the shipped catalog is invalid at ${first?.path ?? '?'}: ${first?.message ?? ''}`);
+  }
+  return result.catalog;
+}
+
+/**
+ * Starts the kiosk core: peripherals, services and the KioskApi. The same code runs under every host — the
+ * Electron utility process, the browser host and the tests.
+ */
+export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCore> {
+  const log = options.log ?? createLogger();
+  const catalog = loadDefaultCatalog();
+  const devices = options.devices ?? createSimulatedDevices();
+  const info: KioskInfo = {
+    version: readVersion(),
+    kioskId: options.kioskId ?? 'dev-kiosk',
+    kioskName: { 'zh-CN': '自助警务舱（演示）', 'zh-HK': '自助警務艙（示範）', en: 'Smart Police Booth (demo)' },
+    host: options.host,
+    simulated: devices.simulation !== null,
+  };
+
+  // The RPC server is created after the deps, but events need it: broadcast through a late-bound reference.
+  let rpc: RpcServer | null = null;
+  const emit = <K extends keyof KioskEvents & string>(event: K, payload: KioskEvents[K]): void => {
+    rpc?.broadcast(event, payload);
+  };
+
+  const visits = new VisitService({
+    catalog: () => catalog,
+    maskIdNumber,
+    onChange: (visit) => emit('visit.changed', visit),
+    onEnded: (reason) => log.info('visit.ended', { reason }),
+  });
+
+  const offs: (() => void)[] = [];
+  offs.push(devices.idCard.on('card-read', (card) => visits.cardRead(card)));
+  offs.push(
+    devices.idCard.on('read-error', (error) => {
+      log.warn('idcard.read-error', { code: error.code, recovery: error.recovery });
+      visits.cardFailed(error);
+    }),
+  );
+  const statusChanged = (): void => {
+    for (const view of deviceStatuses(devices)) emit('device.status', view);
+  };
+  offs.push(devices.idCard.on('status', statusChanged));
+  offs.push(devices.printer.on('status', statusChanged));
+  offs.push(devices.scanner.on('status', statusChanged));
+  offs.push(
+    devices.scanner.on('scanned', (code) => {
+      emit('scanner.scanned', { text: code.text, kind: code.kind, symbology: code.symbology });
+    }),
+  );
+
+  const wedgeScan = (text: string): ReturnType<ApiDeps['wedgeScan']> => {
+    const c = classifyCode(text);
+    const view: ScanView = { text: c.text, kind: c.kind, symbology: null };
+    emit('scanner.scanned', view);
+    return { ok: true, value: view };
+  };
+
+  const sim = devices.simulation;
+  const simulation: SimulationPort | null = sim
+    ? {
+        fixtures: () => sim.fixtures(),
+        placeCard: (fixture) =>
+          sim.placeCard(fixture) ? { ok: true, value: null } : { ok: false, error: apiError('unknown-fixture', fixture) },
+        removeCard: () => {
+          sim.removeCard();
+          return { ok: true, value: null };
+        },
+        setPaper: (state) => {
+          sim.setPaper(state);
+          return { ok: true, value: null };
+        },
+        scan: (text) => {
+          void sim.scan(text);
+          return { ok: true, value: null };
+        },
+      }
+    : null;
+
+  const deps: ApiDeps = {
+    info: () => info,
+    catalog: () => catalog,
+    visits,
+    devices: () => deviceStatuses(devices),
+    wedgeScan,
+    simulation,
+  };
+  rpc = new RpcServer(buildApi(deps), (event, fields) => log.warn(event, fields));
+  await devices.start();
+  log.info('core.started', { host: options.host, simulated: info.simulated, catalogVersion: catalog.version });
+
+  const server = rpc;
+  return {
+    rpc: server,
+    devices,
+    connect: (channel) => server.connect(channel),
+    async close() {
+      for (const off of offs) off();
+      visits.dispose();
+      await devices.stop();
+      log.info('core.stopped', {});
+    },
+  };
+}

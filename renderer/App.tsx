@@ -1,0 +1,127 @@
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import type { Catalog, KioskInfo, VisitView } from '../main/api/views.js';
+import { useKiosk, useKioskEvent, useKioskQuery } from './api/kiosk.js';
+import { AttractScreen } from './citizen/AttractScreen.js';
+import { ChooseScreen } from './citizen/ChooseScreen.js';
+import { ConfirmScreen } from './citizen/ConfirmScreen.js';
+import { IdentifyScreen } from './citizen/IdentifyScreen.js';
+import { IdleGuard } from './components/IdleGuard.js';
+import { Layout } from './components/Layout.js';
+import { useI18n } from './i18n/i18n.js';
+import { SimulationPanel } from './technician/SimulationPanel.js';
+
+/** Idle timing during a visit; a query parameter may shorten it for demonstrations and tests. */
+function idleTimings(): { idleMs: number; graceMs: number } {
+  const idle = Number(new URLSearchParams(window.location.search).get('idleSeconds'));
+  return { idleMs: Number.isFinite(idle) && idle > 0 ? idle * 1000 : 90_000, graceMs: 30_000 };
+}
+
+/** The citizen's kiosk: attract → choose services → identify → confirm → back to attract, wiped. */
+export function App(): ReactNode {
+  const { api, state } = useKiosk();
+  const { t, setLocale } = useI18n();
+  const info = useKioskQuery<KioskInfo>((a) => a['kiosk.info']());
+  const catalogQuery = useKioskQuery<Catalog>((a) => a['catalog.get']());
+  const visitQuery = useKioskQuery<VisitView | null>((a) => a['visit.get']());
+  const [visit, setVisit] = useState<VisitView | null>(null);
+  const [choosing, setChoosing] = useState(false);
+  const [elder, setElder] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [timings] = useState(idleTimings);
+
+  useEffect(() => setVisit(visitQuery.data), [visitQuery.data]);
+  useKioskEvent('visit.changed', setVisit);
+  useKioskEvent('catalog.changed', () => catalogQuery.reload());
+
+  const resetToAttract = useCallback(() => {
+    // Nothing of the visit stays in the page: screen state, language, elder mode, errors.
+    setVisit(null);
+    setChoosing(false);
+    setError(null);
+    setElder(false);
+    setLocale('zh-CN');
+    window.scrollTo(0, 0);
+  }, [setLocale]);
+
+  useEffect(() => {
+    if (visit === null && !choosing) setError(null);
+  }, [visit, choosing]);
+
+  const cancel = useCallback(() => {
+    void api?.['visit.cancel']().then(resetToAttract);
+  }, [api, resetToAttract]);
+
+  if (state !== 'connected' || !catalogQuery.data || !info.data) {
+    return (
+      <div className="app connecting">
+        <p role="status">{state === 'failed' ? t('conn.failed') : t('conn.connecting')}</p>
+      </div>
+    );
+  }
+  const catalog = catalogQuery.data;
+
+  let screen: ReactNode;
+  if (visit?.step === 'identify') {
+    screen = <IdentifyScreen visit={visit} catalog={catalog} onCancel={cancel} />;
+  } else if (visit?.step === 'confirm') {
+    screen = (
+      <ConfirmScreen
+        visit={visit}
+        catalog={catalog}
+        busy={busy}
+        onCancel={cancel}
+        onFinish={() => {
+          setBusy(true);
+          void api?.['visit.finish']().then((r) => {
+            setBusy(false);
+            if (r.ok) resetToAttract();
+            else setError(r.error.messageKey);
+          });
+        }}
+      />
+    );
+  } else if (choosing) {
+    screen = (
+      <ChooseScreen
+        catalog={catalog}
+        busy={busy}
+        error={error}
+        onBack={() => setChoosing(false)}
+        onContinue={(serviceIds) => {
+          setBusy(true);
+          void api?.['visit.start']({ serviceIds }).then((r) => {
+            setBusy(false);
+            if (r.ok) {
+              setVisit(r.value);
+              setChoosing(false);
+            } else setError(r.error.messageKey);
+          });
+        }}
+      />
+    );
+  } else {
+    screen = <AttractScreen catalog={catalog} onStart={() => setChoosing(true)} />;
+  }
+
+  return (
+    <Layout
+      elder={elder}
+      onElderChange={setElder}
+      demonstration={catalog.demonstration}
+      withSimulation={info.data.simulated}
+    >
+      {screen}
+      <IdleGuard
+        active={visit !== null || choosing}
+        idleMs={timings.idleMs}
+        graceMs={timings.graceMs}
+        onActivity={() => {
+          if (visit) void api?.['visit.touch']();
+        }}
+        onTimeout={cancel}
+      />
+      {info.data.simulated ? <SimulationPanel /> : null}
+    </Layout>
+  );
+}

@@ -1,0 +1,99 @@
+import type { RpcChannel } from '../../main/api/channel.js';
+
+/** What the Electron preload exposes; absent in the browser host. */
+interface KioskHostBridge {
+  readonly kind: 'electron';
+  reconnect(): void;
+}
+
+declare global {
+  interface Window {
+    kioskHost?: KioskHostBridge;
+  }
+}
+
+const TOKEN_KEY = 'booth.token';
+
+/** Takes the per-launch token from the URL fragment (then hides it) or from this tab's session. */
+function takeToken(): string | null {
+  const match = /(?:^#|&)token=([0-9a-f]{16,128})/.exec(window.location.hash);
+  if (match?.[1]) {
+    sessionStorage.setItem(TOKEN_KEY, match[1]);
+    history.replaceState(null, '', window.location.pathname + window.location.search);
+    return match[1];
+  }
+  return sessionStorage.getItem(TOKEN_KEY);
+}
+
+function webSocketChannel(token: string): Promise<RpcChannel> {
+  return new Promise((resolve, reject) => {
+    const url = `${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}/rpc`;
+    const socket = new WebSocket(url, ['booth-rpc', `token.${token}`]);
+    const closeListeners = new Set<() => void>();
+    socket.addEventListener('close', () => {
+      for (const l of [...closeListeners]) l();
+    });
+    socket.addEventListener('error', () => reject(new Error('connection refused')), { once: true });
+    socket.addEventListener(
+      'open',
+      () =>
+        resolve({
+          send: (text) => socket.send(text),
+          onMessage: (listener) => {
+            const h = (e: MessageEvent): void => {
+              if (typeof e.data === 'string') listener(e.data);
+            };
+            socket.addEventListener('message', h);
+            return () => socket.removeEventListener('message', h);
+          },
+          onClose: (listener) => {
+            closeListeners.add(listener);
+            return () => closeListeners.delete(listener);
+          },
+          close: () => socket.close(),
+        }),
+      { once: true },
+    );
+  });
+}
+
+function messagePortChannel(): Promise<RpcChannel> {
+  return new Promise((resolve) => {
+    const onMessage = (event: MessageEvent): void => {
+      // Only the preload posts this, from our own window.
+      if (event.source !== window || event.data !== 'kiosk:port' || !event.ports[0]) return;
+      window.removeEventListener('message', onMessage);
+      const port = event.ports[0];
+      const closeListeners = new Set<() => void>();
+      port.start();
+      resolve({
+        send: (text) => port.postMessage(text),
+        onMessage: (listener) => {
+          const h = (e: MessageEvent): void => {
+            if (typeof e.data === 'string') listener(e.data);
+          };
+          port.addEventListener('message', h);
+          return () => port.removeEventListener('message', h);
+        },
+        onClose: (listener) => {
+          closeListeners.add(listener);
+          return () => closeListeners.delete(listener);
+        },
+        close: () => {
+          port.close();
+          for (const l of [...closeListeners]) l();
+        },
+      });
+    };
+    window.addEventListener('message', onMessage);
+    window.kioskHost?.reconnect();
+  });
+}
+
+/** Opens the channel to the kiosk core for whichever host this page runs in. */
+export function openChannel(): Promise<RpcChannel> {
+  if (window.kioskHost?.kind === 'electron') return messagePortChannel();
+  const token = takeToken();
+  if (!token) return Promise.reject(new Error('this page was opened without its access token'));
+  return webSocketChannel(token);
+}

@@ -1,0 +1,30 @@
+import type { ReactNode } from 'react';
+import type { Catalog } from '../../main/api/views.js';
+import { useI18n } from '../i18n/i18n.js';
+
+/** The idle screen: one obvious way in, and the anti-fraud notices from the catalog (never ads). */
+export function AttractScreen({ catalog, onStart }: { readonly catalog: Catalog; readonly onStart: () => void }): ReactNode {
+  const { t, l } = useI18n();
+  return (
+    <section className="attract" aria-labelledby="attract-title">
+      <h1 id="attract-title">{t('app.title')}</h1>
+      <p className="subtitle">{t('attract.subtitle')}</p>
+      <button type="button" className="start-button" onClick={onStart}>
+        {t('attract.start')}
+      </button>
+      {catalog.notices.length > 0 ? (
+        <section className="notices" aria-labelledby="notices-title">
+          <h2 id="notices-title">{t('attract.notices')}</h2>
+          <ul>
+            {catalog.notices.map((n) => (
+              <li key={n.id} className={`notice notice-${n.severity}`}>
+                <strong>{l(n.title)}</strong>
+                <span>{l(n.body)}</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,51 @@
+import type { ReactNode } from 'react';
+import type { Catalog, VisitView } from '../../main/api/views.js';
+import { useI18n } from '../i18n/i18n.js';
+
+/** Shows who the card says the citizen is (name and a masked number only) and the chosen services. */
+export function ConfirmScreen({
+  visit,
+  catalog,
+  busy,
+  onFinish,
+  onCancel,
+}: {
+  readonly visit: VisitView;
+  readonly catalog: Catalog;
+  readonly busy: boolean;
+  readonly onFinish: () => void;
+  readonly onCancel: () => void;
+}): ReactNode {
+  const { t, l } = useI18n();
+  const identity = visit.identity;
+  return (
+    <section className="confirm" aria-labelledby="confirm-title">
+      <h1 id="confirm-title">{t('confirm.title')}</h1>
+      {identity ? (
+        <dl className="identity">
+          <dt>{t('confirm.name')}</dt>
+          <dd>{identity.name}</dd>
+          <dt>{t('confirm.idNumber')}</dt>
+          <dd className="id-number">{identity.idNumberMasked}</dd>
+          <dt>{t('confirm.cardType')}</dt>
+          <dd>{t(`cardType.${identity.cardType}`)}</dd>
+        </dl>
+      ) : null}
+      <h2>{t('confirm.services')}</h2>
+      <ul className="chosen-services">
+        {visit.serviceIds.map((id) => {
+          const s = catalog.services.find((x) => x.id === id);
+          return <li key={id}>{s ? l(s.name) : id}</li>;
+        })}
+      </ul>
+      <div className="actions">
+        <button type="button" onClick={onCancel}>
+          {t('nav.cancel')}
+        </button>
+        <button type="button" className="primary" disabled={busy} onClick={onFinish}>
+          {t('nav.finish')}
+        </button>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,47 @@
+import type { ReactNode } from 'react';
+import type { Catalog, VisitView } from '../../main/api/views.js';
+import { useI18n } from '../i18n/i18n.js';
+
+/** Asks for the ID card; the core reads it through the reader and moves the visit on by itself. */
+export function IdentifyScreen({
+  visit,
+  catalog,
+  onCancel,
+}: {
+  readonly visit: VisitView;
+  readonly catalog: Catalog;
+  readonly onCancel: () => void;
+}): ReactNode {
+  const { t } = useI18n();
+  const accepted = new Set<string>();
+  for (const id of visit.serviceIds) {
+    const s = catalog.services.find((x) => x.id === id);
+    if (s && s.identity !== 'none') for (const c of s.eligibleCardTypes) accepted.add(c);
+  }
+  return (
+    <section className="identify" aria-labelledby="identify-title">
+      <h1 id="identify-title">{t('identify.title')}</h1>
+      <div className="card-slot" aria-hidden="true">
+        <div className="card-shape" />
+      </div>
+      <p className="hint">{t('identify.hint')}</p>
+      <p className="accepted">
+        {t('identify.accepted')} {[...accepted].map((c) => t(`cardType.${c}`)).join('、')}
+      </p>
+      {visit.cardProblem ? (
+        <p role="alert" className="problem">
+          {t(visit.cardProblem.messageKey)}
+        </p>
+      ) : (
+        <p role="status" className="waiting">
+          {t('identify.waiting')}
+        </p>
+      )}
+      <div className="actions">
+        <button type="button" onClick={onCancel}>
+          {t('nav.cancel')}
+        </button>
+      </div>
+    </section>
+  );
+}

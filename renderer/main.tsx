@@ -1,0 +1,24 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App.js';
+import { KioskProvider } from './api/kiosk.js';
+import { I18nProvider } from './i18n/i18n.js';
+import './styles.css';
+
+// Kiosk hygiene: no context menu, no pinch or ctrl-wheel zoom, no text-selection drags.
+window.addEventListener('contextmenu', (e) => e.preventDefault());
+window.addEventListener('wheel', (e) => e.ctrlKey && e.preventDefault(), { passive: false });
+window.addEventListener('gesturestart', (e) => e.preventDefault());
+
+const root = document.getElementById('root');
+if (root) {
+  createRoot(root).render(
+    <StrictMode>
+      <I18nProvider>
+        <KioskProvider>
+          <App />
+        </KioskProvider>
+      </I18nProvider>
+    </StrictMode>,
+  );
+}

@@ -1,0 +1,37 @@
+import { test as base } from '@playwright/test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startBrowserHost, type BrowserHost } from '../../main/browser-host/server.js';
+import { startKioskCore, type KioskCore } from '../../main/core/kiosk-core.js';
+import { silentLogger } from '../../main/core/log.js';
+
+/** A real kiosk core with simulated peripherals behind a real browser host, per test. */
+export interface KioskUnderTest {
+  readonly core: KioskCore;
+  readonly host: BrowserHost;
+  /** The device simulators, driven by the test as hardware would be. */
+  readonly sim: NonNullable<KioskCore['devices']['simulation']>;
+}
+
+/** Playwright's `test` with a `kiosk` fixture. */
+export const test = base.extend<{ kiosk: KioskUnderTest }>({
+  kiosk: async ({}, use) => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'booth-e2e-'));
+    const core = await startKioskCore({ dataDir, simulate: true, host: 'browser', log: silentLogger });
+    const host = await startBrowserHost({
+      core,
+      staticDir: path.resolve('dist/renderer'),
+      port: 0,
+      log: silentLogger,
+    });
+    const sim = core.devices.simulation;
+    if (!sim) throw new Error('the core did not start with simulated peripherals');
+    await use({ core, host, sim });
+    await host.close();
+    await core.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  },
+});
+
+export { expect } from '@playwright/test';

@@ -1,0 +1,98 @@
+import { expect, test } from './kiosk-fixture.js';
+
+test.describe('a citizen identifies with an ID card', () => {
+  test('attract → pick a service → place card → confirm masked identity → finish → attract, wiped', async ({ page, kiosk }) => {
+    await page.goto(kiosk.host.kioskUrl);
+    // The token is taken from the URL and hidden.
+    await expect(page.getByRole('button', { name: '点击开始办理' })).toBeVisible();
+    expect(page.url()).not.toContain('token=');
+    // Anti-fraud notices from the catalog are on the idle screen.
+    await expect(page.getByRole('heading', { name: '安全提示' })).toBeVisible();
+
+    await page.getByRole('button', { name: '点击开始办理' }).click();
+    await expect(page.getByRole('heading', { name: '请选择要办理的业务（可多选）' })).toBeVisible();
+    await page.getByRole('tab', { name: /户政/ }).click();
+    const service = page.getByRole('tabpanel').getByRole('button').filter({ hasText: '需身份证' }).first();
+    const serviceName = (await service.locator('.service-name').textContent()) ?? '';
+    await service.click();
+    await expect(service).toHaveAttribute('aria-pressed', 'true');
+    await page.getByRole('button', { name: '下一步' }).click();
+
+    await expect(page.getByRole('heading', { name: '请将身份证放在读卡区' })).toBeVisible();
+    await expect(page.getByRole('status').filter({ hasText: '正在等待证件' })).toBeVisible();
+
+    // The card goes on the simulated reader; the core reads it over the real SAM protocol.
+    kiosk.sim.placeCard('resident');
+    await expect(page.getByRole('heading', { name: '请核对您的身份信息' })).toBeVisible();
+    await expect(page.getByText('张三')).toBeVisible();
+    const idNumber = page.locator('.id-number');
+    await expect(idNumber).toHaveText(/^1101\*+2X$|^110\*+02X$|^\d{3,4}\*{8,}[\dX]{2,4}$/);
+    const body = await page.locator('body').innerText();
+    expect(body).not.toContain('11010519491231002X');
+    expect(body).not.toContain('19491231');
+    await expect(page.getByText(serviceName)).toBeVisible();
+
+    await page.getByRole('button', { name: '完成' }).click();
+    await expect(page.getByRole('button', { name: '点击开始办理' })).toBeVisible();
+    const after = await page.locator('body').innerText();
+    expect(after).not.toContain('张三');
+    expect(after).not.toContain(serviceName);
+    expect(await page.locator('.id-number').count()).toBe(0);
+    kiosk.sim.removeCard();
+  });
+
+  test('a card that does not suit the chosen service is refused with a clear message', async ({ page, kiosk }) => {
+    await page.goto(kiosk.host.kioskUrl);
+    await page.getByRole('button', { name: '点击开始办理' }).click();
+    // Pick a service that does not accept old-style foreigner cards.
+    await page.getByRole('tab', { name: /户政/ }).click();
+    await page.getByRole('tabpanel').getByRole('button').filter({ hasText: '需身份证' }).first().click();
+    await page.getByRole('button', { name: '下一步' }).click();
+    kiosk.sim.placeCard('foreigner');
+    await expect(page.getByRole('alert')).toContainText('此证件不能办理所选业务');
+    await page.getByRole('button', { name: '取消办理' }).click();
+    await expect(page.getByRole('button', { name: '点击开始办理' })).toBeVisible();
+    kiosk.sim.removeCard();
+  });
+
+  test('the language switch works on every screen, and the visit resets it', async ({ page, kiosk }) => {
+    await page.goto(kiosk.host.kioskUrl);
+    await page.getByRole('button', { name: 'English' }).click();
+    await expect(page.getByRole('button', { name: 'Tap to start' })).toBeVisible();
+    await page.getByRole('button', { name: 'Tap to start' }).click();
+    await expect(page.getByRole('heading', { name: 'Choose one or more services' })).toBeVisible();
+    await page.getByRole('button', { name: '繁體中文' }).click();
+    await expect(page.getByRole('heading', { name: '請選擇要辦理的業務（可多選）' })).toBeVisible();
+    await page.getByRole('button', { name: '返回' }).click();
+    await expect(page.getByRole('button', { name: '點擊開始辦理' })).toBeVisible();
+    void kiosk;
+  });
+
+  test('the simulation panel places a card through the same API', async ({ page, kiosk }) => {
+    await page.goto(kiosk.host.kioskUrl);
+    const panel = page.getByRole('complementary', { name: '模拟外设' });
+    await expect(panel).toBeVisible();
+    await expect(panel.getByText('读卡器: 正常')).toBeVisible();
+    await page.getByRole('button', { name: '点击开始办理' }).click();
+    await page.getByRole('tab', { name: /户政/ }).click();
+    await page.getByRole('tabpanel').getByRole('button').filter({ hasText: '需身份证' }).first().click();
+    await page.getByRole('button', { name: '下一步' }).click();
+    await panel.getByLabel('身份证').selectOption('hk-permit');
+    await panel.getByRole('button', { name: '放置证件' }).click();
+    // Either the permit suits the service (confirmation) or it is refused with a message — never silence.
+    await expect(
+      page.getByRole('heading', { name: '请核对您的身份信息' }).or(page.getByRole('alert')),
+    ).toBeVisible();
+    await panel.getByRole('button', { name: '拿走证件' }).click();
+
+    await panel.getByRole('button', { name: '缺纸' }).click();
+    await expect(panel.getByText(/打印机: (故障|离线)/)).toBeVisible();
+    await panel.getByRole('button', { name: '纸量正常' }).click();
+    await expect(panel.getByText('打印机: 正常')).toBeVisible();
+
+    await panel.getByLabel('模拟扫描的码').fill('https://example.org/progress/JW-20261129-000123');
+    await panel.getByRole('button', { name: '扫码' }).click();
+    await expect(panel.getByRole('status')).toContainText('最近扫描');
+    void kiosk;
+  });
+});
