@@ -35,7 +35,8 @@ export function percentile(values: readonly number[], p: number): number {
 
 /** Formats a figure as one aligned line. */
 export function formatFigure(bench: string, f: Figure): string {
-  const value = Number.isInteger(f.value) ? String(f.value) : f.value.toPrecision(4);
+  const value =
+    Number.isInteger(f.value) || Math.abs(f.value) >= 1000 ? f.value.toFixed(0) : f.value.toPrecision(4);
   const target = f.target ? `  (target ${f.target}: ${f.met ? 'met' : 'NOT met'})` : '';
   return `${bench.padEnd(28)} ${f.name.padEnd(56)} ${value.padStart(12)} ${f.unit}${target}`;
 }

@@ -51,10 +51,18 @@ export function createRpcClient<T extends MethodTable, E extends Record<string, 
       pending.delete(id);
     }
   };
-  const offClose = channel.onClose(failAll);
+  let closed = false;
+  const offClose = channel.onClose(() => {
+    closed = true;
+    failAll();
+  });
 
   const call = (method: string, params: unknown): Promise<ApiResult<unknown>> =>
     new Promise((resolve) => {
+      if (closed) {
+        resolve({ ok: false, error: apiError('internal', 'connection closed') });
+        return;
+      }
       const id = nextId++;
       const timer = setTimeout(() => {
         pending.delete(id);
@@ -89,6 +97,7 @@ export function createRpcClient<T extends MethodTable, E extends Record<string, 
       return () => set.delete(listener as (payload: never) => void);
     },
     close() {
+      closed = true;
       offMessage();
       offClose();
       failAll();

@@ -1,0 +1,160 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it, vi } from 'vitest';
+import { maskIdNumber } from '../../../drivers/id-card/id-number.js';
+import type { IdCardData } from '../../../drivers/id-card/types.js';
+import type { VisitView } from '../../api/views.js';
+import { validateCatalog, type Catalog } from '../catalog/schema.js';
+import { VisitService } from './visit-service.js';
+
+const parsed = validateCatalog(JSON.parse(readFileSync('resources/catalog/default-catalog.json', 'utf8')));
+if (!parsed.ok) throw new Error('default catalog invalid');
+const residentOnly = parsed.catalog.services.find(
+  (s) => s.identity !== 'none' && !s.eligibleCardTypes.includes('foreigner'),
+);
+// A service anyone may use without a card (e.g. an information look-up), added to the shipped catalog.
+const noIdentity = residentOnly && {
+  ...residentOnly,
+  id: 'information-desk',
+  identity: 'none' as const,
+  eligibleCardTypes: [],
+  form: { fields: [] },
+};
+const catalog: Catalog = { ...parsed.catalog, services: [...parsed.catalog.services, ...(noIdentity ? [noIdentity] : [])] };
+
+function card(over: Partial<IdCardData> = {}): IdCardData {
+  return {
+    cardType: 'resident',
+    name: '张三',
+    englishName: null,
+    sex: 'female',
+    birthDate: '1949-12-31',
+    idNumber: '11010519491231002X',
+    idNumberValid: true,
+    ethnicity: '汉',
+    address: '北京市朝阳区示例路1号',
+    issuer: '北京市公安局朝阳分局',
+    validFrom: '2016-01-01',
+    validTo: '2036-01-01',
+    nationality: null,
+    passNumber: null,
+    issueCount: null,
+    photoWlt: new Uint8Array(1024).fill(7),
+    fingerprint: null,
+    ...over,
+  };
+}
+
+function service(): { visits: VisitService; changes: (VisitView | null)[]; ended: string[] } {
+  const changes: (VisitView | null)[] = [];
+  const ended: string[] = [];
+  const visits = new VisitService({
+    catalog: () => catalog,
+    maskIdNumber,
+    onChange: (v) => changes.push(v),
+    onEnded: (r) => ended.push(r),
+  });
+  return { visits, changes, ended };
+}
+
+describe('VisitService', () => {
+  it('has the services the tests need in the default catalog', () => {
+    expect(residentOnly).toBeDefined();
+    expect(noIdentity).toBeDefined();
+  });
+
+  it('identifies a citizen with a card and shows only the masked number', () => {
+    const { visits, changes } = service();
+    const started = visits.start([residentOnly!.id]);
+    expect(started).toMatchObject({ ok: true, value: { step: 'identify', needsIdentity: true, identity: null } });
+    visits.cardRead(card());
+    const view = visits.current();
+    expect(view).toMatchObject({ step: 'confirm', identity: { name: '张三', cardType: 'resident', idNumberValid: true } });
+    expect(view?.identity?.idNumberMasked).not.toContain('19491231');
+    expect(JSON.stringify(changes)).not.toContain('11010519491231002X');
+    visits.dispose();
+  });
+
+  it('refuses ineligible cards and invalid check digits, and reports unreadable cards', () => {
+    const { visits } = service();
+    visits.start([residentOnly!.id]);
+    visits.cardRead(card({ cardType: 'foreigner', idNumber: 'USA123456789012', idNumberValid: false }));
+    expect(visits.current()).toMatchObject({ step: 'identify', cardProblem: { code: 'card-not-eligible' } });
+    visits.cardRead(card({ idNumber: '110105194912310021', idNumberValid: false }));
+    expect(visits.current()).toMatchObject({ step: 'identify', cardProblem: { code: 'id-number-invalid' } });
+    visits.cardFailed({ code: 'card-read-failed', recovery: 'reinsert-card', message: 'SAM 0x41' });
+    expect(visits.current()).toMatchObject({ cardProblem: { code: 'card-read-failed', messageKey: 'card.readAgain' } });
+    visits.cardFailed({ code: 'unknown-card-type', recovery: 'unsupported', message: 'type Z' });
+    expect(visits.current()).toMatchObject({ cardProblem: { code: 'card-unsupported' } });
+    visits.cardRead(card());
+    expect(visits.current()).toMatchObject({ step: 'confirm', cardProblem: null });
+    visits.dispose();
+  });
+
+  it('rejects unknown services, empty and duplicate-only choices, a second visit, and finishing before identifying', () => {
+    const { visits } = service();
+    expect(visits.start(['no-such-service'])).toMatchObject({ ok: false, error: { code: 'unknown-service' } });
+    expect(visits.start([])).toMatchObject({ ok: false, error: { code: 'invalid-params' } });
+    expect(visits.finish()).toMatchObject({ ok: false, error: { code: 'no-visit' } });
+    visits.start([residentOnly!.id, residentOnly!.id]);
+    expect(visits.current()?.serviceIds).toEqual([residentOnly!.id]);
+    expect(visits.start([residentOnly!.id])).toMatchObject({ ok: false, error: { code: 'visit-in-progress' } });
+    expect(visits.finish()).toMatchObject({ ok: false, error: { code: 'wrong-step' } });
+    visits.dispose();
+  });
+
+  it('skips identification when no chosen service needs it, and ignores cards then', () => {
+    const { visits } = service();
+    visits.start([noIdentity!.id]);
+    expect(visits.current()).toMatchObject({ step: 'confirm', needsIdentity: false });
+    visits.cardRead(card());
+    expect(visits.current()?.identity).toBeNull();
+    expect(visits.finish()).toEqual({ ok: true, value: null });
+    visits.dispose();
+  });
+
+  it('wipes the identity when the visit ends, including the photo bytes', () => {
+    const { visits, changes, ended } = service();
+    const c = card();
+    visits.start([residentOnly!.id]);
+    visits.cardRead(c);
+    expect(visits.finish()).toEqual({ ok: true, value: null });
+    expect(visits.current()).toBeNull();
+    expect(changes.at(-1)).toBeNull();
+    expect(ended).toEqual(['finished']);
+    expect(c.photoWlt.every((b) => b === 0)).toBe(true);
+    visits.start([residentOnly!.id]);
+    visits.cancel();
+    expect(ended).toEqual(['finished', 'cancelled']);
+    visits.dispose();
+  });
+
+  it('expires an abandoned visit', () => {
+    vi.useFakeTimers();
+    try {
+      let now = 0;
+      const ended: string[] = [];
+      const visits = new VisitService({
+        catalog: () => catalog,
+        maskIdNumber,
+        onChange: () => undefined,
+        onEnded: (r) => ended.push(r),
+        maxIdleMs: 60_000,
+        now: () => now,
+      });
+      visits.start([residentOnly!.id]);
+      now = 30_000;
+      vi.advanceTimersByTime(30_000);
+      visits.touch();
+      now = 80_000;
+      vi.advanceTimersByTime(50_000);
+      expect(visits.inProgress).toBe(true);
+      now = 200_000;
+      vi.advanceTimersByTime(120_000);
+      expect(visits.inProgress).toBe(false);
+      expect(ended).toEqual(['expired']);
+      visits.dispose();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});

@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+// `npm start`: the kiosk with simulated peripherals (unless BOOTH_SIMULATE=0) and a local central API.
+// With Electron's binary installed and a display: the Electron kiosk. Otherwise the browser host — system
+// Chromium as the window when a display exists, else headless, printing the kiosk URL. It says which and why.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const say = (line) => console.log(`[booth] ${line}`);
+
+function newest(dir) {
+  let latest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    latest = Math.max(latest, entry.isDirectory() ? newest(full) : statSync(full).mtimeMs);
+  }
+  return latest;
+}
+
+function electronBinary() {
+  try {
+    const pkg = path.join(root, 'node_modules', 'electron');
+    const rel = readFileSync(path.join(pkg, 'path.txt'), 'utf8').trim();
+    const bin = path.join(pkg, 'dist', rel);
+    return existsSync(bin) ? bin : null;
+  } catch {
+    return null;
+  }
+}
+
+function run(cmd, args) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+const built = path.join(root, 'dist', 'renderer', 'index.html');
+const sources = Math.max(newest(path.join(root, 'renderer')), newest(path.join(root, 'main', 'api')));
+if (!existsSync(built) || statSync(built).mtimeMs < sources) {
+  say('building the renderer (it is missing or older than its sources)');
+  run('npm', ['run', '--silent', 'build:renderer']);
+}
+
+const display = Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
+const electron = electronBinary();
+let child;
+if (electron && display) {
+  say(`Electron is installed (${electron}) and a display is available: starting the Electron kiosk`);
+  run('npm', ['run', '--silent', 'build:main']);
+  child = spawn(electron, ['.'], { cwd: root, stdio: 'inherit' });
+} else {
+  say(
+    electron
+      ? 'Electron is installed but there is no display: using the browser host (headless)'
+      : "Electron's binary is not installed (npx install-electron fetches it where downloads are allowed): using the browser host",
+  );
+  child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'main', 'browser-host', 'main.ts')], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+}
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

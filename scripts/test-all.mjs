@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+// `npm test`: every check, in order — type check, lint, unit + integration tests, build, Electron security
+// scan, end-to-end tests in system Chromium. All steps run; any failure fails the command. The last line is
+// the summary of individual tests.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const reports = path.join(root, 'test-results');
+mkdirSync(reports, { recursive: true });
+const vitestJson = path.join(reports, 'vitest.json');
+const playwrightJson = path.join(reports, 'playwright.json');
+
+const steps = [
+  ['type check (core, drivers, tests)', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']],
+  ['type check (renderer)', 'npx', ['tsc', '-p', 'renderer/tsconfig.json', '--noEmit']],
+  ['lint', 'npx', ['eslint', '.', '--max-warnings', '0']],
+  ['unit and integration tests', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`]],
+  ['build (renderer + Electron main)', 'npm', ['run', 'build']],
+  ['Electron security scan', 'npm', ['run', 'security']],
+  [
+    'end-to-end tests (Playwright, system Chromium)',
+    'npx',
+    ['playwright', 'test', '--config', 'test/e2e/playwright.config.ts'],
+    { PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson, BOOTH_PLAYWRIGHT_JSON: '1' },
+  ],
+];
+
+const results = [];
+for (const [name, cmd, args, extraEnv] of steps) {
+  console.log(`\n=== ${name} ===`);
+  const started = Date.now();
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...extraEnv } });
+  const ok = r.status === 0;
+  results.push({ name, ok, seconds: Math.round((Date.now() - started) / 1000) });
+  console.log(`=== ${name}: ${ok ? 'ok' : `FAILED (exit ${r.status ?? r.signal})`} ===`);
+}
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+if (existsSync(vitestJson)) {
+  const v = JSON.parse(readFileSync(vitestJson, 'utf8'));
+  passed += v.numPassedTests ?? 0;
+  failed += v.numFailedTests ?? 0;
+  skipped += (v.numPendingTests ?? 0) + (v.numTodoTests ?? 0);
+}
+if (existsSync(playwrightJson)) {
+  const p = JSON.parse(readFileSync(playwrightJson, 'utf8'));
+  passed += p.stats?.expected ?? 0;
+  failed += (p.stats?.unexpected ?? 0) + (p.stats?.flaky ?? 0);
+  skipped += p.stats?.skipped ?? 0;
+}
+console.log('\n=== summary ===');
+for (const r of results) console.log(`${r.ok ? 'ok    ' : 'FAILED'} ${r.name} (${r.seconds} s)`);
+const failedSteps = results.filter((r) => !r.ok).length;
+if (failedSteps > 0) failed = Math.max(failed, 1);
+console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(failedSteps > 0 ? 1 : 0);

@@ -1,0 +1,85 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { channelPair } from '../../main/api/channel.js';
+import type { KioskApiTable } from '../../main/api/kiosk-api.js';
+import { createRpcClient } from '../../main/api/rpc-client.js';
+import type { KioskEvents, VisitView } from '../../main/api/views.js';
+import { startKioskCore, type KioskCore } from '../../main/core/kiosk-core.js';
+import { silentLogger } from '../../main/core/log.js';
+
+let core: KioskCore | null = null;
+let dataDir = '';
+afterEach(async () => {
+  await core?.close();
+  core = null;
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function startClient() {
+  dataDir = mkdtempSync(path.join(tmpdir(), 'booth-core-'));
+  core = await startKioskCore({ dataDir, simulate: true, host: 'browser', log: silentLogger });
+  const [coreEnd, rendererEnd] = channelPair();
+  core.connect(coreEnd);
+  return createRpcClient<KioskApiTable, KioskEvents>(rendererEnd);
+}
+
+function nextVisit(client: Awaited<ReturnType<typeof startClient>>, pred: (v: VisitView | null) => boolean): Promise<VisitView | null> {
+  return new Promise((resolve) => {
+    const off = client.on('visit.changed', (v) => {
+      if (pred(v)) {
+        off();
+        resolve(v);
+      }
+    });
+  });
+}
+
+describe('kiosk core with simulated peripherals', () => {
+  it('reads a placed card over the SAM protocol into the visit, masked, and wipes it at the end', async () => {
+    const client = await startClient();
+    const { api } = client;
+    const catalog = await api['catalog.get']();
+    if (!catalog.ok) throw new Error('no catalog');
+    const service = catalog.value.services.find((s) => s.identity !== 'none' && s.eligibleCardTypes.includes('resident'));
+    const started = await api['visit.start']({ serviceIds: [service!.id] });
+    expect(started).toMatchObject({ ok: true, value: { step: 'identify' } });
+
+    const confirmed = nextVisit(client, (v) => v?.step === 'confirm');
+    expect(await api['sim.placeCard']({ fixture: 'resident' })).toEqual({ ok: true, value: null });
+    const view = await confirmed;
+    expect(view?.identity).toMatchObject({ name: '张三', cardType: 'resident', idNumberValid: true });
+    expect(view?.identity?.idNumberMasked).not.toContain('19491231');
+
+    const ended = nextVisit(client, (v) => v === null);
+    expect(await api['visit.finish']()).toEqual({ ok: true, value: null });
+    expect(await ended).toBeNull();
+    expect(await api['visit.get']()).toEqual({ ok: true, value: null });
+  });
+
+  it('reports device statuses and simulation errors as typed results', async () => {
+    const { api } = await startClient();
+    const statuses = await api['devices.status']();
+    expect(statuses.ok && statuses.value.map((s) => s.kind).sort()).toEqual(['id-card', 'printer', 'scanner']);
+    expect(await api['sim.placeCard']({ fixture: 'no-such-card' })).toMatchObject({
+      ok: false,
+      error: { code: 'unknown-fixture' },
+    });
+    const fixtures = await api['sim.fixtures']();
+    expect(fixtures.ok && fixtures.value.map((f) => f.cardType)).toEqual(
+      expect.arrayContaining(['resident', 'hmt-permit', 'foreigner', 'foreigner-2023']),
+    );
+  });
+
+  it('classifies and broadcasts scanned codes, from the simulated scanner and from a keyboard wedge', async () => {
+    const client = await startClient();
+    const scans: KioskEvents['scanner.scanned'][] = [];
+    client.on('scanner.scanned', (s) => scans.push(s));
+    await client.api['sim.scan']({ text: 'https://example.org/x' });
+    const wedge = await client.api['scanner.wedgeScan']({ text: 'javascript:alert(1)' });
+    expect(wedge).toMatchObject({ ok: true, value: { kind: 'unknown' } });
+    for (let i = 0; i < 50 && scans.length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(scans.map((s) => s.kind).sort()).toEqual(['unknown', 'url']);
+  });
+});
