@@ -1,0 +1,165 @@
+/**
+ * ID card reader benchmarks: host-side decoding cost against the wire time of a read, and a full
+ * find → select → read cycle over a socat PTY with the simulator pacing bytes at 115200 baud.
+ */
+import {
+  FrameParser,
+  ID_CARD_FIXTURES,
+  IdCardSimulator,
+  SamIdCardReader,
+  decodeReadPayload,
+  decodeResponse,
+  decodeTextBlock,
+  encodeCommand,
+  encodeReadPayload,
+  encodeResponse,
+  encodeTextBlock,
+  makeSimulatedWlt,
+} from '../drivers/id-card/index.js';
+import { MemoryTransport } from '../drivers/transport/memory.js';
+import { SerialTransport } from '../drivers/transport/serial.js';
+import { createPtyPair } from '../test/support/socat.js';
+import type { Benchmark, Figure } from './harness.js';
+import { median } from './harness.js';
+
+const BAUD = 115200;
+const wireMs = (bytes: number): number => (bytes * 10 * 1000) / BAUD;
+
+const readFrame = encodeResponse(
+  0x90,
+  encodeReadPayload(
+    encodeTextBlock(ID_CARD_FIXTURES.resident.identity),
+    makeSimulatedWlt('bench'),
+    null,
+    false,
+  ),
+);
+
+const decodeCost: Benchmark = {
+  name: 'idcard: last byte → card',
+  async run(): Promise<Figure[]> {
+    const frameWire = wireMs(readFrame.length);
+    // Pure codec path: the final push (reassembly, checksum) plus response, payload and text decoding.
+    const samples: number[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const parser = new FrameParser();
+      // Bytes arrive in ~58-byte slices (5 ms at 115200 baud) before the last one.
+      for (let at = 0; at < readFrame.length - 1; at += 58)
+        parser.push(readFrame.subarray(at, Math.min(at + 58, readFrame.length - 1)));
+      const t0 = performance.now();
+      const [event] = parser.push(readFrame.subarray(readFrame.length - 1));
+      if (event?.type !== 'frame') throw new Error('no frame');
+      const response = decodeResponse(event.body);
+      if (!response.ok) throw new Error('bad response');
+      const payload = decodeReadPayload(response.value.data, false);
+      if (!payload.ok) throw new Error('bad payload');
+      const text = decodeTextBlock(payload.value.text);
+      if (!text.ok) throw new Error('bad text');
+      samples.push((performance.now() - t0) * 1000);
+    }
+    const codecUs = median(samples.slice(500));
+
+    // Facade path over a memory pipe: last chunk handed over → card-read event.
+    const [host, device] = MemoryTransport.pair('bench');
+    await device.open();
+    let lastChunkAt = 0;
+    device.onData((chunk) => {
+      const [cmd, para] = [chunk[7], chunk[8]];
+      if (cmd === 0x20 && para === 0x01) void device.write(encodeResponse(0x9f, new Uint8Array(4)));
+      else if (cmd === 0x20 && para === 0x02) void device.write(encodeResponse(0x90, new Uint8Array(8)));
+      else if (cmd === 0x30) {
+        void device.write(readFrame.subarray(0, readFrame.length - 1)).then(() => {
+          lastChunkAt = performance.now();
+          return device.write(readFrame.subarray(readFrame.length - 1));
+        });
+      }
+    });
+    const reader = new SamIdCardReader({ transport: host, polling: false });
+    await reader.start();
+    const facade: number[] = [];
+    for (let i = 0; i < 500; i++) {
+      const r = await reader.readOnce();
+      const t1 = performance.now();
+      if (!r.ok || !r.value) throw new Error('read failed');
+      facade.push((t1 - lastChunkAt) * 1000);
+    }
+    await reader.stop();
+    const facadeUs = median(facade.slice(100));
+    const pct = (us: number): number => (us / 1000 / frameWire) * 100;
+    return [
+      { name: 'wire time of a 1295-byte read frame at 115200 baud', value: frameWire, unit: 'ms' },
+      { name: 'codec: last byte → decoded card (median)', value: codecUs, unit: 'µs' },
+      {
+        name: 'codec cost as share of wire time',
+        value: pct(codecUs),
+        unit: '%',
+        target: '< 1 %',
+        met: pct(codecUs) < 1,
+      },
+      { name: 'facade: last chunk → card-read resolved (median)', value: facadeUs, unit: 'µs' },
+      {
+        name: 'facade cost as share of wire time',
+        value: pct(facadeUs),
+        unit: '%',
+        target: '< 1 %',
+        met: pct(facadeUs) < 1,
+      },
+    ];
+  },
+};
+
+const cycle: Benchmark = {
+  name: 'idcard: PTY read cycle',
+  async run(): Promise<Figure[]> {
+    const pair = await createPtyPair();
+    const simulator = new IdCardSimulator(new SerialTransport({ path: pair.b, baudRate: BAUD }), {
+      baudRate: BAUD,
+      haltAfterRead: false,
+    });
+    await simulator.start();
+    simulator.placeCard('resident');
+    const reader = new SamIdCardReader({
+      transport: new SerialTransport({ path: pair.a, baudRate: BAUD }),
+      polling: false,
+    });
+    await reader.start();
+    const samples: number[] = [];
+    try {
+      for (let i = 0; i < 25; i++) {
+        const t0 = performance.now();
+        const r = await reader.readOnce();
+        if (!r.ok || !r.value) throw new Error(`cycle failed: ${r.ok ? 'no card' : r.error.code}`);
+        samples.push(performance.now() - t0);
+      }
+    } finally {
+      await reader.stop();
+      await simulator.stop();
+      await pair.close();
+    }
+    const cmd = encodeCommand({ kind: 'find-card' }).length;
+    const bytes =
+      cmd +
+      encodeResponse(0x9f, new Uint8Array(4)).length +
+      cmd +
+      encodeResponse(0x90, new Uint8Array(8)).length +
+      cmd +
+      readFrame.length;
+    const wire = wireMs(bytes);
+    const measured = median(samples.slice(3));
+    const overhead = ((measured - wire) / wire) * 100;
+    return [
+      { name: `sum of wire times (${bytes} bytes both ways)`, value: wire, unit: 'ms' },
+      { name: 'find → select → read over a PTY (median)', value: measured, unit: 'ms' },
+      {
+        name: 'cycle time above the wire time',
+        value: overhead,
+        unit: '%',
+        target: 'within 10 %',
+        met: overhead <= 10,
+      },
+    ];
+  },
+};
+
+/** The ID card benchmarks. */
+export const benchmarks: Benchmark[] = [decodeCost, cycle];

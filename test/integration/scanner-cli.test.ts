@@ -1,0 +1,278 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CliIO } from '../../main/cli/command.js';
+import { createDevicesCommands } from '../../main/cli/commands/devices.js';
+import { createScannerCommands } from '../../main/cli/commands/scanner.js';
+import { runCli } from '../../main/cli/main.js';
+import { createPtyPair, type PtyPair } from '../support/socat.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const booth = path.join(root, 'bin/booth.mjs');
+
+function collectingIo(signal = new AbortController().signal) {
+  const out: string[] = [];
+  const err: string[] = [];
+  let wake: (() => void) | null = null;
+  const io: CliIO = {
+    stdout: (t) => (out.push(t), wake?.()),
+    stderr: (t) => (err.push(t), wake?.()),
+    env: {},
+    signal,
+  };
+  const until = async (done: () => boolean): Promise<void> => {
+    while (!done()) await new Promise<void>((r) => (wake = r));
+  };
+  return { io, out, err, until, text: () => out.join(''), errText: () => err.join('') };
+}
+
+/** A subprocess with its output gathered, and a way to wait for output to match. */
+function run(args: string[]) {
+  const child: ChildProcess = spawn(process.execPath, [booth, ...args], {
+    cwd: root,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  const waiters = new Set<() => void>();
+  const poke = (): void => waiters.forEach((w) => w());
+  child.stdout?.on('data', (d: Buffer) => ((stdout += d.toString()), poke()));
+  child.stderr?.on('data', (d: Buffer) => ((stderr += d.toString()), poke()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => (poke(), resolve(code))));
+  const until = async (done: () => boolean, what: string): Promise<void> => {
+    while (!done()) {
+      if (child.exitCode !== null)
+        throw new Error(`process exited (${child.exitCode}) before ${what}: ${stderr}`);
+      await new Promise<void>((r) => {
+        waiters.add(r);
+        setTimeout(r, 200);
+      });
+    }
+  };
+  return { child, exited, until, stdout: () => stdout, stderr: () => stderr };
+}
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function pty(): Promise<PtyPair> {
+  const pair = await createPtyPair();
+  cleanups.push(() => pair.close());
+  return pair;
+}
+
+describe('booth devices list', () => {
+  // Subprocesses start tsx and every command group: slow on a loaded machine, hence the generous timeouts.
+  it('prints a JSON array as a real subprocess', { timeout: 120_000 }, async () => {
+    const p = run(['devices', 'list', '--json']);
+    expect(await p.exited).toBe(0);
+    const parsed: unknown = JSON.parse(p.stdout());
+    expect(Array.isArray(parsed)).toBe(true);
+    for (const d of parsed as Array<Record<string, unknown>>) expect(['serial', 'hid']).toContain(d.kind);
+  });
+
+  it('reports devices from both listers, says so when there are none, and survives a failing lister', async () => {
+    const listers = {
+      serial: async () => [
+        { path: '/dev/ttyUSB0', vendorId: '1a86', productId: '7523', manufacturer: 'QinHeng' },
+      ],
+      hid: async () => [
+        {
+          vendorId: 0x0c2e,
+          productId: 0x0b61,
+          path: '/dev/hidraw2',
+          manufacturer: 'Honeywell',
+          product: 'Scanner',
+          usagePage: 0x8c,
+          usage: 2,
+        },
+      ],
+    };
+    const a = collectingIo();
+    expect(await runCli(['devices', 'list', '--json'], a.io, createDevicesCommands(listers))).toBe(0);
+    expect(JSON.parse(a.text())).toEqual([
+      {
+        kind: 'serial',
+        path: '/dev/ttyUSB0',
+        vidPid: '1a86:7523',
+        manufacturer: 'QinHeng',
+        product: null,
+        usagePage: null,
+        usage: null,
+      },
+      {
+        kind: 'hid',
+        path: '/dev/hidraw2',
+        vidPid: '0c2e:0b61',
+        manufacturer: 'Honeywell',
+        product: 'Scanner',
+        usagePage: 0x8c,
+        usage: 2,
+      },
+    ]);
+    const b = collectingIo();
+    expect(await runCli(['devices', 'list'], b.io, createDevicesCommands(listers))).toBe(0);
+    expect(b.text()).toContain('0x8c/0x02 (HID POS scanner)');
+    expect(b.text()).toContain('/dev/ttyUSB0');
+
+    const none = { serial: async () => [], hid: async () => [] };
+    const c = collectingIo();
+    expect(await runCli(['devices', 'list'], c.io, createDevicesCommands(none))).toBe(0);
+    expect(c.text()).toBe('No serial ports or HID devices found.\n');
+    const d = collectingIo();
+    expect(await runCli(['devices', 'list', '--json'], d.io, createDevicesCommands(none))).toBe(0);
+    expect(JSON.parse(d.text())).toEqual([]);
+
+    const broken = { serial: async () => [], hid: async () => Promise.reject(new Error('libudev missing')) };
+    const e = collectingIo();
+    expect(await runCli(['devices', 'list', '--json'], e.io, createDevicesCommands(broken))).toBe(0);
+    expect(JSON.parse(e.text())).toEqual([]);
+    expect(e.errText()).toContain('HID devices could not be listed: libudev missing');
+  });
+});
+
+describe('booth scanner listen / simulate scanner (in-process)', () => {
+  it('listens on one end of a PTY while the simulator sends codes on the other', async () => {
+    const pair = await pty();
+    const stop = new AbortController();
+    const listener = collectingIo(stop.signal);
+    const commands = createScannerCommands();
+    const listening = runCli(
+      ['scanner', 'listen', '--port', pair.a, '--json', '--progress-host', 'p.example'],
+      listener.io,
+      commands,
+    );
+    await listener.until(() => listener.errText().includes('listening on'));
+
+    const sim = collectingIo();
+    const code = await runCli(
+      [
+        'simulate',
+        'scanner',
+        '--port',
+        pair.b,
+        '--code',
+        'https://p.example/progress/JW-20261129-000123',
+        '--code',
+        'YY2026112900001230',
+        '--interval',
+        '5',
+        '--symbology',
+        'QR',
+      ],
+      sim.io,
+      commands,
+    );
+    expect(code).toBe(0);
+    expect(sim.errText()).toContain('sent 2 codes');
+    await listener.until(() => listener.out.length >= 2);
+    stop.abort();
+    expect(await listening).toBe(0);
+    const lines = listener
+      .text()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.map((l) => [l.kind, l.reference, l.symbology, l.source])).toEqual([
+      ['progress', 'JW-20261129-000123', 'QR', 'serial'],
+      ['appointment', 'YY2026112900001230', 'QR', 'serial'],
+    ]);
+  });
+
+  it('simulate reads codes from its input when no --code is given', async () => {
+    const pair = await pty();
+    const stop = new AbortController();
+    const listener = collectingIo(stop.signal);
+    const input = async function* (): AsyncIterable<string> {
+      yield 'first-code';
+      yield '';
+      yield 'second-code';
+    };
+    const commands = createScannerCommands(input);
+    const listening = runCli(['scanner', 'listen', '--port', pair.a], listener.io, commands);
+    await listener.until(() => listener.errText().includes('listening on'));
+    const sim = collectingIo();
+    expect(
+      await runCli(['simulate', 'scanner', '--port', pair.b, '--terminator', 'crlf'], sim.io, commands),
+    ).toBe(0);
+    await listener.until(() => listener.out.length >= 2);
+    stop.abort();
+    expect(await listening).toBe(0);
+    expect(listener.text()).toMatch(/unknown\s+-\s+first-code\n.*unknown\s+-\s+second-code\n/s);
+  });
+
+  it('rejects bad arguments with one line and a usage exit status', async () => {
+    const commands = createScannerCommands();
+    const cases: Array<[string[], RegExp]> = [
+      [['scanner', 'listen'], /exactly one of --port/],
+      [['scanner', 'listen', '--port', '/dev/x', '--hid', '1:2'], /exactly one of --port/],
+      [['scanner', 'listen', '--hid', 'nope'], /VID:PID/],
+      [['scanner', 'listen', '--port', '/dev/x', '--baud', 'fast'], /--baud/],
+      [['simulate', 'scanner'], /--port/],
+      [['simulate', 'scanner', '--port', '/dev/x', '--symbology', 'Klingon'], /unknown symbology/],
+      [['simulate', 'scanner', '--port', '/dev/x', '--terminator', 'nul'], /--terminator/],
+    ];
+    for (const [argv, message] of cases) {
+      const c = collectingIo();
+      expect(await runCli(argv, c.io, commands), argv.join(' ')).toBe(2);
+      expect(c.errText()).toMatch(message);
+      expect(c.errText().trim().split('\n')).toHaveLength(1);
+    }
+  });
+
+  it('fails fast with one line when the port does not exist', async () => {
+    const c = collectingIo();
+    expect(
+      await runCli(['scanner', 'listen', '--port', '/dev/booth-no-such-port'], c.io, createScannerCommands()),
+    ).toBe(1);
+    expect(c.errText()).toMatch(/cannot open serial:\/dev\/booth-no-such-port.*no-device/);
+  });
+});
+
+describe('booth scanner listen ↔ booth simulate scanner as two subprocesses', () => {
+  it('prints one JSON line per code and exits 0 on Ctrl-C', { timeout: 180_000 }, async () => {
+    const pair = await pty();
+    const listener = run(['scanner', 'listen', '--port', pair.a, '--json']);
+    cleanups.push(() => {
+      if (listener.child.exitCode === null) listener.child.kill('SIGKILL');
+    });
+    await listener.until(() => listener.stderr().includes('listening on'), 'listening');
+
+    const sim = run([
+      'simulate',
+      'scanner',
+      '--port',
+      pair.b,
+      '--code',
+      'JW-20261129-000123',
+      '--code',
+      'https://www.gov.cn/',
+      '--interval',
+      '10',
+    ]);
+    expect(await sim.exited).toBe(0);
+    await listener.until(() => listener.stdout().trim().split('\n').length >= 2, 'two codes');
+
+    // Codes typed on stdin (no --code).
+    const typed = run(['simulate', 'scanner', '--port', pair.b, '--terminator', 'crlf']);
+    typed.child.stdin?.end('YY2026112900001230\n');
+    expect(await typed.exited).toBe(0);
+    await listener.until(() => listener.stdout().trim().split('\n').length >= 3, 'three codes');
+
+    listener.child.kill('SIGINT');
+    expect(await listener.exited).toBe(0);
+    const lines = listener
+      .stdout()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.map((l) => [l.kind, l.text])).toEqual([
+      ['progress', 'JW-20261129-000123'],
+      ['url', 'https://www.gov.cn/'],
+      ['appointment', 'YY2026112900001230'],
+    ]);
+  });
+});
