@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { conditionToDeviceStatus, isStatusByte, parseCondition, parseStatusByte } from './status.js';
+
+const value = <T>(r: { ok: true; value: T } | { ok: false }): T => {
+  if (!r.ok) throw new Error('expected ok');
+  return r.value;
+};
+
+describe('DLE EOT reply bytes', () => {
+  it('validates the fixed bits (1 and 4 set, 0 and 7 clear)', () => {
+    expect(isStatusByte(0x12)).toBe(true);
+    expect(isStatusByte(0x7e)).toBe(true);
+    for (const bad of [0x00, 0x02, 0x10, 0x13, 0x92, 0xff, 0x32 | 0x80, -1, 256, 1.5])
+      expect(isStatusByte(bad)).toBe(false);
+  });
+  it('rejects an invalid byte as a typed failure naming the query', () => {
+    const r = parseStatusByte(2, 0xff);
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.error.code).toBe('invalid-status-byte');
+      expect(r.error.recovery).toBe('check-configuration');
+      expect(r.error.message).toMatch(/0xff.*DLE EOT 2/);
+    }
+  });
+  it('n=1 bits: offline (3), waiting for recovery (5), feed button (6)', () => {
+    expect(value(parseStatusByte(1, 0x12))).toEqual({
+      offline: false,
+      waitingForRecovery: false,
+      feedButtonPressed: false,
+    });
+    expect(value(parseStatusByte(1, 0x1a)).offline).toBe(true);
+    expect(value(parseStatusByte(1, 0x32)).waitingForRecovery).toBe(true);
+    expect(value(parseStatusByte(1, 0x52)).feedButtonPressed).toBe(true);
+  });
+  it('n=2 bits: cover open (2), fed by button (3), stopped at paper end (5), error (6)', () => {
+    expect(value(parseStatusByte(2, 0x12))).toEqual({
+      coverOpen: false,
+      paperFedByButton: false,
+      stoppedAtPaperEnd: false,
+      error: false,
+    });
+    expect(value(parseStatusByte(2, 0x16)).coverOpen).toBe(true);
+    expect(value(parseStatusByte(2, 0x1a)).paperFedByButton).toBe(true);
+    expect(value(parseStatusByte(2, 0x32)).stoppedAtPaperEnd).toBe(true);
+    expect(value(parseStatusByte(2, 0x52)).error).toBe(true);
+  });
+  it('n=3 bits: recoverable (2), autocutter (3), unrecoverable (5), auto-recoverable (6)', () => {
+    expect(value(parseStatusByte(3, 0x12))).toEqual({
+      recoverableError: false,
+      autocutterError: false,
+      unrecoverableError: false,
+      autoRecoverableError: false,
+    });
+    expect(value(parseStatusByte(3, 0x16)).recoverableError).toBe(true);
+    expect(value(parseStatusByte(3, 0x1a)).autocutterError).toBe(true);
+    expect(value(parseStatusByte(3, 0x32)).unrecoverableError).toBe(true);
+    expect(value(parseStatusByte(3, 0x52)).autoRecoverableError).toBe(true);
+  });
+  it('n=4 bits: near end (2–3), paper end (5–6); either bit of a pair counts', () => {
+    expect(value(parseStatusByte(4, 0x12))).toEqual({ paperNearEnd: false, paperEnd: false });
+    expect(value(parseStatusByte(4, 0x1e))).toEqual({ paperNearEnd: true, paperEnd: false });
+    expect(value(parseStatusByte(4, 0x16)).paperNearEnd).toBe(true);
+    expect(value(parseStatusByte(4, 0x1a)).paperNearEnd).toBe(true);
+    expect(value(parseStatusByte(4, 0x72))).toEqual({ paperNearEnd: false, paperEnd: true });
+    expect(value(parseStatusByte(4, 0x32)).paperEnd).toBe(true);
+    expect(value(parseStatusByte(4, 0x52)).paperEnd).toBe(true);
+  });
+});
+
+describe('PrinterCondition and DeviceStatus', () => {
+  it('all clear → online', () => {
+    const c = value(parseCondition([0x12, 0x12, 0x12, 0x12]));
+    expect(c).toMatchObject({
+      online: true,
+      coverOpen: false,
+      paperEnd: false,
+      paperNearEnd: false,
+      error: false,
+    });
+    expect(conditionToDeviceStatus(c)).toEqual({ state: 'online' });
+  });
+  it('near end still prints (online) but is reported', () => {
+    const c = value(parseCondition([0x12, 0x12, 0x12, 0x1e]));
+    expect(c.paperNearEnd).toBe(true);
+    expect(conditionToDeviceStatus(c)).toEqual({ state: 'online' });
+  });
+  it('paper out → error refill-paper (cause named, not just offline)', () => {
+    const c = value(parseCondition([0x1a, 0x32, 0x12, 0x72]));
+    expect(c).toMatchObject({ online: false, paperEnd: true });
+    expect(conditionToDeviceStatus(c)).toMatchObject({
+      state: 'error',
+      code: 'paper-end',
+      recovery: 'refill-paper',
+    });
+  });
+  it('stopped at paper end alone counts as paper end', () => {
+    expect(value(parseCondition([0x1a, 0x32, 0x12, 0x12])).paperEnd).toBe(true);
+  });
+  it('cover open → close-cover', () => {
+    const c = value(parseCondition([0x1a, 0x16, 0x12, 0x12]));
+    expect(conditionToDeviceStatus(c)).toMatchObject({
+      state: 'error',
+      code: 'cover-open',
+      recovery: 'close-cover',
+    });
+  });
+  it('autocutter error → reset-device; unrecoverable → needs-maintenance', () => {
+    const cut = value(parseCondition([0x3a, 0x52, 0x1a, 0x12]));
+    expect(cut.error).toBe(true);
+    expect(conditionToDeviceStatus(cut)).toMatchObject({ code: 'cutter-error', recovery: 'reset-device' });
+    const dead = value(parseCondition([0x3a, 0x52, 0x32, 0x12]));
+    expect(conditionToDeviceStatus(dead)).toMatchObject({
+      code: 'unrecoverable',
+      recovery: 'needs-maintenance',
+    });
+  });
+  it('plain offline → offline', () => {
+    expect(conditionToDeviceStatus(value(parseCondition([0x1a, 0x12, 0x12, 0x12])))).toMatchObject({
+      state: 'offline',
+    });
+  });
+  it('one bad byte fails the whole condition', () => {
+    const r = parseCondition([0x12, 0x12, 0x00, 0x12]);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.message).toMatch(/DLE EOT 3/);
+  });
+});

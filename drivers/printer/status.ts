@@ -1,0 +1,169 @@
+import type { DeviceResult, RecoveryHint } from '../common/result.js';
+import { fail, ok } from '../common/result.js';
+import type { DeviceStatus } from '../common/status.js';
+import type { StatusQuery } from './encoder.js';
+
+/**
+ * DLE EOT (real-time status) reply parsing (HARDWARE.md §3). Every reply is one byte whose bits 1 and 4 are
+ * always 1 and bits 0 and 7 always 0; a byte that breaks that is not a status reply (line noise, a reply to
+ * something else, a wrong baud rate) and is rejected rather than guessed at.
+ */
+
+/** n = 1: printer status. */
+export interface PrinterStatusBits {
+  readonly offline: boolean;
+  readonly waitingForRecovery: boolean;
+  readonly feedButtonPressed: boolean;
+}
+
+/** n = 2: offline cause. */
+export interface OfflineCauseBits {
+  readonly coverOpen: boolean;
+  readonly paperFedByButton: boolean;
+  readonly stoppedAtPaperEnd: boolean;
+  readonly error: boolean;
+}
+
+/** n = 3: error cause. */
+export interface ErrorCauseBits {
+  readonly recoverableError: boolean;
+  readonly autocutterError: boolean;
+  readonly unrecoverableError: boolean;
+  readonly autoRecoverableError: boolean;
+}
+
+/** n = 4: paper roll sensor. */
+export interface PaperSensorBits {
+  readonly paperNearEnd: boolean;
+  readonly paperEnd: boolean;
+}
+
+/** The parsed reply for each query. */
+export interface StatusReplies {
+  1: PrinterStatusBits;
+  2: OfflineCauseBits;
+  3: ErrorCauseBits;
+  4: PaperSensorBits;
+}
+
+const bit = (byte: number, n: number): boolean => (byte & (1 << n)) !== 0;
+
+/** Whether a byte has the fixed bits of a DLE EOT reply (bits 1 and 4 set, bits 0 and 7 clear). */
+export function isStatusByte(byte: number): boolean {
+  return Number.isInteger(byte) && byte >= 0 && byte <= 0xff && (byte & 0x93) === 0x12;
+}
+
+/** Parses the reply to DLE EOT n; a byte without the fixed bits is a typed `invalid-status-byte` failure. */
+export function parseStatusByte<N extends StatusQuery>(n: N, byte: number): DeviceResult<StatusReplies[N]> {
+  if (!isStatusByte(byte)) {
+    const shown =
+      Number.isInteger(byte) && byte >= 0 && byte <= 0xff
+        ? `0x${byte.toString(16).padStart(2, '0')}`
+        : String(byte);
+    return fail(
+      'invalid-status-byte',
+      'check-configuration',
+      `reply ${shown} to DLE EOT ${n} lacks the fixed bits (check baud rate and printer model)`,
+    );
+  }
+  const parsed: StatusReplies[StatusQuery] =
+    n === 1
+      ? { offline: bit(byte, 3), waitingForRecovery: bit(byte, 5), feedButtonPressed: bit(byte, 6) }
+      : n === 2
+        ? {
+            coverOpen: bit(byte, 2),
+            paperFedByButton: bit(byte, 3),
+            stoppedAtPaperEnd: bit(byte, 5),
+            error: bit(byte, 6),
+          }
+        : n === 3
+          ? {
+              recoverableError: bit(byte, 2),
+              autocutterError: bit(byte, 3),
+              unrecoverableError: bit(byte, 5),
+              autoRecoverableError: bit(byte, 6),
+            }
+          : // Vendors set both bits of each pair (sensor and its mirror); either one is taken as the condition.
+            { paperNearEnd: bit(byte, 2) || bit(byte, 3), paperEnd: bit(byte, 5) || bit(byte, 6) };
+  return ok(parsed as StatusReplies[N]);
+}
+
+/** Every detail of the four replies together. */
+export type PrinterConditionDetails = PrinterStatusBits & OfflineCauseBits & ErrorCauseBits & PaperSensorBits;
+
+/** The printer's condition from one full DLE EOT 1–4 round. */
+export interface PrinterCondition {
+  readonly online: boolean;
+  readonly coverOpen: boolean;
+  readonly paperEnd: boolean;
+  readonly paperNearEnd: boolean;
+  /** Any error reported (n2 bit 6 or an error cause in n3). */
+  readonly error: boolean;
+  readonly details: PrinterConditionDetails;
+}
+
+/** Combines the four parsed replies. */
+export function combineCondition(
+  s1: PrinterStatusBits,
+  s2: OfflineCauseBits,
+  s3: ErrorCauseBits,
+  s4: PaperSensorBits,
+): PrinterCondition {
+  const details: PrinterConditionDetails = { ...s1, ...s2, ...s3, ...s4 };
+  return {
+    online: !s1.offline,
+    coverOpen: s2.coverOpen,
+    paperEnd: s4.paperEnd || s2.stoppedAtPaperEnd,
+    paperNearEnd: s4.paperNearEnd,
+    error:
+      s2.error ||
+      s3.autocutterError ||
+      s3.unrecoverableError ||
+      s3.recoverableError ||
+      s3.autoRecoverableError,
+    details,
+  };
+}
+
+/** Parses the four reply bytes (to DLE EOT 1, 2, 3, 4 in that order) into a condition. */
+export function parseCondition(
+  bytes: readonly [number, number, number, number],
+): DeviceResult<PrinterCondition> {
+  const r1 = parseStatusByte(1, bytes[0]);
+  if (!r1.ok) return r1;
+  const r2 = parseStatusByte(2, bytes[1]);
+  if (!r2.ok) return r2;
+  const r3 = parseStatusByte(3, bytes[2]);
+  if (!r3.ok) return r3;
+  const r4 = parseStatusByte(4, bytes[3]);
+  if (!r4.ok) return r4;
+  return ok(combineCondition(r1.value, r2.value, r3.value, r4.value));
+}
+
+/** The blocking problem in a condition, most actionable first, or null when the printer can print. */
+export function conditionProblem(
+  c: PrinterCondition,
+): {
+  code: 'cover-open' | 'paper-end' | 'cutter-error' | 'unrecoverable' | 'error' | 'offline';
+  recovery: RecoveryHint;
+  message: string;
+} | null {
+  // A printer with its cover open or out of paper also reports itself offline: name the cause, not the symptom.
+  if (c.coverOpen) return { code: 'cover-open', recovery: 'close-cover', message: 'printer cover is open' };
+  if (c.paperEnd) return { code: 'paper-end', recovery: 'refill-paper', message: 'printer is out of paper' };
+  if (c.details.autocutterError)
+    return { code: 'cutter-error', recovery: 'reset-device', message: 'autocutter error (paper jam?)' };
+  if (c.details.unrecoverableError)
+    return { code: 'unrecoverable', recovery: 'needs-maintenance', message: 'unrecoverable printer error' };
+  if (c.error) return { code: 'error', recovery: 'retry', message: 'printer reports a recoverable error' };
+  if (!c.online) return { code: 'offline', recovery: 'retry', message: 'printer is offline' };
+  return null;
+}
+
+/** The kiosk-wide DeviceStatus for a condition, with a recovery hint for technicians. */
+export function conditionToDeviceStatus(c: PrinterCondition): DeviceStatus {
+  const p = conditionProblem(c);
+  if (!p) return { state: 'online' };
+  if (p.code === 'offline') return { state: 'offline', reason: p.message };
+  return { state: 'error', code: p.code, recovery: p.recovery, message: p.message };
+}

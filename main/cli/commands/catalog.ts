@@ -1,0 +1,458 @@
+/**
+ * `booth catalog …`: the administrator's tools for service catalogs (keygen, validate, sign, verify, diff,
+ * publish) and the technician's offline path (apply a USB file, show status) on a kiosk's data directory.
+ */
+import { constants } from 'node:fs';
+import { access, chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { resourcesDir } from '../../core/paths.js';
+import { CatalogService, shippedDefaultLoader } from '../../services/catalog/catalog-service.js';
+import type { CatalogStatus } from '../../services/catalog/catalog-service.js';
+import { FileCatalogStore, writeFileAtomic } from '../../services/catalog/catalog-store.js';
+import type { CatalogStore } from '../../services/catalog/catalog-store.js';
+import { diffCatalogs, formatCatalogDiff } from '../../services/catalog/diff.js';
+import { catalogJsonSchemaText, validateCatalog } from '../../services/catalog/schema.js';
+import type { TrustedKey } from '../../services/catalog/signing.js';
+import {
+  generateCatalogKeyPair,
+  loadTrustedKeyFile,
+  loadTrustedKeys,
+  parsePrivateKey,
+  signCatalog,
+  verifySignedCatalog,
+} from '../../services/catalog/signing.js';
+import { resolveDataDir } from '../../store/data-dir.js';
+import type { CliCommand, CliIO } from '../command.js';
+import { CliError } from '../command.js';
+import { parseOptions } from '../main.js';
+
+/** The dev central server's administrator token, used when neither --token nor BOOTH_ADMIN_TOKEN is set. */
+export const DEV_ADMIN_TOKEN = 'dev-admin-token';
+
+async function readJsonFile(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new CliError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new CliError(`${file} is not JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function isSignedEnvelope(doc: unknown): doc is { catalog: unknown; signature: unknown } {
+  return typeof doc === 'object' && doc !== null && 'catalog' in doc && 'signature' in doc;
+}
+
+/** The bare catalog of a file that holds either a catalog or a signed document. */
+function bareCatalog(doc: unknown): unknown {
+  return isSignedEnvelope(doc) ? doc.catalog : doc;
+}
+
+function one(positionals: readonly string[], what: string): string {
+  if (positionals.length !== 1 || !positionals[0]) throw new CliError(`expected exactly one ${what}`, 2);
+  return positionals[0];
+}
+
+function dataDirOf(values: Record<string, string | boolean | undefined>, io: CliIO): string {
+  return typeof values.data === 'string' ? path.resolve(values.data) : resolveDataDir(io.env);
+}
+
+/** The kiosk's trusted keys: shipped resources/keys/*.pub plus BOOTH_CATALOG_TRUSTED_KEYS. */
+function kioskTrustedKeys(io: CliIO): TrustedKey[] {
+  try {
+    return loadTrustedKeys({ shippedDir: path.join(resourcesDir(io.env), 'keys'), env: io.env });
+  } catch (error) {
+    throw new CliError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+function keysFromOption(option: string): TrustedKey[] {
+  try {
+    return option
+      .split(',')
+      .map((f) => f.trim())
+      .filter((f) => f.length > 0)
+      .map((f) => loadTrustedKeyFile(f));
+  } catch (error) {
+    throw new CliError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await access(file, constants.F_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const keygen: CliCommand = {
+  path: ['catalog', 'keygen'],
+  summary: 'Create an Ed25519 catalog signing key pair (private key file mode 0600)',
+  usage: 'booth catalog keygen --out DIR [--name NAME] [--force]',
+  async run(args, io) {
+    const { values } = parseOptions(args, {
+      out: { type: 'string' },
+      name: { type: 'string' },
+      force: { type: 'boolean' },
+    });
+    if (typeof values.out !== 'string') throw new CliError('--out DIR is required', 2);
+    const name = typeof values.name === 'string' ? values.name : 'catalog-signing';
+    if (!/^[A-Za-z0-9._-]+$/.test(name))
+      throw new CliError('--name may only use letters, digits, ".", "_" and "-"', 2);
+    const dir = path.resolve(values.out);
+    const privateFile = path.join(dir, `${name}.key`);
+    const publicFile = path.join(dir, `${name}.pub`);
+    if (!values.force) {
+      for (const f of [privateFile, publicFile]) {
+        if (await exists(f)) throw new CliError(`${f} already exists (use --force to overwrite)`);
+      }
+    }
+    const pair = generateCatalogKeyPair();
+    await mkdir(dir, { recursive: true });
+    await writeFile(privateFile, pair.privateKeyPem, { mode: 0o600 });
+    await chmod(privateFile, 0o600); // mode is ignored when the file already existed (--force)
+    await writeFile(publicFile, pair.publicKeyPem, { mode: 0o644 });
+    io.stdout(
+      `key id ${pair.keyId}\nprivate key: ${privateFile} (keep it secret, never commit it)\npublic key:  ${publicFile}\n`,
+    );
+    return 0;
+  },
+};
+
+const validate: CliCommand = {
+  path: ['catalog', 'validate'],
+  summary: 'Check a catalog (or signed catalog) against the schema; every error names its JSON path',
+  usage: 'booth catalog validate FILE [--json]',
+  async run(args, io) {
+    const { values, positionals } = parseOptions(args, { json: { type: 'boolean' } }, true);
+    const file = one(positionals, 'FILE');
+    const result = validateCatalog(bareCatalog(await readJsonFile(file)));
+    if (values.json) io.stdout(JSON.stringify(result.ok ? { ok: true } : result, null, 2) + '\n');
+    if (!result.ok) {
+      if (!values.json) for (const e of result.errors) io.stdout(`${e.path}: ${e.message}\n`);
+      const first = result.errors[0];
+      throw new CliError(
+        `${result.errors.length} error(s); first: ${first?.path ?? '?'}: ${first?.message ?? '?'}`,
+      );
+    }
+    if (!values.json) {
+      const c = result.catalog;
+      io.stdout(
+        `ok: version ${c.version}, ${c.services.length} services in ${c.categories.length} categories\n`,
+      );
+    }
+    return 0;
+  },
+};
+
+const sign: CliCommand = {
+  path: ['catalog', 'sign'],
+  summary: 'Validate a catalog and sign it (detached Ed25519 over RFC 8785 canonical JSON)',
+  usage: 'booth catalog sign FILE --key KEY [--out FILE.signed.json]',
+  async run(args, io) {
+    const { values, positionals } = parseOptions(
+      args,
+      { key: { type: 'string' }, out: { type: 'string' } },
+      true,
+    );
+    const file = one(positionals, 'FILE');
+    if (typeof values.key !== 'string') throw new CliError('--key KEY is required', 2);
+    const catalog = bareCatalog(await readJsonFile(file));
+    const result = validateCatalog(catalog);
+    if (!result.ok) {
+      const first = result.errors[0];
+      throw new CliError(
+        `refusing to sign an invalid catalog: ${first?.path ?? '?'}: ${first?.message ?? '?'}`,
+      );
+    }
+    let keyText: string;
+    try {
+      keyText = await readFile(values.key, 'utf8');
+    } catch (error) {
+      throw new CliError(
+        `cannot read ${values.key}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      );
+    }
+    let privateKey;
+    try {
+      privateKey = parsePrivateKey(keyText);
+    } catch (error) {
+      throw new CliError(
+        `${values.key} is not an Ed25519 private key: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+    const signed = signCatalog(catalog, privateKey);
+    const out =
+      typeof values.out === 'string'
+        ? values.out
+        : file.endsWith('.json')
+          ? file.replace(/\.json$/, '.signed.json')
+          : `${file}.signed.json`;
+    await writeFileAtomic(path.resolve(out), JSON.stringify(signed, null, 2) + '\n');
+    io.stdout(`signed version ${result.catalog.version} with key ${signed.signature.keyId} -> ${out}\n`);
+    return 0;
+  },
+};
+
+const verify: CliCommand = {
+  path: ['catalog', 'verify'],
+  summary: 'Verify a signed catalog: signature, trusted key, schema and validity period',
+  usage: 'booth catalog verify FILE [--pubkey KEY[,KEY…]] [--json]',
+  async run(args, io) {
+    const { values, positionals } = parseOptions(
+      args,
+      { pubkey: { type: 'string' }, json: { type: 'boolean' } },
+      true,
+    );
+    const file = one(positionals, 'FILE');
+    const doc = await readJsonFile(file);
+    const trustedKeys =
+      typeof values.pubkey === 'string' ? keysFromOption(values.pubkey) : kioskTrustedKeys(io);
+    const result = verifySignedCatalog(doc, { trustedKeys, now: Date.now() });
+    if (values.json) {
+      io.stdout(
+        JSON.stringify(
+          result.ok
+            ? {
+                ok: true,
+                version: result.catalog.version,
+                keyId: result.keyId,
+                expiresAt: result.catalog.expiresAt,
+              }
+            : {
+                ok: false,
+                reason: result.reason,
+                message: result.message,
+                version: result.version,
+                errors: result.errors,
+              },
+          null,
+          2,
+        ) + '\n',
+      );
+    }
+    if (!result.ok) throw new CliError(`${result.reason}: ${result.message}`);
+    if (!values.json) {
+      io.stdout(
+        `ok: version ${result.catalog.version}, signed by key ${result.keyId}, valid until ${result.catalog.expiresAt}\n`,
+      );
+    }
+    return 0;
+  },
+};
+
+const diff: CliCommand = {
+  path: ['catalog', 'diff'],
+  summary: 'Show services (and categories, groups, notices) added, removed or changed between two catalogs',
+  usage: 'booth catalog diff OLD NEW [--json]',
+  async run(args, io) {
+    const { values, positionals } = parseOptions(args, { json: { type: 'boolean' } }, true);
+    if (positionals.length !== 2) throw new CliError('expected OLD and NEW', 2);
+    const [oldFile = '', newFile = ''] = positionals;
+    const d = diffCatalogs(
+      bareCatalog(await readJsonFile(oldFile)),
+      bareCatalog(await readJsonFile(newFile)),
+    );
+    io.stdout(values.json ? JSON.stringify(d, null, 2) + '\n' : formatCatalogDiff(d).join('\n') + '\n');
+    return 0;
+  },
+};
+
+const errorBodySchema = z.object({
+  error: z.object({ code: z.string().optional(), message: z.string().optional() }),
+});
+const publishedSchema = z.object({ version: z.number(), etag: z.string() });
+
+const publish: CliCommand = {
+  path: ['catalog', 'publish'],
+  summary: 'Upload a signed catalog to the central API (POST URL/v1/admin/catalog)',
+  usage: 'booth catalog publish FILE --central URL [--token T] [--pubkey KEY]',
+  async run(args, io) {
+    const { values, positionals } = parseOptions(
+      args,
+      { central: { type: 'string' }, token: { type: 'string' }, pubkey: { type: 'string' } },
+      true,
+    );
+    const file = one(positionals, 'FILE');
+    if (typeof values.central !== 'string') throw new CliError('--central URL is required', 2);
+    let endpoint: URL;
+    try {
+      const base = new URL(values.central);
+      if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new Error('not http(s)');
+      endpoint = new URL(`${base.pathname.replace(/\/+$/, '')}/v1/admin/catalog`, base);
+    } catch {
+      throw new CliError(`--central must be an http(s) URL, got "${values.central}"`, 2);
+    }
+    const token =
+      typeof values.token === 'string' ? values.token : (io.env.BOOTH_ADMIN_TOKEN ?? DEV_ADMIN_TOKEN);
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      throw new CliError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    }
+    let doc: unknown;
+    try {
+      doc = JSON.parse(text) as unknown;
+    } catch (error) {
+      throw new CliError(`${file} is not JSON: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    // Catch mistakes before they reach the fleet: unsigned or invalid documents are never uploaded.
+    if (!isSignedEnvelope(doc))
+      throw new CliError(`${file} is not a signed catalog (run 'booth catalog sign' first)`);
+    const trustedKeys = typeof values.pubkey === 'string' ? keysFromOption(values.pubkey) : null;
+    if (trustedKeys) {
+      const checked = verifySignedCatalog(doc, { trustedKeys, now: Date.now() });
+      if (!checked.ok) throw new CliError(`refusing to publish: ${checked.reason}: ${checked.message}`);
+    } else {
+      const checked = validateCatalog(doc.catalog);
+      if (!checked.ok) {
+        const first = checked.errors[0];
+        throw new CliError(
+          `refusing to publish an invalid catalog: ${first?.path ?? '?'}: ${first?.message ?? '?'}`,
+        );
+      }
+    }
+    let response: Response;
+    try {
+      response = await fetch(endpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: text,
+        signal: AbortSignal.any([io.signal, AbortSignal.timeout(30_000)]),
+      });
+    } catch (error) {
+      const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+      throw new CliError(
+        `cannot reach ${endpoint.origin}: ${error instanceof Error ? error.message : String(error)}${cause}`,
+      );
+    }
+    const body = await response.text();
+    let json: unknown = null;
+    try {
+      json = JSON.parse(body) as unknown;
+    } catch {
+      json = null;
+    }
+    if (!response.ok) {
+      const parsed = errorBodySchema.safeParse(json);
+      const detail = parsed.success
+        ? [parsed.data.error.code, parsed.data.error.message].filter(Boolean).join(': ')
+        : body.slice(0, 200).replace(/\s+/g, ' ');
+      throw new CliError(`central refused the catalog: HTTP ${response.status}${detail ? ` ${detail}` : ''}`);
+    }
+    const published = publishedSchema.safeParse(json);
+    io.stdout(
+      published.success
+        ? `published version ${published.data.version} (etag ${published.data.etag})\n`
+        : `published (HTTP ${response.status})\n`,
+    );
+    return 0;
+  },
+};
+
+const apply: CliCommand = {
+  path: ['catalog', 'apply'],
+  summary: 'Verify a signed catalog file (e.g. from USB) and apply it to this kiosk’s data directory',
+  usage: 'booth catalog apply FILE [--data DIR]',
+  async run(args, io) {
+    const { values, positionals } = parseOptions(args, { data: { type: 'string' } }, true);
+    const file = one(positionals, 'FILE');
+    const doc = await readJsonFile(file);
+    const service = openService(values, io);
+    await service.init();
+    const result = await service.offer(doc, 'file');
+    if (result.outcome === 'rejected') {
+      throw new CliError(
+        `rejected (${result.rejection.reason}): ${result.rejection.message}; the current catalog stays`,
+      );
+    }
+    if (result.outcome === 'failed') throw new CliError(result.message);
+    if (result.outcome === 'unchanged') io.stdout(`version ${result.version} is already applied\n`);
+    else if (result.outcome === 'applied') io.stdout(`applied version ${result.version}\n`);
+    else throw new CliError(`version ${result.version} was staged but not applied`);
+    return 0;
+  },
+};
+
+/**
+ * The catalog service on a data directory. `readOnly` (status) never writes and never applies: it pretends a
+ * visit is running, so a staged catalog shows as staged, and drops every write.
+ */
+function openService(
+  values: Record<string, string | boolean | undefined>,
+  io: CliIO,
+  readOnly = false,
+): CatalogService {
+  const files = new FileCatalogStore(dataDirOf(values, io));
+  const store: CatalogStore = readOnly
+    ? {
+        loadApplied: () => files.loadApplied(),
+        loadStaged: () => files.loadStaged(),
+        lastRejection: () => files.lastRejection(),
+        saveApplied: async () => undefined,
+        saveStaged: async () => undefined,
+        recordRejection: async () => undefined,
+      }
+    : files;
+  return new CatalogService({
+    store,
+    trustedKeys: kioskTrustedKeys(io),
+    // No visit ever runs inside the CLI, so apply at once (unless read-only).
+    isVisitInProgress: () => readOnly,
+    loadShippedDefault: shippedDefaultLoader(resourcesDir(io.env)),
+  });
+}
+
+function describeStatus(s: CatalogStatus): string {
+  const applied =
+    s.appliedVersion === null
+      ? 'none usable'
+      : `${s.appliedVersion}${s.appliedSource === 'default' ? ' (shipped default)' : ''}`;
+  const rejection = s.lastRejection
+    ? `${s.lastRejection.reason} (version ${s.lastRejection.version ?? '?'}, from ${s.lastRejection.source}, at ${s.lastRejection.at}): ${s.lastRejection.message}`
+    : 'none';
+  return `applied version: ${applied}\nstaged version:  ${s.stagedVersion ?? 'none'}\nlast rejection:  ${rejection}\n`;
+}
+
+const status: CliCommand = {
+  path: ['catalog', 'status'],
+  summary: 'Show the applied and staged catalog versions and the last rejection with its reason',
+  usage: 'booth catalog status [--data DIR] [--json]',
+  async run(args, io) {
+    const { values } = parseOptions(args, { data: { type: 'string' }, json: { type: 'boolean' } });
+    const service = openService(values, io, true);
+    await service.init();
+    const s = service.status();
+    io.stdout(values.json ? JSON.stringify(s, null, 2) + '\n' : describeStatus(s));
+    return 0;
+  },
+};
+
+const schema: CliCommand = {
+  path: ['catalog', 'schema'],
+  summary:
+    'Print (or write) the catalog JSON Schema for authors’ editors (resources/catalog/catalog.schema.json)',
+  usage: 'booth catalog schema [--out FILE]',
+  async run(args, io) {
+    const { values } = parseOptions(args, { out: { type: 'string' } });
+    const text = catalogJsonSchemaText();
+    if (typeof values.out === 'string') {
+      await writeFileAtomic(path.resolve(values.out), text);
+      io.stdout(`wrote ${values.out}\n`);
+    } else {
+      io.stdout(text);
+    }
+    return 0;
+  },
+};
+
+/** The `booth catalog` command group. */
+export const commands: CliCommand[] = [keygen, validate, sign, verify, diff, publish, apply, status, schema];

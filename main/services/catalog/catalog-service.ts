@@ -1,0 +1,342 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { TypedEmitter } from '../../../drivers/common/emitter.js';
+import type { Logger } from '../../core/log.js';
+import type { CatalogRejection, CatalogSource, CatalogStore } from './catalog-store.js';
+import type { Catalog } from './schema.js';
+import type { CatalogVerification, TrustedKey } from './signing.js';
+import { canonicalJsonBytes, verifySignedCatalog } from './signing.js';
+
+/**
+ * The kiosk side of catalog updates: verify what arrives (central API or USB file), stage it, and apply it
+ * atomically between visits, keeping the last good catalog whatever happens.
+ *
+ * Policy:
+ * - A catalog is verified (signature, schema, validity period, version) when offered; the stored applied one is
+ *   re-verified at start-up (signature and schema only: a kiosk keeps serving its last good catalog even past
+ *   its expiry, since a kiosk without a catalog serves nobody).
+ * - The shipped default (resources/catalog/default-catalog.signed.json) is the floor when nothing has been
+ *   applied; it is verified like any other. Its version does not count for rollback, so the first real catalog
+ *   is accepted whatever its version.
+ * - Offering the exact catalog that is already applied or staged is not a rejection (`unchanged`).
+ */
+
+/** The catalog in use. */
+export interface CatalogSnapshot {
+  readonly catalog: Catalog;
+  readonly version: number;
+  readonly keyId: string;
+  /** `default` = the shipped catalog (nothing applied yet). */
+  readonly source: 'applied' | 'default';
+}
+
+/** What {@link CatalogService.status} reports for technicians and heartbeats. */
+export interface CatalogStatus {
+  /** The version in use (the default's when nothing was applied); `null` when no catalog is usable. */
+  readonly appliedVersion: number | null;
+  readonly appliedSource: 'applied' | 'default' | null;
+  readonly stagedVersion: number | null;
+  readonly lastRejection: CatalogRejection | null;
+}
+
+/** Events of the catalog service. */
+export type CatalogServiceEvents = {
+  applied: { readonly version: number; readonly previousVersion: number | null };
+  staged: { readonly version: number; readonly source: CatalogSource };
+  rejected: CatalogRejection;
+};
+
+/** The outcome of {@link CatalogService.offer}. */
+export type CatalogOfferResult =
+  | { readonly outcome: 'applied' | 'staged' | 'unchanged'; readonly version: number }
+  | { readonly outcome: 'rejected'; readonly rejection: CatalogRejection }
+  /** The catalog was fine but could not be stored (disk full, permissions); nothing changed. */
+  | { readonly outcome: 'failed'; readonly message: string };
+
+/** The outcome of {@link CatalogService.applyStagedIfIdle}; `store-failed` keeps the catalog staged for a retry. */
+export type CatalogApplyResult =
+  | { readonly applied: true; readonly version: number }
+  | { readonly applied: false; readonly reason: 'nothing-staged' | 'visit-in-progress' | 'store-failed' };
+
+/** Dependencies of the catalog service. */
+export interface CatalogServiceOptions {
+  readonly store: CatalogStore;
+  /** The keys catalogs must be signed with; a function so settings changes take effect without a restart. */
+  readonly trustedKeys: readonly TrustedKey[] | (() => readonly TrustedKey[]);
+  /** Whether a citizen's visit is running; catalogs are never switched during one. */
+  readonly isVisitInProgress: () => boolean;
+  /** Loads the shipped signed default catalog (parsed JSON); absent = no fallback. */
+  readonly loadShippedDefault?: () => Promise<unknown>;
+  /** Epoch milliseconds. Default `Date.now`. */
+  readonly now?: () => number;
+  readonly logger?: Logger;
+  /** Tolerated kiosk clock error for issuedAt/expiresAt. */
+  readonly clockSkewMs?: number;
+  /** Offer applies at once when no visit runs (default true); false = only {@link CatalogService.applyStagedIfIdle}. */
+  readonly applyWhenIdle?: boolean;
+}
+
+interface Held {
+  readonly snapshot: CatalogSnapshot;
+  readonly doc: unknown;
+}
+
+/** The shipped signed default catalog's path under the resources folder. */
+export function shippedDefaultCatalogPath(resourcesDir: string): string {
+  return path.join(resourcesDir, 'catalog', 'default-catalog.signed.json');
+}
+
+/** A loader for the shipped signed default catalog, for {@link CatalogServiceOptions.loadShippedDefault}. */
+export function shippedDefaultLoader(resourcesDir: string): () => Promise<unknown> {
+  return async () => JSON.parse(await readFile(shippedDefaultCatalogPath(resourcesDir), 'utf8')) as unknown;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function sameCatalog(a: unknown, b: unknown): boolean {
+  try {
+    return canonicalJsonBytes(a).equals(canonicalJsonBytes(b));
+  } catch {
+    return false;
+  }
+}
+
+function catalogOf(doc: unknown): unknown {
+  return typeof doc === 'object' && doc !== null ? (doc as Record<string, unknown>).catalog : undefined;
+}
+
+/** Verifies, stages and applies service catalogs on the kiosk. Call {@link init} once before use. */
+export class CatalogService {
+  /** applied / staged / rejected notifications. */
+  readonly events = new TypedEmitter<CatalogServiceEvents>();
+  private applied: Held | null = null;
+  private staged: (Held & { readonly source: CatalogSource }) | null = null;
+  /** Persisted as applied but not yet switched in memory, because a visit began meanwhile. */
+  private pendingSwap: Held | null = null;
+  private rejection: CatalogRejection | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly now: () => number;
+
+  constructor(private readonly options: CatalogServiceOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Loads and re-verifies the stored catalogs, falls back to the shipped default, applies a staged one if idle. */
+  init(): Promise<void> {
+    return this.exclusive(async () => {
+      this.rejection = await this.options.store.lastRejection().catch(() => null);
+      const stored = await this.load(() => this.options.store.loadApplied());
+      if (stored !== null) {
+        const result = this.verify(stored, { skipTimeCheck: true, appliedVersion: null });
+        if (result.ok) this.applied = { doc: stored, snapshot: this.snapshotOf(result, 'applied') };
+        else await this.reject(result, 'stored');
+      }
+      if (!this.applied) await this.loadDefault();
+      const staged = await this.load(() => this.options.store.loadStaged());
+      if (staged !== null) {
+        const result = this.verify(staged, { appliedVersion: this.storedAppliedVersion() });
+        if (result.ok) {
+          this.staged = { doc: staged, snapshot: this.snapshotOf(result, 'applied'), source: 'stored' };
+        } else {
+          await this.options.store.saveStaged(null).catch(() => undefined);
+          if (!(
+            result.reason === 'rollback' && sameCatalog(catalogOf(staged), catalogOf(this.applied?.doc))
+          )) {
+            await this.reject(result, 'stored');
+          }
+        }
+      }
+    }).then(async () => {
+      await this.applyStagedIfIdle();
+    });
+  }
+
+  /** The catalog in use, or `null` when none is usable (nothing applied and the default refused). */
+  current(): CatalogSnapshot | null {
+    return this.applied?.snapshot ?? null;
+  }
+
+  /** Versions and the last rejection, for the technician screen, the CLI and heartbeats. */
+  status(): CatalogStatus {
+    const staged = this.staged ?? this.pendingSwap;
+    return {
+      appliedVersion: this.applied?.snapshot.version ?? null,
+      appliedSource: this.applied?.snapshot.source ?? null,
+      stagedVersion: staged?.snapshot.version ?? null,
+      lastRejection: this.rejection,
+    };
+  }
+
+  /**
+   * Offers a signed catalog (untrusted JSON). Rejections are recorded and logged, and the catalog in use
+   * stays; an accepted one is staged and, when no visit runs, applied at once.
+   */
+  async offer(doc: unknown, source: 'central' | 'file'): Promise<CatalogOfferResult> {
+    const staged = await this.exclusive(async (): Promise<CatalogOfferResult> => {
+      const newest = Math.max(this.storedAppliedVersion() ?? 0, this.staged?.snapshot.version ?? 0);
+      const result = this.verify(doc, { appliedVersion: newest === 0 ? null : newest });
+      if (!result.ok) {
+        if (result.reason === 'rollback') {
+          for (const held of [this.staged, this.pendingSwap, this.applied]) {
+            if (
+              held &&
+              held.snapshot.version === result.version &&
+              sameCatalog(catalogOf(doc), catalogOf(held.doc))
+            ) {
+              return { outcome: 'unchanged', version: held.snapshot.version };
+            }
+          }
+        }
+        return { outcome: 'rejected', rejection: await this.reject(result, source) };
+      }
+      try {
+        await this.options.store.saveStaged(doc);
+      } catch (error) {
+        const message = `cannot store catalog ${result.catalog.version}: ${errorText(error)}`;
+        this.options.logger?.error('catalog.store-failed', { message });
+        return { outcome: 'failed', message };
+      }
+      this.staged = { doc, snapshot: this.snapshotOf(result, 'applied'), source };
+      this.options.logger?.info('catalog.staged', {
+        version: result.catalog.version,
+        source,
+        keyId: result.keyId,
+      });
+      this.events.emit('staged', { version: result.catalog.version, source });
+      return { outcome: 'staged', version: result.catalog.version };
+    });
+    if (staged.outcome !== 'staged' || this.options.applyWhenIdle === false) return staged;
+    const applied = await this.applyStagedIfIdle();
+    return applied.applied && applied.version === staged.version
+      ? { outcome: 'applied', version: staged.version }
+      : staged;
+  }
+
+  /**
+   * Applies the staged catalog if no visit is running: persisted first, then switched in memory in one step.
+   * The lead calls this when a visit ends and on a timer.
+   */
+  applyStagedIfIdle(): Promise<CatalogApplyResult> {
+    return this.exclusive(async (): Promise<CatalogApplyResult> => {
+      if (!this.staged && !this.pendingSwap) return { applied: false, reason: 'nothing-staged' };
+      if (this.options.isVisitInProgress()) return { applied: false, reason: 'visit-in-progress' };
+      const staged = this.staged;
+      if (staged) {
+        try {
+          await this.options.store.saveApplied(staged.doc);
+        } catch (error) {
+          this.options.logger?.error('catalog.store-failed', { message: errorText(error) });
+          return { applied: false, reason: 'store-failed' };
+        }
+        // A staged file left behind is harmless: at start-up it equals the applied one and is dropped.
+        await this.options.store.saveStaged(null).catch((error: unknown) => {
+          this.options.logger?.warn('catalog.store-failed', { message: errorText(error) });
+        });
+        this.pendingSwap = { doc: staged.doc, snapshot: staged.snapshot };
+        this.staged = null;
+      }
+      // A visit may have begun while the files were written: then switch on the next call instead.
+      if (this.options.isVisitInProgress()) return { applied: false, reason: 'visit-in-progress' };
+      const next = this.pendingSwap;
+      if (!next) return { applied: false, reason: 'nothing-staged' };
+      const previousVersion = this.applied?.snapshot.version ?? null;
+      this.applied = next;
+      this.pendingSwap = null;
+      this.options.logger?.info('catalog.applied', { version: next.snapshot.version, previousVersion });
+      this.events.emit('applied', { version: next.snapshot.version, previousVersion });
+      return { applied: true, version: next.snapshot.version };
+    });
+  }
+
+  /** Reads from the store; an unreadable store counts as empty (logged), so the kiosk still starts. */
+  private async load(read: () => Promise<unknown>): Promise<unknown> {
+    try {
+      return await read();
+    } catch (error) {
+      this.options.logger?.error('catalog.store-unreadable', { message: errorText(error) });
+      return null;
+    }
+  }
+
+  private storedAppliedVersion(): number | null {
+    const held = this.pendingSwap ?? this.applied;
+    return held && held.snapshot.source === 'applied' ? held.snapshot.version : null;
+  }
+
+  private async loadDefault(): Promise<void> {
+    const load = this.options.loadShippedDefault;
+    if (!load) return;
+    let doc: unknown;
+    try {
+      doc = await load();
+    } catch (error) {
+      const message = `cannot read the shipped default catalog: ${error instanceof Error ? error.message : String(error)}`;
+      await this.reject({ ok: false, reason: 'malformed', message }, 'default');
+      return;
+    }
+    const result = this.verify(doc, { appliedVersion: null });
+    if (result.ok) this.applied = { doc, snapshot: this.snapshotOf(result, 'default') };
+    else await this.reject(result, 'default');
+  }
+
+  private verify(
+    doc: unknown,
+    extra: { appliedVersion: number | null; skipTimeCheck?: boolean },
+  ): CatalogVerification {
+    const keys =
+      typeof this.options.trustedKeys === 'function' ? this.options.trustedKeys() : this.options.trustedKeys;
+    return verifySignedCatalog(doc, {
+      trustedKeys: keys,
+      now: this.now(),
+      appliedVersion: extra.appliedVersion,
+      ...(extra.skipTimeCheck ? { skipTimeCheck: true } : {}),
+      ...(this.options.clockSkewMs !== undefined ? { clockSkewMs: this.options.clockSkewMs } : {}),
+    });
+  }
+
+  private snapshotOf(
+    result: CatalogVerification & { ok: true },
+    source: 'applied' | 'default',
+  ): CatalogSnapshot {
+    return { catalog: result.catalog, version: result.catalog.version, keyId: result.keyId, source };
+  }
+
+  private async reject(
+    result: CatalogVerification & { ok: false },
+    source: CatalogSource,
+  ): Promise<CatalogRejection> {
+    const rejection: CatalogRejection = {
+      ...(result.version !== undefined ? { version: result.version } : {}),
+      reason: result.reason,
+      message: result.message.slice(0, 500),
+      source,
+      at: new Date(this.now()).toISOString(),
+    };
+    this.rejection = rejection;
+    try {
+      await this.options.store.recordRejection(rejection);
+    } catch (error) {
+      this.options.logger?.error('catalog.rejection-not-saved', {
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+    // Catalogs hold no personal data, so the reason and message are safe to log.
+    this.options.logger?.warn('catalog.rejected', {
+      reason: rejection.reason,
+      version: rejection.version ?? null,
+      source,
+      message: rejection.message,
+    });
+    this.events.emit('rejected', rejection);
+    return rejection;
+  }
+
+  /** Runs one operation at a time, so an offer and an apply never interleave. */
+  private exclusive<T>(operation: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(operation, operation);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+}

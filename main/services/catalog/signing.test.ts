@@ -1,0 +1,268 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  NOW,
+  defaultCatalog,
+  defaultSignedCatalogFile,
+  demoPrivateKey,
+  demoPublicKeyFile,
+  demoTrustedKey,
+  newKey,
+  resourcesRoot,
+  signedVersion,
+} from '../../../test/fixtures/catalog/helpers.js';
+import {
+  canonicalJsonBytes,
+  generateCatalogKeyPair,
+  keyIdOf,
+  loadTrustedKeys,
+  parsePublicKey,
+  signCatalog,
+  verifySignedCatalog,
+} from './signing.js';
+
+describe('RFC 8785 canonical JSON', () => {
+  it('serializes numbers like the RFC 8785 appendix B examples', () => {
+    const cases: [string, string][] = [
+      ['0000000000000000', '0'],
+      ['8000000000000000', '0'],
+      ['0000000000000001', '5e-324'],
+      ['8000000000000001', '-5e-324'],
+      ['7fefffffffffffff', '1.7976931348623157e+308'],
+      ['ffefffffffffffff', '-1.7976931348623157e+308'],
+      ['4340000000000000', '9007199254740992'],
+      ['c340000000000000', '-9007199254740992'],
+      ['4430000000000000', '295147905179352830000'],
+      ['44b52d02c7e14af5', '9.999999999999997e+22'],
+      ['44b52d02c7e14af6', '1e+23'],
+      ['44b52d02c7e14af7', '1.0000000000000001e+23'],
+      ['444b1ae4d6e2ef4e', '999999999999999700000'],
+      ['444b1ae4d6e2ef4f', '999999999999999900000'],
+      ['444b1ae4d6e2ef50', '1e+21'],
+      ['3eb0c6f7a0b5ed8c', '9.999999999999997e-7'],
+      ['3eb0c6f7a0b5ed8d', '0.000001'],
+      ['41b3de4355555553', '333333333.3333332'],
+      ['41b3de4355555554', '333333333.33333325'],
+      ['41b3de4355555555', '333333333.3333333'],
+      ['41b3de4355555556', '333333333.3333334'],
+      ['41b3de4355555557', '333333333.33333343'],
+      ['becbf647612f3696', '-0.0000033333333333333333'],
+      ['43143ff3c1cb0959', '1424953923781206.2'],
+    ];
+    for (const [hex, expected] of cases) {
+      const n = Buffer.from(hex, 'hex').readDoubleBE(0);
+      expect(canonicalJsonBytes(n).toString('utf8'), hex).toBe(expected);
+    }
+    expect(() => canonicalJsonBytes(Number.NaN)).toThrow();
+    expect(() => canonicalJsonBytes(Number.POSITIVE_INFINITY)).toThrow();
+  });
+
+  it('matches the RFC 8785 section 3.2.2 example (whitespace, numbers, string escapes)', () => {
+    const input =
+      '{ "numbers": [333333333.33333329, 1E30, 4.50, 2e-3, 0.000000000000000000000000001], ' +
+      '"string": "\\u20ac$\\u000F\\u000aA\'\\u0042\\u0022\\u005c\\\\\\"\\/", "literals": [null, true, false] }';
+    const expected =
+      '{"literals":[null,true,false],"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27],' +
+      '"string":"€$\\u000f\\nA\'B\\"\\\\\\\\\\"/"}';
+    expect(canonicalJsonBytes(JSON.parse(input)).toString('utf8')).toBe(expected);
+  });
+
+  it('sorts keys by UTF-16 code units (RFC 8785 section 3.2.3)', () => {
+    const input =
+      '{"\\u20ac":"Euro Sign","\\r":"Carriage Return","\\ufb33":"Hebrew Letter Dalet With Dagesh","1":"One",' +
+      '"\\ud83d\\ude00":"Emoji: Grinning Face","\\u0080":"Control","\\u00f6":"Latin Small Letter O With Diaeresis"}';
+    const text = canonicalJsonBytes(JSON.parse(input)).toString('utf8');
+    // Read the order from the text: re-parsing would put the integer-like key "1" first again.
+    const order = [...text.matchAll(/:"([^"]+)"/g)].map((m) => m[1]);
+    expect(order).toEqual([
+      'Carriage Return',
+      'One',
+      'Control',
+      'Latin Small Letter O With Diaeresis',
+      'Euro Sign',
+      'Emoji: Grinning Face',
+      'Hebrew Letter Dalet With Dagesh',
+    ]);
+    expect(text.startsWith('{"\\r":"Carriage Return","1":"One","\u0080":')).toBe(true);
+    // Nested objects are sorted too; array order is kept.
+    expect(canonicalJsonBytes({ b: [3, 1], a: { d: 1, c: 2 } }).toString()).toBe(
+      '{"a":{"c":2,"d":1},"b":[3,1]}',
+    );
+  });
+});
+
+describe('keys', () => {
+  it('reads PEM and raw base64 public keys to the same key id', () => {
+    const pem = readFileSync(demoPublicKeyFile, 'utf8');
+    const key = parsePublicKey(pem);
+    const raw = Buffer.from(key.export({ format: 'jwk' }).x ?? '', 'base64url').toString('base64');
+    expect(keyIdOf(parsePublicKey(raw))).toBe(keyIdOf(key));
+    expect(keyIdOf(key)).toMatch(/^[0-9a-f]{16}$/);
+    expect(() => parsePublicKey('not a key')).toThrow(/PEM or the base64/);
+    expect(() => parsePublicKey(Buffer.alloc(31).toString('base64'))).toThrow();
+  });
+
+  it('the demo public key matches the committed demo private key', () => {
+    const signed = signCatalog(defaultCatalog(), demoPrivateKey());
+    expect(signed.signature.keyId).toBe(demoTrustedKey().keyId);
+  });
+
+  it('loads shipped keys, settings files and BOOTH_CATALOG_TRUSTED_KEYS together, once each', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'catalog-keys-'));
+    const a = generateCatalogKeyPair();
+    const b = generateCatalogKeyPair();
+    writeFileSync(path.join(dir, 'a.pub'), a.publicKeyPem);
+    writeFileSync(path.join(dir, 'b.pem'), b.publicKeyPem);
+    const keys = loadTrustedKeys({
+      shippedDir: path.join(resourcesRoot, 'keys'),
+      extraFiles: [path.join(dir, 'a.pub')],
+      env: { BOOTH_CATALOG_TRUSTED_KEYS: ` ${path.join(dir, 'b.pem')} ,${path.join(dir, 'a.pub')}` },
+    });
+    expect(keys.map((k) => k.keyId)).toEqual([demoTrustedKey().keyId, a.keyId, b.keyId]);
+    expect(() => loadTrustedKeys({ extraFiles: [path.join(dir, 'missing.pub')] })).toThrow(/missing\.pub/);
+    expect(loadTrustedKeys({ shippedDir: path.join(dir, 'no-such-dir') })).toEqual([]);
+  });
+});
+
+describe('verifySignedCatalog', () => {
+  const trustedKeys = [demoTrustedKey()];
+
+  it('accepts the shipped signed default catalog, which matches default-catalog.json', () => {
+    const doc = JSON.parse(readFileSync(defaultSignedCatalogFile, 'utf8')) as { catalog: unknown };
+    expect(doc.catalog).toEqual(defaultCatalog());
+    const r = verifySignedCatalog(doc, { trustedKeys, now: NOW });
+    expect(r.ok).toBe(true);
+    if (r.ok) expect(r.catalog.version).toBe(1);
+  });
+
+  it('survives re-serialization (key order, whitespace) because the signature covers canonical JSON', () => {
+    const signed = signedVersion(2);
+    const reordered = JSON.parse(
+      JSON.stringify({ signature: signed.signature, catalog: signed.catalog }, null, 4),
+    );
+    expect(verifySignedCatalog(reordered, { trustedKeys, now: NOW }).ok).toBe(true);
+  });
+
+  it('tampering with one byte of the content is a bad signature', () => {
+    const signed = signedVersion(2);
+    const text = JSON.stringify(signed).replace('"fee":{"amount":15', '"fee":{"amount":16');
+    expect(text).not.toBe(JSON.stringify(signed));
+    const r = verifySignedCatalog(JSON.parse(text), { trustedKeys, now: NOW });
+    expect(r).toMatchObject({ ok: false, reason: 'bad-signature', version: 2 });
+    const bytes = Buffer.from(signed.signature.value, 'base64');
+    bytes[10] = (bytes[10] ?? 0) ^ 1;
+    const flipped = { ...signed, signature: { ...signed.signature, value: bytes.toString('base64') } };
+    expect(verifySignedCatalog(flipped, { trustedKeys, now: NOW })).toMatchObject({
+      ok: false,
+      reason: 'bad-signature',
+    });
+  });
+
+  it('a key the kiosk does not trust is unknown-key; claiming a trusted key id is a bad signature', () => {
+    const other = newKey();
+    const signed = signedVersion(2, {}, other.privateKey);
+    expect(verifySignedCatalog(signed, { trustedKeys, now: NOW })).toMatchObject({
+      ok: false,
+      reason: 'unknown-key',
+    });
+    const impostor = { ...signed, signature: { ...signed.signature, keyId: demoTrustedKey().keyId } };
+    expect(verifySignedCatalog(impostor, { trustedKeys, now: NOW })).toMatchObject({
+      ok: false,
+      reason: 'bad-signature',
+    });
+  });
+
+  it('expired and not-yet-valid catalogs are refused (with 5 minutes of clock tolerance)', () => {
+    const signed = signedVersion(2, { issuedAt: '2027-01-01T00:00:00Z', expiresAt: '2027-02-01T00:00:00Z' });
+    const at = (iso: string): number => Date.parse(iso);
+    expect(verifySignedCatalog(signed, { trustedKeys, now: at('2027-02-01T00:10:00Z') })).toMatchObject({
+      reason: 'expired',
+    });
+    expect(verifySignedCatalog(signed, { trustedKeys, now: at('2026-12-31T23:00:00Z') })).toMatchObject({
+      reason: 'not-yet-valid',
+    });
+    expect(verifySignedCatalog(signed, { trustedKeys, now: at('2026-12-31T23:58:00Z') }).ok).toBe(true);
+    expect(
+      verifySignedCatalog(signed, { trustedKeys, now: at('2027-02-01T00:00:00Z'), clockSkewMs: 0 }),
+    ).toMatchObject({
+      reason: 'expired',
+    });
+  });
+
+  it('a version not newer than the applied one is a rollback', () => {
+    expect(verifySignedCatalog(signedVersion(5), { trustedKeys, now: NOW, appliedVersion: 5 })).toMatchObject(
+      {
+        ok: false,
+        reason: 'rollback',
+        version: 5,
+      },
+    );
+    expect(verifySignedCatalog(signedVersion(4), { trustedKeys, now: NOW, appliedVersion: 5 })).toMatchObject(
+      { reason: 'rollback' },
+    );
+    expect(verifySignedCatalog(signedVersion(6), { trustedKeys, now: NOW, appliedVersion: 5 }).ok).toBe(true);
+  });
+
+  it('key rotation: old and new keys both verify while both are trusted; a removed key is refused', () => {
+    const oldKey = newKey();
+    const freshKey = newKey();
+    const both = [oldKey.trusted, freshKey.trusted];
+    const byOld = signedVersion(2, {}, oldKey.privateKey);
+    const byNew = signedVersion(3, {}, freshKey.privateKey);
+    expect(verifySignedCatalog(byOld, { trustedKeys: both, now: NOW }).ok).toBe(true);
+    expect(verifySignedCatalog(byNew, { trustedKeys: both, now: NOW }).ok).toBe(true);
+    expect(verifySignedCatalog(byOld, { trustedKeys: [freshKey.trusted], now: NOW })).toMatchObject({
+      reason: 'unknown-key',
+    });
+    expect(verifySignedCatalog(byNew, { trustedKeys: [freshKey.trusted], now: NOW }).ok).toBe(true);
+  });
+
+  it('unsigned documents: a bare catalog, or a signature of null', () => {
+    expect(verifySignedCatalog(defaultCatalog(), { trustedKeys, now: NOW })).toMatchObject({
+      reason: 'unsigned',
+      version: 1,
+    });
+    expect(
+      verifySignedCatalog({ catalog: defaultCatalog(), signature: null }, { trustedKeys, now: NOW }),
+    ).toMatchObject({
+      reason: 'unsigned',
+    });
+  });
+
+  it('malformed documents', () => {
+    const signed = signedVersion(2);
+    const cases: unknown[] = [
+      null,
+      'text',
+      [signed],
+      { ...signed, signature: { ...signed.signature, alg: 'RS256' } },
+      { ...signed, signature: { ...signed.signature, value: 'not base64!' } },
+      { ...signed, catalog: [1, 2] },
+      { ...signed, extra: true },
+    ];
+    for (const doc of cases) {
+      expect(
+        verifySignedCatalog(doc, { trustedKeys, now: NOW }),
+        JSON.stringify(doc).slice(0, 60),
+      ).toMatchObject({
+        ok: false,
+        reason: 'malformed',
+      });
+    }
+  });
+
+  it('a validly signed catalog that breaks the schema is refused with paths', () => {
+    const broken = { ...defaultCatalog(), version: 2 } as Record<string, unknown>;
+    (broken.services as { category: string }[])[4]!.category = 'nowhere';
+    const signed = signCatalog(broken, demoPrivateKey());
+    const r = verifySignedCatalog(signed, { trustedKeys, now: NOW });
+    expect(r).toMatchObject({ ok: false, reason: 'schema', version: 2 });
+    if (!r.ok)
+      expect(r.errors).toContainEqual({
+        path: 'services[4].category',
+        message: 'unknown category "nowhere"',
+      });
+  });
+});

@@ -1,0 +1,349 @@
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  sign,
+  verify,
+} from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import canonicalize from 'canonicalize';
+import { z } from 'zod';
+import type { Catalog, CatalogValidationError } from './schema.js';
+import { validateCatalog } from './schema.js';
+
+/**
+ * Catalog signatures: Ed25519 (node:crypto) over the RFC 8785 canonical JSON of the `catalog` object,
+ * detached next to it: `{ catalog, signature: { alg: 'Ed25519', keyId, value } }`.
+ *
+ * Key files: the public key is an SPKI PEM (`-----BEGIN PUBLIC KEY-----`, what `openssl pkey -pubout` writes);
+ * a bare base64 line holding the 32 raw key bytes is accepted too. Private keys are PKCS#8 PEM. The key id is
+ * the first 16 hex digits of SHA-256 over the 32 raw public key bytes, so it does not depend on the file format.
+ */
+
+/** The only signature algorithm a catalog may use. */
+export const CATALOG_SIGNATURE_ALG = 'Ed25519';
+
+/** The signature block of a signed catalog. */
+export interface CatalogSignature {
+  readonly alg: typeof CATALOG_SIGNATURE_ALG;
+  readonly keyId: string;
+  /** Base64 of the 64-byte Ed25519 signature. */
+  readonly value: string;
+}
+
+/** A signed catalog document as stored, served and verified. */
+export interface SignedCatalog {
+  readonly catalog: unknown;
+  readonly signature: CatalogSignature;
+}
+
+/** A public key the kiosk trusts for catalogs. */
+export interface TrustedKey {
+  readonly keyId: string;
+  readonly publicKey: KeyObject;
+  /** Where it came from (a file path or "inline"), for technicians. */
+  readonly source: string;
+}
+
+/** Why a catalog was refused. */
+export type CatalogRejectionReason =
+  | 'unsigned'
+  | 'bad-signature'
+  | 'unknown-key'
+  | 'expired'
+  | 'not-yet-valid'
+  | 'schema'
+  | 'rollback'
+  | 'malformed';
+
+/** The outcome of {@link verifySignedCatalog}. */
+export type CatalogVerification =
+  | { readonly ok: true; readonly catalog: Catalog; readonly keyId: string; readonly signed: SignedCatalog }
+  | {
+      readonly ok: false;
+      readonly reason: CatalogRejectionReason;
+      /** One line for technicians; never personal data (catalogs hold none). */
+      readonly message: string;
+      /** The catalog's version when it could be read. */
+      readonly version?: number;
+      /** Schema problems, for `reason: 'schema'`. */
+      readonly errors?: readonly CatalogValidationError[];
+    };
+
+/** Options of {@link verifySignedCatalog}. */
+export interface VerifyOptions {
+  readonly trustedKeys: readonly TrustedKey[];
+  /** The kiosk's clock, in epoch milliseconds. */
+  readonly now: number;
+  /** The version already applied; a catalog must be newer. Absent = nothing applied. */
+  readonly appliedVersion?: number | null;
+  /** Tolerated kiosk clock error for issuedAt/expiresAt. Default 5 minutes. */
+  readonly clockSkewMs?: number;
+  /** Skip the issuedAt/expiresAt check (re-loading the applied catalog at start-up). */
+  readonly skipTimeCheck?: boolean;
+}
+
+const DEFAULT_CLOCK_SKEW_MS = 5 * 60_000;
+
+const signatureSchema = z.strictObject({
+  alg: z.literal(CATALOG_SIGNATURE_ALG),
+  keyId: z.string().min(1).max(128),
+  value: z
+    .string()
+    .max(200)
+    .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'must be base64'),
+});
+
+const envelopeSchema = z.strictObject({
+  catalog: z.record(z.string(), z.unknown()),
+  signature: signatureSchema,
+});
+
+/** The RFC 8785 (JCS) canonical form of a JSON value, as UTF-8 bytes. Throws on non-JSON values. */
+export function canonicalJsonBytes(value: unknown): Buffer {
+  const text = canonicalize(value);
+  if (text === undefined) throw new TypeError('value has no JSON representation');
+  return Buffer.from(text, 'utf8');
+}
+
+/** The key id of an Ed25519 public key: 16 hex digits of SHA-256 over its 32 raw bytes. */
+export function keyIdOf(publicKey: KeyObject): string {
+  return createHash('sha256').update(rawPublicKey(publicKey)).digest('hex').slice(0, 16);
+}
+
+function rawPublicKey(publicKey: KeyObject): Buffer {
+  const jwk = publicKey.export({ format: 'jwk' });
+  if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519' || typeof jwk.x !== 'string') {
+    throw new TypeError('not an Ed25519 public key');
+  }
+  return Buffer.from(jwk.x, 'base64url');
+}
+
+/** Parses a public key file's text: SPKI PEM, or base64 of the 32 raw bytes. Throws on anything else. */
+export function parsePublicKey(text: string): KeyObject {
+  const trimmed = text.trim();
+  let key: KeyObject;
+  if (trimmed.startsWith('-----BEGIN')) {
+    key = createPublicKey({ key: trimmed, format: 'pem' });
+  } else {
+    const raw = Buffer.from(trimmed, 'base64');
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(trimmed) || raw.length !== 32) {
+      throw new TypeError('a public key must be a PEM or the base64 of 32 raw Ed25519 bytes');
+    }
+    key = createPublicKey({
+      key: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') },
+      format: 'jwk',
+    });
+  }
+  if (key.asymmetricKeyType !== 'ed25519')
+    throw new TypeError(`not an Ed25519 key (${key.asymmetricKeyType ?? '?'})`);
+  return key;
+}
+
+/** Parses a PKCS#8 PEM private key; throws unless it is Ed25519. */
+export function parsePrivateKey(text: string): KeyObject {
+  const key = createPrivateKey({ key: text, format: 'pem' });
+  if (key.asymmetricKeyType !== 'ed25519')
+    throw new TypeError(`not an Ed25519 key (${key.asymmetricKeyType ?? '?'})`);
+  return key;
+}
+
+/** A new Ed25519 key pair as PEM texts, with its key id. */
+export function generateCatalogKeyPair(): { publicKeyPem: string; privateKeyPem: string; keyId: string } {
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  return {
+    publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    keyId: keyIdOf(publicKey),
+  };
+}
+
+/** A trusted key from a public key's text. */
+export function trustedKeyFromText(text: string, source = 'inline'): TrustedKey {
+  const publicKey = parsePublicKey(text);
+  return { keyId: keyIdOf(publicKey), publicKey, source };
+}
+
+/** Reads one public key file; throws with the file name on failure. */
+export function loadTrustedKeyFile(file: string): TrustedKey {
+  try {
+    return trustedKeyFromText(readFileSync(file, 'utf8'), file);
+  } catch (error) {
+    throw new Error(
+      `cannot read public key ${file}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}
+
+/** Where trusted keys come from. */
+export interface TrustedKeySources {
+  /** Folder of shipped keys: every `*.pub` in it (resources/keys). Missing folder = none. */
+  readonly shippedDir?: string;
+  /** Extra key files from the kiosk settings. */
+  readonly extraFiles?: readonly string[];
+  /** `BOOTH_CATALOG_TRUSTED_KEYS`: comma-separated key files. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * Collects every trusted key (several at once, so a key can be rotated: publish with the new key while
+ * kiosks still trust both, then drop the old one). Duplicates (same key id) are listed once.
+ */
+export function loadTrustedKeys(sources: TrustedKeySources): TrustedKey[] {
+  const files: string[] = [];
+  if (sources.shippedDir) {
+    let names: string[] = [];
+    try {
+      names = readdirSync(sources.shippedDir).filter((n) => n.endsWith('.pub'));
+    } catch {
+      names = [];
+    }
+    files.push(...names.sort().map((n) => path.join(sources.shippedDir ?? '', n)));
+  }
+  files.push(...(sources.extraFiles ?? []));
+  const fromEnv = sources.env?.BOOTH_CATALOG_TRUSTED_KEYS;
+  if (fromEnv)
+    files.push(
+      ...fromEnv
+        .split(',')
+        .map((f) => f.trim())
+        .filter((f) => f.length > 0),
+    );
+  const byId = new Map<string, TrustedKey>();
+  for (const file of files) {
+    const key = loadTrustedKeyFile(file);
+    if (!byId.has(key.keyId)) byId.set(key.keyId, key);
+  }
+  return [...byId.values()];
+}
+
+/** Signs a catalog object (any JSON value; callers validate first). */
+export function signCatalog(catalog: unknown, privateKey: KeyObject): SignedCatalog {
+  const publicKey = createPublicKey(privateKey);
+  const value = sign(null, canonicalJsonBytes(catalog), privateKey).toString('base64');
+  return { catalog, signature: { alg: CATALOG_SIGNATURE_ALG, keyId: keyIdOf(publicKey), value } };
+}
+
+function readVersion(catalog: unknown): number | undefined {
+  if (typeof catalog !== 'object' || catalog === null) return undefined;
+  const v = (catalog as Record<string, unknown>).version;
+  return typeof v === 'number' && Number.isSafeInteger(v) ? v : undefined;
+}
+
+function reject(
+  reason: CatalogRejectionReason,
+  message: string,
+  version?: number,
+  errors?: readonly CatalogValidationError[],
+): CatalogVerification {
+  return {
+    ok: false,
+    reason,
+    message,
+    ...(version !== undefined ? { version } : {}),
+    ...(errors ? { errors } : {}),
+  };
+}
+
+/**
+ * Parses a signed catalog file's text; `malformed` when it is not JSON. Verification still has to follow.
+ */
+export function parseSignedCatalogText(
+  text: string,
+): { ok: true; value: unknown } | { ok: false; message: string } {
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch (error) {
+    return { ok: false, message: `not JSON: ${error instanceof Error ? error.message : String(error)}` };
+  }
+}
+
+/**
+ * Verifies an untrusted signed catalog: shape, key, signature, schema, validity period, version. The signature
+ * is checked before the schema, so nothing but the envelope of an unsigned or forged document is examined.
+ */
+export function verifySignedCatalog(doc: unknown, options: VerifyOptions): CatalogVerification {
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
+    return reject('malformed', 'the document is not a JSON object');
+  }
+  const record = doc as Record<string, unknown>;
+  if (!('signature' in record) || record.signature === null || record.signature === undefined) {
+    const version = readVersion('catalog' in record ? record.catalog : record);
+    return reject('unsigned', 'the document carries no signature', version);
+  }
+  const envelope = envelopeSchema.safeParse(doc);
+  const version = readVersion(record.catalog);
+  if (!envelope.success) {
+    const issue = envelope.error.issues[0];
+    const where = issue ? issue.path.map(String).join('.') || '(root)' : '(root)';
+    return reject(
+      'malformed',
+      `bad signed-catalog envelope at ${where}: ${issue?.message ?? 'invalid'}`,
+      version,
+    );
+  }
+  const { signature } = envelope.data;
+  // Canonicalize the document as parsed, not zod's copy: the copy could differ for odd keys like "__proto__".
+  const catalog = record.catalog;
+  const key = options.trustedKeys.find((k) => k.keyId === signature.keyId);
+  if (!key)
+    return reject(
+      'unknown-key',
+      `signed with key ${signature.keyId}, which this kiosk does not trust`,
+      version,
+    );
+  let bytes: Buffer;
+  try {
+    bytes = canonicalJsonBytes(catalog);
+  } catch (error) {
+    return reject(
+      'malformed',
+      `cannot canonicalize: ${error instanceof Error ? error.message : String(error)}`,
+      version,
+    );
+  }
+  const sig = Buffer.from(signature.value, 'base64');
+  if (sig.length !== 64 || !verify(null, bytes, key.publicKey, sig)) {
+    return reject(
+      'bad-signature',
+      `the signature does not match the content (key ${signature.keyId})`,
+      version,
+    );
+  }
+  const validated = validateCatalog(catalog);
+  if (!validated.ok) {
+    const first = validated.errors[0];
+    const more = validated.errors.length > 1 ? ` (+${validated.errors.length - 1} more)` : '';
+    return reject(
+      'schema',
+      `schema: ${first?.path ?? '?'}: ${first?.message ?? '?'}${more}`,
+      version,
+      validated.errors,
+    );
+  }
+  const c = validated.catalog;
+  if (!options.skipTimeCheck) {
+    const skew = options.clockSkewMs ?? DEFAULT_CLOCK_SKEW_MS;
+    if (options.now + skew < Date.parse(c.issuedAt)) {
+      return reject('not-yet-valid', `catalog ${c.version} is valid from ${c.issuedAt}`, c.version);
+    }
+    if (options.now - skew >= Date.parse(c.expiresAt)) {
+      return reject('expired', `catalog ${c.version} expired at ${c.expiresAt}`, c.version);
+    }
+  }
+  if (
+    options.appliedVersion !== undefined &&
+    options.appliedVersion !== null &&
+    c.version <= options.appliedVersion
+  ) {
+    return reject(
+      'rollback',
+      `catalog ${c.version} is not newer than the applied ${options.appliedVersion}`,
+      c.version,
+    );
+  }
+  return { ok: true, catalog: c, keyId: signature.keyId, signed: { catalog, signature } };
+}
