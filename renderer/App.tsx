@@ -1,9 +1,12 @@
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import type { FieldError } from '../main/api/form-validation.js';
 import type { Catalog, KioskInfo, VisitView } from '../main/api/views.js';
 import { useKiosk, useKioskEvent, useKioskQuery } from './api/kiosk.js';
 import { AttractScreen } from './citizen/AttractScreen.js';
 import { ChooseScreen } from './citizen/ChooseScreen.js';
 import { ConfirmScreen } from './citizen/ConfirmScreen.js';
+import { DoneScreen } from './citizen/DoneScreen.js';
+import { FormScreen } from './citizen/FormScreen.js';
 import { IdentifyScreen } from './citizen/IdentifyScreen.js';
 import { IdleGuard } from './components/IdleGuard.js';
 import { Layout } from './components/Layout.js';
@@ -19,7 +22,7 @@ function idleTimings(): { idleMs: number; graceMs: number } {
 /** The citizen's kiosk: attract → choose services → identify → confirm → back to attract, wiped. */
 export function App(): ReactNode {
   const { api, state } = useKiosk();
-  const { t, setLocale } = useI18n();
+  const { t, setLocale, locale } = useI18n();
   const info = useKioskQuery<KioskInfo>((a) => a['kiosk.info']());
   const catalogQuery = useKioskQuery<Catalog>((a) => a['catalog.get']());
   const visitQuery = useKioskQuery<VisitView | null>((a) => a['visit.get']());
@@ -71,13 +74,47 @@ export function App(): ReactNode {
         catalog={catalog}
         busy={busy}
         onCancel={cancel}
-        onFinish={() => {
+        onContinue={() => {
           setBusy(true);
-          void api?.['visit.finish']().then((r) => {
+          void api?.['visit.proceed']().then((r) => {
             setBusy(false);
-            if (r.ok) resetToAttract();
+            if (r.ok) setVisit(r.value);
             else setError(r.error.messageKey);
           });
+        }}
+      />
+    );
+  } else if (visit?.step === 'form') {
+    screen = (
+      <FormScreen
+        visit={visit}
+        catalog={catalog}
+        onCancel={cancel}
+        onSubmit={async (forms) => {
+          if (!api) return null;
+          const r = await api['visit.submit']({ locale, forms });
+          if (r.ok) {
+            setVisit(r.value);
+            return null;
+          }
+          if (r.error.code === 'validation-failed' && r.error.detail) {
+            try {
+              return JSON.parse(r.error.detail) as (FieldError & { serviceId: string })[];
+            } catch {
+              // fall through to the generic message
+            }
+          }
+          setError(r.error.messageKey);
+          return [];
+        }}
+      />
+    );
+  } else if (visit?.step === 'done') {
+    screen = (
+      <DoneScreen
+        visit={visit}
+        onFinish={() => {
+          void api?.['visit.finish']().then(resetToAttract);
         }}
       />
     );
@@ -112,6 +149,11 @@ export function App(): ReactNode {
       withSimulation={info.data.simulated}
     >
       {screen}
+      {error && visit ? (
+        <p role="alert" className="problem">
+          {t(error)}
+        </p>
+      ) : null}
       <IdleGuard
         active={visit !== null || choosing}
         idleMs={timings.idleMs}

@@ -33,6 +33,19 @@ export function buildApi(deps: ApiDeps) {
       deps.visits.touch();
       return ok(null);
     }),
+    'visit.proceed': method(none, async (): Promise<ApiResult<VisitView>> => deps.visits.proceed()),
+    'visit.submit': method(
+      z
+        .object({
+          locale: z.enum(['zh-CN', 'zh-HK', 'en']),
+          forms: z.record(
+            serviceId,
+            z.record(z.string().min(1).max(64), z.union([z.string().max(4000), z.boolean()])),
+          ),
+        })
+        .strict(),
+      async ({ locale, forms }): Promise<ApiResult<VisitView>> => deps.visits.submit(locale, forms),
+    ),
     'visit.finish': method(none, async (): Promise<ApiResult<null>> => deps.visits.finish()),
     'visit.cancel': method(none, async (): Promise<ApiResult<null>> => {
       deps.visits.cancel();

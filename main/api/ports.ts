@@ -2,7 +2,9 @@
  * What the KioskApi needs from the core, as interfaces. The API layer (and so the renderer's client type)
  * depends only on these, never on drivers or Node.
  */
+import type { FormValue } from './form-validation.js';
 import type { ApiResult } from './protocol.js';
+import type { CatalogLocale } from './views.js';
 import type { Catalog, DeviceStatusView, FixtureView, KioskInfo, PaperState, ScanView, VisitView } from './views.js';
 
 /** The visit in progress. */
@@ -10,6 +12,11 @@ export interface VisitPort {
   start(serviceIds: readonly string[]): ApiResult<VisitView>;
   current(): VisitView | null;
   touch(): void;
+  proceed(): ApiResult<VisitView>;
+  submit(
+    locale: CatalogLocale,
+    forms: Readonly<Record<string, Readonly<Record<string, FormValue>>>>,
+  ): Promise<ApiResult<VisitView>>;
   finish(): ApiResult<null>;
   cancel(): void;
 }

@@ -14,8 +14,32 @@ export type {
   CatalogIconName,
 } from '../services/catalog/schema.js';
 
-/** The steps of a visit the core tracks. */
-export type VisitStep = 'identify' | 'confirm';
+/** The steps of a visit the core tracks: read the card, check the details, fill the forms, done. */
+export type VisitStep = 'identify' | 'confirm' | 'form' | 'done';
+
+/** A form value pre-filled from the ID card; `masked` values are shown masked and cannot be edited. */
+export interface PrefillView {
+  readonly value: string;
+  readonly masked: boolean;
+}
+
+/** What happened to the receipt. */
+export interface ReceiptOutcomeView {
+  readonly outcome: 'printed' | 'failed' | 'unknown' | 'not-printed';
+  /** A stable reason code when not printed (paper-end, cover-open, offline, no-device, timeout, …). */
+  readonly reason: string | null;
+}
+
+/** The result of a completed visit, for the final screen. */
+export interface VisitResultView {
+  readonly transactionNumber: string;
+  readonly urgent: boolean;
+  /** Whether the central system has confirmed receipt (shown for urgent reports). */
+  readonly acknowledged: boolean;
+  readonly receipt: ReceiptOutcomeView;
+  /** The progress and electronic receipt address encoded in the on-screen QR code. */
+  readonly progressUrl: string;
+}
 
 /** The identity read from the card, as shown on screen. */
 export interface IdentityView {
@@ -40,6 +64,14 @@ export interface VisitView {
   readonly needsIdentity: boolean;
   readonly identity: IdentityView | null;
   readonly cardProblem: CardProblemView | null;
+  /**
+   * Services that ask for a face check: this kiosk does not match faces yet, so the transaction is marked for an
+   * officer to review the identity (a non-biometric route, as EN 301 549 requires anyway).
+   */
+  readonly faceCheck: 'not-needed' | 'officer-review';
+  /** Per service, per field: values pre-filled from the card (form step only). */
+  readonly prefill: Readonly<Record<string, Readonly<Record<string, PrefillView>>>>;
+  readonly result: VisitResultView | null;
   readonly startedAt: string;
 }
 
@@ -84,4 +116,16 @@ export interface KioskEvents extends Record<string, unknown> {
   'device.status': DeviceStatusView;
   'scanner.scanned': ScanView;
   'catalog.changed': { readonly version: number };
+  'sync.state': SyncStateView;
+}
+
+/** The outbox and upload state (no personal data). */
+export interface SyncStateView {
+  readonly completedTotal: number;
+  readonly pending: number;
+  readonly acknowledged: number;
+  readonly urgentPending: number;
+  readonly oldestPendingAgeMs: number | null;
+  readonly lastError: string | null;
+  readonly lastSuccessAt: number | null;
 }

@@ -4,7 +4,8 @@
  *
  * Environment: BOOTH_DATA_DIR, BOOTH_SIMULATE (default 1), BOOTH_PORT (default 8570; 0 = any free port),
  * BOOTH_OPEN_BROWSER (auto | 0 | 1), BOOTH_KIOSK (1 = Chromium --kiosk instead of an app window),
- * BOOTH_CENTRAL_URL.
+ * BOOTH_CENTRAL_URL and BOOTH_CENTRAL_TOKEN (without a URL, a local reference central server is started with
+ * its data under the kiosk data directory), BOOTH_KIOSK_ID.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -14,6 +15,7 @@ import { createLogger } from '../core/log.js';
 import { appRootDir } from '../core/paths.js';
 import { findChromium, hasDisplay, openChromium, type ChromiumWindow } from './chromium.js';
 import { startBrowserHost, type BrowserHost } from './server.js';
+import { startCentralServer, type CentralServer } from '../../central/server.js';
 
 const env = process.env;
 const say = (line: string): void => {
@@ -40,7 +42,31 @@ async function main(): Promise<void> {
   say(`data directory: ${dataDir}`);
   say(simulate ? 'peripherals: simulated (BOOTH_SIMULATE=0 to use real devices)' : 'peripherals: real devices');
 
-  const core = await startKioskCore({ dataDir, simulate, host: 'browser', centralUrl: env.BOOTH_CENTRAL_URL });
+  const kioskId = env.BOOTH_KIOSK_ID ?? 'dev-kiosk';
+  let central: CentralServer | null = null;
+  let centralUrl = env.BOOTH_CENTRAL_URL;
+  let centralToken = env.BOOTH_CENTRAL_TOKEN;
+  if (!centralUrl) {
+    centralToken = 'dev-kiosk-token';
+    central = await startCentralServer({
+      port: 0,
+      dataDir: path.join(dataDir, 'local-central'),
+      kioskTokens: { [kioskId]: centralToken },
+      adminToken: env.BOOTH_ADMIN_TOKEN ?? 'dev-admin-token',
+    });
+    centralUrl = central.url;
+    say(`central API: a local reference server at ${central.url} (set BOOTH_CENTRAL_URL to use a real one)`);
+  } else {
+    say(`central API: ${centralUrl}`);
+  }
+  const core = await startKioskCore({
+    dataDir,
+    simulate,
+    host: 'browser',
+    centralUrl,
+    kioskId,
+    ...(centralToken ? { centralToken } : {}),
+  });
   const host = await listen(core, staticDir);
   say(`kiosk serving on ${host.origin} (127.0.0.1 only)`);
 
@@ -68,6 +94,7 @@ async function main(): Promise<void> {
     await window?.close();
     await host.close();
     await core.close();
+    await central?.close();
     say('stopped');
     process.exit(0);
   };

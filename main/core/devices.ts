@@ -1,14 +1,16 @@
 import type { DeviceKind, DeviceStatus } from '../../drivers/common/status.js';
 import type { IdCardReader } from '../../drivers/id-card/types.js';
+import type { PrintJobResult } from '../../drivers/printer/printer.js';
 import type { Scanner } from '../../drivers/scanner/types.js';
 import type { DeviceStatusView, FixtureView, PaperState } from '../api/views.js';
 
-/** What the core needs of a receipt printer for status display (printing arrives with the documents service). */
+/** What the core needs of a receipt printer: its status and printing a job (never assumed printed). */
 export interface PrinterStatusSource {
   readonly status: DeviceStatus;
   start(): Promise<void>;
   stop(): Promise<void>;
   on(event: 'status', listener: (status: DeviceStatus) => void): () => void;
+  print(job: Uint8Array): Promise<PrintJobResult>;
 }
 
 /** The simulated peripherals' controls, driven by the on-screen panel, tests and demos. */

@@ -16,6 +16,11 @@ import type { Logger } from './log.js';
 import { createLogger } from './log.js';
 import { appRootDir, resourcesDir } from './paths.js';
 import { createSimulatedDevices } from './simulated-devices.js';
+import { createVisitCompletion } from './visit-completion.js';
+import { openStore, type KioskStore } from '../store/index.js';
+import { TransactionService } from '../services/transactions/transactions.js';
+import { createCentralClient } from '../services/central/client.js';
+import { Heartbeat, Uploader } from '../services/sync/index.js';
 
 /** How the core is started by a host. */
 export interface KioskCoreOptions {
@@ -24,8 +29,14 @@ export interface KioskCoreOptions {
   readonly host: 'electron' | 'browser';
   /** The data key unsealed by the Electron host (safeStorage); the browser host uses a 0600 key file. */
   readonly dataKey?: Uint8Array;
+  /** The central API; without it transactions wait in the outbox (e.g. a kiosk set up offline). */
   readonly centralUrl?: string;
+  readonly centralToken?: string;
   readonly kioskId?: string;
+  /** Where the receipt's QR code points: `<base>/progress/<number>`. Defaults to the central URL. */
+  readonly progressBaseUrl?: string;
+  /** Heartbeat period (ms). */
+  readonly heartbeatIntervalMs?: number;
   readonly log?: Logger;
   /** Peripherals to use instead of the simulated ones (real drivers, or test doubles). */
   readonly devices?: DeviceSet;
@@ -38,6 +49,9 @@ export interface KioskCore {
   /** The RPC server (tests and benchmarks call `handle` directly). */
   readonly rpc: RpcServer;
   readonly devices: DeviceSet;
+  readonly store: KioskStore;
+  /** Present when a central URL was configured. */
+  readonly uploader: Uploader | null;
   close(): Promise<void>;
 }
 
@@ -67,10 +81,17 @@ function loadDefaultCatalog(): Catalog {
 export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCore> {
   const log = options.log ?? createLogger();
   const catalog = loadDefaultCatalog();
+  const kioskId = options.kioskId ?? 'dev-kiosk';
+  const dataKey = options.dataKey;
+  const store = await openStore({
+    dataDir: options.dataDir,
+    ...(dataKey ? { keyProvider: { getDataKey: async () => dataKey } } : {}),
+  });
+  const transactions = new TransactionService(store);
   const devices = options.devices ?? createSimulatedDevices();
   const info: KioskInfo = {
     version: readVersion(),
-    kioskId: options.kioskId ?? 'dev-kiosk',
+    kioskId,
     kioskName: { 'zh-CN': '自助警务舱（演示）', 'zh-HK': '自助警務艙（示範）', en: 'Smart Police Booth (demo)' },
     host: options.host,
     simulated: devices.simulation !== null,
@@ -82,14 +103,53 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
     rpc?.broadcast(event, payload);
   };
 
+  const centralUrl = options.centralUrl;
+  const client = centralUrl
+    ? createCentralClient({ baseUrl: centralUrl, token: options.centralToken ?? 'dev-kiosk-token', kioskId })
+    : null;
+  const uploader = client ? new Uploader({ store, transactions, client, kioskId }) : null;
+
   const visits = new VisitService({
     catalog: () => catalog,
     maskIdNumber,
     onChange: (visit) => emit('visit.changed', visit),
     onEnded: (reason) => log.info('visit.ended', { reason }),
+    complete: createVisitCompletion({
+      transactions,
+      printer: { print: (bytes) => devices.printer.print(bytes) },
+      catalogVersion: () => catalog.version,
+      demonstration: () => catalog.demonstration,
+      kioskId,
+      kioskName: info.kioskName,
+      progressBaseUrl: options.progressBaseUrl ?? centralUrl ?? 'http://127.0.0.1',
+      log,
+    }),
   });
-
   const offs: (() => void)[] = [];
+  if (uploader) {
+    offs.push(uploader.events.on('acknowledged', ({ number }) => visits.acknowledged(number)));
+    offs.push(uploader.events.on('state', (state) => emit('sync.state', state)));
+  }
+  const heartbeat = client
+    ? new Heartbeat({
+        client,
+        appVersion: info.version,
+        ...(options.heartbeatIntervalMs ? { intervalMs: options.heartbeatIntervalMs } : {}),
+        devices: () =>
+          Object.fromEntries(
+            deviceStatuses(devices).map((d) => [
+              d.kind,
+              { state: d.status.state, ...(d.status.state === 'error' ? { code: d.status.code } : {}) },
+            ]),
+          ),
+        catalogVersion: () => catalog.version,
+        outbox: async () => {
+          const state = await uploader?.state();
+          return { depth: state?.pending ?? 0, oldestAgeMs: state?.oldestPendingAgeMs ?? null };
+        },
+      })
+    : null;
+
   offs.push(devices.idCard.on('card-read', (card) => visits.cardRead(card)));
   offs.push(
     devices.idCard.on('read-error', (error) => {
@@ -147,17 +207,29 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
   };
   rpc = new RpcServer(buildApi(deps), (event, fields) => log.warn(event, fields));
   await devices.start();
-  log.info('core.started', { host: options.host, simulated: info.simulated, catalogVersion: catalog.version });
+  await uploader?.start();
+  heartbeat?.start();
+  log.info('core.started', {
+    host: options.host,
+    simulated: info.simulated,
+    catalogVersion: catalog.version,
+    central: centralUrl ? 'configured' : 'none',
+  });
 
   const server = rpc;
   return {
     rpc: server,
     devices,
+    store,
+    uploader,
     connect: (channel) => server.connect(channel),
     async close() {
       for (const off of offs) off();
       visits.dispose();
+      await heartbeat?.stop();
+      await uploader?.stop();
       await devices.stop();
+      await store.close();
       log.info('core.stopped', {});
     },
   };

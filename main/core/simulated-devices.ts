@@ -11,7 +11,8 @@ import type { DeviceSet, PrinterStatusSource } from './devices.js';
  * simulators; the core sees exactly what it would see from hardware.
  */
 export function createSimulatedDevices(): DeviceSet {
-  const idCard = createSimulatedIdCardReader();
+  // A simulated card stays on the reader until the panel removes it (a real reader halts a read card instead).
+  const idCard = createSimulatedIdCardReader({ simulator: { haltAfterRead: false } });
   const scanner = createSimulatedScanner();
   // Poll the printer while idle so a paper-out shows before the next citizen needs a receipt.
   const printer = createSimulatedPrinter({ printer: { monitorIntervalMs: 1000 } });
@@ -22,6 +23,7 @@ export function createSimulatedDevices(): DeviceSet {
     start: () => printer.printer.start(),
     stop: () => printer.printer.stop(),
     on: (event, listener) => printer.printer.on(event, listener),
+    print: (job) => printer.printer.print(job),
   };
   const paperScenario: Record<PaperState, Parameters<typeof printer.simulator.setScenario>[0]> = {
     ok: 'ok',

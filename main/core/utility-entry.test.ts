@@ -112,11 +112,22 @@ describe('serveParentPort', () => {
     const parent = new FakeParentPort();
     const core = fakeCore();
     void serveParentPort(parent, { startCore: core.startCore, exit: () => undefined });
-    parent.deliver({ type: 'init', dataDir: '/data', simulate: true, dataKey: key, centralUrl: 'https://c.test/' });
+    parent.deliver({
+      type: 'init',
+      dataDir: '/data',
+      simulate: true,
+      dataKey: key,
+      centralUrl: 'https://c.test/',
+    });
     await vi.waitFor(() => expect(parent.sent).toEqual([{ type: 'ready' }]));
     expect(core.started).toHaveLength(1);
     const options = core.started[0]!;
-    expect(options).toMatchObject({ dataDir: '/data', simulate: true, host: 'electron', centralUrl: 'https://c.test/' });
+    expect(options).toMatchObject({
+      dataDir: '/data',
+      simulate: true,
+      host: 'electron',
+      centralUrl: 'https://c.test/',
+    });
     expect(Buffer.from(options.dataKey).equals(Buffer.alloc(32, 7))).toBe(true);
   });
 
@@ -125,7 +136,12 @@ describe('serveParentPort', () => {
     const core = fakeCore();
     const log = vi.fn();
     void serveParentPort(parent, { startCore: core.startCore, exit: () => undefined, log });
-    parent.deliver({ type: 'init', dataDir: '/data', simulate: true, dataKey: Buffer.alloc(8).toString('base64') });
+    parent.deliver({
+      type: 'init',
+      dataDir: '/data',
+      simulate: true,
+      dataKey: Buffer.alloc(8).toString('base64'),
+    });
     parent.deliver({ type: 'init', simulate: true, dataKey: key });
     parent.deliver('garbage');
     await new Promise((resolve) => setTimeout(resolve, 5));

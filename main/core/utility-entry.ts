@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { RpcChannel } from '../api/channel.js';
+import { createLogger, type Logger, type LogFields } from './log.js';
 
 /**
  * Entry point of the kiosk core when Electron hosts it: the main process starts this file with
@@ -16,7 +17,6 @@ import type { RpcChannel } from '../api/channel.js';
 export interface PortLike {
   on(event: 'message', listener: (event: { data: unknown }) => void): unknown;
   on(event: 'close', listener: () => void): unknown;
-  off?(event: 'message' | 'close', listener: (...args: never[]) => void): unknown;
   start(): void;
   postMessage(message: unknown): void;
   close(): void;
@@ -47,6 +47,7 @@ export interface HostedCoreOptions {
   readonly host: 'electron';
   readonly dataKey: Uint8Array;
   readonly centralUrl?: string;
+  readonly log?: Logger;
 }
 
 /** Starts the core; injected so tests run without the real one. */
@@ -108,7 +109,7 @@ export function channelFromPort(port: PortLike): RpcChannel {
 }
 
 /** Minimal structured log; never given personal data. */
-export type EntryLog = (event: string, fields?: Record<string, unknown>) => void;
+export type EntryLog = (event: string, fields?: LogFields) => void;
 
 /** What serveParentPort needs besides the port. */
 export interface ServeOptions {
@@ -222,14 +223,16 @@ function electronParentPort(): ParentPortLike | undefined {
 
 /** Loads the real core lazily so that importing this file (tests) does not load the store and drivers. */
 async function startRealCore(options: HostedCoreOptions): Promise<HostedCore> {
-  // A variable specifier until main/core/kiosk-core.ts lands; then this becomes a literal import.
-  const specifier = './kiosk-core.js';
-  const module = (await import(specifier)) as { startKioskCore: StartCore };
-  return module.startKioskCore(options);
+  const { startKioskCore } = await import('./kiosk-core.js');
+  return startKioskCore(options);
 }
 
 const parentPort = electronParentPort();
 if (parentPort !== undefined) {
-  const log: EntryLog = (event, fields) => console.log(JSON.stringify({ at: 'utility-entry', event, ...fields }));
-  void serveParentPort(parentPort, { startCore: startRealCore, exit: (code) => process.exit(code), log });
+  const logger = createLogger();
+  void serveParentPort(parentPort, {
+    startCore: (options) => startRealCore({ ...options, log: logger }),
+    exit: (code) => process.exit(code),
+    log: (event, fields) => logger.info(`utility-entry.${event}`, fields),
+  });
 }

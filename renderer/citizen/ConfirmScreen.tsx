@@ -7,13 +7,13 @@ export function ConfirmScreen({
   visit,
   catalog,
   busy,
-  onFinish,
+  onContinue,
   onCancel,
 }: {
   readonly visit: VisitView;
   readonly catalog: Catalog;
   readonly busy: boolean;
-  readonly onFinish: () => void;
+  readonly onContinue: () => void;
   readonly onCancel: () => void;
 }): ReactNode {
   const { t, l } = useI18n();
@@ -31,6 +31,7 @@ export function ConfirmScreen({
           <dd>{t(`cardType.${identity.cardType}`)}</dd>
         </dl>
       ) : null}
+      {visit.faceCheck === 'officer-review' ? <p className="notice-inline">{t('confirm.faceReview')}</p> : null}
       <h2>{t('confirm.services')}</h2>
       <ul className="chosen-services">
         {visit.serviceIds.map((id) => {
@@ -42,8 +43,8 @@ export function ConfirmScreen({
         <button type="button" onClick={onCancel}>
           {t('nav.cancel')}
         </button>
-        <button type="button" className="primary" disabled={busy} onClick={onFinish}>
-          {t('nav.finish')}
+        <button type="button" className="primary" disabled={busy} onClick={onContinue}>
+          {t('nav.continue')}
         </button>
       </div>
     </section>

@@ -5,11 +5,14 @@ import path from 'node:path';
 import { startBrowserHost, type BrowserHost } from '../../main/browser-host/server.js';
 import { startKioskCore, type KioskCore } from '../../main/core/kiosk-core.js';
 import { silentLogger } from '../../main/core/log.js';
+import { startCentralServer, type CentralServer } from '../../central/server.js';
 
 /** A real kiosk core with simulated peripherals behind a real browser host, per test. */
 export interface KioskUnderTest {
   readonly core: KioskCore;
   readonly host: BrowserHost;
+  /** The local reference central API the kiosk uploads to. */
+  readonly central: CentralServer;
   /** The device simulators, driven by the test as hardware would be. */
   readonly sim: NonNullable<KioskCore['devices']['simulation']>;
 }
@@ -18,7 +21,21 @@ export interface KioskUnderTest {
 export const test = base.extend<{ kiosk: KioskUnderTest }>({
   kiosk: async ({}, use) => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'booth-e2e-'));
-    const core = await startKioskCore({ dataDir, simulate: true, host: 'browser', log: silentLogger });
+    const central = await startCentralServer({
+      port: 0,
+      dataDir: ':memory:',
+      kioskTokens: { 'e2e-kiosk': 'e2e-token' },
+      adminToken: 'e2e-admin',
+    });
+    const core = await startKioskCore({
+      dataDir,
+      simulate: true,
+      host: 'browser',
+      log: silentLogger,
+      kioskId: 'e2e-kiosk',
+      centralUrl: central.url,
+      centralToken: 'e2e-token',
+    });
     const host = await startBrowserHost({
       core,
       staticDir: path.resolve('dist/renderer'),
@@ -27,9 +44,10 @@ export const test = base.extend<{ kiosk: KioskUnderTest }>({
     });
     const sim = core.devices.simulation;
     if (!sim) throw new Error('the core did not start with simulated peripherals');
-    await use({ core, host, sim });
+    await use({ core, host, sim, central });
     await host.close();
     await core.close();
+    await central.close();
     rmSync(dataDir, { recursive: true, force: true });
   },
 });

@@ -12,8 +12,8 @@ test.describe('a citizen identifies with an ID card', () => {
     await page.getByRole('button', { name: '点击开始办理' }).click();
     await expect(page.getByRole('heading', { name: '请选择要办理的业务（可多选）' })).toBeVisible();
     await page.getByRole('tab', { name: /户政/ }).click();
-    const service = page.getByRole('tabpanel').getByRole('button').filter({ hasText: '需身份证' }).first();
-    const serviceName = (await service.locator('.service-name').textContent()) ?? '';
+    const serviceName = '户籍证明开具';
+    const service = page.getByRole('tabpanel').getByRole('button', { name: new RegExp(serviceName) });
     await service.click();
     await expect(service).toHaveAttribute('aria-pressed', 'true');
     await page.getByRole('button', { name: '下一步' }).click();
@@ -32,6 +32,22 @@ test.describe('a citizen identifies with an ID card', () => {
     expect(body).not.toContain('19491231');
     await expect(page.getByText(serviceName)).toBeVisible();
 
+    await page.getByRole('button', { name: '下一步' }).click();
+    await expect(page.getByRole('heading', { name: '请填写办理信息' })).toBeVisible();
+    // Fields from the card are filled and marked; the ID number stays masked even here.
+    await expect(page.getByLabel(/姓名/)).toHaveValue('张三');
+    await expect(page.getByLabel(/证件号码/)).not.toHaveValue(/19491231/);
+    await expect(page.getByText('已从证件读取').first()).toBeVisible();
+    // Submitting without the required choice is refused in words, not only in colour.
+    await page.getByRole('button', { name: '提交办理' }).click();
+    await expect(page.getByRole('alert')).toContainText('请修改标红的项目');
+    await expect(page.getByText('此项必填')).toBeVisible();
+    await page.getByRole('radio', { name: '就业' }).check();
+    await page.getByRole('button', { name: '提交办理' }).click();
+    await expect(page.getByRole('heading', { name: '办理完成' })).toBeVisible();
+    await expect(page.locator('.txn-number')).toHaveText(/^JW-\d{8}-\d{6}$/);
+    await expect(page.getByText('回执已打印，请取走回执。')).toBeVisible();
+    await expect(page.getByRole('img', { name: '扫码查询办理进度、下载电子回执' })).toBeVisible();
     await page.getByRole('button', { name: '完成' }).click();
     await expect(page.getByRole('button', { name: '点击开始办理' })).toBeVisible();
     const after = await page.locator('body').innerText();

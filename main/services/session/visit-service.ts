@@ -3,8 +3,45 @@ import type { DeviceError } from '../../../drivers/common/result.js';
 import type { IdCardData } from '../../../drivers/id-card/types.js';
 import type { ApiResult } from '../../api/protocol.js';
 import { apiError } from '../../api/protocol.js';
-import type { CardProblemView, VisitView } from '../../api/views.js';
-import type { Catalog, CatalogService } from '../catalog/schema.js';
+import type { FieldError, FormValue } from '../../api/form-validation.js';
+import { validateForm } from '../../api/form-validation.js';
+import type { CardProblemView, PrefillView, VisitResultView, VisitView } from '../../api/views.js';
+import type { Catalog, CatalogLocale, CatalogService, PrefillSource } from '../catalog/schema.js';
+
+/** Everything needed to complete a visit: the card (full, personal) and the validated form values. */
+export interface VisitCompletion {
+  readonly locale: CatalogLocale;
+  readonly card: IdCardData | null;
+  readonly faceCheck: 'not-needed' | 'officer-review';
+  readonly services: readonly { readonly service: CatalogService; readonly values: Readonly<Record<string, FormValue>> }[];
+}
+
+/** Stores the transaction, queues it for the central API and prints the receipt. */
+export type CompleteVisit = (completion: VisitCompletion) => Promise<ApiResult<VisitResultView>>;
+
+const SEX_TEXT: Readonly<Record<IdCardData['sex'], string>> = { male: '男', female: '女', unknown: '未知', unspecified: '未说明' };
+
+/** The card's value for a prefill source (full, unmasked). */
+function cardValue(card: IdCardData, source: PrefillSource): string | null {
+  switch (source) {
+    case 'name':
+      return card.name;
+    case 'sex':
+      return SEX_TEXT[card.sex];
+    case 'birthDate':
+      return card.birthDate;
+    case 'idNumber':
+      return card.idNumber;
+    case 'address':
+      return card.address;
+    case 'nationality':
+      return card.nationality;
+    case 'englishName':
+      return card.englishName;
+    case 'passNumber':
+      return card.passNumber;
+  }
+}
 
 /** What the visit service needs from its surroundings. */
 export interface VisitServiceOptions {
@@ -14,6 +51,8 @@ export interface VisitServiceOptions {
   readonly maskIdNumber: (idNumber: string) => string;
   /** Called whenever the visit changes or ends (null). */
   readonly onChange: (visit: VisitView | null) => void;
+  /** Completes a submitted visit (store, outbox, receipt). */
+  readonly complete?: CompleteVisit;
   /** Called after a visit ended (finished, cancelled or timed out): the moment to apply a staged catalog. */
   readonly onEnded?: (reason: 'finished' | 'cancelled' | 'expired') => void;
   /** A visit left untouched this long is wiped (a safety net behind the renderer's own idle warning). */
@@ -36,6 +75,9 @@ export class VisitService {
     eligible: ReadonlySet<string>;
     card: IdCardData | null;
     problem: CardProblemView | null;
+    confirmed: boolean;
+    submitting: boolean;
+    result: VisitResultView | null;
     startedAt: number;
     touchedAt: number;
   } | null = null;
@@ -80,6 +122,9 @@ export class VisitService {
       eligible: eligible ?? new Set(),
       card: null,
       problem: null,
+      confirmed: false,
+      submitting: false,
+      result: null,
       startedAt: at,
       touchedAt: at,
     };
@@ -100,7 +145,7 @@ export class VisitService {
   /** A card was read by the reader. Ignored when no visit is waiting for one. */
   cardRead(card: IdCardData): void {
     const visit = this.visit;
-    if (!visit || !visit.needsIdentity || visit.card) return;
+    if (!visit || !visit.needsIdentity || visit.card || visit.result) return;
     visit.touchedAt = this.now();
     if (!visit.eligible.has(card.cardType)) {
       visit.problem = { code: 'card-not-eligible', messageKey: 'card.notEligible' };
@@ -117,7 +162,7 @@ export class VisitService {
   /** The reader saw a card but could not read it. */
   cardFailed(error: DeviceError): void {
     const visit = this.visit;
-    if (!visit || !visit.needsIdentity || visit.card) return;
+    if (!visit || !visit.needsIdentity || visit.card || visit.result) return;
     visit.problem =
       error.code === 'unknown-card-type' || error.recovery === 'unsupported'
         ? { code: 'card-unsupported', messageKey: 'card.unsupported' }
@@ -125,11 +170,76 @@ export class VisitService {
     this.changed();
   }
 
-  /** Ends the visit after the citizen confirmed; the identity must have been read if one was needed. */
-  finish(): ApiResult<null> {
+  /** The citizen checked the identity (or there was none to check): on to the forms. */
+  proceed(): ApiResult<VisitView> {
     const visit = this.visit;
     if (!visit) return { ok: false, error: apiError('no-visit') };
     if (visit.needsIdentity && !visit.card) return { ok: false, error: apiError('wrong-step', 'identify first') };
+    if (visit.result) return { ok: false, error: apiError('wrong-step', 'already submitted') };
+    visit.confirmed = true;
+    visit.touchedAt = this.now();
+    return this.changed();
+  }
+
+  /**
+   * Validates every chosen service's form (prefilled fields take the card's values, whatever was sent) and
+   * completes the visit. Field errors come back as `validation-failed` with the fields in `detail`.
+   */
+  async submit(
+    locale: CatalogLocale,
+    forms: Readonly<Record<string, Readonly<Record<string, FormValue>>>>,
+  ): Promise<ApiResult<VisitView>> {
+    const visit = this.visit;
+    if (!visit) return { ok: false, error: apiError('no-visit') };
+    if (!visit.confirmed || visit.result || visit.submitting) return { ok: false, error: apiError('wrong-step') };
+    const unknown = Object.keys(forms).filter((id) => !visit.services.some((s) => s.id === id));
+    if (unknown.length > 0) return { ok: false, error: apiError('unknown-service', unknown[0]?.slice(0, 80)) };
+    const errors: (FieldError & { serviceId: string })[] = [];
+    const services = visit.services.map((service) => {
+      const values: Record<string, FormValue> = { ...(forms[service.id] ?? {}) };
+      for (const field of service.form.fields) {
+        if (!field.prefill) continue;
+        const fromCard = visit.card ? cardValue(visit.card, field.prefill) : null;
+        if (fromCard !== null) values[field.id] = fromCard;
+      }
+      for (const e of validateForm(service.form.fields, values)) errors.push({ ...e, serviceId: service.id });
+      return { service, values };
+    });
+    if (errors.length > 0) {
+      const detail = JSON.stringify(errors.slice(0, 50));
+      return { ok: false, error: apiError('validation-failed', detail) };
+    }
+    const complete = this.options.complete;
+    if (!complete) return { ok: false, error: apiError('internal', 'no completion service') };
+    visit.submitting = true;
+    visit.touchedAt = this.now();
+    let result: ApiResult<VisitResultView>;
+    try {
+      result = await complete({ locale, card: visit.card, faceCheck: this.faceCheck(visit.services), services });
+    } finally {
+      visit.submitting = false;
+    }
+    if (this.visit !== visit) return { ok: false, error: apiError('no-visit') };
+    if (!result.ok) return result;
+    visit.result = result.value;
+    // The transaction is stored (sealed); the visit keeps no more personal data than the final screen needs.
+    this.wipeCard();
+    return this.changed();
+  }
+
+  /** The central API acknowledged a transaction; the final screen shows it for urgent reports. */
+  acknowledged(transactionNumber: string): void {
+    const visit = this.visit;
+    if (!visit?.result || visit.result.transactionNumber !== transactionNumber || visit.result.acknowledged) return;
+    visit.result = { ...visit.result, acknowledged: true };
+    this.changed();
+  }
+
+  /** Ends the visit: after the result was shown, or at once when nothing needed submitting. */
+  finish(): ApiResult<null> {
+    const visit = this.visit;
+    if (!visit) return { ok: false, error: apiError('no-visit') };
+    if (!visit.result) return { ok: false, error: apiError('wrong-step', 'submit first') };
     this.end('finished');
     return { ok: true, value: null };
   }
@@ -155,11 +265,40 @@ export class VisitService {
   }
 
   private wipe(): void {
-    const card = this.visit?.card;
+    this.wipeCard();
+    this.visit = null;
+  }
+
+  private wipeCard(): void {
+    const visit = this.visit;
+    const card = visit?.card;
     // Overwrite what we can: photo bytes are a buffer we own; strings are dropped with the object.
     card?.photoWlt.fill(0);
     card?.fingerprint?.fill(0);
-    this.visit = null;
+    if (visit) visit.card = null;
+  }
+
+  private faceCheck(services: readonly CatalogService[]): VisitView['faceCheck'] {
+    return services.some((s) => s.identity === 'id-card+face') ? 'officer-review' : 'not-needed';
+  }
+
+  private prefill(): VisitView['prefill'] {
+    const visit = this.visit;
+    const card = visit?.card;
+    if (!visit || !card || !visit.confirmed) return {};
+    const out: Record<string, Record<string, PrefillView>> = {};
+    for (const service of visit.services) {
+      const fields: Record<string, PrefillView> = {};
+      for (const field of service.form.fields) {
+        if (!field.prefill) continue;
+        const value = cardValue(card, field.prefill);
+        if (value === null) continue;
+        const masked = field.prefill === 'idNumber' || field.prefill === 'passNumber';
+        fields[field.id] = { value: masked ? this.options.maskIdNumber(value) : value, masked };
+      }
+      out[service.id] = fields;
+    }
+    return out;
   }
 
   private armIdleTimer(): void {
@@ -184,7 +323,13 @@ export class VisitService {
     return {
       id: visit.id,
       serviceIds: visit.services.map((s) => s.id),
-      step: !visit.needsIdentity || card ? 'confirm' : 'identify',
+      step: visit.result
+        ? 'done'
+        : visit.confirmed
+          ? 'form'
+          : !visit.needsIdentity || card
+            ? 'confirm'
+            : 'identify',
       needsIdentity: visit.needsIdentity,
       identity: card
         ? {
@@ -195,6 +340,9 @@ export class VisitService {
           }
         : null,
       cardProblem: visit.problem,
+      faceCheck: this.faceCheck(visit.services),
+      prefill: this.prefill(),
+      result: visit.result,
       startedAt: new Date(visit.startedAt).toISOString(),
     };
   }

@@ -1,0 +1,115 @@
+import type { PrintJobResult } from '../../drivers/printer/printer.js';
+import { PROFILE_80MM } from '../../drivers/printer/encoder.js';
+import { maskIdNumber } from '../../drivers/id-card/id-number.js';
+import { apiError } from '../api/protocol.js';
+import type { CatalogLocale, ReceiptOutcomeView } from '../api/views.js';
+import type { ReceiptData } from '../services/documents/receipt-data.js';
+import { encodeReceipt, maskName } from '../services/documents/receipt-escpos.js';
+import type { CompleteVisit } from '../services/session/visit-service.js';
+import type { TransactionService } from '../services/transactions/transactions.js';
+import type { Logger } from './log.js';
+
+/** What printing a receipt needs of the printer. */
+export interface ReceiptPrinter {
+  print(job: Uint8Array): Promise<PrintJobResult>;
+}
+
+/** What the completion step needs. */
+export interface VisitCompletionDeps {
+  readonly transactions: TransactionService;
+  readonly printer: ReceiptPrinter | null;
+  readonly catalogVersion: () => number | null;
+  readonly demonstration: () => boolean;
+  readonly kioskId: string;
+  readonly kioskName: Readonly<Record<CatalogLocale, string>>;
+  /** Where a citizen checks progress: `<base>/progress/<transaction number>` goes into the QR code. */
+  readonly progressBaseUrl: string;
+  readonly log: Logger;
+  readonly now?: () => Date;
+}
+
+const ACCEPTED: Readonly<Record<CatalogLocale, string>> = { 'zh-CN': '已受理', 'zh-HK': '已受理', en: 'Accepted' };
+
+/** `2026-11-29T10:15:00+08:00` in the kiosk's local offset. */
+function localIso(date: Date): string {
+  const offset = -date.getTimezoneOffset();
+  const sign = offset >= 0 ? '+' : '-';
+  const pad = (n: number): string => String(Math.floor(Math.abs(n))).padStart(2, '0');
+  const local = new Date(date.getTime() + offset * 60_000).toISOString().slice(0, 19);
+  return `${local}${sign}${pad(offset / 60)}:${pad(offset % 60)}`;
+}
+
+/**
+ * Completes a visit: the transaction and its outbox row are written durably first (sealed personal data),
+ * then the receipt is printed. A printer failure never loses the transaction: the citizen gets the QR code on
+ * screen instead, and the result says why nothing was printed.
+ */
+export function createVisitCompletion(deps: VisitCompletionDeps): CompleteVisit {
+  return async ({ locale, card, faceCheck, services }) => {
+    let completed;
+    try {
+      completed = await deps.transactions.complete({
+        locale,
+        catalogVersion: deps.catalogVersion(),
+        citizen: card
+          ? {
+              cardType: card.cardType,
+              name: card.name,
+              idNumber: card.idNumber,
+              sex: card.sex,
+              ...(card.birthDate ? { birthDate: card.birthDate } : {}),
+              ...(card.address ? { address: card.address } : {}),
+            }
+          : null,
+        services: services.map(({ service, values }) => ({
+          serviceId: service.id,
+          urgent: service.urgent,
+          form: { ...values, ...(faceCheck === 'officer-review' ? { identityCheck: 'officer-review' } : {}) },
+        })),
+      });
+    } catch (error) {
+      deps.log.error('visit.store-failed', { error: error instanceof Error ? error.name : 'unknown' });
+      return { ok: false, error: apiError('internal', 'the transaction could not be stored') };
+    }
+    deps.log.info('visit.completed', { urgent: completed.urgent, services: services.length });
+
+    const progressUrl = `${deps.progressBaseUrl.replace(/\/+$/, '')}/progress/${completed.number}`;
+    let receipt: ReceiptOutcomeView = { outcome: 'not-printed', reason: 'no-device' };
+    if (deps.printer) {
+      const data: ReceiptData = {
+        locale,
+        kioskId: deps.kioskId,
+        kioskName: deps.kioskName[locale],
+        transactionNumber: completed.number,
+        completedAt: localIso(deps.now?.() ?? new Date(completed.completedAt)),
+        citizen: card ? { name: maskName(card.name), idNumberMasked: maskIdNumber(card.idNumber) } : null,
+        services: services.map(({ service }) => ({
+          id: service.id,
+          name: service.name[locale],
+          status: ACCEPTED[locale],
+          ...(service.promises[0] ? { promise: service.promises[0].text[locale] } : {}),
+          ...(service.fee ? { fee: service.fee.amount } : {}),
+        })),
+        progressUrl,
+        demonstration: deps.demonstration(),
+      };
+      try {
+        const result = await deps.printer.print(encodeReceipt(data, PROFILE_80MM).bytes);
+        receipt =
+          result.outcome === 'printed'
+            ? { outcome: 'printed', reason: null }
+            : result.outcome === 'failed'
+              ? { outcome: 'failed', reason: result.reason }
+              : { outcome: 'unknown', reason: 'timeout' };
+      } catch (error) {
+        receipt = { outcome: 'failed', reason: 'io' };
+        deps.log.error('receipt.print-crashed', { error: error instanceof Error ? error.name : 'unknown' });
+      }
+      deps.log.info('receipt.print', { outcome: receipt.outcome, reason: receipt.reason });
+    }
+    return {
+      ok: true,
+      value: { transactionNumber: completed.number, urgent: completed.urgent, acknowledged: false, receipt, progressUrl },
+    };
+  };
+}
