@@ -8,7 +8,10 @@ import { RpcServer } from '../api/rpc-server.js';
 import type { Catalog, KioskEvents, KioskInfo, ScanView } from '../api/views.js';
 import { classifyCode } from '../../drivers/scanner/classify.js';
 import { maskIdNumber } from '../../drivers/id-card/id-number.js';
-import { validateCatalog } from '../services/catalog/schema.js';
+import { CatalogService, shippedDefaultLoader } from '../services/catalog/catalog-service.js';
+import { CatalogPoller } from '../services/catalog/catalog-poller.js';
+import { FileCatalogStore } from '../services/catalog/catalog-store.js';
+import { loadTrustedKeys } from '../services/catalog/signing.js';
 import { VisitService } from '../services/session/visit-service.js';
 import type { DeviceSet } from './devices.js';
 import { deviceStatuses } from './devices.js';
@@ -64,15 +67,6 @@ function readVersion(): string {
   }
 }
 
-function loadDefaultCatalog(): Catalog {
-  const file = path.join(resourcesDir(), 'catalog', 'default-catalog.json');
-  const result = validateCatalog(JSON.parse(readFileSync(file, 'utf8')));
-  if (!result.ok) {
-    const first = result.errors[0];
-    throw new Error(`the shipped catalog is invalid at ${first?.path ?? '?'}: ${first?.message ?? ''}`);
-  }
-  return result.catalog;
-}
 
 /**
  * Starts the kiosk core: peripherals, services and the KioskApi. The same code runs under every host — the
@@ -80,7 +74,6 @@ function loadDefaultCatalog(): Catalog {
  */
 export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCore> {
   const log = options.log ?? createLogger();
-  const catalog = loadDefaultCatalog();
   const kioskId = options.kioskId ?? 'dev-kiosk';
   const dataKey = options.dataKey;
   const store = await openStore({
@@ -88,6 +81,23 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
     ...(dataKey ? { keyProvider: { getDataKey: async () => dataKey } } : {}),
   });
   const transactions = new TransactionService(store);
+
+  // The catalog: the last good signed catalog applied on this kiosk, else the shipped signed default.
+  let visitInProgress = (): boolean => false;
+  const catalogs = new CatalogService({
+    store: new FileCatalogStore(options.dataDir),
+    trustedKeys: loadTrustedKeys({ shippedDir: path.join(resourcesDir(), 'keys'), env: process.env }),
+    isVisitInProgress: () => visitInProgress(),
+    loadShippedDefault: shippedDefaultLoader(resourcesDir()),
+    logger: log,
+  });
+  await catalogs.init();
+  const currentCatalog = (): Catalog => {
+    const snapshot = catalogs.current();
+    if (!snapshot) throw new Error('no usable service catalog (the shipped default failed verification)');
+    return snapshot.catalog;
+  };
+  currentCatalog();
   const devices = options.devices ?? createSimulatedDevices();
   const info: KioskInfo = {
     version: readVersion(),
@@ -110,22 +120,34 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
   const uploader = client ? new Uploader({ store, transactions, client, kioskId }) : null;
 
   const visits = new VisitService({
-    catalog: () => catalog,
+    catalog: currentCatalog,
     maskIdNumber,
     onChange: (visit) => emit('visit.changed', visit),
-    onEnded: (reason) => log.info('visit.ended', { reason }),
+    onEnded: (reason) => {
+      log.info('visit.ended', { reason });
+      // Between visits is the only time a staged catalog may take over.
+      void catalogs.applyStagedIfIdle();
+    },
     complete: createVisitCompletion({
       transactions,
       printer: { print: (bytes) => devices.printer.print(bytes) },
-      catalogVersion: () => catalog.version,
-      demonstration: () => catalog.demonstration,
+      catalogVersion: () => catalogs.current()?.version ?? null,
+      demonstration: () => currentCatalog().demonstration,
       kioskId,
       kioskName: info.kioskName,
       progressBaseUrl: options.progressBaseUrl ?? centralUrl ?? 'http://127.0.0.1',
       log,
     }),
   });
+  visitInProgress = () => visits.inProgress;
   const offs: (() => void)[] = [];
+  offs.push(catalogs.events.on('applied', ({ version }) => emit('catalog.changed', { version })));
+  const poller = client
+    ? new CatalogPoller({ service: catalogs, fetchCatalog: (etag, signal) => client.fetchCatalog(etag, signal), logger: log })
+    : null;
+  // A catalog staged mid-visit is applied as soon as the kiosk is idle, even if no visit ends soon.
+  const applyTimer = setInterval(() => void catalogs.applyStagedIfIdle(), 30_000);
+  applyTimer.unref();
   if (uploader) {
     offs.push(uploader.events.on('acknowledged', ({ number }) => visits.acknowledged(number)));
     offs.push(uploader.events.on('state', (state) => emit('sync.state', state)));
@@ -142,7 +164,8 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
               { state: d.status.state, ...(d.status.state === 'error' ? { code: d.status.code } : {}) },
             ]),
           ),
-        catalogVersion: () => catalog.version,
+        catalogVersion: () => catalogs.current()?.version ?? null,
+        lastCatalogRejection: () => poller?.currentReport().lastCatalogRejection,
         outbox: async () => {
           const state = await uploader?.state();
           return { depth: state?.pending ?? 0, oldestAgeMs: state?.oldestPendingAgeMs ?? null };
@@ -197,9 +220,13 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
       }
     : null;
 
+  if (heartbeat && poller) {
+    offs.push(heartbeat.events.on('catalog-announced', (announced) => void poller.onAnnouncement(announced)));
+  }
+
   const deps: ApiDeps = {
     info: () => info,
-    catalog: () => catalog,
+    catalog: currentCatalog,
     visits,
     devices: () => deviceStatuses(devices),
     wedgeScan,
@@ -209,10 +236,11 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
   await devices.start();
   await uploader?.start();
   heartbeat?.start();
+  poller?.start();
   log.info('core.started', {
     host: options.host,
     simulated: info.simulated,
-    catalogVersion: catalog.version,
+    catalogVersion: catalogs.current()?.version ?? null,
     central: centralUrl ? 'configured' : 'none',
   });
 
@@ -225,6 +253,8 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
     connect: (channel) => server.connect(channel),
     async close() {
       for (const off of offs) off();
+      clearInterval(applyTimer);
+      poller?.stop();
       visits.dispose();
       await heartbeat?.stop();
       await uploader?.stop();

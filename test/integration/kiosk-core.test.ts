@@ -42,8 +42,7 @@ describe('kiosk core with simulated peripherals', () => {
     const { api } = client;
     const catalog = await api['catalog.get']();
     if (!catalog.ok) throw new Error('no catalog');
-    const service = catalog.value.services.find((s) => s.identity !== 'none' && s.eligibleCardTypes.includes('resident'));
-    const started = await api['visit.start']({ serviceIds: [service!.id] });
+    const started = await api['visit.start']({ serviceIds: ['household-certificate'] });
     expect(started).toMatchObject({ ok: true, value: { step: 'identify' } });
 
     const confirmed = nextVisit(client, (v) => v?.step === 'confirm');
@@ -52,10 +51,34 @@ describe('kiosk core with simulated peripherals', () => {
     expect(view?.identity).toMatchObject({ name: '张三', cardType: 'resident', idNumberValid: true });
     expect(view?.identity?.idNumberMasked).not.toContain('19491231');
 
+    expect(await api['visit.proceed']()).toMatchObject({ ok: true, value: { step: 'form' } });
+    const done = await api['visit.submit']({ locale: 'zh-CN', forms: { 'household-certificate': { purpose: 'employment' } } });
+    expect(done).toMatchObject({
+      ok: true,
+      value: { step: 'done', result: { receipt: { outcome: 'printed' }, urgent: false } },
+    });
+    // The transaction is durable and queued for upload (no central API configured here).
+    const pending = await core!.store.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM outbox');
+    expect(pending?.n).toBe(1);
+
     const ended = nextVisit(client, (v) => v === null);
     expect(await api['visit.finish']()).toEqual({ ok: true, value: null });
     expect(await ended).toBeNull();
     expect(await api['visit.get']()).toEqual({ ok: true, value: null });
+  });
+
+  it('still completes the visit when the printer is out of paper, saying why and offering the QR code', async () => {
+    const client = await startClient();
+    const { api } = client;
+    await api['sim.setPaper']({ state: 'out' });
+    await api['visit.start']({ serviceIds: ['household-certificate'] });
+    const confirmed = nextVisit(client, (v) => v?.step === 'confirm');
+    await api['sim.placeCard']({ fixture: 'resident' });
+    await confirmed;
+    await api['visit.proceed']();
+    const done = await api['visit.submit']({ locale: 'zh-CN', forms: { 'household-certificate': { purpose: 'employment' } } });
+    expect(done).toMatchObject({ ok: true, value: { step: 'done', result: { receipt: { outcome: 'failed', reason: 'paper-end' } } } });
+    expect(done.ok && done.value.result?.progressUrl).toMatch(/\/progress\/JW-\d{8}-\d{6}$/);
   });
 
   it('reports device statuses and simulation errors as typed results', async () => {

@@ -4,7 +4,7 @@ import { maskIdNumber } from '../../../drivers/id-card/id-number.js';
 import type { IdCardData } from '../../../drivers/id-card/types.js';
 import type { VisitView } from '../../api/views.js';
 import { validateCatalog, type Catalog } from '../catalog/schema.js';
-import { VisitService } from './visit-service.js';
+import { VisitService, type VisitCompletion } from './visit-service.js';
 
 const parsed = validateCatalog(JSON.parse(readFileSync('resources/catalog/default-catalog.json', 'utf8')));
 if (!parsed.ok) throw new Error('default catalog invalid');
@@ -44,16 +44,46 @@ function card(over: Partial<IdCardData> = {}): IdCardData {
   };
 }
 
-function service(): { visits: VisitService; changes: (VisitView | null)[]; ended: string[] } {
+function service(): {
+  visits: VisitService;
+  changes: (VisitView | null)[];
+  ended: string[];
+  completions: VisitCompletion[];
+} {
   const changes: (VisitView | null)[] = [];
   const ended: string[] = [];
+  const completions: VisitCompletion[] = [];
   const visits = new VisitService({
     catalog: () => catalog,
     maskIdNumber,
     onChange: (v) => changes.push(v),
     onEnded: (r) => ended.push(r),
+    complete: async (c) => {
+      completions.push(c);
+      return {
+        ok: true,
+        value: {
+          transactionNumber: 'JW-20261129-000001',
+          urgent: c.services.some((s) => s.service.urgent),
+          acknowledged: false,
+          receipt: { outcome: 'printed', reason: null },
+          progressUrl: 'http://127.0.0.1/progress/JW-20261129-000001',
+        },
+      };
+    },
   });
-  return { visits, changes, ended };
+  return { visits, changes, ended, completions };
+}
+
+/** Walks a visit with the household certificate through the form to the result. */
+async function completeHouseholdVisit(visits: VisitService, c: IdCardData): Promise<void> {
+  visits.start(['household-certificate']);
+  visits.cardRead(c);
+  expect(visits.proceed()).toMatchObject({ ok: true, value: { step: 'form' } });
+  expect(await visits.submit('zh-CN', { 'household-certificate': { purpose: 'employment' } })).toMatchObject({
+    ok: true,
+    value: { step: 'done' },
+  });
 }
 
 describe('VisitService', () => {
@@ -99,6 +129,47 @@ describe('VisitService', () => {
     expect(visits.current()?.serviceIds).toEqual([residentOnly!.id]);
     expect(visits.start([residentOnly!.id])).toMatchObject({ ok: false, error: { code: 'visit-in-progress' } });
     expect(visits.finish()).toMatchObject({ ok: false, error: { code: 'wrong-step' } });
+    expect(visits.proceed()).toMatchObject({ ok: false, error: { code: 'wrong-step' } });
+    visits.dispose();
+  });
+
+  it('prefills forms from the card (ID number masked), validates them, and completes with the full values', async () => {
+    const { visits, completions } = service();
+    visits.start(['household-certificate']);
+    visits.cardRead(card());
+    expect(await visits.submit('zh-CN', {})).toMatchObject({ ok: false, error: { code: 'wrong-step' } });
+    const form = visits.proceed();
+    expect(form.ok && form.value.prefill['household-certificate']).toMatchObject({
+      name: { value: '张三', masked: false },
+      idNumber: { masked: true },
+      cardAddress: { value: '北京市朝阳区示例路1号', masked: false },
+    });
+    expect(JSON.stringify(form)).not.toContain('11010519491231002X');
+
+    const missing = await visits.submit('zh-CN', { 'household-certificate': {} });
+    expect(missing).toMatchObject({ ok: false, error: { code: 'validation-failed' } });
+    expect(missing.ok === false && JSON.parse(missing.error.detail ?? '[]')).toEqual([
+      { fieldId: 'purpose', code: 'required', serviceId: 'household-certificate' },
+    ]);
+    expect(
+      await visits.submit('zh-CN', { 'household-certificate': { purpose: 'not-an-option', extra: 'x' } }),
+    ).toMatchObject({ ok: false, error: { code: 'validation-failed' } });
+    expect(await visits.submit('zh-CN', { 'other-service': {} })).toMatchObject({
+      ok: false,
+      error: { code: 'unknown-service' },
+    });
+
+    // A tampered prefilled value is replaced by the card's.
+    const done = await visits.submit('en', {
+      'household-certificate': { purpose: 'employment', name: 'Someone Else' },
+    });
+    expect(done).toMatchObject({ ok: true, value: { step: 'done', identity: null, result: { transactionNumber: 'JW-20261129-000001' } } });
+    expect(completions).toHaveLength(1);
+    expect(completions[0]).toMatchObject({ locale: 'en', faceCheck: 'officer-review' });
+    expect(completions[0]?.services[0]?.values).toMatchObject({ name: '张三', idNumber: '11010519491231002X', purpose: 'employment' });
+    visits.acknowledged('JW-20261129-000001');
+    expect(visits.current()?.result?.acknowledged).toBe(true);
+    expect(visits.finish()).toEqual({ ok: true, value: null });
     visits.dispose();
   });
 
@@ -108,15 +179,15 @@ describe('VisitService', () => {
     expect(visits.current()).toMatchObject({ step: 'confirm', needsIdentity: false });
     visits.cardRead(card());
     expect(visits.current()?.identity).toBeNull();
-    expect(visits.finish()).toEqual({ ok: true, value: null });
+    expect(visits.proceed()).toMatchObject({ ok: true, value: { step: 'form', prefill: {} } });
     visits.dispose();
   });
 
-  it('wipes the identity when the visit ends, including the photo bytes', () => {
+  it('wipes the identity when the visit ends, including the photo bytes', async () => {
     const { visits, changes, ended } = service();
     const c = card();
-    visits.start([residentOnly!.id]);
-    visits.cardRead(c);
+    await completeHouseholdVisit(visits, c);
+    expect(c.photoWlt.every((b) => b === 0)).toBe(true);
     expect(visits.finish()).toEqual({ ok: true, value: null });
     expect(visits.current()).toBeNull();
     expect(changes.at(-1)).toBeNull();
