@@ -12,6 +12,8 @@ import { IdleGuard } from './components/IdleGuard.js';
 import { Layout } from './components/Layout.js';
 import { useI18n } from './i18n/i18n.js';
 import { SimulationPanel } from './technician/SimulationPanel.js';
+import { useWedgeScanner } from './scanner/useWedgeScanner.js';
+import type { ScanView } from '../main/api/views.js';
 
 /** Idle timing during a visit; a query parameter may shorten it for demonstrations and tests. */
 function idleTimings(): { idleMs: number; graceMs: number } {
@@ -21,11 +23,10 @@ function idleTimings(): { idleMs: number; graceMs: number } {
 
 /** The citizen's kiosk: attract → choose services → identify → confirm → back to attract, wiped. */
 export function App(): ReactNode {
-  const { api, state } = useKiosk();
+  const { api, state, generation } = useKiosk();
   const { t, setLocale, locale } = useI18n();
   const info = useKioskQuery<KioskInfo>((a) => a['kiosk.info']());
   const catalogQuery = useKioskQuery<Catalog>((a) => a['catalog.get']());
-  const visitQuery = useKioskQuery<VisitView | null>((a) => a['visit.get']());
   const [visit, setVisit] = useState<VisitView | null>(null);
   const [choosing, setChoosing] = useState(false);
   const [elder, setElder] = useState(false);
@@ -33,8 +34,24 @@ export function App(): ReactNode {
   const [error, setError] = useState<string | null>(null);
   const [timings] = useState(idleTimings);
 
-  useEffect(() => setVisit(visitQuery.data), [visitQuery.data]);
+  // On every (re)connection, pick up the visit the core holds (e.g. after the page was reloaded mid-visit).
+  useEffect(() => {
+    if (!api) return;
+    let live = true;
+    void api['visit.get']().then((r) => {
+      if (live && r.ok) setVisit(r.value);
+    });
+    return () => {
+      live = false;
+    };
+  }, [api, generation]);
   useKioskEvent('visit.changed', setVisit);
+  const [scan, setScan] = useState<ScanView | null>(null);
+  useKioskEvent('scanner.scanned', (s) => {
+    setScan(s);
+    setTimeout(() => setScan((current) => (current === s ? null : current)), 8000);
+  });
+  useWedgeScanner((text) => void api?.['scanner.wedgeScan']({ text }), api !== null);
   useKioskEvent('catalog.changed', () => catalogQuery.reload());
 
   const resetToAttract = useCallback(() => {
@@ -46,10 +63,6 @@ export function App(): ReactNode {
     setLocale('zh-CN');
     window.scrollTo(0, 0);
   }, [setLocale]);
-
-  useEffect(() => {
-    if (visit === null && !choosing) setError(null);
-  }, [visit, choosing]);
 
   const cancel = useCallback(() => {
     void api?.['visit.cancel']().then(resetToAttract);
@@ -138,7 +151,15 @@ export function App(): ReactNode {
       />
     );
   } else {
-    screen = <AttractScreen catalog={catalog} onStart={() => setChoosing(true)} />;
+    screen = (
+      <AttractScreen
+        catalog={catalog}
+        onStart={() => {
+          setError(null);
+          setChoosing(true);
+        }}
+      />
+    );
   }
 
   return (
@@ -149,6 +170,13 @@ export function App(): ReactNode {
       withSimulation={info.data.simulated}
     >
       {screen}
+      {scan ? (
+        <p role="status" className="scan-banner">
+          {t('scan.detected')}
+          {t(`scan.kind.${scan.kind}`)}
+          {scan.kind === 'unknown' ? '' : ` · ${scan.text.slice(0, 80)}`}
+        </p>
+      ) : null}
       {error && visit ? (
         <p role="alert" className="problem">
           {t(error)}

@@ -20,7 +20,7 @@ export function IdleGuard({
 }): ReactNode {
   const { t, locale } = useI18n();
   const [warningLeft, setWarningLeft] = useState<number | null>(null);
-  const lastActivity = useRef(Date.now());
+  const lastActivity = useRef(0);
   const timeoutRef = useRef(onTimeout);
   const activityRef = useRef(onActivity);
   useEffect(() => {
@@ -29,10 +29,7 @@ export function IdleGuard({
   });
 
   useEffect(() => {
-    if (!active) {
-      setWarningLeft(null);
-      return;
-    }
+    if (!active) return;
     lastActivity.current = Date.now();
     const bump = (): void => {
       lastActivity.current = Date.now();
@@ -53,6 +50,7 @@ export function IdleGuard({
       window.removeEventListener('pointerdown', bump);
       window.removeEventListener('keydown', bump);
       clearInterval(timer);
+      setWarningLeft(null);
     };
   }, [active, idleMs, graceMs]);
 
@@ -65,7 +63,7 @@ export function IdleGuard({
     return () => speechSynthesis.cancel();
   }, [warning, t, locale, graceMs]);
 
-  if (warningLeft === null) return null;
+  if (!active || warningLeft === null) return null;
   return (
     <div className="dialog-backdrop">
       <div role="alertdialog" aria-modal="true" aria-labelledby="idle-title" aria-describedby="idle-body" className="dialog">

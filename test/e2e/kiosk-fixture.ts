@@ -19,6 +19,8 @@ export interface KioskUnderTest {
 
 /** Playwright's `test` with a `kiosk` fixture. */
 export const test = base.extend<{ kiosk: KioskUnderTest }>({
+  // Playwright requires the destructuring pattern even when a fixture uses no other fixtures.
+  // eslint-disable-next-line no-empty-pattern
   kiosk: async ({}, use) => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'booth-e2e-'));
     const central = await startCentralServer({

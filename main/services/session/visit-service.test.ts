@@ -183,6 +183,38 @@ describe('VisitService', () => {
     visits.dispose();
   });
 
+  it('keeps an acknowledgement that arrives while the receipt is still printing', async () => {
+    let release: () => void = () => undefined;
+    const visits = new VisitService({
+      catalog: () => catalog,
+      maskIdNumber,
+      onChange: () => undefined,
+      complete: async () => {
+        // The uploader acknowledges the urgent report before completion (printing) returns.
+        visits.acknowledged('JW-20261129-000009');
+        await new Promise<void>((r) => (release = r));
+        return {
+          ok: true,
+          value: {
+            transactionNumber: 'JW-20261129-000009',
+            urgent: true,
+            acknowledged: false,
+            receipt: { outcome: 'printed', reason: null },
+            progressUrl: 'http://127.0.0.1/progress/JW-20261129-000009',
+          },
+        };
+      },
+    });
+    visits.start(['household-certificate']);
+    visits.cardRead(card());
+    visits.proceed();
+    const submitted = visits.submit('zh-CN', { 'household-certificate': { purpose: 'school' } });
+    await new Promise((r) => setTimeout(r, 5));
+    release();
+    expect(await submitted).toMatchObject({ ok: true, value: { result: { acknowledged: true } } });
+    visits.dispose();
+  });
+
   it('wipes the identity when the visit ends, including the photo bytes', async () => {
     const { visits, changes, ended } = service();
     const c = card();

@@ -13,13 +13,21 @@ export interface VisitCompletion {
   readonly locale: CatalogLocale;
   readonly card: IdCardData | null;
   readonly faceCheck: 'not-needed' | 'officer-review';
-  readonly services: readonly { readonly service: CatalogService; readonly values: Readonly<Record<string, FormValue>> }[];
+  readonly services: readonly {
+    readonly service: CatalogService;
+    readonly values: Readonly<Record<string, FormValue>>;
+  }[];
 }
 
 /** Stores the transaction, queues it for the central API and prints the receipt. */
 export type CompleteVisit = (completion: VisitCompletion) => Promise<ApiResult<VisitResultView>>;
 
-const SEX_TEXT: Readonly<Record<IdCardData['sex'], string>> = { male: '男', female: '女', unknown: '未知', unspecified: '未说明' };
+const SEX_TEXT: Readonly<Record<IdCardData['sex'], string>> = {
+  male: '男',
+  female: '女',
+  unknown: '未知',
+  unspecified: '未说明',
+};
 
 /** The card's value for a prefill source (full, unmasked). */
 function cardValue(card: IdCardData, source: PrefillSource): string | null {
@@ -78,6 +86,8 @@ export class VisitService {
     confirmed: boolean;
     submitting: boolean;
     result: VisitResultView | null;
+    /** Acknowledgements that arrived while the visit was still being completed (printing the receipt). */
+    earlyAcks: Set<string>;
     startedAt: number;
     touchedAt: number;
   } | null = null;
@@ -98,7 +108,10 @@ export class VisitService {
     if (this.visit) return { ok: false, error: apiError('visit-in-progress') };
     const unique = [...new Set(serviceIds)];
     if (unique.length === 0 || unique.length > MAX_SERVICES_PER_VISIT) {
-      return { ok: false, error: apiError('invalid-params', `choose 1 to ${MAX_SERVICES_PER_VISIT} services`) };
+      return {
+        ok: false,
+        error: apiError('invalid-params', `choose 1 to ${MAX_SERVICES_PER_VISIT} services`),
+      };
     }
     const catalog = this.options.catalog();
     const services: CatalogService[] = [];
@@ -125,6 +138,7 @@ export class VisitService {
       confirmed: false,
       submitting: false,
       result: null,
+      earlyAcks: new Set(),
       startedAt: at,
       touchedAt: at,
     };
@@ -174,7 +188,8 @@ export class VisitService {
   proceed(): ApiResult<VisitView> {
     const visit = this.visit;
     if (!visit) return { ok: false, error: apiError('no-visit') };
-    if (visit.needsIdentity && !visit.card) return { ok: false, error: apiError('wrong-step', 'identify first') };
+    if (visit.needsIdentity && !visit.card)
+      return { ok: false, error: apiError('wrong-step', 'identify first') };
     if (visit.result) return { ok: false, error: apiError('wrong-step', 'already submitted') };
     visit.confirmed = true;
     visit.touchedAt = this.now();
@@ -191,9 +206,11 @@ export class VisitService {
   ): Promise<ApiResult<VisitView>> {
     const visit = this.visit;
     if (!visit) return { ok: false, error: apiError('no-visit') };
-    if (!visit.confirmed || visit.result || visit.submitting) return { ok: false, error: apiError('wrong-step') };
+    if (!visit.confirmed || visit.result || visit.submitting)
+      return { ok: false, error: apiError('wrong-step') };
     const unknown = Object.keys(forms).filter((id) => !visit.services.some((s) => s.id === id));
-    if (unknown.length > 0) return { ok: false, error: apiError('unknown-service', unknown[0]?.slice(0, 80)) };
+    if (unknown.length > 0)
+      return { ok: false, error: apiError('unknown-service', unknown[0]?.slice(0, 80)) };
     const errors: (FieldError & { serviceId: string })[] = [];
     const services = visit.services.map((service) => {
       const values: Record<string, FormValue> = { ...(forms[service.id] ?? {}) };
@@ -215,13 +232,21 @@ export class VisitService {
     visit.touchedAt = this.now();
     let result: ApiResult<VisitResultView>;
     try {
-      result = await complete({ locale, card: visit.card, faceCheck: this.faceCheck(visit.services), services });
+      result = await complete({
+        locale,
+        card: visit.card,
+        faceCheck: this.faceCheck(visit.services),
+        services,
+      });
     } finally {
       visit.submitting = false;
     }
     if (this.visit !== visit) return { ok: false, error: apiError('no-visit') };
     if (!result.ok) return result;
-    visit.result = result.value;
+    visit.result =
+      result.value.acknowledged || !visit.earlyAcks.has(result.value.transactionNumber)
+        ? result.value
+        : { ...result.value, acknowledged: true };
     // The transaction is stored (sealed); the visit keeps no more personal data than the final screen needs.
     this.wipeCard();
     return this.changed();
@@ -230,7 +255,13 @@ export class VisitService {
   /** The central API acknowledged a transaction; the final screen shows it for urgent reports. */
   acknowledged(transactionNumber: string): void {
     const visit = this.visit;
-    if (!visit?.result || visit.result.transactionNumber !== transactionNumber || visit.result.acknowledged) return;
+    if (visit?.submitting && !visit.result) {
+      // An urgent report can be acknowledged before the receipt has finished printing.
+      if (visit.earlyAcks.size < 16) visit.earlyAcks.add(transactionNumber);
+      return;
+    }
+    if (!visit?.result || visit.result.transactionNumber !== transactionNumber || visit.result.acknowledged)
+      return;
     visit.result = { ...visit.result, acknowledged: true };
     this.changed();
   }
@@ -304,9 +335,12 @@ export class VisitService {
   private armIdleTimer(): void {
     const maxIdleMs = this.options.maxIdleMs ?? 10 * 60_000;
     if (this.idleTimer) clearInterval(this.idleTimer);
-    this.idleTimer = setInterval(() => {
-      if (this.visit && this.now() - this.visit.touchedAt > maxIdleMs) this.end('expired');
-    }, Math.min(maxIdleMs, 5_000));
+    this.idleTimer = setInterval(
+      () => {
+        if (this.visit && this.now() - this.visit.touchedAt > maxIdleMs) this.end('expired');
+      },
+      Math.min(maxIdleMs, 5_000),
+    );
     this.idleTimer.unref?.();
   }
 

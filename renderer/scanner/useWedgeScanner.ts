@@ -1,0 +1,29 @@
+import { useEffect, useRef } from 'react';
+import { KeyboardWedgeClassifier } from './wedge.js';
+
+/**
+ * Listens for keyboard-wedge scanners: a burst of keys typed faster than a person can, ended by Enter, is a
+ * scan. The code goes to the core (which classifies and broadcasts it); a person's typing is left alone.
+ * While a burst is in progress its keys are kept out of whatever field has focus.
+ */
+export function useWedgeScanner(onScan: (text: string) => void, enabled: boolean): void {
+  const latest = useRef(onScan);
+  useEffect(() => {
+    latest.current = onScan;
+  });
+  useEffect(() => {
+    if (!enabled) return;
+    const classifier = new KeyboardWedgeClassifier();
+    const onKey = (event: KeyboardEvent): void => {
+      const scan = classifier.feed({ key: event.key, time: event.timeStamp });
+      if (scan) {
+        event.preventDefault();
+        latest.current(scan.text);
+      } else if (classifier.inBurst && event.key.length === 1) {
+        event.preventDefault();
+      }
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, [enabled]);
+}

@@ -1,0 +1,68 @@
+import { expect, test } from './kiosk-fixture.js';
+
+test.describe('complete visits', () => {
+  test('a missing-person report goes to the central system at once and the screen says it arrived', async ({ page, kiosk }) => {
+    await page.goto(kiosk.host.kioskUrl);
+    await page.getByRole('button', { name: '点击开始办理' }).click();
+    await page.getByRole('tab', { name: /求助服务/ }).click();
+    await page.getByRole('tabpanel').getByRole('button', { name: /失联人员查找求助/ }).click();
+    await page.getByRole('button', { name: '下一步' }).click();
+    kiosk.sim.placeCard('resident');
+    await expect(page.getByRole('heading', { name: '请核对您的身份信息' })).toBeVisible();
+    await page.getByRole('button', { name: '下一步' }).click();
+
+    await page.getByLabel(/^联系电话/).fill('13800138000');
+    await page.getByLabel(/^失联人员姓名/).fill('李四');
+    await page.getByRole('radio', { name: '男' }).check();
+    await page.getByLabel(/^失联人员年龄/).fill('abc');
+    await page.getByRole('radio', { name: '父母' }).check();
+    await page.getByLabel(/^最后联系日期/).fill('2026-11-28');
+    await page.getByLabel(/^最后出现地点/).fill('福田区示例公园东门');
+    await page.getByRole('button', { name: '提交办理' }).click();
+    // Letters in a digits field are refused in words.
+    await expect(page.getByText('请只输入数字')).toBeVisible();
+    await page.getByLabel(/^失联人员年龄/).fill('78');
+    await page.getByRole('button', { name: '提交办理' }).click();
+
+    await expect(page.getByRole('heading', { name: '办理完成' })).toBeVisible();
+    await expect(page.getByText('紧急报告已送达指挥中心')).toBeVisible({ timeout: 20_000 });
+    const number = (await page.locator('.txn-number').textContent()) ?? '';
+    const stats = await (await fetch(`${kiosk.central.url}/v1/admin/stats`, { headers: { Authorization: 'Bearer e2e-admin' } })).json();
+    expect(stats).toMatchObject({ transactions: 1, urgent: 1 });
+    expect(number).toMatch(/^JW-/);
+    await page.getByRole('button', { name: '完成' }).click();
+    await expect(page.getByRole('button', { name: '点击开始办理' })).toBeVisible();
+    await expect(page.locator('body')).not.toContainText('李四');
+  });
+
+  test('with the printer out of paper the citizen still completes and gets the QR code instead', async ({ page, kiosk }) => {
+    kiosk.sim.setPaper('out');
+    await page.goto(kiosk.host.kioskUrl);
+    await page.getByRole('button', { name: '点击开始办理' }).click();
+    await page.getByRole('tab', { name: /户政/ }).click();
+    await page.getByRole('tabpanel').getByRole('button', { name: /户籍证明开具/ }).click();
+    await page.getByRole('button', { name: '下一步' }).click();
+    kiosk.sim.placeCard('resident');
+    await page.getByRole('button', { name: '下一步' }).click();
+    await page.getByRole('radio', { name: '就业' }).check();
+    await page.getByRole('button', { name: '提交办理' }).click();
+    await expect(page.getByRole('heading', { name: '办理完成' })).toBeVisible();
+    await expect(page.getByRole('alert')).toContainText('回执未能打印');
+    await expect(page.getByRole('alert')).toContainText('打印机缺纸');
+    await expect(page.getByRole('img', { name: '扫码查询办理进度、下载电子回执' })).toBeVisible();
+  });
+
+  test('a keyboard-wedge scan is told from a person typing', async ({ page, kiosk }) => {
+    await page.goto(kiosk.host.kioskUrl);
+    await expect(page.getByRole('button', { name: '点击开始办理' })).toBeVisible();
+    // A person typing: well over the 40 ms a scanner needs between keys.
+    await page.keyboard.type('JW-20261129-000123', { delay: 120 });
+    await page.keyboard.press('Enter');
+    await expect(page.locator('.scan-banner')).toHaveCount(0);
+    // A scanner: a burst with a few ms between keys, then Enter.
+    await page.keyboard.type('JW-20261129-000123', { delay: 5 });
+    await page.keyboard.press('Enter');
+    await expect(page.locator('.scan-banner')).toContainText('办理进度查询码');
+    void kiosk;
+  });
+});
