@@ -1,0 +1,357 @@
+import { z } from 'zod';
+
+/**
+ * The central API contract, shared by the reference server (central/) and the kiosk's client
+ * (main/services/central/client.ts). resources/openapi/central-api.yaml is generated from these schemas by
+ * central/openapi.ts, so this file is the single source of truth for every request and response body.
+ *
+ * Paths (all JSON; errors are `{ "error": { "code", "message" } }`):
+ *   POST /v1/transactions:batch            kiosk token   BatchUploadRequest  → BatchUploadResponse
+ *   POST /v1/heartbeat                     kiosk token   HeartbeatRequest    → HeartbeatResponse
+ *   GET  /v1/catalog                       kiosk token   If-None-Match       → signed catalog document | 304
+ *   GET  /v1/transactions/{number}/progress kiosk token                      → TransactionProgress | 404
+ *   GET  /v1/mailbox/{trackingNumber}      kiosk token                       → MailboxStatus | 404
+ *   POST /v1/admin/catalog                 admin token   signed catalog      → CatalogPublished | 409
+ *   GET  /v1/admin/fleet                   admin token                       → FleetResponse
+ *   GET  /v1/admin/stats                   admin token                       → StatsResponse
+ *   POST /v1/admin/transactions/{number}/progress  admin token  ProgressOverride → TransactionProgress
+ *   POST /v1/admin/mailbox/{trackingNumber}        admin token  MailboxOverride  → MailboxStatus
+ */
+
+/** API paths, so server, client and OpenAPI document cannot drift apart. */
+export const centralPaths = {
+  batch: '/v1/transactions:batch',
+  heartbeat: '/v1/heartbeat',
+  catalog: '/v1/catalog',
+  progress: (number: string): string => `/v1/transactions/${encodeURIComponent(number)}/progress`,
+  mailbox: (trackingNumber: string): string => `/v1/mailbox/${encodeURIComponent(trackingNumber)}`,
+  adminCatalog: '/v1/admin/catalog',
+  adminFleet: '/v1/admin/fleet',
+  adminStats: '/v1/admin/stats',
+  adminProgress: (number: string): string => `/v1/admin/transactions/${encodeURIComponent(number)}/progress`,
+  adminMailbox: (trackingNumber: string): string => `/v1/admin/mailbox/${encodeURIComponent(trackingNumber)}`,
+} as const;
+
+/** Most items one batch upload may carry. */
+export const MAX_BATCH_ITEMS = 500;
+
+/** A ULID (Crockford base32, 26 characters), e.g. "01JDQ8ZK3W6S1V4T2M9C0XQH7R". */
+export const ulidSchema = z
+  .string()
+  .regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'expected a ULID')
+  .meta({ description: 'A ULID (26 Crockford base32 characters).' });
+
+/** A kiosk identifier, e.g. "SZ-FT-0012". Safe in URLs, logs and `ID=TOKEN` configuration. */
+export const kioskIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9._-]{1,64}$/, 'expected 1-64 of A-Z a-z 0-9 . _ -')
+  .meta({ description: 'A kiosk identifier, e.g. "SZ-FT-0012".' });
+
+/** A human reference the citizen quotes (transaction number, mailbox tracking number); safe in URL paths. */
+export const referenceNumberSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'expected 1-64 of A-Z a-z 0-9 . _ - (not starting with . _ -)')
+  .meta({ description: 'A human reference number, e.g. "JW-20261129-000123".' });
+
+/** An ISO 8601 date-time with an offset (`Z` or `+08:00`). */
+export const isoDateTimeSchema = z.iso.datetime({ offset: true });
+
+/** The kiosk's display languages. */
+export const centralLocaleSchema = z.enum(['zh-CN', 'zh-HK', 'en']);
+
+/** Identity documents the kiosk reads. */
+export const cardTypeSchema = z.enum(['resident', 'hmt-permit', 'foreigner', 'foreigner-2023']);
+/** An identity document type. */
+export type CardType = z.infer<typeof cardTypeSchema>;
+
+/** The citizen as read from the identity card (personal data: never logged). */
+export const citizenSchema = z.object({
+  cardType: cardTypeSchema,
+  name: z.string().min(1).max(120),
+  idNumber: z.string().min(1).max(40),
+  sex: z.string().min(1).max(16).optional(),
+  birthDate: z.iso.date().optional(),
+  address: z.string().min(1).max(300).optional(),
+});
+/** The citizen of a transaction. */
+export type Citizen = z.infer<typeof citizenSchema>;
+
+/** A form field value as the catalog's forms produce it. */
+export const formValueSchema = z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()]);
+
+/** Most fields one service form may carry. */
+export const MAX_FORM_FIELDS = 200;
+
+/** One service performed in a transaction. */
+export const transactionServiceSchema = z.object({
+  serviceId: z.string().min(1).max(80),
+  form: z
+    .record(z.string().min(1).max(80), formValueSchema)
+    .refine((form) => Object.keys(form).length <= MAX_FORM_FIELDS, `at most ${MAX_FORM_FIELDS} form fields`)
+    .meta({ maxProperties: MAX_FORM_FIELDS }),
+  /** A per-service reference, e.g. a mailbox tracking number or a permit application number. */
+  reference: z.string().min(1).max(80).optional(),
+});
+/** One service of a transaction. */
+export type TransactionService = z.infer<typeof transactionServiceSchema>;
+
+/** Kinds of letter to the police chief's mailbox (局长信箱). */
+export const letterKindSchema = z.enum(['consultation', 'help', 'complaint', 'suggestion']);
+
+/** A letter to the mailbox, tracked by its number. */
+export const letterSchema = z.object({
+  kind: letterKindSchema,
+  subject: z.string().min(1).max(200),
+  body: z.string().min(1).max(10_000),
+  trackingNumber: referenceNumberSchema,
+});
+/** A mailbox letter. */
+export type Letter = z.infer<typeof letterSchema>;
+
+/** A missing-person report (always urgent). */
+export const missingPersonSchema = z.object({
+  name: z.string().min(1).max(120),
+  age: z.int().min(0).max(150).optional(),
+  lastSeenAt: isoDateTimeSchema.optional(),
+  lastSeenPlace: z.string().min(1).max(300),
+  description: z.string().min(1).max(5_000),
+  contactPhone: z.string().min(3).max(32),
+});
+/** A missing-person report. */
+export type MissingPerson = z.infer<typeof missingPersonSchema>;
+
+/** A completed transaction as the kiosk uploads it. */
+export const transactionPayloadSchema = z
+  .object({
+    id: ulidSchema,
+    number: referenceNumberSchema,
+    kioskId: kioskIdSchema,
+    completedAt: isoDateTimeSchema,
+    urgent: z.boolean(),
+    locale: centralLocaleSchema,
+    catalogVersion: z.int().min(0).nullable(),
+    citizen: citizenSchema.nullable(),
+    services: z.array(transactionServiceSchema).min(1).max(20),
+    letter: letterSchema.optional(),
+    missingPerson: missingPersonSchema.optional(),
+  })
+  .meta({ id: 'TransactionPayload', description: 'A completed transaction as the kiosk uploads it.' });
+/** A completed transaction as uploaded. */
+export type TransactionPayload = z.infer<typeof transactionPayloadSchema>;
+
+/** One item of a batch: the idempotency key is the transaction's ULID. */
+export const batchItemSchema = z.object({
+  idempotencyKey: ulidSchema,
+  transaction: transactionPayloadSchema,
+});
+/** One batch item. */
+export type BatchItem = z.infer<typeof batchItemSchema>;
+
+/** `POST /v1/transactions:batch` body. */
+export const batchUploadRequestSchema = z
+  .object({
+    kioskId: kioskIdSchema,
+    items: z.array(batchItemSchema).min(1).max(MAX_BATCH_ITEMS),
+  })
+  .meta({ id: 'BatchUploadRequest' });
+/** A batch upload. */
+export type BatchUploadRequest = z.infer<typeof batchUploadRequestSchema>;
+
+/**
+ * The envelope the server parses first: items stay opaque so that one malformed item is rejected alone
+ * instead of failing the whole batch.
+ */
+export const batchEnvelopeSchema = z.object({
+  kioskId: kioskIdSchema,
+  items: z.array(z.unknown()).min(1).max(MAX_BATCH_ITEMS),
+});
+
+/** Per-item outcome of a batch. */
+export const batchItemStatusSchema = z.enum(['stored', 'duplicate', 'rejected']);
+/** A per-item outcome. */
+export type BatchItemStatus = z.infer<typeof batchItemStatusSchema>;
+
+/** A machine-readable error: a stable code and a message free of personal data. */
+export const errorDetailSchema = z
+  .object({
+    code: z.string().min(1).max(80),
+    message: z.string().max(2_000),
+  })
+  .meta({ id: 'ErrorDetail' });
+/** An error detail. */
+export type ErrorDetail = z.infer<typeof errorDetailSchema>;
+
+/** Every non-2xx JSON response. */
+export const errorResponseSchema = z.object({ error: errorDetailSchema }).meta({ id: 'ErrorResponse' });
+/** An error response. */
+export type ErrorResponse = z.infer<typeof errorResponseSchema>;
+
+/** One item's result, in the order of the request's items. */
+export const batchItemResultSchema = z.object({
+  /** Position of the item in the request. */
+  index: z.int().min(0),
+  /** The item's idempotency key as sent ("" when it was missing or not a string). */
+  idempotencyKey: z.string().max(200),
+  status: batchItemStatusSchema,
+  error: errorDetailSchema.optional(),
+});
+/** One item's result. */
+export type BatchItemResult = z.infer<typeof batchItemResultSchema>;
+
+/** `POST /v1/transactions:batch` 200 body. */
+export const batchUploadResponseSchema = z
+  .object({ results: z.array(batchItemResultSchema) })
+  .meta({ id: 'BatchUploadResponse' });
+/** A batch upload's response. */
+export type BatchUploadResponse = z.infer<typeof batchUploadResponseSchema>;
+
+/** One peripheral's state as reported in a heartbeat, e.g. `{ state: 'ready' }`, `{ state: 'error', code: 'paper-out' }`. */
+export const deviceReportSchema = z.object({
+  state: z.string().min(1).max(40),
+  code: z.string().min(1).max(80).optional(),
+});
+
+/** `POST /v1/heartbeat` body. */
+export const heartbeatRequestSchema = z
+  .object({
+    kioskId: kioskIdSchema,
+    appVersion: z.string().min(1).max(40),
+    sentAt: isoDateTimeSchema,
+    /** Keyed by device kind, e.g. "idcard", "printer", "scanner". */
+    devices: z.record(z.string().min(1).max(40), deviceReportSchema),
+    catalogVersion: z.int().min(0).nullable(),
+    outbox: z.object({
+      depth: z.int().min(0),
+      oldestAgeMs: z.int().min(0).nullable(),
+    }),
+    /** The last catalog the kiosk refused to apply, and why (bad signature, expired, older version...). */
+    lastCatalogRejection: z
+      .object({
+        version: z.int().min(0).optional(),
+        reason: z.string().min(1).max(500),
+      })
+      .optional(),
+  })
+  .meta({ id: 'HeartbeatRequest' });
+/** A heartbeat. */
+export type HeartbeatRequest = z.infer<typeof heartbeatRequestSchema>;
+
+/** The latest published catalog, by version and ETag. */
+export const catalogRefSchema = z.object({
+  version: z.int().min(0),
+  /** The HTTP entity tag, quoted, exactly as `GET /v1/catalog` returns it in `ETag`. */
+  etag: z.string().min(1).max(200),
+});
+/** A catalog reference. */
+export type CatalogRef = z.infer<typeof catalogRefSchema>;
+
+/** `POST /v1/heartbeat` 200 body. */
+export const heartbeatResponseSchema = z
+  .object({
+    serverTime: isoDateTimeSchema,
+    catalog: catalogRefSchema.nullable(),
+  })
+  .meta({ id: 'HeartbeatResponse' });
+/** A heartbeat's response. */
+export type HeartbeatResponse = z.infer<typeof heartbeatResponseSchema>;
+
+/**
+ * The outer shape of a signed catalog document. The server stores and serves it byte for byte and never
+ * verifies the signature (kiosks do); unknown keys are kept (loose objects), because the signature covers them.
+ */
+export const signedCatalogDocumentSchema = z
+  .looseObject({
+    catalog: z.looseObject({ version: z.int().min(0) }),
+    signature: z.looseObject({}),
+  })
+  .meta({
+    id: 'SignedCatalogDocument',
+    description: 'A signed service catalog, opaque to the server except for catalog.version.',
+  });
+/** A signed catalog document (outer shape only). */
+export type SignedCatalogDocument = z.infer<typeof signedCatalogDocumentSchema>;
+
+/** `POST /v1/admin/catalog` 200 body. */
+export const catalogPublishedSchema = catalogRefSchema.meta({ id: 'CatalogPublished' });
+/** A published catalog's reference. */
+export type CatalogPublished = z.infer<typeof catalogPublishedSchema>;
+
+/** Processing states of a transaction as the citizen sees them. */
+export const progressStatusSchema = z.enum(['received', 'in-progress', 'done']);
+/** A transaction's processing state. */
+export type ProgressStatus = z.infer<typeof progressStatusSchema>;
+
+/** `GET /v1/transactions/{number}/progress` 200 body. */
+export const transactionProgressSchema = z
+  .object({
+    number: referenceNumberSchema,
+    status: progressStatusSchema,
+    updatedAt: isoDateTimeSchema,
+  })
+  .meta({ id: 'TransactionProgress' });
+/** A transaction's progress. */
+export type TransactionProgress = z.infer<typeof transactionProgressSchema>;
+
+/** States of a mailbox letter. */
+export const mailboxStateSchema = z.enum(['received', 'signed', 'answered', 'closed']);
+/** A letter's state. */
+export type MailboxState = z.infer<typeof mailboxStateSchema>;
+
+/** `GET /v1/mailbox/{trackingNumber}` 200 body. */
+export const mailboxStatusSchema = z
+  .object({
+    trackingNumber: referenceNumberSchema,
+    status: mailboxStateSchema,
+    signedAt: isoDateTimeSchema.optional(),
+    answeredAt: isoDateTimeSchema.optional(),
+  })
+  .meta({ id: 'MailboxStatus' });
+/** A letter's status. */
+export type MailboxStatus = z.infer<typeof mailboxStatusSchema>;
+
+/** `POST /v1/admin/transactions/{number}/progress` body: pins a transaction's status. */
+export const progressOverrideSchema = z
+  .object({ status: progressStatusSchema })
+  .meta({ id: 'ProgressOverride' });
+/** `POST /v1/admin/mailbox/{trackingNumber}` body: pins a letter's status. */
+export const mailboxOverrideSchema = z.object({ status: mailboxStateSchema }).meta({ id: 'MailboxOverride' });
+
+/** One kiosk in the fleet view. */
+export const fleetKioskSchema = z.object({
+  kioskId: kioskIdSchema,
+  lastHeartbeatAt: isoDateTimeSchema.nullable(),
+  appVersion: z.string().nullable(),
+  catalogVersion: z.int().min(0).nullable(),
+  devices: z.record(z.string(), deviceReportSchema).nullable(),
+  outbox: z.object({ depth: z.int().min(0), oldestAgeMs: z.int().min(0).nullable() }).nullable(),
+  lastCatalogRejection: z.object({ version: z.int().min(0).optional(), reason: z.string() }).nullable(),
+  /** Distinct transactions stored from this kiosk. */
+  transactions: z.int().min(0),
+});
+/** One kiosk in the fleet view. */
+export type FleetKiosk = z.infer<typeof fleetKioskSchema>;
+
+/** `GET /v1/admin/fleet` 200 body: every configured kiosk and every kiosk that has called in. */
+export const fleetResponseSchema = z
+  .object({ kiosks: z.array(fleetKioskSchema) })
+  .meta({ id: 'FleetResponse' });
+/** The fleet view. */
+export type FleetResponse = z.infer<typeof fleetResponseSchema>;
+
+/** `GET /v1/admin/stats` 200 body. */
+export const statsResponseSchema = z
+  .object({
+    /** Distinct transactions stored. */
+    transactions: z.int().min(0),
+    /** Items that repeated an idempotency key already stored. */
+    duplicatesIgnored: z.int().min(0),
+    /** Distinct urgent transactions stored. */
+    urgent: z.int().min(0),
+    /** Batch requests accepted (200). */
+    batches: z.int().min(0),
+    /** Kiosks that have uploaded or sent a heartbeat. */
+    kiosks: z.int().min(0),
+  })
+  .meta({ id: 'StatsResponse' });
+/** Server counters. */
+export type StatsResponse = z.infer<typeof statsResponseSchema>;

@@ -1,0 +1,137 @@
+import sqlite3 from 'sqlite3';
+
+/** A value bound to a statement parameter. */
+export type SqlValue = string | number | bigint | Buffer | null;
+
+/** A promise wrapper over one node-sqlite3 connection, with a lock that serializes write transactions. */
+export interface CentralDb {
+  run(sql: string, params?: readonly SqlValue[]): Promise<{ changes: number }>;
+  get<T>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined>;
+  all<T>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
+  exec(sql: string): Promise<void>;
+  /**
+   * Runs `work` inside BEGIN IMMEDIATE … COMMIT (ROLLBACK on error). Calls are queued: node-sqlite3 shares one
+   * connection, so two interleaved BEGINs from concurrent requests would otherwise collide.
+   */
+  transaction<T>(work: () => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Forward-only migrations; index + 1 is the version recorded in schema_migrations. Never edit one in place. */
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE transactions (
+     idempotency_key TEXT PRIMARY KEY,
+     number TEXT NOT NULL,
+     kiosk_id TEXT NOT NULL,
+     urgent INTEGER NOT NULL,
+     completed_at TEXT NOT NULL,
+     received_at INTEGER NOT NULL,
+     tracking_number TEXT,
+     payload TEXT NOT NULL,
+     progress_override TEXT,
+     progress_override_at INTEGER,
+     mailbox_override TEXT,
+     mailbox_override_at INTEGER
+   ) STRICT;
+   CREATE INDEX transactions_number ON transactions (number);
+   CREATE INDEX transactions_tracking ON transactions (tracking_number);
+   CREATE TABLE catalogs (
+     version INTEGER PRIMARY KEY,
+     etag TEXT NOT NULL,
+     body BLOB NOT NULL,
+     published_at INTEGER NOT NULL
+   ) STRICT;
+   CREATE TABLE kiosks (
+     kiosk_id TEXT PRIMARY KEY,
+     first_seen_at INTEGER NOT NULL,
+     last_heartbeat_at INTEGER,
+     heartbeat TEXT
+   ) STRICT;
+   CREATE TABLE counters (
+     name TEXT PRIMARY KEY,
+     value INTEGER NOT NULL
+   ) STRICT;`,
+];
+
+/** Opens (creating if needed) the central database at `file` (or ':memory:') and applies pending migrations. */
+export async function openCentralDb(file: string): Promise<CentralDb> {
+  const db = await new Promise<sqlite3.Database>((resolve, reject) => {
+    const handle = new sqlite3.Database(file, (error) => (error ? reject(error) : resolve(handle)));
+  });
+  // node-sqlite3's API is callback based; params are typed `any` there, hence the casts to unknown[].
+  const run = (sql: string, params: readonly SqlValue[] = []): Promise<{ changes: number }> =>
+    new Promise((resolve, reject) => {
+      db.run(sql, params as unknown[], function (this: sqlite3.RunResult, error: Error | null) {
+        if (error) reject(error);
+        else resolve({ changes: this.changes });
+      });
+    });
+  const get = <T>(sql: string, params: readonly SqlValue[] = []): Promise<T | undefined> =>
+    new Promise((resolve, reject) => {
+      db.get(sql, params as unknown[], (error: Error | null, row: T | undefined) =>
+        error ? reject(error) : resolve(row),
+      );
+    });
+  const all = <T>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> =>
+    new Promise((resolve, reject) => {
+      db.all(sql, params as unknown[], (error: Error | null, rows: T[]) =>
+        error ? reject(error) : resolve(rows),
+      );
+    });
+  const exec = (sql: string): Promise<void> =>
+    new Promise((resolve, reject) => {
+      db.exec(sql, (error) => (error ? reject(error) : resolve()));
+    });
+
+  let queue: Promise<unknown> = Promise.resolve();
+  const transaction = <T>(work: () => Promise<T>): Promise<T> => {
+    const next = queue.then(async () => {
+      await exec('BEGIN IMMEDIATE');
+      try {
+        const value = await work();
+        await exec('COMMIT');
+        return value;
+      } catch (error) {
+        await exec('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    });
+    queue = next.catch(() => undefined);
+    return next;
+  };
+
+  await exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;');
+  await exec(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL) STRICT',
+  );
+  const row = await get<{ version: number | null }>('SELECT MAX(version) AS version FROM schema_migrations');
+  const current = row?.version ?? 0;
+  if (current > MIGRATIONS.length) {
+    db.close();
+    throw new Error(
+      `central database schema version ${current} is newer than this server (${MIGRATIONS.length})`,
+    );
+  }
+  for (let version = current + 1; version <= MIGRATIONS.length; version++) {
+    const sql = MIGRATIONS[version - 1] ?? '';
+    await transaction(async () => {
+      await exec(sql);
+      await run('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)', [
+        version,
+        new Date().toISOString(),
+      ]);
+    });
+  }
+
+  return {
+    run,
+    get,
+    all,
+    exec,
+    transaction,
+    close: () =>
+      new Promise((resolve, reject) => {
+        db.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}

@@ -1,0 +1,71 @@
+import { monotonicFactory } from 'ulid';
+import type { BatchItem, HeartbeatRequest, SignedCatalogDocument, TransactionPayload } from './contract.js';
+
+/**
+ * Made-up payloads for tests and demos (the people in them do not exist). Shared by the central server's tests
+ * and the kiosk's sync tests so both sides exercise the same shapes.
+ */
+
+const nextUlid = monotonicFactory();
+let counter = 0;
+
+/** A fresh ULID (monotonic within the process). */
+export function newTransactionId(): string {
+  return nextUlid();
+}
+
+/** A plausible completed transaction from `kioskId`; override any field. */
+export function sampleTransaction(
+  kioskId: string,
+  overrides: Partial<TransactionPayload> = {},
+): TransactionPayload {
+  counter += 1;
+  return {
+    id: newTransactionId(),
+    number: `JW-20261129-${String(counter).padStart(6, '0')}`,
+    kioskId,
+    completedAt: '2026-11-29T08:15:00+08:00',
+    urgent: false,
+    locale: 'zh-CN',
+    catalogVersion: 1,
+    citizen: {
+      cardType: 'resident',
+      name: '测试用户',
+      idNumber: '110101199001011234',
+      sex: '男',
+      birthDate: '1990-01-01',
+      address: '北京市东城区测试路1号',
+    },
+    services: [
+      { serviceId: 'hukou-certificate', form: { purpose: '入学', copies: 1, urgent: false, note: null } },
+    ],
+    ...overrides,
+  };
+}
+
+/** The batch item for a transaction (idempotency key = its ULID). */
+export function batchItemOf(transaction: TransactionPayload): BatchItem {
+  return { idempotencyKey: transaction.id, transaction };
+}
+
+/** A plausible heartbeat body without kioskId (the client fills it in). */
+export function sampleHeartbeat(
+  overrides: Partial<Omit<HeartbeatRequest, 'kioskId'>> = {},
+): Omit<HeartbeatRequest, 'kioskId'> {
+  return {
+    appVersion: '0.1.0',
+    sentAt: new Date().toISOString(),
+    devices: { idcard: { state: 'ready' }, printer: { state: 'error', code: 'paper-out' } },
+    catalogVersion: null,
+    outbox: { depth: 0, oldestAgeMs: null },
+    ...overrides,
+  };
+}
+
+/** An (unsigned-by-a-real-key) catalog document of the published outer shape; the server never verifies it. */
+export function sampleCatalogDocument(version: number): SignedCatalogDocument {
+  return {
+    catalog: { version, issuedAt: '2026-11-29T00:00:00Z', categories: [], services: [] },
+    signature: { alg: 'Ed25519', keyId: 'test-key', value: 'AAAA' },
+  };
+}

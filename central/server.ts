@@ -1,0 +1,785 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { z } from 'zod';
+import {
+  batchEnvelopeSchema,
+  batchItemSchema,
+  heartbeatRequestSchema,
+  mailboxOverrideSchema,
+  mailboxStateSchema,
+  progressOverrideSchema,
+  progressStatusSchema,
+  referenceNumberSchema,
+  signedCatalogDocumentSchema,
+  type BatchItemResult,
+  type BatchUploadResponse,
+  type CatalogPublished,
+  type FleetKiosk,
+  type FleetResponse,
+  type HeartbeatRequest,
+  type HeartbeatResponse,
+  type MailboxState,
+  type MailboxStatus,
+  type ProgressStatus,
+  type StatsResponse,
+  type TransactionProgress,
+} from './contract.js';
+import { openCentralDb, type CentralDb } from './db.js';
+import { createFaultInjector, type FaultDecision, type FaultSetting } from './faults.js';
+
+/**
+ * The reference central API server: the contract in central/contract.ts on node:http and sqlite.
+ *
+ * Progress and mailbox statuses advance with time from the moment the server stored the transaction
+ * (defaults: progress received → in-progress after 1 min → done after 30 min; a letter received → signed after
+ * 10 min → answered after 24 h → closed after 7 days), unless an administrator pinned a status with
+ * `POST /v1/admin/transactions/{number}/progress` or `POST /v1/admin/mailbox/{trackingNumber}`: a pinned status
+ * stays as set. Timestamps of stages reached are reported (`updatedAt`, `signedAt`, `answeredAt`).
+ */
+
+/** When time-based statuses advance, in ms after the server stored the transaction. */
+export interface StatusSchedule {
+  readonly inProgressAfterMs: number;
+  readonly doneAfterMs: number;
+  readonly signedAfterMs: number;
+  readonly answeredAfterMs: number;
+  readonly closedAfterMs: number;
+}
+
+/** The default schedule documented above. */
+export const DEFAULT_STATUS_SCHEDULE: StatusSchedule = {
+  inProgressAfterMs: 60_000,
+  doneAfterMs: 30 * 60_000,
+  signedAfterMs: 10 * 60_000,
+  answeredAfterMs: 24 * 3_600_000,
+  closedAfterMs: 7 * 24 * 3_600_000,
+};
+
+/** Options of startCentralServer. */
+export interface CentralServerOptions {
+  /** 0 picks a free port. */
+  readonly port?: number;
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  /** A directory for central.sqlite (created if missing), or ':memory:'. */
+  readonly dataDir: string;
+  /** kioskId → bearer token. */
+  readonly kioskTokens: Readonly<Record<string, string>>;
+  readonly adminToken: string;
+  /** Fault injection for kiosk endpoints (tests); see central/faults.ts. */
+  readonly faults?: FaultSetting;
+  /** Largest request body accepted (413 above it). Default 8 MiB. */
+  readonly maxBodyBytes?: number;
+  readonly statusSchedule?: Partial<StatusSchedule>;
+  /** Clock (tests). */
+  readonly now?: () => number;
+  /** Serve HTTPS (kiosks refuse plain http beyond loopback); with `clientCa`, require a client certificate. */
+  readonly tls?: CentralServerTls;
+}
+
+/** PEM material for serving HTTPS, optionally with mutual TLS. */
+export interface CentralServerTls {
+  readonly cert: string | Buffer;
+  readonly key: string | Buffer;
+  /** When given, clients must present a certificate issued by this CA (mutual TLS). */
+  readonly clientCa?: string | Buffer;
+}
+
+/** A running server. */
+export interface CentralServer {
+  /** e.g. "http://127.0.0.1:41234" (no trailing slash). */
+  readonly url: string;
+  readonly port: number;
+  /** Stops accepting, drops open connections (including ones held by a `timeout` fault), closes the database. */
+  close(): Promise<void>;
+  /** The same counters as GET /v1/admin/stats. */
+  stats(): Promise<StatsResponse>;
+  /** Replaces the fault injection at run time (undefined turns it off). */
+  setFaults(faults: FaultSetting | undefined): void;
+}
+
+const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
+const NO_FAULT: FaultDecision = { kind: 'none', retryAfterSeconds: 0, retryAfterAsDate: false };
+/** Past this much an oversized body is no longer drained politely; the socket is dropped. */
+const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+type Caller = { role: 'kiosk'; kioskId: string } | { role: 'admin' };
+
+interface RouteContext {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly caller: Caller;
+  readonly params: readonly string[];
+  body(): Promise<Buffer>;
+}
+
+interface RouteResult {
+  readonly status: number;
+  readonly body?: unknown;
+  /** A body sent as is (the stored catalog). */
+  readonly raw?: Buffer;
+  readonly headers?: Record<string, string>;
+}
+
+interface Route {
+  readonly method: 'GET' | 'POST';
+  readonly pattern: RegExp;
+  readonly role: Caller['role'];
+  readonly handle: (context: RouteContext) => Promise<RouteResult>;
+}
+
+interface TransactionRow {
+  idempotency_key: string;
+  number: string;
+  kiosk_id: string;
+  received_at: number;
+  tracking_number: string | null;
+  progress_override: string | null;
+  progress_override_at: number | null;
+  mailbox_override: string | null;
+  mailbox_override_at: number | null;
+}
+
+interface KioskRow {
+  kiosk_id: string;
+  last_heartbeat_at: number | null;
+  heartbeat: string | null;
+}
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value, 'utf8').digest();
+}
+
+/** Compares every configured token in constant time (hashing first so lengths never leak). */
+function makeAuthenticator(
+  kioskTokens: Readonly<Record<string, string>>,
+  adminToken: string,
+): (header: string | undefined) => Caller | null {
+  const kiosks = Object.entries(kioskTokens).map(([kioskId, token]) => ({ kioskId, hash: digest(token) }));
+  const admin = digest(adminToken);
+  return (header) => {
+    const match = /^Bearer +(\S+) *$/i.exec(header ?? '');
+    const presented = digest(match?.[1] ?? '');
+    let caller: Caller | null = null;
+    // No early exit: the loop costs the same whichever token matches.
+    for (const kiosk of kiosks) {
+      if (timingSafeEqual(kiosk.hash, presented) && match) caller = { role: 'kiosk', kioskId: kiosk.kioskId };
+    }
+    if (timingSafeEqual(admin, presented) && match) caller = { role: 'admin' };
+    return caller;
+  };
+}
+
+function parseJson<S extends z.ZodType>(body: Buffer, schema: S): z.output<S> {
+  let json: unknown;
+  try {
+    json = JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new HttpError(400, 'malformed-json', 'request body is not valid JSON');
+  }
+  return parseValue(json, schema);
+}
+
+function parseValue<S extends z.ZodType>(value: unknown, schema: S): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new HttpError(400, 'invalid-body', describeIssues(parsed.error));
+  return parsed.data;
+}
+
+/** Issue paths and messages only: zod's default messages never echo the (possibly personal) values. */
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
+    .join('; ');
+}
+
+function parseStored(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function etagOf(body: Buffer): string {
+  return `"${createHash('sha256').update(body).digest('hex').slice(0, 32)}"`;
+}
+
+/** RFC 9110 If-None-Match: a list of (possibly weak) tags, or `*`. */
+function ifNoneMatchHits(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  return header
+    .split(',')
+    .map((tag) => tag.trim().replace(/^W\//, ''))
+    .some((tag) => tag === '*' || tag === etag);
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/** Starts the server; resolves once it listens. */
+export async function startCentralServer(options: CentralServerOptions): Promise<CentralServer> {
+  const now = options.now ?? Date.now;
+  const schedule: StatusSchedule = { ...DEFAULT_STATUS_SCHEDULE, ...options.statusSchedule };
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const authenticate = makeAuthenticator(options.kioskTokens, options.adminToken);
+  let injectFault = createFaultInjector(options.faults);
+
+  let dbFile = ':memory:';
+  if (options.dataDir !== ':memory:') {
+    mkdirSync(options.dataDir, { recursive: true });
+    dbFile = join(options.dataDir, 'central.sqlite');
+  }
+  const db: CentralDb = await openCentralDb(dbFile);
+
+  const bump = (name: string, by: number): Promise<unknown> =>
+    db.run(
+      'INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = value + ?',
+      [name, by, by],
+    );
+  const counter = async (name: string): Promise<number> =>
+    (await db.get<{ value: number }>('SELECT value FROM counters WHERE name = ?', [name]))?.value ?? 0;
+  const seeKiosk = (kioskId: string): Promise<unknown> =>
+    db.run('INSERT INTO kiosks (kiosk_id, first_seen_at) VALUES (?, ?) ON CONFLICT (kiosk_id) DO NOTHING', [
+      kioskId,
+      now(),
+    ]);
+
+  const stats = async (): Promise<StatsResponse> => {
+    const row = await db.get<{ total: number; urgent: number | null }>(
+      'SELECT COUNT(*) AS total, SUM(urgent) AS urgent FROM transactions',
+    );
+    const kiosks = await db.get<{ total: number }>('SELECT COUNT(*) AS total FROM kiosks');
+    return {
+      transactions: row?.total ?? 0,
+      duplicatesIgnored: await counter('duplicates_ignored'),
+      urgent: row?.urgent ?? 0,
+      batches: await counter('batches'),
+      kiosks: kiosks?.total ?? 0,
+    };
+  };
+
+  const latestCatalog = (): Promise<{ version: number; etag: string; body: Buffer } | undefined> =>
+    db.get('SELECT version, etag, body FROM catalogs ORDER BY version DESC LIMIT 1');
+
+  const progressOf = (row: TransactionRow): TransactionProgress => {
+    const stages: [ProgressStatus, number][] = [
+      ['received', row.received_at],
+      ['in-progress', row.received_at + schedule.inProgressAfterMs],
+      ['done', row.received_at + schedule.doneAfterMs],
+    ];
+    const pinned = progressStatusSchema.safeParse(row.progress_override);
+    if (pinned.success && row.progress_override_at !== null) {
+      const at = stages.find(([status]) => status === pinned.data)?.[1] ?? row.progress_override_at;
+      return {
+        number: row.number,
+        status: pinned.data,
+        updatedAt: iso(Math.min(at, row.progress_override_at)),
+      };
+    }
+    const reached = stages.filter(([, at]) => at <= now()).at(-1) ?? stages[0];
+    const [status, at] = reached ?? ['received', row.received_at];
+    return { number: row.number, status, updatedAt: iso(at) };
+  };
+
+  const mailboxOf = (row: TransactionRow, trackingNumber: string): MailboxStatus => {
+    const order: MailboxState[] = ['received', 'signed', 'answered', 'closed'];
+    const times = [
+      row.received_at,
+      row.received_at + schedule.signedAfterMs,
+      row.received_at + schedule.answeredAfterMs,
+      row.received_at + schedule.closedAfterMs,
+    ];
+    const pinned = mailboxStateSchema.safeParse(row.mailbox_override);
+    let index: number;
+    let cap = Number.POSITIVE_INFINITY;
+    if (pinned.success && row.mailbox_override_at !== null) {
+      index = order.indexOf(pinned.data);
+      cap = row.mailbox_override_at;
+    } else {
+      index = times.filter((at) => at <= now()).length - 1;
+    }
+    const stageAt = (stage: number): string => iso(Math.min(times[stage] ?? cap, cap));
+    return {
+      trackingNumber,
+      status: order[Math.max(0, index)] ?? 'received',
+      ...(index >= 1 ? { signedAt: stageAt(1) } : {}),
+      ...(index >= 2 ? { answeredAt: stageAt(2) } : {}),
+    };
+  };
+
+  const findByNumber = (number: string): Promise<TransactionRow | undefined> =>
+    db.get<TransactionRow>('SELECT * FROM transactions WHERE number = ? ORDER BY received_at DESC LIMIT 1', [
+      number,
+    ]);
+  const findByTracking = (tracking: string): Promise<TransactionRow | undefined> =>
+    db.get<TransactionRow>(
+      'SELECT * FROM transactions WHERE tracking_number = ? ORDER BY received_at DESC LIMIT 1',
+      [tracking],
+    );
+  const pathParam = (params: readonly string[]): string => {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(params[0] ?? '');
+    } catch {
+      throw new HttpError(404, 'not-found', 'no such reference');
+    }
+    if (!referenceNumberSchema.safeParse(decoded).success)
+      throw new HttpError(404, 'not-found', 'no such reference');
+    return decoded;
+  };
+  const requireKiosk = (caller: Caller, kioskId: string): void => {
+    if (caller.role !== 'kiosk' || caller.kioskId !== kioskId) {
+      throw new HttpError(403, 'kiosk-mismatch', 'the token does not belong to this kiosk');
+    }
+  };
+
+  const routes: Route[] = [
+    {
+      method: 'POST',
+      pattern: /^\/v1\/transactions:batch$/,
+      role: 'kiosk',
+      async handle({ caller, body }) {
+        const envelope = parseJson(await body(), batchEnvelopeSchema);
+        requireKiosk(caller, envelope.kioskId);
+        const receivedAt = now();
+        const results = await db.transaction(async () => {
+          const out: BatchItemResult[] = [];
+          let duplicates = 0;
+          for (const [index, raw] of envelope.items.entries()) {
+            const key =
+              typeof raw === 'object' &&
+              raw !== null &&
+              'idempotencyKey' in raw &&
+              typeof raw.idempotencyKey === 'string'
+                ? raw.idempotencyKey.slice(0, 200)
+                : '';
+            const reject = (code: string, message: string): void => {
+              out.push({ index, idempotencyKey: key, status: 'rejected', error: { code, message } });
+            };
+            const parsed = batchItemSchema.safeParse(raw);
+            if (!parsed.success) {
+              reject('invalid-item', describeIssues(parsed.error));
+              continue;
+            }
+            const { idempotencyKey, transaction } = parsed.data;
+            if (idempotencyKey !== transaction.id) {
+              reject('key-mismatch', 'idempotencyKey must equal transaction.id');
+              continue;
+            }
+            if (transaction.kioskId !== envelope.kioskId) {
+              reject('kiosk-mismatch', 'transaction.kioskId differs from the batch kioskId');
+              continue;
+            }
+            const { changes } = await db.run(
+              `INSERT INTO transactions (idempotency_key, number, kiosk_id, urgent, completed_at, received_at,
+                 tracking_number, payload)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING`,
+              [
+                idempotencyKey,
+                transaction.number,
+                transaction.kioskId,
+                transaction.urgent ? 1 : 0,
+                transaction.completedAt,
+                receivedAt,
+                transaction.letter?.trackingNumber ?? null,
+                JSON.stringify(transaction),
+              ],
+            );
+            if (changes === 0) duplicates++;
+            out.push({ index, idempotencyKey, status: changes === 0 ? 'duplicate' : 'stored' });
+          }
+          if (duplicates > 0) await bump('duplicates_ignored', duplicates);
+          await bump('batches', 1);
+          await seeKiosk(envelope.kioskId);
+          return out;
+        });
+        const response: BatchUploadResponse = { results };
+        return { status: 200, body: response };
+      },
+    },
+    {
+      method: 'POST',
+      pattern: /^\/v1\/heartbeat$/,
+      role: 'kiosk',
+      async handle({ caller, body }) {
+        const heartbeat: HeartbeatRequest = parseJson(await body(), heartbeatRequestSchema);
+        requireKiosk(caller, heartbeat.kioskId);
+        const at = now();
+        await db.transaction(async () => {
+          await seeKiosk(heartbeat.kioskId);
+          await db.run('UPDATE kiosks SET last_heartbeat_at = ?, heartbeat = ? WHERE kiosk_id = ?', [
+            at,
+            JSON.stringify(heartbeat),
+            heartbeat.kioskId,
+          ]);
+        });
+        const latest = await latestCatalog();
+        const response: HeartbeatResponse = {
+          serverTime: iso(at),
+          catalog: latest ? { version: latest.version, etag: latest.etag } : null,
+        };
+        return { status: 200, body: response };
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/v1\/catalog$/,
+      role: 'kiosk',
+      async handle({ req }) {
+        const latest = await latestCatalog();
+        if (!latest) throw new HttpError(404, 'no-catalog', 'no catalog has been published');
+        const headers = { etag: latest.etag, 'cache-control': 'no-cache' };
+        if (ifNoneMatchHits(req.headers['if-none-match'], latest.etag)) return { status: 304, headers };
+        return { status: 200, raw: latest.body, headers };
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/v1\/transactions\/([^/]+)\/progress$/,
+      role: 'kiosk',
+      async handle({ params }) {
+        const row = await findByNumber(pathParam(params));
+        if (!row) throw new HttpError(404, 'not-found', 'no transaction with this number');
+        return { status: 200, body: progressOf(row) };
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/v1\/mailbox\/([^/]+)$/,
+      role: 'kiosk',
+      async handle({ params }) {
+        const tracking = pathParam(params);
+        const row = await findByTracking(tracking);
+        if (!row) throw new HttpError(404, 'not-found', 'no letter with this tracking number');
+        return { status: 200, body: mailboxOf(row, tracking) };
+      },
+    },
+    {
+      method: 'POST',
+      pattern: /^\/v1\/admin\/catalog$/,
+      role: 'admin',
+      async handle({ body }) {
+        const bytes = await body();
+        const document = parseJson(bytes, signedCatalogDocumentSchema);
+        const version = document.catalog.version;
+        const etag = etagOf(bytes);
+        await db.transaction(async () => {
+          const latest = await db.get<{ version: number }>('SELECT MAX(version) AS version FROM catalogs');
+          if (latest?.version !== null && latest?.version !== undefined && version <= latest.version) {
+            throw new HttpError(
+              409,
+              'version-not-newer',
+              `catalog version ${version} is not greater than the published ${latest.version}`,
+            );
+          }
+          await db.run('INSERT INTO catalogs (version, etag, body, published_at) VALUES (?, ?, ?, ?)', [
+            version,
+            etag,
+            bytes,
+            now(),
+          ]);
+        });
+        const published: CatalogPublished = { version, etag };
+        return { status: 200, body: published };
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/v1\/admin\/fleet$/,
+      role: 'admin',
+      async handle() {
+        const rows = await db.all<KioskRow>('SELECT kiosk_id, last_heartbeat_at, heartbeat FROM kiosks');
+        const counts = await db.all<{ kiosk_id: string; total: number }>(
+          'SELECT kiosk_id, COUNT(*) AS total FROM transactions GROUP BY kiosk_id',
+        );
+        const countOf = new Map(counts.map((row) => [row.kiosk_id, row.total]));
+        const byId = new Map(rows.map((row) => [row.kiosk_id, row]));
+        const ids = [...new Set([...Object.keys(options.kioskTokens), ...byId.keys()])].sort();
+        const kiosks = ids.map((kioskId): FleetKiosk => {
+          const row = byId.get(kioskId);
+          // Stored heartbeats were validated on the way in; re-parse anyway so a hand-edited row shows as empty.
+          const last = row?.heartbeat
+            ? heartbeatRequestSchema.safeParse(parseStored(row.heartbeat))
+            : undefined;
+          const hb = last?.success ? last.data : undefined;
+          return {
+            kioskId,
+            lastHeartbeatAt: row?.last_heartbeat_at != null ? iso(row.last_heartbeat_at) : null,
+            appVersion: hb?.appVersion ?? null,
+            catalogVersion: hb?.catalogVersion ?? null,
+            devices: hb?.devices ?? null,
+            outbox: hb?.outbox ?? null,
+            lastCatalogRejection: hb?.lastCatalogRejection ?? null,
+            transactions: countOf.get(kioskId) ?? 0,
+          };
+        });
+        const response: FleetResponse = { kiosks };
+        return { status: 200, body: response };
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/v1\/admin\/stats$/,
+      role: 'admin',
+      async handle() {
+        return { status: 200, body: await stats() };
+      },
+    },
+    {
+      method: 'POST',
+      pattern: /^\/v1\/admin\/transactions\/([^/]+)\/progress$/,
+      role: 'admin',
+      async handle({ params, body }) {
+        const number = pathParam(params);
+        const { status } = parseJson(await body(), progressOverrideSchema);
+        const row = await findByNumber(number);
+        if (!row) throw new HttpError(404, 'not-found', 'no transaction with this number');
+        const at = now();
+        await db.transaction(() =>
+          db.run('UPDATE transactions SET progress_override = ?, progress_override_at = ? WHERE number = ?', [
+            status,
+            at,
+            number,
+          ]),
+        );
+        return {
+          status: 200,
+          body: progressOf({ ...row, progress_override: status, progress_override_at: at }),
+        };
+      },
+    },
+    {
+      method: 'POST',
+      pattern: /^\/v1\/admin\/mailbox\/([^/]+)$/,
+      role: 'admin',
+      async handle({ params, body }) {
+        const tracking = pathParam(params);
+        const { status } = parseJson(await body(), mailboxOverrideSchema);
+        const row = await findByTracking(tracking);
+        if (!row) throw new HttpError(404, 'not-found', 'no letter with this tracking number');
+        const at = now();
+        await db.transaction(() =>
+          db.run(
+            'UPDATE transactions SET mailbox_override = ?, mailbox_override_at = ? WHERE tracking_number = ?',
+            [status, at, tracking],
+          ),
+        );
+        return {
+          status: 200,
+          body: mailboxOf({ ...row, mailbox_override: status, mailbox_override_at: at }, tracking),
+        };
+      },
+    },
+  ];
+
+  const sendJson = (
+    res: ServerResponse,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): void => {
+    const text = JSON.stringify(body);
+    res.writeHead(status, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(text),
+      ...headers,
+    });
+    res.end(text);
+  };
+  const sendError = (res: ServerResponse, error: HttpError): void => {
+    if (res.headersSent || res.destroyed) return;
+    sendJson(res, error.status, { error: { code: error.code, message: error.message } }, error.headers);
+  };
+
+  /** Reads the body with a cap. Over the cap it drains (so the client can read our 413) up to a hard limit. */
+  const readBody = (req: IncomingMessage): Promise<Buffer> =>
+    new Promise((resolve, reject) => {
+      const declared = Number(req.headers['content-length']);
+      const chunks: Buffer[] = [];
+      let total = 0;
+      let tooLarge = Number.isFinite(declared) && declared > maxBodyBytes;
+      const tooLargeError = (): HttpError =>
+        new HttpError(413, 'too-large', `request body exceeds ${maxBodyBytes} bytes`, {
+          connection: 'close',
+        });
+      req.on('data', (chunk: Buffer) => {
+        total += chunk.length;
+        if (total > maxBodyBytes) tooLarge = true;
+        if (tooLarge) {
+          chunks.length = 0;
+          if (total > MAX_DRAIN_BYTES) {
+            reject(tooLargeError());
+            req.destroy();
+          }
+          return;
+        }
+        chunks.push(chunk);
+      });
+      req.on('end', () => (tooLarge ? reject(tooLargeError()) : resolve(Buffer.concat(chunks))));
+      req.on('error', reject);
+      req.on('aborted', () => reject(new HttpError(400, 'aborted', 'request aborted')));
+    });
+
+  const retryHeaders = (decision: FaultDecision): Record<string, string> => ({
+    'retry-after': decision.retryAfterAsDate
+      ? new Date(now() + decision.retryAfterSeconds * 1000).toUTCString()
+      : String(decision.retryAfterSeconds),
+  });
+
+  const handleRequest = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const method = req.method ?? 'GET';
+    let path: string;
+    try {
+      path = new URL(req.url ?? '/', 'http://central.invalid').pathname;
+    } catch {
+      throw new HttpError(400, 'bad-url', 'request URL cannot be parsed');
+    }
+    const candidates = routes
+      .map((route) => ({ route, match: route.pattern.exec(path) }))
+      .filter((candidate) => candidate.match !== null);
+    if (candidates.length === 0) throw new HttpError(404, 'no-route', `no endpoint ${path}`);
+    const chosen = candidates.find((candidate) => candidate.route.method === method);
+    if (!chosen?.match) {
+      const allow = [...new Set(candidates.map((candidate) => candidate.route.method))].join(', ');
+      throw new HttpError(405, 'method-not-allowed', `${method} is not allowed here`, { allow });
+    }
+    const { route, match } = chosen;
+
+    const decision = route.role === 'kiosk' ? injectFault({ method, path }) : NO_FAULT;
+    switch (decision.kind) {
+      case 'reset':
+        req.socket.destroy();
+        return;
+      case 'timeout':
+        // Hold the request open; close() drops it with closeAllConnections().
+        req.pause();
+        return;
+      case '500':
+        throw new HttpError(500, 'internal', 'injected fault');
+      case '503':
+        throw new HttpError(503, 'unavailable', 'injected fault', retryHeaders(decision));
+      case '429':
+        throw new HttpError(429, 'rate-limited', 'injected fault', retryHeaders(decision));
+      default:
+        break;
+    }
+
+    const caller = authenticate(req.headers.authorization);
+    if (caller === null || caller.role !== route.role) {
+      // A valid token for the other role is still "no valid credentials for this endpoint".
+      throw new HttpError(401, 'unauthorized', 'missing or invalid bearer token', {
+        'www-authenticate': 'Bearer',
+      });
+    }
+    if (method === 'POST') {
+      const type = req.headers['content-type'] ?? '';
+      if (!/^application\/json\s*(;|$)/i.test(type)) {
+        throw new HttpError(415, 'unsupported-media-type', 'send application/json');
+      }
+    }
+    const result = await route.handle({
+      req,
+      res,
+      caller,
+      params: match.slice(1),
+      body: () => readBody(req),
+    });
+    if (decision.kind === 'reset-after-commit') {
+      req.socket.destroy();
+      return;
+    }
+    if (result.raw !== undefined) {
+      res.writeHead(result.status, {
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': result.raw.length,
+        ...result.headers,
+      });
+      res.end(result.raw);
+    } else if (result.body === undefined) {
+      res.writeHead(result.status, result.headers ?? {});
+      res.end();
+    } else {
+      sendJson(res, result.status, result.body, result.headers);
+    }
+  };
+
+  const listener: RequestListener = (req, res) => {
+    handleRequest(req, res).catch((error: unknown) => {
+      if (error instanceof HttpError) {
+        sendError(res, error);
+      } else {
+        // Log the failure class only: request bodies may hold personal data.
+        console.error(
+          `central: internal error on ${req.method ?? '?'} ${req.url ?? '?'}: ${error instanceof Error ? error.name + ': ' + error.message : 'unknown'}`,
+        );
+        sendError(res, new HttpError(500, 'internal', 'internal server error'));
+      }
+      // If the body was never read (an early error), make sure the connection does not wait for it.
+      if (!req.complete) req.resume();
+    });
+  };
+  const tls = options.tls;
+  const server = tls
+    ? createTlsServer(
+        {
+          cert: tls.cert,
+          key: tls.key,
+          ...(tls.clientCa !== undefined
+            ? { ca: tls.clientCa, requestCert: true, rejectUnauthorized: true }
+            : {}),
+        },
+        listener,
+      )
+    : createServer(listener);
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  let closed: Promise<void> | undefined;
+
+  return {
+    url: `${tls ? 'https' : 'http'}://${host}:${address.port}`,
+    port: address.port,
+    stats,
+    setFaults(faults) {
+      injectFault = createFaultInjector(faults);
+    },
+    close() {
+      closed ??= (async () => {
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeAllConnections();
+        await stopped;
+        await db.close();
+      })();
+      return closed;
+    },
+  };
+}
