@@ -1,0 +1,194 @@
+/**
+ * Sync benchmarks: durable local completions per second, drain throughput batched vs one request per
+ * transaction, and resident memory of store + uploader with a 100,000-item backlog.
+ *
+ *   npx tsx bench/run.ts sync
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { monotonicFactory } from 'ulid';
+import { startCentralServer } from '../central/server.js';
+import { createCentralClient } from '../main/services/central/client.js';
+import { Uploader } from '../main/services/sync/uploader.js';
+import { fictionalVisit, seededRandom } from '../main/services/transactions/fictional.js';
+import { TransactionService } from '../main/services/transactions/transactions.js';
+import { openStore, type KioskStore } from '../main/store/store.js';
+import type { Benchmark, Figure } from './harness.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+async function withStore<T>(fn: (store: KioskStore, dir: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'booth-bench-'));
+  const store = await openStore({ dataDir: dir });
+  try {
+    return await fn(store, dir);
+  } finally {
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Fills the outbox quickly (big transactions) with sealed fictional visits, shaped exactly as complete() writes them. */
+async function seedOutbox(store: KioskStore, count: number): Promise<void> {
+  const random = seededRandom(11);
+  const nextId = monotonicFactory();
+  const now = Date.now();
+  for (let start = 0; start < count; start += 5000) {
+    await store.db.transaction(async (tx) => {
+      for (let i = start; i < Math.min(count, start + 5000); i++) {
+        const visit = fictionalVisit(random, false);
+        const id = nextId(now);
+        const body = { ...visit, services: visit.services.map(({ urgent: _u, ...s }) => s) };
+        await tx.run(
+          `INSERT INTO transactions (id, number, services, state, urgent, created_at, completed_at, updated_at, sealed)
+           VALUES (?, ?, '["bench"]', 'completed', 0, ?, ?, ?, ?)`,
+          [id, `JW-BENCH-${String(i).padStart(7, '0')}`, now, now, now, store.sealer.sealJson(body, id)],
+        );
+        await tx.run(
+          "INSERT INTO outbox (transaction_id, idempotency_key, lane, enqueued_at, next_attempt_at) VALUES (?, ?, 'normal', ?, ?)",
+          [id, id, now, now],
+        );
+      }
+    });
+  }
+}
+
+const completions: Benchmark = {
+  name: 'sync: local completions',
+  async run(): Promise<Figure[]> {
+    return withStore(async (store) => {
+      const tx = new TransactionService(store);
+      const random = seededRandom(1);
+      for (let i = 0; i < 20; i++) await tx.complete(fictionalVisit(random, false));
+      const n = 400;
+      const started = performance.now();
+      for (let i = 0; i < n; i++) await tx.complete(fictionalVisit(random, false));
+      const seconds = (performance.now() - started) / 1000;
+      return [
+        {
+          name: 'durable completions (transaction + outbox row, synchronous=FULL)',
+          value: n / seconds,
+          unit: 'ops/s',
+        },
+        { name: 'mean time per durable completion', value: (seconds * 1000) / n, unit: 'ms' },
+      ];
+    });
+  },
+};
+
+async function drainSeconds(batchSize: number, items: number): Promise<number> {
+  const server = await startCentralServer({
+    port: 0,
+    dataDir: ':memory:',
+    kioskTokens: { 'dev-kiosk': 'dev-kiosk-token' },
+    adminToken: 'a',
+  });
+  try {
+    return await withStore(async (store) => {
+      await seedOutbox(store, items);
+      const uploader = new Uploader({
+        store,
+        transactions: new TransactionService(store),
+        client: createCentralClient({ baseUrl: server.url, token: 'dev-kiosk-token', kioskId: 'dev-kiosk' }),
+        kioskId: 'dev-kiosk',
+        batchSize,
+        lingerMs: 0,
+      });
+      const started = performance.now();
+      await uploader.start();
+      await uploader.drain(600_000);
+      const seconds = (performance.now() - started) / 1000;
+      await uploader.stop();
+      const stats = await server.stats();
+      if (stats.transactions !== items)
+        throw new Error(`server holds ${stats.transactions}, expected ${items}`);
+      return seconds;
+    });
+  } finally {
+    await server.close();
+  }
+}
+
+const drain: Benchmark = {
+  name: 'sync: drain to local central',
+  async run(): Promise<Figure[]> {
+    const items = 1000;
+    const batched = await drainSeconds(100, items);
+    const single = await drainSeconds(1, items);
+    return [
+      { name: `batched (100 per request), ${items} transactions`, value: items / batched, unit: 'tx/s' },
+      { name: `one request per transaction, ${items} transactions`, value: items / single, unit: 'tx/s' },
+      { name: 'batched vs one-per-request speed-up', value: single / batched, unit: 'ratio' },
+    ];
+  },
+};
+
+/** Starts the reference central server in another process, so its memory is not counted as the kiosk's. */
+async function centralProcess(): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(root, 'central/main.ts'), '--port', '0', '--data', ':memory:'],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+  const url = await new Promise<string>((resolve, reject) => {
+    lines.on('line', (line) => {
+      const m = /listening on (\S+)/.exec(line);
+      if (m?.[1]) resolve(m[1]);
+    });
+    child.on('exit', () => reject(new Error('central server exited')));
+  });
+  return { url, child };
+}
+
+const memory: Benchmark = {
+  name: 'sync: memory with backlog',
+  async run(): Promise<Figure[]> {
+    const backlog = 100_000;
+    const { url, child } = await centralProcess();
+    try {
+      return await withStore(async (store) => {
+        await seedOutbox(store, backlog);
+        const baseline = process.memoryUsage().rss;
+        let peak = baseline;
+        const uploader = new Uploader({
+          store,
+          transactions: new TransactionService(store),
+          client: createCentralClient({ baseUrl: url, token: 'dev-kiosk-token', kioskId: 'dev-kiosk' }),
+          kioskId: 'dev-kiosk',
+          batchSize: 100,
+          lingerMs: 0,
+        });
+        const sampler = setInterval(() => {
+          peak = Math.max(peak, process.memoryUsage().rss);
+        }, 50);
+        await uploader.start();
+        // Drain for a fixed window: the pages keep coming from a 100,000-item outbox.
+        await new Promise((r) => setTimeout(r, 15_000));
+        await uploader.stop();
+        clearInterval(sampler);
+        const state = await uploader.state();
+        return [
+          {
+            name: `peak RSS growth of store + uploader, ${backlog} queued`,
+            value: (peak - baseline) / 1024 / 1024,
+            unit: 'MB',
+          },
+          { name: 'items uploaded during the 15 s window', value: state.acknowledged, unit: 'items' },
+        ];
+      });
+    } finally {
+      child.kill('SIGTERM');
+    }
+  },
+};
+
+/** The sync benchmarks. */
+export const benchmarks: Benchmark[] = [completions, drain, memory];
