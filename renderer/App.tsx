@@ -12,6 +12,7 @@ import { IdleGuard } from './components/IdleGuard.js';
 import { Layout } from './components/Layout.js';
 import { useI18n } from './i18n/i18n.js';
 import { SimulationPanel } from './technician/SimulationPanel.js';
+import { TechnicianScreen } from './technician/TechnicianScreen.js';
 import { useWedgeScanner } from './scanner/useWedgeScanner.js';
 import type { ScanView } from '../main/api/views.js';
 
@@ -29,6 +30,7 @@ export function App(): ReactNode {
   const catalogQuery = useKioskQuery<Catalog>((a) => a['catalog.get']());
   const [visit, setVisit] = useState<VisitView | null>(null);
   const [choosing, setChoosing] = useState(false);
+  const [technician, setTechnician] = useState(false);
   const [elder, setElder] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -78,7 +80,9 @@ export function App(): ReactNode {
   const catalog = catalogQuery.data;
 
   let screen: ReactNode;
-  if (visit?.step === 'identify') {
+  if (technician && !visit) {
+    screen = <TechnicianScreen onClose={() => setTechnician(false)} />;
+  } else if (visit?.step === 'identify') {
     screen = <IdentifyScreen visit={visit} catalog={catalog} onCancel={cancel} />;
   } else if (visit?.step === 'confirm') {
     screen = (
@@ -152,13 +156,18 @@ export function App(): ReactNode {
     );
   } else {
     screen = (
-      <AttractScreen
-        catalog={catalog}
-        onStart={() => {
-          setError(null);
-          setChoosing(true);
-        }}
-      />
+      <>
+        <AttractScreen
+          catalog={catalog}
+          onStart={() => {
+            setError(null);
+            setChoosing(true);
+          }}
+        />
+        <button type="button" className="tech-entry" onClick={() => setTechnician(true)}>
+          {t('tech.open')}
+        </button>
+      </>
     );
   }
 

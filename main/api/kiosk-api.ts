@@ -4,7 +4,15 @@ import { method } from './define.js';
 import type { ApiDeps, SimulationPort } from './ports.js';
 import type { ApiResult } from './protocol.js';
 import { apiError } from './protocol.js';
-import type { Catalog, DeviceStatusView, FixtureView, KioskInfo, ScanView, VisitView } from './views.js';
+import type {
+  Catalog,
+  DeviceStatusView,
+  FixtureView,
+  KioskInfo,
+  ScanView,
+  TechnicianOverview,
+  VisitView,
+} from './views.js';
 
 const none = z.undefined().or(z.object({}).strict()).optional();
 const serviceId = z.string().min(1).max(80);
@@ -55,6 +63,30 @@ export function buildApi(deps: ApiDeps) {
     'scanner.wedgeScan': method(
       z.object({ text: z.string().min(1).max(4096) }).strict(),
       async ({ text }): Promise<ApiResult<ScanView>> => deps.wedgeScan(text),
+    ),
+
+    'technician.login': method(
+      z.object({ pin: z.string().min(1).max(32) }).strict(),
+      async ({ pin }, ctx): Promise<ApiResult<{ expiresAt: number }>> => {
+        const r = await deps.technician.login(ctx.connectionId, pin);
+        return r.ok
+          ? ok({ expiresAt: r.expiresAt })
+          : { ok: false, error: { ...apiError('unauthorized', r.reason), messageKey: `technician.${r.reason}` } };
+      },
+    ),
+    'technician.logout': method(none, async (_p, ctx): Promise<ApiResult<null>> => {
+      await deps.technician.logout(ctx.connectionId);
+      return ok(null);
+    }),
+    'technician.overview': method(none, async (_p, ctx): Promise<ApiResult<TechnicianOverview>> =>
+      deps.technician.isSignedIn(ctx.connectionId)
+        ? ok(await deps.technician.overview())
+        : { ok: false, error: apiError('unauthorized', 'sign in first') },
+    ),
+    'technician.checkCatalog': method(none, async (_p, ctx): Promise<ApiResult<string>> =>
+      deps.technician.isSignedIn(ctx.connectionId)
+        ? ok(await deps.technician.checkCatalog())
+        : { ok: false, error: apiError('unauthorized', 'sign in first') },
     ),
 
     'sim.fixtures': method(none, async (): Promise<ApiResult<readonly FixtureView[]>> => sim((s) => ok(s.fixtures()))),

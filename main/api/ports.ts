@@ -5,7 +5,29 @@
 import type { FormValue } from './form-validation.js';
 import type { ApiResult } from './protocol.js';
 import type { CatalogLocale } from './views.js';
-import type { Catalog, DeviceStatusView, FixtureView, KioskInfo, PaperState, ScanView, VisitView } from './views.js';
+import type {
+  Catalog,
+  DeviceStatusView,
+  FixtureView,
+  KioskInfo,
+  PaperState,
+  ScanView,
+  TechnicianOverview,
+  VisitView,
+} from './views.js';
+
+/** Technician sign-in (PIN, per connection) and the diagnostics it unlocks. */
+export interface TechnicianPort {
+  login(
+    connectionId: number,
+    pin: string,
+  ): Promise<{ ok: true; expiresAt: number } | { ok: false; reason: string; retryAfterMs?: number }>;
+  logout(connectionId: number): Promise<void>;
+  isSignedIn(connectionId: number): boolean;
+  overview(): Promise<TechnicianOverview>;
+  /** Asks the central API for a new catalog now; resolves to a one-word outcome. */
+  checkCatalog(): Promise<string>;
+}
 
 /** The visit in progress. */
 export interface VisitPort {
@@ -39,4 +61,5 @@ export interface ApiDeps {
   /** Classifies a code typed by a keyboard-wedge scanner (detected in the renderer) and broadcasts it. */
   readonly wedgeScan: (text: string) => ApiResult<ScanView>;
   readonly simulation: SimulationPort | null;
+  readonly technician: TechnicianPort;
 }

@@ -129,3 +129,27 @@ export interface SyncStateView {
   readonly lastError: string | null;
   readonly lastSuccessAt: number | null;
 }
+
+/** A refused catalog, as a technician sees it. */
+export interface CatalogRejectionView {
+  readonly version?: number;
+  readonly reason: string;
+  readonly message: string;
+  readonly source: string;
+  readonly at: string;
+}
+
+/** What the technician's overview shows: no personal data, everything needed to diagnose the kiosk. */
+export interface TechnicianOverview {
+  readonly version: string;
+  readonly kioskId: string;
+  readonly devices: readonly DeviceStatusView[];
+  readonly catalog: {
+    readonly appliedVersion: number | null;
+    readonly appliedSource: 'applied' | 'default' | null;
+    readonly stagedVersion: number | null;
+    readonly lastRejection: CatalogRejectionView | null;
+  };
+  readonly sync: SyncStateView | null;
+  readonly audit: readonly { readonly event: string; readonly at: string }[];
+}

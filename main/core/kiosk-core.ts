@@ -20,10 +20,11 @@ import { createLogger } from './log.js';
 import { appRootDir, resourcesDir } from './paths.js';
 import { createSimulatedDevices } from './simulated-devices.js';
 import { createVisitCompletion } from './visit-completion.js';
+import { TechnicianAuth } from '../services/technician/technician-auth.js';
 import { openStore, type KioskStore } from '../store/index.js';
 import { TransactionService } from '../services/transactions/transactions.js';
 import { createCentralClient } from '../services/central/client.js';
-import { Heartbeat, Uploader } from '../services/sync/index.js';
+import { createKioskSync, type KioskSync } from '../services/sync/index.js';
 
 /** How the core is started by a host. */
 export interface KioskCoreOptions {
@@ -53,8 +54,8 @@ export interface KioskCore {
   readonly rpc: RpcServer;
   readonly devices: DeviceSet;
   readonly store: KioskStore;
-  /** Present when a central URL was configured. */
-  readonly uploader: Uploader | null;
+  /** Uploader, heartbeat and purge schedule; present when a central URL was configured. */
+  readonly sync: KioskSync | null;
   close(): Promise<void>;
 }
 
@@ -117,7 +118,6 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
   const client = centralUrl
     ? createCentralClient({ baseUrl: centralUrl, token: options.centralToken ?? 'dev-kiosk-token', kioskId })
     : null;
-  const uploader = client ? new Uploader({ store, transactions, client, kioskId }) : null;
 
   const visits = new VisitService({
     catalog: currentCatalog,
@@ -148,15 +148,14 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
   // A catalog staged mid-visit is applied as soon as the kiosk is idle, even if no visit ends soon.
   const applyTimer = setInterval(() => void catalogs.applyStagedIfIdle(), 30_000);
   applyTimer.unref();
-  if (uploader) {
-    offs.push(uploader.events.on('acknowledged', ({ number }) => visits.acknowledged(number)));
-    offs.push(uploader.events.on('state', (state) => emit('sync.state', state)));
-  }
-  const heartbeat = client
-    ? new Heartbeat({
+  const sync = client
+    ? createKioskSync({
+        store,
+        transactions,
         client,
+        kioskId,
         appVersion: info.version,
-        ...(options.heartbeatIntervalMs ? { intervalMs: options.heartbeatIntervalMs } : {}),
+        ...(options.heartbeatIntervalMs ? { heartbeatIntervalMs: options.heartbeatIntervalMs } : {}),
         devices: () =>
           Object.fromEntries(
             deviceStatuses(devices).map((d) => [
@@ -166,12 +165,12 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
           ),
         catalogVersion: () => catalogs.current()?.version ?? null,
         lastCatalogRejection: () => poller?.currentReport().lastCatalogRejection,
-        outbox: async () => {
-          const state = await uploader?.state();
-          return { depth: state?.pending ?? 0, oldestAgeMs: state?.oldestPendingAgeMs ?? null };
-        },
       })
     : null;
+  if (sync) {
+    offs.push(sync.events.on('acknowledged', ({ number }) => visits.acknowledged(number)));
+    offs.push(sync.events.on('state', (state) => emit('sync.state', state)));
+  }
 
   offs.push(devices.idCard.on('card-read', (card) => visits.cardRead(card)));
   offs.push(
@@ -220,10 +219,11 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
       }
     : null;
 
-  if (heartbeat && poller) {
-    offs.push(heartbeat.events.on('catalog-announced', (announced) => void poller.onAnnouncement(announced)));
+  if (sync && poller) {
+    offs.push(sync.events.on('catalog-announced', (announced) => void poller.onAnnouncement(announced)));
   }
 
+  const technicianAuth = new TechnicianAuth(store, { simulated: info.simulated });
   const deps: ApiDeps = {
     info: () => info,
     catalog: currentCatalog,
@@ -231,11 +231,38 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
     devices: () => deviceStatuses(devices),
     wedgeScan,
     simulation,
+    technician: {
+      login: (connectionId, pin) => technicianAuth.login(connectionId, pin),
+      logout: (connectionId) => technicianAuth.logout(connectionId),
+      isSignedIn: (connectionId) => technicianAuth.isSignedIn(connectionId),
+      overview: async () => {
+        const status = catalogs.status();
+        const syncState = await sync?.state();
+        const audit = await store.audit.recent(20);
+        return {
+          version: info.version,
+          kioskId,
+          devices: deviceStatuses(devices),
+          catalog: {
+            appliedVersion: status.appliedVersion,
+            appliedSource: status.appliedSource,
+            stagedVersion: status.stagedVersion,
+            lastRejection: status.lastRejection,
+          },
+          sync: syncState ?? null,
+          audit: audit.map((a) => ({ event: a.event, at: new Date(a.at).toISOString() })),
+        };
+      },
+      checkCatalog: async () => {
+        if (!poller) return 'no-central';
+        const outcome = await poller.pollNow();
+        return outcome.kind === 'offered' ? outcome.result.outcome : outcome.kind;
+      },
+    },
   };
   rpc = new RpcServer(buildApi(deps), (event, fields) => log.warn(event, fields));
   await devices.start();
-  await uploader?.start();
-  heartbeat?.start();
+  await sync?.start();
   poller?.start();
   log.info('core.started', {
     host: options.host,
@@ -249,15 +276,14 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
     rpc: server,
     devices,
     store,
-    uploader,
+    sync,
     connect: (channel) => server.connect(channel),
     async close() {
       for (const off of offs) off();
       clearInterval(applyTimer);
       poller?.stop();
       visits.dispose();
-      await heartbeat?.stop();
-      await uploader?.stop();
+      await sync?.stop();
       await devices.stop();
       await store.close();
       log.info('core.stopped', {});

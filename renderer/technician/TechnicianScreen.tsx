@@ -1,0 +1,163 @@
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import type { TechnicianOverview } from '../../main/api/views.js';
+import { useKiosk } from '../api/kiosk.js';
+import { useI18n } from '../i18n/i18n.js';
+
+/**
+ * The technician's view, behind a PIN: device status with recovery hints, the catalog in use and the reason a
+ * catalog was last refused, the upload queue, and recent audit events. Nothing personal is shown here.
+ */
+export function TechnicianScreen({ onClose }: { readonly onClose: () => void }): ReactNode {
+  const { api } = useKiosk();
+  const { t } = useI18n();
+  const [pin, setPin] = useState('');
+  const [signedIn, setSignedIn] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [overview, setOverview] = useState<TechnicianOverview | null>(null);
+  const [checkResult, setCheckResult] = useState<string | null>(null);
+
+  const refresh = useCallback(async (): Promise<void> => {
+    if (!api) return;
+    const r = await api['technician.overview']();
+    if (r.ok) setOverview(r.value);
+    else setSignedIn(false);
+  }, [api]);
+
+  useEffect(() => {
+    if (!signedIn) return;
+    const timer = setInterval(() => void refresh(), 3000);
+    return () => clearInterval(timer);
+  }, [signedIn, refresh]);
+
+  const close = (): void => {
+    void api?.['technician.logout']();
+    onClose();
+  };
+
+  if (!signedIn) {
+    return (
+      <section className="technician" aria-labelledby="tech-title">
+        <h1 id="tech-title">{t('tech.title')}</h1>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void api?.['technician.login']({ pin }).then((r) => {
+              setPin('');
+              if (r.ok) {
+                setProblem(null);
+                setSignedIn(true);
+                void refresh();
+              } else setProblem(r.error.messageKey);
+            });
+          }}
+        >
+          <div className="field">
+            <label htmlFor="tech-pin">{t('tech.pin')}</label>
+            <input
+              id="tech-pin"
+              type="password"
+              inputMode="numeric"
+              autoComplete="off"
+              value={pin}
+              onChange={(e) => setPin(e.target.value)}
+            />
+          </div>
+          {problem ? (
+            <p role="alert" className="problem">
+              {t(problem)}
+            </p>
+          ) : null}
+          <div className="actions">
+            <button type="button" onClick={onClose}>
+              {t('nav.back')}
+            </button>
+            <button type="submit" className="primary" disabled={pin.length === 0}>
+              {t('tech.signIn')}
+            </button>
+          </div>
+        </form>
+      </section>
+    );
+  }
+
+  const rejection = overview?.catalog.lastRejection ?? null;
+  return (
+    <section className="technician" aria-labelledby="tech-title">
+      <h1 id="tech-title">{t('tech.title')}</h1>
+      {overview ? (
+        <>
+          <p>
+            {t('tech.kiosk')}: {overview.kioskId} · {t('tech.version')} {overview.version}
+          </p>
+          <h2>{t('tech.devices')}</h2>
+          <table className="tech-table">
+            <tbody>
+              {overview.devices.map((d) => (
+                <tr key={d.kind}>
+                  <th scope="row">{t(`device.${d.kind}`)}</th>
+                  <td>{t(`device.${d.status.state}`)}</td>
+                  <td>{d.status.state === 'error' ? `${d.status.code} → ${d.status.recovery}` : ''}</td>
+                  <td>{d.connection}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <h2>{t('tech.catalog')}</h2>
+          <dl className="tech-dl">
+            <dt>{t('tech.catalogApplied')}</dt>
+            <dd>
+              {overview.catalog.appliedVersion ?? '—'}
+              {overview.catalog.appliedSource === 'default' ? ` (${t('tech.catalogDefault')})` : ''}
+            </dd>
+            <dt>{t('tech.catalogStaged')}</dt>
+            <dd>{overview.catalog.stagedVersion ?? '—'}</dd>
+            <dt>{t('tech.catalogRejected')}</dt>
+            <dd className="rejection">
+              {rejection
+                ? `${rejection.version !== undefined ? `v${rejection.version} ` : ''}${rejection.reason}: ${rejection.message} (${rejection.source}, ${rejection.at})`
+                : '—'}
+            </dd>
+          </dl>
+          <button
+            type="button"
+            onClick={() =>
+              void api?.['technician.checkCatalog']().then((r) => {
+                setCheckResult(r.ok ? r.value : r.error.code);
+                void refresh();
+              })
+            }
+          >
+            {t('tech.checkCatalog')}
+          </button>
+          {checkResult ? <p role="status">{checkResult}</p> : null}
+          <h2>{t('tech.sync')}</h2>
+          {overview.sync ? (
+            <dl className="tech-dl">
+              <dt>{t('tech.syncPending')}</dt>
+              <dd>{overview.sync.pending}</dd>
+              <dt>{t('tech.syncAcknowledged')}</dt>
+              <dd>{overview.sync.acknowledged}</dd>
+              <dt>{t('tech.syncLastError')}</dt>
+              <dd>{overview.sync.lastError ?? '—'}</dd>
+            </dl>
+          ) : (
+            <p>{t('tech.noCentral')}</p>
+          )}
+          <h2>{t('tech.audit')}</h2>
+          <ul className="tech-audit">
+            {overview.audit.map((a, i) => (
+              <li key={`${a.at}-${i}`}>
+                {a.at} · {a.event}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      <div className="actions">
+        <button type="button" className="primary" onClick={close}>
+          {t('tech.signOut')}
+        </button>
+      </div>
+    </section>
+  );
+}
