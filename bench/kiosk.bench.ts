@@ -64,11 +64,20 @@ export const benchmarks: Benchmark[] = [
     async run(): Promise<Figure[]> {
       const dataDir = mkdtempSync(path.join(tmpdir(), 'booth-bench-'));
       const core = await startKioskCore({ dataDir, simulate: true, host: 'browser', log: silentLogger });
-      const host = await startBrowserHost({ core, staticDir: path.resolve('dist/renderer'), port: 0, log: silentLogger });
+      const host = await startBrowserHost({
+        core,
+        staticDir: path.resolve('dist/renderer'),
+        port: 0,
+        log: silentLogger,
+      });
       try {
-        const ws = new WebSocket(`ws://127.0.0.1:${host.port}/rpc`, [RPC_SUBPROTOCOL, `token.${host.token}`], {
-          origin: host.origin,
-        });
+        const ws = new WebSocket(
+          `ws://127.0.0.1:${host.port}/rpc`,
+          [RPC_SUBPROTOCOL, `token.${host.token}`],
+          {
+            origin: host.origin,
+          },
+        );
         await new Promise((resolve, reject) => {
           ws.once('open', resolve);
           ws.once('error', reject);
@@ -116,7 +125,12 @@ export const benchmarks: Benchmark[] = [
         const dataDir = mkdtempSync(path.join(tmpdir(), 'booth-bench-'));
         const t0 = performance.now();
         const core = await startKioskCore({ dataDir, simulate: true, host: 'browser', log: silentLogger });
-        const host = await startBrowserHost({ core, staticDir: path.resolve('dist/renderer'), port: 0, log: silentLogger });
+        const host = await startBrowserHost({
+          core,
+          staticDir: path.resolve('dist/renderer'),
+          port: 0,
+          log: silentLogger,
+        });
         const tServing = performance.now();
         const browser = await chromium.launch({
           executablePath: process.env.BOOTH_CHROMIUM ?? '/usr/bin/chromium',
@@ -135,7 +149,11 @@ export const benchmarks: Benchmark[] = [
       }
       return [
         { name: `core + host serving (median of ${runs})`, value: median(coreOnly), unit: 'ms' },
-        { name: `start → attract screen rendered in Chromium (median of ${runs})`, value: median(total), unit: 'ms' },
+        {
+          name: `start → attract screen rendered in Chromium (median of ${runs})`,
+          value: median(total),
+          unit: 'ms',
+        },
       ];
     },
   },

@@ -3,7 +3,11 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App.js';
 import { KioskProvider } from './api/kiosk.js';
 import { I18nProvider } from './i18n/i18n.js';
+import { z } from 'zod';
 import './styles.css';
+
+// zod's fast path probes `new Function`, which the strict CSP (rightly) blocks; run without it.
+z.config({ jitless: true });
 
 // Kiosk hygiene: no context menu, no pinch or ctrl-wheel zoom, no text-selection drags.
 window.addEventListener('contextmenu', (e) => e.preventDefault());

@@ -30,7 +30,10 @@ if (!isRoot || !onPath('apt-get')) {
 }
 console.log(`[deps] installing missing system packages: ${missing.join(', ')}`);
 try {
-  execFileSync('sh', ['-c', command], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  execFileSync('sh', ['-c', command], {
+    stdio: 'inherit',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
 } catch {
   console.error(`[deps] installation failed; run it yourself:  ${command}`);
   process.exit(1);

@@ -16,7 +16,11 @@ const steps = [
   ['type check (core, drivers, tests)', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']],
   ['type check (renderer)', 'npx', ['tsc', '-p', 'renderer/tsconfig.json', '--noEmit']],
   ['lint', 'npx', ['eslint', '.', '--max-warnings', '0']],
-  ['unit and integration tests', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`]],
+  [
+    'unit and integration tests',
+    'npx',
+    ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`],
+  ],
   ['build (renderer + Electron main)', 'npm', ['run', 'build']],
   ['Electron security scan', 'npm', ['run', 'security']],
   [

@@ -23,7 +23,8 @@ export interface DeviceError {
 }
 
 /** Success or a typed device failure. */
-export type DeviceResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: DeviceError };
+export type DeviceResult<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: DeviceError };
 
 /** Builds a successful result. */
 export function ok<T>(value: T): DeviceResult<T> {

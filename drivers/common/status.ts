@@ -13,7 +13,12 @@ export type DeviceStatus =
   | { readonly state: 'offline'; readonly reason?: string }
   | { readonly state: 'no-device'; readonly reason?: string }
   | { readonly state: 'busy' }
-  | { readonly state: 'error'; readonly code: string; readonly recovery: RecoveryHint; readonly message?: string };
+  | {
+      readonly state: 'error';
+      readonly code: string;
+      readonly recovery: RecoveryHint;
+      readonly message?: string;
+    };
 
 /** The kinds of peripheral the kiosk knows. */
 export type DeviceKind = 'id-card' | 'printer' | 'scanner' | 'camera';

@@ -52,5 +52,8 @@ export interface IdCardReader {
   start(): Promise<void>;
   /** Stops polling and closes the port. */
   stop(): Promise<void>;
-  on<K extends keyof IdCardReaderEvents>(event: K, listener: (payload: IdCardReaderEvents[K]) => void): () => void;
+  on<K extends keyof IdCardReaderEvents>(
+    event: K,
+    listener: (payload: IdCardReaderEvents[K]) => void,
+  ): () => void;
 }

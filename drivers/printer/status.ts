@@ -141,9 +141,7 @@ export function parseCondition(
 }
 
 /** The blocking problem in a condition, most actionable first, or null when the printer can print. */
-export function conditionProblem(
-  c: PrinterCondition,
-): {
+export function conditionProblem(c: PrinterCondition): {
   code: 'cover-open' | 'paper-end' | 'cutter-error' | 'unrecoverable' | 'error' | 'offline';
   recovery: RecoveryHint;
   message: string;

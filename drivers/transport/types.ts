@@ -37,7 +37,8 @@ export class TransportError extends Error {
 export function toTransportError(error: unknown): TransportError {
   if (error instanceof TransportError) return error;
   const message = error instanceof Error ? error.message : String(error);
-  if (/ENOENT|No such file|cannot find|not found/i.test(message)) return new TransportError('not-found', message);
+  if (/ENOENT|No such file|cannot find|not found/i.test(message))
+    return new TransportError('not-found', message);
   if (/EACCES|EPERM|permission/i.test(message)) return new TransportError('permission', message);
   if (/EBUSY|locked|in use/i.test(message)) return new TransportError('busy', message);
   return new TransportError('io', message);

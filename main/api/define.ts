@@ -34,4 +34,5 @@ export type ClientOf<T extends MethodTable> = {
 };
 
 /** The value type a method resolves to on success. */
-export type ResultOf<T extends MethodTable, K extends keyof T> = T[K] extends MethodDef<z.ZodType, infer R> ? R : never;
+export type ResultOf<T extends MethodTable, K extends keyof T> =
+  T[K] extends MethodDef<z.ZodType, infer R> ? R : never;

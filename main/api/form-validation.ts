@@ -45,7 +45,8 @@ export function validateForm(
 ): FieldError[] {
   const errors: FieldError[] = [];
   const known = new Set(fields.map((f) => f.id));
-  for (const key of Object.keys(values)) if (!known.has(key)) errors.push({ fieldId: key, code: 'unknown-field' });
+  for (const key of Object.keys(values))
+    if (!known.has(key)) errors.push({ fieldId: key, code: 'unknown-field' });
   for (const field of fields) {
     const error = validateField(field, values[field.id]);
     if (error) errors.push(error);

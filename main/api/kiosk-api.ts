@@ -30,7 +30,9 @@ export function buildApi(deps: ApiDeps) {
   return {
     'kiosk.info': method(none, async (): Promise<ApiResult<KioskInfo>> => ok(deps.info())),
     'catalog.get': method(none, async (): Promise<ApiResult<Catalog>> => ok(deps.catalog())),
-    'devices.status': method(none, async (): Promise<ApiResult<readonly DeviceStatusView[]>> => ok(deps.devices())),
+    'devices.status': method(none, async (): Promise<ApiResult<readonly DeviceStatusView[]>> =>
+      ok(deps.devices()),
+    ),
 
     'visit.start': method(
       z.object({ serviceIds: z.array(serviceId).min(1).max(8) }).strict(),
@@ -71,7 +73,10 @@ export function buildApi(deps: ApiDeps) {
         const r = await deps.technician.login(ctx.connectionId, pin);
         return r.ok
           ? ok({ expiresAt: r.expiresAt })
-          : { ok: false, error: { ...apiError('unauthorized', r.reason), messageKey: `technician.${r.reason}` } };
+          : {
+              ok: false,
+              error: { ...apiError('unauthorized', r.reason), messageKey: `technician.${r.reason}` },
+            };
       },
     ),
     'technician.logout': method(none, async (_p, ctx): Promise<ApiResult<null>> => {
@@ -89,7 +94,9 @@ export function buildApi(deps: ApiDeps) {
         : { ok: false, error: apiError('unauthorized', 'sign in first') },
     ),
 
-    'sim.fixtures': method(none, async (): Promise<ApiResult<readonly FixtureView[]>> => sim((s) => ok(s.fixtures()))),
+    'sim.fixtures': method(none, async (): Promise<ApiResult<readonly FixtureView[]>> =>
+      sim((s) => ok(s.fixtures())),
+    ),
     'sim.placeCard': method(
       z.object({ fixture: z.string().min(1).max(64) }).strict(),
       async ({ fixture }): Promise<ApiResult<null>> => sim((s) => s.placeCard(fixture)),

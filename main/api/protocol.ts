@@ -58,7 +58,8 @@ export const apiErrorSchema = z.object({
 export type ApiError = z.infer<typeof apiErrorSchema>;
 
 /** A method's result. */
-export type ApiResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ApiError };
+export type ApiResult<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ApiError };
 
 /** A response frame. `id` is null when the request could not even be parsed. */
 export const responseFrameSchema = z.union([
@@ -75,5 +76,7 @@ export type EventFrame = z.infer<typeof eventFrameSchema>;
 
 /** Builds an ApiError with the conventional message key. */
 export function apiError(code: ApiErrorCode, detail?: string): ApiError {
-  return detail === undefined ? { code, messageKey: `errors.${code}` } : { code, messageKey: `errors.${code}`, detail };
+  return detail === undefined
+    ? { code, messageKey: `errors.${code}` }
+    : { code, messageKey: `errors.${code}`, detail };
 }

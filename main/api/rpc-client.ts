@@ -21,7 +21,10 @@ export function createRpcClient<T extends MethodTable, E extends Record<string, 
 ): RpcClient<T, E> {
   const timeoutMs = options.timeoutMs ?? 30_000;
   let nextId = 1;
-  const pending = new Map<number, { resolve: (r: ApiResult<unknown>) => void; timer: ReturnType<typeof setTimeout> }>();
+  const pending = new Map<
+    number,
+    { resolve: (r: ApiResult<unknown>) => void; timer: ReturnType<typeof setTimeout> }
+  >();
   const listeners = new Map<string, Set<(payload: never) => void>>();
 
   const offMessage = channel.onMessage((text) => {
@@ -33,7 +36,8 @@ export function createRpcClient<T extends MethodTable, E extends Record<string, 
     }
     const event = eventFrameSchema.safeParse(raw);
     if (event.success && !('id' in (raw as object))) {
-      for (const l of [...(listeners.get(event.data.event) ?? [])]) (l as (p: unknown) => void)(event.data.payload);
+      for (const l of [...(listeners.get(event.data.event) ?? [])])
+        (l as (p: unknown) => void)(event.data.payload);
       return;
     }
     const response = responseFrameSchema.safeParse(raw);
@@ -42,7 +46,9 @@ export function createRpcClient<T extends MethodTable, E extends Record<string, 
     if (!entry) return;
     pending.delete(response.data.id);
     clearTimeout(entry.timer);
-    entry.resolve(response.data.ok ? { ok: true, value: response.data.value } : { ok: false, error: response.data.error });
+    entry.resolve(
+      response.data.ok ? { ok: true, value: response.data.value } : { ok: false, error: response.data.error },
+    );
   });
   const failAll = (): void => {
     for (const [id, entry] of pending) {

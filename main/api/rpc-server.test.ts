@@ -11,7 +11,10 @@ const table = {
     ok: true as const,
     value: a + b,
   })),
-  'math.fail': method(z.undefined().optional(), async () => ({ ok: false as const, error: apiError('not-found') })),
+  'math.fail': method(z.undefined().optional(), async () => ({
+    ok: false as const,
+    error: apiError('not-found'),
+  })),
   'math.crash': method(z.undefined().optional(), async (): Promise<{ ok: true; value: number }> => {
     throw new Error('secret stack detail at /home/x.ts:1');
   }),
@@ -22,7 +25,9 @@ describe('RpcServer', () => {
 
   it('answers a valid call', async () => {
     const server = new RpcServer(table);
-    expect(await server.handle(JSON.stringify({ id: 1, method: 'math.add', params: { a: 2, b: 3 } }), ctx)).toEqual({
+    expect(
+      await server.handle(JSON.stringify({ id: 1, method: 'math.add', params: { a: 2, b: 3 } }), ctx),
+    ).toEqual({
       id: 1,
       ok: true,
       value: 5,
@@ -31,7 +36,11 @@ describe('RpcServer', () => {
 
   it('turns malformed JSON, a bad frame, an unknown method and wrong params into typed errors', async () => {
     const server = new RpcServer(table);
-    expect(await server.handle('{not json', ctx)).toMatchObject({ id: null, ok: false, error: { code: 'bad-request' } });
+    expect(await server.handle('{not json', ctx)).toMatchObject({
+      id: null,
+      ok: false,
+      error: { code: 'bad-request' },
+    });
     expect(await server.handle('[1,2]', ctx)).toMatchObject({ ok: false, error: { code: 'bad-request' } });
     expect(await server.handle(JSON.stringify({ id: 4, method: 7 }), ctx)).toMatchObject({
       id: 4,
@@ -46,17 +55,27 @@ describe('RpcServer', () => {
     expect(await server.handle(JSON.stringify({ id: 3, method: 'constructor' }), ctx)).toMatchObject({
       error: { code: 'unknown-method' },
     });
-    const wrong = await server.handle(JSON.stringify({ id: 5, method: 'math.add', params: { a: '2', b: 3 } }), ctx);
+    const wrong = await server.handle(
+      JSON.stringify({ id: 5, method: 'math.add', params: { a: '2', b: 3 } }),
+      ctx,
+    );
     expect(wrong).toMatchObject({ id: 5, ok: false, error: { code: 'invalid-params' } });
     expect(wrong.ok === false && wrong.error.detail).toContain('a');
     expect(
-      await server.handle(JSON.stringify({ id: 6, method: 'math.add', params: { a: 1, b: 2, extra: true } }), ctx),
+      await server.handle(
+        JSON.stringify({ id: 6, method: 'math.add', params: { a: 1, b: 2, extra: true } }),
+        ctx,
+      ),
     ).toMatchObject({ error: { code: 'invalid-params' } });
   });
 
   it('refuses oversized requests before parsing them', async () => {
     const server = new RpcServer(table);
-    const huge = JSON.stringify({ id: 1, method: 'math.add', params: { a: 1, b: 2, pad: 'x'.repeat(MAX_REQUEST_BYTES) } });
+    const huge = JSON.stringify({
+      id: 1,
+      method: 'math.add',
+      params: { a: 1, b: 2, pad: 'x'.repeat(MAX_REQUEST_BYTES) },
+    });
     expect(await server.handle(huge, ctx)).toMatchObject({ ok: false, error: { code: 'too-large' } });
   });
 
@@ -89,6 +108,9 @@ describe('RpcServer', () => {
     rendererEnd.close();
     expect(server.connectionCount).toBe(0);
     // A call on a closed channel resolves to a typed error rather than hanging or throwing.
-    expect(await client.api['math.add']({ a: 1, b: 1 })).toMatchObject({ ok: false, error: { code: 'internal' } });
+    expect(await client.api['math.add']({ a: 1, b: 1 })).toMatchObject({
+      ok: false,
+      error: { code: 'internal' },
+    });
   });
 });

@@ -86,7 +86,10 @@ export class RpcServer {
       const result = await def.handler(parsed.data, ctx);
       return result.ok ? { id, ok: true, value: result.value } : { id, ok: false, error: result.error };
     } catch (error) {
-      this.log('rpc.handler-failed', { method: name, error: error instanceof Error ? error.name : 'unknown' });
+      this.log('rpc.handler-failed', {
+        method: name,
+        error: error instanceof Error ? error.name : 'unknown',
+      });
       return failWith(id, apiError('internal'));
     }
   }

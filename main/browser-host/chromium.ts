@@ -5,7 +5,12 @@ import path from 'node:path';
 
 /** Where system Chromium usually is. `BOOTH_CHROMIUM` overrides. */
 export function findChromium(env: Readonly<Record<string, string | undefined>> = process.env): string | null {
-  const candidates = [env.BOOTH_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+  const candidates = [
+    env.BOOTH_CHROMIUM,
+    '/usr/bin/chromium',
+    '/usr/bin/chromium-browser',
+    '/usr/bin/google-chrome',
+  ];
   return candidates.find((c): c is string => typeof c === 'string' && c.length > 0 && existsSync(c)) ?? null;
 }
 
@@ -15,7 +20,11 @@ export function hasDisplay(env: Readonly<Record<string, string | undefined>> = p
 }
 
 /** The command-line flags for a kiosk window with its own throw-away profile. */
-export function chromiumArgs(url: string, profileDir: string, options: { kiosk: boolean; asRoot: boolean }): string[] {
+export function chromiumArgs(
+  url: string,
+  profileDir: string,
+  options: { kiosk: boolean; asRoot: boolean },
+): string[] {
   return [
     `--user-data-dir=${profileDir}`,
     options.kiosk ? '--kiosk' : '--start-maximized',
@@ -42,7 +51,9 @@ export interface ChromiumWindow {
 export function openChromium(executable: string, url: string, options: { kiosk: boolean }): ChromiumWindow {
   const profileDir = mkdtempSync(path.join(tmpdir(), 'booth-chromium-'));
   const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  const child = spawn(executable, chromiumArgs(url, profileDir, { kiosk: options.kiosk, asRoot }), { stdio: 'ignore' });
+  const child = spawn(executable, chromiumArgs(url, profileDir, { kiosk: options.kiosk, asRoot }), {
+    stdio: 'ignore',
+  });
   let exited = false;
   child.on('exit', () => {
     exited = true;

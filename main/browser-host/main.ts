@@ -22,7 +22,10 @@ const say = (line: string): void => {
   process.stdout.write(`[booth] ${line}\n`);
 };
 
-async function listen(core: Awaited<ReturnType<typeof startKioskCore>>, staticDir: string): Promise<BrowserHost> {
+async function listen(
+  core: Awaited<ReturnType<typeof startKioskCore>>,
+  staticDir: string,
+): Promise<BrowserHost> {
   const log = createLogger();
   const wanted = env.BOOTH_PORT === undefined ? 8570 : Number(env.BOOTH_PORT);
   try {
@@ -40,7 +43,9 @@ async function main(): Promise<void> {
   const simulate = env.BOOTH_SIMULATE !== '0';
   const staticDir = path.join(appRootDir(), 'dist', 'renderer');
   say(`data directory: ${dataDir}`);
-  say(simulate ? 'peripherals: simulated (BOOTH_SIMULATE=0 to use real devices)' : 'peripherals: real devices');
+  say(
+    simulate ? 'peripherals: simulated (BOOTH_SIMULATE=0 to use real devices)' : 'peripherals: real devices',
+  );
 
   const kioskId = env.BOOTH_KIOSK_ID ?? 'dev-kiosk';
   let central: CentralServer | null = null;
@@ -80,7 +85,9 @@ async function main(): Promise<void> {
   } else if (!chromium) {
     say('no system Chromium found (install the chromium package, or set BOOTH_CHROMIUM): running headless');
   } else {
-    say(`opening system Chromium (${chromium}) ${env.BOOTH_KIOSK === '1' ? 'in kiosk mode' : 'as an app window'}`);
+    say(
+      `opening system Chromium (${chromium}) ${env.BOOTH_KIOSK === '1' ? 'in kiosk mode' : 'as an app window'}`,
+    );
     window = openChromium(chromium, host.kioskUrl, { kiosk: env.BOOTH_KIOSK === '1' });
   }
   say(`open the kiosk at: ${host.kioskUrl}`);
@@ -103,6 +110,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`[booth] failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `[booth] failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(1);
 });

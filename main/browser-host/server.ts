@@ -57,7 +57,9 @@ function wsChannel(socket: WebSocket): RpcChannel {
     onMessage: (listener) => {
       const handler = (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void => {
         // Binary frames are not part of the protocol; hand them on as text so the RPC layer answers bad-request.
-        const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
+        const text = Array.isArray(data)
+          ? Buffer.concat(data).toString('utf8')
+          : Buffer.from(data as ArrayBuffer).toString('utf8');
         listener(isBinary ? `\u0000${text}` : text);
       };
       socket.on('message', handler);
@@ -120,7 +122,11 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       res.writeHead(404, { ...headers, 'Content-Type': 'text/plain' }).end('not found\n');
       return;
     }
-    res.writeHead(200, { ...headers, 'Content-Type': found.contentType, 'Content-Length': found.body.length });
+    res.writeHead(200, {
+      ...headers,
+      'Content-Type': found.contentType,
+      'Content-Length': found.body.length,
+    });
     res.end(req.method === 'HEAD' ? undefined : found.body);
   }
 
@@ -133,7 +139,8 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     socket.on('error', () => undefined);
     const url = new URL(req.url ?? '/', origin);
     if (url.pathname !== '/rpc') return refuse(socket, 404, 'Not Found', 'path');
-    if (!allowedHosts.includes(req.headers.host ?? '')) return refuse(socket, 421, 'Misdirected Request', 'host');
+    if (!allowedHosts.includes(req.headers.host ?? ''))
+      return refuse(socket, 421, 'Misdirected Request', 'host');
     const requestOrigin = req.headers.origin;
     if (!requestOrigin || !allowedHosts.some((h) => requestOrigin === `http://${h}`)) {
       return refuse(socket, 403, 'Forbidden', 'origin');

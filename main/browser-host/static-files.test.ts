@@ -32,7 +32,9 @@ describe('readStaticFile', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'booth-static-'));
     mkdirSync(path.join(dir, 'assets'));
     writeFileSync(path.join(dir, 'assets', 'a.js'), 'export {}');
-    expect(await readStaticFile(path.join(dir, 'assets', 'a.js'))).toMatchObject({ contentType: 'text/javascript; charset=utf-8' });
+    expect(await readStaticFile(path.join(dir, 'assets', 'a.js'))).toMatchObject({
+      contentType: 'text/javascript; charset=utf-8',
+    });
     expect(await readStaticFile(path.join(dir, 'assets'))).toBeNull();
     expect(await readStaticFile(path.join(dir, 'missing.css'))).toBeNull();
   });

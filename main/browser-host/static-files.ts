@@ -55,7 +55,10 @@ export async function readStaticFile(file: string): Promise<StaticFile | null> {
   try {
     const info = await stat(file);
     if (!info.isFile()) return null;
-    return { body: await readFile(file), contentType: MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream' };
+    return {
+      body: await readFile(file),
+      contentType: MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
+    };
   } catch {
     return null;
   }

@@ -22,7 +22,10 @@ function helpText(commands: readonly CliCommand[]): string {
   for (const c of [...commands].sort((a, b) => a.path.join(' ').localeCompare(b.path.join(' ')))) {
     lines.push(`  ${c.usage}`, `      ${c.summary}`);
   }
-  lines.push('', 'Kiosk-side commands take --data DIR (default: BOOTH_DATA_DIR, else the kiosk data directory).');
+  lines.push(
+    '',
+    'Kiosk-side commands take --data DIR (default: BOOTH_DATA_DIR, else the kiosk data directory).',
+  );
   return lines.join('\n') + '\n';
 }
 
@@ -63,8 +66,14 @@ export function parseOptions<T extends NonNullable<Parameters<typeof parseArgs>[
 ): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
   try {
     const parsed = parseArgs({ args: [...args], options, strict: true, allowPositionals });
-    return { values: parsed.values as Record<string, string | boolean | undefined>, positionals: parsed.positionals };
+    return {
+      values: parsed.values as Record<string, string | boolean | undefined>,
+      positionals: parsed.positionals,
+    };
   } catch (error) {
-    throw new CliError(error instanceof Error ? (error.message.split('\n')[0] ?? 'bad arguments') : 'bad arguments', 2);
+    throw new CliError(
+      error instanceof Error ? (error.message.split('\n')[0] ?? 'bad arguments') : 'bad arguments',
+      2,
+    );
   }
 }

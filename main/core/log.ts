@@ -20,7 +20,9 @@ export function redact(text: string): string {
 }
 
 /** A logger writing JSON lines to a sink (stderr by default). */
-export function createLogger(sink: (line: string) => void = (line) => process.stderr.write(line + '\n')): Logger {
+export function createLogger(
+  sink: (line: string) => void = (line) => process.stderr.write(line + '\n'),
+): Logger {
   const write = (level: string, event: string, fields: LogFields = {}): void => {
     const clean: LogFields = {};
     for (const [k, v] of Object.entries(fields)) clean[k] = typeof v === 'string' ? redact(v) : v;

@@ -1,5 +1,9 @@
 import type { DeviceStatus } from '../../drivers/common/status.js';
-import { createSimulatedIdCardReader, getIdCardFixture, listIdCardFixtures } from '../../drivers/id-card/index.js';
+import {
+  createSimulatedIdCardReader,
+  getIdCardFixture,
+  listIdCardFixtures,
+} from '../../drivers/id-card/index.js';
 import { createSimulatedPrinter } from '../../drivers/printer/index.js';
 import { createSimulatedScanner } from '../../drivers/scanner/index.js';
 import type { PaperState } from '../api/views.js';

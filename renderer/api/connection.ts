@@ -57,35 +57,87 @@ function webSocketChannel(token: string): Promise<RpcChannel> {
   });
 }
 
+/**
+ * Ports the Electron preload hands over. The shell sends a fresh port whenever the core (re)starts, asked or
+ * not; a port arriving while one is in use replaces it (the old channel closes and the app reconnects).
+ */
+const portInbox: {
+  waiting: MessagePort | null;
+  take: ((port: MessagePort) => void) | null;
+  active: RpcChannel | null;
+} = {
+  waiting: null,
+  take: null,
+  active: null,
+};
+let inboxListening = false;
+
+function listenForPorts(): void {
+  if (inboxListening) return;
+  inboxListening = true;
+  window.addEventListener('message', (event: MessageEvent) => {
+    // Only the preload posts this, from our own window.
+    if (event.source !== window || event.data !== 'kiosk:port' || !event.ports[0]) return;
+    const port = event.ports[0];
+    if (portInbox.take) {
+      const take = portInbox.take;
+      portInbox.take = null;
+      take(port);
+      return;
+    }
+    portInbox.waiting?.close();
+    portInbox.waiting = port;
+    portInbox.active?.close();
+  });
+}
+
+function wrapPort(port: MessagePort): RpcChannel {
+  const closeListeners = new Set<() => void>();
+  let closed = false;
+  const fireClose = (): void => {
+    if (closed) return;
+    closed = true;
+    for (const l of [...closeListeners]) l();
+  };
+  port.addEventListener('close', fireClose);
+  port.start();
+  return {
+    send: (text) => port.postMessage(text),
+    onMessage: (listener) => {
+      const h = (e: MessageEvent): void => {
+        if (typeof e.data === 'string') listener(e.data);
+      };
+      port.addEventListener('message', h);
+      return () => port.removeEventListener('message', h);
+    },
+    onClose: (listener) => {
+      closeListeners.add(listener);
+      return () => closeListeners.delete(listener);
+    },
+    close: () => {
+      port.close();
+      fireClose();
+    },
+  };
+}
+
 function messagePortChannel(): Promise<RpcChannel> {
+  listenForPorts();
+  const adopt = (port: MessagePort): RpcChannel => {
+    const channel = wrapPort(port);
+    portInbox.active = channel;
+    channel.onClose(() => {
+      if (portInbox.active === channel) portInbox.active = null;
+    });
+    return channel;
+  };
+  const waiting = portInbox.waiting;
+  if (waiting) {
+    portInbox.waiting = null;
+    return Promise.resolve(adopt(waiting));
+  }
   return new Promise((resolve) => {
-    const onMessage = (event: MessageEvent): void => {
-      // Only the preload posts this, from our own window.
-      if (event.source !== window || event.data !== 'kiosk:port' || !event.ports[0]) return;
-      window.removeEventListener('message', onMessage);
-      const port = event.ports[0];
-      const closeListeners = new Set<() => void>();
-      port.start();
-      resolve({
-        send: (text) => port.postMessage(text),
-        onMessage: (listener) => {
-          const h = (e: MessageEvent): void => {
-            if (typeof e.data === 'string') listener(e.data);
-          };
-          port.addEventListener('message', h);
-          return () => port.removeEventListener('message', h);
-        },
-        onClose: (listener) => {
-          closeListeners.add(listener);
-          return () => closeListeners.delete(listener);
-        },
-        close: () => {
-          port.close();
-          for (const l of [...closeListeners]) l();
-        },
-      });
-    };
-    window.addEventListener('message', onMessage);
+    portInbox.take = (port) => resolve(adopt(port));
     window.kioskHost?.reconnect();
   });
 }

@@ -16,11 +16,21 @@ export interface KioskConnection {
   readonly generation: number;
 }
 
-const KioskContext = createContext<KioskConnection>({ api: null, client: null, state: 'connecting', generation: 0 });
+const KioskContext = createContext<KioskConnection>({
+  api: null,
+  client: null,
+  state: 'connecting',
+  generation: 0,
+});
 
 /** Connects to the core and reconnects when the connection drops (core restart, host reload). */
 export function KioskProvider({ children }: { readonly children: ReactNode }): ReactNode {
-  const [conn, setConn] = useState<KioskConnection>({ api: null, client: null, state: 'connecting', generation: 0 });
+  const [conn, setConn] = useState<KioskConnection>({
+    api: null,
+    client: null,
+    state: 'connecting',
+    generation: 0,
+  });
   const generation = useRef(0);
 
   useEffect(() => {
@@ -83,7 +93,9 @@ export function useKioskEvent<K extends keyof KioskEvents & string>(
 
 /** Loads a value once per connection; `reload` fetches again. */
 export function useKioskQuery<T>(
-  load: (api: KioskApi) => Promise<{ ok: true; value: T } | { ok: false; error: { code: string; messageKey: string } }>,
+  load: (
+    api: KioskApi,
+  ) => Promise<{ ok: true; value: T } | { ok: false; error: { code: string; messageKey: string } }>,
 ): { data: T | null; error: string | null; reload: () => void } {
   const { api, generation } = useKiosk();
   const [data, setData] = useState<T | null>(null);

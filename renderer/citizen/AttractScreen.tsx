@@ -3,7 +3,13 @@ import type { Catalog } from '../../main/api/views.js';
 import { useI18n } from '../i18n/i18n.js';
 
 /** The idle screen: one obvious way in, and the anti-fraud notices from the catalog (never ads). */
-export function AttractScreen({ catalog, onStart }: { readonly catalog: Catalog; readonly onStart: () => void }): ReactNode {
+export function AttractScreen({
+  catalog,
+  onStart,
+}: {
+  readonly catalog: Catalog;
+  readonly onStart: () => void;
+}): ReactNode {
   const { t, l } = useI18n();
   return (
     <section className="attract" aria-labelledby="attract-title">

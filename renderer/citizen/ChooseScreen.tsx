@@ -30,7 +30,11 @@ export function ChooseScreen({
   const toggle = (id: string): void =>
     setChosen((c) => (c.includes(id) ? c.filter((x) => x !== id) : [...c, id]));
   const identityText = (s: CatalogService): string =>
-    s.identity === 'none' ? t('choose.identity.none') : s.identity === 'id-card' ? t('choose.identity.card') : t('choose.identity.face');
+    s.identity === 'none'
+      ? t('choose.identity.none')
+      : s.identity === 'id-card'
+        ? t('choose.identity.card')
+        : t('choose.identity.face');
 
   return (
     <section className="choose" aria-labelledby="choose-title">
@@ -75,7 +79,12 @@ export function ChooseScreen({
         <span className="selected-count" aria-live="polite">
           {chosen.length > 0 ? t('choose.selected', { count: chosen.length }) : t('choose.none')}
         </span>
-        <button type="button" className="primary" disabled={chosen.length === 0 || busy} onClick={() => onContinue([...chosen])}>
+        <button
+          type="button"
+          className="primary"
+          disabled={chosen.length === 0 || busy}
+          onClick={() => onContinue([...chosen])}
+        >
           {t('nav.continue')}
         </button>
       </div>

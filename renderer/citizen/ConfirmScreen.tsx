@@ -31,7 +31,9 @@ export function ConfirmScreen({
           <dd>{t(`cardType.${identity.cardType}`)}</dd>
         </dl>
       ) : null}
-      {visit.faceCheck === 'officer-review' ? <p className="notice-inline">{t('confirm.faceReview')}</p> : null}
+      {visit.faceCheck === 'officer-review' ? (
+        <p className="notice-inline">{t('confirm.faceReview')}</p>
+      ) : null}
       <h2>{t('confirm.services')}</h2>
       <ul className="chosen-services">
         {visit.serviceIds.map((id) => {

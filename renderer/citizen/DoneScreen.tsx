@@ -4,16 +4,24 @@ import type { VisitView } from '../../main/api/views.js';
 import { useI18n } from '../i18n/i18n.js';
 
 /** The last screen: transaction number, what happened to the receipt, the QR code, urgent delivery state. */
-export function DoneScreen({ visit, onFinish }: { readonly visit: VisitView; readonly onFinish: () => void }): ReactNode {
+export function DoneScreen({
+  visit,
+  onFinish,
+}: {
+  readonly visit: VisitView;
+  readonly onFinish: () => void;
+}): ReactNode {
   const { t } = useI18n();
   const result = visit.result;
   const [qr, setQr] = useState<string | null>(null);
   useEffect(() => {
     if (!result) return;
     let live = true;
-    void QRCode.toDataURL(result.progressUrl, { errorCorrectionLevel: 'M', margin: 2, scale: 6 }).then((url) => {
-      if (live) setQr(url);
-    });
+    void QRCode.toDataURL(result.progressUrl, { errorCorrectionLevel: 'M', margin: 2, scale: 6 }).then(
+      (url) => {
+        if (live) setQr(url);
+      },
+    );
     return () => {
       live = false;
     };

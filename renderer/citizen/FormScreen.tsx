@@ -31,7 +31,9 @@ function Field({
   const label = (
     <>
       {l(field.label)}
-      {!field.required && field.type !== 'checkbox' ? <span className="optional"> （{t('form.optional')}）</span> : null}
+      {!field.required && field.type !== 'checkbox' ? (
+        <span className="optional"> （{t('form.optional')}）</span>
+      ) : null}
       {prefill ? <span className="prefilled-mark">{t('form.prefilled')}</span> : null}
     </>
   );
@@ -126,7 +128,9 @@ export function FormScreen({
   const [forms, setForms] = useState<Forms>({});
   const [errors, setErrors] = useState<readonly (FieldError & { serviceId: string })[]>([]);
   const [busy, setBusy] = useState(false);
-  const services = visit.serviceIds.map((id) => catalog.services.find((s) => s.id === id)).filter((s) => s !== undefined);
+  const services = visit.serviceIds
+    .map((id) => catalog.services.find((s) => s.id === id))
+    .filter((s) => s !== undefined);
 
   const submit = async (): Promise<void> => {
     const local: (FieldError & { serviceId: string })[] = [];
@@ -148,7 +152,9 @@ export function FormScreen({
   return (
     <section className="form-screen" aria-labelledby="form-title">
       <h1 id="form-title">{t('form.title')}</h1>
-      {visit.faceCheck === 'officer-review' ? <p className="notice-inline">{t('confirm.faceReview')}</p> : null}
+      {visit.faceCheck === 'officer-review' ? (
+        <p className="notice-inline">{t('confirm.faceReview')}</p>
+      ) : null}
       <form
         noValidate
         onSubmit={(e) => {
@@ -168,7 +174,9 @@ export function FormScreen({
                 value={forms[s.id]?.[f.id]}
                 prefill={visit.prefill[s.id]?.[f.id]}
                 error={errors.find((e) => e.serviceId === s.id && e.fieldId === f.id)}
-                onChange={(value) => setForms((prev) => ({ ...prev, [s.id]: { ...prev[s.id], [f.id]: value } }))}
+                onChange={(value) =>
+                  setForms((prev) => ({ ...prev, [s.id]: { ...prev[s.id], [f.id]: value } }))
+                }
               />
             ))}
           </section>

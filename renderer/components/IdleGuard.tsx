@@ -57,7 +57,9 @@ export function IdleGuard({
   const warning = warningLeft !== null;
   useEffect(() => {
     if (!warning || typeof speechSynthesis === 'undefined') return;
-    const u = new SpeechSynthesisUtterance(`${t('idle.title')} ${t('idle.body', { seconds: Math.round(graceMs / 1000) })}`);
+    const u = new SpeechSynthesisUtterance(
+      `${t('idle.title')} ${t('idle.body', { seconds: Math.round(graceMs / 1000) })}`,
+    );
     u.lang = locale;
     speechSynthesis.speak(u);
     return () => speechSynthesis.cancel();
@@ -66,7 +68,13 @@ export function IdleGuard({
   if (!active || warningLeft === null) return null;
   return (
     <div className="dialog-backdrop">
-      <div role="alertdialog" aria-modal="true" aria-labelledby="idle-title" aria-describedby="idle-body" className="dialog">
+      <div
+        role="alertdialog"
+        aria-modal="true"
+        aria-labelledby="idle-title"
+        aria-describedby="idle-body"
+        className="dialog"
+      >
         <h2 id="idle-title">{t('idle.title')}</h2>
         <p id="idle-body">{t('idle.body', { seconds: warningLeft })}</p>
         <button

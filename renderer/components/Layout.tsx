@@ -20,7 +20,10 @@ export function Layout({
   const { t, locale, setLocale } = useI18n();
   const [helpOpen, setHelpOpen] = useState(false);
   return (
-    <div className={['app', elder ? 'elder' : '', withSimulation ? 'with-sim' : ''].join(' ').trim()} lang={locale}>
+    <div
+      className={['app', elder ? 'elder' : '', withSimulation ? 'with-sim' : ''].join(' ').trim()}
+      lang={locale}
+    >
       <header className="topbar">
         <div className="brand">
           <span className="emblem" aria-hidden="true">
@@ -37,7 +40,13 @@ export function Layout({
               </button>
             ))}
           </div>
-          <button type="button" role="switch" aria-checked={elder} className="elder-switch" onClick={() => onElderChange(!elder)}>
+          <button
+            type="button"
+            role="switch"
+            aria-checked={elder}
+            className="elder-switch"
+            onClick={() => onElderChange(!elder)}
+          >
             {t('elder.label')}
           </button>
         </div>

@@ -287,11 +287,13 @@ const en: Messages = {
   'choose.identity.face': 'ID card and face check',
   'choose.urgent': 'Urgent',
   'identify.title': 'Place your ID card on the reader',
-  'identify.hint': 'Lay the card flat on the reader below the screen and keep it still until it has been read.',
+  'identify.hint':
+    'Lay the card flat on the reader below the screen and keep it still until it has been read.',
   'identify.waiting': 'Waiting for your card…',
   'identify.accepted': 'Accepted cards:',
   'card.readAgain': 'The card could not be read. Please lift it and place it again.',
-  'card.notEligible': 'This card cannot be used for the chosen services. Please use another card or ask an officer.',
+  'card.notEligible':
+    'This card cannot be used for the chosen services. Please use another card or ask an officer.',
   'card.unsupported': 'This type of card is not supported here. Please ask an officer.',
   'card.idNumberInvalid': 'The ID number on this card did not pass its check. Please ask an officer.',
   'confirm.title': 'Please check your details',
@@ -352,10 +354,12 @@ const en: Messages = {
   'done.title': 'All done',
   'done.number': 'Transaction number',
   'done.printed': 'Your receipt has been printed. Please take it.',
-  'done.notPrinted': 'The receipt could not be printed. Scan the QR code below with your phone for an electronic receipt.',
+  'done.notPrinted':
+    'The receipt could not be printed. Scan the QR code below with your phone for an electronic receipt.',
   'done.qr': 'Scan to check progress and download your receipt',
   'done.urgentSending': 'Sending your urgent report to the command centre…',
-  'done.urgentAcknowledged': 'Your urgent report has reached the command centre. An officer will contact you soon.',
+  'done.urgentAcknowledged':
+    'Your urgent report has reached the command centre. An officer will contact you soon.',
   'done.queued': 'Your request is saved and will be submitted to the police system automatically.',
   'printer.reason.paper-end': 'the printer is out of paper',
   'printer.reason.cover-open': 'the printer cover is open',
@@ -400,4 +404,8 @@ export type Locale = 'zh-CN' | 'zh-HK' | 'en';
 export const MESSAGES: Readonly<Record<Locale, Messages>> = { 'zh-CN': zhCN, 'zh-HK': zhHK, en };
 
 /** The language switch's labels, each in its own language. */
-export const LOCALE_NAMES: Readonly<Record<Locale, string>> = { 'zh-CN': '简体中文', 'zh-HK': '繁體中文', en: 'English' };
+export const LOCALE_NAMES: Readonly<Record<Locale, string>> = {
+  'zh-CN': '简体中文',
+  'zh-HK': '繁體中文',
+  en: 'English',
+};

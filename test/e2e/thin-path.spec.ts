@@ -1,7 +1,10 @@
 import { expect, test } from './kiosk-fixture.js';
 
 test.describe('a citizen identifies with an ID card', () => {
-  test('attract → pick a service → place card → confirm masked identity → finish → attract, wiped', async ({ page, kiosk }) => {
+  test('attract → pick a service → place card → confirm masked identity → finish → attract, wiped', async ({
+    page,
+    kiosk,
+  }) => {
     await page.goto(kiosk.host.kioskUrl);
     // The token is taken from the URL and hidden.
     await expect(page.getByRole('button', { name: '点击开始办理' })).toBeVisible();
@@ -57,7 +60,10 @@ test.describe('a citizen identifies with an ID card', () => {
     kiosk.sim.removeCard();
   });
 
-  test('a card that does not suit the chosen service is refused with a clear message', async ({ page, kiosk }) => {
+  test('a card that does not suit the chosen service is refused with a clear message', async ({
+    page,
+    kiosk,
+  }) => {
     await page.goto(kiosk.host.kioskUrl);
     await page.getByRole('button', { name: '点击开始办理' }).click();
     // Pick a service that does not accept old-style foreigner cards.

@@ -1,11 +1,17 @@
 import { expect, test } from './kiosk-fixture.js';
 
 test.describe('complete visits', () => {
-  test('a missing-person report goes to the central system at once and the screen says it arrived', async ({ page, kiosk }) => {
+  test('a missing-person report goes to the central system at once and the screen says it arrived', async ({
+    page,
+    kiosk,
+  }) => {
     await page.goto(kiosk.host.kioskUrl);
     await page.getByRole('button', { name: '点击开始办理' }).click();
     await page.getByRole('tab', { name: /求助服务/ }).click();
-    await page.getByRole('tabpanel').getByRole('button', { name: /失联人员查找求助/ }).click();
+    await page
+      .getByRole('tabpanel')
+      .getByRole('button', { name: /失联人员查找求助/ })
+      .click();
     await page.getByRole('button', { name: '下一步' }).click();
     kiosk.sim.placeCard('resident');
     await expect(page.getByRole('heading', { name: '请核对您的身份信息' })).toBeVisible();
@@ -27,7 +33,9 @@ test.describe('complete visits', () => {
     await expect(page.getByRole('heading', { name: '办理完成' })).toBeVisible();
     await expect(page.getByText('紧急报告已送达指挥中心')).toBeVisible({ timeout: 20_000 });
     const number = (await page.locator('.txn-number').textContent()) ?? '';
-    const stats = await (await fetch(`${kiosk.central.url}/v1/admin/stats`, { headers: { Authorization: 'Bearer e2e-admin' } })).json();
+    const stats = await (
+      await fetch(`${kiosk.central.url}/v1/admin/stats`, { headers: { Authorization: 'Bearer e2e-admin' } })
+    ).json();
     expect(stats).toMatchObject({ transactions: 1, urgent: 1 });
     expect(number).toMatch(/^JW-/);
     await page.getByRole('button', { name: '完成' }).click();
@@ -35,12 +43,18 @@ test.describe('complete visits', () => {
     await expect(page.locator('body')).not.toContainText('李四');
   });
 
-  test('with the printer out of paper the citizen still completes and gets the QR code instead', async ({ page, kiosk }) => {
+  test('with the printer out of paper the citizen still completes and gets the QR code instead', async ({
+    page,
+    kiosk,
+  }) => {
     kiosk.sim.setPaper('out');
     await page.goto(kiosk.host.kioskUrl);
     await page.getByRole('button', { name: '点击开始办理' }).click();
     await page.getByRole('tab', { name: /户政/ }).click();
-    await page.getByRole('tabpanel').getByRole('button', { name: /户籍证明开具/ }).click();
+    await page
+      .getByRole('tabpanel')
+      .getByRole('button', { name: /户籍证明开具/ })
+      .click();
     await page.getByRole('button', { name: '下一步' }).click();
     kiosk.sim.placeCard('resident');
     await page.getByRole('button', { name: '下一步' }).click();

@@ -31,12 +31,18 @@ afterAll(async () => {
   rmSync(staticDir, { recursive: true, force: true });
 });
 
-function connect(options: { token?: string; origin?: string | null; protocols?: string[] } = {}): Promise<WebSocket> {
+function connect(
+  options: { token?: string; origin?: string | null; protocols?: string[] } = {},
+): Promise<WebSocket> {
   const protocols = options.protocols ?? [RPC_SUBPROTOCOL, `token.${options.token ?? host.token}`];
   const headers: Record<string, string> = {};
   const origin = options.origin === undefined ? host.origin : options.origin;
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/rpc`, protocols, origin === null ? { headers } : { origin, headers });
+    const ws = new WebSocket(
+      `ws://127.0.0.1:${host.port}/rpc`,
+      protocols,
+      origin === null ? { headers } : { origin, headers },
+    );
     ws.once('open', () => resolve(ws));
     ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
     ws.once('error', reject);
@@ -104,23 +110,41 @@ describe('browser host: WebSocket RPC', () => {
 
   it('answers bad input with typed errors and keeps serving', async () => {
     const ws = await connect();
-    expect(await call(ws, '{"id": 1, "method": ')).toMatchObject({ id: null, ok: false, error: { code: 'bad-request' } });
+    expect(await call(ws, '{"id": 1, "method": ')).toMatchObject({
+      id: null,
+      ok: false,
+      error: { code: 'bad-request' },
+    });
     expect(await call(ws, JSON.stringify({ id: 2, method: 'no.such' }))).toMatchObject({
       id: 2,
       error: { code: 'unknown-method' },
     });
-    expect(await call(ws, JSON.stringify({ id: 3, method: 'visit.start', params: { serviceIds: 'all' } }))).toMatchObject({
+    expect(
+      await call(ws, JSON.stringify({ id: 3, method: 'visit.start', params: { serviceIds: 'all' } })),
+    ).toMatchObject({
       id: 3,
       error: { code: 'invalid-params' },
     });
-    expect(await call(ws, JSON.stringify({ id: 4, method: 'sim.setPaper', params: { state: 42 } }))).toMatchObject({
+    expect(
+      await call(ws, JSON.stringify({ id: 4, method: 'sim.setPaper', params: { state: 42 } })),
+    ).toMatchObject({
       error: { code: 'invalid-params' },
     });
-    expect(await call(ws, Buffer.from([0xff, 0x00, 0x01]), true)).toMatchObject({ error: { code: 'bad-request' } });
-    const big = JSON.stringify({ id: 5, method: 'sim.scan', params: { text: 'x'.repeat(MAX_REQUEST_BYTES) } });
+    expect(await call(ws, Buffer.from([0xff, 0x00, 0x01]), true)).toMatchObject({
+      error: { code: 'bad-request' },
+    });
+    const big = JSON.stringify({
+      id: 5,
+      method: 'sim.scan',
+      params: { text: 'x'.repeat(MAX_REQUEST_BYTES) },
+    });
     expect(await call(ws, big)).toMatchObject({ error: { code: 'too-large' } });
     // Still alive and answering.
-    expect(await call(ws, JSON.stringify({ id: 6, method: 'visit.get' }))).toEqual({ id: 6, ok: true, value: null });
+    expect(await call(ws, JSON.stringify({ id: 6, method: 'visit.get' }))).toEqual({
+      id: 6,
+      ok: true,
+      value: null,
+    });
     ws.close();
   });
 
@@ -130,7 +154,11 @@ describe('browser host: WebSocket RPC', () => {
     ws.send('x'.repeat(8 * MAX_REQUEST_BYTES));
     expect(await closed).toBe(1009);
     const again = await connect();
-    expect(await call(again, JSON.stringify({ id: 1, method: 'visit.get' }))).toEqual({ id: 1, ok: true, value: null });
+    expect(await call(again, JSON.stringify({ id: 1, method: 'visit.get' }))).toEqual({
+      id: 1,
+      ok: true,
+      value: null,
+    });
     again.close();
   });
 });

@@ -25,7 +25,10 @@ async function startClient() {
   return createRpcClient<KioskApiTable, KioskEvents>(rendererEnd);
 }
 
-function nextVisit(client: Awaited<ReturnType<typeof startClient>>, pred: (v: VisitView | null) => boolean): Promise<VisitView | null> {
+function nextVisit(
+  client: Awaited<ReturnType<typeof startClient>>,
+  pred: (v: VisitView | null) => boolean,
+): Promise<VisitView | null> {
   return new Promise((resolve) => {
     const off = client.on('visit.changed', (v) => {
       if (pred(v)) {
@@ -52,7 +55,10 @@ describe('kiosk core with simulated peripherals', () => {
     expect(view?.identity?.idNumberMasked).not.toContain('19491231');
 
     expect(await api['visit.proceed']()).toMatchObject({ ok: true, value: { step: 'form' } });
-    const done = await api['visit.submit']({ locale: 'zh-CN', forms: { 'household-certificate': { purpose: 'employment' } } });
+    const done = await api['visit.submit']({
+      locale: 'zh-CN',
+      forms: { 'household-certificate': { purpose: 'employment' } },
+    });
     expect(done).toMatchObject({
       ok: true,
       value: { step: 'done', result: { receipt: { outcome: 'printed' }, urgent: false } },
@@ -76,15 +82,25 @@ describe('kiosk core with simulated peripherals', () => {
     await api['sim.placeCard']({ fixture: 'resident' });
     await confirmed;
     await api['visit.proceed']();
-    const done = await api['visit.submit']({ locale: 'zh-CN', forms: { 'household-certificate': { purpose: 'employment' } } });
-    expect(done).toMatchObject({ ok: true, value: { step: 'done', result: { receipt: { outcome: 'failed', reason: 'paper-end' } } } });
+    const done = await api['visit.submit']({
+      locale: 'zh-CN',
+      forms: { 'household-certificate': { purpose: 'employment' } },
+    });
+    expect(done).toMatchObject({
+      ok: true,
+      value: { step: 'done', result: { receipt: { outcome: 'failed', reason: 'paper-end' } } },
+    });
     expect(done.ok && done.value.result?.progressUrl).toMatch(/\/progress\/JW-\d{8}-\d{6}$/);
   });
 
   it('reports device statuses and simulation errors as typed results', async () => {
     const { api } = await startClient();
     const statuses = await api['devices.status']();
-    expect(statuses.ok && statuses.value.map((s) => s.kind).sort()).toEqual(['id-card', 'printer', 'scanner']);
+    expect(statuses.ok && statuses.value.map((s) => s.kind).sort()).toEqual([
+      'id-card',
+      'printer',
+      'scanner',
+    ]);
     expect(await api['sim.placeCard']({ fixture: 'no-such-card' })).toMatchObject({
       ok: false,
       error: { code: 'unknown-fixture' },

@@ -15,16 +15,16 @@ export interface PtyPair {
  * Starts `socat pty,raw,echo=0,link=A pty,raw,echo=0,link=B` and waits until both links exist.
  * Pass `dir` and the same names again to recreate a pair at the same paths (replug).
  */
-export async function createPtyPair(options: { dir?: string; names?: [string, string] } = {}): Promise<PtyPair> {
+export async function createPtyPair(
+  options: { dir?: string; names?: [string, string] } = {},
+): Promise<PtyPair> {
   const dir = options.dir ?? mkdtempSync(path.join(tmpdir(), 'booth-pty-'));
   const [na, nb] = options.names ?? ['ttyA', 'ttyB'];
   const a = path.join(dir, na);
   const b = path.join(dir, nb);
-  const child: ChildProcess = spawn(
-    'socat',
-    [`pty,raw,echo=0,link=${a}`, `pty,raw,echo=0,link=${b}`],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
+  const child: ChildProcess = spawn('socat', [`pty,raw,echo=0,link=${a}`, `pty,raw,echo=0,link=${b}`], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let exited = false;
   child.on('exit', () => {
     exited = true;

@@ -19,7 +19,10 @@ const noIdentity = residentOnly && {
   eligibleCardTypes: [],
   form: { fields: [] },
 };
-const catalog: Catalog = { ...parsed.catalog, services: [...parsed.catalog.services, ...(noIdentity ? [noIdentity] : [])] };
+const catalog: Catalog = {
+  ...parsed.catalog,
+  services: [...parsed.catalog.services, ...(noIdentity ? [noIdentity] : [])],
+};
 
 function card(over: Partial<IdCardData> = {}): IdCardData {
   return {
@@ -95,10 +98,16 @@ describe('VisitService', () => {
   it('identifies a citizen with a card and shows only the masked number', () => {
     const { visits, changes } = service();
     const started = visits.start([residentOnly!.id]);
-    expect(started).toMatchObject({ ok: true, value: { step: 'identify', needsIdentity: true, identity: null } });
+    expect(started).toMatchObject({
+      ok: true,
+      value: { step: 'identify', needsIdentity: true, identity: null },
+    });
     visits.cardRead(card());
     const view = visits.current();
-    expect(view).toMatchObject({ step: 'confirm', identity: { name: '张三', cardType: 'resident', idNumberValid: true } });
+    expect(view).toMatchObject({
+      step: 'confirm',
+      identity: { name: '张三', cardType: 'resident', idNumberValid: true },
+    });
     expect(view?.identity?.idNumberMasked).not.toContain('19491231');
     expect(JSON.stringify(changes)).not.toContain('11010519491231002X');
     visits.dispose();
@@ -112,7 +121,9 @@ describe('VisitService', () => {
     visits.cardRead(card({ idNumber: '110105194912310021', idNumberValid: false }));
     expect(visits.current()).toMatchObject({ step: 'identify', cardProblem: { code: 'id-number-invalid' } });
     visits.cardFailed({ code: 'card-read-failed', recovery: 'reinsert-card', message: 'SAM 0x41' });
-    expect(visits.current()).toMatchObject({ cardProblem: { code: 'card-read-failed', messageKey: 'card.readAgain' } });
+    expect(visits.current()).toMatchObject({
+      cardProblem: { code: 'card-read-failed', messageKey: 'card.readAgain' },
+    });
     visits.cardFailed({ code: 'unknown-card-type', recovery: 'unsupported', message: 'type Z' });
     expect(visits.current()).toMatchObject({ cardProblem: { code: 'card-unsupported' } });
     visits.cardRead(card());
@@ -122,12 +133,18 @@ describe('VisitService', () => {
 
   it('rejects unknown services, empty and duplicate-only choices, a second visit, and finishing before identifying', () => {
     const { visits } = service();
-    expect(visits.start(['no-such-service'])).toMatchObject({ ok: false, error: { code: 'unknown-service' } });
+    expect(visits.start(['no-such-service'])).toMatchObject({
+      ok: false,
+      error: { code: 'unknown-service' },
+    });
     expect(visits.start([])).toMatchObject({ ok: false, error: { code: 'invalid-params' } });
     expect(visits.finish()).toMatchObject({ ok: false, error: { code: 'no-visit' } });
     visits.start([residentOnly!.id, residentOnly!.id]);
     expect(visits.current()?.serviceIds).toEqual([residentOnly!.id]);
-    expect(visits.start([residentOnly!.id])).toMatchObject({ ok: false, error: { code: 'visit-in-progress' } });
+    expect(visits.start([residentOnly!.id])).toMatchObject({
+      ok: false,
+      error: { code: 'visit-in-progress' },
+    });
     expect(visits.finish()).toMatchObject({ ok: false, error: { code: 'wrong-step' } });
     expect(visits.proceed()).toMatchObject({ ok: false, error: { code: 'wrong-step' } });
     visits.dispose();
@@ -163,10 +180,17 @@ describe('VisitService', () => {
     const done = await visits.submit('en', {
       'household-certificate': { purpose: 'employment', name: 'Someone Else' },
     });
-    expect(done).toMatchObject({ ok: true, value: { step: 'done', identity: null, result: { transactionNumber: 'JW-20261129-000001' } } });
+    expect(done).toMatchObject({
+      ok: true,
+      value: { step: 'done', identity: null, result: { transactionNumber: 'JW-20261129-000001' } },
+    });
     expect(completions).toHaveLength(1);
     expect(completions[0]).toMatchObject({ locale: 'en', faceCheck: 'officer-review' });
-    expect(completions[0]?.services[0]?.values).toMatchObject({ name: '张三', idNumber: '11010519491231002X', purpose: 'employment' });
+    expect(completions[0]?.services[0]?.values).toMatchObject({
+      name: '张三',
+      idNumber: '11010519491231002X',
+      purpose: 'employment',
+    });
     visits.acknowledged('JW-20261129-000001');
     expect(visits.current()?.result?.acknowledged).toBe(true);
     expect(visits.finish()).toEqual({ ok: true, value: null });

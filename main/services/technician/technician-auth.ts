@@ -27,7 +27,11 @@ export function isAcceptablePin(pin: string): boolean {
 /** Outcome of a login attempt. */
 export type LoginOutcome =
   | { readonly ok: true; readonly expiresAt: number }
-  | { readonly ok: false; readonly reason: 'wrong-pin' | 'locked' | 'no-pin-set'; readonly retryAfterMs?: number };
+  | {
+      readonly ok: false;
+      readonly reason: 'wrong-pin' | 'locked' | 'no-pin-set';
+      readonly retryAfterMs?: number;
+    };
 
 /** Technician sign-in: a scrypt-hashed PIN, lockout after repeated failures, every attempt audited. */
 export class TechnicianAuth {
@@ -98,7 +102,8 @@ export class TechnicianAuth {
 
   /** Ends a connection's session. */
   async logout(connectionId: number): Promise<void> {
-    if (this.sessions.delete(connectionId)) await this.store.audit.append('technician.logout', 'technician', {});
+    if (this.sessions.delete(connectionId))
+      await this.store.audit.append('technician.logout', 'technician', {});
   }
 
   /** Sets a new PIN (from the CLI on the kiosk). */
