@@ -30,6 +30,7 @@ import {
 } from './contract.js';
 import { openCentralDb, type CentralDb } from './db.js';
 import { createFaultInjector, type FaultDecision, type FaultSetting } from './faults.js';
+import { createProgressPageHandler, isProgressPagePath, type ProgressPageSettings } from './progress-page.js';
 
 /**
  * The reference central API server: the contract in central/contract.ts on node:http and sqlite.
@@ -79,6 +80,8 @@ export interface CentralServerOptions {
   readonly now?: () => number;
   /** Serve HTTPS (kiosks refuse plain http beyond loopback); with `clientCa`, require a client certificate. */
   readonly tls?: CentralServerTls;
+  /** The citizens' progress page and receipt PDF under /progress/ (central/progress-page.ts). */
+  readonly progressPage?: ProgressPageSettings;
 }
 
 /** PEM material for serving HTTPS, optionally with mutual TLS. */
@@ -721,7 +724,31 @@ export async function startCentralServer(options: CentralServerOptions): Promise
     }
   };
 
+  // Citizens' progress page (central/progress-page.ts): no bearer token (the link's key is the credential),
+  // HTML, never faulted.
+  const progressPage = createProgressPageHandler({
+    ...options.progressPage,
+    findIds: async (number) =>
+      (
+        await db.all<{ idempotency_key: string }>(
+          'SELECT idempotency_key FROM transactions WHERE number = ?',
+          [number],
+        )
+      ).map((row) => row.idempotency_key),
+    load: async (id) => {
+      const row = await db.get<TransactionRow & { payload: string }>(
+        'SELECT * FROM transactions WHERE idempotency_key = ?',
+        [id],
+      );
+      return row ? { payload: row.payload, progress: progressOf(row) } : undefined;
+    },
+  });
+
   const listener: RequestListener = (req, res) => {
+    if (isProgressPagePath(req.url)) {
+      void progressPage(req, res);
+      return;
+    }
     handleRequest(req, res).catch((error: unknown) => {
       if (error instanceof HttpError) {
         sendError(res, error);

@@ -9,7 +9,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { defaultDataDir } from '../core/data-dir.js';
+import { resolveDataDir } from '../store/data-dir.js';
 import { startKioskCore } from '../core/kiosk-core.js';
 import { createLogger } from '../core/log.js';
 import { appRootDir } from '../core/paths.js';
@@ -38,7 +38,7 @@ async function listen(
 }
 
 async function main(): Promise<void> {
-  const dataDir = defaultDataDir(env);
+  const dataDir = resolveDataDir(env);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const simulate = env.BOOTH_SIMULATE !== '0';
   const staticDir = path.join(appRootDir(), 'dist', 'renderer');

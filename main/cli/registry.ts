@@ -7,6 +7,8 @@ import { commands as scannerCommands } from './commands/scanner.js';
 import { commands as devicesCommands } from './commands/devices.js';
 import { commands as documentCommands } from './commands/document.js';
 import { commands as printerCommands } from './commands/printer.js';
+import { commands as configCommands } from './commands/config.js';
+import { commands as technicianCommands } from './commands/technician.js';
 
 /**
  * Every command group. Each group lives in `commands/<group>.ts` and exports `commands: CliCommand[]`;
@@ -15,6 +17,8 @@ import { commands as printerCommands } from './commands/printer.js';
 export function allCommands(): CliCommand[] {
   return [
     ...printerCommands,
+    ...configCommands,
+    ...technicianCommands,
     ...syncCommands,
     ...simulateVisitsCommands,
     ...idcardCommands,

@@ -8,7 +8,11 @@ import { DEFAULT_PRINTER_PORT, parseHostPort } from '../../drivers/transport/tcp
 import { formatVidPid, parseVidPid } from '../../drivers/transport/hid.js';
 
 const path = z.string().trim().min(1, 'the path is empty');
-const baudRate = z.number().int().min(50).max(4_000_000);
+const baudRate = z
+  .number()
+  .int('the baud rate must be a whole number')
+  .min(50, 'the baud rate must be 50 to 4000000')
+  .max(4_000_000, 'the baud rate must be 50 to 4000000');
 
 /** A serial or USB-serial port (`/dev/ttyUSB0`, `COM3`); the baud rate defaults to 115200. */
 export const serialSpecSchema = z.strictObject({ kind: z.literal('serial'), path, baudRate: baudRate.optional() });
@@ -71,6 +75,12 @@ const FORMS: Readonly<Record<DeviceRole, string>> = {
   idCard: 'serial:PATH[@BAUD] or none',
   printer: 'tcp:HOST[:PORT], serial:PATH[@BAUD], file:PATH or none',
   scanner: 'serial:PATH[@BAUD], hid:VID:PID, hid-path:PATH or none',
+};
+
+const ROLE_LABEL: Readonly<Record<DeviceRole, string>> = {
+  idCard: 'ID card reader',
+  printer: 'printer',
+  scanner: 'scanner',
 };
 
 const ROLE_SCHEMA = { idCard: idCardSpecSchema, printer: printerSpecSchema, scanner: scannerSpecSchema } as const;
@@ -154,7 +164,7 @@ export function parseDeviceSpec(role: DeviceRole, text: string, source: string):
   const parsed = ROLE_SCHEMA[role].safeParse(raw);
   if (!parsed.success) {
     const wrongKind = parsed.error.issues.some((i) => i.path.length === 1 && i.path[0] === 'kind');
-    const reason = wrongKind ? `a ${kind} device cannot be the ${role}` : firstIssue(parsed.error);
+    const reason = wrongKind ? `a ${kind} device cannot be the ${ROLE_LABEL[role]}` : firstIssue(parsed.error);
     throw new DeviceConfigError(`${source}: ${reason} in '${trimmed}' (${expected})`);
   }
   return parsed.data;
@@ -215,13 +225,21 @@ export async function resolveDeviceConfig(options: {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly stored?: DeviceConfigReader | null;
 }): Promise<ResolvedDeviceConfig> {
-  const stored = options.stored ? await options.stored.all() : {};
+  let stored: Record<string, unknown> = {};
+  let storeProblem: string | null = null;
+  try {
+    stored = options.stored ? await options.stored.all() : {};
+  } catch (error) {
+    // An unreadable table must not keep the kiosk from starting; the roles it would have set say why.
+    storeProblem = `stored device configuration unreadable: ${error instanceof Error ? error.message : String(error)}`;
+  }
   const resolve = (role: DeviceRole): ResolvedRole => {
     const variable = DEVICE_ENV[role];
     const fromEnv = options.env[variable];
     try {
       if (fromEnv !== undefined && fromEnv.trim() !== '')
         return { spec: parseDeviceSpec(role, fromEnv, variable), source: 'env' };
+      if (storeProblem) throw new DeviceConfigError(storeProblem);
       const row = stored[DEVICE_STORE_ROLE[role]];
       if (row === undefined || row === null) return { spec: null, source: 'none' };
       return { spec: parseStoredSpec(role, row), source: 'stored' };

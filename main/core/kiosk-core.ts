@@ -19,6 +19,7 @@ import type { Logger } from './log.js';
 import { createLogger } from './log.js';
 import { appRootDir, resourcesDir } from './paths.js';
 import { createSimulatedDevices } from './simulated-devices.js';
+import { openConfiguredDevices } from './real-devices.js';
 import { createVisitCompletion } from './visit-completion.js';
 import { TechnicianAuth } from '../services/technician/technician-auth.js';
 import { openStore, type KioskStore } from '../store/index.js';
@@ -99,7 +100,11 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
     return snapshot.catalog;
   };
   currentCatalog();
-  const devices = options.devices ?? createSimulatedDevices();
+  const devices =
+    options.devices ??
+    (options.simulate
+      ? createSimulatedDevices()
+      : await openConfiguredDevices({ env: process.env, stored: store.deviceConfig, log }));
   const info: KioskInfo = {
     version: readVersion(),
     kioskId,

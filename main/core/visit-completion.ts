@@ -1,4 +1,5 @@
 import type { PrintJobResult } from '../../drivers/printer/printer.js';
+import { progressPageUrl } from '../../central/progress-link.js';
 import { PROFILE_80MM } from '../../drivers/printer/encoder.js';
 import { maskIdNumber } from '../../drivers/id-card/id-number.js';
 import { apiError } from '../api/protocol.js';
@@ -73,7 +74,8 @@ export function createVisitCompletion(deps: VisitCompletionDeps): CompleteVisit 
     }
     deps.log.info('visit.completed', { urgent: completed.urgent, services: services.length });
 
-    const progressUrl = `${deps.progressBaseUrl.replace(/\/+$/, '')}/progress/${completed.number}`;
+    // The key (the random part of the ULID) keeps sequential numbers from unlocking the page: central/progress-link.ts.
+    const progressUrl = progressPageUrl(deps.progressBaseUrl, completed.number, completed.id);
     let receipt: ReceiptOutcomeView = { outcome: 'not-printed', reason: 'no-device' };
     if (deps.printer) {
       const data: ReceiptData = {

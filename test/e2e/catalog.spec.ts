@@ -1,3 +1,4 @@
+import type { Page } from '@playwright/test';
 import { signCatalog } from '../../main/services/catalog/signing.js';
 import { defaultCatalog, demoPrivateKey } from '../fixtures/catalog/helpers.js';
 import { expect, test, type KioskUnderTest } from './kiosk-fixture.js';
@@ -31,7 +32,7 @@ function catalogWithNewService(version: number, name: string) {
   };
 }
 
-async function technicianChecksCatalog(page: import('@playwright/test').Page): Promise<void> {
+async function technicianChecksCatalog(page: Page): Promise<void> {
   await page.getByRole('button', { name: '维护' }).click();
   await page.getByLabel('维护密码').fill('000000');
   await page.getByRole('button', { name: '登录' }).click();
@@ -56,13 +57,14 @@ test.describe('service catalog updates', () => {
   });
 
   test('a tampered catalog changes nothing and the technician sees why', async ({ page, kiosk }) => {
-    const signed = signCatalog(catalogWithNewService(3, '篡改前的业务'), demoPrivateKey());
+    const original = catalogWithNewService(3, '篡改前的业务');
+    const signed = signCatalog(original, demoPrivateKey());
     // Altered after signing: the signature no longer matches.
     const tampered = {
       ...signed,
       catalog: {
-        ...signed.catalog,
-        services: (signed.catalog as ReturnType<typeof catalogWithNewService>).services.map((s) =>
+        ...original,
+        services: original.services.map((s) =>
           s.id === 'e2e-new-service' ? { ...s, name: { 'zh-CN': '篡改后的业务', 'zh-HK': '篡改後的業務', en: 'Tampered' } } : s,
         ),
       },
