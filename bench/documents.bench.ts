@@ -12,6 +12,7 @@ import { renderDocument } from '../main/services/documents/render.js';
 import { clearDocumentFontCache } from '../main/services/documents/font.js';
 import { certificateDataSchema } from '../main/services/documents/schemas.js';
 import { certificateHtml } from './documents-certificate-html.js';
+import { CHROMIUM_EXECUTABLE, CHROMIUM_TEST_ARGS } from '../test/support/chromium.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const data: unknown = JSON.parse(
@@ -63,15 +64,8 @@ const certificates: Benchmark = {
     const html = await certificateHtml(certificateDataSchema.parse(data));
     const launchStart = performance.now();
     const browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
+      executablePath: CHROMIUM_EXECUTABLE,
+      args: [...CHROMIUM_TEST_ARGS],
     });
     const page = await browser.newPage();
     const launch = performance.now() - launchStart;

@@ -11,17 +11,9 @@ import type { KioskEvents } from '../main/api/views.js';
 import { RPC_SUBPROTOCOL, startBrowserHost } from '../main/browser-host/server.js';
 import { startKioskCore } from '../main/core/kiosk-core.js';
 import { silentLogger } from '../main/core/log.js';
+import { CHROMIUM_EXECUTABLE, CHROMIUM_TEST_ARGS } from '../test/support/chromium.js';
 import type { Benchmark, Figure } from './harness.js';
 import { median, percentile } from './harness.js';
-
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 async function timeRoundTrips(channel: RpcChannel, n: number): Promise<number[]> {
   const client = createRpcClient<KioskApiTable, KioskEvents>(channel);
@@ -133,8 +125,8 @@ export const benchmarks: Benchmark[] = [
         });
         const tServing = performance.now();
         const browser = await chromium.launch({
-          executablePath: process.env.BOOTH_CHROMIUM ?? '/usr/bin/chromium',
-          args: CHROMIUM_ARGS,
+          executablePath: CHROMIUM_EXECUTABLE,
+          args: [...CHROMIUM_TEST_ARGS],
         });
         const page = await browser.newPage();
         await page.goto(host.kioskUrl);
