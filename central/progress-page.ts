@@ -516,7 +516,8 @@ export function createProgressPageHandler(options: ProgressPageOptions): Progres
   return async (req, res) => {
     let lang: ProgressPageLocale | null = null;
     try {
-      const query = (req.url ?? '').split('?')[1] ?? '';
+      const raw = req.url ?? '';
+      const query = raw.includes('?') ? raw.slice(raw.indexOf('?') + 1) : '';
       const parsed = centralLocaleSchema.safeParse(new URLSearchParams(query).get('lang'));
       lang = parsed.success ? parsed.data : null;
       await serve(req, res, lang);

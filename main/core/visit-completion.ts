@@ -74,7 +74,7 @@ export function createVisitCompletion(deps: VisitCompletionDeps): CompleteVisit 
     }
     deps.log.info('visit.completed', { urgent: completed.urgent, services: services.length });
 
-    // The key (the random part of the ULID) keeps sequential numbers from unlocking the page: central/progress-link.ts.
+    // Keyed (central/progress-link.ts): sequential numbers alone must not unlock the page.
     const progressUrl = progressPageUrl(deps.progressBaseUrl, completed.number, completed.id);
     let receipt: ReceiptOutcomeView = { outcome: 'not-printed', reason: 'no-device' };
     if (deps.printer) {

@@ -90,7 +90,7 @@ describe('kiosk core with simulated peripherals', () => {
       ok: true,
       value: { step: 'done', result: { receipt: { outcome: 'failed', reason: 'paper-end' } } },
     });
-    expect(done.ok && done.value.result?.progressUrl).toMatch(/\/progress\/JW-\d{8}-\d{6}$/);
+    expect(done.ok && done.value.result?.progressUrl).toMatch(/\/progress\/JW-\d{8}-\d{6}\?k=[0-9A-Z]{16}$/);
   });
 
   it('reports device statuses and simulation errors as typed results', async () => {
