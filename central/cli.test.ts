@@ -83,3 +83,16 @@ describe('parseCentralArgs', () => {
       expect(() => parseCentralArgs(argv), argv.join(' ')).toThrow(pattern);
   });
 });
+
+describe('progress page options', () => {
+  it('defaults to a demonstration page and takes --production and --public-url', () => {
+    expect(parseCentralArgs([]).progressPage).toEqual({ production: false });
+    expect(
+      parseCentralArgs(['--production', '--public-url', 'https://jw.example.gov.cn/']).progressPage,
+    ).toEqual({
+      production: true,
+      publicBaseUrl: 'https://jw.example.gov.cn',
+    });
+    expect(() => parseCentralArgs(['--public-url', 'ftp://x'])).toThrow('--public-url');
+  });
+});

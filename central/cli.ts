@@ -26,6 +26,8 @@ export const CENTRAL_USAGE = `usage: tsx central/main.ts [options]
   --tls-cert FILE          serve HTTPS with this certificate chain (PEM); needs --tls-key
   --tls-key FILE           the certificate's private key (PEM)
   --tls-client-ca FILE     require client certificates issued by this CA (mutual TLS)
+  --production             citizens' receipt PDFs carry no "demonstration" marking
+  --public-url URL         the address citizens' phones reach this server at (used in receipt QR codes)
   -h, --help               this text
 With no --kiosk-token, --tokens-file or --admin-token, development defaults are used:
   kiosk ${DEV_KIOSK_ID} token ${DEV_KIOSK_TOKEN}, admin token ${DEV_ADMIN_TOKEN}.`;
@@ -42,6 +44,8 @@ export interface CentralCliConfig {
   readonly devTokens: boolean;
   readonly faults: FaultConfig | undefined;
   readonly tls: CentralServerTls | undefined;
+  /** The citizens' progress page: production marking and the public address for QR codes. */
+  readonly progressPage: { readonly production: boolean; readonly publicBaseUrl?: string };
 }
 
 function parseTokenLine(line: string, where: string): [string, string] {
@@ -80,6 +84,8 @@ export function parseCentralArgs(argv: readonly string[]): CentralCliConfig {
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
       'tls-client-ca': { type: 'string' },
+      production: { type: 'boolean' },
+      'public-url': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -145,9 +151,16 @@ export function parseCentralArgs(argv: readonly string[]): CentralCliConfig {
       ...(caPath !== undefined ? { clientCa: pem('tls-client-ca', caPath) } : {}),
     };
   }
+  const publicUrl = values['public-url'];
+  if (publicUrl !== undefined && !/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(publicUrl))
+    throw new Error('--public-url must be an http(s) URL');
   return {
     help: values.help === true,
     tls,
+    progressPage: {
+      production: values.production === true,
+      ...(publicUrl !== undefined ? { publicBaseUrl: publicUrl.replace(/\/+$/, '') } : {}),
+    },
     port: integer(values.port, 'port', 0, 65_535, 8787),
     host: values.host ?? '127.0.0.1',
     dataDir: values.data ?? '.booth-data/central',

@@ -34,6 +34,7 @@ async function main(): Promise<number> {
     adminToken: config.adminToken,
     ...(config.faults !== undefined ? { faults: config.faults } : {}),
     ...(config.tls !== undefined ? { tls: config.tls } : {}),
+    progressPage: config.progressPage,
   });
   // One write, so that a reader waiting for the URL line already has everything above it.
   const lines = [
