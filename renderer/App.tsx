@@ -177,6 +177,7 @@ export function App(): ReactNode {
       onElderChange={setElder}
       demonstration={catalog.demonstration}
       withSimulation={info.data.simulated}
+      screenKey={technician && !visit ? 'technician' : (visit?.step ?? (choosing ? 'choose' : 'attract'))}
     >
       {screen}
       {scan ? (

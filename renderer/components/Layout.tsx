@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { useI18n } from '../i18n/i18n.js';
 import { LOCALE_NAMES, type Locale } from '../i18n/messages.js';
 
@@ -9,6 +9,7 @@ export function Layout({
   onElderChange,
   demonstration,
   withSimulation = false,
+  screenKey,
 }: {
   readonly children: ReactNode;
   readonly elder: boolean;
@@ -16,9 +17,21 @@ export function Layout({
   readonly demonstration: boolean;
   /** Leaves room for the simulation panel so it never covers a citizen's control. */
   readonly withSimulation?: boolean;
+  /** Changes whenever another screen is shown; in elder mode its heading is then read aloud. */
+  readonly screenKey: string;
 }): ReactNode {
   const { t, locale, setLocale } = useI18n();
   const [helpOpen, setHelpOpen] = useState(false);
+  // Elder mode: voice guidance reads each screen's heading (where the platform can speak).
+  useEffect(() => {
+    if (!elder || typeof speechSynthesis === 'undefined') return;
+    const heading = document.querySelector('main h1')?.textContent;
+    if (!heading) return;
+    const utterance = new SpeechSynthesisUtterance(heading);
+    utterance.lang = locale;
+    speechSynthesis.cancel();
+    speechSynthesis.speak(utterance);
+  }, [elder, screenKey, locale]);
   return (
     <div
       className={['app', elder ? 'elder' : '', withSimulation ? 'with-sim' : ''].join(' ').trim()}
