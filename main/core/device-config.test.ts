@@ -41,7 +41,11 @@ describe('parseDeviceSpec: every form', () => {
       path: '/dev/ttyS1',
       baudRate: 9600,
     });
-    expect(parseDeviceSpec('idCard', 'serial:COM3@9600', 'X')).toEqual({ kind: 'serial', path: 'COM3', baudRate: 9600 });
+    expect(parseDeviceSpec('idCard', 'serial:COM3@9600', 'X')).toEqual({
+      kind: 'serial',
+      path: 'COM3',
+      baudRate: 9600,
+    });
   });
 
   it('tcp with and without a port (9100), IPv6 in brackets', () => {
@@ -63,18 +67,26 @@ describe('parseDeviceSpec: every form', () => {
   });
 
   it('file, hid by VID:PID, hid by path, and none', () => {
-    expect(parseDeviceSpec('printer', 'file:/dev/usb/lp0', 'BOOTH_PRINTER')).toEqual({ kind: 'file', path: '/dev/usb/lp0' });
+    expect(parseDeviceSpec('printer', 'file:/dev/usb/lp0', 'BOOTH_PRINTER')).toEqual({
+      kind: 'file',
+      path: '/dev/usb/lp0',
+    });
     expect(parseDeviceSpec('scanner', 'hid:0c2e:0b61', 'BOOTH_SCANNER')).toEqual({
       kind: 'hid',
       vendorId: 0x0c2e,
       productId: 0x0b61,
     });
-    expect(parseDeviceSpec('scanner', 'hid:0x0C2E:0x0B61', 'BOOTH_SCANNER')).toMatchObject({ vendorId: 0x0c2e });
+    expect(parseDeviceSpec('scanner', 'hid:0x0C2E:0x0B61', 'BOOTH_SCANNER')).toMatchObject({
+      vendorId: 0x0c2e,
+    });
     expect(parseDeviceSpec('scanner', 'hid-path:/dev/hidraw3', 'BOOTH_SCANNER')).toEqual({
       kind: 'hid-path',
       path: '/dev/hidraw3',
     });
-    expect(parseDeviceSpec('scanner', 'hid:/dev/hidraw3', 'BOOTH_SCANNER')).toEqual({ kind: 'hid-path', path: '/dev/hidraw3' });
+    expect(parseDeviceSpec('scanner', 'hid:/dev/hidraw3', 'BOOTH_SCANNER')).toEqual({
+      kind: 'hid-path',
+      path: '/dev/hidraw3',
+    });
     expect(parseDeviceSpec('printer', 'none', 'BOOTH_PRINTER')).toBeNull();
     expect(parseDeviceSpec('idCard', 'NONE', 'BOOTH_IDCARD')).toBeNull();
   });
@@ -97,20 +109,34 @@ describe('parseDeviceSpec: every form', () => {
 
 describe('parseDeviceSpec: bad specs give one clear line naming the variable', () => {
   it.each([
-    ['printer', 'usb:/dev/lp0', /^BOOTH_PRINTER: unknown device kind 'usb' in 'usb:\/dev\/lp0' \(expected tcp:HOST/],
+    [
+      'printer',
+      'usb:/dev/lp0',
+      /^BOOTH_PRINTER: unknown device kind 'usb' in 'usb:\/dev\/lp0' \(expected tcp:HOST/,
+    ],
     ['idCard', 'serial:/dev/ttyUSB0@fast', /^BOOTH_IDCARD: baud rate 'fast' is not a number/],
-    ['idCard', 'serial:/dev/ttyUSB0@0', /^BOOTH_IDCARD: baudRate: the baud rate must be 50 to 4000000 in 'serial:\/dev\/ttyUSB0@0'/],
+    [
+      'idCard',
+      'serial:/dev/ttyUSB0@0',
+      /^BOOTH_IDCARD: baudRate: the baud rate must be 50 to 4000000 in 'serial:\/dev\/ttyUSB0@0'/,
+    ],
     ['idCard', 'serial:', /^BOOTH_IDCARD: path: the path is empty/],
     ['printer', 'tcp:192.0.2.10:99999', /^BOOTH_PRINTER: '192.0.2.10:99999' is not HOST or HOST:PORT/],
     ['printer', 'tcp:', /^BOOTH_PRINTER: '' is not HOST or HOST:PORT/],
     ['scanner', 'hid:zz:0b61', /^BOOTH_SCANNER: 'zz:0b61' is not VID:PID in hex/],
     ['scanner', 'hid:12345:1', /^BOOTH_SCANNER: '12345:1' is not VID:PID/],
-    ['idCard', 'tcp:192.0.2.10', /^BOOTH_IDCARD: a tcp device cannot be the ID card reader .*\(expected serial:PATH\[@BAUD\] or none\)$/],
+    [
+      'idCard',
+      'tcp:192.0.2.10',
+      /^BOOTH_IDCARD: a tcp device cannot be the ID card reader .*\(expected serial:PATH\[@BAUD\] or none\)$/,
+    ],
     ['printer', 'hid:0c2e:0b61', /^BOOTH_PRINTER: a hid device cannot be the printer/],
     ['scanner', 'file:/dev/usb/lp0', /^BOOTH_SCANNER: a file device cannot be the scanner/],
     ['printer', '/dev/usb/lp0', /^BOOTH_PRINTER: unknown device kind '\/dev\/usb\/lp0'/],
   ] as const)('%s %s', (role, text, pattern) => {
-    const message = errorOf(() => parseDeviceSpec(role, text, `BOOTH_${role === 'idCard' ? 'IDCARD' : role.toUpperCase()}`));
+    const message = errorOf(() =>
+      parseDeviceSpec(role, text, `BOOTH_${role === 'idCard' ? 'IDCARD' : role.toUpperCase()}`),
+    );
     expect(message).toMatch(pattern);
     expect(message).not.toContain('\n');
   });
@@ -122,7 +148,9 @@ describe('parseDeviceSpec: bad specs give one clear line naming the variable', (
     expect(errorOf(() => parseStoredSpec('idCard', { kind: 'serial', path: '/dev/x', extra: 1 }))).toMatch(
       /^stored id-card configuration: /,
     );
-    expect(errorOf(() => parseStoredSpec('scanner', 'serial:/dev/ttyACM0'))).toMatch(/^stored scanner configuration/);
+    expect(errorOf(() => parseStoredSpec('scanner', 'serial:/dev/ttyACM0'))).toMatch(
+      /^stored scanner configuration/,
+    );
   });
 });
 
@@ -140,7 +168,9 @@ describe('roles and the schema', () => {
     expect(
       deviceConfigSchema.parse({ idCard: null, printer: { kind: 'tcp', host: 'p' }, scanner: null }).printer,
     ).toEqual({ kind: 'tcp', host: 'p', port: 9100 });
-    expect(deviceConfigSchema.safeParse({ idCard: null, printer: null, scanner: null, camera: null }).success).toBe(false);
+    expect(
+      deviceConfigSchema.safeParse({ idCard: null, printer: null, scanner: null, camera: null }).success,
+    ).toBe(false);
   });
 });
 
@@ -153,8 +183,14 @@ describe('resolveDeviceConfig: environment, then the store, else nothing', () =>
         printer: { kind: 'tcp', host: '192.0.2.10', port: 9100 },
       }),
     });
-    expect(resolved.idCard).toEqual({ spec: { kind: 'serial', path: '/dev/ttyUSB0', baudRate: 115200 }, source: 'env' });
-    expect(resolved.printer).toEqual({ spec: { kind: 'tcp', host: '192.0.2.10', port: 9100 }, source: 'stored' });
+    expect(resolved.idCard).toEqual({
+      spec: { kind: 'serial', path: '/dev/ttyUSB0', baudRate: 115200 },
+      source: 'env',
+    });
+    expect(resolved.printer).toEqual({
+      spec: { kind: 'tcp', host: '192.0.2.10', port: 9100 },
+      source: 'stored',
+    });
     // An empty variable counts as unset.
     expect(resolved.scanner).toEqual({ spec: null, source: 'none' });
     expect(effectiveConfig(resolved)).toEqual({

@@ -15,7 +15,11 @@ const baudRate = z
   .max(4_000_000, 'the baud rate must be 50 to 4000000');
 
 /** A serial or USB-serial port (`/dev/ttyUSB0`, `COM3`); the baud rate defaults to 115200. */
-export const serialSpecSchema = z.strictObject({ kind: z.literal('serial'), path, baudRate: baudRate.optional() });
+export const serialSpecSchema = z.strictObject({
+  kind: z.literal('serial'),
+  path,
+  baudRate: baudRate.optional(),
+});
 /** A network printer's raw port. */
 export const tcpSpecSchema = z.strictObject({
   kind: z.literal('tcp'),
@@ -36,9 +40,13 @@ export const hidPathSpecSchema = z.strictObject({ kind: z.literal('hid-path'), p
 /** Where the ID card reader is; null = not installed. */
 export const idCardSpecSchema = serialSpecSchema.nullable();
 /** Where the receipt printer is; null = not installed. */
-export const printerSpecSchema = z.discriminatedUnion('kind', [serialSpecSchema, tcpSpecSchema, fileSpecSchema]).nullable();
+export const printerSpecSchema = z
+  .discriminatedUnion('kind', [serialSpecSchema, tcpSpecSchema, fileSpecSchema])
+  .nullable();
 /** Where the scanner is; null = not installed. */
-export const scannerSpecSchema = z.discriminatedUnion('kind', [serialSpecSchema, hidSpecSchema, hidPathSpecSchema]).nullable();
+export const scannerSpecSchema = z
+  .discriminatedUnion('kind', [serialSpecSchema, hidSpecSchema, hidPathSpecSchema])
+  .nullable();
 
 /** The peripherals of one kiosk. */
 export const deviceConfigSchema = z.strictObject({
@@ -83,7 +91,11 @@ const ROLE_LABEL: Readonly<Record<DeviceRole, string>> = {
   scanner: 'scanner',
 };
 
-const ROLE_SCHEMA = { idCard: idCardSpecSchema, printer: printerSpecSchema, scanner: scannerSpecSchema } as const;
+const ROLE_SCHEMA = {
+  idCard: idCardSpecSchema,
+  printer: printerSpecSchema,
+  scanner: scannerSpecSchema,
+} as const;
 
 /** A configuration that cannot be used; the message is one line naming where it came from. */
 export class DeviceConfigError extends Error {
@@ -164,7 +176,9 @@ export function parseDeviceSpec(role: DeviceRole, text: string, source: string):
   const parsed = ROLE_SCHEMA[role].safeParse(raw);
   if (!parsed.success) {
     const wrongKind = parsed.error.issues.some((i) => i.path.length === 1 && i.path[0] === 'kind');
-    const reason = wrongKind ? `a ${kind} device cannot be the ${ROLE_LABEL[role]}` : firstIssue(parsed.error);
+    const reason = wrongKind
+      ? `a ${kind} device cannot be the ${ROLE_LABEL[role]}`
+      : firstIssue(parsed.error);
     throw new DeviceConfigError(`${source}: ${reason} in '${trimmed}' (${expected})`);
   }
   return parsed.data;

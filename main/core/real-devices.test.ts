@@ -44,7 +44,11 @@ describe('AbsentDevice', () => {
     const off = d.on();
     expect(typeof off).toBe('function');
     off();
-    expect(await d.print()).toEqual({ outcome: 'failed', reason: 'no-device', message: 'no printer configured' });
+    expect(await d.print()).toEqual({
+      outcome: 'failed',
+      reason: 'no-device',
+      message: 'no printer configured',
+    });
     await expect(d.stop()).resolves.toBeUndefined();
     expect(d.status.state).toBe('no-device');
   });
@@ -65,11 +69,18 @@ describe('createRealDevices', () => {
   it('with nothing configured: absent devices, no simulation, connections say so', async () => {
     const set = createRealDevices({ idCard: null, printer: null, scanner: null });
     expect(set.simulation).toBeNull();
-    expect(set.connections).toEqual({ 'id-card': 'not configured', printer: 'not configured', scanner: 'not configured' });
+    expect(set.connections).toEqual({
+      'id-card': 'not configured',
+      printer: 'not configured',
+      scanner: 'not configured',
+    });
     await set.start();
     expect(set.idCard.status).toEqual({ state: 'no-device', reason: 'not configured' });
     expect(set.scanner.status.state).toBe('no-device');
-    expect(await set.printer.print(new Uint8Array([0x1b, 0x40]))).toMatchObject({ outcome: 'failed', reason: 'no-device' });
+    expect(await set.printer.print(new Uint8Array([0x1b, 0x40]))).toMatchObject({
+      outcome: 'failed',
+      reason: 'no-device',
+    });
     await set.stop();
   });
 
@@ -99,7 +110,10 @@ describe('createRealDevices', () => {
     expect(set.idCard.status.state).toBe('no-device');
     expect(set.printer.status.state).toBe('no-device');
     expect(set.scanner.status.state).toBe('no-device');
-    expect(await set.printer.print(new Uint8Array([0x1b, 0x40]))).toMatchObject({ outcome: 'failed', reason: 'no-device' });
+    expect(await set.printer.print(new Uint8Array([0x1b, 0x40]))).toMatchObject({
+      outcome: 'failed',
+      reason: 'no-device',
+    });
     await set.stop();
   });
 
@@ -185,7 +199,9 @@ describe('openConfiguredDevices', () => {
     };
     const set = await openConfiguredDevices({
       env: { BOOTH_PRINTER: 'usb:/dev/lp0' },
-      stored: { all: async () => ({ scanner: { kind: 'serial', path: '/nonexistent/ttyACM0', baudRate: 9600 } }) },
+      stored: {
+        all: async () => ({ scanner: { kind: 'serial', path: '/nonexistent/ttyACM0', baudRate: 9600 } }),
+      },
       log,
     });
     expect(set.connections).toEqual({
@@ -197,11 +213,19 @@ describe('openConfiguredDevices', () => {
     expect(warnings).toEqual([
       {
         event: 'devices.misconfigured',
-        fields: expect.objectContaining({ role: 'printer', source: 'env', problem: expect.stringMatching(/^BOOTH_PRINTER: /) }),
+        fields: expect.objectContaining({
+          role: 'printer',
+          source: 'env',
+          problem: expect.stringMatching(/^BOOTH_PRINTER: /),
+        }),
       },
     ]);
     expect(infos).toContainEqual(
-      expect.objectContaining({ role: 'scanner', source: 'stored', connection: 'serial:/nonexistent/ttyACM0@9600' }),
+      expect.objectContaining({
+        role: 'scanner',
+        source: 'stored',
+        connection: 'serial:/nonexistent/ttyACM0@9600',
+      }),
     );
     await set.start();
     expect(set.scanner.status.state).toBe('no-device');

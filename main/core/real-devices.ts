@@ -15,7 +15,7 @@ import { HidTransport, nodeHidBackend, type HidBackend } from '../../drivers/tra
 import { SerialTransport } from '../../drivers/transport/serial.js';
 import { TcpTransport } from '../../drivers/transport/tcp.js';
 import type { ByteTransport } from '../../drivers/transport/types.js';
-import type { DeviceConfig, DeviceConfigReader, DeviceRole, DeviceSpec, ResolvedDeviceConfig } from './device-config.js';
+import type { DeviceConfig, DeviceConfigReader, DeviceRole, ResolvedDeviceConfig } from './device-config.js';
 import { DEVICE_ROLES, effectiveConfig, resolveDeviceConfig } from './device-config.js';
 import type { DeviceSet, PrinterStatusSource } from './devices.js';
 import type { Logger } from './log.js';
@@ -75,7 +75,9 @@ export class AbsentDevice implements IdCardReader, Scanner, PrinterStatusSource 
 }
 
 function serial(spec: { path: string; baudRate?: number | undefined }): SerialTransport {
-  return new SerialTransport(spec.baudRate === undefined ? { path: spec.path } : { path: spec.path, baudRate: spec.baudRate });
+  return new SerialTransport(
+    spec.baudRate === undefined ? { path: spec.path } : { path: spec.path, baudRate: spec.baudRate },
+  );
 }
 
 function printerTransport(spec: NonNullable<DeviceConfig['printer']>): ByteTransport {
@@ -190,7 +192,12 @@ function logResolved(log: Logger, resolved: ResolvedDeviceConfig, devices: Devic
   for (const role of DEVICE_ROLES) {
     const r = resolved[role];
     if (r.error) log.warn('devices.misconfigured', { role: kind[role], source: r.source, problem: r.error });
-    else log.info('devices.configured', { role: kind[role], source: r.source, connection: devices.connections[kind[role]] });
+    else
+      log.info('devices.configured', {
+        role: kind[role],
+        source: r.source,
+        connection: devices.connections[kind[role]],
+      });
   }
 }
 

@@ -1,5 +1,8 @@
 import { expect, test } from './kiosk-fixture.js';
 
+// Runs inside the page (Playwright's evaluate); the Node-side type check has no DOM library.
+declare function getComputedStyle(element: unknown): { fontSize: string };
+
 test.describe('accessibility and idle handling', () => {
   test('elder mode enlarges the text with one switch', async ({ page, kiosk }) => {
     await page.goto(kiosk.host.kioskUrl);

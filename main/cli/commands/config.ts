@@ -7,6 +7,7 @@ import {
   parseDeviceRole,
   parseDeviceSpec,
   resolveDeviceConfig,
+  type DeviceSpec,
   type ResolvedDeviceConfig,
 } from '../../core/device-config.js';
 import type { CliCommand } from '../command.js';
@@ -66,7 +67,11 @@ const devicesCommand: CliCommand = {
     const store = await openCliStore(values.data, io);
     try {
       const views = configuredRoles(await resolveDeviceConfig({ env: io.env, stored: store.deviceConfig }));
-      io.stdout(values.json ? `${JSON.stringify({ dataDir: store.dataDir, devices: views }, null, 2)}\n` : table(views));
+      io.stdout(
+        values.json
+          ? `${JSON.stringify({ dataDir: store.dataDir, devices: views }, null, 2)}\n`
+          : table(views),
+      );
       // Showing a bad setting is this command doing its job; the kiosk itself reports it as device-misconfigured.
       return 0;
     } finally {
@@ -77,15 +82,20 @@ const devicesCommand: CliCommand = {
 
 const setDeviceCommand: CliCommand = {
   path: ['config', 'set-device'],
-  summary: 'Store the device of a role (id-card, printer, scanner): serial:PATH[@BAUD], tcp:HOST[:PORT], file:PATH, hid:VID:PID, none',
+  summary:
+    'Store the device of a role (id-card, printer, scanner): serial:PATH[@BAUD], tcp:HOST[:PORT], file:PATH, hid:VID:PID, none',
   usage: 'booth config set-device ROLE SPEC [--data DIR]',
   async run(args, io) {
     const { values, positionals } = parseOptions(args, { data: { type: 'string' } }, true);
-    if (positionals.length !== 2) throw new CliError('expected ROLE and SPEC, e.g. booth config set-device printer tcp:192.0.2.10:9100', 2);
+    if (positionals.length !== 2)
+      throw new CliError(
+        'expected ROLE and SPEC, e.g. booth config set-device printer tcp:192.0.2.10:9100',
+        2,
+      );
     const [roleText = '', specText = ''] = positionals;
     const role = parseDeviceRole(roleText);
     if (!role) throw new CliError(`unknown role '${roleText}' (expected id-card, printer or scanner)`, 2);
-    let spec;
+    let spec: DeviceSpec | null;
     try {
       spec = parseDeviceSpec(role, specText, 'SPEC');
     } catch (error) {
