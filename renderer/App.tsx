@@ -47,15 +47,6 @@ export function App(): ReactNode {
       live = false;
     };
   }, [api, generation]);
-  useKioskEvent('visit.changed', setVisit);
-  const [scan, setScan] = useState<ScanView | null>(null);
-  useKioskEvent('scanner.scanned', (s) => {
-    setScan(s);
-    setTimeout(() => setScan((current) => (current === s ? null : current)), 8000);
-  });
-  useWedgeScanner((text) => void api?.['scanner.wedgeScan']({ text }), api !== null);
-  useKioskEvent('catalog.changed', () => catalogQuery.reload());
-
   const resetToAttract = useCallback(() => {
     // Nothing of the visit stays in the page: screen state, language, elder mode, errors.
     setVisit(null);
@@ -66,8 +57,24 @@ export function App(): ReactNode {
     window.scrollTo(0, 0);
   }, [setLocale]);
 
+  useKioskEvent('visit.changed', (next) => {
+    // A visit ended by the core (expired, finished elsewhere) leaves nothing behind either.
+    if (next === null) resetToAttract();
+    else setVisit(next);
+  });
+  const [scan, setScan] = useState<ScanView | null>(null);
+  useKioskEvent('scanner.scanned', (s) => {
+    setScan(s);
+    setTimeout(() => setScan((current) => (current === s ? null : current)), 8000);
+  });
+  useWedgeScanner((text) => void api?.['scanner.wedgeScan']({ text }), api !== null);
+  useKioskEvent('catalog.changed', () => catalogQuery.reload());
+
   const cancel = useCallback(() => {
-    void api?.['visit.cancel']().then(resetToAttract);
+    void api?.['visit.cancel']().then((r) => {
+      if (r.ok) resetToAttract();
+      else setError(r.error.messageKey);
+    });
   }, [api, resetToAttract]);
 
   if (state !== 'connected' || !catalogQuery.data || !info.data) {
@@ -83,7 +90,7 @@ export function App(): ReactNode {
   if (technician && !visit) {
     screen = <TechnicianScreen onClose={() => setTechnician(false)} />;
   } else if (visit?.step === 'identify') {
-    screen = <IdentifyScreen visit={visit} catalog={catalog} onCancel={cancel} />;
+    screen = <IdentifyScreen visit={visit} onCancel={cancel} />;
   } else if (visit?.step === 'confirm') {
     screen = (
       <ConfirmScreen
@@ -95,8 +102,10 @@ export function App(): ReactNode {
           setBusy(true);
           void api?.['visit.proceed']().then((r) => {
             setBusy(false);
-            if (r.ok) setVisit(r.value);
-            else setError(r.error.messageKey);
+            if (r.ok) {
+              setError(null);
+              setVisit(r.value);
+            } else setError(r.error.messageKey);
           });
         }}
       />
@@ -111,6 +120,7 @@ export function App(): ReactNode {
           if (!api) return null;
           const r = await api['visit.submit']({ locale, forms });
           if (r.ok) {
+            setError(null);
             setVisit(r.value);
             return null;
           }
@@ -147,6 +157,7 @@ export function App(): ReactNode {
           void api?.['visit.start']({ serviceIds }).then((r) => {
             setBusy(false);
             if (r.ok) {
+              setError(null);
               setVisit(r.value);
               setChoosing(false);
             } else setError(r.error.messageKey);
@@ -181,10 +192,10 @@ export function App(): ReactNode {
     >
       {screen}
       {scan ? (
+        // Only the kind: a scanned code may be personal, and the screen is public.
         <p role="status" className="scan-banner">
           {t('scan.detected')}
           {t(`scan.kind.${scan.kind}`)}
-          {scan.kind === 'unknown' ? '' : ` · ${scan.text.slice(0, 80)}`}
         </p>
       ) : null}
       {error && visit ? (
@@ -193,13 +204,18 @@ export function App(): ReactNode {
         </p>
       ) : null}
       <IdleGuard
-        active={visit !== null || choosing}
+        active={visit !== null || choosing || technician}
         idleMs={timings.idleMs}
         graceMs={timings.graceMs}
         onActivity={() => {
           if (visit) void api?.['visit.touch']();
         }}
-        onTimeout={cancel}
+        onTimeout={() => {
+          if (technician && !visit) {
+            void api?.['technician.logout']();
+            setTechnician(false);
+          } else cancel();
+        }}
       />
       {info.data.simulated ? <SimulationPanel /> : null}
     </Layout>

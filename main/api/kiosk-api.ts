@@ -4,6 +4,7 @@ import { method } from './define.js';
 import type { ApiDeps, SimulationPort } from './ports.js';
 import type { ApiResult } from './protocol.js';
 import { apiError } from './protocol.js';
+import { MAX_SERVICES_PER_VISIT } from './limits.js';
 import type {
   Catalog,
   DeviceStatusView,
@@ -35,7 +36,7 @@ export function buildApi(deps: ApiDeps) {
     ),
 
     'visit.start': method(
-      z.object({ serviceIds: z.array(serviceId).min(1).max(8) }).strict(),
+      z.object({ serviceIds: z.array(serviceId).min(1).max(MAX_SERVICES_PER_VISIT) }).strict(),
       async ({ serviceIds }): Promise<ApiResult<VisitView>> => deps.visits.start(serviceIds),
     ),
     'visit.get': method(none, async (): Promise<ApiResult<VisitView | null>> => ok(deps.visits.current())),
@@ -57,10 +58,7 @@ export function buildApi(deps: ApiDeps) {
       async ({ locale, forms }): Promise<ApiResult<VisitView>> => deps.visits.submit(locale, forms),
     ),
     'visit.finish': method(none, async (): Promise<ApiResult<null>> => deps.visits.finish()),
-    'visit.cancel': method(none, async (): Promise<ApiResult<null>> => {
-      deps.visits.cancel();
-      return ok(null);
-    }),
+    'visit.cancel': method(none, async (): Promise<ApiResult<null>> => deps.visits.cancel()),
 
     'scanner.wedgeScan': method(
       z.object({ text: z.string().min(1).max(4096) }).strict(),

@@ -40,7 +40,7 @@ export interface VisitPort {
     forms: Readonly<Record<string, Readonly<Record<string, FormValue>>>>,
   ): Promise<ApiResult<VisitView>>;
   finish(): ApiResult<null>;
-  cancel(): void;
+  cancel(): ApiResult<null>;
 }
 
 /** The on-screen simulation panel's controls; absent when real peripherals are attached. */

@@ -35,6 +35,7 @@ export const apiErrorCodes = [
   'visit-in-progress',
   'wrong-step',
   'unknown-service',
+  'services-incompatible',
   'unknown-fixture',
   'card-not-eligible',
   'card-read-failed',

@@ -26,7 +26,10 @@ export class RpcServer {
     this.channels.set(connectionId, channel);
     const ctx: CallContext = { connectionId };
     const offMessage = channel.onMessage((text) => {
-      void this.handle(text, ctx).then((response) => channel.send(JSON.stringify(response)));
+      void this.handle(text, ctx)
+        .then((response) => channel.send(JSON.stringify(response)))
+        // A channel torn down under us (a closing port) must not become an unhandled rejection.
+        .catch(() => undefined);
     });
     const disconnect = (): void => {
       offMessage();

@@ -62,6 +62,8 @@ export interface VisitView {
   readonly step: VisitStep;
   /** Whether any chosen service needs an ID card (false: the visit skips identification). */
   readonly needsIdentity: boolean;
+  /** The card types that suit every chosen service (empty when no card is needed). */
+  readonly eligibleCardTypes: readonly CardType[];
   readonly identity: IdentityView | null;
   readonly cardProblem: CardProblemView | null;
   /**

@@ -88,8 +88,10 @@ async function main(): Promise<void> {
     say(
       `opening system Chromium (${chromium}) ${env.BOOTH_KIOSK === '1' ? 'in kiosk mode' : 'as an app window'}`,
     );
-    window = openChromium(chromium, host.kioskUrl, { kiosk: env.BOOTH_KIOSK === '1' });
+    // A one-time launch link on Chromium's command line (readable by local users), never the token itself.
+    window = openChromium(chromium, host.createLaunchUrl(), { kiosk: env.BOOTH_KIOSK === '1' });
   }
+  // The operator's own terminal needs the full URL to open the kiosk elsewhere (headless machines).
   say(`open the kiosk at: ${host.kioskUrl}`);
   say('press Ctrl-C to stop');
 

@@ -35,6 +35,11 @@ export interface BrowserHost {
   readonly origin: string;
   /** The kiosk URL including the token (in the fragment, so it never reaches a server log). */
   readonly kioskUrl: string;
+  /**
+   * A one-time URL that redirects to the kiosk URL: what a launched browser gets on its command line, where
+   * any local user could read it. Once used it is worthless.
+   */
+  createLaunchUrl(): string;
   readonly token: string;
   readonly port: number;
   close(): Promise<void>;
@@ -90,9 +95,24 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     handleProtocols: (protocols) => (protocols.has(RPC_SUBPROTOCOL) ? RPC_SUBPROTOCOL : false),
   });
 
+  const launchCodes = new Set<string>();
   const server = createServer((req, res) => {
-    void serveHttp(req, res);
+    serveHttp(req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
+      res.end();
+    });
   });
+
+  /** The path of a request, or null for a request line that is not an absolute path (`GET http://[ …`). */
+  const requestPath = (req: IncomingMessage): string | null => {
+    const raw = req.url ?? '/';
+    if (!raw.startsWith('/')) return null;
+    try {
+      return new URL(raw, 'http://127.0.0.1').pathname;
+    } catch {
+      return null;
+    }
+  };
 
   async function serveHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const headers = {
@@ -111,8 +131,24 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       res.writeHead(405, { ...headers, Allow: 'GET, HEAD' }).end();
       return;
     }
-    const url = new URL(req.url ?? '/', origin);
-    const file = resolveStaticPath(options.staticDir, url.pathname);
+    const pathname = requestPath(req);
+    if (pathname === null) {
+      res.writeHead(400, { ...headers, 'Content-Type': 'text/plain' }).end('bad request\n');
+      return;
+    }
+    const launch = /^\/launch\/([0-9a-f]{32})$/.exec(pathname);
+    if (launch?.[1] !== undefined) {
+      // One use only: the code was visible on a command line; the token it leads to never is.
+      if (!launchCodes.delete(launch[1])) {
+        res
+          .writeHead(410, { ...headers, 'Content-Type': 'text/plain' })
+          .end('this launch link was already used\n');
+        return;
+      }
+      res.writeHead(303, { ...headers, Location: `/#token=${token}` }).end();
+      return;
+    }
+    const file = resolveStaticPath(options.staticDir, pathname);
     if (!file) {
       res.writeHead(403, { ...headers, 'Content-Type': 'text/plain' }).end('forbidden\n');
       return;
@@ -137,8 +173,9 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
 
   server.on('upgrade', (req, socket, head) => {
     socket.on('error', () => undefined);
-    const url = new URL(req.url ?? '/', origin);
-    if (url.pathname !== '/rpc') return refuse(socket, 404, 'Not Found', 'path');
+    const pathname = requestPath(req);
+    if (pathname === null) return refuse(socket, 400, 'Bad Request', 'request line');
+    if (pathname !== '/rpc') return refuse(socket, 404, 'Not Found', 'path');
     if (!allowedHosts.includes(req.headers.host ?? ''))
       return refuse(socket, 421, 'Misdirected Request', 'host');
     const requestOrigin = req.headers.origin;
@@ -168,6 +205,11 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   return {
     origin,
     kioskUrl: `${origin}/#token=${token}`,
+    createLaunchUrl() {
+      const code = randomBytes(16).toString('hex');
+      launchCodes.add(code);
+      return `${origin}/launch/${code}`;
+    },
     token,
     port,
     async close() {

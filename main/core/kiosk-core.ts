@@ -228,7 +228,10 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
     offs.push(sync.events.on('catalog-announced', (announced) => void poller.onAnnouncement(announced)));
   }
 
-  const technicianAuth = new TechnicianAuth(store, { simulated: info.simulated });
+  const technicianAuth = new TechnicianAuth(store, {
+    // The demonstration PIN only where everything is a demonstration: simulated devices and a demo catalog.
+    simulated: info.simulated && currentCatalog().demonstration,
+  });
   const deps: ApiDeps = {
     info: () => info,
     catalog: currentCatalog,

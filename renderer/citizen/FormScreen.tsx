@@ -187,7 +187,7 @@ export function FormScreen({
           </p>
         ) : null}
         <div className="actions">
-          <button type="button" onClick={onCancel}>
+          <button type="button" onClick={onCancel} disabled={busy}>
             {t('nav.cancel')}
           </button>
           <button type="submit" className="primary" disabled={busy}>

@@ -1,23 +1,17 @@
 import type { ReactNode } from 'react';
-import type { Catalog, VisitView } from '../../main/api/views.js';
+import type { VisitView } from '../../main/api/views.js';
 import { useI18n } from '../i18n/i18n.js';
 
 /** Asks for the ID card; the core reads it through the reader and moves the visit on by itself. */
 export function IdentifyScreen({
   visit,
-  catalog,
   onCancel,
 }: {
   readonly visit: VisitView;
-  readonly catalog: Catalog;
   readonly onCancel: () => void;
 }): ReactNode {
   const { t } = useI18n();
-  const accepted = new Set<string>();
-  for (const id of visit.serviceIds) {
-    const s = catalog.services.find((x) => x.id === id);
-    if (s && s.identity !== 'none') for (const c of s.eligibleCardTypes) accepted.add(c);
-  }
+  const accepted = visit.eligibleCardTypes;
   return (
     <section className="identify" aria-labelledby="identify-title">
       <h1 id="identify-title">{t('identify.title')}</h1>

@@ -3,8 +3,8 @@ import { KeyboardWedgeClassifier } from './wedge.js';
 
 /**
  * Listens for keyboard-wedge scanners: a burst of keys typed faster than a person can, ended by Enter, is a
- * scan. The code goes to the core (which classifies and broadcasts it); a person's typing is left alone.
- * While a burst is in progress its keys are kept out of whatever field has focus.
+ * scan. The code goes to the core (which classifies and broadcasts it); a person's typing is left alone —
+ * nothing is held back, since the first keys of a burst cannot be told from typing until the burst completes.
  */
 export function useWedgeScanner(onScan: (text: string) => void, enabled: boolean): void {
   const latest = useRef(onScan);
@@ -17,10 +17,9 @@ export function useWedgeScanner(onScan: (text: string) => void, enabled: boolean
     const onKey = (event: KeyboardEvent): void => {
       const scan = classifier.feed({ key: event.key, time: event.timeStamp });
       if (scan) {
+        // Only the scanner's closing Enter is swallowed, so it does not also submit a focused form.
         event.preventDefault();
         latest.current(scan.text);
-      } else if (classifier.inBurst && event.key.length === 1) {
-        event.preventDefault();
       }
     };
     window.addEventListener('keydown', onKey, true);

@@ -17,7 +17,10 @@ test.describe('complete visits', () => {
     await expect(page.getByRole('heading', { name: '请核对您的身份信息' })).toBeVisible();
     await page.getByRole('button', { name: '下一步' }).click();
 
-    await page.getByLabel(/^联系电话/).fill('13800138000');
+    // Typed key by key, as a person on a keyboard: the wedge-scanner listener must not swallow it.
+    await page.getByLabel(/^联系电话/).click();
+    await page.keyboard.type('13800138000', { delay: 60 });
+    await expect(page.getByLabel(/^联系电话/)).toHaveValue('13800138000');
     await page.getByLabel(/^失联人员姓名/).fill('李四');
     await page.getByRole('radio', { name: '男' }).check();
     await page.getByLabel(/^失联人员年龄/).fill('abc');

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import net from 'node:net';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -160,5 +161,41 @@ describe('browser host: WebSocket RPC', () => {
       value: null,
     });
     again.close();
+  });
+});
+
+describe('browser host: hostile request lines and launch links', () => {
+  function rawRequest(requestLine: string, extraHeaders = ''): Promise<string> {
+    return new Promise((resolve) => {
+      const socket = net.connect(host.port, '127.0.0.1', () => {
+        socket.write(
+          `${requestLine}\r\nHost: 127.0.0.1:${host.port}\r\n${extraHeaders}Connection: close\r\n\r\n`,
+        );
+      });
+      let data = '';
+      socket.on('data', (d) => (data += d.toString('latin1')));
+      socket.on('close', () => resolve(data));
+      socket.on('error', () => resolve(data));
+    });
+  }
+
+  it('answers malformed request targets with 400 and keeps serving', async () => {
+    expect(await rawRequest('GET http://[ HTTP/1.1')).toMatch(/^HTTP\/1\.1 400/);
+    expect(
+      await rawRequest(
+        'GET http://[ HTTP/1.1',
+        `Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: ${Buffer.alloc(16).toString('base64')}\r\n`,
+      ),
+    ).toMatch(/^HTTP\/1\.1 400/);
+    expect((await fetch(`${host.origin}/`)).status).toBe(200);
+  });
+
+  it('a launch link redirects to the kiosk once, and only once', async () => {
+    const launch = host.createLaunchUrl();
+    const first = await fetch(launch, { redirect: 'manual' });
+    expect(first.status).toBe(303);
+    expect(first.headers.get('location')).toBe(`/#token=${host.token}`);
+    expect((await fetch(launch, { redirect: 'manual' })).status).toBe(410);
+    expect((await fetch(`${host.origin}/launch/${'0'.repeat(32)}`, { redirect: 'manual' })).status).toBe(410);
   });
 });

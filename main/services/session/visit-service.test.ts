@@ -239,6 +239,94 @@ describe('VisitService', () => {
     visits.dispose();
   });
 
+  it('refuses service combinations no single card suits', () => {
+    const { visits } = service();
+    expect(visits.start(['household-certificate', 'hmt-residence-permit-renewal'])).toMatchObject({
+      ok: false,
+      error: { code: 'services-incompatible' },
+    });
+    expect(visits.start(['household-certificate'])).toMatchObject({
+      ok: true,
+      value: { eligibleCardTypes: ['resident'] },
+    });
+    visits.dispose();
+  });
+
+  it('uses a card placed shortly before the visit started, and forgets an older one', () => {
+    let now = 0;
+    const visits = new VisitService({
+      catalog: () => catalog,
+      maskIdNumber,
+      onChange: () => undefined,
+      now: () => now,
+    });
+    visits.cardRead(card());
+    now = 5_000;
+    expect(visits.start(['household-certificate'])).toMatchObject({
+      ok: true,
+      value: { step: 'confirm', identity: { name: '张三' } },
+    });
+    visits.cancel();
+    const old = card();
+    visits.cardRead(old);
+    now = 60_000;
+    expect(visits.start(['household-certificate'])).toMatchObject({
+      ok: true,
+      value: { step: 'identify', identity: null },
+    });
+    expect(old.photoWlt.every((b) => b === 0)).toBe(true);
+    visits.dispose();
+  });
+
+  it('does not hold card values to catalog patterns the citizen cannot edit', async () => {
+    const { visits } = service();
+    visits.start(['hmt-accommodation-registration']);
+    visits.cardRead(card({ cardType: 'hmt-permit', idNumber: '830000199201300022', passNumber: '12345678' }));
+    visits.proceed();
+    const r = await visits.submit('zh-HK', {
+      'hmt-accommodation-registration': {
+        stayAddress: '深圳市福田区示例路1号',
+        arrivalDate: '2026-11-28',
+        departureDate: '2026-12-05',
+        phone: '13800138000',
+      },
+    });
+    expect(r).toMatchObject({ ok: true, value: { step: 'done' } });
+    visits.dispose();
+  });
+
+  it('refuses to cancel while the visit is being submitted', async () => {
+    let release: () => void = () => undefined;
+    const visits = new VisitService({
+      catalog: () => catalog,
+      maskIdNumber,
+      onChange: () => undefined,
+      complete: async () => {
+        await new Promise<void>((r) => (release = r));
+        return {
+          ok: true,
+          value: {
+            transactionNumber: 'JW-20261129-000002',
+            urgent: false,
+            acknowledged: false,
+            receipt: { outcome: 'printed', reason: null },
+            progressUrl: 'http://127.0.0.1/progress/JW-20261129-000002',
+          },
+        };
+      },
+    });
+    visits.start(['household-certificate']);
+    visits.cardRead(card());
+    visits.proceed();
+    const submitted = visits.submit('zh-CN', { 'household-certificate': { purpose: 'school' } });
+    await new Promise((r) => setTimeout(r, 5));
+    expect(visits.cancel()).toMatchObject({ ok: false, error: { code: 'wrong-step' } });
+    release();
+    expect(await submitted).toMatchObject({ ok: true, value: { step: 'done' } });
+    expect(visits.cancel()).toEqual({ ok: true, value: null });
+    visits.dispose();
+  });
+
   it('wipes the identity when the visit ends, including the photo bytes', async () => {
     const { visits, changes, ended } = service();
     const c = card();

@@ -4,9 +4,10 @@ import type { IdCardData } from '../../../drivers/id-card/types.js';
 import type { ApiResult } from '../../api/protocol.js';
 import { apiError } from '../../api/protocol.js';
 import type { FieldError, FormValue } from '../../api/form-validation.js';
+import { MAX_SERVICES_PER_VISIT } from '../../api/limits.js';
 import { validateForm } from '../../api/form-validation.js';
 import type { CardProblemView, PrefillView, VisitResultView, VisitView } from '../../api/views.js';
-import type { Catalog, CatalogLocale, CatalogService, PrefillSource } from '../catalog/schema.js';
+import type { CardType, Catalog, CatalogLocale, CatalogService, PrefillSource } from '../catalog/schema.js';
 
 /** Everything needed to complete a visit: the card (full, personal) and the validated form values. */
 export interface VisitCompletion {
@@ -68,8 +69,14 @@ export interface VisitServiceOptions {
   readonly now?: () => number;
 }
 
-/** The most services one visit may combine. */
-export const MAX_SERVICES_PER_VISIT = 8;
+/** How long a card read before a visit started may still be used by the next visit. */
+export const RECENT_CARD_MS = 15_000;
+
+/** Overwrites what can be overwritten: photo and fingerprint bytes are buffers we own; strings just go. */
+function wipeCardBytes(card: IdCardData): void {
+  card.photoWlt.fill(0);
+  card.fingerprint?.fill(0);
+}
 
 /**
  * One citizen's visit: which services they chose, who they are (from the ID card), and nothing else once it
@@ -92,6 +99,8 @@ export class VisitService {
     touchedAt: number;
   } | null = null;
   private idleTimer: ReturnType<typeof setInterval> | null = null;
+  private recentCard: { card: IdCardData; at: number } | null = null;
+  private recentCardTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly now: () => number;
 
   constructor(private readonly options: VisitServiceOptions) {
@@ -127,6 +136,11 @@ export class VisitService {
       const types = new Set<string>(s.eligibleCardTypes);
       eligible = eligible ? new Set([...eligible].filter((t: string) => types.has(t))) : types;
     }
+    if (eligible && eligible.size === 0) {
+      // No single card suits all of them (e.g. a resident-only and a permit-only service): say so now rather
+      // than leave the citizen at "place your card" with every card refused.
+      return { ok: false, error: apiError('services-incompatible') };
+    }
     const at = this.now();
     this.visit = {
       id: randomUUID(),
@@ -143,6 +157,12 @@ export class VisitService {
       touchedAt: at,
     };
     this.armIdleTimer();
+    const recent = this.takeRecentCard();
+    if (recent && this.visit.needsIdentity) {
+      this.cardRead(recent);
+      return { ok: true, value: this.view() };
+    }
+    if (recent) wipeCardBytes(recent);
     return this.changed();
   }
 
@@ -156,16 +176,28 @@ export class VisitService {
     if (this.visit) this.visit.touchedAt = this.now();
   }
 
-  /** A card was read by the reader. Ignored when no visit is waiting for one. */
+  /**
+   * A card was read by the reader. A card read while no visit waits for one (placed before pressing start) is
+   * kept for {@link RECENT_CARD_MS} and then wiped, so the next visit can use it without a lift-and-replace.
+   */
   cardRead(card: IdCardData): void {
     const visit = this.visit;
-    if (!visit || !visit.needsIdentity || visit.card || visit.result) return;
+    if (!visit) {
+      this.keepRecentCard(card);
+      return;
+    }
+    if (!visit.needsIdentity || visit.card || visit.result) {
+      wipeCardBytes(card);
+      return;
+    }
     visit.touchedAt = this.now();
     if (!visit.eligible.has(card.cardType)) {
       visit.problem = { code: 'card-not-eligible', messageKey: 'card.notEligible' };
+      wipeCardBytes(card);
     } else if (card.idNumber.length === 18 && !card.idNumberValid) {
       // A resident-style number whose check digit is wrong: a damaged card or a forgery — never accept it.
       visit.problem = { code: 'id-number-invalid', messageKey: 'card.idNumberInvalid' };
+      wipeCardBytes(card);
     } else {
       visit.card = card;
       visit.problem = null;
@@ -214,12 +246,19 @@ export class VisitService {
     const errors: (FieldError & { serviceId: string })[] = [];
     const services = visit.services.map((service) => {
       const values: Record<string, FormValue> = { ...(forms[service.id] ?? {}) };
+      const fromCardIds = new Set<string>();
       for (const field of service.form.fields) {
         if (!field.prefill) continue;
         const fromCard = visit.card ? cardValue(visit.card, field.prefill) : null;
-        if (fromCard !== null) values[field.id] = fromCard;
+        if (fromCard === null) continue;
+        values[field.id] = fromCard;
+        fromCardIds.add(field.id);
       }
-      for (const e of validateForm(service.form.fields, values)) errors.push({ ...e, serviceId: service.id });
+      // The card is authoritative: its values are not held to the catalog's patterns (which the citizen could
+      // not fix anyway — those fields are read-only).
+      for (const e of validateForm(service.form.fields, values)) {
+        if (!fromCardIds.has(e.fieldId)) errors.push({ ...e, serviceId: service.id });
+      }
       return { service, values };
     });
     if (errors.length > 0) {
@@ -275,9 +314,14 @@ export class VisitService {
     return { ok: true, value: null };
   }
 
-  /** Abandons the visit (the citizen pressed cancel, or the renderer's idle timeout ran out). */
-  cancel(): void {
+  /**
+   * Abandons the visit (the citizen pressed cancel, or the renderer's idle timeout ran out). Refused while the
+   * visit is being submitted: the transaction may already be stored, and the citizen must see its number.
+   */
+  cancel(): ApiResult<null> {
+    if (this.visit?.submitting) return { ok: false, error: apiError('wrong-step', 'being submitted') };
     if (this.visit) this.end('cancelled');
+    return { ok: true, value: null };
   }
 
   /** Stops timers (core shutdown). */
@@ -285,6 +329,31 @@ export class VisitService {
     if (this.idleTimer) clearInterval(this.idleTimer);
     this.idleTimer = null;
     this.wipe();
+    const recent = this.takeRecentCard();
+    if (recent) wipeCardBytes(recent);
+  }
+
+  private keepRecentCard(card: IdCardData): void {
+    if (this.recentCard) wipeCardBytes(this.recentCard.card);
+    if (this.recentCardTimer) clearTimeout(this.recentCardTimer);
+    this.recentCard = { card, at: this.now() };
+    this.recentCardTimer = setTimeout(() => {
+      const recent = this.takeRecentCard();
+      if (recent) wipeCardBytes(recent);
+    }, RECENT_CARD_MS);
+    this.recentCardTimer.unref?.();
+  }
+
+  private takeRecentCard(): IdCardData | null {
+    const recent = this.recentCard;
+    this.recentCard = null;
+    if (this.recentCardTimer) clearTimeout(this.recentCardTimer);
+    this.recentCardTimer = null;
+    if (!recent || this.now() - recent.at > RECENT_CARD_MS) {
+      if (recent) wipeCardBytes(recent.card);
+      return null;
+    }
+    return recent.card;
   }
 
   private end(reason: 'finished' | 'cancelled' | 'expired'): void {
@@ -302,10 +371,7 @@ export class VisitService {
 
   private wipeCard(): void {
     const visit = this.visit;
-    const card = visit?.card;
-    // Overwrite what we can: photo bytes are a buffer we own; strings are dropped with the object.
-    card?.photoWlt.fill(0);
-    card?.fingerprint?.fill(0);
+    if (visit?.card) wipeCardBytes(visit.card);
     if (visit) visit.card = null;
   }
 
@@ -337,7 +403,8 @@ export class VisitService {
     if (this.idleTimer) clearInterval(this.idleTimer);
     this.idleTimer = setInterval(
       () => {
-        if (this.visit && this.now() - this.visit.touchedAt > maxIdleMs) this.end('expired');
+        if (this.visit && !this.visit.submitting && this.now() - this.visit.touchedAt > maxIdleMs)
+          this.end('expired');
       },
       Math.min(maxIdleMs, 5_000),
     );
@@ -365,6 +432,7 @@ export class VisitService {
             ? 'confirm'
             : 'identify',
       needsIdentity: visit.needsIdentity,
+      eligibleCardTypes: [...visit.eligible].sort() as CardType[],
       identity: card
         ? {
             cardType: card.cardType,

@@ -38,10 +38,13 @@ export class TechnicianAuth {
   private failures = 0;
   private lockedUntil = 0;
   private readonly sessions = new Map<number, number>();
+  /** Attempts are checked one at a time, so a burst of parallel guesses cannot outrun the lockout. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly store: KioskStore,
     private readonly options: {
+      /** The demonstration PIN works only on a simulated kiosk running a demonstration catalog. */
       readonly simulated: boolean;
       readonly now?: () => number;
       readonly maxFailures?: number;
@@ -55,7 +58,13 @@ export class TechnicianAuth {
   }
 
   /** Checks a PIN for a connection; on success the connection holds a technician session. */
-  async login(connectionId: number, pin: string): Promise<LoginOutcome> {
+  login(connectionId: number, pin: string): Promise<LoginOutcome> {
+    const attempt = this.queue.then(() => this.attempt(connectionId, pin));
+    this.queue = attempt.catch(() => undefined);
+    return attempt;
+  }
+
+  private async attempt(connectionId: number, pin: string): Promise<LoginOutcome> {
     const now = this.now();
     if (now < this.lockedUntil) {
       await this.store.audit.append('technician.login-refused', 'technician', { reason: 'locked' });
