@@ -7,7 +7,8 @@ import { mkdirSync, readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const reports = path.join(root, 'test-results');
+// Not test-results/: Playwright empties that folder when it starts.
+const reports = path.join(root, '.test-reports');
 mkdirSync(reports, { recursive: true });
 const vitestJson = path.join(reports, 'vitest.json');
 const playwrightJson = path.join(reports, 'playwright.json');
