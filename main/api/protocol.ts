@@ -36,6 +36,7 @@ export const apiErrorCodes = [
   'wrong-step',
   'unknown-service',
   'services-incompatible',
+  'service-unavailable',
   'unknown-fixture',
   'card-not-eligible',
   'card-read-failed',

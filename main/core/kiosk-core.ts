@@ -12,6 +12,14 @@ import { CatalogService, shippedDefaultLoader } from '../services/catalog/catalo
 import { CatalogPoller } from '../services/catalog/catalog-poller.js';
 import { FileCatalogStore } from '../services/catalog/catalog-store.js';
 import { loadTrustedKeys } from '../services/catalog/signing.js';
+import { serviceAvailability } from '../services/catalog/rules.js';
+import type { CatalogService as CatalogEntry } from '../services/catalog/schema.js';
+
+/** Whether this kiosk's groups may offer a service at all (opening hours aside). */
+function offeredHere(service: CatalogEntry, kioskGroups: readonly string[]): boolean {
+  const groupsOnly = { ...service, availability: { kioskGroups: service.availability.kioskGroups ?? [] } };
+  return serviceAvailability(groupsOnly, { weekday: 1, minutes: 0 }, kioskGroups).available;
+}
 import { VisitService } from '../services/session/visit-service.js';
 import type { DeviceSet } from './devices.js';
 import { deviceStatuses } from './devices.js';
@@ -42,6 +50,8 @@ export interface KioskCoreOptions {
   readonly progressBaseUrl?: string;
   /** Heartbeat period (ms). */
   readonly heartbeatIntervalMs?: number;
+  /** The kiosk groups this kiosk belongs to (e.g. `hk-macao-zone`); services limited to other groups are hidden. */
+  readonly kioskGroups?: readonly string[];
   readonly log?: Logger;
   /** Peripherals to use instead of the simulated ones (real drivers, or test doubles). */
   readonly devices?: DeviceSet;
@@ -62,13 +72,14 @@ export interface KioskCore {
 
 function readVersion(): string {
   try {
-    const pkg = JSON.parse(readFileSync(path.join(appRootDir(), 'package.json'), 'utf8')) as { version?: unknown };
+    const pkg = JSON.parse(readFileSync(path.join(appRootDir(), 'package.json'), 'utf8')) as {
+      version?: unknown;
+    };
     return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
   } catch {
     return '0.0.0';
   }
 }
-
 
 /**
  * Starts the kiosk core: peripherals, services and the KioskApi. The same code runs under every host — the
@@ -94,10 +105,21 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
     logger: log,
   });
   await catalogs.init();
+  const kioskGroups =
+    options.kioskGroups ??
+    (process.env.BOOTH_KIOSK_GROUPS ?? '')
+      .split(',')
+      .map((g) => g.trim())
+      .filter((g) => g !== '');
+  /** The applied catalog as this kiosk offers it: services of other kiosk groups left out. */
   const currentCatalog = (): Catalog => {
     const snapshot = catalogs.current();
     if (!snapshot) throw new Error('no usable service catalog (the shipped default failed verification)');
-    return snapshot.catalog;
+    const { catalog } = snapshot;
+    return {
+      ...catalog,
+      services: catalog.services.filter((s) => offeredHere(s, kioskGroups)),
+    };
   };
   currentCatalog();
   const devices =
@@ -108,7 +130,11 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
   const info: KioskInfo = {
     version: readVersion(),
     kioskId,
-    kioskName: { 'zh-CN': '自助警务舱（演示）', 'zh-HK': '自助警務艙（示範）', en: 'Smart Police Booth (demo)' },
+    kioskName: {
+      'zh-CN': '自助警务舱（演示）',
+      'zh-HK': '自助警務艙（示範）',
+      en: 'Smart Police Booth (demo)',
+    },
     host: options.host,
     simulated: devices.simulation !== null,
   };
@@ -148,7 +174,11 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
   const offs: (() => void)[] = [];
   offs.push(catalogs.events.on('applied', ({ version }) => emit('catalog.changed', { version })));
   const poller = client
-    ? new CatalogPoller({ service: catalogs, fetchCatalog: (etag, signal) => client.fetchCatalog(etag, signal), logger: log })
+    ? new CatalogPoller({
+        service: catalogs,
+        fetchCatalog: (etag, signal) => client.fetchCatalog(etag, signal),
+        logger: log,
+      })
     : null;
   // A catalog staged mid-visit is applied as soon as the kiosk is idle, even if no visit ends soon.
   const applyTimer = setInterval(() => void catalogs.applyStagedIfIdle(), 30_000);
@@ -208,7 +238,9 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
     ? {
         fixtures: () => sim.fixtures(),
         placeCard: (fixture) =>
-          sim.placeCard(fixture) ? { ok: true, value: null } : { ok: false, error: apiError('unknown-fixture', fixture) },
+          sim.placeCard(fixture)
+            ? { ok: true, value: null }
+            : { ok: false, error: apiError('unknown-fixture', fixture) },
         removeCard: () => {
           sim.removeCard();
           return { ok: true, value: null };

@@ -29,7 +29,11 @@ export interface VisitCompletionDeps {
   readonly now?: () => Date;
 }
 
-const ACCEPTED: Readonly<Record<CatalogLocale, string>> = { 'zh-CN': '已受理', 'zh-HK': '已受理', en: 'Accepted' };
+const ACCEPTED: Readonly<Record<CatalogLocale, string>> = {
+  'zh-CN': '已受理',
+  'zh-HK': '已受理',
+  en: 'Accepted',
+};
 
 /** `2026-11-29T10:15:00+08:00` in the kiosk's local offset. */
 function localIso(date: Date): string {
@@ -111,7 +115,13 @@ export function createVisitCompletion(deps: VisitCompletionDeps): CompleteVisit 
     }
     return {
       ok: true,
-      value: { transactionNumber: completed.number, urgent: completed.urgent, acknowledged: false, receipt, progressUrl },
+      value: {
+        transactionNumber: completed.number,
+        urgent: completed.urgent,
+        acknowledged: false,
+        receipt,
+        progressUrl,
+      },
     };
   };
 }

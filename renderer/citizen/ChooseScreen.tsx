@@ -2,6 +2,7 @@ import { useMemo, useState, type ReactNode } from 'react';
 import type { Catalog, CatalogService } from '../../main/api/views.js';
 import { useI18n } from '../i18n/i18n.js';
 import { ServiceIcon } from '../components/ServiceIcon.js';
+import { isWithinOpeningHours, localTimeOf } from '../../main/services/catalog/rules.js';
 
 /**
  * Categories and services, built from the catalog alone. Several services can be chosen for one visit.
@@ -27,6 +28,12 @@ export function ChooseScreen({
     () => catalog.services.filter((s) => s.category === categoryId).sort((a, b) => a.order - b.order),
     [catalog, categoryId],
   );
+  // Read once per screen: a citizen choosing across closing time is refused by the core with a message.
+  const [now] = useState(() => localTimeOf(new Date()));
+  const hoursText = (s: CatalogService): string =>
+    (s.availability.hours ?? [])
+      .map((h) => `${h.days.map((d) => t(`weekday.${d}`)).join('')} ${h.from}–${h.to}`)
+      .join('；');
   const toggle = (id: string): void =>
     setChosen((c) => (c.includes(id) ? c.filter((x) => x !== id) : [...c, id]));
   const identityText = (s: CatalogService): string =>
@@ -54,23 +61,30 @@ export function ChooseScreen({
         ))}
       </div>
       <div role="tabpanel" className="service-grid">
-        {services.map((s) => (
-          <button
-            key={s.id}
-            type="button"
-            className="service-card"
-            aria-pressed={chosen.includes(s.id)}
-            onClick={() => toggle(s.id)}
-          >
-            <ServiceIcon name={s.icon} />
-            <span className="service-name">{l(s.name)}</span>
-            <span className="service-desc">{l(s.description)}</span>
-            <span className="service-tags">
-              <span className="tag">{identityText(s)}</span>
-              {s.urgent ? <span className="tag urgent">{t('choose.urgent')}</span> : null}
-            </span>
-          </button>
-        ))}
+        {services.map((s) => {
+          const open = isWithinOpeningHours(s, now);
+          return (
+            <button
+              key={s.id}
+              type="button"
+              className="service-card"
+              aria-pressed={chosen.includes(s.id)}
+              disabled={!open}
+              onClick={() => toggle(s.id)}
+            >
+              <ServiceIcon name={s.icon} />
+              <span className="service-name">{l(s.name)}</span>
+              <span className="service-desc">{l(s.description)}</span>
+              <span className="service-tags">
+                <span className="tag">{identityText(s)}</span>
+                {s.urgent ? <span className="tag urgent">{t('choose.urgent')}</span> : null}
+                {open ? null : (
+                  <span className="tag closed">{t('choose.closed', { hours: hoursText(s) })}</span>
+                )}
+              </span>
+            </button>
+          );
+        })}
       </div>
       <div className="actions">
         <button type="button" onClick={onBack}>

@@ -137,6 +137,15 @@ const zhCN = {
   'printer.reason.io': '打印机通信故障',
   'printer.reason.cutter-error': '打印机切刀故障',
   'printer.reason.unrecoverable': '打印机故障',
+  'choose.closed': '非办理时间（{hours}）',
+  'weekday.1': '一',
+  'weekday.2': '二',
+  'weekday.3': '三',
+  'weekday.4': '四',
+  'weekday.5': '五',
+  'weekday.6': '六',
+  'weekday.7': '日',
+  'errors.service-unavailable': '所选业务当前不在办理时间，请在办理时间内再来。',
   'errors.generic': '操作未能完成，请重试或呼叫民警。',
 } as const;
 
@@ -281,6 +290,15 @@ const zhHK: Messages = {
   'printer.reason.io': '打印機通訊故障',
   'printer.reason.cutter-error': '打印機切刀故障',
   'printer.reason.unrecoverable': '打印機故障',
+  'choose.closed': '非辦理時間（{hours}）',
+  'weekday.1': '一',
+  'weekday.2': '二',
+  'weekday.3': '三',
+  'weekday.4': '四',
+  'weekday.5': '五',
+  'weekday.6': '六',
+  'weekday.7': '日',
+  'errors.service-unavailable': '所選業務現在不在辦理時間，請於辦理時間內再來。',
   'errors.generic': '操作未能完成，請重試或呼叫警員。',
 };
 
@@ -428,6 +446,16 @@ const en: Messages = {
   'printer.reason.io': 'the printer connection failed',
   'printer.reason.cutter-error': 'the printer cutter is jammed',
   'printer.reason.unrecoverable': 'the printer has a fault',
+  'choose.closed': 'Closed now ({hours})',
+  'weekday.1': 'Mon ',
+  'weekday.2': 'Tue ',
+  'weekday.3': 'Wed ',
+  'weekday.4': 'Thu ',
+  'weekday.5': 'Fri ',
+  'weekday.6': 'Sat ',
+  'weekday.7': 'Sun ',
+  'errors.service-unavailable':
+    'This service is not available at this hour. Please come back during opening hours.',
   'errors.generic': 'That did not work. Please try again or call an officer.',
 };
 

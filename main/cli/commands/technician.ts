@@ -18,7 +18,8 @@ async function readLine(): Promise<string> {
 export const commands: CliCommand[] = [
   {
     path: ['technician', 'set-pin'],
-    summary: 'Set the maintenance PIN (6–12 digits, read from standard input), stored scrypt-hashed; audited.',
+    summary:
+      'Set the maintenance PIN (6–12 digits, read from standard input), stored scrypt-hashed; audited.',
     usage: 'booth technician set-pin [--data DIR] < pin.txt',
     async run(args: readonly string[], io: CliIO): Promise<number> {
       const { values } = parseOptions(args, { data: { type: 'string' } });

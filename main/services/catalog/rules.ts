@@ -118,6 +118,15 @@ export function serviceAvailability(
   return { available: true };
 }
 
+/** Whether a service's opening hours include this moment (kiosk groups aside). */
+export function isWithinOpeningHours(
+  service: CatalogService,
+  at: { readonly weekday: number; readonly minutes: number },
+): boolean {
+  const hoursOnly = { ...service, availability: { hours: service.availability.hours ?? [] } };
+  return serviceAvailability(hoursOnly, at, []).available;
+}
+
 /** The kiosk-local weekday (ISO) and minutes since midnight of a date. */
 export function localTimeOf(date: Date): { weekday: number; minutes: number } {
   const day = date.getDay();

@@ -239,6 +239,18 @@ describe('VisitService', () => {
     visits.dispose();
   });
 
+  it('refuses a service outside its opening hours', () => {
+    // Sunday 2026-11-29 03:00 local time: no-criminal-record opens on weekdays and Saturday mornings only.
+    const sunday = new Date(2026, 10, 29, 3, 0).getTime();
+    const monday = new Date(2026, 10, 30, 10, 0).getTime();
+    let now = sunday;
+    const visits = new VisitService({ catalog: () => catalog, maskIdNumber, onChange: () => undefined, now: () => now });
+    expect(visits.start(['no-criminal-record'])).toMatchObject({ ok: false, error: { code: 'service-unavailable' } });
+    now = monday;
+    expect(visits.start(['no-criminal-record'])).toMatchObject({ ok: true });
+    visits.dispose();
+  });
+
   it('refuses service combinations no single card suits', () => {
     const { visits } = service();
     expect(visits.start(['household-certificate', 'hmt-residence-permit-renewal'])).toMatchObject({

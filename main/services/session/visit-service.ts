@@ -5,6 +5,7 @@ import type { ApiResult } from '../../api/protocol.js';
 import { apiError } from '../../api/protocol.js';
 import type { FieldError, FormValue } from '../../api/form-validation.js';
 import { MAX_SERVICES_PER_VISIT } from '../../api/limits.js';
+import { isWithinOpeningHours, localTimeOf } from '../catalog/rules.js';
 import { validateForm } from '../../api/form-validation.js';
 import type { CardProblemView, PrefillView, VisitResultView, VisitView } from '../../api/views.js';
 import type { CardType, Catalog, CatalogLocale, CatalogService, PrefillSource } from '../catalog/schema.js';
@@ -127,6 +128,10 @@ export class VisitService {
     for (const id of unique) {
       const service = catalog.services.find((s) => s.id === id);
       if (!service) return { ok: false, error: apiError('unknown-service', id.slice(0, 80)) };
+      // Kiosk groups were applied to the catalog already; opening hours are checked now.
+      if (!isWithinOpeningHours(service, localTimeOf(new Date(this.now())))) {
+        return { ok: false, error: apiError('service-unavailable', id.slice(0, 80)) };
+      }
       services.push(service);
     }
     const identityServices = services.filter((s) => s.identity !== 'none');
