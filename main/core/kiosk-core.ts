@@ -50,6 +50,8 @@ export interface KioskCoreOptions {
   readonly progressBaseUrl?: string;
   /** Heartbeat period (ms). */
   readonly heartbeatIntervalMs?: number;
+  /** The app version (the Electron host passes the packaged app's); default: package.json's. */
+  readonly appVersion?: string;
   /** The kiosk groups this kiosk belongs to (e.g. `hk-macao-zone`); services limited to other groups are hidden. */
   readonly kioskGroups?: readonly string[];
   readonly log?: Logger;
@@ -87,7 +89,7 @@ function readVersion(): string {
  */
 export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCore> {
   const log = options.log ?? createLogger();
-  const kioskId = options.kioskId ?? 'dev-kiosk';
+  const kioskId = options.kioskId ?? process.env.BOOTH_KIOSK_ID ?? 'dev-kiosk';
   const dataKey = options.dataKey;
   const store = await openStore({
     dataDir: options.dataDir,
@@ -128,7 +130,7 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
       ? createSimulatedDevices()
       : await openConfiguredDevices({ env: process.env, stored: store.deviceConfig, log }));
   const info: KioskInfo = {
-    version: readVersion(),
+    version: options.appVersion ?? readVersion(),
     kioskId,
     kioskName: {
       'zh-CN': '自助警务舱（演示）',
@@ -147,7 +149,11 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
 
   const centralUrl = options.centralUrl;
   const client = centralUrl
-    ? createCentralClient({ baseUrl: centralUrl, token: options.centralToken ?? 'dev-kiosk-token', kioskId })
+    ? createCentralClient({
+        baseUrl: centralUrl,
+        token: options.centralToken ?? process.env.BOOTH_CENTRAL_TOKEN ?? 'dev-kiosk-token',
+        kioskId,
+      })
     : null;
 
   const visits = new VisitService({

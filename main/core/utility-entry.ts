@@ -47,6 +47,7 @@ export interface HostedCoreOptions {
   readonly host: 'electron';
   readonly dataKey: Uint8Array;
   readonly centralUrl?: string;
+  readonly appVersion?: string;
   readonly log?: Logger;
 }
 
@@ -63,6 +64,7 @@ export const initMessageSchema = z.object({
     .regex(/^[A-Za-z0-9+/]+={0,2}$/)
     .refine((text) => Buffer.from(text, 'base64').length === 32, 'dataKey must be 32 bytes'),
   centralUrl: z.url().optional(),
+  appVersion: z.string().min(1).max(64).optional(),
 });
 
 const controlMessageSchema = z.object({ type: z.enum(['connect', 'shutdown']) });
@@ -156,13 +158,14 @@ export function serveParentPort(parentPort: ParentPortLike, options: ServeOption
         log('init.duplicate');
         return;
       }
-      const { dataDir, simulate, dataKey, centralUrl } = init.data;
+      const { dataDir, simulate, dataKey, centralUrl, appVersion } = init.data;
       core = options.startCore({
         dataDir,
         simulate,
         host: 'electron',
         dataKey: new Uint8Array(Buffer.from(dataKey, 'base64')),
         ...(centralUrl === undefined ? {} : { centralUrl }),
+        ...(appVersion === undefined ? {} : { appVersion }),
       });
       core.then(
         () => {

@@ -25,6 +25,7 @@ export interface CoreInit {
   readonly simulate: boolean;
   readonly dataKey: Uint8Array;
   readonly centralUrl?: string | undefined;
+  readonly appVersion?: string | undefined;
 }
 
 /** Options of CoreSupervisor. */
@@ -86,6 +87,7 @@ export class CoreSupervisor {
       simulate: init.simulate,
       dataKey: Buffer.from(init.dataKey).toString('base64'),
       ...(init.centralUrl === undefined ? {} : { centralUrl: init.centralUrl }),
+      ...(init.appVersion === undefined ? {} : { appVersion: init.appVersion }),
     });
     this.options.log?.('core.forked', { pid: child.pid });
   }

@@ -301,6 +301,7 @@ describe('kiosk core and its port', () => {
       dataDir: '/var/lib/booth',
       simulate: false,
       centralUrl: 'https://central.test/',
+      appVersion: '0.1.0-test',
     });
     const key = Buffer.from(String(init.dataKey), 'base64');
     expect(key).toHaveLength(32);

@@ -309,7 +309,8 @@ export async function startShell(config: ShellConfig): Promise<Shell | undefined
   const core = new CoreSupervisor({
     fork: (modulePath, args, options) => utilityProcess.fork(modulePath, args, options),
     entryPath: config.coreEntryPath,
-    init: { ...settings, dataKey },
+    // The packaged app's version (package.json sits inside the asar, out of the core's reach).
+    init: { ...settings, dataKey, appVersion: app.getVersion() },
     onRestart: reconnectRenderer,
     log,
   });

@@ -238,6 +238,7 @@ export function createFakeElectron() {
       calls.exit.push(code);
     },
     whenReady: (): Promise<void> => Promise.resolve(),
+    getVersion: (): string => '0.1.0-test',
     getPath: (name: string): string => {
       if (name !== 'userData') throw new Error(`unexpected getPath(${name})`);
       return control.userData;
