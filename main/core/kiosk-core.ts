@@ -14,12 +14,6 @@ import { FileCatalogStore } from '../services/catalog/catalog-store.js';
 import { loadTrustedKeys } from '../services/catalog/signing.js';
 import { serviceAvailability } from '../services/catalog/rules.js';
 import type { CatalogService as CatalogEntry } from '../services/catalog/schema.js';
-
-/** Whether this kiosk's groups may offer a service at all (opening hours aside). */
-function offeredHere(service: CatalogEntry, kioskGroups: readonly string[]): boolean {
-  const groupsOnly = { ...service, availability: { kioskGroups: service.availability.kioskGroups ?? [] } };
-  return serviceAvailability(groupsOnly, { weekday: 1, minutes: 0 }, kioskGroups).available;
-}
 import { VisitService } from '../services/session/visit-service.js';
 import type { DeviceSet } from './devices.js';
 import { deviceStatuses } from './devices.js';
@@ -70,6 +64,12 @@ export interface KioskCore {
   /** Uploader, heartbeat and purge schedule; present when a central URL was configured. */
   readonly sync: KioskSync | null;
   close(): Promise<void>;
+}
+
+/** Whether this kiosk's groups may offer a service at all (opening hours aside). */
+function offeredHere(service: CatalogEntry, kioskGroups: readonly string[]): boolean {
+  const groupsOnly = { ...service, availability: { kioskGroups: service.availability.kioskGroups ?? [] } };
+  return serviceAvailability(groupsOnly, { weekday: 1, minutes: 0 }, kioskGroups).available;
 }
 
 function readVersion(): string {
