@@ -22,7 +22,8 @@ import { median, percentile } from './harness.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-function bigCatalog(services: number, version: number): Catalog {
+/** The default catalog's services repeated (with unique ids) up to `services`, as one large catalog. */
+export function bigCatalog(services: number, version: number): Catalog {
   const base = JSON.parse(
     readFileSync(path.join(root, 'resources/catalog/default-catalog.json'), 'utf8'),
   ) as Catalog;
