@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ClientOf } from './define.js';
 import { method } from './define.js';
-import type { ApiDeps, SimulationPort } from './ports.js';
+import type { ApiDeps, CardCheckView, SimulationPort } from './ports.js';
 import type { ApiResult } from './protocol.js';
 import { apiError } from './protocol.js';
 import { MAX_SERVICES_PER_VISIT } from './limits.js';
@@ -89,6 +89,19 @@ export function buildApi(deps: ApiDeps) {
     'technician.checkCatalog': method(none, async (_p, ctx): Promise<ApiResult<string>> =>
       deps.technician.isSignedIn(ctx.connectionId)
         ? ok(await deps.technician.checkCatalog())
+        : { ok: false, error: apiError('unauthorized', 'sign in first') },
+    ),
+
+    'technician.printTestPage': method(
+      none,
+      async (_p, ctx): Promise<ApiResult<{ outcome: string; reason: string | null }>> =>
+        deps.technician.isSignedIn(ctx.connectionId)
+          ? ok(await deps.technician.printTestPage())
+          : { ok: false, error: apiError('unauthorized', 'sign in first') },
+    ),
+    'technician.readCard': method(none, async (_p, ctx): Promise<ApiResult<CardCheckView>> =>
+      deps.technician.isSignedIn(ctx.connectionId)
+        ? ok(await deps.technician.readCard(15_000))
         : { ok: false, error: apiError('unauthorized', 'sign in first') },
     ),
 

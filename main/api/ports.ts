@@ -27,7 +27,21 @@ export interface TechnicianPort {
   overview(): Promise<TechnicianOverview>;
   /** Asks the central API for a new catalog now; resolves to a one-word outcome. */
   checkCatalog(): Promise<string>;
+  /** Prints the printer test page; resolves to the job outcome and reason. */
+  printTestPage(): Promise<{ outcome: string; reason: string | null }>;
+  /** Waits up to `timeoutMs` for the next card and reports its type and masked number (nothing is kept). */
+  readCard(timeoutMs: number): Promise<CardCheckView>;
 }
+
+/** A technician's card-reader check: what was read, masked, or why nothing was. */
+export type CardCheckView =
+  | {
+      readonly read: true;
+      readonly cardType: string;
+      readonly idNumberMasked: string;
+      readonly idNumberValid: boolean;
+    }
+  | { readonly read: false; readonly code: string };
 
 /** The visit in progress. */
 export interface VisitPort {

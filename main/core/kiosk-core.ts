@@ -2,12 +2,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RpcChannel } from '../api/channel.js';
 import { buildApi } from '../api/kiosk-api.js';
-import type { ApiDeps, SimulationPort } from '../api/ports.js';
+import type { ApiDeps, CardCheckView, SimulationPort } from '../api/ports.js';
 import { apiError } from '../api/protocol.js';
 import { RpcServer } from '../api/rpc-server.js';
 import type { Catalog, KioskEvents, KioskInfo, ScanView } from '../api/views.js';
 import { classifyCode } from '../../drivers/scanner/classify.js';
 import { maskIdNumber } from '../../drivers/id-card/id-number.js';
+import { testPage } from '../../drivers/printer/test-page.js';
 import { CatalogService, shippedDefaultLoader } from '../services/catalog/catalog-service.js';
 import { CatalogPoller } from '../services/catalog/catalog-poller.js';
 import { FileCatalogStore } from '../services/catalog/catalog-store.js';
@@ -299,6 +300,34 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
           audit: audit.map((a) => ({ event: a.event, at: new Date(a.at).toISOString() })),
         };
       },
+      printTestPage: async () => {
+        const result = await devices.printer.print(testPage(80));
+        await store.audit.append('technician.printer-test', 'technician', { outcome: result.outcome });
+        return { outcome: result.outcome, reason: result.outcome === 'printed' ? null : result.reason };
+      },
+      readCard: (timeoutMs) =>
+        new Promise((resolve) => {
+          const finish = (view: CardCheckView): void => {
+            clearTimeout(timer);
+            offRead();
+            offError();
+            // The test card must not become the next citizen's card.
+            visits.forgetRecentCard();
+            resolve(view);
+          };
+          const timer = setTimeout(() => finish({ read: false, code: 'no-card' }), timeoutMs);
+          const offRead = devices.idCard.on('card-read', (card) =>
+            finish({
+              read: true,
+              cardType: card.cardType,
+              idNumberMasked: maskIdNumber(card.idNumber),
+              idNumberValid: card.idNumberValid,
+            }),
+          );
+          const offError = devices.idCard.on('read-error', (error) =>
+            finish({ read: false, code: error.code }),
+          );
+        }),
       checkCatalog: async () => {
         if (!poller) return 'no-central';
         const outcome = await poller.pollNow();

@@ -146,6 +146,12 @@ const zhCN = {
   'weekday.6': '六',
   'weekday.7': '日',
   'errors.service-unavailable': '所选业务当前不在办理时间，请在办理时间内再来。',
+  'tech.printTest': '打印测试页',
+  'tech.readTest': '读卡测试',
+  'tech.testing': '正在测试…',
+  'tech.placeCardNow': '请在 15 秒内放置证件…',
+  'tech.checkDigitOk': '校验位正确',
+  'tech.checkDigitBad': '校验位错误',
   'errors.generic': '操作未能完成，请重试或呼叫民警。',
 } as const;
 
@@ -299,6 +305,12 @@ const zhHK: Messages = {
   'weekday.6': '六',
   'weekday.7': '日',
   'errors.service-unavailable': '所選業務現在不在辦理時間，請於辦理時間內再來。',
+  'tech.printTest': '打印測試頁',
+  'tech.readTest': '讀卡測試',
+  'tech.testing': '正在測試…',
+  'tech.placeCardNow': '請在 15 秒內放置證件…',
+  'tech.checkDigitOk': '校驗位正確',
+  'tech.checkDigitBad': '校驗位錯誤',
   'errors.generic': '操作未能完成，請重試或呼叫警員。',
 };
 
@@ -456,6 +468,12 @@ const en: Messages = {
   'weekday.7': 'Sun ',
   'errors.service-unavailable':
     'This service is not available at this hour. Please come back during opening hours.',
+  'tech.printTest': 'Print a test page',
+  'tech.readTest': 'Card reader test',
+  'tech.testing': 'Testing…',
+  'tech.placeCardNow': 'Place a card within 15 seconds…',
+  'tech.checkDigitOk': 'check digit OK',
+  'tech.checkDigitBad': 'check digit WRONG',
   'errors.generic': 'That did not work. Please try again or call an officer.',
 };
 

@@ -15,6 +15,7 @@ export function TechnicianScreen({ onClose }: { readonly onClose: () => void }):
   const [problem, setProblem] = useState<string | null>(null);
   const [overview, setOverview] = useState<TechnicianOverview | null>(null);
   const [checkResult, setCheckResult] = useState<string | null>(null);
+  const [deviceTest, setDeviceTest] = useState<string | null>(null);
 
   const refresh = useCallback(async (): Promise<void> => {
     if (!api) return;
@@ -102,6 +103,46 @@ export function TechnicianScreen({ onClose }: { readonly onClose: () => void }):
               ))}
             </tbody>
           </table>
+          <div className="tech-actions">
+            <button
+              type="button"
+              onClick={() => {
+                setDeviceTest(t('tech.testing'));
+                void api?.['technician.printTestPage']().then((r) =>
+                  setDeviceTest(
+                    r.ok
+                      ? `${t('tech.printTest')}: ${r.value.outcome}${r.value.reason ? ` (${r.value.reason})` : ''}`
+                      : r.error.code,
+                  ),
+                );
+              }}
+            >
+              {t('tech.printTest')}
+            </button>
+            <button
+              type="button"
+              onClick={() => {
+                setDeviceTest(t('tech.placeCardNow'));
+                void api?.['technician.readCard']().then((r) => {
+                  if (!r.ok) setDeviceTest(r.error.code);
+                  else if (r.value.read)
+                    setDeviceTest(
+                      `${t('tech.readTest')}: ${t(`cardType.${r.value.cardType}`)} · ${r.value.idNumberMasked} · ${
+                        r.value.idNumberValid ? t('tech.checkDigitOk') : t('tech.checkDigitBad')
+                      }`,
+                    );
+                  else setDeviceTest(`${t('tech.readTest')}: ${r.value.code}`);
+                });
+              }}
+            >
+              {t('tech.readTest')}
+            </button>
+          </div>
+          {deviceTest ? (
+            <p role="status" className="device-test">
+              {deviceTest}
+            </p>
+          ) : null}
           <h2>{t('tech.catalog')}</h2>
           <dl className="tech-dl">
             <dt>{t('tech.catalogApplied')}</dt>

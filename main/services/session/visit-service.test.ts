@@ -244,8 +244,16 @@ describe('VisitService', () => {
     const sunday = new Date(2026, 10, 29, 3, 0).getTime();
     const monday = new Date(2026, 10, 30, 10, 0).getTime();
     let now = sunday;
-    const visits = new VisitService({ catalog: () => catalog, maskIdNumber, onChange: () => undefined, now: () => now });
-    expect(visits.start(['no-criminal-record'])).toMatchObject({ ok: false, error: { code: 'service-unavailable' } });
+    const visits = new VisitService({
+      catalog: () => catalog,
+      maskIdNumber,
+      onChange: () => undefined,
+      now: () => now,
+    });
+    expect(visits.start(['no-criminal-record'])).toMatchObject({
+      ok: false,
+      error: { code: 'service-unavailable' },
+    });
     now = monday;
     expect(visits.start(['no-criminal-record'])).toMatchObject({ ok: true });
     visits.dispose();

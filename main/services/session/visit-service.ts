@@ -329,6 +329,12 @@ export class VisitService {
     return { ok: true, value: null };
   }
 
+  /** Drops a card read while no visit waited for one (e.g. a technician's reader test). */
+  forgetRecentCard(): void {
+    const recent = this.takeRecentCard();
+    if (recent) wipeCardBytes(recent);
+  }
+
   /** Stops timers (core shutdown). */
   dispose(): void {
     if (this.idleTimer) clearInterval(this.idleTimer);

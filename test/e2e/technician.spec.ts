@@ -1,0 +1,43 @@
+import { expect, test } from './kiosk-fixture.js';
+
+test.describe('technician checks', () => {
+  test('prints a test page, tests the card reader, and sees a paper-out with its recovery hint', async ({
+    page,
+    kiosk,
+  }) => {
+    await page.goto(kiosk.host.kioskUrl);
+    await page.getByRole('button', { name: '维护' }).click();
+    await page.getByLabel('维护密码').fill('000000');
+    await page.getByRole('button', { name: '登录' }).click();
+    await expect(page.getByRole('heading', { name: '外设状态' })).toBeVisible();
+
+    await page.getByRole('button', { name: '打印测试页' }).click();
+    await expect(page.locator('.device-test')).toHaveText('打印测试页: printed');
+
+    await page.getByRole('button', { name: '读卡测试' }).click();
+    await expect(page.locator('.device-test')).toContainText('请在 15 秒内放置证件');
+    kiosk.sim.placeCard('resident-invalid-check');
+    await expect(page.locator('.device-test')).toContainText('居民身份证');
+    await expect(page.locator('.device-test')).toContainText('校验位错误');
+    await expect(page.locator('.device-test')).not.toContainText('19491231');
+    kiosk.sim.removeCard();
+
+    kiosk.sim.setPaper('out');
+    await expect(page.getByRole('row', { name: /打印机/ })).toContainText('refill-paper', {
+      timeout: 15_000,
+    });
+    await page.getByRole('button', { name: '打印测试页' }).click();
+    await expect(page.locator('.device-test')).toHaveText('打印测试页: failed (paper-end)');
+
+    await page.getByRole('button', { name: '退出维护' }).click();
+    // The test card did not become the next citizen's card.
+    await page.getByRole('button', { name: '点击开始办理' }).click();
+    await page.getByRole('tab', { name: /户政/ }).click();
+    await page
+      .getByRole('tabpanel')
+      .getByRole('button', { name: /户籍证明开具/ })
+      .click();
+    await page.getByRole('button', { name: '下一步' }).click();
+    await expect(page.getByRole('heading', { name: '请将身份证放在读卡区' })).toBeVisible();
+  });
+});
