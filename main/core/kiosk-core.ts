@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { RpcChannel } from '../api/channel.js';
 import { buildApi } from '../api/kiosk-api.js';
@@ -11,7 +11,7 @@ import { maskIdNumber } from '../../drivers/id-card/id-number.js';
 import { testPage } from '../../drivers/printer/test-page.js';
 import { CatalogService, shippedDefaultLoader } from '../services/catalog/catalog-service.js';
 import { CatalogPoller } from '../services/catalog/catalog-poller.js';
-import { FileCatalogStore } from '../services/catalog/catalog-store.js';
+import { FileCatalogStore, catalogStoreFiles } from '../services/catalog/catalog-store.js';
 import { loadTrustedKeys } from '../services/catalog/signing.js';
 import { serviceAvailability } from '../services/catalog/rules.js';
 import type { CatalogService as CatalogEntry } from '../services/catalog/schema.js';
@@ -45,6 +45,8 @@ export interface KioskCoreOptions {
   readonly progressBaseUrl?: string;
   /** Heartbeat period (ms). */
   readonly heartbeatIntervalMs?: number;
+  /** How often, between visits, staged catalogs and catalogs applied from a USB drive are taken up (ms). */
+  readonly catalogCheckIntervalMs?: number;
   /** The app version (the Electron host passes the packaged app's); default: package.json's. */
   readonly appVersion?: string;
   /** The kiosk groups this kiosk belongs to (e.g. `hk-macao-zone`); services limited to other groups are hidden. */
@@ -187,8 +189,36 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
         logger: log,
       })
     : null;
-  // A catalog staged mid-visit is applied as soon as the kiosk is idle, even if no visit ends soon.
-  const applyTimer = setInterval(() => void catalogs.applyStagedIfIdle(), 30_000);
+  // Between visits, every 30 s: apply a catalog staged mid-visit, and pick up one a technician applied to this
+  // data directory from a USB drive (`booth catalog apply`) while the kiosk was running.
+  const appliedFile = path.join(options.dataDir, 'catalog', catalogStoreFiles.applied);
+  const appliedStamp = (): number => {
+    try {
+      return statSync(appliedFile).mtimeMs;
+    } catch {
+      return 0;
+    }
+  };
+  let lastAppliedStamp = appliedStamp();
+  const catalogTick = async (): Promise<void> => {
+    if (visits.inProgress) return;
+    const stamp = appliedStamp();
+    if (stamp !== lastAppliedStamp) {
+      lastAppliedStamp = stamp;
+      const before = catalogs.current()?.version ?? null;
+      await catalogs.init();
+      const after = catalogs.current()?.version ?? null;
+      if (after !== null && after !== before) {
+        log.info('catalog.reloaded', { version: after });
+        emit('catalog.changed', { version: after });
+      }
+    }
+    await catalogs.applyStagedIfIdle();
+  };
+  const applyTimer = setInterval(
+    () => void catalogTick().catch(() => undefined),
+    options.catalogCheckIntervalMs ?? 30_000,
+  );
   applyTimer.unref();
   const sync = client
     ? createKioskSync({
