@@ -14,7 +14,12 @@ export function AttractScreen({
   return (
     <section className="attract" aria-labelledby="attract-title">
       <h1 id="attract-title">{t('app.title')}</h1>
-      <p className="subtitle">{t('attract.subtitle')}</p>
+      <p className="subtitle">
+        {[...catalog.categories]
+          .sort((a, b) => a.order - b.order)
+          .map((c) => l(c.name))
+          .join(' · ')}
+      </p>
       <button type="button" className="start-button" onClick={onStart}>
         {t('attract.start')}
       </button>

@@ -7,7 +7,7 @@ import type { KioskApiTable } from '../../main/api/kiosk-api.js';
 import { createRpcClient } from '../../main/api/rpc-client.js';
 import type { KioskEvents, VisitView } from '../../main/api/views.js';
 import { startKioskCore, type KioskCore } from '../../main/core/kiosk-core.js';
-import { silentLogger } from '../../main/core/log.js';
+import { createLogger, silentLogger, type Logger } from '../../main/core/log.js';
 
 let core: KioskCore | null = null;
 let dataDir = '';
@@ -17,9 +17,9 @@ afterEach(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function startClient() {
+async function startClient(log: Logger = silentLogger) {
   dataDir = mkdtempSync(path.join(tmpdir(), 'booth-core-'));
-  core = await startKioskCore({ dataDir, simulate: true, host: 'browser', log: silentLogger });
+  core = await startKioskCore({ dataDir, simulate: true, host: 'browser', log });
   const [coreEnd, rendererEnd] = channelPair();
   core.connect(coreEnd);
   return createRpcClient<KioskApiTable, KioskEvents>(rendererEnd);
@@ -91,6 +91,42 @@ describe('kiosk core with simulated peripherals', () => {
       value: { step: 'done', result: { receipt: { outcome: 'failed', reason: 'paper-end' } } },
     });
     expect(done.ok && done.value.result?.progressUrl).toMatch(/\/progress\/JW-\d{8}-\d{6}\?k=[0-9A-Z]{16}$/);
+  });
+
+  it('logs a whole visit, a bad card and a paper-out without any personal data', async () => {
+    const lines: string[] = [];
+    const client = await startClient(createLogger((line) => lines.push(line)));
+    const { api } = client;
+    await api['visit.start']({ serviceIds: ['household-certificate'] });
+    await api['sim.placeCard']({ fixture: 'resident-invalid-check' });
+    await new Promise((r) => setTimeout(r, 300));
+    await api['sim.removeCard']();
+    await new Promise((r) => setTimeout(r, 300));
+    const confirmed = nextVisit(client, (v) => v?.step === 'confirm');
+    await api['sim.placeCard']({ fixture: 'resident' });
+    await confirmed;
+    await api['sim.setPaper']({ state: 'out' });
+    await api['visit.proceed']();
+    await api['visit.submit']({
+      locale: 'zh-CN',
+      forms: { 'household-certificate': { purpose: 'employment' } },
+    });
+    await api['visit.finish']();
+    await core!.close();
+    core = null;
+    const text = lines.join('\n');
+    expect(lines.length).toBeGreaterThan(3);
+    expect(text).toContain('visit.completed');
+    for (const secret of [
+      '张三',
+      '李四',
+      '11010519491231002X',
+      '110105194912310021',
+      '19491231',
+      '北京市朝阳区',
+    ]) {
+      expect(text).not.toContain(secret);
+    }
   });
 
   it('reports device statuses and simulation errors as typed results', async () => {
