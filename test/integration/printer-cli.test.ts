@@ -7,7 +7,7 @@ import jsQRModule from 'jsqr';
 import { PNG } from 'pngjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../main/cli/main.js';
-import { serveSimulatorOn } from '../../drivers/printer/serve.js';
+import { serveSimulatorOn, serveSimulatorTcp } from '../../drivers/printer/serve.js';
 import { PrinterSimulator } from '../../drivers/printer/simulator.js';
 import { SerialTransport } from '../../drivers/transport/serial.js';
 import { createPtyPair } from '../support/socat.js';
@@ -143,6 +143,32 @@ describe('booth printer status/test (in-process, simulator on a PTY)', () => {
     expect(text).toContain('繁體中文');
     expect(text).toContain('English');
     expect(PrinterSimulator.qrPayloads(sim.jobs[0]!.items)).toHaveLength(1);
+  });
+
+  it('status and test over TCP (port 9100 style), and the cover-open and offline-mid-job scenarios', async () => {
+    const sim = new PrinterSimulator();
+    const ep = await serveSimulatorTcp(sim, { port: 0 });
+    cleanups.push(() => ep.close());
+    const target = `127.0.0.1:${ep.port}`;
+    const status = await cli(['printer', 'status', '--tcp', target, '--json']);
+    expect(status.code).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({ online: true, coverOpen: false, paperEnd: false });
+    expect((await cli(['printer', 'test', '--tcp', target])).code).toBe(0);
+    expect(sim.jobs).toHaveLength(1);
+
+    sim.setScenario('cover-open');
+    const open = await cli(['printer', 'status', '--tcp', target, '--json']);
+    expect(open.code).toBe(0);
+    expect(JSON.parse(open.stdout)).toMatchObject({ coverOpen: true });
+    const refused = await cli(['printer', 'test', '--tcp', target]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/cover-open/);
+
+    sim.setScenario('offline-mid-job');
+    const midJob = await cli(['printer', 'test', '--tcp', target]);
+    expect(midJob.code).not.toBe(0);
+    expect(midJob.stderr.trim().split('\n')).toHaveLength(1);
+    expect(midJob.stderr).toMatch(/not printed|unknown/);
   });
 
   it('test refuses when paper is out, with the reason', async () => {
