@@ -47,6 +47,8 @@ export interface IdentityView {
   readonly name: string;
   readonly idNumberMasked: string;
   readonly idNumberValid: boolean;
+  /** The card's photo as a data URL, once decoded (null without a decoder for this reader). */
+  readonly photo: string | null;
 }
 
 /** A problem with the card the citizen placed, for a friendly message (no personal data). */

@@ -1,4 +1,5 @@
 import type { DeviceKind, DeviceStatus } from '../../drivers/common/status.js';
+import type { PhotoDecoder } from '../../drivers/id-card/photo.js';
 import type { IdCardReader } from '../../drivers/id-card/types.js';
 import type { PrintJobResult } from '../../drivers/printer/printer.js';
 import type { Scanner } from '../../drivers/scanner/types.js';
@@ -29,6 +30,8 @@ export interface DeviceSet {
   readonly printer: PrinterStatusSource;
   /** Present only when peripherals are simulated. */
   readonly simulation: DeviceSimulation | null;
+  /** Decodes card photos for this set's reader (simulated cards); real readers use the vendor library. */
+  readonly photoDecoder?: PhotoDecoder;
   /** Where each device is connected, for technicians (`simulated`, `serial:/dev/ttyUSB0@115200`). */
   readonly connections: Readonly<Record<Exclude<DeviceKind, 'camera'>, string>>;
   start(): Promise<void>;

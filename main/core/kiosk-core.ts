@@ -9,6 +9,7 @@ import type { Catalog, KioskEvents, KioskInfo, ScanView } from '../api/views.js'
 import { classifyCode } from '../../drivers/scanner/classify.js';
 import { maskIdNumber } from '../../drivers/id-card/id-number.js';
 import { testPage } from '../../drivers/printer/test-page.js';
+import { VendorPhotoDecoder, type PhotoDecoder } from '../../drivers/id-card/photo.js';
 import { CatalogService, shippedDefaultLoader } from '../services/catalog/catalog-service.js';
 import { CatalogPoller } from '../services/catalog/catalog-poller.js';
 import { FileCatalogStore, catalogStoreFiles } from '../services/catalog/catalog-store.js';
@@ -159,9 +160,24 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
       })
     : null;
 
+  // Card photos: the simulated reader's own decoder, else the vendor library named by BOOTH_WLT_DECODER.
+  const photoDecoder: PhotoDecoder | null =
+    devices.photoDecoder ??
+    (process.env.BOOTH_WLT_DECODER
+      ? new VendorPhotoDecoder({ libraryPath: process.env.BOOTH_WLT_DECODER })
+      : null);
   const visits = new VisitService({
     catalog: currentCatalog,
     maskIdNumber,
+    ...(photoDecoder
+      ? {
+          decodePhoto: async (wlt: Uint8Array) => {
+            const r = await photoDecoder.decode(wlt);
+            if (!r.ok) log.warn('idcard.photo-undecoded', { code: r.error.code });
+            return r.ok ? r.value.bmp : null;
+          },
+        }
+      : {}),
     onChange: (visit) => emit('visit.changed', visit),
     onEnded: (reason) => {
       log.info('visit.ended', { reason });

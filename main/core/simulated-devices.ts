@@ -38,6 +38,7 @@ export function createSimulatedDevices(): DeviceSet {
     idCard: idCard.reader,
     scanner: scanner.scanner,
     printer: printerSource,
+    photoDecoder: idCard.photoDecoder,
     connections: { 'id-card': 'simulated', printer: 'simulated', scanner: 'simulated' },
     simulation: {
       fixtures: () =>

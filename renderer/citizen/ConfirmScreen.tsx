@@ -22,14 +22,25 @@ export function ConfirmScreen({
     <section className="confirm" aria-labelledby="confirm-title">
       <h1 id="confirm-title">{t('confirm.title')}</h1>
       {identity ? (
-        <dl className="identity">
-          <dt>{t('confirm.name')}</dt>
-          <dd>{identity.name}</dd>
-          <dt>{t('confirm.idNumber')}</dt>
-          <dd className="id-number">{identity.idNumberMasked}</dd>
-          <dt>{t('confirm.cardType')}</dt>
-          <dd>{t(`cardType.${identity.cardType}`)}</dd>
-        </dl>
+        <div className="identity-card">
+          {identity.photo ? (
+            <img
+              className="card-photo"
+              src={identity.photo}
+              alt={t('confirm.photo')}
+              width={102}
+              height={126}
+            />
+          ) : null}
+          <dl className="identity">
+            <dt>{t('confirm.name')}</dt>
+            <dd>{identity.name}</dd>
+            <dt>{t('confirm.idNumber')}</dt>
+            <dd className="id-number">{identity.idNumberMasked}</dd>
+            <dt>{t('confirm.cardType')}</dt>
+            <dd>{t(`cardType.${identity.cardType}`)}</dd>
+          </dl>
+        </div>
       ) : null}
       {visit.faceCheck === 'officer-review' ? (
         <p className="notice-inline">{t('confirm.faceReview')}</p>

@@ -28,6 +28,10 @@ test.describe('a citizen identifies with an ID card', () => {
     kiosk.sim.placeCard('resident');
     await expect(page.getByRole('heading', { name: '请核对您的身份信息' })).toBeVisible();
     await expect(page.getByText('张三')).toBeVisible();
+    // The card's photo, decoded by the (simulated) photo decoder port, for the citizen to recognise.
+    const photo = page.getByRole('img', { name: '证件照片' });
+    await expect(photo).toBeVisible();
+    expect(await photo.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(102);
     const idNumber = page.locator('.id-number');
     await expect(idNumber).toHaveText(/^1101\*+2X$|^110\*+02X$|^\d{3,4}\*{8,}[\dX]{2,4}$/);
     const body = await page.locator('body').innerText();
@@ -56,6 +60,7 @@ test.describe('a citizen identifies with an ID card', () => {
     const after = await page.locator('body').innerText();
     expect(after).not.toContain('张三');
     expect(after).not.toContain(serviceName);
+    expect(await page.getByRole('img', { name: '证件照片' }).count()).toBe(0);
     expect(await page.locator('.id-number').count()).toBe(0);
     kiosk.sim.removeCard();
   });

@@ -239,6 +239,22 @@ describe('VisitService', () => {
     visits.dispose();
   });
 
+  it('shows the decoded card photo and drops it with the card', async () => {
+    const visits = new VisitService({
+      catalog: () => catalog,
+      maskIdNumber,
+      onChange: () => undefined,
+      decodePhoto: async (wlt) => (wlt[0] === 7 ? Uint8Array.of(0x42, 0x4d, 1, 2) : null),
+    });
+    visits.start(['household-certificate']);
+    visits.cardRead(card());
+    await new Promise((r) => setTimeout(r, 5));
+    expect(visits.current()?.identity?.photo).toBe('data:image/bmp;base64,Qk0BAg==');
+    visits.cancel();
+    expect(visits.current()).toBeNull();
+    visits.dispose();
+  });
+
   it('refuses a service outside its opening hours', () => {
     // Sunday 2026-11-29 03:00 local time: no-criminal-record opens on weekdays and Saturday mornings only.
     const sunday = new Date(2026, 10, 29, 3, 0).getTime();

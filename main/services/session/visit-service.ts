@@ -61,6 +61,8 @@ export interface VisitServiceOptions {
   readonly maskIdNumber: (idNumber: string) => string;
   /** Called whenever the visit changes or ends (null). */
   readonly onChange: (visit: VisitView | null) => void;
+  /** Decodes the card's WLT photo to a BMP; absent or null = no photo shown. */
+  readonly decodePhoto?: (wlt: Uint8Array) => Promise<Uint8Array | null>;
   /** Completes a submitted visit (store, outbox, receipt). */
   readonly complete?: CompleteVisit;
   /** Called after a visit ended (finished, cancelled or timed out): the moment to apply a staged catalog. */
@@ -90,6 +92,8 @@ export class VisitService {
     needsIdentity: boolean;
     eligible: ReadonlySet<string>;
     card: IdCardData | null;
+    /** The decoded photo as a data URL (personal data: wiped with the card). */
+    photo: string | null;
     problem: CardProblemView | null;
     confirmed: boolean;
     submitting: boolean;
@@ -153,6 +157,7 @@ export class VisitService {
       needsIdentity: identityServices.length > 0,
       eligible: eligible ?? new Set(),
       card: null,
+      photo: null,
       problem: null,
       confirmed: false,
       submitting: false,
@@ -206,6 +211,7 @@ export class VisitService {
     } else {
       visit.card = card;
       visit.problem = null;
+      this.decodePhotoOf(visit, card);
     }
     this.changed();
   }
@@ -383,7 +389,23 @@ export class VisitService {
   private wipeCard(): void {
     const visit = this.visit;
     if (visit?.card) wipeCardBytes(visit.card);
-    if (visit) visit.card = null;
+    if (visit) {
+      visit.card = null;
+      visit.photo = null;
+    }
+  }
+
+  /** Decodes the photo in the background; it appears on screen if the same card is still there. */
+  private decodePhotoOf(visit: NonNullable<VisitService['visit']>, card: IdCardData): void {
+    const decode = this.options.decodePhoto;
+    if (!decode) return;
+    void decode(card.photoWlt)
+      .then((bmp) => {
+        if (!bmp || this.visit !== visit || visit.card !== card) return;
+        visit.photo = `data:image/bmp;base64,${Buffer.from(bmp).toString('base64')}`;
+        this.changed();
+      })
+      .catch(() => undefined);
   }
 
   private faceCheck(services: readonly CatalogService[]): VisitView['faceCheck'] {
@@ -450,6 +472,7 @@ export class VisitService {
             name: card.name,
             idNumberMasked: this.options.maskIdNumber(card.idNumber),
             idNumberValid: card.idNumberValid,
+            photo: visit.photo,
           }
         : null,
       cardProblem: visit.problem,
