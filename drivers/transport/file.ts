@@ -3,6 +3,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { open } from 'node:fs/promises';
 import type { ByteTransport } from './types.js';
 import { TransportError, toTransportError } from './types.js';
+import { TransportListeners } from './listeners.js';
 
 /** A device node opened as a file, e.g. the Linux USB printer class node `/dev/usb/lp0`. */
 export interface FileTransportOptions {
@@ -17,17 +18,16 @@ export interface FileTransportOptions {
  * would hold one of libuv's few pool threads for as long as the printer is silent. ENODEV/EIO on a read or
  * write means the device went away (USB cable pulled).
  */
-export class FileTransport implements ByteTransport {
+export class FileTransport extends TransportListeners implements ByteTransport {
   private handle: FileHandle | null = null;
   private timer: NodeJS.Timeout | null = null;
   private reading = false;
   private charDevice = false;
-  private readonly dataListeners = new Set<(chunk: Uint8Array) => void>();
-  private readonly closeListeners = new Set<(reason: TransportError | null) => void>();
   private readonly buffer = Buffer.alloc(256);
   readonly description: string;
 
   constructor(private readonly options: FileTransportOptions) {
+    super();
     this.description = `file:${options.path}`;
   }
 
@@ -82,16 +82,6 @@ export class FileTransport implements ByteTransport {
     }
   }
 
-  onData(listener: (chunk: Uint8Array) => void): () => void {
-    this.dataListeners.add(listener);
-    return () => this.dataListeners.delete(listener);
-  }
-
-  onClose(listener: (reason: TransportError | null) => void): () => void {
-    this.closeListeners.add(listener);
-    return () => this.closeListeners.delete(listener);
-  }
-
   private classify(error: unknown): TransportError {
     const code = (error as { code?: string } | null)?.code;
     if (code === 'ENODEV' || code === 'EIO' || code === 'ENXIO' || code === 'EBADF')
@@ -122,7 +112,7 @@ export class FileTransport implements ByteTransport {
           break;
         }
         const chunk = Uint8Array.from(this.buffer.subarray(0, bytesRead));
-        for (const l of [...this.dataListeners]) l(chunk);
+        this.emitData(chunk);
       }
     } catch (error) {
       const code = (error as { code?: string }).code;
@@ -143,6 +133,6 @@ export class FileTransport implements ByteTransport {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await h.close().catch(() => undefined);
-    for (const l of [...this.closeListeners]) l(byUser ? null : reason);
+    this.emitClose(byUser ? null : reason);
   }
 }

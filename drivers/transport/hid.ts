@@ -7,6 +7,7 @@
 import type * as NodeHidModule from 'node-hid';
 import type { ByteTransport } from './types.js';
 import { TransportError, toTransportError } from './types.js';
+import { TransportListeners } from './listeners.js';
 
 /** What the OS tells about a HID device. */
 export interface HidDeviceInfo {
@@ -85,18 +86,17 @@ function matches(info: HidDeviceInfo, target: HidTarget): boolean {
 }
 
 /** A HID device as a {@link ByteTransport}: each data chunk is exactly one input report. */
-export class HidTransport implements ByteTransport {
+export class HidTransport extends TransportListeners implements ByteTransport {
   readonly description: string;
   private device: HidDeviceHandle | null = null;
   /** Closes the open device and tells close listeners (set by open()). */
   private closeDevice: (() => Promise<void>) | null = null;
-  private readonly dataListeners = new Set<(chunk: Uint8Array) => void>();
-  private readonly closeListeners = new Set<(reason: TransportError | null) => void>();
 
   constructor(
     private readonly target: HidTarget,
     private readonly backend: HidBackend = nodeHidBackend,
   ) {
+    super();
     this.description = describeTarget(target);
   }
 
@@ -117,12 +117,12 @@ export class HidTransport implements ByteTransport {
       if (closed) return;
       closed = true;
       if (this.device === device) this.device = null;
-      for (const l of [...this.closeListeners]) l(reason);
+      this.emitClose(reason);
     };
     device.on('data', (report: Uint8Array) => {
       if (closed) return;
       const bytes = new Uint8Array(report.buffer, report.byteOffset, report.byteLength);
-      for (const l of [...this.dataListeners]) l(bytes);
+      this.emitData(bytes);
     });
     // hidraw reports an unplugged device as a read error; node-hid then stops reading. That is our unplug.
     device.on('error', (error: unknown) => {
@@ -157,16 +157,6 @@ export class HidTransport implements ByteTransport {
     } catch (error) {
       throw toTransportError(error);
     }
-  }
-
-  onData(listener: (chunk: Uint8Array) => void): () => void {
-    this.dataListeners.add(listener);
-    return () => this.dataListeners.delete(listener);
-  }
-
-  onClose(listener: (reason: TransportError | null) => void): () => void {
-    this.closeListeners.add(listener);
-    return () => this.closeListeners.delete(listener);
   }
 
   /**

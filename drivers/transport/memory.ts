@@ -1,16 +1,17 @@
 import type { ByteTransport } from './types.js';
 import { TransportError } from './types.js';
+import { TransportListeners } from './listeners.js';
 
 /** One end of an in-memory pipe; what one end writes, the other end receives (asynchronously, in order). */
-export class MemoryTransport implements ByteTransport {
+export class MemoryTransport extends TransportListeners implements ByteTransport {
   private peer: MemoryTransport | null = null;
   private open_ = false;
-  private readonly dataListeners = new Set<(chunk: Uint8Array) => void>();
-  private readonly closeListeners = new Set<(reason: TransportError | null) => void>();
   /** When set, the next `open()` fails as if the device were absent. */
   unplugged = false;
 
-  constructor(readonly description: string) {}
+  constructor(readonly description: string) {
+    super();
+  }
 
   /** Creates two connected ends, e.g. host side and device (simulator) side. */
   static pair(name = 'memory'): [MemoryTransport, MemoryTransport] {
@@ -33,7 +34,7 @@ export class MemoryTransport implements ByteTransport {
   async close(): Promise<void> {
     if (!this.open_) return;
     this.open_ = false;
-    for (const l of [...this.closeListeners]) l(null);
+    this.emitClose(null);
   }
 
   /** Simulates the device vanishing: closes this end with a `closed` error and fails re-opening until replugged. */
@@ -42,7 +43,7 @@ export class MemoryTransport implements ByteTransport {
     if (!this.open_) return;
     this.open_ = false;
     const reason = new TransportError('closed', `${this.description}: device disappeared`);
-    for (const l of [...this.closeListeners]) l(reason);
+    this.emitClose(reason);
   }
 
   /** Makes the device available again. */
@@ -60,17 +61,7 @@ export class MemoryTransport implements ByteTransport {
     });
   }
 
-  onData(listener: (chunk: Uint8Array) => void): () => void {
-    this.dataListeners.add(listener);
-    return () => this.dataListeners.delete(listener);
-  }
-
-  onClose(listener: (reason: TransportError | null) => void): () => void {
-    this.closeListeners.add(listener);
-    return () => this.closeListeners.delete(listener);
-  }
-
   private emit(chunk: Uint8Array): void {
-    for (const l of [...this.dataListeners]) l(chunk);
+    this.emitData(chunk);
   }
 }

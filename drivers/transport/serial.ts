@@ -1,6 +1,7 @@
 import { SerialPort } from 'serialport';
 import type { ByteTransport } from './types.js';
 import { TransportError, toTransportError } from './types.js';
+import { TransportListeners } from './listeners.js';
 
 /** Serial line settings; 115200 8N1 is the common default for ID card readers. */
 export interface SerialOptions {
@@ -12,13 +13,12 @@ export interface SerialOptions {
 }
 
 /** A serial or USB-serial port (also one end of a socat PTY pair) through the `serialport` package. */
-export class SerialTransport implements ByteTransport {
+export class SerialTransport extends TransportListeners implements ByteTransport {
   private port: SerialPort | null = null;
-  private readonly dataListeners = new Set<(chunk: Uint8Array) => void>();
-  private readonly closeListeners = new Set<(reason: TransportError | null) => void>();
   readonly description: string;
 
   constructor(private readonly options: SerialOptions) {
+    super();
     this.description = `serial:${options.path}@${options.baudRate ?? 115200}`;
   }
 
@@ -41,7 +41,7 @@ export class SerialTransport implements ByteTransport {
     });
     port.on('data', (chunk: Buffer) => {
       const bytes = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-      for (const l of [...this.dataListeners]) l(bytes);
+      this.emitData(bytes);
     });
     // A USB-serial adapter pulled out, or the other end of a PTY closing, surfaces as an error and/or a
     // close event with `disconnected`; both end up here exactly once.
@@ -50,7 +50,7 @@ export class SerialTransport implements ByteTransport {
       if (closed) return;
       closed = true;
       if (this.port === port) this.port = null;
-      for (const l of [...this.closeListeners]) l(reason);
+      this.emitClose(reason);
     };
     port.on('error', (error: Error) => {
       finish(toTransportError(error));
@@ -79,15 +79,5 @@ export class SerialTransport implements ByteTransport {
     await new Promise<void>((resolve, reject) => {
       port.drain((error) => (error ? reject(toTransportError(error)) : resolve()));
     });
-  }
-
-  onData(listener: (chunk: Uint8Array) => void): () => void {
-    this.dataListeners.add(listener);
-    return () => this.dataListeners.delete(listener);
-  }
-
-  onClose(listener: (reason: TransportError | null) => void): () => void {
-    this.closeListeners.add(listener);
-    return () => this.closeListeners.delete(listener);
   }
 }

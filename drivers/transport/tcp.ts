@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { TransportListeners } from './listeners.js';
 import type { ByteTransport } from './types.js';
 import { TransportError, toTransportError } from './types.js';
 
@@ -74,27 +75,8 @@ class SocketPort {
   }
 }
 
-abstract class ListenerSets {
-  protected readonly dataListeners = new Set<(chunk: Uint8Array) => void>();
-  protected readonly closeListeners = new Set<(reason: TransportError | null) => void>();
-  onData(listener: (chunk: Uint8Array) => void): () => void {
-    this.dataListeners.add(listener);
-    return () => this.dataListeners.delete(listener);
-  }
-  onClose(listener: (reason: TransportError | null) => void): () => void {
-    this.closeListeners.add(listener);
-    return () => this.closeListeners.delete(listener);
-  }
-  protected emitData(chunk: Uint8Array): void {
-    for (const l of [...this.dataListeners]) l(chunk);
-  }
-  protected emitClose(reason: TransportError | null): void {
-    for (const l of [...this.closeListeners]) l(reason);
-  }
-}
-
 /** A TCP client transport (network receipt printers, or a simulator on 127.0.0.1). */
-export class TcpTransport extends ListenerSets implements ByteTransport {
+export class TcpTransport extends TransportListeners implements ByteTransport {
   private port: SocketPort | null = null;
   private closing = false;
   readonly description: string;
@@ -162,7 +144,7 @@ export class TcpTransport extends ListenerSets implements ByteTransport {
 }
 
 /** The server side of an accepted connection as a {@link ByteTransport} (already open; `open()` is a no-op). */
-export class AcceptedSocketTransport extends ListenerSets implements ByteTransport {
+export class AcceptedSocketTransport extends TransportListeners implements ByteTransport {
   private readonly port: SocketPort;
   readonly description: string;
 
