@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { seededRandom } from '../drivers/common/random.js';
 
 /**
  * Faults the server can inject into kiosk-facing requests (never into /v1/admin/*), so the kiosk's uploader
@@ -59,17 +60,7 @@ const faultConfigSchema = z
     },
   );
 
-/** mulberry32: a tiny, fast, seedable PRNG; good enough to pick faults reproducibly. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../drivers/common/random.js';
 
 /** Builds the per-request decision function; throws on an invalid config (a programming or CLI error). */
 export function createFaultInjector(

@@ -3,10 +3,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import sqlite3 from 'sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startCentralServer, type CentralServer } from '../../central/server.js';
 import { openStore } from '../../main/store/store.js';
+import { readCentralTransactionIds } from '../support/central-db.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const worker = path.join(root, 'test/support/visit-worker.ts');
@@ -44,19 +44,6 @@ function runWorker(
     child.on('error', reject);
     // 'close' waits for stdout to end, so every line the worker wrote has been read.
     child.on('close', (exitCode, signal) => resolve({ done, exitCode, signal, stderr }));
-  });
-}
-
-function readIds(file: string): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    const db = new sqlite3.Database(file, sqlite3.OPEN_READONLY, (openError) => {
-      if (openError) return reject(openError);
-      db.all('SELECT idempotency_key AS id FROM transactions', (error, rows: { id: string }[]) => {
-        db.close();
-        if (error) reject(error);
-        else resolve(rows.map((r) => r.id));
-      });
-    });
   });
 }
 
@@ -119,7 +106,7 @@ describe('crash safety: kill -9 during 1,000 visits', () => {
     const stats = await server.stats();
     await server.close();
     server = undefined;
-    const onServer = await readIds(path.join(centralDir, 'central.sqlite'));
+    const onServer = await readCentralTransactionIds(path.join(centralDir, 'central.sqlite'));
     const serverSet = new Set(onServer);
 
     const store = await openStore({ dataDir: kioskDir });

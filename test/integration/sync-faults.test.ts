@@ -1,7 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import sqlite3 from 'sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { BatchItem } from '../../central/contract.js';
 import { startCentralServer, type CentralServer } from '../../central/server.js';
@@ -10,19 +9,7 @@ import { Uploader, type UploadPort } from '../../main/services/sync/uploader.js'
 import { fictionalVisit, seededRandom } from '../../main/services/transactions/fictional.js';
 import { TransactionService } from '../../main/services/transactions/transactions.js';
 import { openStore } from '../../main/store/store.js';
-
-function readIds(file: string): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    const db = new sqlite3.Database(file, sqlite3.OPEN_READONLY, (openError) => {
-      if (openError) return reject(openError);
-      db.all('SELECT idempotency_key AS id FROM transactions', (error, rows: { id: string }[]) => {
-        db.close();
-        if (error) reject(error);
-        else resolve(rows.map((r) => r.id));
-      });
-    });
-  });
-}
+import { readCentralTransactionIds } from '../support/central-db.js';
 
 const dirs: string[] = [];
 let server: CentralServer | undefined;
@@ -100,7 +87,7 @@ describe('a misbehaving central API (30 % of requests fail)', () => {
       const stats = await server.stats();
       await server.close();
       server = undefined;
-      const onServer = await readIds(path.join(centralDir, 'central.sqlite'));
+      const onServer = await readCentralTransactionIds(path.join(centralDir, 'central.sqlite'));
       expect(stats.transactions).toBe(COUNT);
       expect(new Set(onServer).size).toBe(onServer.length);
       expect([...onServer].sort()).toEqual([...kioskIds].sort());

@@ -18,17 +18,7 @@ function pick<T>(list: readonly T[], random: () => number): T {
   return item;
 }
 
-/** A small seedable PRNG (mulberry32) so simulated runs can be repeated. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../../../drivers/common/random.js';
 
 /** A fictional 18-character ID number (address code 999999) with a correct check character. */
 export function fictionalIdNumber(random: () => number): string {
