@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { kioskIdSchema } from './contract.js';
 import { parseFaultSpec, type FaultConfig } from './faults.js';
+import { DEFAULT_RATE_LIMITS, type CentralRateLimits, type RateLimit } from './rate-limit.js';
 import type { CentralServerTls } from './server.js';
 
 /** Development defaults used when no token is configured; printed on start so nobody mistakes them for secrets. */
@@ -11,25 +12,38 @@ export const DEV_KIOSK_TOKEN = 'dev-kiosk-token';
 /** The development admin token. */
 export const DEV_ADMIN_TOKEN = 'dev-admin-token';
 
+/** Environment variable naming the kiosk tokens file. */
+export const ENV_KIOSK_TOKENS_FILE = 'BOOTH_CENTRAL_KIOSK_TOKENS_FILE';
+/** Environment variable naming the admin token file. */
+export const ENV_ADMIN_TOKEN_FILE = 'BOOTH_CENTRAL_ADMIN_TOKEN_FILE';
+/** Environment variable holding the admin token itself. */
+export const ENV_ADMIN_TOKEN = 'BOOTH_CENTRAL_ADMIN_TOKEN';
+
 /** Usage text of `npm run central` / `tsx central/main.ts`. */
 export const CENTRAL_USAGE = `usage: tsx central/main.ts [options]
-  --port N                 listen port (default 8787; 0 = any free port)
-  --host H                 listen address (default 127.0.0.1)
-  --data DIR               data directory for central.sqlite, or :memory: (default .booth-data/central)
-  --kiosk-token ID=TOKEN   a kiosk and its bearer token (repeatable)
-  --tokens-file FILE       lines of ID=TOKEN (# comments), and optionally admin=TOKEN
-  --admin-token T          the administrator's bearer token
-  --faults SPEC            inject faults into kiosk endpoints, e.g. 500:0.1,429:0.1,reset:0.05
-                           kinds: 500 429 503 timeout reset reset-after-commit
-  --fault-seed N           PRNG seed for --faults (default 1)
-  --retry-after S          Retry-After seconds on injected 429/503 (default 1)
-  --tls-cert FILE          serve HTTPS with this certificate chain (PEM); needs --tls-key
-  --tls-key FILE           the certificate's private key (PEM)
-  --tls-client-ca FILE     require client certificates issued by this CA (mutual TLS)
-  --production             citizens' receipt PDFs carry no "demonstration" marking
-  --public-url URL         the address citizens' phones reach this server at (used in receipt QR codes)
-  -h, --help               this text
-With no --kiosk-token, --tokens-file or --admin-token, development defaults are used:
+  --port N                   listen port (default 8787; 0 = any free port)
+  --host H                   listen address (default 127.0.0.1)
+  --data DIR                 data directory for central.sqlite, or :memory: (default .booth-data/central)
+  --kiosk-tokens-file FILE   the kiosks' bearer tokens: lines of ID=TOKEN (# comments)
+  --admin-token-file FILE    the administrator's bearer token (the file's first line)
+  --faults SPEC              inject faults into kiosk endpoints, e.g. 500:0.1,429:0.1,reset:0.05
+                             kinds: 500 429 503 timeout reset reset-after-commit
+  --fault-seed N             PRNG seed for --faults (default 1)
+  --retry-after S            Retry-After seconds on injected 429/503 (default 1)
+  --tls-cert FILE            serve HTTPS with this certificate chain (PEM); needs --tls-key
+  --tls-key FILE             the certificate's private key (PEM)
+  --tls-client-ca FILE       require client certificates issued by this CA (mutual TLS)
+  --production               citizens' receipt PDFs carry no "demonstration" marking
+  --public-url URL           the address citizens' phones reach this server at (used in receipt QR codes)
+  --lookup-limit B:N         per kiosk token: progress/mailbox look-ups, burst B then N a minute (default ${limitText(DEFAULT_RATE_LIMITS.kioskLookups)})
+  --page-limit B:N           per client address: citizens' progress page and receipt PDF (default ${limitText(DEFAULT_RATE_LIMITS.progressPage)})
+  --request-timeout S        seconds a client may take to send a whole request (default 15)
+  -h, --help                 this text
+Tokens never go on the command line (other users see it in ps, shells keep it in history). Instead:
+  ${ENV_KIOSK_TOKENS_FILE}=FILE   same as --kiosk-tokens-file
+  ${ENV_ADMIN_TOKEN_FILE}=FILE    same as --admin-token-file
+  ${ENV_ADMIN_TOKEN}=TOKEN        the admin token itself (environment only)
+With no kiosk tokens and no admin token, development defaults are used:
   kiosk ${DEV_KIOSK_ID} token ${DEV_KIOSK_TOKEN}, admin token ${DEV_ADMIN_TOKEN}.`;
 
 /** Parsed command line of the central server. */
@@ -46,6 +60,21 @@ export interface CentralCliConfig {
   readonly tls: CentralServerTls | undefined;
   /** The citizens' progress page: production marking and the public address for QR codes. */
   readonly progressPage: { readonly production: boolean; readonly publicBaseUrl?: string };
+  readonly rateLimits: CentralRateLimits;
+  readonly requestTimeoutMs: number;
+  /** One-line warnings to print at start (e.g. a token file other users can read). */
+  readonly warnings: readonly string[];
+}
+
+/** Flags that once took a token (or a token file under an old name) on the command line. */
+const REFUSED_FLAGS: Readonly<Record<string, string>> = {
+  '--kiosk-token': `kiosk tokens are not accepted on the command line (visible in ps and shell history): use --kiosk-tokens-file FILE or ${ENV_KIOSK_TOKENS_FILE}`,
+  '--admin-token': `the admin token is not accepted on the command line (visible in ps and shell history): use --admin-token-file FILE, ${ENV_ADMIN_TOKEN_FILE} or ${ENV_ADMIN_TOKEN}`,
+  '--tokens-file': '--tokens-file is now --kiosk-tokens-file (the admin token goes in --admin-token-file)',
+};
+
+function limitText(limit: RateLimit): string {
+  return `${limit.burst}:${limit.perMinute}`;
 }
 
 function parseTokenLine(line: string, where: string): [string, string] {
@@ -65,8 +94,47 @@ function integer(text: string | undefined, name: string, min: number, max: numbe
   return value;
 }
 
-/** Parses argv (without node and script). Throws an Error with a one-line reason on bad input. */
-export function parseCentralArgs(argv: readonly string[]): CentralCliConfig {
+function rateLimit(text: string | undefined, name: string, fallback: RateLimit): RateLimit {
+  if (text === undefined) return fallback;
+  const match = /^(\d{1,7}):(\d{1,7})$/.exec(text);
+  const burst = Number(match?.[1]);
+  const perMinute = Number(match?.[2]);
+  if (!match || burst < 1 || perMinute < 1)
+    throw new Error(`--${name} must be BURST:PER_MINUTE, both at least 1 (e.g. 60:120)`);
+  return { burst, perMinute };
+}
+
+/**
+ * Reads a secret file: refused when other users may write it (anyone could swap the token), a warning when
+ * they may read it.
+ */
+function readSecretFile(path: string, what: string, warnings: string[]): string {
+  let text: string;
+  let mode: number;
+  try {
+    mode = statSync(path).mode;
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new Error(`cannot read ${what} ${path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if ((mode & 0o022) !== 0) throw new Error(`${what} ${path} is writable by other users; chmod 600 it`);
+  if ((mode & 0o004) !== 0) warnings.push(`${what} ${path} is readable by other users; chmod 600 it`);
+  return text;
+}
+
+/**
+ * Parses argv (without node and script) and the environment. Throws an Error with a one-line reason on bad
+ * input, including a token given on the command line.
+ */
+export function parseCentralArgs(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): CentralCliConfig {
+  for (const arg of argv) {
+    const flag = arg.split('=')[0] ?? arg;
+    const refusal = REFUSED_FLAGS[flag];
+    if (refusal !== undefined) throw new Error(refusal);
+  }
   const { values } = parseArgs({
     args: [...argv],
     strict: true,
@@ -75,9 +143,8 @@ export function parseCentralArgs(argv: readonly string[]): CentralCliConfig {
       port: { type: 'string' },
       host: { type: 'string' },
       data: { type: 'string' },
-      'kiosk-token': { type: 'string', multiple: true },
-      'tokens-file': { type: 'string' },
-      'admin-token': { type: 'string' },
+      'kiosk-tokens-file': { type: 'string' },
+      'admin-token-file': { type: 'string' },
       faults: { type: 'string' },
       'fault-seed': { type: 'string' },
       'retry-after': { type: 'string' },
@@ -86,40 +153,56 @@ export function parseCentralArgs(argv: readonly string[]): CentralCliConfig {
       'tls-client-ca': { type: 'string' },
       production: { type: 'boolean' },
       'public-url': { type: 'string' },
+      'lookup-limit': { type: 'string' },
+      'page-limit': { type: 'string' },
+      'request-timeout': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
+  const warnings: string[] = [];
   const kioskTokens: Record<string, string> = {};
-  let adminToken = values['admin-token'];
-  const addKiosk = ([id, token]: [string, string], where: string): void => {
-    if (!kioskIdSchema.safeParse(id).success) throw new Error(`${where}: bad kiosk id "${id}"`);
-    kioskTokens[id] = token;
-  };
-  if (values['tokens-file'] !== undefined) {
-    const file = values['tokens-file'];
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (error) {
-      throw new Error(
-        `cannot read tokens file ${file}: ${error instanceof Error ? error.message : String(error)}`,
-      );
-    }
+  const nonEmpty = (value: string | undefined): string | undefined =>
+    value !== undefined && value.trim() !== '' ? value.trim() : undefined;
+
+  const kioskFile = values['kiosk-tokens-file'] ?? nonEmpty(env[ENV_KIOSK_TOKENS_FILE]);
+  if (kioskFile !== undefined) {
+    const text = readSecretFile(kioskFile, 'kiosk tokens file', warnings);
     text.split(/\r?\n/).forEach((raw, index) => {
       const line = raw.trim();
       if (line === '' || line.startsWith('#')) return;
-      const entry = parseTokenLine(line, `${file}:${index + 1}`);
-      if (entry[0] === 'admin') adminToken ??= entry[1];
-      else addKiosk(entry, `${file}:${index + 1}`);
+      const where = `${kioskFile}:${index + 1}`;
+      const [id, token] = parseTokenLine(line, where);
+      if (id === 'admin')
+        throw new Error(`${where}: the admin token goes in its own file (--admin-token-file)`);
+      if (!kioskIdSchema.safeParse(id).success) throw new Error(`${where}: bad kiosk id "${id}"`);
+      kioskTokens[id] = token;
     });
+    if (Object.keys(kioskTokens).length === 0)
+      throw new Error(`kiosk tokens file ${kioskFile} has no ID=TOKEN line`);
   }
-  for (const item of values['kiosk-token'] ?? [])
-    addKiosk(parseTokenLine(item, '--kiosk-token'), '--kiosk-token');
+
+  let adminToken: string | undefined;
+  const adminFile = values['admin-token-file'] ?? nonEmpty(env[ENV_ADMIN_TOKEN_FILE]);
+  if (adminFile !== undefined) {
+    const text = readSecretFile(adminFile, 'admin token file', warnings);
+    adminToken = text
+      .split(/\r?\n/)
+      .map((line) => line.trim())
+      .find((line) => line !== '' && !line.startsWith('#'));
+    if (adminToken === undefined) throw new Error(`admin token file ${adminFile} is empty`);
+  } else {
+    adminToken = nonEmpty(env[ENV_ADMIN_TOKEN]);
+  }
+  if (adminToken !== undefined && /\s/.test(adminToken))
+    throw new Error('the admin token cannot contain spaces');
 
   const devTokens = Object.keys(kioskTokens).length === 0 && adminToken === undefined;
   if (devTokens) kioskTokens[DEV_KIOSK_ID] = DEV_KIOSK_TOKEN;
   if (adminToken === undefined) {
-    if (!devTokens) throw new Error('--admin-token is required when kiosk tokens are given');
+    if (!devTokens)
+      throw new Error(
+        `an admin token is required when kiosk tokens are given (--admin-token-file or ${ENV_ADMIN_TOKEN})`,
+      );
     adminToken = DEV_ADMIN_TOKEN;
   }
   if (Object.values(kioskTokens).includes(adminToken))
@@ -168,5 +251,11 @@ export function parseCentralArgs(argv: readonly string[]): CentralCliConfig {
     adminToken,
     devTokens,
     faults,
+    rateLimits: {
+      kioskLookups: rateLimit(values['lookup-limit'], 'lookup-limit', DEFAULT_RATE_LIMITS.kioskLookups),
+      progressPage: rateLimit(values['page-limit'], 'page-limit', DEFAULT_RATE_LIMITS.progressPage),
+    },
+    requestTimeoutMs: integer(values['request-timeout'], 'request-timeout', 1, 3_600, 15) * 1000,
+    warnings,
   };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PROGRESS_KEY_PATTERN } from './progress-link.js';
 
 /**
  * The central API contract, shared by the reference server (central/) and the kiosk's client
@@ -7,9 +8,11 @@ import { z } from 'zod';
  *
  * Paths (all JSON; errors are `{ "error": { "code", "message" } }`):
  *   POST /v1/transactions:batch            kiosk token   BatchUploadRequest  → BatchUploadResponse
+ *                                          (per item: stored | duplicate | conflict | rejected)
  *   POST /v1/heartbeat                     kiosk token   HeartbeatRequest    → HeartbeatResponse
  *   GET  /v1/catalog                       kiosk token   If-None-Match       → signed catalog document | 304
  *   GET  /v1/transactions/{number}/progress kiosk token                      → TransactionProgress | 404
+ *                                          (only the calling kiosk's own transactions)
  *   GET  /v1/mailbox/{trackingNumber}      kiosk token                       → MailboxStatus | 404
  *   POST /v1/admin/catalog                 admin token   signed catalog      → CatalogPublished | 409
  *   GET  /v1/admin/fleet                   admin token                       → FleetResponse
@@ -120,6 +123,19 @@ export const missingPersonSchema = z.object({
 /** A missing-person report. */
 export type MissingPerson = z.infer<typeof missingPersonSchema>;
 
+/**
+ * The key of a citizen's progress link (central/progress-link.ts): 128 random bits as 26 Crockford base32
+ * digits, upper case. A credential: the server stores only its SHA-256 and never logs it.
+ */
+export const progressKeySchema = z
+  .string()
+  .regex(PROGRESS_KEY_PATTERN, 'expected 26 Crockford base32 digits (128 bits)')
+  .meta({
+    description:
+      "The key of the citizen's progress link: 128 random bits from the kiosk's CSPRNG, independent of the " +
+      'transaction id and of time, as 26 upper-case Crockford base32 digits. The server keeps only its hash.',
+  });
+
 /** A completed transaction as the kiosk uploads it. */
 export const transactionPayloadSchema = z
   .object({
@@ -134,6 +150,11 @@ export const transactionPayloadSchema = z
     services: z.array(transactionServiceSchema).min(1).max(20),
     letter: letterSchema.optional(),
     missingPerson: missingPersonSchema.optional(),
+    /**
+     * Unlocks the citizen's progress page and receipt PDF. Absent only for transactions completed before kiosks
+     * drew these keys; their pages never open.
+     */
+    progressKey: progressKeySchema.optional(),
   })
   .meta({ id: 'TransactionPayload', description: 'A completed transaction as the kiosk uploads it.' });
 /** A completed transaction as uploaded. */
@@ -166,8 +187,13 @@ export const batchEnvelopeSchema = z.object({
   items: z.array(z.unknown()).min(1).max(MAX_BATCH_ITEMS),
 });
 
-/** Per-item outcome of a batch. */
-export const batchItemStatusSchema = z.enum(['stored', 'duplicate', 'rejected']);
+/**
+ * Per-item outcome of a batch. `duplicate`: the same idempotency key with the same payload (canonical JSON,
+ * RFC 8785) was stored before; the item counts as delivered. `conflict`: the key was stored with a DIFFERENT
+ * payload — the per-item form of HTTP 409 Conflict; nothing is changed, and resending will never succeed.
+ * `rejected`: the item is invalid (see its error).
+ */
+export const batchItemStatusSchema = z.enum(['stored', 'duplicate', 'conflict', 'rejected']);
 /** A per-item outcome. */
 export type BatchItemStatus = z.infer<typeof batchItemStatusSchema>;
 
@@ -193,6 +219,7 @@ export const batchItemResultSchema = z.object({
   /** The item's idempotency key as sent ("" when it was missing or not a string). */
   idempotencyKey: z.string().max(200),
   status: batchItemStatusSchema,
+  /** Present for `rejected` (invalid-item, key-mismatch, kiosk-mismatch) and `conflict` (idempotency-conflict). */
   error: errorDetailSchema.optional(),
 });
 /** One item's result. */
@@ -343,8 +370,10 @@ export const statsResponseSchema = z
   .object({
     /** Distinct transactions stored. */
     transactions: z.int().min(0),
-    /** Items that repeated an idempotency key already stored. */
+    /** Items that repeated an idempotency key already stored, with the same payload. */
     duplicatesIgnored: z.int().min(0),
+    /** Items that repeated an idempotency key already stored, with a different payload (answered `conflict`). */
+    conflicts: z.int().min(0),
     /** Distinct urgent transactions stored. */
     urgent: z.int().min(0),
     /** Batch requests accepted (200). */

@@ -13,7 +13,15 @@ describe('openCentralDb', () => {
       expect(await db.get<{ journal_mode: string }>('PRAGMA journal_mode')).toEqual({ journal_mode: 'wal' });
       await db.close();
       const again = await openCentralDb(file);
-      expect(await again.all('SELECT version FROM schema_migrations')).toEqual([{ version: 1 }]);
+      expect(await again.all('SELECT version FROM schema_migrations ORDER BY version')).toEqual([
+        { version: 1 },
+        { version: 2 },
+      ]);
+      // Migration 2's columns exist.
+      await again.run(
+        `INSERT INTO transactions (idempotency_key, number, kiosk_id, urgent, completed_at, received_at, payload,
+           payload_hash, progress_key_hash) VALUES ('k', 'n', 'SZ-1', 0, 'c', 0, '{}', 'h', 'p')`,
+      );
       await again.run('INSERT INTO schema_migrations (version, applied_at) VALUES (99, ?)', [
         '2030-01-01T00:00:00Z',
       ]);

@@ -51,6 +51,13 @@ const MIGRATIONS: readonly string[] = [
      name TEXT PRIMARY KEY,
      value INTEGER NOT NULL
    ) STRICT;`,
+  // 2: the SHA-256 of each item's canonical payload (a re-sent id with another payload is a conflict), the
+  // SHA-256 of the progress link key (the key itself is never stored), and look-ups by kiosk and number.
+  // Rows stored before this have no hashes: their payload hash is computed from the stored payload when needed,
+  // and their progress page never opens (their keys were derived from the id, which is not a secret).
+  `ALTER TABLE transactions ADD COLUMN payload_hash TEXT;
+   ALTER TABLE transactions ADD COLUMN progress_key_hash TEXT;
+   CREATE INDEX transactions_kiosk_number ON transactions (kiosk_id, number);`,
 ];
 
 /** Opens (creating if needed) the central database at `file` (or ':memory:') and applies pending migrations. */

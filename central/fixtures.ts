@@ -1,5 +1,6 @@
 import { monotonicFactory } from 'ulid';
 import type { BatchItem, HeartbeatRequest, SignedCatalogDocument, TransactionPayload } from './contract.js';
+import { newProgressKey } from './progress-link.js';
 
 /**
  * Made-up payloads for tests and demos (the people in them do not exist). Shared by the central server's tests
@@ -14,7 +15,7 @@ export function newTransactionId(): string {
   return nextUlid();
 }
 
-/** A plausible completed transaction from `kioskId`; override any field. */
+/** A plausible completed transaction from `kioskId`, with a fresh progress key; override any field. */
 export function sampleTransaction(
   kioskId: string,
   overrides: Partial<TransactionPayload> = {},
@@ -39,6 +40,7 @@ export function sampleTransaction(
     services: [
       { serviceId: 'hukou-certificate', form: { purpose: '入学', copies: 1, urgent: false, note: null } },
     ],
+    progressKey: newProgressKey(),
     ...overrides,
   };
 }

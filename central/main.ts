@@ -1,6 +1,6 @@
 /**
  * CLI entry of the reference central server: `npx tsx central/main.ts --help`. Prints its URL on stdout and
- * closes cleanly on Ctrl-C (SIGINT) or SIGTERM.
+ * closes cleanly on Ctrl-C (SIGINT) or SIGTERM. Tokens come from files or the environment, never from argv.
  */
 import {
   CENTRAL_USAGE,
@@ -35,9 +35,12 @@ async function main(): Promise<number> {
     ...(config.faults !== undefined ? { faults: config.faults } : {}),
     ...(config.tls !== undefined ? { tls: config.tls } : {}),
     progressPage: config.progressPage,
+    rateLimits: config.rateLimits,
+    requestTimeoutMs: config.requestTimeoutMs,
   });
   // One write, so that a reader waiting for the URL line already has everything above it.
   const lines = [
+    ...config.warnings.map((warning) => `central: warning: ${warning}`),
     `central: data in ${config.dataDir === ':memory:' ? 'memory (lost on exit)' : config.dataDir}`,
   ];
   if (config.devTokens) {

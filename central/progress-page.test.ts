@@ -3,8 +3,15 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { printableReceiptSchema } from '../main/services/documents/schemas.js';
 import type { TransactionProgress } from './contract.js';
-import { newTransactionId, sampleTransaction } from './fixtures.js';
-import { parseProgressLinkKey, progressLinkKey, progressPageUrl } from './progress-link.js';
+import { createHash } from 'node:crypto';
+import { sampleTransaction } from './fixtures.js';
+import {
+  encodeProgressKey,
+  newProgressKey,
+  parseProgressLinkKey,
+  PROGRESS_KEY_LENGTH,
+  progressPageUrl,
+} from './progress-link.js';
 import {
   createProgressPageHandler,
   escapeHtml,
@@ -17,7 +24,7 @@ import {
   type ProgressPageOptions,
 } from './progress-page.js';
 
-const ULID = '01JDQ8ZK3W6S1V4T2M9C0XQH7R';
+const KEY = '7ZZZZZZZZZZZZZZZZZZZZZZZZZ';
 const progress: TransactionProgress = {
   number: 'JW-20261129-000123',
   status: 'in-progress',
@@ -25,42 +32,70 @@ const progress: TransactionProgress = {
 };
 
 describe('progress link', () => {
-  it('keys a link with the 80 random bits of the ULID', () => {
-    expect(progressLinkKey(ULID)).toBe('6S1V4T2M9C0XQH7R');
-    expect(progressPageUrl('https://p.example/', 'JW-20261129-000123', ULID)).toBe(
-      'https://p.example/progress/JW-20261129-000123?k=6S1V4T2M9C0XQH7R',
+  it('encodes 128 bits as 26 Crockford base32 digits and builds the keyed URL', () => {
+    expect(encodeProgressKey(new Uint8Array(16).fill(0xff))).toBe(KEY);
+    expect(encodeProgressKey(new Uint8Array(16))).toBe('0'.repeat(26));
+    const one = new Uint8Array(16);
+    one[15] = 33;
+    expect(encodeProgressKey(one)).toBe('0'.repeat(24) + '11');
+    expect(() => encodeProgressKey(new Uint8Array(10))).toThrow(RangeError);
+    expect(progressPageUrl('https://p.example/', 'JW-20261129-000123', KEY)).toBe(
+      `https://p.example/progress/JW-20261129-000123?k=${KEY}`,
     );
-    expect(progressPageUrl('http://127.0.0.1:8080///', 'JW-1', ULID)).toBe(
-      'http://127.0.0.1:8080/progress/JW-1?k=6S1V4T2M9C0XQH7R',
+    expect(progressPageUrl('http://127.0.0.1:8080///', 'JW-1', KEY)).toBe(
+      `http://127.0.0.1:8080/progress/JW-1?k=${KEY}`,
     );
   });
 
-  it('gives different keys to consecutive transactions', () => {
-    const keys = new Set(Array.from({ length: 50 }, () => progressLinkKey(newTransactionId())));
-    expect(keys.size).toBe(50);
-    for (const key of keys) expect(parseProgressLinkKey(key)).toBe(key);
+  it('draws fresh keys of 128 random bits', () => {
+    const keys = Array.from({ length: 200 }, () => newProgressKey());
+    expect(new Set(keys).size).toBe(200);
+    for (const key of keys) {
+      expect(key).toHaveLength(PROGRESS_KEY_LENGTH);
+      expect(parseProgressLinkKey(key)).toBe(key);
+    }
+    // Every one of the 128 bits varies across the sample (a counter or a timestamp would leave high bits fixed).
+    const values = keys.map((key) => BigInt(`0x${decodeForTest(key)}`));
+    for (let bit = 0n; bit < 128n; bit++) {
+      const ones = values.filter((value) => ((value >> bit) & 1n) === 1n).length;
+      expect(ones, `bit ${bit}`).toBeGreaterThan(40);
+      expect(ones, `bit ${bit}`).toBeLessThan(160);
+    }
   });
 
   it('accepts a presented key case-insensitively and refuses anything else', () => {
-    expect(parseProgressLinkKey('6s1v4t2m9c0xqh7r')).toBe('6S1V4T2M9C0XQH7R');
+    expect(parseProgressLinkKey(KEY.toLowerCase())).toBe(KEY);
     for (const bad of [
       null,
       undefined,
       '',
-      '6S1V4T2M9C0XQH7',
-      '6S1V4T2M9C0XQH7RR',
-      '6S1V4T2M9C0XQH7U',
-      'ILOU0000000000000',
+      KEY.slice(1),
+      `${KEY}0`,
+      // 130 bits: the first digit of a 128-bit key is 0-7.
+      `8${KEY.slice(1)}`,
+      `${KEY.slice(0, 25)}U`,
+      '6S1V4T2M9C0XQH7R',
     ])
       expect(parseProgressLinkKey(bad)).toBeNull();
   });
 });
 
+/** Crockford base32 (26 digits) back to 32 hex digits, independently of the encoder under test. */
+function decodeForTest(key: string): string {
+  const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+  let value = 0n;
+  for (const digit of key) value = value * 32n + BigInt(alphabet.indexOf(digit));
+  return value.toString(16).padStart(32, '0');
+}
+
+const hashOf = (key: string | undefined): Buffer | null =>
+  key === undefined ? null : createHash('sha256').update(key, 'utf8').digest();
+
 describe('progress page rendering', () => {
   const view = {
     locale: 'zh-CN' as const,
     number: 'JW-20261129-000123',
-    key: '6S1V4T2M9C0XQH7R',
+    key: KEY,
     services: [{ id: 'hukou-certificate' }, { id: 'mailbox', reference: 'XX-20261129-0042' }],
     progress,
     completedAt: '2026-11-29T08:15:00+08:00',
@@ -77,7 +112,7 @@ describe('progress page rendering', () => {
     expect(html).toContain('2026-11-29 08:16');
     expect(html).toContain('<li>hukou-certificate</li>');
     expect(html).toContain('XX-20261129-0042');
-    expect(html).toContain('href="./JW-20261129-000123/receipt.pdf?k=6S1V4T2M9C0XQH7R&#38;lang=zh-CN"');
+    expect(html).toContain(`href="./JW-20261129-000123/receipt.pdf?k=${KEY}&#38;lang=zh-CN"`);
     expect(html).toContain('演示数据');
     expect(html).not.toMatch(/<script/i);
     expect(renderProgressPage({ ...view, trailingSlash: true })).toContain('href="receipt.pdf?k=');
@@ -178,14 +213,17 @@ describe('progress page handler', () => {
     });
     const byId = new Map([first, second].map((t) => [t.id, t]));
     const base = await serve({
-      findIds: async () => [first.id, second.id],
+      findCandidates: async () => [
+        { id: first.id, keyHash: hashOf(first.progressKey) },
+        { id: second.id, keyHash: hashOf(second.progressKey) },
+      ],
       load: async (id) => {
         const t = byId.get(id);
         return t ? { payload: JSON.stringify(t), progress: { ...progress, number } } : undefined;
       },
     });
-    const one = await (await fetch(progressPageUrl(base, number, first.id))).text();
-    const two = await (await fetch(progressPageUrl(base, number, second.id))).text();
+    const one = await (await fetch(progressPageUrl(base, number, first.progressKey ?? ''))).text();
+    const two = await (await fetch(progressPageUrl(base, number, second.progressKey ?? ''))).text();
     expect(one).toContain('first-service');
     expect(one).not.toContain('second-service');
     expect(two).toContain('second-service');
@@ -194,10 +232,12 @@ describe('progress page handler', () => {
   it('answers a broken stored record with a 500 page that leaks nothing', async () => {
     const transaction = sampleTransaction('SZ-FT-0001');
     const base = await serve({
-      findIds: async () => [transaction.id],
+      findCandidates: async () => [{ id: transaction.id, keyHash: hashOf(transaction.progressKey) }],
       load: async () => ({ payload: JSON.stringify({ ...transaction, services: [] }), progress }),
     });
-    const response = await fetch(progressPageUrl(base, transaction.number, transaction.id) + '&lang=en');
+    const response = await fetch(
+      progressPageUrl(base, transaction.number, transaction.progressKey ?? '') + '&lang=en',
+    );
     const html = await response.text();
     expect(response.status).toBe(500);
     expect(response.headers.get('content-security-policy')).toBe(PROGRESS_PAGE_CSP);
@@ -205,9 +245,47 @@ describe('progress page handler', () => {
     expect(html).not.toContain(transaction.number);
   });
 
+  it('never opens a transaction stored without a key, whatever key is presented', async () => {
+    const legacy = sampleTransaction('SZ-FT-0001', { progressKey: undefined });
+    const base = await serve({
+      findCandidates: async () => [{ id: legacy.id, keyHash: null }],
+      load: async () => ({ payload: JSON.stringify(legacy), progress }),
+    });
+    for (const key of [newProgressKey(), '0'.repeat(26), legacy.id.slice(-16)]) {
+      const response = await fetch(progressPageUrl(base, legacy.number, key));
+      expect(response.status).toBe(404);
+      expect(await response.text()).toBe(renderNotFoundPage('zh-CN'));
+    }
+  });
+
+  it('answers 429 with Retry-After and a page in the asked language when the limiter refuses', async () => {
+    const transaction = sampleTransaction('SZ-FT-0001');
+    let refuse = false;
+    let loads = 0;
+    const base = await serve({
+      findCandidates: async () => [{ id: transaction.id, keyHash: hashOf(transaction.progressKey) }],
+      load: async () => {
+        loads++;
+        return { payload: JSON.stringify(transaction), progress };
+      },
+      admit: () => (refuse ? 7 : null),
+    });
+    const url = progressPageUrl(base, transaction.number, transaction.progressKey ?? '');
+    expect((await fetch(url)).status).toBe(200);
+    refuse = true;
+    const limited = await fetch(`${url}&lang=en`);
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toBe('7');
+    expect(limited.headers.get('content-security-policy')).toBe(PROGRESS_PAGE_CSP);
+    expect(await limited.text()).toContain('Too many requests');
+    expect((await fetch(url.replace('?', '/receipt.pdf?'))).status).toBe(429);
+    // Refused before any storage work.
+    expect(loads).toBe(1);
+  });
+
   it('refuses other methods with 405 and Allow', async () => {
-    const base = await serve({ findIds: async () => [], load: async () => undefined });
-    const response = await fetch(`${base}/progress/JW-20261129-000001?k=6S1V4T2M9C0XQH7R`, {
+    const base = await serve({ findCandidates: async () => [], load: async () => undefined });
+    const response = await fetch(`${base}/progress/JW-20261129-000001?k=${KEY}`, {
       method: 'POST',
     });
     expect(response.status).toBe(405);

@@ -5,12 +5,15 @@
  *   GET /progress/{number}?k={key}[&lang=zh-CN|zh-HK|en]              → a small server-rendered HTML page
  *   GET /progress/{number}/receipt.pdf?k={key}[&lang=zh-CN|zh-HK|en]  → the A4 receipt PDF
  *
- * No bearer token: the key is the credential. A wrong or missing key, an unknown number and a transaction not
- * uploaded yet (the kiosk was offline) all answer the same 404 page, so the page never reveals whether a number
- * exists; keys are compared in constant time (SHA-256 of both, then `timingSafeEqual`) against every stored
- * transaction with that number (numbers are per kiosk, so two kiosks can share one). The page shows only the
- * number, the service ids, the status and the times; the PDF shows a masked name and a masked ID number.
- * Every response carries a strict CSP (no scripts), `no-store` and `no-referrer` (the key is in the URL).
+ * No bearer token: the key is the credential (128 random bits drawn by the kiosk, uploaded with the
+ * transaction; the server keeps only its SHA-256). A wrong or missing key, an unknown number and a transaction
+ * not uploaded yet (the kiosk was offline) all answer the same 404 page, so the page never reveals whether a
+ * number exists; the presented key's SHA-256 is compared in constant time (`timingSafeEqual`) against every
+ * stored transaction with that number (numbers are per kiosk, so two kiosks can share one). Requests are rate
+ * limited per client address (`admit`), answering 429 with Retry-After. The page shows only the number, the
+ * service ids, the status and the times; the PDF shows a masked name and a masked ID number. Every response
+ * carries a strict CSP (no scripts), `no-store` and `no-referrer` (the key is in the URL). Nothing here logs
+ * a URL: it holds the key.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -27,7 +30,7 @@ import {
   type TransactionPayload,
   type TransactionProgress,
 } from './contract.js';
-import { parseProgressLinkKey, progressLinkKey, progressPageUrl } from './progress-link.js';
+import { parseProgressLinkKey, progressPageUrl } from './progress-link.js';
 
 /** A display language of the page. */
 export type ProgressPageLocale = 'zh-CN' | 'zh-HK' | 'en';
@@ -56,12 +59,20 @@ export interface ProgressPageSettings {
   readonly fontPath?: string;
 }
 
-/** What the handler needs from the server's storage. */
+/** A stored transaction that carries a number, with the SHA-256 of its progress key (null: it has none). */
+export interface ProgressPageCandidate {
+  readonly id: string;
+  readonly keyHash: Buffer | null;
+}
+
+/** What the handler needs from the server's storage and its rate limiter. */
 export interface ProgressPageOptions extends ProgressPageSettings {
-  /** The ULIDs of every stored transaction with this number (usually zero or one). */
-  readonly findIds: (number: string) => Promise<readonly string[]>;
+  /** Every stored transaction with this number (usually zero or one). */
+  readonly findCandidates: (number: string) => Promise<readonly ProgressPageCandidate[]>;
   /** One stored transaction by ULID. */
   readonly load: (id: string) => Promise<ProgressPageRecord | undefined>;
+  /** Rate limiting: null admits the request, a number refuses it with that Retry-After (seconds). */
+  readonly admit?: (req: IncomingMessage) => number | null;
 }
 
 /** Serves one request under /progress/; never rejects. */
@@ -85,6 +96,8 @@ interface Labels {
   readonly errorTitle: string;
   readonly errorBody: string;
   readonly methodTitle: string;
+  readonly tooManyTitle: string;
+  readonly tooManyBody: string;
   readonly language: string;
   /** The receipt's "where" line; the A4 layout adds the kiosk id after it. */
   readonly kioskName: string;
@@ -110,6 +123,8 @@ const LABELS: Readonly<Record<ProgressPageLocale, Labels>> = {
     errorTitle: '暂时无法显示',
     errorBody: '系统暂时无法处理您的请求，请稍后再试。',
     methodTitle: '不支持的请求',
+    tooManyTitle: '请求过于频繁',
+    tooManyBody: '请求次数过多，请稍候一分钟再试。',
     language: '语言',
     kioskName: '自助警务舱',
     notice: '电子回执：凭回执二维码链接在网上取得，内容与现场回执一致。',
@@ -132,6 +147,8 @@ const LABELS: Readonly<Record<ProgressPageLocale, Labels>> = {
     errorTitle: '暫時無法顯示',
     errorBody: '系統暫時無法處理您的請求，請稍後再試。',
     methodTitle: '不支援的請求',
+    tooManyTitle: '請求過於頻繁',
+    tooManyBody: '請求次數過多，請稍候一分鐘再試。',
     language: '語言',
     kioskName: '自助警務艙',
     notice: '電子回執：憑回執二維碼連結在網上取得，內容與現場回執一致。',
@@ -156,6 +173,8 @@ const LABELS: Readonly<Record<ProgressPageLocale, Labels>> = {
     errorTitle: 'Temporarily unavailable',
     errorBody: 'The service cannot answer right now. Please try again later.',
     methodTitle: 'Request not supported',
+    tooManyTitle: 'Too many requests',
+    tooManyBody: 'Too many requests from your connection. Please wait a minute and try again.',
     language: 'Language',
     kioskName: 'Self-service police kiosk',
     notice:
@@ -408,13 +427,15 @@ export function createProgressPageHandler(options: ProgressPageOptions): Progres
 
   /** The ULID of the transaction with this number whose key matches, compared in constant time. */
   const match = async (number: string, key: string | null): Promise<string | undefined> => {
-    const ids = await options.findIds(number);
+    const candidates = await options.findCandidates(number);
     const presented = digest(key ?? '');
-    const candidates = ids.map((id) => ({ id, hash: digest(progressLinkKey(id)) }));
     let found: string | undefined;
-    // No early exit: every candidate (or the decoy) is compared.
+    // No early exit: every candidate (or the decoy) is compared. A transaction without a key (uploaded before
+    // kiosks drew keys) is compared with the decoy and never matches.
     for (const candidate of candidates) {
-      if (timingSafeEqual(candidate.hash, presented) && key !== null) found = candidate.id;
+      const stored = candidate.keyHash?.length === presented.length ? candidate.keyHash : null;
+      const equal = timingSafeEqual(stored ?? decoy, presented);
+      if (equal && stored !== null && key !== null) found = candidate.id;
     }
     if (candidates.length === 0) timingSafeEqual(decoy, presented);
     return found;
@@ -428,6 +449,14 @@ export function createProgressPageHandler(options: ProgressPageOptions): Progres
     const pageLocale = lang ?? 'zh-CN';
     const notFound = (): void => sendHtml(res, 404, renderNotFoundPage(pageLocale));
     const method = req.method ?? 'GET';
+    const retryAfter = options.admit?.(req) ?? null;
+    if (retryAfter !== null) {
+      const l = LABELS[pageLocale];
+      sendHtml(res, 429, renderMessagePage(pageLocale, l.tooManyTitle, l.tooManyBody), {
+        'retry-after': String(retryAfter),
+      });
+      return;
+    }
     if (method !== 'GET' && method !== 'HEAD') {
       const l = LABELS[pageLocale];
       sendHtml(res, 405, renderMessagePage(pageLocale, l.methodTitle, l.errorBody), { allow: 'GET, HEAD' });
@@ -468,7 +497,7 @@ export function createProgressPageHandler(options: ProgressPageOptions): Progres
         transaction,
         record.progress,
         locale,
-        progressPageUrl(baseUrlOf(req), transaction.number, id),
+        progressPageUrl(baseUrlOf(req), transaction.number, key),
         demonstration,
       );
       const rendered = await renderDocument(

@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import canonicalize from 'canonicalize';
 import { mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
@@ -15,6 +16,7 @@ import {
   progressStatusSchema,
   referenceNumberSchema,
   signedCatalogDocumentSchema,
+  transactionPayloadSchema,
   type BatchItemResult,
   type BatchUploadResponse,
   type CatalogPublished,
@@ -26,11 +28,21 @@ import {
   type MailboxStatus,
   type ProgressStatus,
   type StatsResponse,
+  type TransactionPayload,
   type TransactionProgress,
 } from './contract.js';
 import { openCentralDb, type CentralDb } from './db.js';
 import { createFaultInjector, type FaultDecision, type FaultSetting } from './faults.js';
 import { createProgressPageHandler, isProgressPagePath, type ProgressPageSettings } from './progress-page.js';
+import {
+  clientAddressKey,
+  createRateLimiter,
+  DEFAULT_RATE_LIMITS,
+  validRateLimit,
+  type CentralRateLimits,
+} from './rate-limit.js';
+
+export { DEFAULT_RATE_LIMITS, type CentralRateLimits, type RateLimit } from './rate-limit.js';
 
 /**
  * The reference central API server: the contract in central/contract.ts on node:http and sqlite.
@@ -40,6 +52,11 @@ import { createProgressPageHandler, isProgressPagePath, type ProgressPageSetting
  * 10 min → answered after 24 h → closed after 7 days), unless an administrator pinned a status with
  * `POST /v1/admin/transactions/{number}/progress` or `POST /v1/admin/mailbox/{trackingNumber}`: a pinned status
  * stays as set. Timestamps of stages reached are reported (`updatedAt`, `signedAt`, `answeredAt`).
+ *
+ * Trust boundaries: an idempotency key re-sent with a different payload (SHA-256 of its RFC 8785 canonical
+ * JSON) is a `conflict`, never a silent duplicate; a kiosk's progress look-up sees only its own transactions;
+ * look-ups are rate limited per token (JSON API) and per client address (citizens' page); a request must arrive
+ * whole within `requestTimeoutMs` (408 otherwise) and within `maxBodyBytes` (413).
  */
 
 /** When time-based statuses advance, in ms after the server stored the transaction. */
@@ -82,7 +99,17 @@ export interface CentralServerOptions {
   readonly tls?: CentralServerTls;
   /** The citizens' progress page and receipt PDF under /progress/ (central/progress-page.ts). */
   readonly progressPage?: ProgressPageSettings;
+  /** Look-up rate limits (central/rate-limit.ts); defaults in {@link DEFAULT_RATE_LIMITS}. */
+  readonly rateLimits?: Partial<CentralRateLimits>;
+  /**
+   * How long a client may take to send a whole request, headers and body (slow senders are cut off with 408).
+   * Default 15 s.
+   */
+  readonly requestTimeoutMs?: number;
 }
+
+/** Default of {@link CentralServerOptions.requestTimeoutMs}. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
 
 /** PEM material for serving HTTPS, optionally with mutual TLS. */
 export interface CentralServerTls {
@@ -143,6 +170,8 @@ interface Route {
   readonly method: 'GET' | 'POST';
   readonly pattern: RegExp;
   readonly role: Caller['role'];
+  /** A look-up that costs one token of the caller's bucket. */
+  readonly lookup?: boolean;
   readonly handle: (context: RouteContext) => Promise<RouteResult>;
 }
 
@@ -156,6 +185,8 @@ interface TransactionRow {
   progress_override_at: number | null;
   mailbox_override: string | null;
   mailbox_override_at: number | null;
+  payload_hash: string | null;
+  progress_key_hash: string | null;
 }
 
 interface KioskRow {
@@ -166,6 +197,19 @@ interface KioskRow {
 
 function digest(value: string): Buffer {
   return createHash('sha256').update(value, 'utf8').digest();
+}
+
+/** SHA-256 (hex) of a transaction's RFC 8785 canonical JSON: equal payloads hash equal whatever their key order. */
+export function payloadHash(transaction: TransactionPayload): string {
+  return createHash('sha256')
+    .update(canonicalize(transaction) ?? '', 'utf8')
+    .digest('hex');
+}
+
+/** The hash of a row stored before hashes were kept: from its stored payload (null if it no longer parses). */
+function storedPayloadHash(payload: string): string | null {
+  const parsed = transactionPayloadSchema.safeParse(parseStored(payload));
+  return parsed.success ? payloadHash(parsed.data) : null;
 }
 
 /** Compares every configured token in constant time (hashing first so lengths never leak). */
@@ -243,6 +287,18 @@ export async function startCentralServer(options: CentralServerOptions): Promise
   const schedule: StatusSchedule = { ...DEFAULT_STATUS_SCHEDULE, ...options.statusSchedule };
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const authenticate = makeAuthenticator(options.kioskTokens, options.adminToken);
+  const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  if (!Number.isFinite(requestTimeoutMs) || requestTimeoutMs <= 0)
+    throw new RangeError('requestTimeoutMs must be a positive number of milliseconds');
+  const rateClock = options.rateLimits?.clock ?? (() => performance.now());
+  const kioskLookupLimiter = createRateLimiter(
+    validRateLimit(options.rateLimits?.kioskLookups ?? DEFAULT_RATE_LIMITS.kioskLookups),
+    rateClock,
+  );
+  const pageLimiter = createRateLimiter(
+    validRateLimit(options.rateLimits?.progressPage ?? DEFAULT_RATE_LIMITS.progressPage),
+    rateClock,
+  );
   let injectFault = createFaultInjector(options.faults);
 
   let dbFile = ':memory:';
@@ -273,6 +329,7 @@ export async function startCentralServer(options: CentralServerOptions): Promise
     return {
       transactions: row?.total ?? 0,
       duplicatesIgnored: await counter('duplicates_ignored'),
+      conflicts: await counter('conflicts'),
       urgent: row?.urgent ?? 0,
       batches: await counter('batches'),
       kiosks: kiosks?.total ?? 0,
@@ -366,6 +423,7 @@ export async function startCentralServer(options: CentralServerOptions): Promise
         const results = await db.transaction(async () => {
           const out: BatchItemResult[] = [];
           let duplicates = 0;
+          let conflicts = 0;
           for (const [index, raw] of envelope.items.entries()) {
             const key =
               typeof raw === 'object' &&
@@ -391,10 +449,13 @@ export async function startCentralServer(options: CentralServerOptions): Promise
               reject('kiosk-mismatch', 'transaction.kioskId differs from the batch kioskId');
               continue;
             }
+            const hash = payloadHash(transaction);
+            // The progress key is a credential: only its hash is kept, apart from the stored payload.
+            const { progressKey, ...stored } = transaction;
             const { changes } = await db.run(
               `INSERT INTO transactions (idempotency_key, number, kiosk_id, urgent, completed_at, received_at,
-                 tracking_number, payload)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING`,
+                 tracking_number, payload, payload_hash, progress_key_hash)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING`,
               [
                 idempotencyKey,
                 transaction.number,
@@ -403,13 +464,42 @@ export async function startCentralServer(options: CentralServerOptions): Promise
                 transaction.completedAt,
                 receivedAt,
                 transaction.letter?.trackingNumber ?? null,
-                JSON.stringify(transaction),
+                JSON.stringify(stored),
+                hash,
+                progressKey !== undefined ? digest(progressKey).toString('hex') : null,
               ],
             );
-            if (changes === 0) duplicates++;
-            out.push({ index, idempotencyKey, status: changes === 0 ? 'duplicate' : 'stored' });
+            if (changes > 0) {
+              out.push({ index, idempotencyKey, status: 'stored' });
+              continue;
+            }
+            const existing = await db.get<{ payload: string; payload_hash: string | null }>(
+              'SELECT payload, payload_hash FROM transactions WHERE idempotency_key = ?',
+              [idempotencyKey],
+            );
+            const existingHash = existing
+              ? (existing.payload_hash ?? storedPayloadHash(existing.payload))
+              : null;
+            if (existingHash === hash) {
+              duplicates++;
+              out.push({ index, idempotencyKey, status: 'duplicate' });
+            } else {
+              // The same id with other content (or another kiosk's id): a 409 for this item. Nothing changes,
+              // and the kiosk must not count it as delivered.
+              conflicts++;
+              out.push({
+                index,
+                idempotencyKey,
+                status: 'conflict',
+                error: {
+                  code: 'idempotency-conflict',
+                  message: 'this idempotency key was already stored with a different payload',
+                },
+              });
+            }
           }
           if (duplicates > 0) await bump('duplicates_ignored', duplicates);
+          if (conflicts > 0) await bump('conflicts', conflicts);
           await bump('batches', 1);
           await seeKiosk(envelope.kioskId);
           return out;
@@ -458,8 +548,18 @@ export async function startCentralServer(options: CentralServerOptions): Promise
       method: 'GET',
       pattern: /^\/v1\/transactions\/([^/]+)\/progress$/,
       role: 'kiosk',
-      async handle({ params }) {
-        const row = await findByNumber(pathParam(params));
+      lookup: true,
+      async handle({ params, caller }) {
+        // Numbers are sequential: a kiosk sees its own transactions only, and another kiosk's number answers
+        // exactly like an unknown one.
+        const number = pathParam(params);
+        const row =
+          caller.role === 'kiosk'
+            ? await db.get<TransactionRow>(
+                'SELECT * FROM transactions WHERE kiosk_id = ? AND number = ? ORDER BY received_at DESC LIMIT 1',
+                [caller.kioskId, number],
+              )
+            : undefined;
         if (!row) throw new HttpError(404, 'not-found', 'no transaction with this number');
         return { status: 200, body: progressOf(row) };
       },
@@ -468,6 +568,7 @@ export async function startCentralServer(options: CentralServerOptions): Promise
       method: 'GET',
       pattern: /^\/v1\/mailbox\/([^/]+)$/,
       role: 'kiosk',
+      lookup: true,
       async handle({ params }) {
         const tracking = pathParam(params);
         const row = await findByTracking(tracking);
@@ -612,9 +713,33 @@ export async function startCentralServer(options: CentralServerOptions): Promise
     sendJson(res, error.status, { error: { code: error.code, message: error.message } }, error.headers);
   };
 
-  /** Reads the body with a cap. Over the cap it drains (so the client can read our 413) up to a hard limit. */
-  const readBody = (req: IncomingMessage): Promise<Buffer> =>
+  /**
+   * Reads the body with a cap and a deadline. Over the cap it drains (so the client can read our 413) up to a
+   * hard limit. A body still incomplete `requestTimeoutMs` after the request arrived (a slowloris client
+   * trickling bytes) is refused with 408 and the connection is closed.
+   */
+  const readBody = (req: IncomingMessage, arrivedAt: number): Promise<Buffer> =>
     new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => {
+          reject(
+            new HttpError(
+              408,
+              'request-timeout',
+              `the request did not arrive within ${requestTimeoutMs} ms`,
+              {
+                connection: 'close',
+              },
+            ),
+          );
+          req.pause();
+        },
+        Math.max(0, arrivedAt + requestTimeoutMs - performance.now()),
+      );
+      const settle = (): void => clearTimeout(timer);
+      req.once('end', settle);
+      req.once('error', settle);
+      req.once('close', settle);
       const declared = Number(req.headers['content-length']);
       const chunks: Buffer[] = [];
       let total = 0;
@@ -647,7 +772,11 @@ export async function startCentralServer(options: CentralServerOptions): Promise
       : String(decision.retryAfterSeconds),
   });
 
-  const handleRequest = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  const handleRequest = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    arrivedAt: number,
+  ): Promise<void> => {
     const method = req.method ?? 'GET';
     let path: string;
     try {
@@ -692,6 +821,15 @@ export async function startCentralServer(options: CentralServerOptions): Promise
         'www-authenticate': 'Bearer',
       });
     }
+    if (route.lookup === true && caller.role === 'kiosk') {
+      // One bucket per token (a token names exactly one kiosk).
+      const decision = kioskLookupLimiter.take(caller.kioskId);
+      if (!decision.ok) {
+        throw new HttpError(429, 'rate-limited', 'too many look-ups; slow down', {
+          'retry-after': String(decision.retryAfterSeconds),
+        });
+      }
+    }
     if (method === 'POST') {
       const type = req.headers['content-type'] ?? '';
       if (!/^application\/json\s*(;|$)/i.test(type)) {
@@ -703,7 +841,7 @@ export async function startCentralServer(options: CentralServerOptions): Promise
       res,
       caller,
       params: match.slice(1),
-      body: () => readBody(req),
+      body: () => readBody(req, arrivedAt),
     });
     if (decision.kind === 'reset-after-commit') {
       req.socket.destroy();
@@ -728,13 +866,20 @@ export async function startCentralServer(options: CentralServerOptions): Promise
   // HTML, never faulted.
   const progressPage = createProgressPageHandler({
     ...options.progressPage,
-    findIds: async (number) =>
+    findCandidates: async (number) =>
       (
-        await db.all<{ idempotency_key: string }>(
-          'SELECT idempotency_key FROM transactions WHERE number = ?',
+        await db.all<{ idempotency_key: string; progress_key_hash: string | null }>(
+          'SELECT idempotency_key, progress_key_hash FROM transactions WHERE number = ?',
           [number],
         )
-      ).map((row) => row.idempotency_key),
+      ).map((row) => ({
+        id: row.idempotency_key,
+        keyHash: row.progress_key_hash !== null ? Buffer.from(row.progress_key_hash, 'hex') : null,
+      })),
+    admit: (req) => {
+      const decision = pageLimiter.take(clientAddressKey(req.socket.remoteAddress));
+      return decision.ok ? null : decision.retryAfterSeconds;
+    },
     load: async (id) => {
       const row = await db.get<TransactionRow & { payload: string }>(
         'SELECT * FROM transactions WHERE idempotency_key = ?',
@@ -744,18 +889,31 @@ export async function startCentralServer(options: CentralServerOptions): Promise
     },
   });
 
+  /** Sockets whose request our listener is answering (a late client error must not write a second answer). */
+  const answering = new WeakSet<object>();
   const listener: RequestListener = (req, res) => {
+    const arrivedAt = performance.now();
+    const socket = req.socket;
+    answering.add(socket);
+    res.once('close', () => answering.delete(socket));
     if (isProgressPagePath(req.url)) {
       void progressPage(req, res);
       return;
     }
-    handleRequest(req, res).catch((error: unknown) => {
+    handleRequest(req, res, arrivedAt).catch((error: unknown) => {
       if (error instanceof HttpError) {
         sendError(res, error);
+        if (error.status === 408) {
+          // The rest of a trickled body is not worth waiting for: close once the answer is out.
+          if (res.writableFinished) socket.destroy();
+          else res.once('finish', () => socket.destroy());
+          return;
+        }
       } else {
-        // Log the failure class only: request bodies may hold personal data.
+        // Log the failure class and the path only: bodies may hold personal data, queries may hold keys.
+        const path = (req.url ?? '?').split('?')[0] ?? '?';
         console.error(
-          `central: internal error on ${req.method ?? '?'} ${req.url ?? '?'}: ${error instanceof Error ? error.name + ': ' + error.message : 'unknown'}`,
+          `central: internal error on ${req.method ?? '?'} ${path}: ${error instanceof Error ? error.name + ': ' + error.message : 'unknown'}`,
         );
         sendError(res, new HttpError(500, 'internal', 'internal server error'));
       }
@@ -764,9 +922,12 @@ export async function startCentralServer(options: CentralServerOptions): Promise
     });
   };
   const tls = options.tls;
+  // How often Node checks its header/request deadlines (its default, 30 s, would dwarf a 15 s timeout).
+  const connectionsCheckingInterval = Math.max(50, Math.min(1_000, Math.floor(requestTimeoutMs / 4)));
   const server = tls
     ? createTlsServer(
         {
+          connectionsCheckingInterval,
           cert: tls.cert,
           key: tls.key,
           ...(tls.clientCa !== undefined
@@ -775,10 +936,30 @@ export async function startCentralServer(options: CentralServerOptions): Promise
         },
         listener,
       )
-    : createServer(listener);
-  server.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
-    else socket.destroy();
+    : createServer({ connectionsCheckingInterval }, listener);
+  // Node's own deadlines back ours up where no route reads the body (slow headers, a GET trickling a body):
+  // headers within the request timeout, the whole request a little after it (our 408 normally comes first).
+  server.headersTimeout = requestTimeoutMs;
+  server.requestTimeout = requestTimeoutMs + 5_000;
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable || answering.has(socket)) {
+      socket.destroy();
+      return;
+    }
+    if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+      const body = JSON.stringify({
+        error: {
+          code: 'request-timeout',
+          message: `the request did not arrive within ${requestTimeoutMs} ms`,
+        },
+      });
+      socket.end(
+        'HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json; charset=utf-8\r\n' +
+          `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      );
+      return;
+    }
+    socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -23,7 +23,7 @@ export interface VisitCompletionDeps {
   readonly demonstration: () => boolean;
   readonly kioskId: string;
   readonly kioskName: Readonly<Record<CatalogLocale, string>>;
-  /** Where a citizen checks progress: `<base>/progress/<transaction number>` goes into the QR code. */
+  /** Where a citizen checks progress: `<base>/progress/<transaction number>?k=<key>` goes into the QR code. */
   readonly progressBaseUrl: string;
   readonly log: Logger;
   readonly now?: () => Date;
@@ -78,8 +78,9 @@ export function createVisitCompletion(deps: VisitCompletionDeps): CompleteVisit 
     }
     deps.log.info('visit.completed', { urgent: completed.urgent, services: services.length });
 
-    // Keyed (central/progress-link.ts): sequential numbers alone must not unlock the page.
-    const progressUrl = progressPageUrl(deps.progressBaseUrl, completed.number, completed.id);
+    // Keyed (central/progress-link.ts): sequential numbers alone must not unlock the page. The key is the
+    // transaction's own 128 random bits, uploaded with it; the URL is never logged.
+    const progressUrl = progressPageUrl(deps.progressBaseUrl, completed.number, completed.progressKey);
     let receipt: ReceiptOutcomeView = { outcome: 'not-printed', reason: 'no-device' };
     if (deps.printer) {
       const data: ReceiptData = {

@@ -73,6 +73,7 @@ describe('client against the reference server', () => {
     expect(unwrap(await admin.stats())).toEqual({
       transactions: 2,
       duplicatesIgnored: 1,
+      conflicts: 0,
       urgent: 1,
       batches: 2,
       kiosks: 1,
@@ -336,6 +337,7 @@ describe('client over HTTPS with mutual TLS', () => {
           JSON.stringify({
             transactions: peer.subject?.CN === KIOSK ? 1 : 0,
             duplicatesIgnored: 0,
+            conflicts: 0,
             urgent: 0,
             batches: 0,
             kiosks: 1,

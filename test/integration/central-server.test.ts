@@ -1,4 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +11,7 @@ import {
   sampleHeartbeat,
   sampleTransaction,
 } from '../../central/fixtures.js';
+import { openCentralDb } from '../../central/db.js';
 import type { FaultKind } from '../../central/faults.js';
 import { openApiMatchesCommitted, OPENAPI_PATH, renderOpenApiYaml } from '../../central/openapi.js';
 import { OpenApiValidator } from '../../central/openapi-validator.js';
@@ -647,6 +649,282 @@ describe('persistence and concurrency', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('idempotency conflicts', () => {
+  let server: CentralServer;
+  beforeAll(async () => {
+    server = await start();
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  type Results = { results: { index: number; status: string; error?: { code: string } }[] };
+  const upload = (items: unknown[]): Promise<Reply> =>
+    call(server, 'POST', '/v1/transactions:batch', { body: { kioskId: KIOSK, items } });
+
+  it('answers conflict (409 per item) for a re-sent id with a changed payload, duplicate for an identical one', async () => {
+    const before = await server.stats();
+    const original = sampleTransaction(KIOSK);
+    expect(((await upload([batchItemOf(original)])).json as Results).results[0]?.status).toBe('stored');
+
+    // The same content with its keys in another order is the same payload (canonical JSON).
+    const reordered = Object.fromEntries(Object.entries(original).reverse()) as typeof original;
+    const changed = {
+      ...original,
+      services: [{ serviceId: 'hukou-certificate', form: { purpose: '就业' } }],
+    };
+    const otherKey = { ...original, progressKey: sampleTransaction(KIOSK).progressKey };
+    const reply = await upload([
+      batchItemOf(reordered),
+      batchItemOf(changed),
+      batchItemOf(otherKey),
+      batchItemOf(original),
+    ]);
+    expect(reply.status).toBe(200);
+    const results = (reply.json as Results).results;
+    expect(results.map((r) => [r.status, r.error?.code])).toEqual([
+      ['duplicate', undefined],
+      ['conflict', 'idempotency-conflict'],
+      ['conflict', 'idempotency-conflict'],
+      ['duplicate', undefined],
+    ]);
+    expect(reply.text).not.toContain('就业');
+    const after = await server.stats();
+    expect(after.transactions - before.transactions).toBe(1);
+    expect(after.duplicatesIgnored - before.duplicatesIgnored).toBe(2);
+    expect(after.conflicts - before.conflicts).toBe(2);
+    // The stored transaction is the original: its page still opens with the original key only.
+    const page = await fetch(`${server.url}/progress/${original.number}?k=${original.progressKey}`);
+    expect(page.status).toBe(200);
+    const otherPage = await fetch(`${server.url}/progress/${original.number}?k=${otherKey.progressKey}`);
+    expect(otherPage.status).toBe(404);
+  });
+
+  it('treats a changed payload under the same id inside one batch as stored then conflict', async () => {
+    const t = sampleTransaction(KIOSK);
+    const reply = await upload([batchItemOf(t), batchItemOf({ ...t, urgent: !t.urgent })]);
+    expect((reply.json as Results).results.map((r) => r.status)).toEqual(['stored', 'conflict']);
+  });
+
+  it("answers conflict for another kiosk's transaction id", async () => {
+    const mine = sampleTransaction(KIOSK);
+    await upload([batchItemOf(mine)]);
+    const theirs = { ...mine, kioskId: OTHER };
+    const reply = await call(server, 'POST', '/v1/transactions:batch', {
+      token: OTHER_TOKEN,
+      body: { kioskId: OTHER, items: [batchItemOf(theirs)] },
+    });
+    expect((reply.json as Results).results[0]?.status).toBe('conflict');
+  });
+
+  it('compares with rows stored before payload hashes were kept, and never stores the progress key', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'central-legacy-'));
+    try {
+      const legacy = sampleTransaction(KIOSK, { progressKey: undefined });
+      const db = await openCentralDb(join(dir, 'central.sqlite'));
+      await db.run(
+        `INSERT INTO transactions (idempotency_key, number, kiosk_id, urgent, completed_at, received_at, payload)
+         VALUES (?, ?, ?, 0, ?, 0, ?)`,
+        [legacy.id, legacy.number, KIOSK, legacy.completedAt, JSON.stringify(legacy)],
+      );
+      await db.close();
+      const keyed = sampleTransaction(KIOSK);
+      const onDisk = await start({ dataDir: dir });
+      try {
+        const reply = await call(onDisk, 'POST', '/v1/transactions:batch', {
+          body: {
+            kioskId: KIOSK,
+            items: [batchItemOf(legacy), batchItemOf({ ...legacy, locale: 'en' }), batchItemOf(keyed)],
+          },
+        });
+        expect((reply.json as Results).results.map((r) => r.status)).toEqual([
+          'duplicate',
+          'conflict',
+          'stored',
+        ]);
+      } finally {
+        await onDisk.close();
+      }
+      const bytes = Buffer.concat(
+        ['central.sqlite', 'central.sqlite-wal']
+          .map((name) => join(dir, name))
+          .flatMap((file) => {
+            try {
+              return [readFileSync(file)];
+            } catch {
+              return [];
+            }
+          }),
+      );
+      expect(bytes.includes(Buffer.from(keyed.number))).toBe(true);
+      expect(bytes.includes(Buffer.from(keyed.progressKey ?? 'missing'))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('kiosk look-ups', () => {
+  let server: CentralServer;
+  let clock = 0;
+  beforeAll(async () => {
+    server = await start({
+      rateLimits: {
+        kioskLookups: { burst: 3, perMinute: 60 },
+        progressPage: { burst: 100, perMinute: 100 },
+        clock: () => clock,
+      },
+    });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  const progress = (number: string, token: string): Promise<Reply> =>
+    call(server, 'GET', `/v1/transactions/${number}/progress`, {
+      token,
+      template: '/v1/transactions/{number}/progress',
+    });
+
+  it("answer only the calling kiosk's own transactions; another kiosk's number is exactly an unknown one", async () => {
+    clock += 60_000;
+    const theirs = sampleTransaction(OTHER);
+    await call(server, 'POST', '/v1/transactions:batch', {
+      token: OTHER_TOKEN,
+      body: { kioskId: OTHER, items: [batchItemOf(theirs)] },
+    });
+    const own = await progress(theirs.number, OTHER_TOKEN);
+    expect(own.status).toBe(200);
+    const foreign = await progress(theirs.number, KIOSK_TOKEN);
+    const unknown = await progress('JW-20261129-999998', KIOSK_TOKEN);
+    expect([foreign.status, errorCode(foreign)]).toEqual([404, 'not-found']);
+    expect(foreign.text).toBe(unknown.text);
+  });
+
+  it('are rate limited per token with 429 and Retry-After, and refill with time', async () => {
+    clock += 60_000;
+    const t = sampleTransaction(KIOSK, {
+      letter: { kind: 'help', subject: '求助', body: '内容', trackingNumber: 'XX-LIMIT-1' },
+    });
+    await call(server, 'POST', '/v1/transactions:batch', {
+      body: { kioskId: KIOSK, items: [batchItemOf(t)] },
+    });
+    expect((await progress(t.number, KIOSK_TOKEN)).status).toBe(200);
+    expect((await progress(t.number, KIOSK_TOKEN)).status).toBe(200);
+    const mailbox = await call(server, 'GET', '/v1/mailbox/XX-LIMIT-1', {
+      template: '/v1/mailbox/{trackingNumber}',
+    });
+    expect(mailbox.status).toBe(200);
+    const limited = await progress(t.number, KIOSK_TOKEN);
+    expect([limited.status, errorCode(limited), limited.headers.get('retry-after')]).toEqual([
+      429,
+      'rate-limited',
+      '1',
+    ]);
+    const limitedMailbox = await call(server, 'GET', '/v1/mailbox/XX-LIMIT-1', {
+      template: '/v1/mailbox/{trackingNumber}',
+    });
+    expect(limitedMailbox.status).toBe(429);
+    // Another token has its own bucket; uploads and heartbeats are not look-ups.
+    expect((await progress('JW-20261129-999997', OTHER_TOKEN)).status).toBe(404);
+    const heartbeat = await call(server, 'POST', '/v1/heartbeat', {
+      body: { ...sampleHeartbeat(), kioskId: KIOSK },
+    });
+    expect(heartbeat.status).toBe(200);
+    clock += 1_000;
+    expect((await progress(t.number, KIOSK_TOKEN)).status).toBe(200);
+    expect((await progress(t.number, KIOSK_TOKEN)).status).toBe(429);
+  });
+});
+
+/** A raw HTTP/1.1 exchange whose request is never finished: it trickles one more byte every 50 ms. */
+async function trickle(
+  server: CentralServer,
+  head: string,
+): Promise<{ status: number; json: unknown; closedAfterMs: number }> {
+  const url = new URL(server.url);
+  const socket = connect(Number(url.port), url.hostname);
+  socket.on('error', () => undefined);
+  let received = '';
+  socket.on('data', (chunk: Buffer) => (received += chunk.toString('utf8')));
+  const started = performance.now();
+  socket.write(head);
+  const timer = setInterval(() => {
+    if (socket.writable) socket.write(head.endsWith('\r\n\r\n') ? ' ' : 'X-Slow: 1\r\n');
+  }, 50);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const deadline = setTimeout(() => reject(new Error('the server never closed the connection')), 10_000);
+      socket.on('close', () => {
+        clearTimeout(deadline);
+        resolve();
+      });
+    });
+  } finally {
+    clearInterval(timer);
+    socket.destroy();
+  }
+  const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(received)?.[1] ?? 0);
+  const body = received.slice(received.indexOf('\r\n\r\n') + 4);
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    json = undefined;
+  }
+  return { status, json, closedAfterMs: performance.now() - started };
+}
+
+describe('slow clients', () => {
+  let server: CentralServer;
+  beforeAll(async () => {
+    server = await start({ requestTimeoutMs: 400 });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('cuts off a body trickled slower than the request timeout with 408 and closes the connection', async () => {
+    const posts: [path: string, template: string, token: string][] = [
+      ['/v1/transactions:batch', '/v1/transactions:batch', KIOSK_TOKEN],
+      ['/v1/heartbeat', '/v1/heartbeat', KIOSK_TOKEN],
+      ['/v1/admin/catalog', '/v1/admin/catalog', ADMIN_TOKEN],
+      ['/v1/admin/transactions/JW-1/progress', '/v1/admin/transactions/{number}/progress', ADMIN_TOKEN],
+      ['/v1/admin/mailbox/XX-1', '/v1/admin/mailbox/{trackingNumber}', ADMIN_TOKEN],
+    ];
+    const replies = await Promise.all(
+      posts.map(([path, , token]) =>
+        trickle(
+          server,
+          `POST ${path} HTTP/1.1\r\nHost: central\r\nAuthorization: Bearer ${token}\r\n` +
+            'Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"kioskId":',
+        ),
+      ),
+    );
+    for (const [index, reply] of replies.entries()) {
+      const [, template] = posts[index] ?? [];
+      expect(reply.status, template).toBe(408);
+      expect(reply.json).toMatchObject({ error: { code: 'request-timeout' } });
+      expect(openapi.validateResponse('POST', template ?? '', 408, reply.json)).toEqual([]);
+      seen.add(`POST ${template} 408`);
+      expect(reply.closedAfterMs).toBeGreaterThanOrEqual(350);
+      expect(reply.closedAfterMs).toBeLessThan(5_000);
+    }
+    // A prompt client is served as usual.
+    expect(
+      (await call(server, 'POST', '/v1/heartbeat', { body: { ...sampleHeartbeat(), kioskId: KIOSK } }))
+        .status,
+    ).toBe(200);
+  });
+
+  it('cuts off headers trickled slower than the request timeout', async () => {
+    const reply = await trickle(server, 'GET /v1/catalog HTTP/1.1\r\nHost: central\r\n');
+    expect(reply.status).toBe(408);
+    expect(reply.json).toMatchObject({ error: { code: 'request-timeout' } });
+    expect(reply.closedAfterMs).toBeLessThan(5_000);
   });
 });
 

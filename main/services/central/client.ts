@@ -115,7 +115,7 @@ export type CatalogFetch =
 
 /** The kiosk's view of the central API. */
 export interface CentralClient {
-  /** Uploads 1..500 items; each result tells stored / duplicate / rejected, in item order. */
+  /** Uploads 1..500 items; each result tells stored / duplicate / conflict (same id, other payload) / rejected, in item order. */
   uploadBatch(items: readonly BatchItem[], signal?: AbortSignal): Promise<CentralResult<BatchUploadResponse>>;
   /** Reports health; the answer names the latest published catalog. `kioskId` is filled in. */
   heartbeat(

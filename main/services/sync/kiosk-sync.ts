@@ -1,4 +1,5 @@
 import { TypedEmitter } from '../../../drivers/common/emitter.js';
+import type { Logger } from '../../core/log.js';
 import type { KioskStore } from '../../store/store.js';
 import type { TransactionService } from '../transactions/transactions.js';
 import type { SyncClock } from './clock.js';
@@ -26,6 +27,8 @@ export interface KioskSyncOptions {
   readonly retry?: Partial<RetryPolicy>;
   readonly clock?: SyncClock;
   readonly random?: () => number;
+  /** Where upload refusals (conflicts, rejections) are logged, by transaction number and code only. */
+  readonly log?: Logger;
 }
 
 /** Events the core forwards to the KioskApi. */
@@ -62,6 +65,7 @@ export function createKioskSync(options: KioskSyncOptions): KioskSync {
     ...(options.retry ? { retry: options.retry } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.random ? { random: options.random } : {}),
+    ...(options.log ? { log: options.log } : {}),
   });
   const heartbeat = new Heartbeat({
     client: options.client,

@@ -265,6 +265,48 @@ describe('Uploader', () => {
     expect(central.calls).toHaveLength(1);
   });
 
+  it('treats a conflict as a permanent, logged, visible failure: never acknowledged, never resent', async () => {
+    const { clock, transactions, central, uploader, store } = await setup({ lingerMs: 0, batchSize: 10 });
+    const events: string[] = [];
+    uploader.events.on('rejected', (e) => events.push(`rejected ${e.id} ${e.reason}`));
+    uploader.events.on('acknowledged', (e) => events.push(`acknowledged ${e.id}`));
+    central.respond = (items) => ({
+      ok: true,
+      value: {
+        results: items.map((item, index) =>
+          index === 0
+            ? {
+                index,
+                idempotencyKey: item.idempotencyKey,
+                status: 'conflict' as const,
+                error: { code: 'idempotency-conflict', message: 'stored with a different payload' },
+              }
+            : { index, idempotencyKey: item.idempotencyKey, status: 'stored' as const },
+        ),
+      },
+    });
+    const first = await transactions.complete(visit());
+    const second = await transactions.complete(visit());
+    await uploader.start();
+    await vi.waitFor(async () => expect((await uploader.state()).pending).toBe(0));
+    expect(events).toEqual([
+      `rejected ${first.id} conflict: stored with a different payload`,
+      `acknowledged ${second.id}`,
+    ]);
+    expect(await uploader.state()).toMatchObject({ acknowledged: 1, rejected: 1, conflicts: 1, pending: 0 });
+    expect((await transactions.get(first.id))?.state).toBe('rejected');
+    expect((await store.audit.recent(5)).map((e) => [e.event, e.details])).toContainEqual([
+      'sync.conflict',
+      { transactionNumber: first.number },
+    ]);
+    await expect(uploader.waitForAcknowledgement(first.id)).rejects.toThrow(/conflict/);
+    // Hours later, with the pump kicked, nothing is sent again.
+    clock.advance(6 * 3_600_000);
+    uploader.kick();
+    await settle();
+    expect(central.calls).toHaveLength(1);
+  });
+
   it('resumes after a restart: pending items and the backoff survive', async () => {
     const first = await setup({ lingerMs: 0 });
     first.central.respond = fail({ kind: 'http', status: 503, message: 'down', retryAfterMs: 60_000 });

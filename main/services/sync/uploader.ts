@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { BatchItem, BatchUploadResponse } from '../../../central/contract.js';
 import type { CentralError, CentralResult } from '../central/client.js';
+import type { Logger } from '../../core/log.js';
 import { TypedEmitter } from '../../../drivers/common/emitter.js';
 import type { KioskStore } from '../../store/store.js';
 import type { TransactionService } from '../transactions/transactions.js';
@@ -19,6 +20,11 @@ export interface SyncState {
   readonly pending: number;
   readonly acknowledged: number;
   readonly rejected: number;
+  /**
+   * Of `rejected`: items the central API answered `conflict` (it holds a different payload under the same
+   * transaction id). Never retried, never counted as delivered; a person must compare the two records.
+   */
+  readonly conflicts: number;
   readonly urgentPending: number;
   readonly oldestPendingAgeMs: number | null;
   readonly lastError: string | null;
@@ -51,7 +57,12 @@ export interface UploaderOptions {
   readonly random?: () => number;
   /** Start with a clean backoff and every pending item due (an operator's `booth sync drain`). */
   readonly resetBackoff?: boolean;
+  /** Where refusals (conflicts, rejections) are logged, by transaction number and code only. */
+  readonly log?: Logger;
 }
+
+/** Prefix of the outbox's `last_error` for an item the central API answered `conflict`. */
+export const CONFLICT_REASON_PREFIX = 'conflict: ';
 
 /** Settings key holding the uploader's persisted status (so a restart resumes the backoff). */
 export const SYNC_STATUS_SETTING = 'sync.status';
@@ -83,12 +94,17 @@ export async function readSyncState(
 ): Promise<SyncState> {
   const stats = await new OutboxRepository(store).stats();
   const status = await readPersistedSyncStatus(store);
+  const conflicts = await store.db.get<{ n: number }>(
+    `SELECT count(*) AS n FROM outbox WHERE rejected_at IS NOT NULL AND substr(last_error, 1, ?) = ?`,
+    [CONFLICT_REASON_PREFIX.length, CONFLICT_REASON_PREFIX],
+  );
   const now = store.now();
   return {
     completedTotal: stats.completedTotal,
     pending: stats.pending,
     acknowledged: stats.acknowledged,
     rejected: stats.rejected,
+    conflicts: conflicts?.n ?? 0,
     urgentPending: stats.urgentPending,
     oldestPendingAgeMs: stats.oldestPendingAt === null ? null : Math.max(0, now - stats.oldestPendingAt),
     lastError: status.lastError,
@@ -212,7 +228,10 @@ export class Uploader {
     };
   }
 
-  /** Resolves when the central API acknowledged `id`, or rejects if it refuses it or `signal` aborts. */
+  /**
+   * Resolves when the central API acknowledged `id`, or rejects if it refuses it (now or earlier: a conflict or
+   * a rejection is final) or `signal` aborts.
+   */
   waitForAcknowledgement(id: string, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve, reject) => {
       const offs: (() => void)[] = [];
@@ -233,11 +252,26 @@ export class Uploader {
         signal.addEventListener('abort', onAbort, { once: true });
         offs.push(() => signal.removeEventListener('abort', onAbort));
       }
-      // It may have been acknowledged before we subscribed.
-      this.outbox.isAcknowledged(id).then(
-        (acked) => acked && done(),
-        () => undefined,
-      );
+      // It may have been acknowledged, or refused for good, before we subscribed.
+      this.options.store.db
+        .get<{
+          number: string;
+          acked_at: number | null;
+          rejected_at: number | null;
+          last_error: string | null;
+        }>(
+          `SELECT t.number, o.acked_at, o.rejected_at, o.last_error
+           FROM outbox o JOIN transactions t ON t.id = o.transaction_id WHERE o.transaction_id = ?`,
+          [id],
+        )
+        .then(
+          (row) => {
+            if (row?.acked_at != null) done();
+            else if (row?.rejected_at != null)
+              done(new Error(`transaction ${row.number} was rejected: ${row.last_error ?? 'rejected'}`));
+          },
+          () => undefined,
+        );
     });
   }
 
@@ -402,9 +436,24 @@ export class Uploader {
       if (!row || r.idempotencyKey !== row.idempotency_key) continue;
       if (r.status === 'stored' || r.status === 'duplicate') {
         acked.push(row);
+      } else if (r.status === 'conflict') {
+        // The central API holds another payload under this id: resending cannot fix that, and counting it as
+        // delivered would hide that the citizen's record differs. It stays local, flagged, for a person.
+        const reason = `${CONFLICT_REASON_PREFIX}${r.error?.message ?? 'the central API holds a different payload under this id'}`;
+        await this.outbox.markRejected(row.id, reason, after);
+        await this.options.store.audit.append('sync.conflict', 'system', { transactionNumber: row.number });
+        this.options.log?.error('sync.conflict', {
+          transactionNumber: row.number,
+          code: r.error?.code ?? null,
+        });
+        this.events.emit('rejected', { id: row.id, number: row.number, reason });
       } else {
         const reason = r.error ? `${r.error.code}: ${r.error.message}` : 'rejected';
         await this.outbox.markRejected(row.id, reason, after);
+        this.options.log?.warn('sync.rejected', {
+          transactionNumber: row.number,
+          code: r.error?.code ?? null,
+        });
         this.events.emit('rejected', { id: row.id, number: row.number, reason });
       }
     }

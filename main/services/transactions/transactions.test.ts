@@ -132,6 +132,9 @@ describe('TransactionService.complete', () => {
     expect(raw.includes(Buffer.from(ID_NUMBER))).toBe(false);
     expect(raw.includes(Buffer.from(NAME))).toBe(false);
     expect(raw.includes(Buffer.from('13800000000'))).toBe(false);
+    // The progress link key travels with the payload and is sealed at rest like personal data.
+    expect(payload.progressKey).toBe(done.progressKey);
+    expect(raw.includes(Buffer.from(done.progressKey))).toBe(false);
     // A blob moved onto another row does not open.
     const other = await tx.complete(visit());
     await store.db.run(
@@ -139,6 +142,32 @@ describe('TransactionService.complete', () => {
       [done.id, other.id],
     );
     await expect(tx.payload(other.id, 'kiosk-1')).rejects.toMatchObject({ kind: 'decrypt-failed' });
+  });
+});
+
+describe('progress link keys', () => {
+  it('are 128 fresh random bits per transaction, unrelated to the id and to the clock, and never in events', async () => {
+    const clock = { t: new Date(2026, 10, 29, 10, 0).getTime() };
+    const { tx } = await setup(clock);
+    const events: unknown[] = [];
+    tx.events.on('completed', (c) => events.push(c));
+    const done = [];
+    for (let i = 0; i < 20; i++) {
+      done.push(await tx.complete(visit()));
+      // Same millisecond, then a step back: the ids are sequential, the keys must not be.
+      if (i % 2 === 1) clock.t -= 1000;
+    }
+    const keys = done.map((d) => d.progressKey);
+    expect(new Set(keys).size).toBe(20);
+    for (const d of done) {
+      expect(d.progressKey).toMatch(/^[0-7][0-9A-HJKMNP-TV-Z]{25}$/);
+      expect(d.progressKey).not.toContain(d.id.slice(-10));
+    }
+    // Keys sorted as numbers are not in completion order (sequential keys would be).
+    const sorted = [...keys].sort();
+    expect(sorted).not.toEqual(keys);
+    expect(JSON.stringify(events)).not.toMatch(new RegExp(keys.join('|')));
+    expect(events).toHaveLength(20);
   });
 });
 

@@ -1,5 +1,6 @@
 import { monotonicFactory } from 'ulid';
 import { z } from 'zod';
+import { newProgressKey } from '../../../central/progress-link.js';
 import {
   centralLocaleSchema,
   citizenSchema,
@@ -34,7 +35,10 @@ export const completeTransactionInputSchema = z.object({
 /** Input of {@link TransactionService.complete} (before defaults). */
 export type CompleteTransactionInput = z.input<typeof completeTransactionInputSchema>;
 
-/** The sealed part of a transaction: the upload payload minus what the row already holds in clear. */
+/**
+ * The sealed part of a transaction: the upload payload minus what the row already holds in clear. The progress
+ * link key is sealed too (it unlocks the citizen's receipt); rows written before keys existed have none.
+ */
 const sealedBodySchema = transactionPayloadSchema.pick({
   locale: true,
   catalogVersion: true,
@@ -42,6 +46,7 @@ const sealedBodySchema = transactionPayloadSchema.pick({
   services: true,
   letter: true,
   missingPerson: true,
+  progressKey: true,
 });
 type SealedBody = z.infer<typeof sealedBodySchema>;
 
@@ -51,7 +56,15 @@ export interface CompletedTransaction {
   readonly number: string;
   readonly urgent: boolean;
   readonly completedAt: number;
+  /**
+   * The key of the citizen's progress link (central/progress-link.ts), for the receipt's QR code only: a
+   * credential, never logged, never in an event.
+   */
+  readonly progressKey: string;
 }
+
+/** What the `completed` event carries: the completion without its progress key. */
+export type CompletedEvent = Omit<CompletedTransaction, 'progressKey'>;
 
 /** A transaction without its personal data (safe for lists, logs and the technician's screen). */
 export interface TransactionSummary {
@@ -68,7 +81,7 @@ export interface TransactionSummary {
 /** Events of the transaction service. */
 export interface TransactionEvents extends Record<string, unknown> {
   /** A transaction and its outbox row are durable (after COMMIT). */
-  completed: CompletedTransaction;
+  completed: CompletedEvent;
   /** Personal data of acknowledged transactions past retention was deleted. */
   purged: { readonly count: number };
 }
@@ -126,6 +139,8 @@ export class TransactionService {
     const now = this.store.now();
     const id = this.nextId(now);
     const urgent = parsed.services.some((s) => s.urgent) || parsed.missingPerson !== undefined;
+    // 128 bits from the CSPRNG, drawn here and nowhere else: unrelated to the id, the number and the clock.
+    const progressKey = newProgressKey();
     const body: SealedBody = {
       locale: parsed.locale,
       catalogVersion: parsed.catalogVersion,
@@ -133,6 +148,7 @@ export class TransactionService {
       services: parsed.services.map(({ urgent: _urgent, ...service }) => service),
       ...(parsed.letter ? { letter: parsed.letter } : {}),
       ...(parsed.missingPerson ? { missingPerson: parsed.missingPerson } : {}),
+      progressKey,
     };
     const sealed = this.store.sealer.sealJson(body, id);
     const serviceIds = JSON.stringify(parsed.services.map((s) => s.serviceId));
@@ -157,9 +173,8 @@ export class TransactionService {
       );
       return num;
     });
-    const done: CompletedTransaction = { id, number, urgent, completedAt: now };
-    this.events.emit('completed', done);
-    return done;
+    this.events.emit('completed', { id, number, urgent, completedAt: now });
+    return { id, number, urgent, completedAt: now, progressKey };
   }
 
   /** The non-personal record of a transaction. */
