@@ -1,3 +1,4 @@
+import { chmod, open as openFile, stat } from 'node:fs/promises';
 import sqlite3 from 'sqlite3';
 import { StoreError, toStoreError } from './errors.js';
 
@@ -28,6 +29,109 @@ export interface DatabaseOptions {
   readonly busyTimeoutMs?: number;
   /** Test hook: caps the database size (in pages) so `SQLITE_FULL` can be produced on demand. */
   readonly maxPageCount?: number;
+  /**
+   * Open an existing database for reading only: no file is created or changed, writes fail with `read-only`.
+   * Works on a read-only or full disk (see {@link Database.open}).
+   */
+  readonly readOnly?: boolean;
+}
+
+function errnoOf(error: unknown): string {
+  return typeof error === 'object' && error !== null && 'code' in error
+    ? String((error as { code: unknown }).code)
+    : '';
+}
+
+/**
+ * Creates the database file empty with mode 0600 before sqlite does: sqlite creates it 0644 minus the umask,
+ * and its -wal and -shm files copy the main file's mode, so creating this one owner-only covers all three.
+ */
+async function createPrivateFile(file: string): Promise<void> {
+  try {
+    await (await openFile(file, 'wx', 0o600)).close();
+  } catch (error) {
+    if (errnoOf(error) !== 'EEXIST') throw error;
+  }
+}
+
+/**
+ * Takes group and other permissions off the database and its -wal/-shm files where something (an old build, a
+ * copy) left them; the owner's bits stay (a file made read-only on purpose must still be refused as such).
+ */
+async function tightenModes(file: string): Promise<void> {
+  if (process.platform === 'win32') return;
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      const { mode } = await stat(f);
+      if ((mode & 0o077) !== 0) await chmod(f, mode & 0o700);
+    } catch (error) {
+      if (errnoOf(error) !== 'ENOENT') throw error;
+    }
+  }
+}
+
+/** The size of a file, 0 when it does not exist. */
+async function sizeOf(file: string): Promise<number> {
+  try {
+    return (await stat(file)).size;
+  } catch (error) {
+    if (errnoOf(error) === 'ENOENT') return 0;
+    throw error;
+  }
+}
+
+function isCannotOpenShm(error: unknown): boolean {
+  const code = errnoOf(error);
+  return code === 'SQLITE_CANTOPEN' || code === 'SQLITE_IOERR' || code === 'SQLITE_READONLY';
+}
+
+/**
+ * Opens a WAL database read-only. sqlite needs the -shm file to exist or to be creatable (and, on a full disk,
+ * sizable); on a read-only mount or a full disk after a clean close (no -wal left) it cannot, and fails with
+ * CANTOPEN or IOERR. Then nothing is in the WAL and nobody can be writing (the directory or disk takes no
+ * writes), so the file is opened `immutable`, which needs neither. With a non-empty -wal left by a crash,
+ * immutable would silently skip committed transactions, so that case stays an error.
+ */
+async function openReadOnlyConnection(file: string): Promise<sqlite3.Database> {
+  try {
+    await stat(file);
+  } catch (error) {
+    throw new StoreError(
+      errnoOf(error) === 'ENOENT' ? 'data-dir-unusable' : 'io',
+      `there is no kiosk database at ${file} (${errnoOf(error) || String(error)}); start the kiosk once or pass --data DIR`,
+      { cause: error },
+    );
+  }
+  const plain = await openConnection(file, sqlite3.OPEN_READONLY | sqlite3.OPEN_FULLMUTEX);
+  try {
+    // sqlite opens lazily: the first read is what touches the -shm file.
+    await getOn(plain, 'SELECT count(*) FROM sqlite_schema', []);
+    return plain;
+  } catch (error) {
+    // A failed connection still holds the file open (which would, e.g., keep a mount busy).
+    await closeConnection(plain).catch(() => undefined);
+    if (!isCannotOpenShm(error)) throw error;
+    if ((await sizeOf(`${file}-wal`)) > 0) {
+      throw new StoreError(
+        'read-only',
+        `cannot read ${file} read-only: its write-ahead log holds transactions not yet in the database and ` +
+          'the directory cannot take the shared-memory file; free space or make it writable, then retry',
+        { cause: error },
+      );
+    }
+  }
+  const uri = `file:${encodeURI(file).replace(/\?/g, '%3f').replace(/#/g, '%23')}?immutable=1`;
+  const immutable = await openConnection(
+    uri,
+    sqlite3.OPEN_READONLY | sqlite3.OPEN_URI | sqlite3.OPEN_FULLMUTEX,
+  );
+  try {
+    await getOn(immutable, 'SELECT count(*) FROM sqlite_schema', []);
+    return immutable;
+  } catch (error) {
+    await closeConnection(immutable).catch(() => undefined);
+    throw error;
+  }
 }
 
 function openConnection(file: string, mode: number): Promise<sqlite3.Database> {
@@ -94,14 +198,33 @@ export class Database {
     private readonly reader: sqlite3.Database,
     /** The database file path. */
     readonly file: string,
+    /** Opened with `readOnly`: every write is refused. */
+    readonly readOnly = false,
   ) {}
 
-  /** Opens (creating if needed) a database file in WAL mode with `synchronous=FULL` and foreign keys on. */
+  /**
+   * Opens (creating if needed, mode 0600) a database file in WAL mode with `synchronous=FULL` and foreign keys
+   * on. With `readOnly`, opens an existing file on one query-only connection and creates nothing.
+   */
   static async open(file: string, options: DatabaseOptions = {}): Promise<Database> {
     const busy = options.busyTimeoutMs ?? 5000;
+    if (options.readOnly) {
+      try {
+        const conn = await openReadOnlyConnection(file);
+        conn.configure('busyTimeout', busy);
+        await execOn(conn, 'PRAGMA query_only=ON; PRAGMA trusted_schema=OFF;');
+        return new Database(conn, conn, file, true);
+      } catch (error) {
+        throw toStoreError(error, `cannot open the database ${file} read-only`);
+      }
+    }
     let writer: sqlite3.Database | undefined;
     let reader: sqlite3.Database | undefined;
     try {
+      if (file !== ':memory:') {
+        await createPrivateFile(file);
+        await tightenModes(file);
+      }
       writer = await openConnection(
         file,
         sqlite3.OPEN_READWRITE | sqlite3.OPEN_CREATE | sqlite3.OPEN_FULLMUTEX,
@@ -121,6 +244,8 @@ export class Database {
       );
       if (options.maxPageCount !== undefined)
         await execOn(writer, `PRAGMA max_page_count=${Math.floor(options.maxPageCount)}`);
+      // The -wal and -shm files now exist; an old -wal copied in with a loose mode is tightened too.
+      if (file !== ':memory:') await tightenModes(file);
       if (file === ':memory:') {
         reader = writer;
       } else {
@@ -138,6 +263,8 @@ export class Database {
 
   private enqueue<T>(task: () => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new StoreError('closed', 'the store is closed'));
+    if (this.readOnly)
+      return Promise.reject(new StoreError('read-only', `${this.file} was opened read-only`));
     const result = this.queue.then(task, task);
     // The queue continues whatever the task's outcome; the caller sees the outcome through `result`.
     this.queue = result.catch(() => undefined);
@@ -209,7 +336,7 @@ export class Database {
     await this.queue;
     this.closed = true;
     if (this.reader !== this.writer) await closeConnection(this.reader).catch(() => undefined);
-    await execOn(this.writer, 'PRAGMA wal_checkpoint(TRUNCATE)').catch(() => undefined);
+    if (!this.readOnly) await execOn(this.writer, 'PRAGMA wal_checkpoint(TRUNCATE)').catch(() => undefined);
     await closeConnection(this.writer);
   }
 }

@@ -19,6 +19,8 @@ export type StoreErrorKind =
   | 'key-unavailable'
   /** The key file is readable by other users, or malformed. */
   | 'key-insecure'
+  /** The key file is gone while the database holds sealed personal data only it can open. */
+  | 'key-missing'
   /** A sealed record failed authentication (wrong key, tampering, wrong record). */
   | 'decrypt-failed'
   /** Another process holds the database lock for longer than the busy timeout. */
@@ -37,6 +39,35 @@ export class StoreError extends Error {
   ) {
     super(message, options);
     this.name = 'StoreError';
+  }
+}
+
+/**
+ * The data key file is missing but the database still holds sealed personal data. Creating a new key would
+ * make that data unreadable for good (and the queued transactions unsendable), so the store refuses to start
+ * and says how to recover. {@link MissingKeyError.code} is stable for hosts that map it to a screen.
+ */
+export class MissingKeyError extends StoreError {
+  /** A stable code for hosts and scripts. */
+  readonly code = 'key-missing';
+
+  constructor(
+    /** Where the key file was expected. */
+    readonly keyFile: string,
+    /** The database file holding the sealed rows. */
+    readonly databaseFile: string,
+    /** How many transactions still hold sealed personal data. */
+    readonly sealedRows: number,
+  ) {
+    super(
+      'key-missing',
+      `the data key file ${keyFile} is missing, but ${databaseFile} holds ${sealedRows} transaction(s) with ` +
+        'sealed personal data that only that key can read; the kiosk will not create a new key over them. ' +
+        `Restore the key file from a backup to ${keyFile} (mode 0600), or, once the queued transactions have ` +
+        `been accounted for with the central system, move ${databaseFile} (and its -wal/-shm files) aside to ` +
+        'start with an empty store',
+    );
+    this.name = 'MissingKeyError';
   }
 }
 
@@ -103,6 +134,7 @@ export function toStoreError(error: unknown, context: string): StoreError {
     corrupt: 'restore the database from a backup',
     'key-unavailable': 'check the key store',
     'key-insecure': 'fix the key file permissions',
+    'key-missing': 'restore the key file from a backup',
     'decrypt-failed': 'the data key does not match this database',
     busy: 'another process is using the database',
     closed: 'the store was closed',

@@ -4,10 +4,21 @@ import path from 'node:path';
 import { DATA_KEY_BYTES } from './crypto.js';
 import { StoreError } from './errors.js';
 
+/** How {@link KeyProvider.getDataKey} may behave when there is no key yet. */
+export interface GetDataKeyOptions {
+  /**
+   * `false`: never create a key; a missing key file is a `key-missing` StoreError (the store asks for this when
+   * sealed rows exist, or when it was opened read-only). Default `true`: create one on first use.
+   */
+  readonly create?: boolean;
+}
+
 /** Where the store gets its data key. The Electron host implements it with safeStorage. */
 export interface KeyProvider {
-  /** Resolves to the 32-byte data key, creating it on first use. */
-  getDataKey(): Promise<Uint8Array>;
+  /** Resolves to the 32-byte data key, creating it on first use unless told not to. */
+  getDataKey(options?: GetDataKeyOptions): Promise<Uint8Array>;
+  /** The key file, when the key lives in one (named in recovery messages). */
+  readonly file?: string;
 }
 
 /** An OS key store (Electron's safeStorage) passed in as callbacks so this code never imports electron. */
@@ -70,6 +81,8 @@ async function readPrivateFile(file: string): Promise<Buffer> {
   try {
     info = await stat(file);
   } catch (error) {
+    if (codeOf(error) === 'ENOENT')
+      throw new StoreError('key-missing', `the key file ${file} does not exist`, { cause: error });
     throw new StoreError(
       'key-unavailable',
       `cannot read the key file ${file}: ${codeOf(error) ?? String(error)}`,
@@ -106,10 +119,12 @@ export class FileKeyProvider implements KeyProvider {
     return new FileKeyProvider(path.join(dataDir, 'keys', 'data.key'));
   }
 
-  async getDataKey(): Promise<Uint8Array> {
+  async getDataKey(options: GetDataKeyOptions = {}): Promise<Uint8Array> {
     if (this.cached) return this.cached;
-    await ensurePrivateDir(path.dirname(this.file));
-    await writeNewPrivateFile(this.file, randomBytes(DATA_KEY_BYTES));
+    if (options.create !== false) {
+      await ensurePrivateDir(path.dirname(this.file));
+      await writeNewPrivateFile(this.file, randomBytes(DATA_KEY_BYTES));
+    }
     const key = await readPrivateFile(this.file);
     if (key.length !== DATA_KEY_BYTES) {
       throw new StoreError(
@@ -135,13 +150,15 @@ export class SealedKeyProvider implements KeyProvider {
     readonly file: string,
   ) {}
 
-  async getDataKey(): Promise<Uint8Array> {
+  async getDataKey(options: GetDataKeyOptions = {}): Promise<Uint8Array> {
     if (this.cached) return this.cached;
     if (!(await this.sealer.isAvailable())) {
       throw new StoreError('key-unavailable', 'the OS key store is not available (is a keyring running?)');
     }
-    await ensurePrivateDir(path.dirname(this.file));
-    await writeNewPrivateFile(this.file, await this.sealer.seal(randomBytes(DATA_KEY_BYTES)));
+    if (options.create !== false) {
+      await ensurePrivateDir(path.dirname(this.file));
+      await writeNewPrivateFile(this.file, await this.sealer.seal(randomBytes(DATA_KEY_BYTES)));
+    }
     const sealed = await readPrivateFile(this.file);
     let key: Buffer;
     try {

@@ -7,7 +7,7 @@ import { Database } from './database.js';
 import { SchemaTooNewError, StoreError } from './errors.js';
 import { FileKeyProvider, SealedKeyProvider } from './keys.js';
 import { currentSchemaVersion, latestSchemaVersion, migrate, migrations } from './migrations.js';
-import { resolveDataDir } from './data-dir.js';
+import { DEFAULT_MIN_FREE_BYTES, minFreeBytesFromEnv, resolveDataDir } from './data-dir.js';
 import { openStore, type KioskStore } from './store.js';
 import { z } from 'zod';
 
@@ -34,6 +34,17 @@ describe('resolveDataDir', () => {
     expect(resolveDataDir({ APPDATA: 'C:\\Users\\k\\AppData\\Roaming' }, 'win32', 'C:\\Users\\k')).toBe(
       'C:\\Users\\k\\AppData\\Roaming\\smart-police-booth',
     );
+  });
+});
+
+describe('minFreeBytesFromEnv', () => {
+  it('reads BOOTH_MIN_FREE_MB as whole megabytes and refuses anything else', () => {
+    expect(minFreeBytesFromEnv({})).toBe(DEFAULT_MIN_FREE_BYTES);
+    expect(DEFAULT_MIN_FREE_BYTES).toBe(50 * 1024 * 1024);
+    expect(minFreeBytesFromEnv({ BOOTH_MIN_FREE_MB: ' 200 ' })).toBe(200 * 1024 * 1024);
+    expect(minFreeBytesFromEnv({ BOOTH_MIN_FREE_MB: '0' })).toBe(0);
+    for (const bad of ['-1', '1.5', '50MB', '99999999'])
+      expect(() => minFreeBytesFromEnv({ BOOTH_MIN_FREE_MB: bad })).toThrow(/BOOTH_MIN_FREE_MB/);
   });
 });
 
@@ -91,6 +102,35 @@ describe('FileKeyProvider', () => {
     await chmod(file, 0o600);
     await writeFile(file, Buffer.alloc(12));
     await expect(FileKeyProvider.forDataDir(dir).getDataKey()).rejects.toThrow(/12 bytes, expected 32/);
+  });
+});
+
+describe('FileKeyProvider without creating', () => {
+  it('says key-missing and creates nothing when told not to create a key', async () => {
+    const dir = await tempDir();
+    await expect(FileKeyProvider.forDataDir(dir).getDataKey({ create: false })).rejects.toMatchObject({
+      kind: 'key-missing',
+    });
+    await expect(stat(path.join(dir, 'keys'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});
+
+describe('Database.open read-only', () => {
+  it('reads an existing database, refuses writes, and never creates one', async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, 'x.sqlite3');
+    await expect(Database.open(file, { readOnly: true })).rejects.toMatchObject({
+      kind: 'data-dir-unusable',
+    });
+    await expect(stat(file)).rejects.toMatchObject({ code: 'ENOENT' });
+    const rw = await Database.open(file);
+    await rw.exec('CREATE TABLE t (a INTEGER) STRICT; INSERT INTO t VALUES (1);');
+    await rw.close();
+    const ro = await Database.open(file, { readOnly: true });
+    expect(ro.readOnly).toBe(true);
+    expect(await ro.get('SELECT a FROM t')).toEqual({ a: 1 });
+    await expect(ro.run('INSERT INTO t VALUES (2)')).rejects.toMatchObject({ kind: 'read-only' });
+    await ro.close();
   });
 });
 

@@ -1,11 +1,14 @@
 import { mkdir, open, unlink } from 'node:fs/promises';
 import path from 'node:path';
+import { createLogger } from '../core/log.js';
 import { Sealer } from './crypto.js';
+import { checkStorage, secureDataDir } from './data-dir.js';
+import type { StorageProbe, StorageState, StoreLog } from './data-dir.js';
 import { Database } from './database.js';
-import { StoreError, toStoreError } from './errors.js';
+import { MissingKeyError, SchemaTooNewError, StoreError, toStoreError } from './errors.js';
 import { FileKeyProvider } from './keys.js';
 import type { KeyProvider } from './keys.js';
-import { migrate } from './migrations.js';
+import { currentSchemaVersion, latestSchemaVersion, migrate } from './migrations.js';
 import {
   AuditRepository,
   CatalogVersionRepository,
@@ -28,13 +31,32 @@ export interface OpenStoreOptions {
   readonly busyTimeoutMs?: number;
   /** Test hook: database size cap in pages, to produce `SQLITE_FULL`. */
   readonly maxPageCount?: number;
+  /** Where warnings go (permissions fixed at start, storage unavailable); JSON lines on stderr by default. */
+  readonly log?: StoreLog;
+  /**
+   * Open an existing store for reading only (`booth sync status`): nothing in the data directory is created or
+   * changed, so it works on a read-only or full disk. Writes fail with a `read-only` StoreError.
+   */
+  readonly readOnly?: boolean;
+  /** Free space below which {@link KioskStore.checkStorage} says `disk-full` (default 50 MB). */
+  readonly minFreeBytes?: number;
+  /** Test hook: the file system probe behind {@link KioskStore.checkStorage}. */
+  readonly storageProbe?: StorageProbe;
 }
 
 /** The opened local store: the database, the sealer for personal data, and the small repositories. */
 export interface KioskStore {
   readonly dataDir: string;
   readonly db: Database;
+  /** Seals personal data. On a read-only store without a key file (and nothing sealed) it throws `key-missing`. */
   readonly sealer: Sealer;
+  /** Opened with `readOnly`. */
+  readonly readOnly: boolean;
+  /**
+   * Whether the data directory can take a visit's writes now (writable, enough free space); asked before a
+   * citizen starts typing, so a full or read-only disk is said up front instead of at submit.
+   */
+  checkStorage(): Promise<StorageState>;
   readonly now: () => number;
   readonly settings: SettingsRepository;
   readonly audit: AuditRepository;
@@ -104,20 +126,148 @@ async function prepareDataDir(dataDir: string): Promise<void> {
   }
 }
 
+/** How many of the newest sealed records the data key is tried on before the store refuses it. */
+const KEY_TRIAL_ROWS = 3;
+
 /**
- * Opens the kiosk store: prepares the data directory, gets the data key, opens the database (WAL,
- * synchronous=FULL) and applies migrations. Failures are {@link StoreError}s with a one-line reason.
+ * Gets the data key without ever putting a new key over sealed data: a missing key file while sealed rows
+ * exist is a {@link MissingKeyError}, and a key (e.g. one a host passed in) that opens none of the newest
+ * sealed records is refused, since everything sealed after that would be readable by neither key.
+ * Resolves to null only for a read-only store with no key file and nothing sealed.
+ */
+async function obtainKey(
+  db: Database,
+  keyProvider: KeyProvider,
+  keyFile: string,
+  readOnly: boolean,
+): Promise<Sealer | null> {
+  const trial = await db.all<{ id: string; sealed: Buffer }>(
+    'SELECT id, sealed FROM transactions WHERE sealed IS NOT NULL ORDER BY rowid DESC LIMIT ?',
+    [KEY_TRIAL_ROWS],
+  );
+  const sealedCount = async (): Promise<number> =>
+    (await db.get<{ n: number }>('SELECT count(*) AS n FROM transactions WHERE sealed IS NOT NULL'))?.n ?? 0;
+  let key: Uint8Array;
+  try {
+    key = await keyProvider.getDataKey({ create: trial.length === 0 && !readOnly });
+  } catch (error) {
+    if (error instanceof StoreError && error.kind === 'key-missing') {
+      if (trial.length > 0) throw new MissingKeyError(keyFile, db.file, await sealedCount());
+      if (readOnly) return null;
+    }
+    throw error;
+  }
+  const sealer = new Sealer(key);
+  if (trial.length > 0 && !trial.some((row) => opens(sealer, row))) {
+    throw new StoreError(
+      'decrypt-failed',
+      `the data key (${keyFile}) does not open the sealed personal data in ${db.file} ` +
+        `(${await sealedCount()} transaction(s)): the key was replaced. Restore the original key from a backup; ` +
+        'no sealed data was changed',
+    );
+  }
+  return sealer;
+}
+
+function opens(sealer: Sealer, row: { id: string; sealed: Buffer }): boolean {
+  try {
+    sealer.open(row.sealed, row.id);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Opens an existing store read-only: no directory preparation, no migration, no write. */
+async function openReadOnly(options: OpenStoreOptions, dataDir: string, log: StoreLog): Promise<KioskStore> {
+  const db = await Database.open(path.join(dataDir, DATABASE_FILE), {
+    busyTimeoutMs: options.busyTimeoutMs,
+    readOnly: true,
+  });
+  try {
+    const version = await currentSchemaVersion(db);
+    if (version > latestSchemaVersion) throw new SchemaTooNewError(version, latestSchemaVersion);
+    if (version === 0) {
+      throw new StoreError(
+        'data-dir-unusable',
+        `${db.file} holds no kiosk data yet (no schema); start the kiosk once or pass --data DIR`,
+      );
+    }
+    const keyProvider = options.keyProvider ?? FileKeyProvider.forDataDir(dataDir);
+    const keyFile = keyProvider.file ?? 'the data key';
+    const sealer = await obtainKey(db, keyProvider, keyFile, true);
+    return assemble(options, dataDir, db, log, () => {
+      if (sealer) return sealer;
+      throw new StoreError(
+        'key-missing',
+        `there is no data key file (${keyFile}); start the kiosk once to create it`,
+      );
+    });
+  } catch (error) {
+    await db.close().catch(() => undefined);
+    throw toStoreError(error, 'cannot read the database');
+  }
+}
+
+function assemble(
+  options: OpenStoreOptions,
+  dataDir: string,
+  db: Database,
+  log: StoreLog,
+  sealer: () => Sealer,
+): KioskStore {
+  const now = options.now ?? Date.now;
+  return {
+    dataDir,
+    db,
+    get sealer(): Sealer {
+      return sealer();
+    },
+    readOnly: db.readOnly,
+    now,
+    settings: new SettingsRepository(db, now),
+    audit: new AuditRepository(db, now),
+    deviceConfig: new DeviceConfigRepository(db, now),
+    catalogVersions: new CatalogVersionRepository(db, now),
+    async checkStorage(): Promise<StorageState> {
+      const state = await checkStorage(dataDir, {
+        minFreeBytes: options.minFreeBytes,
+        probe: options.storageProbe,
+      });
+      if (!state.ok) {
+        log.warn('storage.unavailable', {
+          reason: state.reason,
+          freeMb: state.freeBytes === null ? null : Math.floor(state.freeBytes / (1024 * 1024)),
+        });
+      }
+      return state;
+    },
+    async integrityCheck(): Promise<string> {
+      const rows = await db.all<{ integrity_check: string }>('PRAGMA integrity_check(5)');
+      return rows.map((r) => r.integrity_check).join('; ');
+    },
+    close: () => db.close(),
+  };
+}
+
+/**
+ * Opens the kiosk store: prepares the data directory and makes it owner-only (0700, files 0600), opens the
+ * database (WAL, synchronous=FULL, created 0600), applies migrations, and gets the data key — never a new one
+ * over sealed data. With `readOnly`, only opens an existing store for reading. Failures are
+ * {@link StoreError}s with a one-line reason ({@link MissingKeyError} for a lost key file).
  */
 export async function openStore(options: OpenStoreOptions): Promise<KioskStore> {
   const now = options.now ?? Date.now;
+  const log = options.log ?? createLogger();
   const dataDir = path.resolve(options.dataDir);
+  if (options.readOnly) return openReadOnly(options, dataDir, log);
   await prepareDataDir(dataDir);
-  const keyProvider = options.keyProvider ?? FileKeyProvider.forDataDir(dataDir);
-  const sealer = new Sealer(await keyProvider.getDataKey());
+  await secureDataDir(dataDir, log);
   const db = await Database.open(path.join(dataDir, DATABASE_FILE), {
     busyTimeoutMs: options.busyTimeoutMs,
     maxPageCount: options.maxPageCount,
   });
+  let sealer: Sealer;
   try {
     await migrate(db, undefined, now);
     // sqlite silently opens a write-protected file read-only; one real write now turns that into a clear
@@ -127,23 +277,14 @@ export async function openStore(options: OpenStoreOptions): Promise<KioskStore> 
        ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
       [JSON.stringify(now()), now()],
     );
+    const keyProvider = options.keyProvider ?? FileKeyProvider.forDataDir(dataDir);
+    const obtained = await obtainKey(db, keyProvider, keyProvider.file ?? 'the data key', false);
+    // obtainKey returns null only for read-only stores; a writable one always gets or creates a key.
+    if (!obtained) throw new StoreError('key-unavailable', 'no data key');
+    sealer = obtained;
   } catch (error) {
     await db.close().catch(() => undefined);
     throw toStoreError(error, 'cannot prepare the database');
   }
-  return {
-    dataDir,
-    db,
-    sealer,
-    now,
-    settings: new SettingsRepository(db, now),
-    audit: new AuditRepository(db, now),
-    deviceConfig: new DeviceConfigRepository(db, now),
-    catalogVersions: new CatalogVersionRepository(db, now),
-    async integrityCheck(): Promise<string> {
-      const rows = await db.all<{ integrity_check: string }>('PRAGMA integrity_check(5)');
-      return rows.map((r) => r.integrity_check).join('; ');
-    },
-    close: () => db.close(),
-  };
+  return assemble(options, dataDir, db, log, () => sealer);
 }

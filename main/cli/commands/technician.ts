@@ -27,7 +27,7 @@ export const commands: CliCommand[] = [
       if (!isAcceptablePin(pin)) throw new CliError('a PIN is 6 to 12 digits and not one digit repeated');
       const store = await openCliStore(values.data, io);
       try {
-        await new TechnicianAuth(store, { simulated: false }).setPin(pin);
+        await new TechnicianAuth(store, { demonstration: false }).setPin(pin);
       } finally {
         await store.close();
       }

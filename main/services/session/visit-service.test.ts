@@ -80,7 +80,7 @@ function service(): {
 
 /** Walks a visit with the household certificate through the form to the result. */
 async function completeHouseholdVisit(visits: VisitService, c: IdCardData): Promise<void> {
-  visits.start(['household-certificate']);
+  await visits.start(['household-certificate']);
   visits.cardRead(c);
   expect(visits.proceed()).toMatchObject({ ok: true, value: { step: 'form' } });
   expect(await visits.submit('zh-CN', { 'household-certificate': { purpose: 'employment' } })).toMatchObject({
@@ -90,14 +90,14 @@ async function completeHouseholdVisit(visits: VisitService, c: IdCardData): Prom
 }
 
 describe('VisitService', () => {
-  it('has the services the tests need in the default catalog', () => {
+  it('has the services the tests need in the default catalog', async () => {
     expect(residentOnly).toBeDefined();
     expect(noIdentity).toBeDefined();
   });
 
-  it('identifies a citizen with a card and shows only the masked number', () => {
+  it('identifies a citizen with a card and shows only the masked number', async () => {
     const { visits, changes } = service();
-    const started = visits.start([residentOnly!.id]);
+    const started = await visits.start([residentOnly!.id]);
     expect(started).toMatchObject({
       ok: true,
       value: { step: 'identify', needsIdentity: true, identity: null },
@@ -113,9 +113,9 @@ describe('VisitService', () => {
     visits.dispose();
   });
 
-  it('refuses ineligible cards and invalid check digits, and reports unreadable cards', () => {
+  it('refuses ineligible cards and invalid check digits, and reports unreadable cards', async () => {
     const { visits } = service();
-    visits.start([residentOnly!.id]);
+    await visits.start([residentOnly!.id]);
     visits.cardRead(card({ cardType: 'foreigner', idNumber: 'USA123456789012', idNumberValid: false }));
     expect(visits.current()).toMatchObject({ step: 'identify', cardProblem: { code: 'card-not-eligible' } });
     visits.cardRead(card({ idNumber: '110105194912310021', idNumberValid: false }));
@@ -131,17 +131,17 @@ describe('VisitService', () => {
     visits.dispose();
   });
 
-  it('rejects unknown services, empty and duplicate-only choices, a second visit, and finishing before identifying', () => {
+  it('rejects unknown services, empty and duplicate-only choices, a second visit, and finishing before identifying', async () => {
     const { visits } = service();
-    expect(visits.start(['no-such-service'])).toMatchObject({
+    expect(await visits.start(['no-such-service'])).toMatchObject({
       ok: false,
       error: { code: 'unknown-service' },
     });
-    expect(visits.start([])).toMatchObject({ ok: false, error: { code: 'invalid-params' } });
+    expect(await visits.start([])).toMatchObject({ ok: false, error: { code: 'invalid-params' } });
     expect(visits.finish()).toMatchObject({ ok: false, error: { code: 'no-visit' } });
-    visits.start([residentOnly!.id, residentOnly!.id]);
+    await visits.start([residentOnly!.id, residentOnly!.id]);
     expect(visits.current()?.serviceIds).toEqual([residentOnly!.id]);
-    expect(visits.start([residentOnly!.id])).toMatchObject({
+    expect(await visits.start([residentOnly!.id])).toMatchObject({
       ok: false,
       error: { code: 'visit-in-progress' },
     });
@@ -150,9 +150,44 @@ describe('VisitService', () => {
     visits.dispose();
   });
 
+  it('asks whether the kiosk can save before a visit starts, and starts none when it cannot', async () => {
+    const changes: (VisitView | null)[] = [];
+    let storage: { ok: boolean; reason?: string } = { ok: false, reason: 'disk-full' };
+    let checks = 0;
+    const visits = new VisitService({
+      catalog: () => catalog,
+      maskIdNumber,
+      onChange: (v) => changes.push(v),
+      checkStorage: async () => {
+        checks += 1;
+        return storage;
+      },
+    });
+    expect(await visits.start([residentOnly!.id])).toEqual({
+      ok: false,
+      error: { code: 'storage-unavailable', messageKey: 'errors.storage-unavailable', detail: 'disk-full' },
+    });
+    expect(visits.current()).toBeNull();
+    expect(changes).toEqual([]);
+    // A probe that fails is no licence to start either.
+    const broken = new VisitService({
+      catalog: () => catalog,
+      maskIdNumber,
+      onChange: () => undefined,
+      checkStorage: () => Promise.reject(new Error('EIO')),
+    });
+    expect(await broken.start([residentOnly!.id])).toMatchObject({ error: { code: 'storage-unavailable' } });
+    // Two taps at once: both pass the check, one visit starts.
+    storage = { ok: true };
+    const both = await Promise.all([visits.start([residentOnly!.id]), visits.start([residentOnly!.id])]);
+    expect(both.map((r) => (r.ok ? 'ok' : r.error.code)).sort()).toEqual(['ok', 'visit-in-progress']);
+    expect(checks).toBe(3);
+    visits.dispose();
+  });
+
   it('prefills forms from the card (ID number masked), validates them, and completes with the full values', async () => {
     const { visits, completions } = service();
-    visits.start(['household-certificate']);
+    await visits.start(['household-certificate']);
     visits.cardRead(card());
     expect(await visits.submit('zh-CN', {})).toMatchObject({ ok: false, error: { code: 'wrong-step' } });
     const form = visits.proceed();
@@ -197,9 +232,9 @@ describe('VisitService', () => {
     visits.dispose();
   });
 
-  it('skips identification when no chosen service needs it, and ignores cards then', () => {
+  it('skips identification when no chosen service needs it, and ignores cards then', async () => {
     const { visits } = service();
-    visits.start([noIdentity!.id]);
+    await visits.start([noIdentity!.id]);
     expect(visits.current()).toMatchObject({ step: 'confirm', needsIdentity: false });
     visits.cardRead(card());
     expect(visits.current()?.identity).toBeNull();
@@ -229,7 +264,7 @@ describe('VisitService', () => {
         };
       },
     });
-    visits.start(['household-certificate']);
+    await visits.start(['household-certificate']);
     visits.cardRead(card());
     visits.proceed();
     const submitted = visits.submit('zh-CN', { 'household-certificate': { purpose: 'school' } });
@@ -246,7 +281,7 @@ describe('VisitService', () => {
       onChange: () => undefined,
       decodePhoto: async (wlt) => (wlt[0] === 7 ? Uint8Array.of(0x42, 0x4d, 1, 2) : null),
     });
-    visits.start(['household-certificate']);
+    await visits.start(['household-certificate']);
     visits.cardRead(card());
     await new Promise((r) => setTimeout(r, 5));
     expect(visits.current()?.identity?.photo).toBe('data:image/bmp;base64,Qk0BAg==');
@@ -255,7 +290,7 @@ describe('VisitService', () => {
     visits.dispose();
   });
 
-  it('refuses a service outside its opening hours', () => {
+  it('refuses a service outside its opening hours', async () => {
     // Sunday 2026-11-29 03:00 local time: no-criminal-record opens on weekdays and Saturday mornings only.
     const sunday = new Date(2026, 10, 29, 3, 0).getTime();
     const monday = new Date(2026, 10, 30, 10, 0).getTime();
@@ -266,29 +301,29 @@ describe('VisitService', () => {
       onChange: () => undefined,
       now: () => now,
     });
-    expect(visits.start(['no-criminal-record'])).toMatchObject({
+    expect(await visits.start(['no-criminal-record'])).toMatchObject({
       ok: false,
       error: { code: 'service-unavailable' },
     });
     now = monday;
-    expect(visits.start(['no-criminal-record'])).toMatchObject({ ok: true });
+    expect(await visits.start(['no-criminal-record'])).toMatchObject({ ok: true });
     visits.dispose();
   });
 
-  it('refuses service combinations no single card suits', () => {
+  it('refuses service combinations no single card suits', async () => {
     const { visits } = service();
-    expect(visits.start(['household-certificate', 'hmt-residence-permit-renewal'])).toMatchObject({
+    expect(await visits.start(['household-certificate', 'hmt-residence-permit-renewal'])).toMatchObject({
       ok: false,
       error: { code: 'services-incompatible' },
     });
-    expect(visits.start(['household-certificate'])).toMatchObject({
+    expect(await visits.start(['household-certificate'])).toMatchObject({
       ok: true,
       value: { eligibleCardTypes: ['resident'] },
     });
     visits.dispose();
   });
 
-  it('uses a card placed shortly before the visit started, and forgets an older one', () => {
+  it('uses a card placed shortly before the visit started, and forgets an older one', async () => {
     let now = 0;
     const visits = new VisitService({
       catalog: () => catalog,
@@ -298,7 +333,7 @@ describe('VisitService', () => {
     });
     visits.cardRead(card());
     now = 5_000;
-    expect(visits.start(['household-certificate'])).toMatchObject({
+    expect(await visits.start(['household-certificate'])).toMatchObject({
       ok: true,
       value: { step: 'confirm', identity: { name: '张三' } },
     });
@@ -306,7 +341,7 @@ describe('VisitService', () => {
     const old = card();
     visits.cardRead(old);
     now = 60_000;
-    expect(visits.start(['household-certificate'])).toMatchObject({
+    expect(await visits.start(['household-certificate'])).toMatchObject({
       ok: true,
       value: { step: 'identify', identity: null },
     });
@@ -316,7 +351,7 @@ describe('VisitService', () => {
 
   it('does not hold card values to catalog patterns the citizen cannot edit', async () => {
     const { visits } = service();
-    visits.start(['hmt-accommodation-registration']);
+    await visits.start(['hmt-accommodation-registration']);
     visits.cardRead(card({ cardType: 'hmt-permit', idNumber: '830000199201300022', passNumber: '12345678' }));
     visits.proceed();
     const r = await visits.submit('zh-HK', {
@@ -351,7 +386,7 @@ describe('VisitService', () => {
         };
       },
     });
-    visits.start(['household-certificate']);
+    await visits.start(['household-certificate']);
     visits.cardRead(card());
     visits.proceed();
     const submitted = visits.submit('zh-CN', { 'household-certificate': { purpose: 'school' } });
@@ -373,13 +408,13 @@ describe('VisitService', () => {
     expect(changes.at(-1)).toBeNull();
     expect(ended).toEqual(['finished']);
     expect(c.photoWlt.every((b) => b === 0)).toBe(true);
-    visits.start([residentOnly!.id]);
+    await visits.start([residentOnly!.id]);
     visits.cancel();
     expect(ended).toEqual(['finished', 'cancelled']);
     visits.dispose();
   });
 
-  it('expires an abandoned visit', () => {
+  it('expires an abandoned visit', async () => {
     vi.useFakeTimers();
     try {
       let now = 0;
@@ -392,7 +427,7 @@ describe('VisitService', () => {
         maxIdleMs: 60_000,
         now: () => now,
       });
-      visits.start([residentOnly!.id]);
+      await visits.start([residentOnly!.id]);
       now = 30_000;
       vi.advanceTimersByTime(30_000);
       visits.touch();

@@ -69,6 +69,11 @@ export interface VisitServiceOptions {
   readonly onEnded?: (reason: 'finished' | 'cancelled' | 'expired') => void;
   /** A visit left untouched this long is wiped (a safety net behind the renderer's own idle warning). */
   readonly maxIdleMs?: number;
+  /**
+   * Whether the kiosk can save a visit now (the store's `checkStorage`): asked at every visit start, so a full
+   * or read-only disk is said before the citizen types anything rather than at submit. Absent: not checked.
+   */
+  readonly checkStorage?: () => Promise<{ readonly ok: boolean; readonly reason?: string }>;
   readonly now?: () => number;
 }
 
@@ -117,8 +122,26 @@ export class VisitService {
     return this.visit !== null;
   }
 
-  /** Starts a visit with the chosen services. */
-  start(serviceIds: readonly string[]): ApiResult<VisitView> {
+  /**
+   * Starts a visit with the chosen services, once the kiosk has said it can save it: on a full or read-only disk
+   * the citizen is told `storage-unavailable` (nothing was lost; ask an officer) before any form.
+   */
+  async start(serviceIds: readonly string[]): Promise<ApiResult<VisitView>> {
+    if (this.visit) return { ok: false, error: apiError('visit-in-progress') };
+    if (this.options.checkStorage) {
+      let storage: { readonly ok: boolean; readonly reason?: string };
+      try {
+        storage = await this.options.checkStorage();
+      } catch {
+        storage = { ok: false, reason: 'unknown' };
+      }
+      if (!storage.ok) return { ok: false, error: apiError('storage-unavailable', storage.reason) };
+    }
+    return this.startChecked(serviceIds);
+  }
+
+  /** The synchronous part of {@link start}: re-checks for a visit begun while the storage check ran. */
+  private startChecked(serviceIds: readonly string[]): ApiResult<VisitView> {
     if (this.visit) return { ok: false, error: apiError('visit-in-progress') };
     const unique = [...new Set(serviceIds)];
     if (unique.length === 0 || unique.length > MAX_SERVICES_PER_VISIT) {
