@@ -55,7 +55,12 @@ export const benchmarks: Benchmark[] = [
     name: 'kiosk-api round trip',
     async run(): Promise<Figure[]> {
       const dataDir = mkdtempSync(path.join(tmpdir(), 'booth-bench-'));
-      const core = await startKioskCore({ dataDir, simulate: true, host: 'browser', log: silentLogger });
+      const core = await startKioskCore({
+        dataDir,
+        mode: 'demonstration',
+        host: 'browser',
+        log: silentLogger,
+      });
       const host = await startBrowserHost({
         core,
         staticDir: path.resolve('dist/renderer'),
@@ -88,7 +93,11 @@ export const benchmarks: Benchmark[] = [
           close: () => ws.close(),
         };
         const wsSamples = await timeRoundTrips(wsChannel, 3000);
-        ws.close();
+        // The core serves one renderer session; let this one go before the MessageChannel one connects.
+        await new Promise((resolve) => {
+          ws.once('close', resolve);
+          ws.close();
+        });
 
         const [coreEnd, rendererEnd, closePorts] = messageChannelPair();
         core.connect(coreEnd);
@@ -116,7 +125,12 @@ export const benchmarks: Benchmark[] = [
       for (let i = 0; i < runs; i++) {
         const dataDir = mkdtempSync(path.join(tmpdir(), 'booth-bench-'));
         const t0 = performance.now();
-        const core = await startKioskCore({ dataDir, simulate: true, host: 'browser', log: silentLogger });
+        const core = await startKioskCore({
+          dataDir,
+          mode: 'demonstration',
+          host: 'browser',
+          log: silentLogger,
+        });
         const host = await startBrowserHost({
           core,
           staticDir: path.resolve('dist/renderer'),

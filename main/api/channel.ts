@@ -6,8 +6,25 @@ export interface RpcChannel {
   send(text: string): void;
   onMessage(listener: (text: string) => void): () => void;
   onClose(listener: () => void): () => void;
-  close(): void;
+  /** Closes the channel; `reason` reaches the other end where the transport can carry it (a WebSocket close). */
+  close(reason?: CloseReason): void;
 }
+
+/** Why the core closed a channel, as a WebSocket close code (4000–4999: application codes) and a short text. */
+export interface CloseReason {
+  readonly code: number;
+  readonly reason: string;
+}
+
+/**
+ * The core serves one renderer session at a time: a newer connection replaces the older, which is closed with
+ * this code. A renderer closed this way must say so and stay closed — reconnecting would take the session back
+ * from the newer window, and the two would fight over it.
+ */
+export const REPLACED_CLOSE: CloseReason = { code: 4001, reason: 'replaced by another window' };
+
+/** The last frame a replaced session receives before it is closed (for transports without close codes). */
+export const SESSION_REPLACED_EVENT = 'session.replaced';
 
 /** Two connected in-memory channels (for tests and benchmarks). */
 export function channelPair(): [RpcChannel, RpcChannel] {

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { channelPair } from './channel.js';
+import {
+  REPLACED_CLOSE,
+  SESSION_REPLACED_EVENT,
+  channelPair,
+  type CloseReason,
+  type RpcChannel,
+} from './channel.js';
 import { method } from './define.js';
 import { MAX_REQUEST_BYTES, apiError } from './protocol.js';
 import { createRpcClient } from './rpc-client.js';
@@ -112,5 +118,135 @@ describe('RpcServer', () => {
       ok: false,
       error: { code: 'internal' },
     });
+  });
+});
+
+/** Resolves when `predicate` holds, checked on every frame; rejects after a deadline. */
+function waitFor(check: () => boolean, what: string, ms = 2000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const deadline = Date.now() + ms;
+    const tick = (): void => {
+      if (check()) return resolve();
+      if (Date.now() > deadline) return reject(new Error(`timed out waiting for ${what}`));
+      setTimeout(tick, 5);
+    };
+    tick();
+  });
+}
+
+/** A channel end that records what it receives and how it was closed. */
+function recorded(channel: RpcChannel): {
+  frames: Record<string, unknown>[];
+  closedWith: () => CloseReason | 'closed' | null;
+} {
+  const frames: Record<string, unknown>[] = [];
+  let closedWith: CloseReason | 'closed' | null = null;
+  channel.onMessage((text) => frames.push(JSON.parse(text) as Record<string, unknown>));
+  channel.onClose(() => {
+    closedWith ??= 'closed';
+  });
+  return { frames, closedWith: () => closedWith };
+}
+
+describe('RpcServer: one renderer session', () => {
+  it('a newer connection replaces the older, which is told, closed with 4001 and gets nothing more', async () => {
+    const server = new RpcServer(table);
+    const [firstCore, firstRenderer] = channelPair();
+    // What the core sends and how it closes, seen at the core's end (channelPair carries no close codes).
+    const sentToFirst: unknown[] = [];
+    const reasons: (CloseReason | undefined)[] = [];
+    const sendFirst = firstCore.send.bind(firstCore);
+    const closeFirst = firstCore.close.bind(firstCore);
+    firstCore.send = (text: string): void => {
+      sentToFirst.push(JSON.parse(text));
+      sendFirst(text);
+    };
+    firstCore.close = (reason?: CloseReason): void => {
+      reasons.push(reason);
+      closeFirst(reason);
+    };
+    const first = recorded(firstRenderer);
+    server.connect(firstCore);
+    server.broadcast('tick', 1);
+    await waitFor(() => first.frames.length === 1, 'the first event');
+
+    const [secondCore, secondRenderer] = channelPair();
+    const second = recorded(secondRenderer);
+    server.connect(secondCore);
+    expect(reasons).toEqual([REPLACED_CLOSE]);
+    expect(REPLACED_CLOSE.code).toBe(4001);
+    expect(first.closedWith()).not.toBeNull();
+    expect(server.connectionCount).toBe(1);
+
+    server.broadcast('tick', 2);
+    await waitFor(() => second.frames.length === 1, 'the second event');
+    expect(second.frames).toEqual([{ event: 'tick', payload: 2 }]);
+    // The first got its own event, then the notice that it was replaced — nothing of what followed.
+    expect(sentToFirst).toEqual([
+      { event: 'tick', payload: 1 },
+      { event: SESSION_REPLACED_EVENT, payload: { reason: REPLACED_CLOSE.reason } },
+    ]);
+    expect(first.frames).toEqual([{ event: 'tick', payload: 1 }]);
+  });
+
+  it('sends a replaced session no answers to the calls it had running', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let entered = 0;
+    const slow = {
+      'slow.wait': method(z.undefined().optional(), async () => {
+        entered += 1;
+        await gate;
+        return { ok: true as const, value: 'late' };
+      }),
+    };
+    const server = new RpcServer(slow);
+    const [firstCore, firstRenderer] = channelPair();
+    const first = recorded(firstRenderer);
+    server.connect(firstCore);
+    firstRenderer.send(JSON.stringify({ id: 1, method: 'slow.wait' }));
+    await waitFor(() => entered === 1, 'the first call to run');
+    const [secondCore, secondRenderer] = channelPair();
+    server.connect(secondCore);
+    const second = createRpcClient<typeof slow, Record<string, never>>(secondRenderer);
+    release();
+    expect(await second.api['slow.wait']()).toEqual({ ok: true, value: 'late' });
+    expect(first.frames.filter((f) => 'id' in f)).toEqual([]);
+  });
+});
+
+describe('RpcServer: in-flight cap', () => {
+  it('answers calls beyond the cap with a typed busy error at once, and serves again once they answer', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const slow = {
+      'slow.wait': method(z.undefined().optional(), async () => {
+        await gate;
+        return { ok: true as const, value: 'done' };
+      }),
+    };
+    const logged: string[] = [];
+    const server = new RpcServer(slow, (event) => logged.push(event), { maxInFlight: 2 });
+    const [coreEnd, rendererEnd] = channelPair();
+    server.connect(coreEnd);
+    // A short client deadline: a server without the cap would leave the third call waiting on the gate.
+    const client = createRpcClient<typeof slow, Record<string, never>>(rendererEnd, { timeoutMs: 5000 });
+    const running = [client.api['slow.wait'](), client.api['slow.wait']()];
+    // The third is refused while two are running — answered, not queued, and with its own id.
+    expect(await client.api['slow.wait']()).toMatchObject({
+      ok: false,
+      error: { code: 'busy', messageKey: 'errors.busy' },
+    });
+    expect(logged).toContain('rpc.busy');
+    release();
+    expect(await Promise.all(running)).toEqual([
+      { ok: true, value: 'done' },
+      { ok: true, value: 'done' },
+    ]);
+    expect(await client.api['slow.wait']()).toEqual({ ok: true, value: 'done' });
   });
 });

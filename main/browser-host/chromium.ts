@@ -2,6 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { CHROMIUM_MANAGED_POLICY_DIR, kioskPolicyState, type KioskPolicyState } from './kiosk-policy.js';
+
+type Env = Readonly<Record<string, string | undefined>>;
 
 /** Where system Chromium usually is. `BOOTH_CHROMIUM` overrides. */
 export function findChromium(env: Readonly<Record<string, string | undefined>> = process.env): string | null {
@@ -41,26 +44,81 @@ export function chromiumArgs(
   ];
 }
 
+/** Whether the kiosk browser may be started by this user, and if so whether without Chromium's sandbox. */
+export type BrowserUserDecision =
+  | { readonly allowed: true; readonly noSandbox: boolean }
+  | { readonly allowed: false; readonly message: string };
+
+/**
+ * Decides whether the kiosk browser may run as the user `uid` (null where there are no uids). Chromium
+ * refuses to run as root unless its sandbox is switched off, and then a page that exploits one renderer bug
+ * owns the machine — on a public kiosk whose citizens touch the screen. So root is refused unless the
+ * deployer explicitly accepts that (`BOOTH_ALLOW_ROOT_BROWSER=1`, e.g. a throw-away container).
+ */
+export function browserUserDecision(uid: number | null, env: Env): BrowserUserDecision {
+  if (uid !== 0) return { allowed: true, noSandbox: false };
+  if (env.BOOTH_ALLOW_ROOT_BROWSER === '1') return { allowed: true, noSandbox: true };
+  return {
+    allowed: false,
+    message:
+      'refusing to open the kiosk browser as root: Chromium would have to run without its sandbox. Run the kiosk as an unprivileged user, or set BOOTH_ALLOW_ROOT_BROWSER=1 to accept running Chromium as root without a sandbox (e.g. in a throw-away container)',
+  };
+}
+
+/** Thrown by {@link openChromium} when {@link browserUserDecision} refuses. */
+export class BrowserRefusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BrowserRefusedError';
+  }
+}
+
+/** This process's uid, or null on a platform without uids. */
+export function currentUid(): number | null {
+  return typeof process.getuid === 'function' ? process.getuid() : null;
+}
+
 /** A Chromium window showing the kiosk. */
 export interface ChromiumWindow {
   readonly process: ChildProcess;
+  /** Whether the kiosk's managed Chromium policy (DevTools off, other URLs blocked) is installed for its origin. */
+  readonly policy: KioskPolicyState;
   close(): Promise<void>;
 }
 
-/** Opens system Chromium on the kiosk URL with a temporary profile that is deleted on close. */
-export function openChromium(executable: string, url: string, options: { kiosk: boolean }): ChromiumWindow {
+/** Options of {@link openChromium}; `uid`, `env` and `policyDir` are injected by tests. */
+export interface OpenChromiumOptions {
+  readonly kiosk: boolean;
+  readonly uid?: number | null;
+  readonly env?: Env;
+  readonly policyDir?: string;
+}
+
+/**
+ * Opens system Chromium on the kiosk URL with a temporary profile that is deleted on close. Throws
+ * {@link BrowserRefusedError}, before anything is started, when run as root without the explicit override.
+ */
+export function openChromium(executable: string, url: string, options: OpenChromiumOptions): ChromiumWindow {
+  const decision = browserUserDecision(
+    options.uid === undefined ? currentUid() : options.uid,
+    options.env ?? process.env,
+  );
+  if (!decision.allowed) throw new BrowserRefusedError(decision.message);
+  const policy = kioskPolicyState(new URL(url).origin, options.policyDir ?? CHROMIUM_MANAGED_POLICY_DIR);
   const profileDir = mkdtempSync(path.join(tmpdir(), 'booth-chromium-'));
-  const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  const child = spawn(executable, chromiumArgs(url, profileDir, { kiosk: options.kiosk, asRoot }), {
-    stdio: 'ignore',
-  });
+  const args = chromiumArgs(url, profileDir, { kiosk: options.kiosk, asRoot: decision.noSandbox });
+  const child = spawn(executable, args, { stdio: 'ignore' });
   let exited = false;
-  child.on('exit', () => {
+  const gone = (): void => {
     exited = true;
     rmSync(profileDir, { recursive: true, force: true });
-  });
+  };
+  child.on('exit', gone);
+  // A binary that cannot be started (removed, not executable) must not crash the kiosk core with it.
+  child.on('error', gone);
   return {
     process: child,
+    policy,
     async close() {
       if (exited) return;
       const done = new Promise<void>((r) => child.once('exit', () => r()));

@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { RpcChannel } from '../api/channel.js';
+import type { CloseReason, RpcChannel } from '../api/channel.js';
 import { MAX_REQUEST_BYTES } from '../api/protocol.js';
 import type { Logger } from '../core/log.js';
 import { contentSecurityPolicy } from './csp.js';
@@ -28,7 +28,38 @@ export interface BrowserHostOptions {
   /** A fixed token (tests); by default a fresh random one per launch. */
   readonly token?: string;
   readonly log: Logger;
+  /** Connection and buffer limits; the defaults suit one kiosk window (tests lower them). */
+  readonly limits?: Partial<BrowserHostLimits>;
 }
+
+/** How much the browser host lets clients hold. */
+export interface BrowserHostLimits {
+  /**
+   * Simultaneous TCP connections of any kind — page loads, keep-alive sockets, upgrades still sending their
+   * headers (unauthenticated), WebSockets. Beyond it Node drops new connections at once.
+   */
+  readonly maxConnections: number;
+  /** Simultaneous WebSockets, counting replaced ones still closing; beyond it an upgrade is refused (503). */
+  readonly maxWebSockets: number;
+  /** Stop reading a WebSocket's requests while more than this many bytes wait to be sent to it… */
+  readonly highWaterBytes: number;
+  /** …and read again once its send buffer is down to this. */
+  readonly lowWaterBytes: number;
+  /** A client that lets this much pile up unread (events keep coming while requests are paused) is cut off. */
+  readonly maxBufferedBytes: number;
+}
+
+/** The default {@link BrowserHostLimits}: one kiosk window loads a few files in parallel and holds one socket. */
+export const DEFAULT_BROWSER_HOST_LIMITS: BrowserHostLimits = {
+  maxConnections: 32,
+  maxWebSockets: 4,
+  highWaterBytes: 1024 * 1024,
+  lowWaterBytes: 256 * 1024,
+  maxBufferedBytes: 16 * 1024 * 1024,
+};
+
+/** How long a closed (e.g. replaced) WebSocket may take to finish its closing handshake before it is cut. */
+const CLOSE_GRACE_MS = 2000;
 
 /** A running browser host. */
 export interface BrowserHost {
@@ -54,27 +85,79 @@ function sameToken(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-function wsChannel(socket: WebSocket): RpcChannel {
+/** What the channel reports about a socket's send buffer (logged without any content). */
+type BackpressureLog = (event: 'paused' | 'resumed' | 'overflow', bufferedBytes: number) => void;
+
+/**
+ * Adapts a WebSocket to the core's RpcChannel, with back-pressure: while more than `highWaterBytes` wait to be
+ * sent to the client, the socket is not read (and requests already read are held, not handled), so a client
+ * that does not read its answers cannot make the core produce more of them. Reading resumes once the buffer is
+ * down to `lowWaterBytes` — noticed from the send callbacks, which run as the data is flushed.
+ */
+function wsChannel(socket: WebSocket, limits: BrowserHostLimits, onPressure: BackpressureLog): RpcChannel {
+  const messageListeners = new Set<(text: string) => void>();
+  const held: string[] = [];
+  let paused = false;
+
+  const deliver = (text: string): void => {
+    for (const listener of messageListeners) listener(text);
+  };
+  const resumeIfDrained = (): void => {
+    if (!paused || socket.readyState !== socket.OPEN || socket.bufferedAmount > limits.lowWaterBytes) return;
+    paused = false;
+    onPressure('resumed', socket.bufferedAmount);
+    // Requests read before the pause took hold go first, in order; a new pause stops the replay.
+    while (held.length > 0 && !paused) deliver(held.shift() as string);
+    if (!paused) socket.resume();
+  };
+  const afterSend = (): void => {
+    const buffered = socket.bufferedAmount;
+    if (buffered > limits.maxBufferedBytes) {
+      onPressure('overflow', buffered);
+      socket.terminate();
+      return;
+    }
+    if (!paused && buffered > limits.highWaterBytes) {
+      paused = true;
+      onPressure('paused', buffered);
+      socket.pause();
+    }
+  };
+
+  socket.on('message', (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
+    // Binary frames are not part of the protocol; hand them on as text so the RPC layer answers bad-request.
+    const raw = Array.isArray(data)
+      ? Buffer.concat(data).toString('utf8')
+      : Buffer.from(data as ArrayBuffer).toString('utf8');
+    const text = isBinary ? `\u0000${raw}` : raw;
+    // ws still emits what it had already read when paused; those wait too.
+    if (paused) held.push(text);
+    else deliver(text);
+  });
+  socket.on('close', () => {
+    held.length = 0;
+  });
+
   return {
     send: (text) => {
-      if (socket.readyState === socket.OPEN) socket.send(text);
+      if (socket.readyState !== socket.OPEN) return;
+      socket.send(text, resumeIfDrained);
+      afterSend();
     },
     onMessage: (listener) => {
-      const handler = (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void => {
-        // Binary frames are not part of the protocol; hand them on as text so the RPC layer answers bad-request.
-        const text = Array.isArray(data)
-          ? Buffer.concat(data).toString('utf8')
-          : Buffer.from(data as ArrayBuffer).toString('utf8');
-        listener(isBinary ? `\u0000${text}` : text);
-      };
-      socket.on('message', handler);
-      return () => socket.off('message', handler);
+      messageListeners.add(listener);
+      return () => messageListeners.delete(listener);
     },
     onClose: (listener) => {
       socket.on('close', listener);
       return () => socket.off('close', listener);
     },
-    close: () => socket.close(),
+    close: (reason?: CloseReason) => {
+      if (socket.readyState === socket.CLOSED) return;
+      socket.close(reason?.code, reason?.reason);
+      // A client that never answers the closing handshake is cut off rather than kept for ws's 30 s.
+      setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();
+    },
   };
 }
 
@@ -86,6 +169,7 @@ function wsChannel(socket: WebSocket): RpcChannel {
 export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {
   const token = options.token ?? randomBytes(24).toString('hex');
   const { log } = options;
+  const limits: BrowserHostLimits = { ...DEFAULT_BROWSER_HOST_LIMITS, ...options.limits };
   let origin = '';
   let allowedHosts: string[] = [];
 
@@ -102,6 +186,11 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       res.end();
     });
   });
+  // Pending upgrades (still unauthenticated) and page loads count alike; Node drops connections beyond this.
+  server.maxConnections = limits.maxConnections;
+  // A client trickling its headers (slowloris) gives up its slot after this, long before Node's default minute.
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
 
   /** The path of a request, or null for a request line that is not an absolute path (`GET http://[ …`). */
   const requestPath = (req: IncomingMessage): string | null => {
@@ -187,9 +276,17 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     if (!offered.includes(RPC_SUBPROTOCOL) || !sameToken(presented, token)) {
       return refuse(socket, 401, 'Unauthorized', 'token');
     }
+    // Replaced sockets still closing count: a client that keeps connecting cannot pile up sockets.
+    if (wss.clients.size >= limits.maxWebSockets) {
+      return refuse(socket, 503, 'Service Unavailable', 'too many sockets');
+    }
     wss.handleUpgrade(req, socket, head, (ws) => {
       ws.on('error', () => undefined);
-      const disconnect = options.core.connect(wsChannel(ws));
+      const channel = wsChannel(ws, limits, (event, bufferedBytes) =>
+        log[event === 'overflow' ? 'warn' : 'info'](`browser-host.send-buffer-${event}`, { bufferedBytes }),
+      );
+      // The core serves one renderer session: this one replaces any earlier socket (closed with 4001).
+      const disconnect = options.core.connect(channel);
       ws.on('close', disconnect);
     });
   });

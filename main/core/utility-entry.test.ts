@@ -1,6 +1,10 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
 import type { RpcChannel } from '../api/channel.js';
+import { SESSION_REPLACED_EVENT } from '../api/channel.js';
+import { method } from '../api/define.js';
+import { RpcServer } from '../api/rpc-server.js';
 import {
   channelFromPort,
   serveParentPort,
@@ -115,7 +119,8 @@ describe('serveParentPort', () => {
     parent.deliver({
       type: 'init',
       dataDir: '/data',
-      simulate: true,
+      mode: 'demonstration',
+      modeReason: 'test',
       dataKey: key,
       centralUrl: 'https://c.test/',
     });
@@ -124,7 +129,8 @@ describe('serveParentPort', () => {
     const options = core.started[0]!;
     expect(options).toMatchObject({
       dataDir: '/data',
-      simulate: true,
+      mode: 'demonstration',
+      modeReason: 'test',
       host: 'electron',
       centralUrl: 'https://c.test/',
     });
@@ -139,10 +145,11 @@ describe('serveParentPort', () => {
     parent.deliver({
       type: 'init',
       dataDir: '/data',
-      simulate: true,
+      mode: 'demonstration',
+      modeReason: 'test',
       dataKey: Buffer.alloc(8).toString('base64'),
     });
-    parent.deliver({ type: 'init', simulate: true, dataKey: key });
+    parent.deliver({ type: 'init', mode: 'demonstration', modeReason: 'test', dataKey: key });
     parent.deliver('garbage');
     await new Promise((resolve) => setTimeout(resolve, 5));
     expect(core.started).toEqual([]);
@@ -153,7 +160,7 @@ describe('serveParentPort', () => {
     const parent = new FakeParentPort();
     const core = fakeCore();
     void serveParentPort(parent, { startCore: core.startCore, exit: () => undefined });
-    parent.deliver({ type: 'init', dataDir: '/data', simulate: false, dataKey: key });
+    parent.deliver({ type: 'init', dataDir: '/data', mode: 'production', modeReason: 'test', dataKey: key });
     const first = new FakePort();
     parent.deliver({ type: 'connect' }, [first]);
     await vi.waitFor(() => expect(core.channels).toHaveLength(1));
@@ -166,6 +173,34 @@ describe('serveParentPort', () => {
     expect(core.disconnected).toEqual([core.channels[0]]);
   });
 
+  it('serves one renderer port: a newer port replaces the older, which is told, closed and sent nothing more', async () => {
+    const parent = new FakeParentPort();
+    const rpc = new RpcServer({
+      'kiosk.ping': method(z.undefined().optional(), async () => ({ ok: true as const, value: 'pong' })),
+    });
+    const core: HostedCore = { connect: (channel) => rpc.connect(channel), close: async () => undefined };
+    void serveParentPort(parent, { startCore: async () => core, exit: () => undefined });
+    parent.deliver({ type: 'init', dataDir: '/data', mode: 'production', modeReason: 'test', dataKey: key });
+    const first = new FakePort();
+    parent.deliver({ type: 'connect' }, [first]);
+    await vi.waitFor(() => expect(rpc.connectionCount).toBe(1));
+    rpc.broadcast('visit.changed', { step: 'identify' });
+    expect(first.sent).toEqual([JSON.stringify({ event: 'visit.changed', payload: { step: 'identify' } })]);
+
+    const second = new FakePort();
+    parent.deliver({ type: 'connect' }, [second]);
+    await vi.waitFor(() => expect(first.closed).toBe(true));
+    rpc.broadcast('visit.changed', { step: 'confirm', identity: { name: '张三' } });
+    expect(second.sent).toEqual([
+      JSON.stringify({ event: 'visit.changed', payload: { step: 'confirm', identity: { name: '张三' } } }),
+    ]);
+    // The first port's last frame says why it was closed; nothing of the next visit reached it.
+    expect(first.sent.slice(1).map((text) => JSON.parse(String(text)) as { event: string })).toEqual([
+      { event: SESSION_REPLACED_EVENT, payload: { reason: 'replaced by another window' } },
+    ]);
+    expect(rpc.connectionCount).toBe(1);
+  });
+
   it('ignores a connect without a port, and closes a port sent before init', async () => {
     const parent = new FakeParentPort();
     const core = fakeCore();
@@ -173,7 +208,7 @@ describe('serveParentPort', () => {
     const early = new FakePort();
     parent.deliver({ type: 'connect' }, [early]);
     expect(early.closed).toBe(true);
-    parent.deliver({ type: 'init', dataDir: '/data', simulate: false, dataKey: key });
+    parent.deliver({ type: 'init', dataDir: '/data', mode: 'production', modeReason: 'test', dataKey: key });
     parent.deliver({ type: 'connect' });
     await new Promise((resolve) => setTimeout(resolve, 5));
     expect(core.channels).toEqual([]);
@@ -184,7 +219,13 @@ describe('serveParentPort', () => {
     const core = fakeCore();
     const exit = vi.fn();
     const done = serveParentPort(parent, { startCore: core.startCore, exit });
-    parent.deliver({ type: 'init', dataDir: '/data', simulate: true, dataKey: key });
+    parent.deliver({
+      type: 'init',
+      dataDir: '/data',
+      mode: 'demonstration',
+      modeReason: 'test',
+      dataKey: key,
+    });
     parent.deliver({ type: 'connect' }, [new FakePort()]);
     await vi.waitFor(() => expect(core.channels).toHaveLength(1));
     parent.deliver({ type: 'shutdown' });
@@ -202,7 +243,13 @@ describe('serveParentPort', () => {
       exit,
       log: () => undefined,
     });
-    parent.deliver({ type: 'init', dataDir: '/data', simulate: true, dataKey: key });
+    parent.deliver({
+      type: 'init',
+      dataDir: '/data',
+      mode: 'demonstration',
+      modeReason: 'test',
+      dataKey: key,
+    });
     await done;
     expect(exit).toHaveBeenCalledWith(1);
     expect(parent.sent).toEqual([]);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { RpcChannel } from '../api/channel.js';
 import { createLogger, type Logger, type LogFields } from './log.js';
+import type { KioskMode } from './mode.js';
 
 /**
  * Entry point of the kiosk core when Electron hosts it: the main process starts this file with
@@ -8,8 +9,9 @@ import { createLogger, type Logger, type LogFields } from './log.js';
  * here — `process.parentPort` and transferred MessagePortMain objects — is typed locally below.
  *
  * Messages from the main process:
- * - `{ type: 'init', dataDir, simulate, dataKey (base64), centralUrl? }` once, first;
- * - `{ type: 'connect' }` with one transferred port per renderer connection;
+ * - `{ type: 'init', dataDir, mode, modeReason, dataKey (base64), centralUrl? }` once, first;
+ * - `{ type: 'connect' }` with one transferred port per renderer connection. The core serves one renderer
+ *   session: a newer port replaces the older, which gets a final `session.replaced` frame and is closed;
  * - `{ type: 'shutdown' }` to close the core and exit.
  */
 
@@ -43,7 +45,8 @@ export interface HostedCore {
 /** Options the entry passes to the core (a subset of startKioskCore's options). */
 export interface HostedCoreOptions {
   readonly dataDir: string;
-  readonly simulate: boolean;
+  readonly mode: KioskMode;
+  readonly modeReason: string;
   readonly host: 'electron';
   readonly dataKey: Uint8Array;
   readonly centralUrl?: string;
@@ -58,7 +61,8 @@ export type StartCore = (options: HostedCoreOptions) => Promise<HostedCore>;
 export const initMessageSchema = z.object({
   type: z.literal('init'),
   dataDir: z.string().min(1),
-  simulate: z.boolean(),
+  mode: z.enum(['demonstration', 'production']),
+  modeReason: z.string().min(1).max(300),
   dataKey: z
     .string()
     .regex(/^[A-Za-z0-9+/]+={0,2}$/)
@@ -158,10 +162,11 @@ export function serveParentPort(parentPort: ParentPortLike, options: ServeOption
         log('init.duplicate');
         return;
       }
-      const { dataDir, simulate, dataKey, centralUrl, appVersion } = init.data;
+      const { dataDir, mode, modeReason, dataKey, centralUrl, appVersion } = init.data;
       core = options.startCore({
         dataDir,
-        simulate,
+        mode,
+        modeReason,
         host: 'electron',
         dataKey: new Uint8Array(Buffer.from(dataKey, 'base64')),
         ...(centralUrl === undefined ? {} : { centralUrl }),
@@ -169,7 +174,7 @@ export function serveParentPort(parentPort: ParentPortLike, options: ServeOption
       });
       core.then(
         () => {
-          log('core.started', { simulate });
+          log('core.started', { mode });
           parentPort.postMessage({ type: 'ready' });
         },
         (error: unknown) => {

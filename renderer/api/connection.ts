@@ -1,4 +1,5 @@
 import type { RpcChannel } from '../../main/api/channel.js';
+import { REPLACED_CLOSE } from '../../main/api/channel.js';
 
 /** What the Electron preload exposes; absent in the browser host. */
 interface KioskHostBridge {
@@ -13,6 +14,26 @@ declare global {
 }
 
 const TOKEN_KEY = 'booth.token';
+
+/**
+ * Raised by {@link openChannel} once another window has taken this page's session over (the core closed our
+ * socket with {@link REPLACED_CLOSE}). The page must say so and stay disconnected: reconnecting would take the
+ * session back, the other window would do the same, and the two would fight over the kiosk.
+ */
+export class SessionReplacedError extends Error {
+  constructor() {
+    super(REPLACED_CLOSE.reason);
+    this.name = 'SessionReplacedError';
+  }
+}
+
+/** Set for good (until the page is reloaded by hand) when the core replaced this page's session. */
+let replaced = false;
+
+/** Whether another window has taken this page's session over. */
+export function sessionReplaced(): boolean {
+  return replaced;
+}
 
 /** Takes the per-launch token from the URL fragment (then hides it) or from this tab's session. */
 function takeToken(): string | null {
@@ -30,7 +51,9 @@ function webSocketChannel(token: string): Promise<RpcChannel> {
     const url = `${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}/rpc`;
     const socket = new WebSocket(url, ['booth-rpc', `token.${token}`]);
     const closeListeners = new Set<() => void>();
-    socket.addEventListener('close', () => {
+    socket.addEventListener('close', (event: CloseEvent) => {
+      // Before the listeners run, so that the reconnect they start finds out it must not.
+      if (event.code === REPLACED_CLOSE.code) replaced = true;
       for (const l of [...closeListeners]) l();
     });
     socket.addEventListener('error', () => reject(new Error('connection refused')), { once: true });
@@ -142,9 +165,14 @@ function messagePortChannel(): Promise<RpcChannel> {
   });
 }
 
-/** Opens the channel to the kiosk core for whichever host this page runs in. */
+/**
+ * Opens the channel to the kiosk core for whichever host this page runs in. Rejects with
+ * {@link SessionReplacedError} once another window has replaced this one: that is final, not a retry case.
+ */
 export function openChannel(): Promise<RpcChannel> {
+  // Electron has one window, which is handed each new port itself: a replaced port there is just an old one.
   if (window.kioskHost?.kind === 'electron') return messagePortChannel();
+  if (replaced) return Promise.reject(new SessionReplacedError());
   const token = takeToken();
   if (!token) return Promise.reject(new Error('this page was opened without its access token'));
   return webSocketChannel(token);

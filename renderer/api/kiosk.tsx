@@ -3,7 +3,7 @@ import type { KioskApi, KioskApiTable } from '../../main/api/kiosk-api.js';
 import type { RpcClient } from '../../main/api/rpc-client.js';
 import { createRpcClient } from '../../main/api/rpc-client.js';
 import type { KioskEvents } from '../../main/api/views.js';
-import { openChannel } from './connection.js';
+import { SessionReplacedError, openChannel, sessionReplaced } from './connection.js';
 
 type Client = RpcClient<KioskApiTable, KioskEvents>;
 
@@ -11,7 +11,8 @@ type Client = RpcClient<KioskApiTable, KioskEvents>;
 export interface KioskConnection {
   readonly api: KioskApi | null;
   readonly client: Client | null;
-  readonly state: 'connecting' | 'connected' | 'failed';
+  /** `replaced`: another window took the kiosk session over; final, this page does not reconnect. */
+  readonly state: 'connecting' | 'connected' | 'failed' | 'replaced';
   /** Increments on every (re)connection, so views re-fetch. */
   readonly generation: number;
 }
@@ -48,12 +49,20 @@ export function KioskProvider({ children }: { readonly children: ReactNode }): R
           channel.onClose(() => {
             client.close();
             if (stopped) return;
+            if (sessionReplaced()) {
+              setConn((c) => ({ ...c, api: null, client: null, state: 'replaced' }));
+              return;
+            }
             setConn((c) => ({ ...c, api: null, client: null, state: 'connecting' }));
             retry = setTimeout(attempt, 1000);
           });
         },
-        () => {
+        (error: unknown) => {
           if (stopped) return;
+          if (error instanceof SessionReplacedError) {
+            setConn((c) => ({ ...c, api: null, client: null, state: 'replaced' }));
+            return;
+          }
           setConn((c) => ({ ...c, state: 'failed' }));
           retry = setTimeout(attempt, 2000);
         },

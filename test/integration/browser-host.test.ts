@@ -5,10 +5,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import type { RpcChannel } from '../../main/api/channel.js';
 import { MAX_REQUEST_BYTES } from '../../main/api/protocol.js';
-import { RPC_SUBPROTOCOL, startBrowserHost, type BrowserHost } from '../../main/browser-host/server.js';
+import {
+  RPC_SUBPROTOCOL,
+  startBrowserHost,
+  type BrowserHost,
+  type BrowserHostLimits,
+} from '../../main/browser-host/server.js';
 import { startKioskCore, type KioskCore } from '../../main/core/kiosk-core.js';
-import { silentLogger } from '../../main/core/log.js';
+import { silentLogger, type Logger } from '../../main/core/log.js';
 
 let core: KioskCore;
 let host: BrowserHost;
@@ -21,7 +27,7 @@ beforeAll(async () => {
   mkdirSync(path.join(staticDir, 'assets'));
   writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>Smart Police Booth</title>');
   writeFileSync(path.join(staticDir, 'assets', 'app.js'), 'console.log(1)');
-  core = await startKioskCore({ dataDir, simulate: true, host: 'browser', log: silentLogger });
+  core = await startKioskCore({ dataDir, mode: 'demonstration', host: 'browser', log: silentLogger });
   host = await startBrowserHost({ core, staticDir, port: 0, log: silentLogger });
 });
 
@@ -33,14 +39,15 @@ afterAll(async () => {
 });
 
 function connect(
-  options: { token?: string; origin?: string | null; protocols?: string[] } = {},
+  options: { token?: string; origin?: string | null; protocols?: string[]; to?: BrowserHost } = {},
 ): Promise<WebSocket> {
-  const protocols = options.protocols ?? [RPC_SUBPROTOCOL, `token.${options.token ?? host.token}`];
+  const target = options.to ?? host;
+  const protocols = options.protocols ?? [RPC_SUBPROTOCOL, `token.${options.token ?? target.token}`];
   const headers: Record<string, string> = {};
-  const origin = options.origin === undefined ? host.origin : options.origin;
+  const origin = options.origin === undefined ? target.origin : options.origin;
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(
-      `ws://127.0.0.1:${host.port}/rpc`,
+      `ws://127.0.0.1:${target.port}/rpc`,
       protocols,
       origin === null ? { headers } : { origin, headers },
     );
@@ -197,5 +204,179 @@ describe('browser host: hostile request lines and launch links', () => {
     expect(first.headers.get('location')).toBe(`/#token=${host.token}`);
     expect((await fetch(launch, { redirect: 'manual' })).status).toBe(410);
     expect((await fetch(`${host.origin}/launch/${'0'.repeat(32)}`, { redirect: 'manual' })).status).toBe(410);
+  });
+});
+
+/** Resolves when `check` holds (polled), or rejects at the deadline. */
+async function until(check: () => boolean, what: string, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** `promise`, or a rejection naming `what` once `ms` have passed. */
+function within<T>(promise: Promise<T>, what: string, ms = 10_000): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
+/** Every frame a socket receives, parsed, from now on. */
+function framesOf(ws: WebSocket): Record<string, unknown>[] {
+  const frames: Record<string, unknown>[] = [];
+  ws.on('message', (data) => frames.push(JSON.parse(String(data)) as Record<string, unknown>));
+  return frames;
+}
+
+describe('browser host: one renderer session', () => {
+  it('a second connection closes the first (4001), which receives nothing of the next visit', async () => {
+    const first = await connect();
+    const firstFrames = framesOf(first);
+    const firstClosed = new Promise<{ code: number; reason: string }>((resolve) =>
+      first.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+    );
+    expect(await call(first, JSON.stringify({ id: 1, method: 'visit.get' }))).toMatchObject({ ok: true });
+
+    const second = await connect();
+    const secondFrames = framesOf(second);
+    expect(await within(firstClosed, 'the first socket to close')).toEqual({
+      code: 4001,
+      reason: 'replaced by another window',
+    });
+
+    // A visit with a card read: name, masked ID, address and photo go to the second window only.
+    expect(
+      await call(
+        second,
+        JSON.stringify({ id: 2, method: 'visit.start', params: { serviceIds: ['household-certificate'] } }),
+      ),
+    ).toMatchObject({ ok: true });
+    expect(
+      await call(second, JSON.stringify({ id: 3, method: 'sim.placeCard', params: { fixture: 'resident' } })),
+    ).toMatchObject({ ok: true });
+    const withIdentity = (f: Record<string, unknown>): boolean =>
+      f.event === 'visit.changed' &&
+      typeof f.payload === 'object' &&
+      f.payload !== null &&
+      'identity' in f.payload &&
+      Boolean((f.payload as { identity: unknown }).identity);
+    await until(() => secondFrames.some(withIdentity), 'the card read in the second window');
+    expect(JSON.stringify(secondFrames)).toContain('张三');
+
+    // The first was closed before any of it: it got the notice that it was replaced, and nothing of the visit.
+    expect(firstFrames.some((f) => f.event === 'visit.changed')).toBe(false);
+    expect(JSON.stringify(firstFrames)).not.toContain('张三');
+    expect(firstFrames.filter((f) => 'event' in f).map((f) => f.event)).toEqual(['session.replaced']);
+
+    expect(await call(second, JSON.stringify({ id: 4, method: 'visit.cancel' }))).toMatchObject({ ok: true });
+    second.close();
+  });
+});
+
+describe('browser host: limits', () => {
+  /** A second host on the same core, with small limits, and the log lines it writes. */
+  async function limitedHost(
+    limits: Partial<BrowserHostLimits>,
+    wrap?: (c: RpcChannel) => RpcChannel,
+    onLog: (event: string) => void = () => undefined,
+  ) {
+    const events: string[] = [];
+    const record = (event: string): void => {
+      events.push(event);
+      onLog(event);
+    };
+    const log: Logger = { info: record, warn: record, error: record };
+    const limited = await startBrowserHost({
+      core: { connect: (channel) => core.connect(wrap ? wrap(channel) : channel) },
+      staticDir,
+      port: 0,
+      log,
+      limits,
+    });
+    return { limited, events };
+  }
+
+  it('stops reading a socket whose answers pile up unread, and resumes once they are drained', async () => {
+    let paused = false;
+    let handledWhilePaused = 0;
+    let handled = 0;
+    // Counts the requests the core is handed, and whether any arrives while the host says it paused.
+    const counting = (channel: RpcChannel): RpcChannel => ({
+      ...channel,
+      onMessage: (listener) =>
+        channel.onMessage((text) => {
+          handled += 1;
+          if (paused) handledWhilePaused += 1;
+          listener(text);
+        }),
+    });
+    const { limited, events } = await limitedHost(
+      { highWaterBytes: 256 * 1024, lowWaterBytes: 64 * 1024 },
+      counting,
+      (event) => {
+        if (event === 'browser-host.send-buffer-paused') paused = true;
+        if (event === 'browser-host.send-buffer-resumed') paused = false;
+      },
+    );
+    try {
+      const ws = await connect({ to: limited });
+      // The client reads nothing: every catalog answer (~40 kB) stays in the buffers between the two.
+      ws.pause();
+      const requests = 20_000;
+      for (let id = 1; id <= requests; id++) ws.send(JSON.stringify({ id, method: 'catalog.get' }));
+      await until(() => events.includes('browser-host.send-buffer-paused'), 'the host to pause reading');
+      expect(handled).toBeLessThan(requests);
+
+      // Reading the answers drains the buffer; the host reads again and every request is answered.
+      let answered = 0;
+      ws.on('message', (data) => {
+        // Answers only (events carry no id); parsing 20 000 catalogs would only slow the test down.
+        if (String(data).startsWith('{"id":')) answered += 1;
+      });
+      ws.resume();
+      await until(() => answered >= requests, 'every request to be answered', 60_000);
+      expect(events).toContain('browser-host.send-buffer-resumed');
+      expect(handled).toBe(requests);
+      expect(handledWhilePaused).toBe(0);
+      ws.close();
+    } finally {
+      await limited.close();
+    }
+  }, 90_000);
+
+  it('caps simultaneous connections, unauthenticated upgrades still sending their headers included', async () => {
+    const { limited } = await limitedHost({ maxConnections: 3 });
+    const idle: net.Socket[] = [];
+    try {
+      for (let i = 0; i < 3; i++) {
+        const socket = net.connect(limited.port, '127.0.0.1');
+        socket.on('error', () => undefined);
+        await new Promise((resolve) => socket.once('connect', resolve));
+        // An upgrade request that never finishes its headers (and never shows a token).
+        socket.write(`GET /rpc HTTP/1.1\r\nHost: 127.0.0.1:${limited.port}\r\nUpgrade: websocket\r\n`);
+        idle.push(socket);
+      }
+      await expect(fetch(`${limited.origin}/`)).rejects.toThrow();
+      await expect(connect({ to: limited })).rejects.toThrow();
+      for (const socket of idle) socket.destroy();
+      // The slots come back once those clients are gone.
+      const deadline = Date.now() + 10_000;
+      let status = 0;
+      while (status !== 200 && Date.now() < deadline) {
+        status = await fetch(`${limited.origin}/`).then(
+          (r) => r.status,
+          () => 0,
+        );
+        if (status !== 200) await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(status).toBe(200);
+    } finally {
+      for (const socket of idle) socket.destroy();
+      await limited.close();
+    }
   });
 });
