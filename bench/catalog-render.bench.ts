@@ -38,7 +38,7 @@ async function timeServiceList(
       const offered = await catalogs.offer(signCatalog(bigCatalog(services, 50), demoPrivateKey()), 'file');
       if (offered.outcome !== 'applied') throw new Error(`catalog not applied: ${JSON.stringify(offered)}`);
     }
-    const core = await startKioskCore({ dataDir, simulate: true, host: 'browser', log: silentLogger });
+    const core = await startKioskCore({ dataDir, mode: 'demonstration', host: 'browser', log: silentLogger });
     const host = await startBrowserHost({
       core,
       staticDir: path.resolve('dist/renderer'),

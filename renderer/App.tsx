@@ -8,6 +8,7 @@ import { ConfirmScreen } from './citizen/ConfirmScreen.js';
 import { DoneScreen } from './citizen/DoneScreen.js';
 import { FormScreen } from './citizen/FormScreen.js';
 import { IdentifyScreen } from './citizen/IdentifyScreen.js';
+import { OutOfServiceScreen } from './citizen/OutOfServiceScreen.js';
 import { IdleGuard } from './components/IdleGuard.js';
 import { Layout } from './components/Layout.js';
 import { useI18n } from './i18n/i18n.js';
@@ -68,7 +69,11 @@ export function App(): ReactNode {
     setTimeout(() => setScan((current) => (current === s ? null : current)), 8000);
   });
   useWedgeScanner((text) => void api?.['scanner.wedgeScan']({ text }), api !== null);
-  useKioskEvent('catalog.changed', () => catalogQuery.reload());
+  useKioskEvent('catalog.changed', () => {
+    // A new catalog, or none (out of service): both change what this kiosk may offer.
+    info.reload();
+    catalogQuery.reload();
+  });
 
   const cancel = useCallback(() => {
     void api?.['visit.cancel']().then((r) => {
@@ -77,10 +82,48 @@ export function App(): ReactNode {
     });
   }, [api, resetToAttract]);
 
+  const outOfService = info.data?.service.state === 'out-of-service' ? info.data.service : null;
+  if (state === 'connected' && info.data && outOfService && !visit) {
+    return (
+      <Layout
+        elder={elder}
+        onElderChange={setElder}
+        demonstration={false}
+        withSimulation={info.data.simulated}
+        screenKey={technician ? 'technician' : 'out-of-service'}
+      >
+        {technician ? (
+          <TechnicianScreen onClose={() => setTechnician(false)} />
+        ) : (
+          <OutOfServiceScreen
+            service={outOfService}
+            onMaintenance={() => setTechnician(true)}
+            maintenanceLabel={t('tech.open')}
+          />
+        )}
+        <IdleGuard
+          active={technician}
+          idleMs={timings.idleMs}
+          graceMs={timings.graceMs}
+          onActivity={() => undefined}
+          onTimeout={() => {
+            void api?.['technician.logout']();
+            setTechnician(false);
+          }}
+        />
+      </Layout>
+    );
+  }
   if (state !== 'connected' || !catalogQuery.data || !info.data) {
     return (
       <div className="app connecting">
-        <p role="status">{state === 'failed' ? t('conn.failed') : t('conn.connecting')}</p>
+        <p role="status">
+          {state === 'replaced'
+            ? t('conn.replaced')
+            : state === 'failed'
+              ? t('conn.failed')
+              : t('conn.connecting')}
+        </p>
       </div>
     );
   }

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm start`: the kiosk with simulated peripherals (unless BOOTH_SIMULATE=0) and a local central API.
+// `npm start`: the demonstration kiosk with simulated peripherals (unless BOOTH_SIMULATE=0) and a local central API.
 // With Electron's binary installed and a display: the Electron kiosk. Otherwise the browser host — system
 // Chromium as the window when a display exists, else headless, printing the kiosk URL. It says which and why.
 import { spawn, spawnSync } from 'node:child_process';
@@ -41,6 +41,15 @@ if (!existsSync(built) || statSync(built).mtimeMs < sources) {
   say('building the renderer (it is missing or older than its sources)');
   run('npm', ['run', '--silent', 'build:renderer']);
 }
+
+// `npm start` from the repository is the demonstration kiosk: it asks for demonstration mode unless told
+// otherwise (BOOTH_SIMULATE=0 runs it as a production kiosk, which needs `booth provision` and real devices).
+if (process.env.BOOTH_SIMULATE === undefined) process.env.BOOTH_SIMULATE = '1';
+say(
+  process.env.BOOTH_SIMULATE === '1'
+    ? 'demonstration kiosk (simulated peripherals, demonstration catalog); BOOTH_SIMULATE=0 for production'
+    : `BOOTH_SIMULATE=${process.env.BOOTH_SIMULATE}: production kiosk`,
+);
 
 const display = Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
 const electron = electronBinary();

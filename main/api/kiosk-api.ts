@@ -11,6 +11,7 @@ import type {
   FixtureView,
   KioskInfo,
   ScanView,
+  TechnicianLoginView,
   TechnicianOverview,
   VisitView,
 } from './views.js';
@@ -25,19 +26,44 @@ const serviceId = z.string().min(1).max(80);
 // eslint-disable-next-line @typescript-eslint/explicit-module-boundary-types -- the table's type IS the contract; it is inferred on purpose.
 export function buildApi(deps: ApiDeps) {
   const ok = <T>(value: T): ApiResult<T> => ({ ok: true, value });
+  // Kept as a second guard: the table below leaves these methods out where there is no simulation.
   const sim = <T>(fn: (s: SimulationPort) => ApiResult<T>): ApiResult<T> =>
     deps.simulation ? fn(deps.simulation) : { ok: false, error: apiError('not-simulated') };
 
+  /** The simulation panel's controls: present only where {@link ApiDeps.simulation} is (demonstration kiosks). */
+  const simulationMethods = {
+    'sim.fixtures': method(none, async (): Promise<ApiResult<readonly FixtureView[]>> =>
+      sim((s) => ok(s.fixtures())),
+    ),
+    'sim.placeCard': method(
+      z.object({ fixture: z.string().min(1).max(64) }).strict(),
+      async ({ fixture }): Promise<ApiResult<null>> => sim((s) => s.placeCard(fixture)),
+    ),
+    'sim.removeCard': method(none, async (): Promise<ApiResult<null>> => sim((s) => s.removeCard())),
+    'sim.setPaper': method(
+      z.object({ state: z.enum(['ok', 'near-end', 'out']) }).strict(),
+      async ({ state }): Promise<ApiResult<null>> => sim((s) => s.setPaper(state)),
+    ),
+    'sim.scan': method(
+      z.object({ text: z.string().min(1).max(4096) }).strict(),
+      async ({ text }): Promise<ApiResult<null>> => sim((s) => s.scan(text)),
+    ),
+  };
+
   return {
     'kiosk.info': method(none, async (): Promise<ApiResult<KioskInfo>> => ok(deps.info())),
-    'catalog.get': method(none, async (): Promise<ApiResult<Catalog>> => ok(deps.catalog())),
+    'catalog.get': method(none, async (): Promise<ApiResult<Catalog>> => {
+      const catalog = deps.catalog();
+      return catalog ? ok(catalog) : { ok: false, error: apiError('out-of-service') };
+    }),
     'devices.status': method(none, async (): Promise<ApiResult<readonly DeviceStatusView[]>> =>
       ok(deps.devices()),
     ),
 
     'visit.start': method(
       z.object({ serviceIds: z.array(serviceId).min(1).max(MAX_SERVICES_PER_VISIT) }).strict(),
-      async ({ serviceIds }): Promise<ApiResult<VisitView>> => deps.visits.start(serviceIds),
+      async ({ serviceIds }): Promise<ApiResult<VisitView>> =>
+        deps.catalog() ? deps.visits.start(serviceIds) : { ok: false, error: apiError('out-of-service') },
     ),
     'visit.get': method(none, async (): Promise<ApiResult<VisitView | null>> => ok(deps.visits.current())),
     'visit.touch': method(none, async (): Promise<ApiResult<null>> => {
@@ -67,14 +93,20 @@ export function buildApi(deps: ApiDeps) {
 
     'technician.login': method(
       z.object({ pin: z.string().min(1).max(32) }).strict(),
-      async ({ pin }, ctx): Promise<ApiResult<{ expiresAt: number }>> => {
+      async ({ pin }, ctx): Promise<ApiResult<TechnicianLoginView>> => {
         const r = await deps.technician.login(ctx.connectionId, pin);
-        return r.ok
-          ? ok({ expiresAt: r.expiresAt })
-          : {
-              ok: false,
-              error: { ...apiError('unauthorized', r.reason), messageKey: `technician.${r.reason}` },
-            };
+        // A refusal is a result, not an error: it carries the attempts left and the lockout's end.
+        return ok(
+          r.ok
+            ? { signedIn: true, expiresAt: r.expiresAt }
+            : {
+                signedIn: false,
+                reason: r.reason,
+                messageKey: `technician.${r.reason}`,
+                attemptsLeft: r.attemptsLeft,
+                lockedUntil: r.lockedUntil,
+              },
+        );
       },
     ),
     'technician.logout': method(none, async (_p, ctx): Promise<ApiResult<null>> => {
@@ -105,22 +137,8 @@ export function buildApi(deps: ApiDeps) {
         : { ok: false, error: apiError('unauthorized', 'sign in first') },
     ),
 
-    'sim.fixtures': method(none, async (): Promise<ApiResult<readonly FixtureView[]>> =>
-      sim((s) => ok(s.fixtures())),
-    ),
-    'sim.placeCard': method(
-      z.object({ fixture: z.string().min(1).max(64) }).strict(),
-      async ({ fixture }): Promise<ApiResult<null>> => sim((s) => s.placeCard(fixture)),
-    ),
-    'sim.removeCard': method(none, async (): Promise<ApiResult<null>> => sim((s) => s.removeCard())),
-    'sim.setPaper': method(
-      z.object({ state: z.enum(['ok', 'near-end', 'out']) }).strict(),
-      async ({ state }): Promise<ApiResult<null>> => sim((s) => s.setPaper(state)),
-    ),
-    'sim.scan': method(
-      z.object({ text: z.string().min(1).max(4096) }).strict(),
-      async ({ text }): Promise<ApiResult<null>> => sim((s) => s.scan(text)),
-    ),
+    // Demonstration kiosks only: elsewhere these names are not in the table at all (unknown-method).
+    ...(deps.simulation ? simulationMethods : ({} as typeof simulationMethods)),
   };
 }
 

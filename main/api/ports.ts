@@ -21,7 +21,15 @@ export interface TechnicianPort {
   login(
     connectionId: number,
     pin: string,
-  ): Promise<{ ok: true; expiresAt: number } | { ok: false; reason: string; retryAfterMs?: number }>;
+  ): Promise<
+    | { ok: true; expiresAt: number }
+    | {
+        ok: false;
+        reason: 'wrong-pin' | 'locked' | 'no-pin-set';
+        attemptsLeft: number;
+        lockedUntil: number | null;
+      }
+  >;
   logout(connectionId: number): Promise<void>;
   isSignedIn(connectionId: number): boolean;
   overview(): Promise<TechnicianOverview>;
@@ -45,7 +53,8 @@ export type CardCheckView =
 
 /** The visit in progress. */
 export interface VisitPort {
-  start(serviceIds: readonly string[]): ApiResult<VisitView>;
+  /** Starts a visit with the chosen services (after checking the kiosk can save it: `storage-unavailable`). */
+  start(serviceIds: readonly string[]): Promise<ApiResult<VisitView>>;
   current(): VisitView | null;
   touch(): void;
   proceed(): ApiResult<VisitView>;
@@ -69,7 +78,8 @@ export interface SimulationPort {
 /** Everything the API calls into. */
 export interface ApiDeps {
   readonly info: () => KioskInfo;
-  readonly catalog: () => Catalog;
+  /** The catalog as this kiosk offers it; `null` when out of service (no trusted catalog, or it expired). */
+  readonly catalog: () => Catalog | null;
   readonly visits: VisitPort;
   readonly devices: () => readonly DeviceStatusView[];
   /** Classifies a code typed by a keyboard-wedge scanner (detected in the renderer) and broadcasts it. */

@@ -29,8 +29,11 @@ export const apiErrorCodes = [
   'invalid-params',
   'too-large',
   'internal',
+  /** Too many calls of one connection are still running; the renderer may retry once some have answered. */
+  'busy',
   // domain
   'not-simulated',
+  'out-of-service',
   'no-visit',
   'visit-in-progress',
   'wrong-step',
@@ -45,6 +48,8 @@ export const apiErrorCodes = [
   'validation-failed',
   'not-found',
   'unauthorized',
+  /** The kiosk cannot save right now (disk full or read-only): said before the citizen types anything. */
+  'storage-unavailable',
 ] as const;
 /** A stable error code. */
 export type ApiErrorCode = (typeof apiErrorCodes)[number];

@@ -79,14 +79,26 @@ export interface VisitView {
   readonly startedAt: string;
 }
 
+/** Whether citizens can be served, and if not, why (the renderer shows the out-of-service screen). */
+export type ServiceStateView =
+  | { readonly state: 'in-service' }
+  | {
+      readonly state: 'out-of-service';
+      /** No catalog signed by a trusted key has been applied yet, or the applied one expired. */
+      readonly reason: 'no-trusted-catalog' | 'catalog-expired';
+    };
+
 /** Facts about this kiosk for the renderer. */
 export interface KioskInfo {
   readonly version: string;
   readonly kioskId: string;
   readonly kioskName: LocalizedText;
   readonly host: 'electron' | 'browser';
-  /** Peripherals are simulated: the simulation panel is shown. */
+  /** Demonstration or production, decided once at start. */
+  readonly mode: 'demonstration' | 'production';
+  /** The simulation panel is offered (demonstration kiosks with simulated peripherals only). */
   readonly simulated: boolean;
+  readonly service: ServiceStateView;
 }
 
 /** One device's status, as broadcast. */
@@ -119,7 +131,8 @@ export interface KioskEvents extends Record<string, unknown> {
   'visit.changed': VisitView | null;
   'device.status': DeviceStatusView;
   'scanner.scanned': ScanView;
-  'catalog.changed': { readonly version: number };
+  /** A catalog was applied, or (version null) the kiosk went out of service; re-read info and catalog. */
+  'catalog.changed': { readonly version: number | null };
   'sync.state': SyncStateView;
 }
 
@@ -128,11 +141,30 @@ export interface SyncStateView {
   readonly completedTotal: number;
   readonly pending: number;
   readonly acknowledged: number;
+  /** Refused by the central API because it holds a different record under the same id: a person must look. */
+  readonly conflicts: number;
   readonly urgentPending: number;
   readonly oldestPendingAgeMs: number | null;
   readonly lastError: string | null;
   readonly lastSuccessAt: number | null;
 }
+
+/**
+ * The outcome of a technician's sign-in attempt. A refusal is an expected outcome carrying what the technician
+ * needs: how many attempts are left before the lockout, and when a lockout ends (ms since the epoch).
+ */
+export type TechnicianLoginView =
+  | { readonly signedIn: true; readonly expiresAt: number }
+  | {
+      readonly signedIn: false;
+      readonly reason: 'wrong-pin' | 'locked' | 'no-pin-set';
+      /** `technician.<reason>`, localized by the renderer. */
+      readonly messageKey: string;
+      /** Attempts left before the next lockout (0 while locked). */
+      readonly attemptsLeft: number;
+      /** When the lockout ends, or null when sign-in is not locked. */
+      readonly lockedUntil: number | null;
+    };
 
 /** A refused catalog, as a technician sees it. */
 export interface CatalogRejectionView {
@@ -147,12 +179,22 @@ export interface CatalogRejectionView {
 export interface TechnicianOverview {
   readonly version: string;
   readonly kioskId: string;
+  /** Demonstration or production, and why (shown on the technician screen). */
+  readonly mode: 'demonstration' | 'production';
+  readonly modeReason: string;
+  readonly service: ServiceStateView;
   readonly devices: readonly DeviceStatusView[];
   readonly catalog: {
     readonly appliedVersion: number | null;
     readonly appliedSource: 'applied' | 'default' | null;
     readonly stagedVersion: number | null;
     readonly lastRejection: CatalogRejectionView | null;
+    readonly expiresAt: string | null;
+    readonly expired: boolean;
+    readonly floorVersion: number | null;
+    /** Key ids of the trusted catalog keys, and key files refused (bad owner, writable by others, unreadable). */
+    readonly trustedKeyIds: readonly string[];
+    readonly refusedKeyFiles: readonly { readonly file: string; readonly reason: string }[];
   };
   readonly sync: SyncStateView | null;
   readonly audit: readonly { readonly event: string; readonly at: string }[];

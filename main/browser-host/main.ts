@@ -2,19 +2,31 @@
  * The browser host: the kiosk core serving the built renderer and the KioskApi on 127.0.0.1, with system
  * Chromium as the window when a display exists, or headless (print the URL and keep serving) when not.
  *
- * Environment: BOOTH_DATA_DIR, BOOTH_SIMULATE (default 1), BOOTH_PORT (default 8570; 0 = any free port),
- * BOOTH_OPEN_BROWSER (auto | 0 | 1), BOOTH_KIOSK (1 = Chromium --kiosk instead of an app window),
- * BOOTH_CENTRAL_URL and BOOTH_CENTRAL_TOKEN (without a URL, a local reference central server is started with
- * its data under the kiosk data directory), BOOTH_KIOSK_ID.
+ * Environment: BOOTH_DATA_DIR, BOOTH_SIMULATE (1 = demonstration; otherwise production, see main/core/mode.ts),
+ * BOOTH_PORT (default 8570; 0 = any free port), BOOTH_OPEN_BROWSER (auto | 0 | 1), BOOTH_KIOSK (1 = Chromium
+ * --kiosk instead of an app window), BOOTH_CENTRAL_URL and BOOTH_CENTRAL_TOKEN (else the kiosk's enrolment; a
+ * demonstration kiosk without a URL starts a local reference central server in BOOTH_LOCAL_CENTRAL_DIR, default
+ * `<data dir>-local-central`), BOOTH_KIOSK_ID.
  */
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { resolveDataDir } from '../store/data-dir.js';
-import { startKioskCore } from '../core/kiosk-core.js';
+import { DEV_KIOSK_TOKEN, startKioskCore } from '../core/kiosk-core.js';
+import { DEV_KIOSK_ID } from '../core/kiosk-identity.js';
+import { resolveKioskMode } from '../core/mode.js';
+import { provisioningPath } from '../core/provisioning.js';
 import { createLogger } from '../core/log.js';
 import { appRootDir } from '../core/paths.js';
-import { findChromium, hasDisplay, openChromium, type ChromiumWindow } from './chromium.js';
+import {
+  browserUserDecision,
+  currentUid,
+  findChromium,
+  hasDisplay,
+  openChromium,
+  type ChromiumWindow,
+} from './chromium.js';
 import { startBrowserHost, type BrowserHost } from './server.js';
+import { announceKioskUrl } from './kiosk-url.js';
 import { startCentralServer, type CentralServer } from '../../central/server.js';
 
 const env = process.env;
@@ -37,47 +49,100 @@ async function listen(
   }
 }
 
+/**
+ * The local reference central server of a demonstration kiosk: its own folder beside (never inside) the kiosk
+ * data directory, so the kiosk's data stays the kiosk's — personal data the central side keeps is not subject to
+ * the kiosk's purge. A read-only or unwritable folder is said plainly, with what to do.
+ */
+async function startLocalCentral(dataDir: string, kioskId: string): Promise<CentralServer> {
+  const centralDir = env.BOOTH_LOCAL_CENTRAL_DIR
+    ? path.resolve(env.BOOTH_LOCAL_CENTRAL_DIR)
+    : `${dataDir}-local-central`;
+  const legacy = path.join(dataDir, 'local-central');
+  if (existsSync(legacy)) {
+    // Earlier versions kept it inside the kiosk data directory; it holds only demonstration data.
+    rmSync(legacy, { recursive: true, force: true });
+    say(`removed the old local central data from the kiosk data directory (${legacy})`);
+  }
+  try {
+    // The nearest folder that exists must be writable: a recursive mkdir on a read-only file system reports
+    // ENOENT rather than EROFS, which would hide the reason.
+    let existing = centralDir;
+    while (!existsSync(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing);
+    accessSync(existing, constants.W_OK);
+    mkdirSync(centralDir, { recursive: true, mode: 0o700 });
+    accessSync(centralDir, constants.W_OK);
+    return await startCentralServer({
+      port: 0,
+      dataDir: centralDir,
+      kioskTokens: { [kioskId]: DEV_KIOSK_TOKEN },
+      adminToken: env.BOOTH_ADMIN_TOKEN ?? 'dev-admin-token',
+    });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'EROFS'
+        ? 'is on a read-only file system'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'is not writable by this user'
+          : code === 'ENOSPC'
+            ? 'is on a full disk'
+            : `cannot be used (${error instanceof Error ? error.message : String(error)})`;
+    throw new Error(
+      `the local central server's folder ${centralDir} ${why}; set BOOTH_LOCAL_CENTRAL_DIR to a writable folder, or BOOTH_CENTRAL_URL to a central API`,
+    );
+  }
+}
+
 async function main(): Promise<void> {
   const dataDir = resolveDataDir(env);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const simulate = env.BOOTH_SIMULATE !== '0';
+  const { mode, reason } = resolveKioskMode({ env, provisioned: existsSync(provisioningPath(dataDir)) });
   const staticDir = path.join(appRootDir(), 'dist', 'renderer');
   say(`data directory: ${dataDir}`);
+  say(`mode: ${mode} (${reason})`);
   say(
-    simulate ? 'peripherals: simulated (BOOTH_SIMULATE=0 to use real devices)' : 'peripherals: real devices',
+    mode === 'demonstration'
+      ? 'peripherals: simulated (demonstration)'
+      : 'peripherals: real devices (BOOTH_IDCARD/BOOTH_PRINTER/BOOTH_SCANNER or booth config set-device)',
   );
 
-  const kioskId = env.BOOTH_KIOSK_ID ?? 'dev-kiosk';
+  // Refuse a root browser before anything starts, rather than after the core and central server are up.
+  const open = env.BOOTH_OPEN_BROWSER ?? 'auto';
+  const chromium = findChromium(env);
+  const wantsBrowser = open !== '0' && hasDisplay(env) && chromium !== null;
+  if (wantsBrowser) {
+    const decision = browserUserDecision(currentUid(), env);
+    if (!decision.allowed) throw new Error(decision.message);
+  }
+
   let central: CentralServer | null = null;
   let centralUrl = env.BOOTH_CENTRAL_URL;
   let centralToken = env.BOOTH_CENTRAL_TOKEN;
-  if (!centralUrl) {
-    centralToken = 'dev-kiosk-token';
-    central = await startCentralServer({
-      port: 0,
-      dataDir: path.join(dataDir, 'local-central'),
-      kioskTokens: { [kioskId]: centralToken },
-      adminToken: env.BOOTH_ADMIN_TOKEN ?? 'dev-admin-token',
-    });
+  const kioskId = env.BOOTH_KIOSK_ID ?? DEV_KIOSK_ID;
+  if (!centralUrl && mode === 'demonstration') {
+    centralToken = DEV_KIOSK_TOKEN;
+    central = await startLocalCentral(dataDir, kioskId);
     centralUrl = central.url;
     say(`central API: a local reference server at ${central.url} (set BOOTH_CENTRAL_URL to use a real one)`);
-  } else {
+  } else if (centralUrl) {
     say(`central API: ${centralUrl}`);
+  } else {
+    say('central API: the one this kiosk was enrolled with (booth provision), if any');
   }
   const core = await startKioskCore({
     dataDir,
-    simulate,
+    mode,
+    modeReason: reason,
     host: 'browser',
-    centralUrl,
-    kioskId,
+    ...(centralUrl ? { centralUrl } : {}),
+    ...(env.BOOTH_KIOSK_ID || mode === 'demonstration' ? { kioskId } : {}),
     ...(centralToken ? { centralToken } : {}),
   });
   const host = await listen(core, staticDir);
   say(`kiosk serving on ${host.origin} (127.0.0.1 only)`);
 
   let window: ChromiumWindow | null = null;
-  const open = env.BOOTH_OPEN_BROWSER ?? 'auto';
-  const chromium = findChromium(env);
   if (open === '0') {
     say('not opening a browser (BOOTH_OPEN_BROWSER=0)');
   } else if (!hasDisplay(env)) {
@@ -90,9 +155,14 @@ async function main(): Promise<void> {
     );
     // A one-time launch link on Chromium's command line (readable by local users), never the token itself.
     window = openChromium(chromium, host.createLaunchUrl(), { kiosk: env.BOOTH_KIOSK === '1' });
+    if (env.BOOTH_KIOSK === '1' && window.policy.state !== 'installed') {
+      say(
+        `warning: Chromium's managed kiosk policy is ${window.policy.state} at ${window.policy.path} (DevTools and other URLs stay reachable); install it with: booth kiosk policy --origin ${host.origin} --install`,
+      );
+    }
   }
-  // The operator's own terminal needs the full URL to open the kiosk elsewhere (headless machines).
-  say(`open the kiosk at: ${host.kioskUrl}`);
+  // The token only where it is needed: the terminal when headless, a 0600 file, or nowhere (kiosk-url.ts).
+  announceKioskUrl({ kioskUrl: host.kioskUrl, browserOpened: window !== null, dataDir, env, say });
   say('press Ctrl-C to stop');
 
   let stopping = false;

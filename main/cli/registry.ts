@@ -9,6 +9,8 @@ import { commands as documentCommands } from './commands/document.js';
 import { commands as printerCommands } from './commands/printer.js';
 import { commands as configCommands } from './commands/config.js';
 import { commands as technicianCommands } from './commands/technician.js';
+import { commands as provisionCommands } from './commands/provision.js';
+import { commands as kioskCommands } from './commands/kiosk.js';
 
 /**
  * Every command group. Each group lives in `commands/<group>.ts` and exports `commands: CliCommand[]`;
@@ -19,6 +21,7 @@ export function allCommands(): CliCommand[] {
     ...printerCommands,
     ...configCommands,
     ...technicianCommands,
+    ...provisionCommands,
     ...syncCommands,
     ...simulateVisitsCommands,
     ...idcardCommands,
@@ -26,5 +29,6 @@ export function allCommands(): CliCommand[] {
     ...scannerCommands,
     ...devicesCommands,
     ...documentCommands,
+    ...kioskCommands,
   ];
 }

@@ -5,7 +5,7 @@ import { buildApi } from '../api/kiosk-api.js';
 import type { ApiDeps, CardCheckView, SimulationPort } from '../api/ports.js';
 import { apiError } from '../api/protocol.js';
 import { RpcServer } from '../api/rpc-server.js';
-import type { Catalog, KioskEvents, KioskInfo, ScanView } from '../api/views.js';
+import type { Catalog, KioskEvents, KioskInfo, ScanView, ServiceStateView } from '../api/views.js';
 import { classifyCode } from '../../drivers/scanner/classify.js';
 import { maskIdNumber } from '../../drivers/id-card/id-number.js';
 import { testPage } from '../../drivers/printer/test-page.js';
@@ -13,7 +13,11 @@ import { VendorPhotoDecoder, type PhotoDecoder } from '../../drivers/id-card/pho
 import { CatalogService, shippedDefaultLoader } from '../services/catalog/catalog-service.js';
 import { CatalogPoller } from '../services/catalog/catalog-poller.js';
 import { FileCatalogStore, catalogStoreFiles } from '../services/catalog/catalog-store.js';
-import { loadTrustedKeys } from '../services/catalog/signing.js';
+import { collectTrustedKeys } from '../services/catalog/signing.js';
+import { kioskTrustedKeySources } from '../services/catalog/trust.js';
+import type { KioskMode } from './mode.js';
+import { readProvisioning } from './provisioning.js';
+import { DEV_KIOSK_ID, kioskGroupsFromEnv } from './kiosk-identity.js';
 import { serviceAvailability } from '../services/catalog/rules.js';
 import type { CatalogService as CatalogEntry } from '../services/catalog/schema.js';
 import { VisitService } from '../services/session/visit-service.js';
@@ -26,7 +30,7 @@ import { createSimulatedDevices } from './simulated-devices.js';
 import { openConfiguredDevices } from './real-devices.js';
 import { createVisitCompletion } from './visit-completion.js';
 import { TechnicianAuth } from '../services/technician/technician-auth.js';
-import { openStore, type KioskStore } from '../store/index.js';
+import { minFreeBytesFromEnv, openStore, type KioskStore } from '../store/index.js';
 import { TransactionService } from '../services/transactions/transactions.js';
 import { createCentralClient } from '../services/central/client.js';
 import { createKioskSync, type KioskSync } from '../services/sync/index.js';
@@ -34,12 +38,22 @@ import { createKioskSync, type KioskSync } from '../services/sync/index.js';
 /** How the core is started by a host. */
 export interface KioskCoreOptions {
   readonly dataDir: string;
-  readonly simulate: boolean;
+  /**
+   * Demonstration (simulated peripherals, the demonstration catalog and key, the demo PIN, `sim.*` methods) or
+   * production (none of them). Decided once by the host (main/core/mode.ts).
+   */
+  readonly mode: KioskMode;
+  /** Why this mode (shown to technicians). */
+  readonly modeReason?: string;
   readonly host: 'electron' | 'browser';
   /** The data key unsealed by the Electron host (safeStorage); the browser host uses a 0600 key file. */
   readonly dataKey?: Uint8Array;
-  /** The central API; without it transactions wait in the outbox (e.g. a kiosk set up offline). */
+  /**
+   * The central API; without it transactions wait in the outbox (e.g. a kiosk set up offline). Default: the
+   * kiosk's enrolment (`booth provision`).
+   */
   readonly centralUrl?: string;
+  /** Default: the enrolment's token, else BOOTH_CENTRAL_TOKEN; the development token on demonstration kiosks only. */
   readonly centralToken?: string;
   readonly kioskId?: string;
   /** Where the receipt's QR code points: `<base>/progress/<number>`. Defaults to the central URL. */
@@ -53,9 +67,12 @@ export interface KioskCoreOptions {
   /** The kiosk groups this kiosk belongs to (e.g. `hk-macao-zone`); services limited to other groups are hidden. */
   readonly kioskGroups?: readonly string[];
   readonly log?: Logger;
-  /** Peripherals to use instead of the simulated ones (real drivers, or test doubles). */
+  /** Peripherals to use instead of the mode's own (real drivers, or test doubles). */
   readonly devices?: DeviceSet;
 }
+
+/** The development kiosk token of the local reference central server (demonstration kiosks only). */
+export const DEV_KIOSK_TOKEN = 'dev-kiosk-token';
 
 /** The running core. */
 export interface KioskCore {
@@ -93,57 +110,88 @@ function readVersion(): string {
  */
 export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCore> {
   const log = options.log ?? createLogger();
-  const kioskId = options.kioskId ?? process.env.BOOTH_KIOSK_ID ?? 'dev-kiosk';
+  const { mode } = options;
+  const env = process.env;
+  // A damaged enrolment stops the start with its reason: guessing the central system or the token is worse.
+  const provisioning = await readProvisioning(options.dataDir);
+  if (provisioning && mode === 'demonstration') {
+    throw new Error(
+      'this data directory is provisioned for a real kiosk (booth provision); it cannot run as a demonstration',
+    );
+  }
+  const kioskId = options.kioskId ?? provisioning?.kioskId ?? env.BOOTH_KIOSK_ID ?? DEV_KIOSK_ID;
+  const kioskGroups = options.kioskGroups ?? provisioning?.kioskGroups ?? kioskGroupsFromEnv(env);
   const dataKey = options.dataKey;
+  // Opening the store also makes the data directory owner-only (0700, files 0600) and refuses to start when
+  // the key of sealed rows is missing; BOOTH_MIN_FREE_MB sets the free space a visit needs to start.
   const store = await openStore({
     dataDir: options.dataDir,
+    log,
+    minFreeBytes: minFreeBytesFromEnv(env),
     ...(dataKey ? { keyProvider: { getDataKey: async () => dataKey } } : {}),
   });
   const transactions = new TransactionService(store);
 
-  // The catalog: the last good signed catalog applied on this kiosk, else the shipped signed default.
+  // The catalog: the last good signed catalog applied on this kiosk; on a demonstration kiosk, else the shipped
+  // demonstration default. A production kiosk without a trusted catalog is out of service (and keeps polling).
   let visitInProgress = (): boolean => false;
+  const trust = collectTrustedKeys(
+    kioskTrustedKeySources({ mode, resourcesDir: resourcesDir(), dataDir: options.dataDir, env }),
+  );
+  for (const refused of trust.refused) log.error('catalog.key-refused', refused);
   const catalogs = new CatalogService({
     store: new FileCatalogStore(options.dataDir),
-    trustedKeys: loadTrustedKeys({ shippedDir: path.join(resourcesDir(), 'keys'), env: process.env }),
+    trustedKeys: trust.keys,
+    kiosk: { kioskId, kioskGroups },
     isVisitInProgress: () => visitInProgress(),
-    loadShippedDefault: shippedDefaultLoader(resourcesDir()),
+    ...(mode === 'demonstration' ? { loadShippedDefault: shippedDefaultLoader(resourcesDir()) } : {}),
     logger: log,
   });
   await catalogs.init();
-  const kioskGroups =
-    options.kioskGroups ??
-    (process.env.BOOTH_KIOSK_GROUPS ?? '')
-      .split(',')
-      .map((g) => g.trim())
-      .filter((g) => g !== '');
-  /** The applied catalog as this kiosk offers it: services of other kiosk groups left out. */
-  const currentCatalog = (): Catalog => {
+  /** The applied catalog as this kiosk offers it (services of other kiosk groups left out); null = out of service. */
+  const offeredCatalog = (): Catalog | null => {
     const snapshot = catalogs.current();
-    if (!snapshot) throw new Error('no usable service catalog (the shipped default failed verification)');
+    if (!snapshot) return null;
     const { catalog } = snapshot;
     return {
       ...catalog,
       services: catalog.services.filter((s) => offeredHere(s, kioskGroups)),
     };
   };
-  currentCatalog();
+  /** For code that runs only during a visit, which never starts out of service. */
+  const currentCatalog = (): Catalog => {
+    const catalog = offeredCatalog();
+    if (!catalog) throw new Error('out of service: no usable service catalog');
+    return catalog;
+  };
+  const serviceState = (): ServiceStateView =>
+    catalogs.current()
+      ? { state: 'in-service' }
+      : {
+          state: 'out-of-service',
+          reason: catalogs.status().expired ? 'catalog-expired' : 'no-trusted-catalog',
+        };
+  const startState = serviceState();
+  if (startState.state === 'out-of-service') log.warn('kiosk.out-of-service', { reason: startState.reason });
   const devices =
     options.devices ??
-    (options.simulate
+    (mode === 'demonstration'
       ? createSimulatedDevices()
-      : await openConfiguredDevices({ env: process.env, stored: store.deviceConfig, log }));
-  const info: KioskInfo = {
+      : await openConfiguredDevices({ env, stored: store.deviceConfig, log }));
+  // The simulation controls exist on demonstration kiosks only, whatever devices were handed in.
+  const sim = mode === 'demonstration' ? devices.simulation : null;
+  const staticInfo = {
     version: options.appVersion ?? readVersion(),
     kioskId,
-    kioskName: {
-      'zh-CN': '自助警务舱（演示）',
-      'zh-HK': '自助警務艙（示範）',
-      en: 'Smart Police Booth (demo)',
-    },
+    kioskName:
+      mode === 'demonstration'
+        ? { 'zh-CN': '自助警务舱（演示）', 'zh-HK': '自助警務艙（示範）', en: 'Smart Police Booth (demo)' }
+        : { 'zh-CN': '自助警务舱', 'zh-HK': '自助警務艙', en: 'Smart Police Booth' },
     host: options.host,
-    simulated: devices.simulation !== null,
-  };
+    mode,
+    simulated: sim !== null,
+  } as const;
+  const info = (): KioskInfo => ({ ...staticInfo, service: serviceState() });
 
   // The RPC server is created after the deps, but events need it: broadcast through a late-bound reference.
   let rpc: RpcServer | null = null;
@@ -151,14 +199,21 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
     rpc?.broadcast(event, payload);
   };
 
-  const centralUrl = options.centralUrl;
-  const client = centralUrl
-    ? createCentralClient({
-        baseUrl: centralUrl,
-        token: options.centralToken ?? process.env.BOOTH_CENTRAL_TOKEN ?? 'dev-kiosk-token',
-        kioskId,
-      })
-    : null;
+  const centralUrl = options.centralUrl ?? provisioning?.centralUrl;
+  const centralToken =
+    options.centralToken ??
+    provisioning?.token ??
+    env.BOOTH_CENTRAL_TOKEN ??
+    (mode === 'demonstration' ? DEV_KIOSK_TOKEN : undefined);
+  if (centralUrl && !centralToken) {
+    log.error('central.no-token', {
+      hint: 'enrol the kiosk with booth provision, or set BOOTH_CENTRAL_TOKEN',
+    });
+  }
+  const client =
+    centralUrl && centralToken
+      ? createCentralClient({ baseUrl: centralUrl, token: centralToken, kioskId })
+      : null;
 
   // Card photos: the simulated reader's own decoder, else the vendor library named by BOOTH_WLT_DECODER.
   const photoDecoder: PhotoDecoder | null =
@@ -168,6 +223,8 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
       : null);
   const visits = new VisitService({
     catalog: currentCatalog,
+    // Before any form is typed: a kiosk that cannot save says so up front (nothing is lost).
+    checkStorage: () => store.checkStorage(),
     maskIdNumber,
     ...(photoDecoder
       ? {
@@ -181,8 +238,8 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
     onChange: (visit) => emit('visit.changed', visit),
     onEnded: (reason) => {
       log.info('visit.ended', { reason });
-      // Between visits is the only time a staged catalog may take over.
-      void catalogs.applyStagedIfIdle();
+      // Between visits is the only time a staged catalog may take over, or an expired one be withdrawn.
+      void catalogs.applyStagedIfIdle().then(() => withdrawIfExpired());
     },
     complete: createVisitCompletion({
       transactions,
@@ -190,14 +247,20 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
       catalogVersion: () => catalogs.current()?.version ?? null,
       demonstration: () => currentCatalog().demonstration,
       kioskId,
-      kioskName: info.kioskName,
-      progressBaseUrl: options.progressBaseUrl ?? centralUrl ?? 'http://127.0.0.1',
+      kioskName: staticInfo.kioskName,
+      progressBaseUrl:
+        options.progressBaseUrl ?? provisioning?.progressBaseUrl ?? centralUrl ?? 'http://127.0.0.1',
       log,
     }),
   });
   visitInProgress = () => visits.inProgress;
   const offs: (() => void)[] = [];
   offs.push(catalogs.events.on('applied', ({ version }) => emit('catalog.changed', { version })));
+  offs.push(catalogs.events.on('expired', () => emit('catalog.changed', { version: null })));
+  /** Between visits: an applied catalog past its expiry is withdrawn (out of service); see CatalogService. */
+  function withdrawIfExpired(): void {
+    if (!visits.inProgress) catalogs.checkExpiry();
+  }
   const poller = client
     ? new CatalogPoller({
         service: catalogs,
@@ -224,15 +287,20 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
       const before = catalogs.current()?.version ?? null;
       await catalogs.init();
       const after = catalogs.current()?.version ?? null;
-      if (after !== null && after !== before) {
+      if (after !== before) {
         log.info('catalog.reloaded', { version: after });
         emit('catalog.changed', { version: after });
       }
     }
     await catalogs.applyStagedIfIdle();
+    withdrawIfExpired();
   };
   const applyTimer = setInterval(
-    () => void catalogTick().catch(() => undefined),
+    () =>
+      void catalogTick().catch((error: unknown) => {
+        // Catalog files hold no personal data, so the message is safe to log.
+        log.error('catalog.tick-failed', { message: error instanceof Error ? error.message : String(error) });
+      }),
     options.catalogCheckIntervalMs ?? 30_000,
   );
   applyTimer.unref();
@@ -240,9 +308,10 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
     ? createKioskSync({
         store,
         transactions,
+        log,
         client,
         kioskId,
-        appVersion: info.version,
+        appVersion: staticInfo.version,
         ...(options.heartbeatIntervalMs ? { heartbeatIntervalMs: options.heartbeatIntervalMs } : {}),
         devices: () =>
           Object.fromEntries(
@@ -286,7 +355,6 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
     return { ok: true, value: view };
   };
 
-  const sim = devices.simulation;
   const simulation: SimulationPort | null = sim
     ? {
         fixtures: () => sim.fixtures(),
@@ -314,12 +382,12 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
   }
 
   const technicianAuth = new TechnicianAuth(store, {
-    // The demonstration PIN only where everything is a demonstration: simulated devices and a demo catalog.
-    simulated: info.simulated && currentCatalog().demonstration,
+    // The demonstration PIN exists on demonstration kiosks only.
+    demonstration: mode === 'demonstration',
   });
   const deps: ApiDeps = {
-    info: () => info,
-    catalog: currentCatalog,
+    info,
+    catalog: offeredCatalog,
     visits,
     devices: () => deviceStatuses(devices),
     wedgeScan,
@@ -333,14 +401,22 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
         const syncState = await sync?.state();
         const audit = await store.audit.recent(20);
         return {
-          version: info.version,
+          version: staticInfo.version,
           kioskId,
+          mode,
+          modeReason: options.modeReason ?? mode,
+          service: serviceState(),
           devices: deviceStatuses(devices),
           catalog: {
             appliedVersion: status.appliedVersion,
             appliedSource: status.appliedSource,
             stagedVersion: status.stagedVersion,
             lastRejection: status.lastRejection,
+            expiresAt: status.expiresAt,
+            expired: status.expired,
+            floorVersion: status.floorVersion,
+            trustedKeyIds: trust.keys.map((k) => k.keyId),
+            refusedKeyFiles: trust.refused,
           },
           sync: syncState ?? null,
           audit: audit.map((a) => ({ event: a.event, at: new Date(a.at).toISOString() })),
@@ -387,7 +463,8 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
   poller?.start();
   log.info('core.started', {
     host: options.host,
-    simulated: info.simulated,
+    mode,
+    service: serviceState().state,
     catalogVersion: catalogs.current()?.version ?? null,
     central: centralUrl ? 'configured' : 'none',
   });

@@ -22,6 +22,19 @@ describe('electron-builder.yml', () => {
     );
   });
 
+  it('leaves the demonstration key and catalog out of the package', () => {
+    const resources = (config.extraResources as { from: string; filter: string[] }[]).find(
+      (r) => r.from === 'resources',
+    );
+    expect(resources?.filter).toEqual(
+      expect.arrayContaining([
+        '!demo/**',
+        '!catalog/default-catalog.json',
+        '!catalog/default-catalog.signed.json',
+      ]),
+    );
+  });
+
   it('packs into an asar with native modules unpacked and rebuilt for Electron', () => {
     expect(config.asar).toBe(true);
     for (const pattern of [

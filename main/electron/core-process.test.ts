@@ -34,7 +34,7 @@ function supervisor(exitOnShutdown: boolean) {
       return child;
     },
     entryPath: '/core.js',
-    init: { dataDir: '/d', simulate: true, dataKey: new Uint8Array(32).fill(1) },
+    init: { dataDir: '/d', mode: 'demonstration', modeReason: 'test', dataKey: new Uint8Array(32).fill(1) },
     onRestart: () => restarts.push(children.length),
     policy: new RestartPolicy({
       burst: 1,

@@ -1,4 +1,5 @@
 import type { ForkOptions, MessagePortMain } from 'electron';
+import type { KioskMode } from '../core/mode.js';
 import { RestartPolicy } from './restart-policy.js';
 
 /**
@@ -22,7 +23,8 @@ export type ForkUtility = (modulePath: string, args?: string[], options?: ForkOp
 /** What the core is started with. */
 export interface CoreInit {
   readonly dataDir: string;
-  readonly simulate: boolean;
+  readonly mode: KioskMode;
+  readonly modeReason: string;
   readonly dataKey: Uint8Array;
   readonly centralUrl?: string | undefined;
   readonly appVersion?: string | undefined;
@@ -84,7 +86,8 @@ export class CoreSupervisor {
     child.postMessage({
       type: 'init',
       dataDir: init.dataDir,
-      simulate: init.simulate,
+      mode: init.mode,
+      modeReason: init.modeReason,
       dataKey: Buffer.from(init.dataKey).toString('base64'),
       ...(init.centralUrl === undefined ? {} : { centralUrl: init.centralUrl }),
       ...(init.appVersion === undefined ? {} : { appVersion: init.appVersion }),

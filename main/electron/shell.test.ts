@@ -299,7 +299,7 @@ describe('kiosk core and its port', () => {
     expect(init).toMatchObject({
       type: 'init',
       dataDir: '/var/lib/booth',
-      simulate: false,
+      mode: 'production',
       centralUrl: 'https://central.test/',
       appVersion: '0.1.0-test',
     });
@@ -326,11 +326,25 @@ describe('kiosk core and its port', () => {
     expect(fake.calls.sealed).toEqual([]);
   });
 
-  it('defaults to simulation and the userData directory', async () => {
+  it('defaults to production and the userData directory', async () => {
     await start({ env: {} });
     const init = fake.calls.forks[0]?.messages[0]?.message as Record<string, unknown>;
-    expect(init).toMatchObject({ simulate: true, dataDir: fake.control.userData });
+    expect(init).toMatchObject({ mode: 'production', dataDir: fake.control.userData });
     expect(init.centralUrl).toBeUndefined();
+  });
+
+  it('runs a demonstration only when BOOTH_SIMULATE=1 asks', async () => {
+    await start({ env: { BOOTH_SIMULATE: '1' } });
+    expect(fake.calls.forks[0]?.messages[0]?.message).toMatchObject({ mode: 'demonstration' });
+  });
+
+  it('a packaged build is production even when BOOTH_SIMULATE=1 asks otherwise', async () => {
+    fake.control.isPackaged = true;
+    await start({ env: { BOOTH_SIMULATE: '1' } });
+    expect(fake.calls.forks[0]?.messages[0]?.message).toMatchObject({
+      mode: 'production',
+      modeReason: expect.stringContaining('packaged') as unknown,
+    });
   });
 
   it('refuses to start, clearly, when safeStorage is unavailable', async () => {

@@ -11,6 +11,7 @@ import {
   utilityProcess,
 } from 'electron';
 import type { IpcMainEvent, Session, WebContents } from 'electron';
+import { resolveKioskMode, type KioskMode } from '../core/mode.js';
 import { CoreSupervisor } from './core-process.js';
 import { DataKeyError, loadOrCreateDataKey } from './data-key.js';
 import { RestartPolicy } from './restart-policy.js';
@@ -229,18 +230,22 @@ export function isTrustedSender(event: IpcMainEvent, window: BrowserWindow): boo
   return isAppUrl(frame.url);
 }
 
-/** Environment → core settings. BOOTH_SIMULATE defaults to on (no hardware on a dev machine). */
+/**
+ * Environment → core settings. The mode is production unless BOOTH_SIMULATE=1 asks for a demonstration, and a
+ * packaged build is always production (main/core/mode.ts).
+ */
 export function coreSettingsFromEnv(
   env: Readonly<Record<string, string | undefined>>,
   userData: string,
-): { dataDir: string; simulate: boolean; centralUrl?: string } {
+  packaged: boolean,
+): { dataDir: string; mode: KioskMode; modeReason: string; centralUrl?: string } {
   const dataDir =
     env.BOOTH_DATA_DIR !== undefined && env.BOOTH_DATA_DIR !== '' ? env.BOOTH_DATA_DIR : userData;
-  const simulate = env.BOOTH_SIMULATE !== '0';
+  const { mode, reason } = resolveKioskMode({ env, packaged });
   const centralUrl = env.BOOTH_CENTRAL_URL;
   return centralUrl !== undefined && centralUrl !== ''
-    ? { dataDir, simulate, centralUrl }
-    : { dataDir, simulate };
+    ? { dataDir, mode, modeReason: reason, centralUrl }
+    : { dataDir, mode, modeReason: reason };
 }
 
 /**
@@ -288,7 +293,7 @@ export async function startShell(config: ShellConfig): Promise<Shell | undefined
     return undefined;
   }
 
-  const settings = coreSettingsFromEnv(config.env, userData);
+  const settings = coreSettingsFromEnv(config.env, userData, app.isPackaged);
   const win = new BrowserWindow(kioskWindowOptions({ preloadPath: config.preloadPath, production }));
   windowRef.current = win;
 
@@ -344,7 +349,7 @@ export async function startShell(config: ShellConfig): Promise<Shell | undefined
   await win.loadURL(APP_START_URL).catch((error: unknown) => {
     log('renderer.load-failed', { message: (error as Error).message });
   });
-  log('shell.started', { production, simulate: settings.simulate });
+  log('shell.started', { production, mode: settings.mode });
 
   return {
     window: win,

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
-import type { TechnicianOverview } from '../../main/api/views.js';
+import type { TechnicianLoginView, TechnicianOverview } from '../../main/api/views.js';
 import { useKiosk } from '../api/kiosk.js';
 import { useI18n } from '../i18n/i18n.js';
 
@@ -9,10 +9,14 @@ import { useI18n } from '../i18n/i18n.js';
  */
 export function TechnicianScreen({ onClose }: { readonly onClose: () => void }): ReactNode {
   const { api } = useKiosk();
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const [pin, setPin] = useState('');
   const [signedIn, setSignedIn] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
+  /** Why the last sign-in was refused: the reason's message key, attempts left, and a lockout's end. */
+  const [problem, setProblem] = useState<Pick<
+    Extract<TechnicianLoginView, { signedIn: false }>,
+    'messageKey' | 'attemptsLeft' | 'lockedUntil'
+  > | null>(null);
   const [overview, setOverview] = useState<TechnicianOverview | null>(null);
   const [checkResult, setCheckResult] = useState<string | null>(null);
   const [deviceTest, setDeviceTest] = useState<string | null>(null);
@@ -44,11 +48,12 @@ export function TechnicianScreen({ onClose }: { readonly onClose: () => void }):
             e.preventDefault();
             void api?.['technician.login']({ pin }).then((r) => {
               setPin('');
-              if (r.ok) {
+              if (!r.ok) setProblem({ messageKey: r.error.messageKey, attemptsLeft: 0, lockedUntil: null });
+              else if (r.value.signedIn) {
                 setProblem(null);
                 setSignedIn(true);
                 void refresh();
-              } else setProblem(r.error.messageKey);
+              } else setProblem(r.value);
             });
           }}
         >
@@ -65,7 +70,22 @@ export function TechnicianScreen({ onClose }: { readonly onClose: () => void }):
           </div>
           {problem ? (
             <p role="alert" className="problem">
-              {t(problem)}
+              {t(problem.messageKey)}{' '}
+              {problem.lockedUntil !== null ? (
+                <span className="lockout">
+                  {t('tech.lockedUntil', {
+                    time: new Date(problem.lockedUntil).toLocaleTimeString(locale, {
+                      hour: '2-digit',
+                      minute: '2-digit',
+                      hourCycle: 'h23',
+                    }),
+                  })}
+                </span>
+              ) : problem.attemptsLeft > 0 ? (
+                <span className="attempts-left">
+                  {t('tech.attemptsLeft', { count: problem.attemptsLeft })}
+                </span>
+              ) : null}
             </p>
           ) : null}
           <div className="actions">
@@ -90,6 +110,14 @@ export function TechnicianScreen({ onClose }: { readonly onClose: () => void }):
           <p>
             {t('tech.kiosk')}: {overview.kioskId} · {t('tech.version')} {overview.version}
           </p>
+          <p className={`tech-mode tech-mode-${overview.mode}`}>
+            {t('tech.mode')}: <strong>{t(`tech.mode.${overview.mode}`)}</strong> ({overview.modeReason})
+          </p>
+          {overview.service.state === 'out-of-service' ? (
+            <p role="alert" className="problem">
+              {t('oos.title')}: {t(`oos.reason.${overview.service.reason}`)}
+            </p>
+          ) : null}
           <h2>{t('tech.devices')}</h2>
           <table className="tech-table">
             <tbody>
@@ -147,9 +175,26 @@ export function TechnicianScreen({ onClose }: { readonly onClose: () => void }):
           <dl className="tech-dl">
             <dt>{t('tech.catalogApplied')}</dt>
             <dd>
-              {overview.catalog.appliedVersion ?? '—'}
+              {overview.catalog.appliedVersion ?? t('tech.catalog.none')}
               {overview.catalog.appliedSource === 'default' ? ` (${t('tech.catalogDefault')})` : ''}
             </dd>
+            <dt>{t('tech.catalog.expires')}</dt>
+            <dd>
+              {overview.catalog.expiresAt ? new Date(overview.catalog.expiresAt).toLocaleString(locale) : '—'}
+              {overview.catalog.expired ? ` · ${t('tech.catalog.expired')}` : ''}
+            </dd>
+            <dt>{t('tech.catalog.floor')}</dt>
+            <dd>{overview.catalog.floorVersion ?? '—'}</dd>
+            <dt>{t('tech.catalog.keys')}</dt>
+            <dd>{overview.catalog.trustedKeyIds.join(', ') || '—'}</dd>
+            {overview.catalog.refusedKeyFiles.length > 0 ? (
+              <>
+                <dt>{t('tech.catalog.refusedKeys')}</dt>
+                <dd className="rejection">
+                  {overview.catalog.refusedKeyFiles.map((r) => `${r.file}: ${r.reason}`).join('; ')}
+                </dd>
+              </>
+            ) : null}
             <dt>{t('tech.catalogStaged')}</dt>
             <dd>{overview.catalog.stagedVersion ?? '—'}</dd>
             <dt>{t('tech.catalogRejected')}</dt>
@@ -178,6 +223,10 @@ export function TechnicianScreen({ onClose }: { readonly onClose: () => void }):
               <dd>{overview.sync.pending}</dd>
               <dt>{t('tech.syncAcknowledged')}</dt>
               <dd>{overview.sync.acknowledged}</dd>
+              <dt>{t('tech.syncConflicts')}</dt>
+              <dd className={overview.sync.conflicts > 0 ? 'rejection' : undefined}>
+                {overview.sync.conflicts}
+              </dd>
               <dt>{t('tech.syncLastError')}</dt>
               <dd>{overview.sync.lastError ?? '—'}</dd>
             </dl>

@@ -31,7 +31,7 @@ export const test = base.extend<{ kiosk: KioskUnderTest }>({
     });
     const core = await startKioskCore({
       dataDir,
-      simulate: true,
+      mode: 'demonstration',
       host: 'browser',
       log: silentLogger,
       kioskId: 'e2e-kiosk',

@@ -53,12 +53,12 @@ describe('catalog publish → central → kiosk', () => {
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'catalog-pub-')), 'c.signed.json');
     writeFileSync(file, JSON.stringify(doc, null, 2));
     let stderr = '';
-    const code = await runCli(['catalog', 'publish', file, '--central', server.url, '--token', adminToken], {
+    const code = await runCli(['catalog', 'publish', file, '--central', server.url], {
       stdout: () => undefined,
       stderr: (t) => {
         stderr += t;
       },
-      env: {},
+      env: { BOOTH_ADMIN_TOKEN: adminToken },
       signal: new AbortController().signal,
     });
     return { code, stderr };

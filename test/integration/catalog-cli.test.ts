@@ -103,9 +103,13 @@ describe('booth catalog (in-process)', () => {
     expect(s.code).toBe(0);
     const signedFile = path.join(dir, 'catalog.signed.json');
     expect(s.stdout).toContain(`-> ${signedFile}`);
-    const v = await cli(['catalog', 'verify', signedFile]);
+    // The demonstration key is trusted only where a demonstration is asked for.
+    const v = await cli(['catalog', 'verify', signedFile], { BOOTH_SIMULATE: '1' });
     expect(v.code).toBe(0);
     expect(v.stdout).toMatch(/^ok: version 7, signed by key [0-9a-f]{16}/);
+    const production = await cli(['catalog', 'verify', signedFile]);
+    expect(production.code).toBe(1);
+    expect(production.stderr).toMatch(/^booth catalog verify: unknown-key: /);
     expect((await cli(['catalog', 'verify', signedFile, '--pubkey', demoPublicKeyFile])).code).toBe(0);
 
     const other = path.join(dir, 'other.pub');
@@ -116,7 +120,9 @@ describe('booth catalog (in-process)', () => {
 
     const tampered = JSON.parse(readFileSync(signedFile, 'utf8')) as { catalog: { version: number } };
     tampered.catalog.version = 8;
-    const bad = await cli(['catalog', 'verify', writeJson(dir, 't.json', tampered)]);
+    const bad = await cli(['catalog', 'verify', writeJson(dir, 't.json', tampered)], {
+      BOOTH_SIMULATE: '1',
+    });
     expect(bad.stderr).toMatch(/^booth catalog verify: bad-signature: /);
     const unsigned = await cli(['catalog', 'verify', src, '--json']);
     expect(unsigned.code).toBe(1);
@@ -203,18 +209,33 @@ describe('booth catalog (in-process)', () => {
       });
       await cli(['catalog', 'publish', file, '--central', base]);
       expect(received.at(-1)?.auth).toBe('Bearer dev-admin-token');
+      const tokenFile = path.join(tmp(), 'admin.token');
+      writeFileSync(tokenFile, 'T2\n');
       await cli([
         'catalog',
         'publish',
         file,
         '--central',
         base,
-        '--token',
-        'T2',
+        '--token-file',
+        tokenFile,
         '--pubkey',
         demoPublicKeyFile,
       ]);
       expect(received.at(-1)?.auth).toBe('Bearer T2');
+      // Never on the command line, where every user of the machine can read it.
+      const count = received.length;
+      const argv = await cli(['catalog', 'publish', file, '--central', base, '--token', 'T3']);
+      expect(argv.code).toBe(2);
+      expect(argv.stderr).toMatch(/visible to every user/);
+      expect(received.length).toBe(count);
+    });
+
+    it('has no default administrator token for a central server other than the loopback one', async () => {
+      const file = writeJson(tmp(), 'c.signed.json', signedVersion(2));
+      const r = await cli(['catalog', 'publish', file, '--central', 'https://central.example.test/api/']);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/administrator token is needed/);
     });
 
     it('non-2xx, unsigned files, untrusted signatures and unreachable servers are one-line failures', async () => {
@@ -244,8 +265,12 @@ describe('booth catalog (in-process)', () => {
 
   it('apply verifies and applies to the data directory; status shows versions and the last rejection', async () => {
     const data = tmp();
-    const before = await cli(['catalog', 'status', '--data', data]);
+    const demo = { BOOTH_SIMULATE: '1' };
+    const before = await cli(['catalog', 'status', '--data', data], demo);
     expect(before.stdout).toContain('applied version: 1 (shipped default)');
+    expect((await cli(['catalog', 'status', '--data', data])).stdout).toContain(
+      'applied version: none usable\nvalidity:        no catalog: out of service',
+    );
 
     const dir = tmp();
     const good = writeJson(
@@ -253,9 +278,13 @@ describe('booth catalog (in-process)', () => {
       'v4.signed.json',
       (await import('../../main/services/catalog/signing.js')).signCatalog(validNow(4), demoPrivateKey()),
     );
-    const applied = await cli(['catalog', 'apply', good, '--data', data]);
+    // A production kiosk (the default) refuses the demonstration key: anyone can sign with it.
+    const forged = await cli(['catalog', 'apply', good, '--data', data]);
+    expect(forged.code).toBe(1);
+    expect(forged.stderr).toMatch(/^booth catalog apply: rejected \(unknown-key\): .*24e68f4b91fe9f5e/);
+    const applied = await cli(['catalog', 'apply', good, '--data', data], demo);
     expect(applied).toMatchObject({ code: 0, stdout: 'applied version 4\n' });
-    expect((await cli(['catalog', 'apply', good, '--data', data])).stdout).toBe(
+    expect((await cli(['catalog', 'apply', good, '--data', data], demo)).stdout).toBe(
       'version 4 is already applied\n',
     );
 
@@ -264,13 +293,13 @@ describe('booth catalog (in-process)', () => {
       'v3.signed.json',
       (await import('../../main/services/catalog/signing.js')).signCatalog(validNow(3), demoPrivateKey()),
     );
-    const refused = await cli(['catalog', 'apply', old, '--data', data]);
+    const refused = await cli(['catalog', 'apply', old, '--data', data], demo);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(
       /^booth catalog apply: rejected \(rollback\): catalog 3 is not newer than the applied 4; the current catalog stays\n$/,
     );
 
-    const s = await cli(['catalog', 'status', '--data', data, '--json']);
+    const s = await cli(['catalog', 'status', '--data', data, '--json'], demo);
     expect(JSON.parse(s.stdout)).toMatchObject({
       appliedVersion: 4,
       appliedSource: 'applied',
@@ -278,7 +307,7 @@ describe('booth catalog (in-process)', () => {
       lastRejection: { reason: 'rollback', version: 3, source: 'file' },
     });
     // BOOTH_DATA_DIR is the default data directory.
-    expect((await cli(['catalog', 'status'], { BOOTH_DATA_DIR: data })).stdout).toContain(
+    expect((await cli(['catalog', 'status'], { ...demo, BOOTH_DATA_DIR: data })).stdout).toContain(
       'applied version: 4\n',
     );
     expect((await new FileCatalogStore(data).lastRejection())?.reason).toBe('rollback');

@@ -26,7 +26,7 @@ describe('a catalog applied from a USB drive on a running kiosk', () => {
     const dataDir = path.join(dir, 'data');
     core = await startKioskCore({
       dataDir,
-      simulate: true,
+      mode: 'demonstration',
       host: 'browser',
       log: silentLogger,
       catalogCheckIntervalMs: 100,
@@ -57,7 +57,7 @@ describe('a catalog applied from a USB drive on a running kiosk', () => {
     const io = {
       stdout: (t: string) => out.push(t),
       stderr: (t: string) => out.push(t),
-      env: {},
+      env: { BOOTH_SIMULATE: '1' },
       signal: new AbortController().signal,
     };
     expect(await runCli(['catalog', 'apply', usbFile, '--data', dataDir], io)).toBe(0);

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +18,8 @@ import { runCli } from '../../main/cli/main.js';
 import { startKioskCore, type KioskCore } from '../../main/core/kiosk-core.js';
 import { silentLogger } from '../../main/core/log.js';
 import { openStore } from '../../main/store/index.js';
+import { signCatalog } from '../../main/services/catalog/signing.js';
+import { defaultCatalog, newKey } from '../fixtures/catalog/helpers.js';
 import { createPtyPair, type PtyPair } from '../support/socat.js';
 
 const booth = fileURLToPath(new URL('../../bin/booth.mjs', import.meta.url));
@@ -274,9 +276,42 @@ describe('the real kiosk core (simulate: false) on socat PTY pairs', () => {
         expect(await runCli(['config', 'set-device', role, spec, '--data', dataDir], collectingIo())).toBe(0);
       }
 
+      // A production kiosk serves only a catalog signed by a key it trusts: one is applied first, as from USB.
+      const key = newKey();
+      const keyDir = mkdtempSync(path.join(tmpdir(), 'booth-real-key-'));
+      cleanups.push(async () => rmSync(keyDir, { recursive: true, force: true }));
+      const keyFile = path.join(keyDir, 'production.pub');
+      writeFileSync(keyFile, key.trusted.publicKey.export({ type: 'spki', format: 'pem' }));
+      const catalogFile = path.join(keyDir, 'catalog.signed.json');
+      writeFileSync(
+        catalogFile,
+        JSON.stringify(
+          signCatalog(
+            {
+              ...defaultCatalog(),
+              version: 2,
+              demonstration: false,
+              issuedAt: new Date(Date.now() - 86_400_000).toISOString(),
+              expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+            },
+            key.privateKey,
+          ),
+        ),
+      );
+      process.env.BOOTH_CATALOG_TRUSTED_KEYS = keyFile;
+      cleanups.push(async () => {
+        delete process.env.BOOTH_CATALOG_TRUSTED_KEYS;
+      });
+      expect(
+        await runCli(
+          ['catalog', 'apply', catalogFile, '--data', dataDir],
+          collectingIo({ BOOTH_CATALOG_TRUSTED_KEYS: keyFile }),
+        ),
+      ).toBe(0);
+
       const core: KioskCore = await startKioskCore({
         dataDir,
-        simulate: false,
+        mode: 'production',
         host: 'browser',
         log: silentLogger,
       });
@@ -307,10 +342,10 @@ describe('the real kiosk core (simulate: false) on socat PTY pairs', () => {
         { kind: 'scanner', status: { state: 'online' }, connection: `serial:${scannerPair.a}@9600` },
       ]);
 
-      // No simulation panel behind real devices.
+      // No simulation methods on a production kiosk.
       expect(await api['sim.placeCard']({ fixture: 'resident' })).toMatchObject({
         ok: false,
-        error: { code: 'not-simulated' },
+        error: { code: 'unknown-method' },
       });
 
       // A card placed on the reader is read over the serial line into the visit, masked.

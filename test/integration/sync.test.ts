@@ -45,6 +45,7 @@ async function kiosk(dir: string): Promise<{ store: KioskStore; transactions: Tr
   cleanups.push(() => store.close());
   return { store, transactions: new TransactionService(store) };
 }
+/** CLI streams; a demonstration data directory unless `env` says otherwise (BOOTH_SIMULATE: '0'). */
 function cliIo(env: Record<string, string> = {}): {
   io: Parameters<typeof runCli>[1];
   out: string[];
@@ -53,7 +54,12 @@ function cliIo(env: Record<string, string> = {}): {
   const out: string[] = [];
   const err: string[] = [];
   return {
-    io: { stdout: (t) => out.push(t), stderr: (t) => err.push(t), env, signal: new AbortController().signal },
+    io: {
+      stdout: (t) => out.push(t),
+      stderr: (t) => err.push(t),
+      env: { BOOTH_SIMULATE: '1', ...env },
+      signal: new AbortController().signal,
+    },
     out,
     err,
   };
@@ -97,6 +103,56 @@ describe('uploader against the reference central server', () => {
     });
     const progress = await client.progress(urgent.number);
     expect(progress.ok && progress.value?.number).toBe(urgent.number);
+  });
+
+  it('flags a transaction the server holds with a different payload as a conflict: never acknowledged, never resent', async () => {
+    const server = await central();
+    const { store, transactions } = await kiosk(await tempDir());
+    const client = createCentralClient({
+      baseUrl: server.url,
+      token: 'dev-kiosk-token',
+      kioskId: 'dev-kiosk',
+      timeoutMs: 5000,
+    });
+    const random = seededRandom(5);
+    const clash = await transactions.complete(fictionalVisit(random, false));
+    const fine = await transactions.complete(fictionalVisit(random, false));
+    // Something else already stored another payload under the first transaction's id.
+    const other = { ...(await transactions.payload(clash.id, 'dev-kiosk')), locale: 'en' as const };
+    const planted = await client.uploadBatch([{ idempotencyKey: clash.id, transaction: other }]);
+    expect(planted.ok && planted.value.results[0]?.status).toBe('stored');
+
+    const logged: string[] = [];
+    const log = {
+      info: () => undefined,
+      warn: () => undefined,
+      error: (event: string, fields?: Record<string, unknown>) =>
+        logged.push(`${event} ${JSON.stringify(fields)}`),
+    };
+    const uploader = new Uploader({ store, transactions, client, kioskId: 'dev-kiosk', lingerMs: 0, log });
+    const refused = uploader.waitForAcknowledgement(clash.id);
+    refused.catch(() => undefined);
+    await uploader.start();
+    await expect(refused).rejects.toThrow(/rejected: conflict: /);
+    await uploader.waitForAcknowledgement(fine.id);
+    const state = await uploader.drain(10_000);
+    expect(state).toMatchObject({ pending: 0, acknowledged: 1, rejected: 1, conflicts: 1 });
+    expect((await transactions.get(clash.id))?.state).toBe('rejected');
+    expect((await server.stats()).conflicts).toBe(1);
+    expect(logged).toEqual([
+      `sync.conflict {"transactionNumber":"${clash.number}","code":"idempotency-conflict"}`,
+    ]);
+    const audit = await store.audit.recent(10);
+    expect(audit.find((e) => e.event === 'sync.conflict')?.details).toEqual({
+      transactionNumber: clash.number,
+    });
+    // Kicking again sends nothing more: the conflict is permanent, not a retry loop.
+    const batches = (await server.stats()).batches;
+    uploader.kick();
+    await uploader.drain(1_000);
+    await uploader.stop();
+    expect((await server.stats()).batches).toBe(batches);
+    expect(await readSyncState(store)).toMatchObject({ conflicts: 1, rejected: 1 });
   });
 
   it('heartbeat reports the outbox and announces a newer catalog once', async () => {
@@ -198,14 +254,15 @@ describe('createKioskSync', () => {
 });
 
 describe('personal data at rest', () => {
-  it('the database, its WAL, the key directory and the CLI output never contain a plaintext name or ID number', async () => {
+  it('the database, its WAL, the key directory and the CLI output never contain a plaintext name, ID number or progress key', async () => {
     const server = await central();
     const dir = await tempDir();
     const { store, transactions } = await kiosk(dir);
     const random = seededRandom(77);
     const visits: CompleteTransactionInput[] = [];
     for (let i = 0; i < 40; i++) visits.push(fictionalVisit(random, i % 10 === 0));
-    for (const v of visits.slice(0, 20)) await transactions.complete(v);
+    const progressKeys: string[] = [];
+    for (const v of visits.slice(0, 20)) progressKeys.push((await transactions.complete(v)).progressKey);
     const uploader = new Uploader({
       store,
       transactions,
@@ -214,16 +271,20 @@ describe('personal data at rest', () => {
       lingerMs: 0,
     });
     await uploader.start();
-    for (const v of visits.slice(20)) await transactions.complete(v);
+    for (const v of visits.slice(20)) progressKeys.push((await transactions.complete(v)).progressKey);
     await uploader.drain(60_000);
     await uploader.stop();
 
-    const secrets = visits.flatMap((v) =>
-      [v.citizen?.name, v.citizen?.idNumber, v.citizen?.address, v.missingPerson?.name].filter(
-        (s): s is string => !!s,
+    const secrets = [
+      ...visits.flatMap((v) =>
+        [v.citizen?.name, v.citizen?.idNumber, v.citizen?.address, v.missingPerson?.name].filter(
+          (s): s is string => !!s,
+        ),
       ),
-    );
-    expect(secrets.length).toBeGreaterThan(80);
+      // A progress key unlocks the citizen's receipt: sealed like personal data.
+      ...progressKeys,
+    ];
+    expect(secrets.length).toBeGreaterThan(120);
     // The WAL is live (the store is still open), so recent pages are only there.
     expect((await stat(path.join(dir, 'booth.sqlite3-wal'))).size).toBeGreaterThan(0);
     const cli = cliIo();
@@ -256,6 +317,7 @@ describe('personal data at rest', () => {
     );
     expect(payload.includes(Buffer.from(visits[0]?.citizen?.idNumber ?? '-', 'utf8'))).toBe(true);
     expect(payload.includes(Buffer.from(visits[0]?.citizen?.name ?? '-', 'utf8'))).toBe(true);
+    expect(payload.includes(Buffer.from(progressKeys[0] ?? '-', 'utf8'))).toBe(true);
   });
 });
 
@@ -319,6 +381,27 @@ describe('booth sync / simulate visits CLI', () => {
       /20 visits completed .*outbox drained\nstore: 32 completed, 0 pending, 32 acknowledged/,
     );
     expect((await server.stats()).transactions).toBe(32);
+  });
+
+  it('on a production data directory: no fictional visits, no development token, no token on argv', async () => {
+    const dir = await tempDir();
+    const production = cliIo({ BOOTH_SIMULATE: '0' });
+    expect(await runCli(['simulate', 'visits', '--count', '2', '--data', dir], production.io)).toBe(2);
+    expect(production.err.join('')).toMatch(/demonstration kiosks only/);
+    const noToken = cliIo({ BOOTH_SIMULATE: '0' });
+    expect(
+      await runCli(['sync', 'drain', '--data', dir, '--central', 'http://127.0.0.1:9'], noToken.io),
+    ).toBe(2);
+    expect(noToken.err.join('')).toMatch(/no kiosk token/);
+    const argv = cliIo();
+    expect(
+      await runCli(
+        ['sync', 'drain', '--data', dir, '--central', 'http://127.0.0.1:9', '--token', 'secret-on-argv'],
+        argv.io,
+      ),
+    ).toBe(2);
+    expect(argv.err.join('')).toMatch(/visible to every user/);
+    expect(argv.err.join('')).not.toContain('secret-on-argv');
   });
 
   it('fails with a one-line reason when the central API cannot be reached in time, or is not given', async () => {

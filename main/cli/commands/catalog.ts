@@ -14,21 +14,65 @@ import type { CatalogStore } from '../../services/catalog/catalog-store.js';
 import { diffCatalogs, formatCatalogDiff } from '../../services/catalog/diff.js';
 import { catalogJsonSchemaText, validateCatalog } from '../../services/catalog/schema.js';
 import type { TrustedKey } from '../../services/catalog/signing.js';
+import type { KioskIdentity } from '../../services/catalog/signing.js';
 import {
+  collectTrustedKeys,
   generateCatalogKeyPair,
   loadTrustedKeyFile,
-  loadTrustedKeys,
   parsePrivateKey,
   signCatalog,
   verifySignedCatalog,
 } from '../../services/catalog/signing.js';
+import { kioskTrustedKeySources } from '../../services/catalog/trust.js';
+import { resolveKioskMode, type KioskMode } from '../../core/mode.js';
+import { kioskIdentity } from '../../core/kiosk-identity.js';
+import { readProvisioning } from '../../core/provisioning.js';
 import { resolveDataDir } from '../../store/data-dir.js';
 import type { CliCommand, CliIO } from '../command.js';
 import { CliError } from '../command.js';
 import { parseOptions } from '../main.js';
 
-/** The dev central server's administrator token, used when neither --token nor BOOTH_ADMIN_TOKEN is set. */
+/**
+ * The local demonstration central server's administrator token: used only when neither --token-file nor
+ * BOOTH_ADMIN_TOKEN is given and the central URL is the loopback address (the server `npm start` runs).
+ */
 export const DEV_ADMIN_TOKEN = 'dev-admin-token';
+
+/** The administrator token: a file or BOOTH_ADMIN_TOKEN, never argv; the demo token only for a loopback server. */
+async function adminToken(
+  values: Record<string, string | boolean | undefined>,
+  io: CliIO,
+  endpoint: URL,
+): Promise<string> {
+  if (typeof values.token === 'string') {
+    throw new CliError(
+      'a token on the command line is visible to every user (ps, shell history): use --token-file FILE or BOOTH_ADMIN_TOKEN',
+      2,
+    );
+  }
+  if (typeof values['token-file'] === 'string') {
+    try {
+      const token = (await readFile(values['token-file'], 'utf8')).split('\n')[0]?.trim() ?? '';
+      if (token === '') throw new Error('the file is empty');
+      return token;
+    } catch (error) {
+      throw new CliError(`cannot read the token file: ${(error as Error).message}`);
+    }
+  }
+  if (io.env.BOOTH_ADMIN_TOKEN) return io.env.BOOTH_ADMIN_TOKEN;
+  if (['127.0.0.1', 'localhost', '[::1]'].includes(endpoint.hostname)) return DEV_ADMIN_TOKEN;
+  throw new CliError('the administrator token is needed: --token-file FILE or BOOTH_ADMIN_TOKEN', 2);
+}
+
+/** Verification away from any kiosk: the keys of the mode BOOTH_SIMULATE selects, without a data directory. */
+function toolTrustedKeys(io: CliIO): TrustedKey[] {
+  const { mode } = resolveKioskMode({ env: io.env });
+  const { keys, refused } = collectTrustedKeys(
+    kioskTrustedKeySources({ mode, resourcesDir: resourcesDir(io.env), env: io.env }),
+  );
+  for (const r of refused) io.stderr(`warning: trusted key ${r.file} not used: ${r.reason}\n`);
+  return keys;
+}
 
 async function readJsonFile(file: string): Promise<unknown> {
   let text: string;
@@ -62,13 +106,27 @@ function dataDirOf(values: Record<string, string | boolean | undefined>, io: Cli
   return typeof values.data === 'string' ? path.resolve(values.data) : resolveDataDir(io.env);
 }
 
-/** The kiosk's trusted keys: shipped resources/keys/*.pub plus BOOTH_CATALOG_TRUSTED_KEYS. */
-function kioskTrustedKeys(io: CliIO): TrustedKey[] {
+/**
+ * The kiosk on a data directory as the running kiosk sees it: its mode (a provisioned data directory is always
+ * production; demonstration only with BOOTH_SIMULATE=1), who it is (for catalogs' audience) and the keys it
+ * trusts — so a catalog this command applies is one the kiosk itself would have accepted.
+ */
+async function kioskOnDataDir(
+  dataDir: string,
+  io: CliIO,
+): Promise<{ mode: KioskMode; kiosk: KioskIdentity; trustedKeys: TrustedKey[] }> {
+  let provisioning;
   try {
-    return loadTrustedKeys({ shippedDir: path.join(resourcesDir(io.env), 'keys'), env: io.env });
+    provisioning = await readProvisioning(dataDir);
   } catch (error) {
     throw new CliError(error instanceof Error ? error.message : String(error));
   }
+  const { mode } = resolveKioskMode({ env: io.env, provisioned: provisioning !== null });
+  const { keys, refused } = collectTrustedKeys(
+    kioskTrustedKeySources({ mode, resourcesDir: resourcesDir(io.env), dataDir, env: io.env }),
+  );
+  for (const r of refused) io.stderr(`warning: trusted key ${r.file} not used: ${r.reason}\n`);
+  return { mode, kiosk: kioskIdentity(io.env, provisioning), trustedKeys: keys };
 }
 
 function keysFromOption(option: string): TrustedKey[] {
@@ -214,7 +272,7 @@ const verify: CliCommand = {
     const file = one(positionals, 'FILE');
     const doc = await readJsonFile(file);
     const trustedKeys =
-      typeof values.pubkey === 'string' ? keysFromOption(values.pubkey) : kioskTrustedKeys(io);
+      typeof values.pubkey === 'string' ? keysFromOption(values.pubkey) : toolTrustedKeys(io);
     const result = verifySignedCatalog(doc, { trustedKeys, now: Date.now() });
     if (values.json) {
       io.stdout(
@@ -273,11 +331,16 @@ const publishedSchema = z.object({ version: z.number(), etag: z.string() });
 const publish: CliCommand = {
   path: ['catalog', 'publish'],
   summary: 'Upload a signed catalog to the central API (POST URL/v1/admin/catalog)',
-  usage: 'booth catalog publish FILE --central URL [--token T] [--pubkey KEY]',
+  usage: 'booth catalog publish FILE --central URL [--token-file FILE] [--pubkey KEY]',
   async run(args, io) {
     const { values, positionals } = parseOptions(
       args,
-      { central: { type: 'string' }, token: { type: 'string' }, pubkey: { type: 'string' } },
+      {
+        central: { type: 'string' },
+        token: { type: 'string' },
+        'token-file': { type: 'string' },
+        pubkey: { type: 'string' },
+      },
       true,
     );
     const file = one(positionals, 'FILE');
@@ -290,8 +353,7 @@ const publish: CliCommand = {
     } catch {
       throw new CliError(`--central must be an http(s) URL, got "${values.central}"`, 2);
     }
-    const token =
-      typeof values.token === 'string' ? values.token : (io.env.BOOTH_ADMIN_TOKEN ?? DEV_ADMIN_TOKEN);
+    const token = await adminToken(values, io, endpoint);
     let text: string;
     try {
       text = await readFile(file, 'utf8');
@@ -366,7 +428,7 @@ const apply: CliCommand = {
     const { values, positionals } = parseOptions(args, { data: { type: 'string' } }, true);
     const file = one(positionals, 'FILE');
     const doc = await readJsonFile(file);
-    const service = openService(values, io);
+    const service = await openService(values, io);
     await service.init();
     const result = await service.offer(doc, 'file');
     if (result.outcome === 'rejected') {
@@ -386,12 +448,14 @@ const apply: CliCommand = {
  * The catalog service on a data directory. `readOnly` (status) never writes and never applies: it pretends a
  * visit is running, so a staged catalog shows as staged, and drops every write.
  */
-function openService(
+async function openService(
   values: Record<string, string | boolean | undefined>,
   io: CliIO,
   readOnly = false,
-): CatalogService {
-  const files = new FileCatalogStore(dataDirOf(values, io));
+): Promise<CatalogService> {
+  const dataDir = dataDirOf(values, io);
+  const files = new FileCatalogStore(dataDir);
+  const kiosk = await kioskOnDataDir(dataDir, io);
   const store: CatalogStore = readOnly
     ? {
         loadApplied: () => files.loadApplied(),
@@ -400,14 +464,20 @@ function openService(
         saveApplied: async () => undefined,
         saveStaged: async () => undefined,
         recordRejection: async () => undefined,
+        loadFloor: () => files.loadFloor(),
+        saveFloor: async () => undefined,
       }
     : files;
   return new CatalogService({
     store,
-    trustedKeys: kioskTrustedKeys(io),
+    trustedKeys: kiosk.trustedKeys,
+    kiosk: kiosk.kiosk,
     // No visit ever runs inside the CLI, so apply at once (unless read-only).
     isVisitInProgress: () => readOnly,
-    loadShippedDefault: shippedDefaultLoader(resourcesDir(io.env)),
+    // The demonstration catalog exists only on demonstration kiosks.
+    ...(kiosk.mode === 'demonstration'
+      ? { loadShippedDefault: shippedDefaultLoader(resourcesDir(io.env)) }
+      : {}),
   });
 }
 
@@ -416,10 +486,13 @@ function describeStatus(s: CatalogStatus): string {
     s.appliedVersion === null
       ? 'none usable'
       : `${s.appliedVersion}${s.appliedSource === 'default' ? ' (shipped default)' : ''}`;
+  const validity = s.expiresAt
+    ? `${s.expired ? 'EXPIRED at' : 'valid until'} ${s.expiresAt}${s.expired ? ' (out of service until a newer catalog is applied)' : ''}`
+    : 'no catalog: out of service';
   const rejection = s.lastRejection
     ? `${s.lastRejection.reason} (version ${s.lastRejection.version ?? '?'}, from ${s.lastRejection.source}, at ${s.lastRejection.at}): ${s.lastRejection.message}`
     : 'none';
-  return `applied version: ${applied}\nstaged version:  ${s.stagedVersion ?? 'none'}\nlast rejection:  ${rejection}\n`;
+  return `applied version: ${applied}\nvalidity:        ${validity}\nrollback floor:  ${s.floorVersion ?? 'none'}\nstaged version:  ${s.stagedVersion ?? 'none'}\nlast rejection:  ${rejection}\n`;
 }
 
 const status: CliCommand = {
@@ -428,7 +501,7 @@ const status: CliCommand = {
   usage: 'booth catalog status [--data DIR] [--json]',
   async run(args, io) {
     const { values } = parseOptions(args, { data: { type: 'string' }, json: { type: 'boolean' } });
-    const service = openService(values, io, true);
+    const service = await openService(values, io, true);
     await service.init();
     const s = service.status();
     io.stdout(values.json ? JSON.stringify(s, null, 2) + '\n' : describeStatus(s));

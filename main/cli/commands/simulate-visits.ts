@@ -6,7 +6,7 @@ import { TransactionService } from '../../services/transactions/transactions.js'
 import type { CliCommand } from '../command.js';
 import { CliError } from '../command.js';
 import { parseOptions } from '../main.js';
-import { centralSettings, openCliStore } from './sync.js';
+import { centralSettings, cliDataDir, cliKioskMode, openCliStore } from './sync.js';
 
 const optionsSchema = z.object({
   count: z.coerce.number().int().min(1).max(1_000_000),
@@ -19,12 +19,13 @@ const simulateVisits: CliCommand = {
   path: ['simulate', 'visits'],
   summary: 'Run N complete fictional visits through the real store, outbox and uploader, and report counts',
   usage:
-    'booth simulate visits --count N [--central URL] [--token T] [--urgent-ratio R] [--timeout S] [--seed N] [--data DIR] [--json]',
+    'booth simulate visits --count N [--central URL] [--token-file FILE] [--urgent-ratio R] [--timeout S] [--seed N] [--data DIR] [--json]',
   async run(args, io) {
     const { values } = parseOptions(args, {
       count: { type: 'string' },
       central: { type: 'string' },
       token: { type: 'string' },
+      'token-file': { type: 'string' },
       'urgent-ratio': { type: 'string' },
       timeout: { type: 'string' },
       seed: { type: 'string' },
@@ -46,8 +47,16 @@ const simulateVisits: CliCommand = {
       );
     }
     const opts = parsed.data;
-    const settings = centralSettings(values, io);
-    const store = await openCliStore(values.data, io);
+    const dataDir = cliDataDir(values.data, io);
+    // Fictional transactions belong in demonstration data only, never in a real kiosk's outbox.
+    if ((await cliKioskMode(dataDir, io)).mode !== 'demonstration') {
+      throw new CliError(
+        'fictional visits are for demonstration kiosks only (BOOTH_SIMULATE=1, on a data directory never provisioned)',
+        2,
+      );
+    }
+    const settings = await centralSettings(values, io, dataDir);
+    const store = await openCliStore(dataDir, io);
     const transactions = new TransactionService(store);
     const uploader = settings.url
       ? new Uploader({

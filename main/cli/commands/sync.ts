@@ -7,36 +7,104 @@ import { openStore, type KioskStore } from '../../store/store.js';
 import type { CliCommand, CliIO } from '../command.js';
 import { CliError } from '../command.js';
 import { parseOptions } from '../main.js';
+import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { DEV_KIOSK_TOKEN } from '../../core/kiosk-core.js';
+import { DEV_KIOSK_ID } from '../../core/kiosk-identity.js';
+import { resolveKioskMode, type KioskMode } from '../../core/mode.js';
+import { ProvisioningError, readProvisioning, type Provisioning } from '../../core/provisioning.js';
 
-/** Development defaults, matching the reference central server's dev configuration. */
-export const DEV_KIOSK_TOKEN = 'dev-kiosk-token';
-/** The kiosk id used when BOOTH_KIOSK_ID is not set. */
-export const DEV_KIOSK_ID = 'dev-kiosk';
-
-/** Opens the kiosk store for a CLI command; store failures become one-line CLI errors. */
-export async function openCliStore(dataOption: string | boolean | undefined, io: CliIO): Promise<KioskStore> {
+/**
+ * Opens the kiosk store for a CLI command; store failures become one-line CLI errors. `readOnly` is for commands
+ * that only look (`booth sync status`): they then work on a read-only or full disk and change nothing.
+ */
+export async function openCliStore(
+  dataOption: string | boolean | undefined,
+  io: CliIO,
+  options: { readonly readOnly?: boolean } = {},
+): Promise<KioskStore> {
   const dataDir = typeof dataOption === 'string' && dataOption !== '' ? dataOption : resolveDataDir(io.env);
+  // The store's warnings (e.g. permissions it had to fix) as one human line each on stderr.
+  const log = {
+    warn: (event: string, fields: Record<string, string | number | boolean | null> = {}): void =>
+      io.stderr(
+        `warning: ${event} ${Object.entries(fields)
+          .map(([k, v]) => `${k}=${String(v)}`)
+          .join(' ')}\n`,
+      ),
+  };
   try {
-    return await openStore({ dataDir });
+    return await openStore({ dataDir, log, readOnly: options.readOnly === true });
   } catch (error) {
     if (error instanceof StoreError) throw new CliError(`${error.kind}: ${error.message}`);
     throw error;
   }
 }
 
-/** The central connection settings from options and BOOTH_* variables. */
-export function centralSettings(
+/** The data directory a kiosk-side command works on: `--data DIR`, else BOOTH_DATA_DIR or the default. */
+export function cliDataDir(dataOption: string | boolean | undefined, io: CliIO): string {
+  return typeof dataOption === 'string' && dataOption !== '' ? dataOption : resolveDataDir(io.env);
+}
+
+/** The kiosk's mode for a CLI command on its data directory (a provisioned one is always production). */
+export async function cliKioskMode(
+  dataDir: string,
+  io: CliIO,
+): Promise<{ mode: KioskMode; provisioning: Provisioning | null }> {
+  let provisioning: Provisioning | null;
+  try {
+    provisioning = await readProvisioning(dataDir);
+  } catch (error) {
+    if (error instanceof ProvisioningError) throw new CliError(error.message);
+    throw error;
+  }
+  return { mode: resolveKioskMode({ env: io.env, provisioned: provisioning !== null }).mode, provisioning };
+}
+
+/**
+ * The central connection settings, as the kiosk on this data directory would use them: `--central URL`,
+ * BOOTH_CENTRAL_URL or the enrolment's URL; the token from `--token-file`, BOOTH_CENTRAL_TOKEN or the enrolment
+ * — never from the command line — and the development token on demonstration data directories only.
+ */
+export async function centralSettings(
   values: Record<string, string | boolean | undefined>,
   io: CliIO,
-): { url: string | undefined; token: string; kioskId: string } {
-  const url = typeof values.central === 'string' ? values.central : io.env.BOOTH_CENTRAL_URL;
-  const token =
-    typeof values.token === 'string' ? values.token : (io.env.BOOTH_CENTRAL_TOKEN ?? DEV_KIOSK_TOKEN);
-  const kioskId = io.env.BOOTH_KIOSK_ID ?? DEV_KIOSK_ID;
+  dataDir: string,
+): Promise<{ url: string | undefined; token: string; kioskId: string }> {
+  if (typeof values.token === 'string') {
+    throw new CliError(
+      'a token on the command line is visible to every user (ps, shell history): use --token-file FILE or BOOTH_CENTRAL_TOKEN',
+      2,
+    );
+  }
+  const { mode, provisioning } = await cliKioskMode(dataDir, io);
+  const url =
+    typeof values.central === 'string'
+      ? values.central
+      : (io.env.BOOTH_CENTRAL_URL ?? provisioning?.centralUrl);
+  let token: string | undefined;
+  if (typeof values['token-file'] === 'string') {
+    try {
+      token = (await readFile(values['token-file'], 'utf8')).split('\n')[0]?.trim();
+    } catch (error) {
+      throw new CliError(`cannot read the token file: ${(error as Error).message}`);
+    }
+  }
+  token ||=
+    io.env.BOOTH_CENTRAL_TOKEN ??
+    provisioning?.token ??
+    (mode === 'demonstration' ? DEV_KIOSK_TOKEN : undefined);
+  const kioskId = provisioning?.kioskId ?? io.env.BOOTH_KIOSK_ID ?? DEV_KIOSK_ID;
   if (!/^[A-Za-z0-9._-]{1,64}$/.test(kioskId))
     throw new CliError(`BOOTH_KIOSK_ID '${kioskId}' is not a valid kiosk id`, 2);
-  return { url: url && url.trim() !== '' ? url.trim() : undefined, token, kioskId };
+  const trimmed = url && url.trim() !== '' ? url.trim() : undefined;
+  if (trimmed && !token) {
+    throw new CliError(
+      'no kiosk token: enrol the kiosk with booth provision, or use --token-file FILE or BOOTH_CENTRAL_TOKEN',
+      2,
+    );
+  }
+  return { url: trimmed, token: token ?? '', kioskId };
 }
 
 function formatAge(ms: number | null): string {
@@ -54,7 +122,7 @@ export function formatSyncState(state: SyncState): string {
     `completed      ${state.completedTotal}`,
     `pending        ${state.pending} (urgent ${state.urgentPending}), oldest ${formatAge(state.oldestPendingAgeMs)}`,
     `acknowledged   ${state.acknowledged}`,
-    `rejected       ${state.rejected}`,
+    `rejected       ${state.rejected}${state.conflicts > 0 ? ` (${state.conflicts} conflicting with what the central system holds: compare them)` : ''}`,
     `last success   ${at(state.lastSuccessAt)}`,
     `last error     ${state.lastError ?? '—'}`,
     `circuit        ${state.circuit}`,
@@ -107,7 +175,8 @@ const statusCommand: CliCommand = {
   usage: 'booth sync status [--data DIR] [--json]',
   async run(args, io) {
     const { values } = parseOptions(args, { data: { type: 'string' }, json: { type: 'boolean' } });
-    const store = await openCliStore(values.data, io);
+    // Read-only: a technician must be able to see the queue on a kiosk whose disk is full or read-only.
+    const store = await openCliStore(values.data, io, { readOnly: true });
     try {
       const state = await readSyncState(store);
       io.stdout(
@@ -126,17 +195,18 @@ const drainCommand: CliCommand = {
   path: ['sync', 'drain'],
   summary:
     'Upload every pending transaction to the central API, then exit (non-zero if it cannot be reached in time)',
-  usage: 'booth sync drain [--data DIR] [--central URL] [--token T] [--timeout SECONDS]',
+  usage: 'booth sync drain [--data DIR] [--central URL] [--token-file FILE] [--timeout SECONDS]',
   async run(args, io) {
     const { values } = parseOptions(args, {
       data: { type: 'string' },
       central: { type: 'string' },
       token: { type: 'string' },
+      'token-file': { type: 'string' },
       timeout: { type: 'string' },
     });
     const timeout = timeoutSchema.safeParse(values.timeout ?? '60');
     if (!timeout.success) throw new CliError('--timeout must be a number of seconds (0 < s ≤ 86400)', 2);
-    const settings = centralSettings(values, io);
+    const settings = await centralSettings(values, io, cliDataDir(values.data, io));
     if (settings.url === undefined)
       throw new CliError('no central API: pass --central URL or set BOOTH_CENTRAL_URL', 2);
     const store = await openCliStore(values.data, io);

@@ -227,9 +227,6 @@ export function createFakeElectron() {
   const control = freshControl();
   const calls = freshCalls();
   const app = Object.assign(new EventEmitter(), {
-    get isPackaged() {
-      return control.isPackaged;
-    },
     requestSingleInstanceLock: (): boolean => control.lockGranted,
     quit: (): void => {
       calls.quit += 1;
@@ -251,6 +248,8 @@ export function createFakeElectron() {
       calls.enableSandbox += 1;
     },
   });
+  // A getter, not a value: Object.assign above would copy a getter's value once (and freeze it at false).
+  Object.defineProperty(app, 'isPackaged', { get: () => control.isPackaged, enumerable: true });
   FakeBrowserWindow.onCreate = (window) => app.emit('web-contents-created', fakeEvent(), window.webContents);
   const session = { defaultSession: new FakeSession() };
   const ipcMain = new EventEmitter();

@@ -53,6 +53,9 @@ describe('CatalogService', () => {
       appliedSource: 'default',
       stagedVersion: null,
       lastRejection: null,
+      expiresAt: '2030-12-31T23:59:59+08:00',
+      expired: false,
+      floorVersion: null,
     });
   });
 
@@ -423,5 +426,119 @@ describe('CatalogPoller timer', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+});
+
+describe('CatalogService trust: rollback floor, audience, expiry, no default', () => {
+  function service(
+    store: CatalogStore,
+    options: { now?: () => number; kiosk?: { kioskId: string; kioskGroups: string[] } } = {},
+  ): CatalogService {
+    return new CatalogService({
+      store,
+      trustedKeys: [demoTrustedKey()],
+      isVisitInProgress: () => false,
+      now: options.now ?? (() => NOW),
+      ...(options.kiosk ? { kiosk: options.kiosk } : {}),
+    });
+  }
+
+  it('without a shipped default and nothing applied there is no catalog (out of service)', async () => {
+    const s = service(new MemoryCatalogStore());
+    await s.init();
+    expect(s.current()).toBeNull();
+    expect(s.status()).toMatchObject({ appliedVersion: null, expired: false });
+  });
+
+  it('the rollback floor survives deleting (or damaging) the applied file', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'catalog-floor-'));
+    const first = service(new FileCatalogStore(dir));
+    await first.init();
+    expect(await first.offer(signedVersion(7), 'file')).toMatchObject({ outcome: 'applied', version: 7 });
+    const floorFile = path.join(dir, 'state', 'catalog-floor.json');
+    expect(JSON.parse(readFileSync(floorFile, 'utf8'))).toMatchObject({ version: 7 });
+
+    // The applied file is deleted: the kiosk has no catalog, but version 5 is still a rollback.
+    const applied = path.join(dir, 'catalog', catalogStoreFiles.applied);
+    writeFileSync(applied, '{ damaged');
+    const second = service(new FileCatalogStore(dir));
+    await second.init();
+    expect(second.current()).toBeNull();
+    expect(second.status().floorVersion).toBe(7);
+    const older = await second.offer(signedVersion(5), 'file');
+    expect(older).toMatchObject({ outcome: 'rejected', rejection: { reason: 'rollback', version: 5 } });
+    // Another catalog with the floor's version is refused too; the very same one may come back.
+    const sameVersion = await second.offer(signedVersion(7, { publisher: 'someone else entirely' }), 'file');
+    expect(sameVersion).toMatchObject({ outcome: 'rejected', rejection: { reason: 'rollback' } });
+    expect(await second.offer(signedVersion(7), 'file')).toMatchObject({ outcome: 'applied', version: 7 });
+    expect(await second.offer(signedVersion(8), 'file')).toMatchObject({ outcome: 'applied', version: 8 });
+  });
+
+  it('an applied file swapped for an older signed catalog is refused at start-up', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'catalog-floor-'));
+    const first = service(new FileCatalogStore(dir));
+    await first.init();
+    await first.offer(signedVersion(9), 'file');
+    writeFileSync(path.join(dir, 'catalog', catalogStoreFiles.applied), JSON.stringify(signedVersion(4)));
+    const second = service(new FileCatalogStore(dir));
+    await second.init();
+    expect(second.current()).toBeNull();
+    expect(second.status().lastRejection).toMatchObject({ reason: 'rollback', version: 4, source: 'stored' });
+  });
+
+  it('refuses a catalog addressed to other kiosks, accepts one for its id or group', async () => {
+    const kiosk = { kioskId: 'SZ-FT-0012', kioskGroups: ['hk-macao-zone'] };
+    const s = service(new MemoryCatalogStore(), { kiosk });
+    await s.init();
+    const elsewhere = await s.offer(
+      signedVersion(2, { audience: { kioskIds: ['SZ-FT-0099'], kioskGroups: ['airport'] } }),
+      'central',
+    );
+    expect(elsewhere).toMatchObject({ outcome: 'rejected', rejection: { reason: 'audience' } });
+    expect(s.current()).toBeNull();
+    expect(
+      await s.offer(signedVersion(3, { audience: { kioskGroups: ['hk-macao-zone'] } }), 'central'),
+    ).toMatchObject({ outcome: 'applied', version: 3 });
+    expect(
+      await s.offer(signedVersion(4, { audience: { kioskIds: ['SZ-FT-0012'] } }), 'central'),
+    ).toMatchObject({ outcome: 'applied', version: 4 });
+    // A kiosk moved out of the audience refuses its stored catalog at the next start.
+    const store = new MemoryCatalogStore();
+    store.applied = signedVersion(5, { audience: { kioskIds: ['SZ-FT-0012'] } });
+    const moved = service(store, { kiosk: { kioskId: 'SZ-FT-0013', kioskGroups: [] } });
+    await moved.init();
+    expect(moved.current()).toBeNull();
+    expect(moved.status().lastRejection).toMatchObject({ reason: 'audience' });
+  });
+
+  it('an applied catalog that expires is withdrawn between visits, and a newer one restores service', async () => {
+    let now = NOW;
+    const expiresAt = new Date(NOW + 3_600_000).toISOString();
+    const s = service(new MemoryCatalogStore(), { now: () => now });
+    const expired: number[] = [];
+    s.events.on('expired', (e) => expired.push(e.version));
+    await s.init();
+    await s.offer(signedVersion(2, { expiresAt }), 'central');
+    expect(s.checkExpiry()).toBe(false);
+    expect(s.current()?.version).toBe(2);
+    now = NOW + 3_600_000 + 10 * 60_000; // past expiry and the 5-minute clock-skew tolerance
+    expect(s.checkExpiry()).toBe(true);
+    expect(s.current()).toBeNull();
+    expect(s.status()).toMatchObject({ appliedVersion: 2, expired: true, expiresAt });
+    expect(expired).toEqual([2]);
+    // Still the rollback reference while expired.
+    expect(await s.offer(signedVersion(2), 'central')).toMatchObject({ outcome: 'rejected' });
+    expect(await s.offer(signedVersion(3), 'central')).toMatchObject({ outcome: 'applied', version: 3 });
+    expect(s.current()?.version).toBe(3);
+    expect(s.status().expired).toBe(false);
+  });
+
+  it('a kiosk switched on after its catalog expired starts out of service', async () => {
+    const store = new MemoryCatalogStore();
+    store.applied = signedVersion(2, { expiresAt: new Date(NOW - 86_400_000).toISOString() });
+    const s = service(store);
+    await s.init();
+    expect(s.current()).toBeNull();
+    expect(s.status()).toMatchObject({ appliedVersion: 2, expired: true });
   });
 });

@@ -2,9 +2,10 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { TypedEmitter } from '../../../drivers/common/emitter.js';
 import type { Logger } from '../../core/log.js';
-import type { CatalogRejection, CatalogSource, CatalogStore } from './catalog-store.js';
+import { createHash } from 'node:crypto';
+import type { CatalogFloor, CatalogRejection, CatalogSource, CatalogStore } from './catalog-store.js';
 import type { Catalog } from './schema.js';
-import type { CatalogVerification, TrustedKey } from './signing.js';
+import type { CatalogVerification, KioskIdentity, TrustedKey } from './signing.js';
 import { canonicalJsonBytes, verifySignedCatalog } from './signing.js';
 
 /**
@@ -12,12 +13,19 @@ import { canonicalJsonBytes, verifySignedCatalog } from './signing.js';
  * atomically between visits, keeping the last good catalog whatever happens.
  *
  * Policy:
- * - A catalog is verified (signature, schema, validity period, version) when offered; the stored applied one is
- *   re-verified at start-up (signature and schema only: a kiosk keeps serving its last good catalog even past
- *   its expiry, since a kiosk without a catalog serves nobody).
- * - The shipped default (resources/catalog/default-catalog.signed.json) is the floor when nothing has been
- *   applied; it is verified like any other. Its version does not count for rollback, so the first real catalog
- *   is accepted whatever its version.
+ * - A catalog is verified (signature, trusted key, schema, validity period, audience, version) when offered; the
+ *   stored applied one is re-verified at start-up (everything but the validity period, which has its own rule).
+ * - Rollback floor: the highest version ever applied is stored apart from the applied file (and written before
+ *   it), so no catalog at or below it is ever accepted again — not even after the applied file is deleted or
+ *   damaged.
+ * - Expiry: a catalog is served until its `expiresAt` (plus the clock-skew tolerance). Once past it, between
+ *   visits (never in the middle of one), the kiosk stops offering services (out of service) and keeps polling
+ *   for a newer catalog; the expired one is kept only as the rollback reference. The same holds for a kiosk
+ *   switched on after its catalog expired. An expired catalog's promises, fees and notices may be wrong, and a
+ *   kiosk that is cut off from its publisher must not go on serving them indefinitely.
+ * - The shipped demonstration default (resources/catalog/default-catalog.signed.json) is offered only where the
+ *   host passes `loadShippedDefault` (demonstration kiosks); it is verified like any other. Its version does not
+ *   count for rollback, so the first real catalog is accepted whatever its version.
  * - Offering the exact catalog that is already applied or staged is not a rejection (`unchanged`).
  */
 
@@ -32,16 +40,24 @@ export interface CatalogSnapshot {
 
 /** What {@link CatalogService.status} reports for technicians and heartbeats. */
 export interface CatalogStatus {
-  /** The version in use (the default's when nothing was applied); `null` when no catalog is usable. */
+  /** The version applied (the default's when nothing was applied); `null` when no catalog was loaded. */
   readonly appliedVersion: number | null;
   readonly appliedSource: 'applied' | 'default' | null;
   readonly stagedVersion: number | null;
   readonly lastRejection: CatalogRejection | null;
+  /** The applied catalog's end of validity (ISO), when one is loaded. */
+  readonly expiresAt: string | null;
+  /** The applied catalog is past its validity: the kiosk is out of service until a newer one arrives. */
+  readonly expired: boolean;
+  /** The rollback floor: no version at or below it is accepted. */
+  readonly floorVersion: number | null;
 }
 
 /** Events of the catalog service. */
 export type CatalogServiceEvents = {
   applied: { readonly version: number; readonly previousVersion: number | null };
+  /** The applied catalog passed its expiry (between visits); no catalog is usable until a newer one. */
+  expired: { readonly version: number; readonly expiresAt: string };
   staged: { readonly version: number; readonly source: CatalogSource };
   rejected: CatalogRejection;
 };
@@ -74,6 +90,8 @@ export interface CatalogServiceOptions {
   readonly clockSkewMs?: number;
   /** Offer applies at once when no visit runs (default true); false = only {@link CatalogService.applyStagedIfIdle}. */
   readonly applyWhenIdle?: boolean;
+  /** This kiosk, for catalogs' signed audience; absent = audiences are not checked (offline tools only). */
+  readonly kiosk?: KioskIdentity;
 }
 
 interface Held {
@@ -107,6 +125,17 @@ function catalogOf(doc: unknown): unknown {
   return typeof doc === 'object' && doc !== null ? (doc as Record<string, unknown>).catalog : undefined;
 }
 
+/** SHA-256 (hex) of a signed document's canonical catalog; null when it has none. */
+function catalogDigest(doc: unknown): string | null {
+  try {
+    return createHash('sha256')
+      .update(canonicalJsonBytes(catalogOf(doc)))
+      .digest('hex');
+  } catch {
+    return null;
+  }
+}
+
 /** Verifies, stages and applies service catalogs on the kiosk. Call {@link init} once before use. */
 export class CatalogService {
   /** applied / staged / rejected notifications. */
@@ -116,6 +145,9 @@ export class CatalogService {
   /** Persisted as applied but not yet switched in memory, because a visit began meanwhile. */
   private pendingSwap: Held | null = null;
   private rejection: CatalogRejection | null = null;
+  /** The rollback floor as last read or written. */
+  private floorRecord: CatalogFloor | null = null;
+  private expired = false;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly now: () => number;
 
@@ -127,16 +159,30 @@ export class CatalogService {
   init(): Promise<void> {
     return this.exclusive(async () => {
       this.rejection = await this.options.store.lastRejection().catch(() => null);
+      try {
+        this.floorRecord = await this.options.store.loadFloor();
+      } catch (error) {
+        // The applied catalog's version still bounds rollback below; say loudly that the floor needs repair.
+        this.options.logger?.error('catalog.floor-unreadable', { message: errorText(error) });
+      }
       const stored = await this.load(() => this.options.store.loadApplied());
       if (stored !== null) {
-        const result = this.verify(stored, { skipTimeCheck: true, appliedVersion: null });
-        if (result.ok) this.applied = { doc: stored, snapshot: this.snapshotOf(result, 'applied') };
-        else await this.reject(result, 'stored');
+        // Below the floor means the applied file was swapped for an older catalog: refused like any rollback.
+        const floor = this.floorRecord?.version ?? null;
+        const result = this.verify(stored, {
+          skipTimeCheck: true,
+          appliedVersion: floor === null ? null : floor - 1,
+        });
+        if (result.ok) {
+          this.applied = { doc: stored, snapshot: this.snapshotOf(result, 'applied') };
+          this.expired = false;
+        } else await this.reject(result, 'stored');
       }
       if (!this.applied) await this.loadDefault();
+      this.checkExpiry();
       const staged = await this.load(() => this.options.store.loadStaged());
       if (staged !== null) {
-        const result = this.verify(staged, { appliedVersion: this.storedAppliedVersion() });
+        const result = this.verify(staged, { appliedVersion: this.rollbackBar() });
         if (result.ok) {
           this.staged = { doc: staged, snapshot: this.snapshotOf(result, 'applied'), source: 'stored' };
         } else {
@@ -153,9 +199,29 @@ export class CatalogService {
     });
   }
 
-  /** The catalog in use, or `null` when none is usable (nothing applied and the default refused). */
+  /**
+   * The catalog in use, or `null` when none is usable: nothing trusted was applied (and there is no default),
+   * or the applied one expired. The kiosk is then out of service.
+   */
   current(): CatalogSnapshot | null {
-    return this.applied?.snapshot ?? null;
+    return this.expired ? null : (this.applied?.snapshot ?? null);
+  }
+
+  /**
+   * Takes the applied catalog out of use once it has expired. Call between visits only (the lead does, on its
+   * timer and when a visit ends); a visit in progress keeps the catalog it started with. Returns whether the
+   * catalog is (now) expired.
+   */
+  checkExpiry(): boolean {
+    const held = this.applied;
+    if (!held || this.expired) return this.expired;
+    const expiresAt = held.snapshot.catalog.expiresAt;
+    if (this.now() - (this.options.clockSkewMs ?? 5 * 60_000) >= Date.parse(expiresAt)) {
+      this.expired = true;
+      this.options.logger?.warn('catalog.expired', { version: held.snapshot.version, expiresAt });
+      this.events.emit('expired', { version: held.snapshot.version, expiresAt });
+    }
+    return this.expired;
   }
 
   /** Versions and the last rejection, for the technician screen, the CLI and heartbeats. */
@@ -166,6 +232,9 @@ export class CatalogService {
       appliedSource: this.applied?.snapshot.source ?? null,
       stagedVersion: staged?.snapshot.version ?? null,
       lastRejection: this.rejection,
+      expiresAt: this.applied?.snapshot.catalog.expiresAt ?? null,
+      expired: this.expired,
+      floorVersion: this.floorRecord?.version ?? null,
     };
   }
 
@@ -175,7 +244,19 @@ export class CatalogService {
    */
   async offer(doc: unknown, source: 'central' | 'file'): Promise<CatalogOfferResult> {
     const staged = await this.exclusive(async (): Promise<CatalogOfferResult> => {
-      const newest = Math.max(this.storedAppliedVersion() ?? 0, this.staged?.snapshot.version ?? 0);
+      let newest = Math.max(this.rollbackBar() ?? 0, this.staged?.snapshot.version ?? 0);
+      // The very catalog the floor records may come back after its file was lost (deleted, damaged): it is
+      // no rollback, so it may be applied again — but nothing older, and no other catalog of that version.
+      const floor = this.floorRecord;
+      if (
+        floor &&
+        newest === floor.version &&
+        this.storedAppliedVersion() !== floor.version &&
+        !this.staged &&
+        catalogDigest(doc) === floor.digest
+      ) {
+        newest = floor.version - 1;
+      }
       const result = this.verify(doc, { appliedVersion: newest === 0 ? null : newest });
       if (!result.ok) {
         if (result.reason === 'rollback') {
@@ -225,6 +306,13 @@ export class CatalogService {
       const staged = this.staged;
       if (staged) {
         try {
+          // The floor first: a crash between the two writes leaves a floor that is merely ahead.
+          const digest = catalogDigest(staged.doc);
+          if (digest && (this.floorRecord?.version ?? 0) < staged.snapshot.version) {
+            const floor = { version: staged.snapshot.version, digest };
+            await this.options.store.saveFloor(floor);
+            this.floorRecord = floor;
+          }
           await this.options.store.saveApplied(staged.doc);
         } catch (error) {
           this.options.logger?.error('catalog.store-failed', { message: errorText(error) });
@@ -243,6 +331,7 @@ export class CatalogService {
       if (!next) return { applied: false, reason: 'nothing-staged' };
       const previousVersion = this.applied?.snapshot.version ?? null;
       this.applied = next;
+      this.expired = false;
       this.pendingSwap = null;
       this.options.logger?.info('catalog.applied', { version: next.snapshot.version, previousVersion });
       this.events.emit('applied', { version: next.snapshot.version, previousVersion });
@@ -258,6 +347,12 @@ export class CatalogService {
       this.options.logger?.error('catalog.store-unreadable', { message: errorText(error) });
       return null;
     }
+  }
+
+  /** The version a new catalog must exceed: the floor or the stored applied version, whichever is higher. */
+  private rollbackBar(): number | null {
+    const bar = Math.max(this.floorRecord?.version ?? 0, this.storedAppliedVersion() ?? 0);
+    return bar === 0 ? null : bar;
   }
 
   private storedAppliedVersion(): number | null {
@@ -291,6 +386,7 @@ export class CatalogService {
       trustedKeys: keys,
       now: this.now(),
       appliedVersion: extra.appliedVersion,
+      ...(this.options.kiosk ? { kiosk: this.options.kiosk } : {}),
       ...(extra.skipTimeCheck ? { skipTimeCheck: true } : {}),
       ...(this.options.clockSkewMs !== undefined ? { clockSkewMs: this.options.clockSkewMs } : {}),
     });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import type { CatalogRejectionReason } from './signing.js';
+import { catalogRejectionReasons, type CatalogRejectionReason } from './signing.js';
 
 /** Where a catalog came from: the central API, a USB file, the shipped default, or this kiosk's own store. */
 export type CatalogSource = 'central' | 'file' | 'default' | 'stored';
@@ -30,20 +30,30 @@ export interface CatalogStore {
   saveStaged(doc: unknown): Promise<void>;
   recordRejection(rejection: CatalogRejection): Promise<void>;
   lastRejection(): Promise<CatalogRejection | null>;
+  /**
+   * The rollback floor: the highest catalog version ever applied here. Kept apart from the applied file, so
+   * deleting or corrupting that file cannot reopen the door to an older (withdrawn) catalog.
+   */
+  loadFloor(): Promise<CatalogFloor | null>;
+  saveFloor(floor: CatalogFloor): Promise<void>;
 }
+
+/** The rollback floor: the highest version applied, and the SHA-256 of that catalog's canonical JSON. */
+export interface CatalogFloor {
+  readonly version: number;
+  /** Lets the very same catalog be applied again after its file was lost (hex). */
+  readonly digest: string;
+}
+
+const floorSchema = z.strictObject({
+  version: z.number().int().positive(),
+  digest: z.string().regex(/^[0-9a-f]{64}$/),
+  at: z.string(),
+});
 
 const rejectionSchema = z.object({
   version: z.number().int().optional(),
-  reason: z.enum([
-    'unsigned',
-    'bad-signature',
-    'unknown-key',
-    'expired',
-    'not-yet-valid',
-    'schema',
-    'rollback',
-    'malformed',
-  ]),
+  reason: z.enum(catalogRejectionReasons),
   message: z.string().max(2000),
   source: z.enum(['central', 'file', 'default', 'stored']),
   at: z.string(),
@@ -106,13 +116,18 @@ export const catalogStoreFiles = {
   lastRejection: 'last-rejection.json',
 } as const;
 
+/** The rollback floor's file, under `<dataDir>/state/` — deliberately not beside the catalogs. */
+export const CATALOG_FLOOR_FILE = path.join('state', 'catalog-floor.json');
+
 /** A {@link CatalogStore} on plain files under `<dataDir>/catalog/`, written atomically. */
 export class FileCatalogStore implements CatalogStore {
   /** The folder holding the files. */
   readonly dir: string;
+  private readonly floorFile: string;
 
   constructor(dataDir: string) {
     this.dir = path.join(dataDir, 'catalog');
+    this.floorFile = path.join(dataDir, CATALOG_FLOOR_FILE);
   }
 
   private file(name: keyof typeof catalogStoreFiles): string {
@@ -146,6 +161,19 @@ export class FileCatalogStore implements CatalogStore {
     const parsed = rejectionSchema.safeParse(raw);
     return parsed.success ? parsed.data : null;
   }
+
+  /** A missing floor is none; a damaged one is an error (the service then trusts no older catalog). */
+  async loadFloor(): Promise<CatalogFloor | null> {
+    const raw = await readJsonOrNull(this.floorFile);
+    if (raw === null) return null;
+    const parsed = floorSchema.safeParse(raw);
+    if (!parsed.success) throw new Error(`the catalog rollback floor ${this.floorFile} is damaged`);
+    return { version: parsed.data.version, digest: parsed.data.digest };
+  }
+
+  saveFloor(floor: CatalogFloor): Promise<void> {
+    return writeFileAtomic(this.floorFile, JSON.stringify({ ...floor, at: new Date().toISOString() }));
+  }
 }
 
 /** A {@link CatalogStore} in memory (tests, and the benchmark). */
@@ -171,5 +199,12 @@ export class MemoryCatalogStore implements CatalogStore {
   }
   async lastRejection(): Promise<CatalogRejection | null> {
     return this.rejection;
+  }
+  floor: CatalogFloor | null = null;
+  async loadFloor(): Promise<CatalogFloor | null> {
+    return this.floor;
+  }
+  async saveFloor(floor: CatalogFloor): Promise<void> {
+    this.floor = floor;
   }
 }

@@ -288,6 +288,23 @@ export const catalogStructureSchema = z.strictObject({
   services: z.array(serviceSchema).min(1).max(2000),
   kioskGroups: z.array(kioskGroupSchema).max(100),
   notices: z.array(noticeSchema).max(50),
+  /**
+   * The kiosks this catalog is for (inside the signed content, so it cannot be widened): listed ids, or members
+   * of listed groups. Absent = every kiosk. A kiosk outside the audience refuses the catalog (`audience`).
+   */
+  audience: z
+    .strictObject({
+      // The same form as the central API's kiosk ids (e.g. "SZ-FT-0012").
+      kioskIds: z
+        .array(z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'expected 1-64 of A-Z a-z 0-9 . _ -'))
+        .max(1000)
+        .optional(),
+      kioskGroups: z.array(slug).max(100).optional(),
+    })
+    .refine((a) => (a.kioskIds?.length ?? 0) + (a.kioskGroups?.length ?? 0) > 0, {
+      message: 'an audience names at least one kiosk id or kiosk group',
+    })
+    .optional(),
 });
 
 /**

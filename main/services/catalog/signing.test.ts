@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -14,8 +14,11 @@ import {
   signedVersion,
 } from '../../../test/fixtures/catalog/helpers.js';
 import {
+  addressedTo,
   canonicalJsonBytes,
+  collectTrustedKeys,
   generateCatalogKeyPair,
+  keyFileUnsafeReason,
   keyIdOf,
   loadTrustedKeys,
   parsePublicKey,
@@ -116,7 +119,7 @@ describe('keys', () => {
     writeFileSync(path.join(dir, 'a.pub'), a.publicKeyPem);
     writeFileSync(path.join(dir, 'b.pem'), b.publicKeyPem);
     const keys = loadTrustedKeys({
-      shippedDir: path.join(resourcesRoot, 'keys'),
+      shippedDir: path.join(resourcesRoot, 'demo', 'keys'),
       extraFiles: [path.join(dir, 'a.pub')],
       env: { BOOTH_CATALOG_TRUSTED_KEYS: ` ${path.join(dir, 'b.pem')} ,${path.join(dir, 'a.pub')}` },
     });
@@ -264,5 +267,78 @@ describe('verifySignedCatalog', () => {
         path: 'services[4].category',
         message: 'unknown category "nowhere"',
       });
+  });
+});
+
+describe('trusted key files must be safely owned', () => {
+  const policy = { allowedUids: [0, 1000] };
+
+  it('says why a key file may not be trusted', () => {
+    expect(keyFileUnsafeReason({ uid: 1000, mode: 0o100644 }, policy)).toBeNull();
+    expect(keyFileUnsafeReason({ uid: 0, mode: 0o100600 }, policy)).toBeNull();
+    expect(keyFileUnsafeReason({ uid: 1001, mode: 0o100644 }, policy)).toMatch(/owned by uid 1001/);
+    expect(keyFileUnsafeReason({ uid: 1000, mode: 0o100664 }, policy)).toMatch(/writable by its group/);
+    expect(keyFileUnsafeReason({ uid: 0, mode: 0o100646 }, policy)).toMatch(/writable by others/);
+    expect(keyFileUnsafeReason({ uid: 1001, mode: 0o100666 }, false)).toBeNull();
+  });
+
+  it('leaves out a writable-by-others key file and keeps the rest, saying which and why', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'catalog-keys-'));
+    const good = generateCatalogKeyPair();
+    const bad = generateCatalogKeyPair();
+    writeFileSync(path.join(dir, 'good.pub'), good.publicKeyPem, { mode: 0o644 });
+    writeFileSync(path.join(dir, 'bad.pub'), bad.publicKeyPem);
+    chmodSync(path.join(dir, 'bad.pub'), 0o666);
+    const { keys, refused } = collectTrustedKeys({ shippedDir: dir });
+    expect(keys.map((k) => k.keyId)).toEqual([good.keyId]);
+    expect(refused).toEqual([
+      { file: path.join(dir, 'bad.pub'), reason: expect.stringMatching(/writable by others/) as unknown },
+    ]);
+    expect(() => loadTrustedKeys({ shippedDir: dir })).toThrow(/bad\.pub.*writable by others/);
+  });
+});
+
+describe('catalog audience', () => {
+  const kiosk = { kioskId: 'SZ-FT-0012', kioskGroups: ['hk-macao-zone'] };
+
+  it('is enforced when the verifier knows the kiosk', () => {
+    const trustedKeys = [demoTrustedKey()];
+    const forOthers = signCatalog(
+      { ...defaultCatalog(), version: 2, audience: { kioskIds: ['SZ-FT-0001'] } },
+      demoPrivateKey(),
+    );
+    expect(verifySignedCatalog(forOthers, { trustedKeys, now: NOW, kiosk })).toMatchObject({
+      ok: false,
+      reason: 'audience',
+    });
+    // Tools away from any kiosk (no `kiosk`) do not judge the audience.
+    expect(verifySignedCatalog(forOthers, { trustedKeys, now: NOW })).toMatchObject({ ok: true });
+    expect(verifySignedCatalog(signedVersion(2), { trustedKeys, now: NOW, kiosk })).toMatchObject({
+      ok: true,
+    });
+  });
+
+  it('is covered by the signature: widening it breaks the signature', () => {
+    const signed = signCatalog(
+      { ...defaultCatalog(), version: 2, audience: { kioskIds: ['SZ-FT-0001'] } },
+      demoPrivateKey(),
+    );
+    const widened = {
+      ...signed,
+      catalog: { ...(signed.catalog as object), audience: { kioskIds: ['SZ-FT-0001', 'SZ-FT-0012'] } },
+    };
+    expect(verifySignedCatalog(widened, { trustedKeys: [demoTrustedKey()], now: NOW, kiosk })).toMatchObject({
+      ok: false,
+      reason: 'bad-signature',
+    });
+  });
+
+  it('must name someone', () => {
+    expect(addressedTo({ kioskIds: [], kioskGroups: [] }, kiosk)).toBe(false);
+    const empty = signCatalog({ ...defaultCatalog(), version: 2, audience: {} }, demoPrivateKey());
+    expect(verifySignedCatalog(empty, { trustedKeys: [demoTrustedKey()], now: NOW })).toMatchObject({
+      ok: false,
+      reason: 'schema',
+    });
   });
 });

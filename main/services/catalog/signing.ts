@@ -7,7 +7,7 @@ import {
   verify,
 } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import canonicalize from 'canonicalize';
 import { z } from 'zod';
@@ -57,7 +57,21 @@ export type CatalogRejectionReason =
   | 'not-yet-valid'
   | 'schema'
   | 'rollback'
+  | 'audience'
   | 'malformed';
+
+/** Every {@link CatalogRejectionReason}, for schemas that read stored rejections back. */
+export const catalogRejectionReasons = [
+  'unsigned',
+  'bad-signature',
+  'unknown-key',
+  'expired',
+  'not-yet-valid',
+  'schema',
+  'rollback',
+  'audience',
+  'malformed',
+] as const satisfies readonly CatalogRejectionReason[];
 
 /** The outcome of {@link verifySignedCatalog}. */
 export type CatalogVerification =
@@ -84,6 +98,17 @@ export interface VerifyOptions {
   readonly clockSkewMs?: number;
   /** Skip the issuedAt/expiresAt check (re-loading the applied catalog at start-up). */
   readonly skipTimeCheck?: boolean;
+  /**
+   * This kiosk, for the catalog's signed `audience`: a catalog addressed to other kiosks is refused. Absent =
+   * no audience check (tools that verify a file away from any kiosk).
+   */
+  readonly kiosk?: KioskIdentity;
+}
+
+/** Who a kiosk is, for a catalog's audience. */
+export interface KioskIdentity {
+  readonly kioskId: string;
+  readonly kioskGroups: readonly string[];
 }
 
 const DEFAULT_CLOCK_SKEW_MS = 5 * 60_000;
@@ -167,9 +192,44 @@ export function trustedKeyFromText(text: string, source = 'inline'): TrustedKey 
   return { keyId: keyIdOf(publicKey), publicKey, source };
 }
 
-/** Reads one public key file; throws with the file name on failure. */
-export function loadTrustedKeyFile(file: string): TrustedKey {
+/** Who may own a trusted key file: root and the user the kiosk runs as. `false` skips the check (Windows). */
+export type KeyOwnerPolicy = { readonly allowedUids: readonly number[] } | false;
+
+/** The owner policy of this process: root or our own user on POSIX systems, none on Windows. */
+export function defaultKeyOwnerPolicy(): KeyOwnerPolicy {
+  if (process.platform === 'win32' || typeof process.getuid !== 'function') return false;
+  return { allowedUids: [0, process.getuid()] };
+}
+
+/**
+ * Why a key file must not be trusted, or null when it may: anyone who can replace a trusted key can sign
+ * catalogs, so the file must belong to root or the kiosk user and must not be writable by group or others.
+ */
+export function keyFileUnsafeReason(
+  stats: Pick<Stats, 'uid' | 'mode'>,
+  policy: KeyOwnerPolicy,
+): string | null {
+  if (policy === false) return null;
+  if (!policy.allowedUids.includes(stats.uid)) {
+    return `owned by uid ${stats.uid}, not by root or the kiosk user`;
+  }
+  if ((stats.mode & 0o022) !== 0) {
+    return `writable by ${(stats.mode & 0o002) !== 0 ? 'others' : 'its group'} (mode ${(stats.mode & 0o777).toString(8)})`;
+  }
+  return null;
+}
+
+/**
+ * Reads one public key file; throws with the file name on failure, and when the file is not safely owned
+ * (see {@link keyFileUnsafeReason}).
+ */
+export function loadTrustedKeyFile(
+  file: string,
+  ownerPolicy: KeyOwnerPolicy = defaultKeyOwnerPolicy(),
+): TrustedKey {
   try {
+    const unsafe = keyFileUnsafeReason(statSync(file), ownerPolicy);
+    if (unsafe) throw new Error(`refused: ${unsafe}`);
     return trustedKeyFromText(readFileSync(file, 'utf8'), file);
   } catch (error) {
     throw new Error(
@@ -182,27 +242,55 @@ export function loadTrustedKeyFile(file: string): TrustedKey {
 export interface TrustedKeySources {
   /** Folder of shipped keys: every `*.pub` in it (resources/keys). Missing folder = none. */
   readonly shippedDir?: string;
+  /** More folders of `*.pub` keys (the kiosk's provisioned keys; the demonstration key on demo kiosks). */
+  readonly extraDirs?: readonly string[];
   /** Extra key files from the kiosk settings. */
   readonly extraFiles?: readonly string[];
   /** `BOOTH_CATALOG_TRUSTED_KEYS`: comma-separated key files. */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Who may own key files; default {@link defaultKeyOwnerPolicy}. */
+  readonly ownerPolicy?: KeyOwnerPolicy;
+}
+
+/** Trusted keys collected from their sources, and the files that were refused (with the reason). */
+export interface TrustedKeyCollection {
+  readonly keys: TrustedKey[];
+  readonly refused: readonly { readonly file: string; readonly reason: string }[];
+}
+
+function keyFilesIn(dir: string | undefined): string[] {
+  if (!dir) return [];
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => n.endsWith('.pub'));
+  } catch {
+    return [];
+  }
+  return names.sort().map((n) => path.join(dir, n));
 }
 
 /**
- * Collects every trusted key (several at once, so a key can be rotated: publish with the new key while
- * kiosks still trust both, then drop the old one). Duplicates (same key id) are listed once.
+ * Collects every trusted key like {@link loadTrustedKeys}, but never throws: a key file that cannot be read or
+ * is not safely owned is left out and listed in `refused`, so one bad file cannot stop the kiosk (it stays on
+ * the keys it can trust, and the technician sees which file was refused and why).
  */
-export function loadTrustedKeys(sources: TrustedKeySources): TrustedKey[] {
-  const files: string[] = [];
-  if (sources.shippedDir) {
-    let names: string[] = [];
+export function collectTrustedKeys(sources: TrustedKeySources): TrustedKeyCollection {
+  const byId = new Map<string, TrustedKey>();
+  const refused: { file: string; reason: string }[] = [];
+  for (const file of trustedKeyFiles(sources)) {
     try {
-      names = readdirSync(sources.shippedDir).filter((n) => n.endsWith('.pub'));
-    } catch {
-      names = [];
+      const key = loadTrustedKeyFile(file, sources.ownerPolicy ?? defaultKeyOwnerPolicy());
+      if (!byId.has(key.keyId)) byId.set(key.keyId, key);
+    } catch (error) {
+      refused.push({ file, reason: error instanceof Error ? error.message : String(error) });
     }
-    files.push(...names.sort().map((n) => path.join(sources.shippedDir ?? '', n)));
   }
+  return { keys: [...byId.values()], refused };
+}
+
+function trustedKeyFiles(sources: TrustedKeySources): string[] {
+  const files = keyFilesIn(sources.shippedDir);
+  for (const dir of sources.extraDirs ?? []) files.push(...keyFilesIn(dir));
   files.push(...(sources.extraFiles ?? []));
   const fromEnv = sources.env?.BOOTH_CATALOG_TRUSTED_KEYS;
   if (fromEnv)
@@ -212,9 +300,17 @@ export function loadTrustedKeys(sources: TrustedKeySources): TrustedKey[] {
         .map((f) => f.trim())
         .filter((f) => f.length > 0),
     );
+  return files;
+}
+
+/**
+ * Collects every trusted key (several at once, so a key can be rotated: publish with the new key while
+ * kiosks still trust both, then drop the old one). Duplicates (same key id) are listed once.
+ */
+export function loadTrustedKeys(sources: TrustedKeySources): TrustedKey[] {
   const byId = new Map<string, TrustedKey>();
-  for (const file of files) {
-    const key = loadTrustedKeyFile(file);
+  for (const file of trustedKeyFiles(sources)) {
+    const key = loadTrustedKeyFile(file, sources.ownerPolicy ?? defaultKeyOwnerPolicy());
     if (!byId.has(key.keyId)) byId.set(key.keyId, key);
   }
   return [...byId.values()];
@@ -246,6 +342,18 @@ function reject(
     ...(version !== undefined ? { version } : {}),
     ...(errors ? { errors } : {}),
   };
+}
+
+/**
+ * Whether a catalog's signed audience includes a kiosk: listed by id, or a member of a listed group. An audience
+ * with neither list empty-handed means nobody; a catalog without an audience is for every kiosk.
+ */
+export function addressedTo(
+  audience: { readonly kioskIds?: readonly string[]; readonly kioskGroups?: readonly string[] },
+  kiosk: KioskIdentity,
+): boolean {
+  if (audience.kioskIds?.includes(kiosk.kioskId)) return true;
+  return audience.kioskGroups?.some((g) => kiosk.kioskGroups.includes(g)) ?? false;
 }
 
 /**
@@ -333,6 +441,13 @@ export function verifySignedCatalog(doc: unknown, options: VerifyOptions): Catal
     if (options.now - skew >= Date.parse(c.expiresAt)) {
       return reject('expired', `catalog ${c.version} expired at ${c.expiresAt}`, c.version);
     }
+  }
+  if (options.kiosk && c.audience && !addressedTo(c.audience, options.kiosk)) {
+    return reject(
+      'audience',
+      `catalog ${c.version} is addressed to other kiosks (kiosk ${options.kiosk.kioskId}, groups ${options.kiosk.kioskGroups.join(',') || 'none'})`,
+      c.version,
+    );
   }
   if (
     options.appliedVersion !== undefined &&
