@@ -588,15 +588,19 @@ function itemHeight(item: PaperItem): number {
   }
 }
 
-const qrSides = new WeakMap<Uint8Array, number>();
-/** Modules per side of the symbol the printer draws (byte mode, as the preview renders it). */
+const qrSides = new Map<string, number>();
+/**
+ * Modules per side of the symbol the printer draws (byte mode, as the preview renders it). In byte mode the size
+ * depends only on the length and the level, so it is cached by those.
+ */
 function qrSide(item: Extract<PaperItem, { kind: 'qr' }>): number {
-  let side = qrSides.get(item.payload);
+  const key = `${item.errorCorrection}${item.payload.length}`;
+  let side = qrSides.get(key);
   if (side === undefined) {
     side = QRCode.create([{ data: Buffer.from(item.payload), mode: 'byte' }], {
       errorCorrectionLevel: item.errorCorrection,
     }).modules.size;
-    qrSides.set(item.payload, side);
+    qrSides.set(key, side);
   }
   return side;
 }
