@@ -10,7 +10,7 @@ import type { PrinterProfile } from './profile.js';
 
 /** Thermal heads of these printers have 203 dpi: 8 dots per millimetre. */
 export const DOTS_PER_MM = 8;
-/** ESC 2, the power-on line spacing, in dots (1/6 inch at 180 dpi ≈ 3.75 mm). */
+/** ESC 2, the power-on line spacing of these printers, in dots (3.75 mm). */
 export const DEFAULT_LINE_SPACING_DOTS = 30;
 /** Paper fed by GS V 65/66 before the extra n dots: print line to cutter blade (≈ 14.5 mm). */
 export const CUTTER_DISTANCE_DOTS = 116;
