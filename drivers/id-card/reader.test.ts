@@ -6,7 +6,7 @@ import { FrameParser, encodeResponse, encodeReadPayload } from './codec.js';
 import { ID_CARD_FIXTURES, type IdCardFixtureId } from './fixtures.js';
 import { createSimulatedIdCardReader, type SimulatedIdCardReader } from './index.js';
 import { SimulatedPhotoDecoder, makeSimulatedWlt } from './photo.js';
-import { SamIdCardReader } from './reader.js';
+import { SamIdCardReader, isTransientReadError } from './reader.js';
 import { encodeTextBlock } from './text-block.js';
 import type { IdCardData, IdCardReaderEvents } from './types.js';
 
@@ -371,5 +371,22 @@ describe('SamIdCardReader against a scripted device (framing faults)', () => {
     });
     expect(errors).toEqual([]);
     expect(reads[0]?.name).toBe('张三');
+  });
+});
+
+describe('isTransientReadError', () => {
+  it('retries framing errors, timeouts and SAM answers that say try again, not the rest', () => {
+    const e = (code: string, recovery: DeviceError['recovery']): DeviceError => ({
+      code,
+      recovery,
+      message: '',
+    });
+    expect(isTransientReadError(e('frame-checksum', 'retry'))).toBe(true);
+    expect(isTransientReadError(e('frame-truncated', 'retry'))).toBe(true);
+    expect(isTransientReadError(e('timeout', 'check-cable'))).toBe(true);
+    expect(isTransientReadError(e('card-read-failed', 'reinsert-card'))).toBe(true);
+    expect(isTransientReadError(e('unknown-card-type', 'unsupported'))).toBe(false);
+    expect(isTransientReadError(e('sam-not-authorised', 'needs-maintenance'))).toBe(false);
+    expect(isTransientReadError(e('bad-command', 'check-configuration'))).toBe(false);
   });
 });

@@ -52,6 +52,16 @@ export interface SamIdCardReaderOptions {
   readonly maxReadAttempts?: number;
 }
 
+/**
+ * Whether a failed read is worth another attempt with the card still on the reader: framing errors (checksum,
+ * truncation, lengths), a read that timed out, and SAM answers whose recovery is to retry or re-present the
+ * card. An unknown card type, a SAM that needs maintenance or a misconfigured reader fail the same way again.
+ */
+export function isTransientReadError(error: DeviceError): boolean {
+  if (error.code.startsWith('frame-') || error.code === 'timeout') return true;
+  return error.recovery === 'retry' || error.recovery === 'reinsert-card';
+}
+
 type CardState = 'absent' | 'present' | 'read' | 'failed';
 
 interface Pending {
