@@ -68,6 +68,11 @@ export function sourceFontPath(weight: Weight): string {
   return createRequire(import.meta.url).resolve(SOURCE_FILES[weight]);
 }
 
+/** The source fonts' licence (SIL Open Font License 1.1). */
+export function sourceFontLicencePath(): string {
+  return createRequire(import.meta.url).resolve('@expo-google-fonts/noto-sans-sc/LICENSE_FONT');
+}
+
 function rangeText(from: number, to: number): string {
   let out = '';
   for (let cp = from; cp <= to; cp += 1) out += String.fromCodePoint(cp);

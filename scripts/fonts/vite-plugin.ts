@@ -1,5 +1,11 @@
+import { readFile } from 'node:fs/promises';
 import type { HtmlTagDescriptor, Plugin } from 'vite';
-import { buildRendererFonts, DEFAULT_OUT_DIR, SUBSET_WEIGHTS } from './renderer-fonts.js';
+import {
+  buildRendererFonts,
+  DEFAULT_OUT_DIR,
+  SUBSET_WEIGHTS,
+  sourceFontLicencePath,
+} from './renderer-fonts.js';
 
 /** Options of {@link rendererFontsPlugin}. */
 export interface RendererFontsPluginOptions {
@@ -21,6 +27,14 @@ export function rendererFontsPlugin(options: RendererFontsPluginOptions = {}): P
       await buildRendererFonts({
         outDir: options.outDir ?? DEFAULT_OUT_DIR,
         log: (line) => this.info(line),
+      });
+    },
+    async generateBundle() {
+      // The SIL Open Font License asks that the licence travel with the fonts.
+      this.emitFile({
+        type: 'asset',
+        fileName: 'assets/fonts-OFL.txt',
+        source: await readFile(sourceFontLicencePath()),
       });
     },
     transformIndexHtml: {
