@@ -9,6 +9,7 @@ import { DoneScreen } from './citizen/DoneScreen.js';
 import { FormScreen } from './citizen/FormScreen.js';
 import { IdentifyScreen } from './citizen/IdentifyScreen.js';
 import { OutOfServiceScreen } from './citizen/OutOfServiceScreen.js';
+import { ProgressScreen, type ProgressScan } from './citizen/ProgressScreen.js';
 import { IdleGuard } from './components/IdleGuard.js';
 import { Layout } from './components/Layout.js';
 import { useI18n } from './i18n/i18n.js';
@@ -36,6 +37,9 @@ export function App(): ReactNode {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [timings] = useState(idleTimings);
+  // The progress look-up: opened from the attract screen, or by scanning a receipt's QR code between visits.
+  const [progressOpen, setProgressOpen] = useState(false);
+  const [progressScan, setProgressScan] = useState<ProgressScan | null>(null);
 
   // On every (re)connection, pick up the visit the core holds (e.g. after the page was reloaded mid-visit).
   useEffect(() => {
@@ -52,6 +56,8 @@ export function App(): ReactNode {
     // Nothing of the visit stays in the page: screen state, language, elder mode, errors.
     setVisit(null);
     setChoosing(false);
+    setProgressOpen(false);
+    setProgressScan(null);
     setError(null);
     setElder(false);
     setLocale('zh-CN');
@@ -65,6 +71,11 @@ export function App(): ReactNode {
   });
   const [scan, setScan] = useState<ScanView | null>(null);
   useKioskEvent('scanner.scanned', (s) => {
+    // A receipt scanned between visits opens its progress; during a visit it never takes the screen over.
+    if (s.kind === 'progress' && !visit && !choosing && !technician) {
+      setProgressOpen(true);
+      setProgressScan((previous) => ({ code: s.text, seq: (previous?.seq ?? 0) + 1 }));
+    }
     setScan(s);
     setTimeout(() => setScan((current) => (current === s ? null : current)), 8000);
   });
@@ -183,8 +194,28 @@ export function App(): ReactNode {
     screen = (
       <DoneScreen
         visit={visit}
-        onFinish={() => {
-          void api?.['visit.finish']().then(resetToAttract);
+        catalog={catalog}
+        progressLinksLocal={info.data.progressLinksLocal}
+        onFinish={(acceptUndelivered) => {
+          void api?.['visit.finish'](acceptUndelivered ? { acceptUndelivered: true } : undefined).then(
+            (r) => {
+              // An unacknowledged urgent report is not ended by a stray tap: the core says so.
+              if (r.ok || r.error.code === 'no-visit') resetToAttract();
+              else setError(r.error.messageKey);
+            },
+          );
+        }}
+      />
+    );
+  } else if (progressOpen) {
+    screen = (
+      <ProgressScreen
+        key={progressScan?.seq ?? 0}
+        scannedCode={progressScan?.code ?? null}
+        progressLinksLocal={info.data.progressLinksLocal}
+        onClose={() => {
+          setProgressOpen(false);
+          setProgressScan(null);
         }}
       />
     );
@@ -217,6 +248,10 @@ export function App(): ReactNode {
             setError(null);
             setChoosing(true);
           }}
+          onCheckProgress={() => {
+            setProgressScan(null);
+            setProgressOpen(true);
+          }}
         />
         <button type="button" className="tech-entry" onClick={() => setTechnician(true)}>
           {t('tech.open')}
@@ -231,7 +266,11 @@ export function App(): ReactNode {
       onElderChange={setElder}
       demonstration={catalog.demonstration}
       withSimulation={info.data.simulated}
-      screenKey={technician && !visit ? 'technician' : (visit?.step ?? (choosing ? 'choose' : 'attract'))}
+      screenKey={
+        technician && !visit
+          ? 'technician'
+          : (visit?.step ?? (choosing ? 'choose' : progressOpen ? 'progress' : 'attract'))
+      }
     >
       {screen}
       {scan ? (
@@ -247,7 +286,7 @@ export function App(): ReactNode {
         </p>
       ) : null}
       <IdleGuard
-        active={visit !== null || choosing || technician}
+        active={visit !== null || choosing || technician || progressOpen}
         idleMs={timings.idleMs}
         graceMs={timings.graceMs}
         onActivity={() => {
@@ -257,6 +296,9 @@ export function App(): ReactNode {
           if (technician && !visit) {
             void api?.['technician.logout']();
             setTechnician(false);
+          } else if (progressOpen && !visit) {
+            setProgressOpen(false);
+            setProgressScan(null);
           } else cancel();
         }}
       />

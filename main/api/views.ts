@@ -39,6 +39,22 @@ export interface ReceiptOutcomeView {
  */
 export type DeliveryState = 'saved' | 'retrying' | 'acknowledged' | 'rejected';
 
+/**
+ * A service promise on the final screen (e.g. the chief's mailbox: signed for within 10 minutes), with the
+ * time it falls due once the central system has the transaction.
+ */
+export interface PromiseClockView {
+  readonly serviceId: string;
+  readonly kind: 'signed' | 'answered' | 'first-feedback' | 'processed';
+  readonly text: LocalizedText;
+  readonly withinMinutes: number;
+  /**
+   * When it falls due (ISO, UTC): acknowledgement + withinMinutes. Null before the central system has it, and for
+   * `processed` promises, which count working days.
+   */
+  readonly dueAt: string | null;
+}
+
 /** The result of a completed visit, for the final screen. */
 export interface VisitResultView {
   readonly transactionNumber: string;
@@ -54,7 +70,12 @@ export interface VisitResultView {
   readonly receipt: ReceiptOutcomeView;
   /** The progress and electronic receipt address encoded in the on-screen QR code. */
   readonly progressUrl: string;
+  /** The chosen services' promises, with due times once acknowledged. */
+  readonly promises: readonly PromiseClockView[];
 }
+
+/** What completing a visit returns; the visit adds the promise clocks (which follow the acknowledgement). */
+export type CompletedVisitView = Omit<VisitResultView, 'promises'>;
 
 /** The identity read from the card, as shown on screen. */
 export interface IdentityView {
@@ -76,11 +97,7 @@ export interface IdentityView {
 /** A problem with the card the citizen placed, for a friendly message (no personal data). */
 export interface CardProblemView {
   readonly code:
-    | 'card-read-failed'
-    | 'card-not-eligible'
-    | 'card-unsupported'
-    | 'id-number-invalid'
-    | 'card-expired';
+    'card-read-failed' | 'card-not-eligible' | 'card-unsupported' | 'id-number-invalid' | 'card-expired';
   readonly messageKey: string;
   /** For `card-expired`: the card's last valid day (`YYYY-MM-DD`), said in the message. */
   readonly validTo?: string;

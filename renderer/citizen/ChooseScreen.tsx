@@ -2,6 +2,7 @@ import { useMemo, useState, type ReactNode } from 'react';
 import type { Catalog, CatalogService } from '../../main/api/views.js';
 import { useI18n } from '../i18n/i18n.js';
 import { ServiceIcon } from '../components/ServiceIcon.js';
+import { PaperNotice } from './PaperNotice.js';
 import { isWithinOpeningHours, localTimeOf } from '../../main/services/catalog/rules.js';
 
 /**
@@ -46,6 +47,7 @@ export function ChooseScreen({
   return (
     <section className="choose" aria-labelledby="choose-title">
       <h1 id="choose-title">{t('choose.title')}</h1>
+      <PaperNotice />
       <div role="tablist" aria-label={t('choose.title')} className="category-tabs">
         {categories.map((c) => (
           <button

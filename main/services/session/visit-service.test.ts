@@ -564,6 +564,35 @@ describe('VisitService', () => {
     visits.dispose();
   });
 
+  it('gives the mailbox letter its promise clocks, with due times from the acknowledgement', async () => {
+    const { visits } = service();
+    await visits.start(['chief-mailbox']);
+    visits.cardRead(card());
+    visits.proceed();
+    const done = await visits.submit('zh-CN', {
+      'chief-mailbox': {
+        letterKind: 'suggestion',
+        subject: '路灯不亮',
+        body: '示例路的路灯已经坏了一周，请尽快修理。',
+        phone: '13800138000',
+      },
+    });
+    expect(done.ok && done.value.result?.promises.map((p) => [p.kind, p.withinMinutes, p.dueAt])).toEqual([
+      ['signed', 10, null],
+      ['answered', 30, null],
+      ['first-feedback', 2880, null],
+    ]);
+    visits.acknowledged('JW-20261129-000001');
+    const result = visits.current()?.result;
+    const from = Date.parse(result?.acknowledgedAt ?? '');
+    expect(result?.promises.map((p) => Date.parse(p.dueAt ?? '') - from)).toEqual([
+      10 * 60_000,
+      30 * 60_000,
+      48 * 3_600_000,
+    ]);
+    visits.dispose();
+  });
+
   it('does not let an urgent report that has not reached the command centre end without the citizen confirming', async () => {
     const { visits } = service();
     await visits.start(['missing-person']);

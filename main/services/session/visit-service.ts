@@ -9,11 +9,12 @@ import { isWithinOpeningHours, localTimeOf } from '../catalog/rules.js';
 import { validateForm } from '../../api/form-validation.js';
 import type {
   CardProblemView,
+  CompletedVisitView,
   DeliveryState,
   PrefillView,
-  VisitResultView,
   VisitView,
 } from '../../api/views.js';
+import { promiseClocks } from './promise-clocks.js';
 import type { CardType, Catalog, CatalogLocale, CatalogService, PrefillSource } from '../catalog/schema.js';
 
 /** Everything needed to complete a visit: the card (full, personal) and the validated form values. */
@@ -28,7 +29,7 @@ export interface VisitCompletion {
 }
 
 /** Stores the transaction, queues it for the central API and prints the receipt. */
-export type CompleteVisit = (completion: VisitCompletion) => Promise<ApiResult<VisitResultView>>;
+export type CompleteVisit = (completion: VisitCompletion) => Promise<ApiResult<CompletedVisitView>>;
 
 const SEX_TEXT: Readonly<Record<IdCardData['sex'], string>> = {
   male: '男',
@@ -121,7 +122,7 @@ export function expiryPolicyOf(services: readonly CatalogService[]): 'refuse' | 
 type DeliveryEvent = { readonly state: Exclude<DeliveryState, 'saved'>; readonly at: number };
 
 /** The delivery state after an event: acknowledgement and rejection are final; a failure only moves `saved`. */
-function nextDelivery(result: VisitResultView, event: DeliveryEvent): VisitResultView {
+function nextDelivery(result: CompletedVisitView, event: DeliveryEvent): CompletedVisitView {
   if (result.delivery === 'acknowledged' || result.delivery === 'rejected') return result;
   if (event.state === 'retrying') {
     return result.delivery === 'saved' ? { ...result, delivery: 'retrying' } : result;
@@ -159,7 +160,7 @@ export class VisitService {
     problem: CardProblemView | null;
     confirmed: boolean;
     submitting: boolean;
-    result: VisitResultView | null;
+    result: CompletedVisitView | null;
     /** Expired card accepted with a notice (every chosen service allows it): its last valid day. */
     expiredOn: string | null;
     /**
@@ -381,7 +382,7 @@ export class VisitService {
     if (!complete) return { ok: false, error: apiError('internal', 'no completion service') };
     visit.submitting = true;
     visit.touchedAt = this.now();
-    let result: ApiResult<VisitResultView>;
+    let result: ApiResult<CompletedVisitView>;
     try {
       result = await complete({
         locale,
@@ -605,7 +606,10 @@ export class VisitService {
       cardProblem: visit.problem,
       faceCheck: this.faceCheck(visit.services),
       prefill: this.prefill(),
-      result: visit.result,
+      // Promise clocks run from the acknowledgement, so they are worked out afresh with each change.
+      result: visit.result
+        ? { ...visit.result, promises: promiseClocks(visit.services, visit.result.acknowledgedAt) }
+        : null,
       startedAt: new Date(visit.startedAt).toISOString(),
     };
   }
