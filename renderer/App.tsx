@@ -11,6 +11,7 @@ import { IdentifyScreen } from './citizen/IdentifyScreen.js';
 import { OutOfServiceScreen } from './citizen/OutOfServiceScreen.js';
 import { IdleGuard, idleTimingsFor } from './components/IdleGuard.js';
 import { KeptCard } from './components/KeptCard.js';
+import { ProgressScreen, type ProgressScan } from './citizen/ProgressScreen.js';
 import { Layout } from './components/Layout.js';
 import { StepIndicator } from './components/StepIndicator.js';
 import { choiceNeedsIdentity, visitStages } from './components/steps.js';
@@ -54,6 +55,9 @@ export function App(): ReactNode {
   const [scan, setScan] = useState<ScanView | null>(null);
   // Set while going back from a visit's first step: the visit's end then returns to choosing, not to attract.
   const backToChoose = useRef(false);
+  // The progress look-up: opened from the attract screen, or by scanning a receipt's QR code between visits.
+  const [progressOpen, setProgressOpen] = useState(false);
+  const [progressScan, setProgressScan] = useState<ProgressScan | null>(null);
 
   // On every (re)connection, pick up the visit the core holds (e.g. after the page was reloaded mid-visit).
   useEffect(() => {
@@ -70,6 +74,8 @@ export function App(): ReactNode {
     // Nothing of the visit stays in the page: screen state, language, elder mode, errors.
     setVisit(null);
     setChoosing(false);
+    setProgressOpen(false);
+    setProgressScan(null);
     setError(null);
     setElder(false);
     setLocale('zh-CN');
@@ -95,6 +101,11 @@ export function App(): ReactNode {
     } else setVisit(next);
   });
   useKioskEvent('scanner.scanned', (s) => {
+    // A receipt scanned between visits opens its progress; during a visit it never takes the screen over.
+    if (s.kind === 'progress' && !visit && !choosing && !technician) {
+      setProgressOpen(true);
+      setProgressScan((previous) => ({ code: s.text, seq: (previous?.seq ?? 0) + 1 }));
+    }
     setScan(s);
     setTimeout(() => setScan((current) => (current === s ? null : current)), 8000);
   });
@@ -257,8 +268,28 @@ export function App(): ReactNode {
     screen = (
       <DoneScreen
         visit={visit}
-        onFinish={() => {
-          void api?.['visit.finish']().then(resetToAttract);
+        catalog={catalog}
+        progressLinksLocal={info.data.progressLinksLocal}
+        onFinish={(acceptUndelivered) => {
+          void api?.['visit.finish'](acceptUndelivered ? { acceptUndelivered: true } : undefined).then(
+            (r) => {
+              // An unacknowledged urgent report is not ended by a stray tap: the core says so.
+              if (r.ok || r.error.code === 'no-visit') resetToAttract();
+              else setError(r.error.messageKey);
+            },
+          );
+        }}
+      />
+    );
+  } else if (progressOpen) {
+    screen = (
+      <ProgressScreen
+        key={progressScan?.seq ?? 0}
+        scannedCode={progressScan?.code ?? null}
+        progressLinksLocal={info.data.progressLinksLocal}
+        onClose={() => {
+          setProgressOpen(false);
+          setProgressScan(null);
         }}
       />
     );
@@ -298,6 +329,10 @@ export function App(): ReactNode {
             setError(null);
             setChoosing(true);
           }}
+          onCheckProgress={() => {
+            setProgressScan(null);
+            setProgressOpen(true);
+          }}
         />
         <button type="button" className="tech-entry" onClick={() => setTechnician(true)}>
           {t('tech.open')}
@@ -312,7 +347,11 @@ export function App(): ReactNode {
       onElderChange={setElder}
       demonstration={catalog.demonstration}
       withSimulation={info.data.simulated}
-      screenKey={technician && !visit ? 'technician' : (visit?.step ?? (choosing ? 'choose' : 'attract'))}
+      screenKey={
+        technician && !visit
+          ? 'technician'
+          : (visit?.step ?? (choosing ? 'choose' : progressOpen ? 'progress' : 'attract'))
+      }
       wipeKey={wipeKey}
     >
       {(visit || choosing) && !(technician && !visit) ? (
@@ -335,7 +374,7 @@ export function App(): ReactNode {
         </p>
       ) : null}
       <IdleGuard
-        active={visit !== null || choosing || technician}
+        active={visit !== null || choosing || technician || progressOpen}
         idleMs={timings.idleMs}
         graceMs={timings.graceMs}
         calm={elder}
@@ -346,6 +385,9 @@ export function App(): ReactNode {
           if (technician && !visit) {
             void api?.['technician.logout']();
             setTechnician(false);
+          } else if (progressOpen && !visit) {
+            setProgressOpen(false);
+            setProgressScan(null);
           } else cancel();
         }}
       />

@@ -85,6 +85,39 @@ describe('SamIdCardReader over MemoryTransport with the simulator', () => {
     expect(second.passNumber).toBe('H12345678');
   });
 
+  it('reads the card still lying in the field again when asked to (a new visit), once', async () => {
+    sim = createSimulatedIdCardReader({ reader: fast, simulator: { haltAfterRead: false } });
+    const r = record(sim.reader);
+    await sim.reader.start();
+    sim.simulator.placeCard('resident');
+    await r.waitFor('card-read');
+    const mark = r.log.length;
+    sim.reader.rescan();
+    const again = await r.waitFor('card-read', () => true, mark);
+    expect(again.name).toBe(ID_CARD_FIXTURES.resident.identity.name);
+    // Once per request: it does not turn into reading the card over and over.
+    const reads = sim.simulator.received.filter((k) => k === 'read-card').length;
+    while (sim.simulator.received.length < mark + 12) await new Promise((res) => setTimeout(res, 10));
+    expect(sim.simulator.received.filter((k) => k === 'read-card').length).toBe(reads);
+    expect(r.events().filter((e) => e === 'card-read')).toHaveLength(2);
+    expect(r.events()).not.toContain('card-removed');
+  });
+
+  it('does nothing on a rescan without a card, or with a card the reader halted', async () => {
+    sim = createSimulatedIdCardReader({ reader: fast });
+    const r = record(sim.reader);
+    await sim.reader.start();
+    sim.reader.rescan();
+    sim.simulator.placeCard('resident');
+    await r.waitFor('card-read');
+    await r.waitFor('card-removed');
+    const mark = r.log.length;
+    sim.reader.rescan();
+    const polls = sim.simulator.received.length;
+    while (sim.simulator.received.length < polls + 6) await new Promise((res) => setTimeout(res, 10));
+    expect(r.log.slice(mark).filter((e) => e.event === 'card-read')).toHaveLength(0);
+  });
+
   it('reports a SAM read failure as a typed read-error and retries', async () => {
     sim = createSimulatedIdCardReader({ reader: fast });
     const r = record(sim.reader);

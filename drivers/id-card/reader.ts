@@ -156,6 +156,19 @@ export class SamIdCardReader implements IdCardReader {
     this.setStatus({ state: 'offline', reason: 'stopped' });
   }
 
+  /**
+   * Forgets that the card in the field was read (or given up on), so the next poll reads it again: a new visit
+   * wants the card that still lies on the reader. Wakes the poll loop. A card the reader halted after its read
+   * answers `find` with 80 and is not seen again until it is lifted, whatever this does.
+   */
+  rescan(): void {
+    if (this.cardState === 'read' || this.cardState === 'failed') {
+      this.cardState = 'present';
+      this.readAttempts = 0;
+    }
+    this.wake?.();
+  }
+
   /** Reads the SAM ID (12 FF), for diagnostics. */
   async getSamId(): Promise<DeviceResult<SamId>> {
     const r = await this.exchange({ kind: 'sam-id' }, this.timeouts.sam);

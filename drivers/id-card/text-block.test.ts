@@ -320,4 +320,21 @@ describe('fixtures', () => {
     }
     expect(getIdCardFixture('nope')).toBeNull();
   });
+
+  it('has expired cards to refuse (a Hong Kong permit to 2024, an old foreigner card to 2020), the main ones valid', () => {
+    expect(getIdCardFixture('hk-permit-expired')?.identity).toMatchObject({
+      cardType: 'hmt-permit',
+      validTo: '2024-01-01',
+    });
+    expect(getIdCardFixture('foreigner-expired')?.identity).toMatchObject({
+      cardType: 'foreigner',
+      englishName: 'SMITH, JOHN EXAMPLE',
+      validTo: '2020-01-01',
+    });
+    // The panel's main cards stay usable for a demonstration for years to come.
+    for (const f of Object.values(ID_CARD_FIXTURES)) expect(f.identity.validTo! > '2028-12-31').toBe(true);
+    // Each expired card round-trips through the text block with its dates.
+    const decodedCard = decodeTextBlock(encodeTextBlock(getIdCardFixture('hk-permit-expired')!.identity));
+    expect(decodedCard.ok && decodedCard.value.validTo).toBe('2024-01-01');
+  });
 });

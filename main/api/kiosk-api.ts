@@ -13,6 +13,7 @@ import type {
   ScanView,
   TechnicianLoginView,
   TechnicianOverview,
+  TransactionProgressView,
   VisitView,
 } from './views.js';
 
@@ -84,8 +85,21 @@ export function buildApi(deps: ApiDeps) {
         .strict(),
       async ({ locale, forms }): Promise<ApiResult<VisitView>> => deps.visits.submit(locale, forms),
     ),
-    'visit.finish': method(none, async (): Promise<ApiResult<null>> => deps.visits.finish()),
+    'visit.finish': method(
+      z
+        .undefined()
+        .or(z.object({ acceptUndelivered: z.boolean().optional() }).strict())
+        .optional(),
+      async (params): Promise<ApiResult<null>> =>
+        deps.visits.finish(params?.acceptUndelivered ? { acceptUndelivered: true } : {}),
+    ),
     'visit.cancel': method(none, async (): Promise<ApiResult<null>> => deps.visits.cancel()),
+
+    // A receipt's QR code (scanned) or its transaction number (typed): this kiosk's own record of it.
+    'progress.lookup': method(
+      z.object({ code: z.string().min(1).max(4096) }).strict(),
+      async ({ code }): Promise<ApiResult<TransactionProgressView>> => deps.progress(code),
+    ),
 
     'scanner.wedgeScan': method(
       z.object({ text: z.string().min(1).max(4096) }).strict(),

@@ -13,6 +13,7 @@ import type {
   PaperState,
   ScanView,
   TechnicianOverview,
+  TransactionProgressView,
   VisitView,
 } from './views.js';
 
@@ -64,7 +65,11 @@ export interface VisitPort {
     locale: CatalogLocale,
     forms: Readonly<Record<string, Readonly<Record<string, FormValue>>>>,
   ): Promise<ApiResult<VisitView>>;
-  finish(): ApiResult<null>;
+  /**
+   * Ends a submitted visit. An urgent report not yet acknowledged by the command centre ends only with
+   * `acceptUndelivered` (the citizen read the advice to call 110): otherwise `urgent-not-acknowledged`.
+   */
+  finish(options?: { readonly acceptUndelivered?: boolean }): ApiResult<null>;
   cancel(): ApiResult<null>;
 }
 
@@ -86,6 +91,11 @@ export interface ApiDeps {
   readonly devices: () => readonly DeviceStatusView[];
   /** Classifies a code typed by a keyboard-wedge scanner (detected in the renderer) and broadcasts it. */
   readonly wedgeScan: (text: string) => ApiResult<ScanView>;
+  /**
+   * Looks one of this kiosk's transactions up by a scanned receipt QR code or a typed transaction number
+   * (`not-found` when this kiosk holds none with that number).
+   */
+  readonly progress: (code: string) => Promise<ApiResult<TransactionProgressView>>;
   readonly simulation: SimulationPort | null;
   readonly technician: TechnicianPort;
 }

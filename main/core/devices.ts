@@ -15,6 +15,10 @@ export interface PrinterStatusSource {
   stop(): Promise<void>;
   on(event: 'status', listener: (status: DeviceStatus) => void): () => void;
   print(job: Uint8Array): Promise<PrintJobResult>;
+  /** Whether the paper roll is nearly used up (the printer's near-end sensor); absent = not known. */
+  readonly paperLow?: boolean;
+  /** Calls back whenever the printer reports its condition (the near-end sensor included). */
+  onCondition?(listener: () => void): () => void;
 }
 
 /** The simulated peripherals' controls, driven by the on-screen panel, tests and demos. */
@@ -45,7 +49,12 @@ export interface DeviceSet {
 export function deviceStatuses(devices: DeviceSet): DeviceStatusView[] {
   return [
     { kind: 'id-card', status: devices.idCard.status, connection: devices.connections['id-card'] },
-    { kind: 'printer', status: devices.printer.status, connection: devices.connections.printer },
+    {
+      kind: 'printer',
+      status: devices.printer.status,
+      connection: devices.connections.printer,
+      ...(devices.printer.paperLow ? { paperLow: true } : {}),
+    },
     { kind: 'scanner', status: devices.scanner.status, connection: devices.connections.scanner },
   ];
 }

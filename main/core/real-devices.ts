@@ -114,6 +114,10 @@ function printerSource(printer: EscPosPrinter): PrinterStatusSource {
     stop: () => printer.stop(),
     on: (event, listener) => printer.on(event, listener),
     print: (job) => printer.print(job),
+    get paperLow(): boolean {
+      return printer.condition?.paperNearEnd ?? false;
+    },
+    onCondition: (listener) => printer.on('condition', () => listener()),
   };
 }
 

@@ -28,6 +28,11 @@ export interface VisitCompletionDeps {
   readonly kioskName: Readonly<Record<CatalogLocale, string>>;
   /** Where a citizen checks progress: `<base>/progress/<transaction number>?k=<key>` goes into the QR code. */
   readonly progressBaseUrl: string;
+  /**
+   * Keeps what happened to the receipt (printed or not, and why) with the transaction number, for the kiosk's
+   * progress screen; a failure to record it is logged and changes nothing else.
+   */
+  readonly recordReceipt?: (transactionNumber: string, receipt: ReceiptOutcomeView) => Promise<void>;
   readonly log: Logger;
   readonly now?: () => Date;
 }
@@ -37,6 +42,22 @@ const ACCEPTED: Readonly<Record<CatalogLocale, string>> = {
   'zh-HK': '已受理',
   en: 'Accepted',
 };
+
+/** The longest promise line a receipt prints (receipt-data.ts). */
+const MAX_PROMISE_TEXT = 200;
+
+/**
+ * Every promise of a service on one receipt line (the chief's mailbox has three: signed for, answered, first
+ * feedback), joined in the receipt's language and cut to what the receipt holds.
+ */
+export function promiseLine(
+  promises: readonly { readonly text: Readonly<Record<CatalogLocale, string>> }[],
+  locale: CatalogLocale,
+): string | null {
+  if (promises.length === 0) return null;
+  const line = promises.map((p) => p.text[locale]).join(locale === 'en' ? '; ' : '；');
+  return line.length <= MAX_PROMISE_TEXT ? line : `${line.slice(0, MAX_PROMISE_TEXT - 1)}…`;
+}
 
 /** `2026-11-29T10:15:00+08:00` in the kiosk's local offset. */
 function localIso(date: Date): string {
@@ -71,6 +92,9 @@ export function createVisitCompletion(deps: VisitCompletionDeps): CompleteVisit 
           : null,
         services: services.map(({ service, values }) => ({
           serviceId: service.id,
+          // The catalog's names travel with the transaction: the central progress page and the electronic
+          // receipt name the service in the citizen's language, never by its id.
+          name: service.name,
           urgent: service.urgent,
           form: { ...values, ...(faceCheck === 'officer-review' ? { identityCheck: 'officer-review' } : {}) },
         })),
@@ -93,13 +117,16 @@ export function createVisitCompletion(deps: VisitCompletionDeps): CompleteVisit 
         transactionNumber: completed.number,
         completedAt: localIso(deps.now?.() ?? new Date(completed.completedAt)),
         citizen: card ? { name: maskName(card.name), idNumberMasked: maskIdNumber(card.idNumber) } : null,
-        services: services.map(({ service }) => ({
-          id: service.id,
-          name: service.name[locale],
-          status: ACCEPTED[locale],
-          ...(service.promises[0] ? { promise: service.promises[0].text[locale] } : {}),
-          ...(service.fee ? { fee: service.fee.amount } : {}),
-        })),
+        services: services.map(({ service }) => {
+          const promise = promiseLine(service.promises, locale);
+          return {
+            id: service.id,
+            name: service.name[locale],
+            status: ACCEPTED[locale],
+            ...(promise ? { promise } : {}),
+            ...(service.fee ? { fee: service.fee.amount } : {}),
+          };
+        }),
         progressUrl,
         demonstration: deps.demonstration(),
       };
@@ -117,12 +144,20 @@ export function createVisitCompletion(deps: VisitCompletionDeps): CompleteVisit 
       }
       deps.log.info('receipt.print', { outcome: receipt.outcome, reason: receipt.reason });
     }
+    try {
+      await deps.recordReceipt?.(completed.number, receipt);
+    } catch (error) {
+      deps.log.warn('receipt.record-failed', { error: error instanceof Error ? error.name : 'unknown' });
+    }
     return {
       ok: true,
       value: {
         transactionNumber: completed.number,
         urgent: completed.urgent,
         acknowledged: false,
+        delivery: 'saved',
+        completedAt: new Date(completed.completedAt).toISOString(),
+        acknowledgedAt: null,
         receipt,
         progressUrl,
       },

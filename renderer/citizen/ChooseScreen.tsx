@@ -3,6 +3,7 @@ import type { Catalog, CatalogService } from '../../main/api/views.js';
 import { useI18n } from '../i18n/i18n.js';
 import { BackButton } from '../components/BackButton.js';
 import { ServiceIcon } from '../components/ServiceIcon.js';
+import { PaperNotice } from './PaperNotice.js';
 import { isWithinOpeningHours, localTimeOf } from '../../main/services/catalog/rules.js';
 
 /** Service cards per page in elder mode: fewer, larger choices. */
@@ -66,6 +67,7 @@ export function ChooseScreen({
   return (
     <section className="choose" aria-labelledby="choose-title">
       <h1 id="choose-title">{t('choose.title')}</h1>
+      <PaperNotice />
       <div role="tablist" aria-label={t('choose.title')} className="category-tabs">
         {categories.map((c) => (
           <button

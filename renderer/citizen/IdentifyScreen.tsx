@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import type { VisitView } from '../../main/api/views.js';
 import { BackButton } from '../components/BackButton.js';
 import { useI18n } from '../i18n/i18n.js';
+import { formatCardDate } from './outcome-format.js';
 
 /** Asks for the ID card; the core reads it through the reader and moves the visit on by itself. */
 export function IdentifyScreen({
@@ -14,8 +15,9 @@ export function IdentifyScreen({
   /** One step back (to choosing, or to the card): nothing read or chosen is lost. */
   readonly onBack: () => void;
 }): ReactNode {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const accepted = visit.eligibleCardTypes;
+  const problem = visit.cardProblem;
   return (
     <section className="identify" aria-labelledby="identify-title">
       <h1 id="identify-title">{t('identify.title')}</h1>
@@ -26,9 +28,13 @@ export function IdentifyScreen({
       <p className="accepted">
         {t('identify.accepted')} {[...accepted].map((c) => t(`cardType.${c}`)).join('、')}
       </p>
-      {visit.cardProblem ? (
+      {problem ? (
         <p role="alert" className="problem">
-          {t(visit.cardProblem.messageKey)}
+          {/* An expired card is refused with its date: the citizen learns why, not just "no". */}
+          {t(
+            problem.messageKey,
+            problem.validTo ? { date: formatCardDate(problem.validTo, locale) } : undefined,
+          )}
         </p>
       ) : (
         <p role="status" className="waiting">

@@ -33,8 +33,10 @@ test.describe('complete visits', () => {
     await page.getByLabel(/^失联人员年龄/).fill('78');
     await page.getByRole('button', { name: '提交办理' }).click();
 
-    await expect(page.getByRole('heading', { name: '办理完成' })).toBeVisible();
-    await expect(page.getByText('紧急报告已送达指挥中心')).toBeVisible({ timeout: 20_000 });
+    await expect(page.getByRole('heading', { name: '指挥中心已收到您的紧急报告' })).toBeVisible({
+      timeout: 20_000,
+    });
+    await expect(page.getByText('紧急报告已送达指挥中心')).toBeVisible();
     const number = (await page.locator('.txn-number').textContent()) ?? '';
     const stats = await (
       await fetch(`${kiosk.central.url}/v1/admin/stats`, { headers: { Authorization: 'Bearer e2e-admin' } })
@@ -63,7 +65,9 @@ test.describe('complete visits', () => {
     await page.getByRole('button', { name: '下一步' }).click();
     await page.getByRole('radio', { name: '就业' }).check();
     await page.getByRole('button', { name: '提交办理' }).click();
-    await expect(page.getByRole('heading', { name: '办理完成' })).toBeVisible();
+    await expect(
+      page.getByRole('heading', { name: /^(已保存，尚未发送|已提交至公安业务系统)$/ }),
+    ).toBeVisible();
     await expect(page.getByRole('alert')).toContainText('回执未能打印');
     await expect(page.getByRole('alert')).toContainText('打印机缺纸');
     await expect(page.getByRole('img', { name: '扫码查询办理进度、下载电子回执' })).toBeVisible();

@@ -7,7 +7,14 @@ import type { FieldError, FormValue } from '../../api/form-validation.js';
 import { MAX_SERVICES_PER_VISIT } from '../../api/limits.js';
 import { isWithinOpeningHours, localTimeOf } from '../catalog/rules.js';
 import { validateForm } from '../../api/form-validation.js';
-import type { CardProblemView, PrefillView, VisitResultView, VisitView } from '../../api/views.js';
+import type {
+  CardProblemView,
+  CompletedVisitView,
+  DeliveryState,
+  PrefillView,
+  VisitView,
+} from '../../api/views.js';
+import { promiseClocks } from './promise-clocks.js';
 import type { CardType, Catalog, CatalogLocale, CatalogService, PrefillSource } from '../catalog/schema.js';
 
 /** Everything needed to complete a visit: the card (full, personal) and the validated form values. */
@@ -22,7 +29,7 @@ export interface VisitCompletion {
 }
 
 /** Stores the transaction, queues it for the central API and prints the receipt. */
-export type CompleteVisit = (completion: VisitCompletion) => Promise<ApiResult<VisitResultView>>;
+export type CompleteVisit = (completion: VisitCompletion) => Promise<ApiResult<CompletedVisitView>>;
 
 const SEX_TEXT: Readonly<Record<IdCardData['sex'], string>> = {
   male: '男',
@@ -70,6 +77,11 @@ export interface VisitServiceOptions {
   /** A visit left untouched this long is wiped (a safety net behind the renderer's own idle warning). */
   readonly maxIdleMs?: number;
   /**
+   * Asks the reader to read the card in its field again (`IdCardReader.rescan`): a visit that needs a card
+   * starts with the card still lying on the reader, read before the recent-card window or by the last visit.
+   */
+  readonly rescanCard?: () => void;
+  /**
    * Whether the kiosk can save a visit now (the store's `checkStorage`): asked at every visit start, so a full
    * or read-only disk is said before the citizen types anything rather than at submit. Absent: not checked.
    */
@@ -79,6 +91,52 @@ export interface VisitServiceOptions {
 
 /** How long a card read before a visit started may still be used by the next visit. */
 export const RECENT_CARD_MS = 15_000;
+
+/** The kiosk's local calendar date of `ms`, `YYYY-MM-DD` (cards print their dates in local terms). */
+export function localDate(ms: number): string {
+  const d = new Date(ms);
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/**
+ * Whether a card has expired on `today` (`YYYY-MM-DD`, kiosk local time). A card is valid through the last
+ * day printed on it; `validTo` null is 长期 (no expiry).
+ */
+export function cardExpired(validTo: string | null, today: string): boolean {
+  return validTo !== null && validTo < today;
+}
+
+/**
+ * What an expired card means for a set of chosen services: accepted (with a notice) only when every service
+ * that reads the card says so; one service that refuses (the default) refuses it for the visit.
+ */
+export function expiryPolicyOf(services: readonly CatalogService[]): 'refuse' | 'accept-with-notice' {
+  const reading = services.filter((s) => s.identity !== 'none');
+  return reading.length > 0 && reading.every((s) => s.cardExpiry === 'accept-with-notice')
+    ? 'accept-with-notice'
+    : 'refuse';
+}
+
+/** A delivery event of the transaction being completed, kept until its result exists. */
+type DeliveryEvent = { readonly state: Exclude<DeliveryState, 'saved'>; readonly at: number };
+
+/** The delivery state after an event: acknowledgement and rejection are final; a failure only moves `saved`. */
+function nextDelivery(result: CompletedVisitView, event: DeliveryEvent): CompletedVisitView {
+  if (result.delivery === 'acknowledged' || result.delivery === 'rejected') return result;
+  if (event.state === 'retrying') {
+    return result.delivery === 'saved' ? { ...result, delivery: 'retrying' } : result;
+  }
+  if (event.state === 'acknowledged') {
+    return {
+      ...result,
+      delivery: 'acknowledged',
+      acknowledged: true,
+      acknowledgedAt: new Date(event.at).toISOString(),
+    };
+  }
+  return { ...result, delivery: 'rejected' };
+}
 
 /** Overwrites what can be overwritten: photo and fingerprint bytes are buffers we own; strings just go. */
 function wipeCardBytes(card: IdCardData): void {
@@ -104,9 +162,14 @@ export class VisitService {
     backToIdentify: boolean;
     confirmed: boolean;
     submitting: boolean;
-    result: VisitResultView | null;
-    /** Acknowledgements that arrived while the visit was still being completed (printing the receipt). */
-    earlyAcks: Set<string>;
+    result: CompletedVisitView | null;
+    /** Expired card accepted with a notice (every chosen service allows it): its last valid day. */
+    expiredOn: string | null;
+    /**
+     * Delivery events (acknowledged, failed, rejected) that arrived while the visit was still being completed
+     * (printing the receipt), by transaction number, in order.
+     */
+    earlyDelivery: { number: string; event: DeliveryEvent }[];
     startedAt: number;
     touchedAt: number;
   } | null = null;
@@ -188,7 +251,8 @@ export class VisitService {
       confirmed: false,
       submitting: false,
       result: null,
-      earlyAcks: new Set(),
+      expiredOn: null,
+      earlyDelivery: [],
       startedAt: at,
       touchedAt: at,
     };
@@ -199,6 +263,9 @@ export class VisitService {
       return { ok: true, value: this.view() };
     }
     if (recent) wipeCardBytes(recent);
+    // A card may still lie on the reader, read before the recent-card window or during the last visit: the
+    // reader reads it again rather than leave the citizen at "place your card" with the card in place.
+    if (this.visit.needsIdentity) this.options.rescanCard?.();
     return this.changed();
   }
 
@@ -239,9 +306,21 @@ export class VisitService {
       // A resident-style number whose check digit is wrong: a damaged card or a forgery — never accept it.
       visit.problem = { code: 'id-number-invalid', messageKey: 'card.idNumberInvalid' };
       wipeCardBytes(card);
+    } else if (
+      cardExpired(card.validTo, localDate(this.now())) &&
+      expiryPolicyOf(visit.services) === 'refuse'
+    ) {
+      // Expired, and a chosen service does not take expired cards: say so, with the date, never silently.
+      visit.problem = {
+        code: 'card-expired',
+        messageKey: 'card.expired',
+        ...(card.validTo ? { validTo: card.validTo } : {}),
+      };
+      wipeCardBytes(card);
     } else {
       visit.card = card;
       visit.problem = null;
+      visit.expiredOn = cardExpired(card.validTo, localDate(this.now())) ? card.validTo : null;
       this.decodePhotoOf(visit, card);
     }
     this.changed();
@@ -319,7 +398,7 @@ export class VisitService {
     if (!complete) return { ok: false, error: apiError('internal', 'no completion service') };
     visit.submitting = true;
     visit.touchedAt = this.now();
-    let result: ApiResult<VisitResultView>;
+    let result: ApiResult<CompletedVisitView>;
     try {
       result = await complete({
         locale,
@@ -332,26 +411,43 @@ export class VisitService {
     }
     if (this.visit !== visit) return { ok: false, error: apiError('no-visit') };
     if (!result.ok) return result;
-    visit.result =
-      result.value.acknowledged || !visit.earlyAcks.has(result.value.transactionNumber)
-        ? result.value
-        : { ...result.value, acknowledged: true };
+    let stored = result.value;
+    for (const early of visit.earlyDelivery) {
+      if (early.number === stored.transactionNumber) stored = nextDelivery(stored, early.event);
+    }
+    visit.earlyDelivery = [];
+    visit.result = stored;
     // The transaction is stored (sealed); the visit keeps no more personal data than the final screen needs.
     this.wipeCard();
     return this.changed();
   }
 
-  /** The central API acknowledged a transaction; the final screen shows it for urgent reports. */
+  /** The central API acknowledged a transaction: the final screen says so (and starts the promise clocks). */
   acknowledged(transactionNumber: string): void {
+    this.delivered(transactionNumber, { state: 'acknowledged', at: this.now() });
+  }
+
+  /** An attempt to send a transaction failed; the uploader retries it. The final screen says it is not sent. */
+  deliveryFailed(transactionNumber: string): void {
+    this.delivered(transactionNumber, { state: 'retrying', at: this.now() });
+  }
+
+  /** The central API refused a transaction for good; the final screen tells the citizen to ask an officer. */
+  rejected(transactionNumber: string): void {
+    this.delivered(transactionNumber, { state: 'rejected', at: this.now() });
+  }
+
+  private delivered(transactionNumber: string, event: DeliveryEvent): void {
     const visit = this.visit;
     if (visit?.submitting && !visit.result) {
-      // An urgent report can be acknowledged before the receipt has finished printing.
-      if (visit.earlyAcks.size < 16) visit.earlyAcks.add(transactionNumber);
+      // An urgent report can be acknowledged (or fail) before the receipt has finished printing.
+      if (visit.earlyDelivery.length < 16) visit.earlyDelivery.push({ number: transactionNumber, event });
       return;
     }
-    if (!visit?.result || visit.result.transactionNumber !== transactionNumber || visit.result.acknowledged)
-      return;
-    visit.result = { ...visit.result, acknowledged: true };
+    if (!visit?.result || visit.result.transactionNumber !== transactionNumber) return;
+    const next = nextDelivery(visit.result, event);
+    if (next === visit.result) return;
+    visit.result = next;
     this.changed();
   }
 
@@ -380,11 +476,17 @@ export class VisitService {
     return { ok: true, value: null };
   }
 
-  /** Ends the visit: after the result was shown, or at once when nothing needed submitting. */
-  finish(): ApiResult<null> {
+  /**
+   * Ends the visit after the result was shown. An urgent report the command centre has not acknowledged ends
+   * only when the citizen confirmed they read the advice to call 110 (`acceptUndelivered`); the kiosk keeps
+   * sending it whatever happens to the screen.
+   */
+  finish(options: { readonly acceptUndelivered?: boolean } = {}): ApiResult<null> {
     const visit = this.visit;
     if (!visit) return { ok: false, error: apiError('no-visit') };
     if (!visit.result) return { ok: false, error: apiError('wrong-step', 'submit first') };
+    if (visit.result.urgent && !visit.result.acknowledged && options.acceptUndelivered !== true)
+      return { ok: false, error: apiError('urgent-not-acknowledged') };
     this.end('finished');
     return { ok: true, value: null };
   }
@@ -456,6 +558,7 @@ export class VisitService {
     if (visit) {
       visit.card = null;
       visit.photo = null;
+      visit.expiredOn = null;
     }
   }
 
@@ -537,12 +640,17 @@ export class VisitService {
             idNumberMasked: this.options.maskIdNumber(card.idNumber),
             idNumberValid: card.idNumberValid,
             photo: visit.photo,
+            englishName: card.englishName,
+            expiredOn: visit.expiredOn,
           }
         : null,
       cardProblem: visit.problem,
       faceCheck: this.faceCheck(visit.services),
       prefill: this.prefill(),
-      result: visit.result,
+      // Promise clocks run from the acknowledgement, so they are worked out afresh with each change.
+      result: visit.result
+        ? { ...visit.result, promises: promiseClocks(visit.services, visit.result.acknowledgedAt) }
+        : null,
       startedAt: new Date(visit.startedAt).toISOString(),
     };
   }

@@ -52,7 +52,13 @@ const visit = (urgent = false): CompleteTransactionInput => ({
 });
 
 async function setup(
-  options: { batchSize?: number; lingerMs?: number; dir?: string; clock?: ManualClock } = {},
+  options: {
+    batchSize?: number;
+    lingerMs?: number;
+    dir?: string;
+    clock?: ManualClock;
+    urgentRetryCapMs?: number;
+  } = {},
 ) {
   const dir = options.dir ?? (await mkdtemp(path.join(os.tmpdir(), 'booth-up-')));
   if (!options.dir) dirs.push(dir);
@@ -68,6 +74,7 @@ async function setup(
     batchSize: options.batchSize ?? 3,
     lingerMs: options.lingerMs ?? 1000,
     retry: { baseMs: 1000, capMs: 16_000, minMs: 10, failureThreshold: 3 },
+    ...(options.urgentRetryCapMs !== undefined ? { urgentRetryCapMs: options.urgentRetryCapMs } : {}),
     clock,
     random: () => 0.99999,
   });
@@ -230,6 +237,34 @@ describe('Uploader', () => {
     await uploader.waitForAcknowledgement(urgent.id);
     expect(central.calls).toHaveLength(before + 1);
     expect(central.calls.at(-1)?.items.map((i) => i.idempotencyKey)).toEqual([urgent.id]);
+  });
+
+  it('keeps retrying an urgent report at least every urgentRetryCapMs while the central API is down, saying so each time', async () => {
+    const { clock, transactions, central, uploader } = await setup({ lingerMs: 0, urgentRetryCapMs: 4000 });
+    central.respond = fail({ kind: 'network', message: 'ECONNREFUSED' });
+    const failed: { numbers: string[]; urgent: boolean; error: string }[] = [];
+    uploader.events.on('attempt-failed', (f) =>
+      failed.push({ numbers: f.items.map((i) => i.number), urgent: f.urgent, error: f.error }),
+    );
+    await uploader.start();
+    const urgent = await transactions.complete(visit(true));
+    await eventually(clock, () => expect(central.calls).toHaveLength(1));
+    // The normal lane's backoff would now grow to 8 s and 16 s with the circuit open; an urgent report does not.
+    for (const gap of [999, 1999, 3999, 3999, 3999]) {
+      const before = central.calls.length;
+      await settle();
+      clock.advance(gap - 1);
+      await settle();
+      expect(central.calls).toHaveLength(before);
+      clock.advance(1);
+      await eventually(clock, () => expect(central.calls).toHaveLength(before + 1));
+    }
+    expect((await uploader.state()).circuit).toBe('open');
+    await eventually(clock, () => expect(failed).toHaveLength(6));
+    expect(failed[0]).toEqual({ numbers: [urgent.number], urgent: true, error: 'network' });
+    central.respond = storeAll;
+    clock.advance(4000);
+    await uploader.waitForAcknowledgement(urgent.id);
   });
 
   it('flags items the central API rejects and does not resend them', async () => {
