@@ -1,11 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { validateCatalog } from '../../main/services/catalog/schema.js';
+import { defaultCatalog } from '../../test/fixtures/catalog/helpers.js';
 import { choiceNeedsIdentity, stageIndex, visitStages } from './steps.js';
 
-const parsed = validateCatalog(JSON.parse(readFileSync('resources/catalog/default-catalog.json', 'utf8')));
-if (!parsed.ok) throw new Error('default catalog invalid');
-const catalog = parsed.catalog;
+const catalog = defaultCatalog();
 
 describe('the steps of a visit', () => {
   it('shows identification and its check only when a chosen service needs a card', () => {
