@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import type { Catalog, VisitView } from '../../main/api/views.js';
+import { BackButton } from '../components/BackButton.js';
 import { useI18n } from '../i18n/i18n.js';
 
 /** Shows who the card says the citizen is (name and a masked number only) and the chosen services. */
@@ -9,12 +10,15 @@ export function ConfirmScreen({
   busy,
   onContinue,
   onCancel,
+  onBack,
 }: {
   readonly visit: VisitView;
   readonly catalog: Catalog;
   readonly busy: boolean;
   readonly onContinue: () => void;
   readonly onCancel: () => void;
+  /** One step back (to choosing, or to the card): nothing read or chosen is lost. */
+  readonly onBack: () => void;
 }): ReactNode {
   const { t, l } = useI18n();
   const identity = visit.identity;
@@ -53,6 +57,7 @@ export function ConfirmScreen({
         })}
       </ul>
       <div className="actions">
+        <BackButton onBack={onBack} />
         <button type="button" onClick={onCancel}>
           {t('nav.cancel')}
         </button>

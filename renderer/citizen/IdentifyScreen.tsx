@@ -1,14 +1,18 @@
 import type { ReactNode } from 'react';
 import type { VisitView } from '../../main/api/views.js';
+import { BackButton } from '../components/BackButton.js';
 import { useI18n } from '../i18n/i18n.js';
 
 /** Asks for the ID card; the core reads it through the reader and moves the visit on by itself. */
 export function IdentifyScreen({
   visit,
   onCancel,
+  onBack,
 }: {
   readonly visit: VisitView;
   readonly onCancel: () => void;
+  /** One step back (to choosing, or to the card): nothing read or chosen is lost. */
+  readonly onBack: () => void;
 }): ReactNode {
   const { t } = useI18n();
   const accepted = visit.eligibleCardTypes;
@@ -32,6 +36,7 @@ export function IdentifyScreen({
         </p>
       )}
       <div className="actions">
+        <BackButton onBack={onBack} />
         <button type="button" onClick={onCancel}>
           {t('nav.cancel')}
         </button>

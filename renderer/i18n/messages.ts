@@ -1,4 +1,5 @@
 /** Interface texts in the kiosk's three languages. Service texts come from the catalog, not from here. */
+import { VISIT_MESSAGES } from './messages-visit.js';
 
 const zhCN = {
   'app.title': '智慧警务舱',
@@ -177,6 +178,7 @@ const zhCN = {
   'tech.catalog.none': '无可用目录（暂停服务）',
   'tech.catalog.keys': '受信任的目录密钥',
   'tech.catalog.refusedKeys': '被拒绝的密钥文件',
+  ...VISIT_MESSAGES['zh-CN'],
 } as const;
 
 /** A message key. */
@@ -360,6 +362,7 @@ const zhHK: Messages = {
   'tech.catalog.none': '無可用目錄（暫停服務）',
   'tech.catalog.keys': '受信任的目錄密鑰',
   'tech.catalog.refusedKeys': '被拒絕的密鑰文件',
+  ...VISIT_MESSAGES['zh-HK'],
 };
 
 const en: Messages = {
@@ -552,6 +555,7 @@ const en: Messages = {
   'tech.catalog.none': 'No usable catalog (out of service)',
   'tech.catalog.keys': 'Trusted catalog keys',
   'tech.catalog.refusedKeys': 'Refused key files',
+  ...VISIT_MESSAGES.en,
 };
 
 /** The kiosk's languages, as the catalog names them. */
