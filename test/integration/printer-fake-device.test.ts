@@ -18,6 +18,7 @@ import { runCli } from '../../main/cli/main.js';
 import { createRealDevices } from '../../main/core/real-devices.js';
 import { receiptDataSchema } from '../../main/services/documents/receipt-data.js';
 import { encodeReceipt } from '../../main/services/documents/receipt-escpos.js';
+import { fixture } from '../../main/services/documents/test-support.js';
 import { createPtyPair } from '../support/socat.js';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -229,33 +230,13 @@ describe('printer facade vs an independent fake printer on a PTY', () => {
   });
 });
 
-const receipt = receiptDataSchema.parse({
-  locale: 'zh-CN',
-  kioskId: 'SZ-FT-0012',
-  kioskName: '福田派出所 自助警务舱',
-  transactionNumber: 'JW-20261129-000123',
-  completedAt: '2026-11-29T10:24:00+08:00',
-  citizen: { name: '张*', idNumberMasked: '4403**********123X' },
-  services: [
-    { id: 'a', name: '驾驶证补领', status: '已受理', promise: '3 个工作日内寄出', fee: 10 },
-    { id: 'b', name: '户籍证明开具', status: '已办结', reference: 'HJZM-2026-440304-000123' },
-    {
-      id: 'c',
-      name: '局长信箱来信',
-      status: '已提交',
-      promise: '10 分钟内签收',
-      reference: 'XX-20261129-0042',
-    },
-  ],
-  progressUrl: 'https://booth.example.gov.cn/p/JW-20261129-000123',
-  notice: '反诈提醒：公安机关不会通过电话要求您转账汇款。',
-  demonstration: false,
-});
+// The documents' zh-CN receipt: three services, a QR code, the demonstration marking; about 176 mm of paper.
+const receipt = receiptDataSchema.parse(fixture('receipt.zh-CN'));
 
 describe('printer facade vs an independent fake network printer', () => {
   it("through the kiosk's printer: a receipt with a QR code, paper out at 0.6 s → failed{paper-end}", async () => {
-    // The receipt is about 163 mm: ≈ 1.1 s at 150 mm/s.
-    const { port, fakes } = await fakeOnTcp({ jobMs: 1085, paperOutAtMs: 600 });
+    // The receipt takes about 1.2 s to come out at 150 mm/s; the roll ends at 0.6 s.
+    const { port, fakes } = await fakeOnTcp({ jobMs: 1200, paperOutAtMs: 600 });
     const set = createRealDevices(
       { idCard: null, printer: { kind: 'tcp', host: '127.0.0.1', port }, scanner: null },
       { monitorIntervalMs: 60_000 },
