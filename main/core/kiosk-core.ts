@@ -344,7 +344,12 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
   offs.push(devices.scanner.on('status', statusChanged));
   offs.push(
     devices.scanner.on('scanned', (code) => {
-      emit('scanner.scanned', { text: code.text, kind: code.kind, symbology: code.symbology });
+      emit('scanner.scanned', {
+        text: code.text,
+        kind: code.kind,
+        symbology: code.symbology,
+        ...(code.gs1 ? { gs1: code.gs1 } : {}),
+      });
     }),
   );
 
