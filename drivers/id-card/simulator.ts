@@ -259,17 +259,19 @@ export class IdCardSimulator {
       await this.transport.write(frame);
       return;
     }
-    // Pace in ~5 ms slices against the start time, so timer jitter does not accumulate.
+    // Pace in ~5 ms slices against the start time, so timer jitter does not accumulate; when writes fall
+    // behind (a loaded machine), send everything already due at once rather than lag further.
     const bytesPerMs = this.baudRate / 10 / 1000;
     const slice = Math.max(1, Math.round(bytesPerMs * 5));
     const start = performance.now();
-    for (let at = 0; at < frame.length; at += slice) {
-      const end = Math.min(frame.length, at + slice);
-      const due = start + end / bytesPerMs;
-      const wait = due - performance.now();
+    for (let at = 0; at < frame.length;) {
+      const dueNow = Math.floor((performance.now() - start) * bytesPerMs);
+      const end = Math.min(frame.length, Math.max(at + slice, dueNow));
+      const wait = start + end / bytesPerMs - performance.now();
       if (wait > 0) await sleep(wait);
       if (!this.transport.isOpen) return;
       await this.transport.write(frame.subarray(at, end));
+      at = end;
     }
   }
 }

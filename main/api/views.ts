@@ -3,6 +3,7 @@
  * Personal data is reduced to what the screen must show: the name and a masked ID number.
  */
 import type { DeviceKind, DeviceStatus } from '../../drivers/common/status.js';
+import type { Gs1Element } from '../../drivers/scanner/gs1.js';
 import type { Catalog, CatalogService, CardType, LocalizedText } from '../services/catalog/schema.js';
 
 export type { Catalog, CatalogService, CardType, LocalizedText, DeviceKind, DeviceStatus };
@@ -164,9 +165,12 @@ export interface DeviceStatusView {
 
 /** A code the scanner read, classified. */
 export interface ScanView {
+  /** The code's text; a GS (U+001D) in it is the GS1 field separator, kept as data. */
   readonly text: string;
   readonly kind: 'appointment' | 'progress' | 'url' | 'unknown';
   readonly symbology: string | null;
+  /** Present when the code carries GS1 Application Identifiers (lot, expiry, GTIN…), in order. */
+  readonly gs1?: readonly Gs1Element[];
 }
 
 /**

@@ -390,6 +390,7 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
         text: code.text,
         kind: kindOf(code.text, code.kind),
         symbology: code.symbology,
+        ...(code.gs1 ? { gs1: code.gs1 } : {}),
       });
     }),
   );

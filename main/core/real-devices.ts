@@ -5,6 +5,7 @@
  */
 import type { DeviceStatus } from '../../drivers/common/status.js';
 import { SamIdCardReader } from '../../drivers/id-card/reader.js';
+import { DEFAULT_SAM_BAUD_RATE } from '../../drivers/id-card/timing.js';
 import type { IdCardReader } from '../../drivers/id-card/types.js';
 import { EscPosPrinter, type PrintJobResult } from '../../drivers/printer/printer.js';
 import { PROFILE_80MM, resolvePrinterProfile, type PrinterProfile } from '../../drivers/printer/profile.js';
@@ -137,6 +138,10 @@ export function createRealDevices(config: DeviceConfig, options: RealDevicesOpti
     idCardTransport = serial(config.idCard);
     idCard = new SamIdCardReader({
       transport: idCardTransport,
+      // The timing model needs the line speed; the reader's settings may ask for 30 10 and wider timeouts.
+      baudRate: config.idCard.baudRate ?? DEFAULT_SAM_BAUD_RATE,
+      readFingerprint: config.idCard.readFingerprint ?? false,
+      extraTimeoutMs: config.idCard.extraTimeoutMs ?? 0,
       ...(options.idCardPollIntervalMs !== undefined ? { pollIntervalMs: options.idCardPollIntervalMs } : {}),
       ...(reconnect !== undefined ? { reconnectIntervalMs: reconnect } : {}),
     });
@@ -160,10 +165,16 @@ export function createRealDevices(config: DeviceConfig, options: RealDevicesOpti
   let scannerTransport_: ByteTransport | null = null;
   if (config.scanner) {
     scannerTransport_ = scannerTransport(config.scanner, options.hidBackend ?? nodeHidBackend);
-    const facade = reconnect !== undefined ? { reconnectIntervalMs: reconnect } : {};
+    const facade = {
+      ...(reconnect !== undefined ? { reconnectIntervalMs: reconnect } : {}),
+      ...(config.scanner.encoding !== undefined ? { encoding: config.scanner.encoding } : {}),
+    };
     scanner =
       config.scanner.kind === 'serial'
-        ? new SerialScanner(scannerTransport_, facade)
+        ? new SerialScanner(scannerTransport_, {
+            ...facade,
+            ...(config.scanner.codeGapMs !== undefined ? { codeGapMs: config.scanner.codeGapMs } : {}),
+          })
         : new HidPosScanner(scannerTransport_, facade);
   }
 
