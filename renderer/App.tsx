@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { FieldError } from '../main/api/form-validation.js';
 import type { Catalog, KioskInfo, VisitView } from '../main/api/views.js';
 import { useKiosk, useKioskEvent, useKioskQuery } from './api/kiosk.js';
@@ -6,25 +6,35 @@ import { AttractScreen } from './citizen/AttractScreen.js';
 import { ChooseScreen } from './citizen/ChooseScreen.js';
 import { ConfirmScreen } from './citizen/ConfirmScreen.js';
 import { DoneScreen } from './citizen/DoneScreen.js';
-import { FormScreen } from './citizen/FormScreen.js';
+import { FormScreen, type Forms } from './citizen/FormScreen.js';
 import { IdentifyScreen } from './citizen/IdentifyScreen.js';
 import { OutOfServiceScreen } from './citizen/OutOfServiceScreen.js';
+import { IdleGuard, idleTimingsFor } from './components/IdleGuard.js';
+import { KeptCard } from './components/KeptCard.js';
 import { ProgressScreen, type ProgressScan } from './citizen/ProgressScreen.js';
-import { IdleGuard } from './components/IdleGuard.js';
 import { Layout } from './components/Layout.js';
+import { StepIndicator } from './components/StepIndicator.js';
+import { choiceNeedsIdentity, visitStages } from './components/steps.js';
 import { useI18n } from './i18n/i18n.js';
 import { SimulationPanel } from './technician/SimulationPanel.js';
 import { TechnicianScreen } from './technician/TechnicianScreen.js';
 import { useWedgeScanner } from './scanner/useWedgeScanner.js';
 import type { ScanView } from '../main/api/views.js';
 
-/** Idle timing during a visit; a query parameter may shorten it for demonstrations and tests. */
+/** Idle timing during a visit; query parameters may shorten it for demonstrations and tests. */
 function idleTimings(): { idleMs: number; graceMs: number } {
-  const idle = Number(new URLSearchParams(window.location.search).get('idleSeconds'));
-  return { idleMs: Number.isFinite(idle) && idle > 0 ? idle * 1000 : 90_000, graceMs: 30_000 };
+  const query = new URLSearchParams(window.location.search);
+  const seconds = (name: string, fallback: number): number => {
+    const value = Number(query.get(name));
+    return Number.isFinite(value) && value > 0 ? value * 1000 : fallback;
+  };
+  return { idleMs: seconds('idleSeconds', 90_000), graceMs: seconds('graceSeconds', 30_000) };
 }
 
-/** The citizen's kiosk: attract → choose services → identify → confirm → back to attract, wiped. */
+/**
+ * The citizen's kiosk: attract → choose services → identify → confirm → form → done → back to attract, wiped.
+ * Every step has Back; what was chosen and typed stays here across steps until the visit is wiped.
+ */
 export function App(): ReactNode {
   const { api, state, generation } = useKiosk();
   const { t, setLocale, locale } = useI18n();
@@ -36,7 +46,15 @@ export function App(): ReactNode {
   const [elder, setElder] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [timings] = useState(idleTimings);
+  const [baseTimings] = useState(idleTimings);
+  const timings = idleTimingsFor(baseTimings, elder);
+  // Kept across Back (and back to choosing); wiped with the visit.
+  const [chosen, setChosen] = useState<readonly string[]>([]);
+  const [forms, setForms] = useState<Forms>({});
+  const [wipeKey, setWipeKey] = useState(0);
+  const [scan, setScan] = useState<ScanView | null>(null);
+  // Set while going back from a visit's first step: the visit's end then returns to choosing, not to attract.
+  const backToChoose = useRef(false);
   // The progress look-up: opened from the attract screen, or by scanning a receipt's QR code between visits.
   const [progressOpen, setProgressOpen] = useState(false);
   const [progressScan, setProgressScan] = useState<ProgressScan | null>(null);
@@ -61,15 +79,27 @@ export function App(): ReactNode {
     setError(null);
     setElder(false);
     setLocale('zh-CN');
+    setChosen([]);
+    setForms({});
+    setScan(null);
+    // Overlays (help dialog) close and reading stops.
+    setWipeKey((k) => k + 1);
     window.scrollTo(0, 0);
   }, [setLocale]);
 
+  const returnToChoose = useCallback(() => {
+    backToChoose.current = false;
+    setVisit(null);
+    setChoosing(true);
+  }, []);
+
   useKioskEvent('visit.changed', (next) => {
     // A visit ended by the core (expired, finished elsewhere) leaves nothing behind either.
-    if (next === null) resetToAttract();
-    else setVisit(next);
+    if (next === null) {
+      if (backToChoose.current) returnToChoose();
+      else resetToAttract();
+    } else setVisit(next);
   });
-  const [scan, setScan] = useState<ScanView | null>(null);
   useKioskEvent('scanner.scanned', (s) => {
     // A receipt scanned between visits opens its progress; during a visit it never takes the screen over.
     if (s.kind === 'progress' && !visit && !choosing && !technician) {
@@ -92,6 +122,48 @@ export function App(): ReactNode {
       else setError(r.error.messageKey);
     });
   }, [api, resetToAttract]);
+
+  const back = useCallback(() => {
+    if (!api) return;
+    backToChoose.current = true;
+    setBusy(true);
+    void api['visit.back']().then((r) => {
+      setBusy(false);
+      if (!r.ok) {
+        backToChoose.current = false;
+        setError(r.error.messageKey);
+        return;
+      }
+      setError(null);
+      window.scrollTo(0, 0);
+      if (r.value === null) returnToChoose();
+      else {
+        backToChoose.current = false;
+        setVisit(r.value);
+      }
+    });
+  }, [api, returnToChoose]);
+
+  const proceed = useCallback(() => {
+    if (!api) return;
+    setBusy(true);
+    void api['visit.proceed']().then((r) => {
+      setBusy(false);
+      if (r.ok) {
+        setError(null);
+        setVisit(r.value);
+      } else setError(r.error.messageKey);
+    });
+  }, [api]);
+
+  // A visit without a card has nothing to check: its confirm step (which only repeats the choice) is skipped.
+  const skipConfirm = visit?.step === 'confirm' && !visit.needsIdentity;
+  useEffect(() => {
+    if (!skipConfirm || !api) return;
+    void api['visit.proceed']().then((r) => {
+      if (r.ok) setVisit(r.value);
+    });
+  }, [skipConfirm, api]);
 
   const outOfService = info.data?.service.state === 'out-of-service' ? info.data.service : null;
   if (state === 'connected' && info.data && outOfService && !visit) {
@@ -144,24 +216,21 @@ export function App(): ReactNode {
   if (technician && !visit) {
     screen = <TechnicianScreen onClose={() => setTechnician(false)} />;
   } else if (visit?.step === 'identify') {
-    screen = <IdentifyScreen visit={visit} onCancel={cancel} />;
+    screen = (
+      <>
+        {visit.identity ? <KeptCard identity={visit.identity} busy={busy} onUse={proceed} /> : null}
+        <IdentifyScreen visit={visit} onCancel={cancel} onBack={back} />
+      </>
+    );
   } else if (visit?.step === 'confirm') {
     screen = (
       <ConfirmScreen
         visit={visit}
         catalog={catalog}
-        busy={busy}
+        busy={busy || skipConfirm}
         onCancel={cancel}
-        onContinue={() => {
-          setBusy(true);
-          void api?.['visit.proceed']().then((r) => {
-            setBusy(false);
-            if (r.ok) {
-              setError(null);
-              setVisit(r.value);
-            } else setError(r.error.messageKey);
-          });
-        }}
+        onBack={back}
+        onContinue={proceed}
       />
     );
   } else if (visit?.step === 'form') {
@@ -169,10 +238,15 @@ export function App(): ReactNode {
       <FormScreen
         visit={visit}
         catalog={catalog}
+        forms={forms}
+        onFormsChange={setForms}
         onCancel={cancel}
-        onSubmit={async (forms) => {
+        onBack={back}
+        onSubmit={async (typed) => {
           if (!api) return null;
-          const r = await api['visit.submit']({ locale, forms });
+          // Only this visit's services: values typed for a service dropped after going back stay unsent.
+          const sent = Object.fromEntries(visit.serviceIds.map((id) => [id, typed[id] ?? {}]));
+          const r = await api['visit.submit']({ locale, forms: sent });
           if (r.ok) {
             setError(null);
             setVisit(r.value);
@@ -225,7 +299,14 @@ export function App(): ReactNode {
         catalog={catalog}
         busy={busy}
         error={error}
-        onBack={() => setChoosing(false)}
+        elder={elder}
+        chosen={chosen}
+        onChosenChange={setChosen}
+        onBack={() => {
+          setChoosing(false);
+          setChosen([]);
+          setForms({});
+        }}
         onContinue={(serviceIds) => {
           setBusy(true);
           void api?.['visit.start']({ serviceIds }).then((r) => {
@@ -271,7 +352,14 @@ export function App(): ReactNode {
           ? 'technician'
           : (visit?.step ?? (choosing ? 'choose' : progressOpen ? 'progress' : 'attract'))
       }
+      wipeKey={wipeKey}
     >
+      {(visit || choosing) && !(technician && !visit) ? (
+        <StepIndicator
+          stages={visitStages(visit ? visit.needsIdentity : choiceNeedsIdentity(catalog, chosen))}
+          current={visit ? visit.step : 'choose'}
+        />
+      ) : null}
       {screen}
       {scan ? (
         // Only the kind: a scanned code may be personal, and the screen is public.
@@ -289,6 +377,7 @@ export function App(): ReactNode {
         active={visit !== null || choosing || technician || progressOpen}
         idleMs={timings.idleMs}
         graceMs={timings.graceMs}
+        calm={elder}
         onActivity={() => {
           if (visit) void api?.['visit.touch']();
         }}

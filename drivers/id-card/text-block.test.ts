@@ -12,7 +12,7 @@ import {
   getIdCardFixture,
   listIdCardFixtures,
 } from './fixtures.js';
-import { idCheckCharacter, isValidIdNumber, maskIdNumber } from './id-number.js';
+import { checkDigitStatus, idCheckCharacter, isValidIdNumber, maskIdNumber } from './id-number.js';
 
 /** Builds a block by hand (independently of the encoder): fields as [offset, text]. */
 function handBlock(fields: [number, string][]): Uint8Array {
@@ -265,6 +265,16 @@ describe('ID numbers', () => {
     }
     expect(idCheckCharacter('11010519491231002')).toBe('X');
     expect(idCheckCharacter('1101')).toBeNull();
+  });
+
+  it('judges the check digit of 18-character numbers only', () => {
+    expect(checkDigitStatus('11010519491231002X')).toBe('valid');
+    expect(checkDigitStatus('110105194912310021')).toBe('invalid');
+    expect(checkDigitStatus('1101051949123100XX')).toBe('invalid');
+    // The old foreigner permanent residence permit: 15 characters, no MOD 11-2 character.
+    expect(checkDigitStatus('USA310079050101')).toBe('not-applicable');
+    expect(checkDigitStatus('H12345678')).toBe('not-applicable');
+    expect(checkDigitStatus('')).toBe('not-applicable');
   });
 
   it('masks ID and permit numbers, never showing the birth date', () => {

@@ -72,6 +72,7 @@ export function buildApi(deps: ApiDeps) {
       return ok(null);
     }),
     'visit.proceed': method(none, async (): Promise<ApiResult<VisitView>> => deps.visits.proceed()),
+    'visit.back': method(none, async (): Promise<ApiResult<VisitView | null>> => deps.visits.back()),
     'visit.submit': method(
       z
         .object({

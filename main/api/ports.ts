@@ -59,6 +59,8 @@ export interface VisitPort {
   current(): VisitView | null;
   touch(): void;
   proceed(): ApiResult<VisitView>;
+  /** One step back without losing what was read; `null`: the visit ended, back to choosing services. */
+  back(): ApiResult<VisitView | null>;
   submit(
     locale: CatalogLocale,
     forms: Readonly<Record<string, Readonly<Record<string, FormValue>>>>,

@@ -4,6 +4,12 @@
  * device_config table (set by `booth config set-device`), else not configured.
  */
 import { z } from 'zod';
+import {
+  formatPrinterProfile,
+  parsePrinterProfile,
+  PrinterProfileError,
+  printerProfileSettingSchema,
+} from '../../drivers/printer/profile.js';
 import { DEFAULT_PRINTER_PORT, parseHostPort } from '../../drivers/transport/tcp.js';
 import { formatVidPid, parseVidPid } from '../../drivers/transport/hid.js';
 
@@ -39,9 +45,15 @@ export const hidPathSpecSchema = z.strictObject({ kind: z.literal('hid-path'), p
 
 /** Where the ID card reader is; null = not installed. */
 export const idCardSpecSchema = serialSpecSchema.nullable();
-/** Where the receipt printer is; null = not installed. */
+/** A printer's profile (paper width, speed, code page, confirmation); absent = the 80 mm default. */
+const printerProfile = { profile: printerProfileSettingSchema.optional() };
+/** Where the receipt printer is, and which printer profile it has; null = not installed. */
 export const printerSpecSchema = z
-  .discriminatedUnion('kind', [serialSpecSchema, tcpSpecSchema, fileSpecSchema])
+  .discriminatedUnion('kind', [
+    serialSpecSchema.extend(printerProfile),
+    tcpSpecSchema.extend(printerProfile),
+    fileSpecSchema.extend(printerProfile),
+  ])
   .nullable();
 /** Where the scanner is; null = not installed. */
 export const scannerSpecSchema = z
@@ -81,7 +93,8 @@ export const DEVICE_STORE_ROLE: Readonly<Record<DeviceRole, 'id-card' | 'printer
 
 const FORMS: Readonly<Record<DeviceRole, string>> = {
   idCard: 'serial:PATH[@BAUD] or none',
-  printer: 'tcp:HOST[:PORT], serial:PATH[@BAUD], file:PATH or none',
+  printer:
+    'tcp:HOST[:PORT], serial:PATH[@BAUD] or file:PATH, each with an optional ;58mm|80mm[,speed=MM_PER_S][,codepage=gb18030|ascii][,confirm=status|gs-r], or none',
   scanner: 'serial:PATH[@BAUD], hid:VID:PID, hid-path:PATH or none',
 };
 
@@ -166,8 +179,15 @@ export function parseDeviceSpec(role: DeviceRole, text: string, source: string):
   const expected = `expected ${FORMS[role]}`;
   let raw: unknown;
   try {
-    raw = parseForm(trimmed);
+    // A printer's profile follows its device after the last ';' (`tcp:192.0.2.10:9100;58mm,speed=90`).
+    const cut = role === 'printer' ? trimmed.lastIndexOf(';') : -1;
+    raw = parseForm(cut < 0 ? trimmed : trimmed.slice(0, cut).trim());
+    if (cut >= 0) raw = { ...(raw as object), profile: parsePrinterProfile(trimmed.slice(cut + 1)) };
   } catch (error) {
+    if (error instanceof PrinterProfileError)
+      throw new DeviceConfigError(
+        `${source}: printer profile: ${error.message} in '${trimmed}' (${expected})`,
+      );
     if (error instanceof DeviceConfigError)
       throw new DeviceConfigError(`${source}: ${error.message} in '${trimmed}' (${expected})`);
     throw error;
@@ -187,6 +207,11 @@ export function parseDeviceSpec(role: DeviceRole, text: string, source: string):
 /** The spec string of a setting (the inverse of {@link parseDeviceSpec}). */
 export function formatDeviceSpec(spec: DeviceSpec | null): string {
   if (spec === null) return 'none';
+  const device = formatDevice(spec);
+  return 'profile' in spec && spec.profile ? `${device};${formatPrinterProfile(spec.profile)}` : device;
+}
+
+function formatDevice(spec: DeviceSpec): string {
   switch (spec.kind) {
     case 'serial':
       return `serial:${spec.path}${spec.baudRate === undefined ? '' : `@${spec.baudRate}`}`;

@@ -2,12 +2,15 @@ import type { DeviceKind, DeviceStatus } from '../../drivers/common/status.js';
 import type { PhotoDecoder } from '../../drivers/id-card/photo.js';
 import type { IdCardReader } from '../../drivers/id-card/types.js';
 import type { PrintJobResult } from '../../drivers/printer/printer.js';
+import type { PrinterProfile } from '../../drivers/printer/profile.js';
 import type { Scanner } from '../../drivers/scanner/types.js';
 import type { DeviceStatusView, FixtureView, PaperState } from '../api/views.js';
 
 /** What the core needs of a receipt printer: its status and printing a job (never assumed printed). */
 export interface PrinterStatusSource {
   readonly status: DeviceStatus;
+  /** The printer's profile: receipts are laid out for its paper width and code page. */
+  readonly profile: PrinterProfile;
   start(): Promise<void>;
   stop(): Promise<void>;
   on(event: 'status', listener: (status: DeviceStatus) => void): () => void;

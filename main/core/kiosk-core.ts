@@ -267,7 +267,7 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
     },
     complete: createVisitCompletion({
       transactions,
-      printer: { print: (bytes) => devices.printer.print(bytes) },
+      printer: { print: (bytes) => devices.printer.print(bytes), profile: devices.printer.profile },
       catalogVersion: () => catalogs.current()?.version ?? null,
       demonstration: () => currentCatalog().demonstration,
       kioskId,
@@ -477,7 +477,7 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
         };
       },
       printTestPage: async () => {
-        const result = await devices.printer.print(testPage(80));
+        const result = await devices.printer.print(testPage(devices.printer.profile));
         await store.audit.append('technician.printer-test', 'technician', { outcome: result.outcome });
         return { outcome: result.outcome, reason: result.outcome === 'printed' ? null : result.reason };
       },

@@ -7,6 +7,7 @@ import type { DeviceStatus } from '../../drivers/common/status.js';
 import { SamIdCardReader } from '../../drivers/id-card/reader.js';
 import type { IdCardReader } from '../../drivers/id-card/types.js';
 import { EscPosPrinter, type PrintJobResult } from '../../drivers/printer/printer.js';
+import { PROFILE_80MM, resolvePrinterProfile, type PrinterProfile } from '../../drivers/printer/profile.js';
 import { HidPosScanner } from '../../drivers/scanner/hid-pos.js';
 import { SerialScanner } from '../../drivers/scanner/serial-scanner.js';
 import type { Scanner } from '../../drivers/scanner/types.js';
@@ -45,6 +46,7 @@ export const MISCONFIGURED = 'invalid configuration';
  */
 export class AbsentDevice implements IdCardReader, Scanner, PrinterStatusSource {
   readonly status: DeviceStatus;
+  readonly profile: PrinterProfile = PROFILE_80MM;
 
   constructor(problem?: string) {
     this.status = problem
@@ -107,6 +109,7 @@ function printerSource(printer: EscPosPrinter): PrinterStatusSource {
     get status(): DeviceStatus {
       return printer.status;
     },
+    profile: printer.profile,
     start: () => printer.start(),
     stop: () => printer.stop(),
     on: (event, listener) => printer.on(event, listener),
@@ -146,6 +149,7 @@ export function createRealDevices(config: DeviceConfig, options: RealDevicesOpti
     printer = printerSource(
       new EscPosPrinter({
         transport: printerTransport_,
+        profile: resolvePrinterProfile(config.printer.profile),
         monitorIntervalMs: options.monitorIntervalMs ?? 2000,
         ...(reconnect !== undefined ? { reconnectIntervalMs: reconnect } : {}),
       }),

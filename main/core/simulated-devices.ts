@@ -24,6 +24,7 @@ export function createSimulatedDevices(): DeviceSet {
     get status(): DeviceStatus {
       return printer.printer.status;
     },
+    profile: printer.printer.profile,
     start: () => printer.printer.start(),
     stop: () => printer.printer.stop(),
     on: (event, listener) => printer.printer.on(event, listener),

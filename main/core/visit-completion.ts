@@ -1,4 +1,5 @@
 import type { PrintJobResult } from '../../drivers/printer/printer.js';
+import type { PrinterProfile } from '../../drivers/printer/profile.js';
 import { progressPageUrl } from '../../central/progress-link.js';
 import { PROFILE_80MM } from '../../drivers/printer/encoder.js';
 import { maskIdNumber } from '../../drivers/id-card/id-number.js';
@@ -13,6 +14,8 @@ import type { Logger } from './log.js';
 /** What printing a receipt needs of the printer. */
 export interface ReceiptPrinter {
   print(job: Uint8Array): Promise<PrintJobResult>;
+  /** The receipt is laid out for this profile (default 80 mm). */
+  readonly profile?: PrinterProfile;
 }
 
 /** What the completion step needs. */
@@ -128,13 +131,13 @@ export function createVisitCompletion(deps: VisitCompletionDeps): CompleteVisit 
         demonstration: deps.demonstration(),
       };
       try {
-        const result = await deps.printer.print(encodeReceipt(data, PROFILE_80MM).bytes);
+        const profile = deps.printer.profile ?? PROFILE_80MM;
+        const result = await deps.printer.print(encodeReceipt(data, profile).bytes);
+        // `unknown` keeps its reason (timeout, connection-lost, not-confirmed): the screen says which.
         receipt =
           result.outcome === 'printed'
             ? { outcome: 'printed', reason: null }
-            : result.outcome === 'failed'
-              ? { outcome: 'failed', reason: result.reason }
-              : { outcome: 'unknown', reason: 'timeout' };
+            : { outcome: result.outcome, reason: result.reason };
       } catch (error) {
         receipt = { outcome: 'failed', reason: 'io' };
         deps.log.error('receipt.print-crashed', { error: error instanceof Error ? error.name : 'unknown' });

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import type { Catalog, VisitView } from '../../main/api/views.js';
+import { BackButton } from '../components/BackButton.js';
 import { useI18n } from '../i18n/i18n.js';
 import { formatCardDate } from './outcome-format.js';
 
@@ -10,12 +11,15 @@ export function ConfirmScreen({
   busy,
   onContinue,
   onCancel,
+  onBack,
 }: {
   readonly visit: VisitView;
   readonly catalog: Catalog;
   readonly busy: boolean;
   readonly onContinue: () => void;
   readonly onCancel: () => void;
+  /** One step back (to choosing, or to the card): nothing read or chosen is lost. */
+  readonly onBack: () => void;
 }): ReactNode {
   const { t, l, locale } = useI18n();
   const identity = visit.identity;
@@ -72,6 +76,7 @@ export function ConfirmScreen({
         })}
       </ul>
       <div className="actions">
+        <BackButton onBack={onBack} />
         <button type="button" onClick={onCancel}>
           {t('nav.cancel')}
         </button>

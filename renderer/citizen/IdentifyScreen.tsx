@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import type { VisitView } from '../../main/api/views.js';
+import { BackButton } from '../components/BackButton.js';
 import { useI18n } from '../i18n/i18n.js';
 import { formatCardDate } from './outcome-format.js';
 
@@ -7,9 +8,12 @@ import { formatCardDate } from './outcome-format.js';
 export function IdentifyScreen({
   visit,
   onCancel,
+  onBack,
 }: {
   readonly visit: VisitView;
   readonly onCancel: () => void;
+  /** One step back (to choosing, or to the card): nothing read or chosen is lost. */
+  readonly onBack: () => void;
 }): ReactNode {
   const { t, locale } = useI18n();
   const accepted = visit.eligibleCardTypes;
@@ -38,6 +42,7 @@ export function IdentifyScreen({
         </p>
       )}
       <div className="actions">
+        <BackButton onBack={onBack} />
         <button type="button" onClick={onCancel}>
           {t('nav.cancel')}
         </button>

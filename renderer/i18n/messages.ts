@@ -1,4 +1,5 @@
 /** Interface texts in the kiosk's three languages. Service texts come from the catalog, not from here. */
+import { VISIT_MESSAGES } from './messages-visit.js';
 
 const zhCN = {
   'app.title': '智慧警务舱',
@@ -65,6 +66,7 @@ const zhCN = {
   'device.no-device': '未连接',
   'device.busy': '忙碌',
   'device.error': '故障',
+  'device.warning.status-fixed-bits': '状态应答的固定位不符合标准（兼容机型），已按有效位解读',
   'confirm.faceReview': '所选业务需人脸核验。本机暂未启用人脸比对，提交后将由民警人工核验您的身份。',
   'form.title': '请填写办理信息',
   'form.prefilled': '已从证件读取',
@@ -95,6 +97,8 @@ const zhCN = {
   'printer.reason.offline': '打印机离线',
   'printer.reason.no-device': '未连接打印机',
   'printer.reason.timeout': '打印机无响应',
+  'printer.reason.connection-lost': '打印中与打印机的连接中断，回执可能不完整',
+  'printer.reason.not-confirmed': '打印机未确认打印完成',
   'scan.detected': '已识别扫码：',
   'scan.kind.appointment': '预约码',
   'scan.kind.progress': '办理进度查询码',
@@ -170,6 +174,7 @@ const zhCN = {
   'tech.catalog.none': '无可用目录（暂停服务）',
   'tech.catalog.keys': '受信任的目录密钥',
   'tech.catalog.refusedKeys': '被拒绝的密钥文件',
+  ...VISIT_MESSAGES['zh-CN'],
   'identify.hint':
     '请将证件平放在屏幕下方的读卡区，读取完成前请勿移动。若长时间没有反应，请拿起证件后重新放置。',
   'card.expired': '此证件已过期（有效期至 {date}），不能办理所选业务。请使用有效证件，或咨询民警。',
@@ -303,6 +308,7 @@ const zhHK: Messages = {
   'device.no-device': '未連接',
   'device.busy': '忙碌',
   'device.error': '故障',
+  'device.warning.status-fixed-bits': '狀態應答的固定位不符合標準（兼容機型），已按有效位解讀',
   'confirm.faceReview': '所選業務需人臉核驗。本機暫未啟用人臉比對，提交後將由警員人工核驗您的身份。',
   'form.title': '請填寫辦理資料',
   'form.prefilled': '已從證件讀取',
@@ -333,6 +339,8 @@ const zhHK: Messages = {
   'printer.reason.offline': '打印機離線',
   'printer.reason.no-device': '未連接打印機',
   'printer.reason.timeout': '打印機無回應',
+  'printer.reason.connection-lost': '打印中與打印機的連接中斷，回執可能不完整',
+  'printer.reason.not-confirmed': '打印機未確認打印完成',
   'scan.detected': '已識別掃碼：',
   'scan.kind.appointment': '預約碼',
   'scan.kind.progress': '辦理進度查詢碼',
@@ -408,6 +416,7 @@ const zhHK: Messages = {
   'tech.catalog.none': '無可用目錄（暫停服務）',
   'tech.catalog.keys': '受信任的目錄密鑰',
   'tech.catalog.refusedKeys': '被拒絕的密鑰文件',
+  ...VISIT_MESSAGES['zh-HK'],
   'identify.hint':
     '請將證件平放在屏幕下方的讀卡區，讀取完成前請勿移動。若長時間沒有反應，請拿起證件後重新放置。',
   'card.expired': '此證件已過期（有效期至 {date}），不能辦理所選業務。請使用有效證件，或諮詢警員。',
@@ -540,6 +549,8 @@ const en: Messages = {
   'device.no-device': 'Not connected',
   'device.busy': 'Busy',
   'device.error': 'Fault',
+  'device.warning.status-fixed-bits':
+    'status reply with non-standard fixed bits (a compatible model); read by its meaningful bits',
   'confirm.faceReview':
     'The chosen services need a face check. This booth does not match faces yet, so an officer will check your identity after you submit.',
   'form.title': 'Please fill in the details',
@@ -573,6 +584,9 @@ const en: Messages = {
   'printer.reason.offline': 'the printer is offline',
   'printer.reason.no-device': 'no printer is connected',
   'printer.reason.timeout': 'the printer did not answer',
+  'printer.reason.connection-lost':
+    'the connection to the printer dropped while printing; the receipt may be incomplete',
+  'printer.reason.not-confirmed': 'the printer did not confirm that it finished',
   'scan.detected': 'Scanned: ',
   'scan.kind.appointment': 'appointment code',
   'scan.kind.progress': 'progress look-up code',
@@ -652,6 +666,7 @@ const en: Messages = {
   'tech.catalog.none': 'No usable catalog (out of service)',
   'tech.catalog.keys': 'Trusted catalog keys',
   'tech.catalog.refusedKeys': 'Refused key files',
+  ...VISIT_MESSAGES.en,
   'identify.hint':
     'Lay the card flat on the reader below the screen and keep it still until it has been read. If nothing happens, lift it and place it again.',
   'card.expired':

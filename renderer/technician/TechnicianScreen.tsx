@@ -125,7 +125,15 @@ export function TechnicianScreen({ onClose }: { readonly onClose: () => void }):
                 <tr key={d.kind}>
                   <th scope="row">{t(`device.${d.kind}`)}</th>
                   <td>{t(`device.${d.status.state}`)}</td>
-                  <td>{d.status.state === 'error' ? `${d.status.code} → ${d.status.recovery}` : ''}</td>
+                  <td>
+                    {d.status.state === 'error' ? `${d.status.code} → ${d.status.recovery}` : ''}
+                    {d.status.warning ? (
+                      <span className="tech-warning" role="note">
+                        {d.status.state === 'error' ? ' · ' : ''}
+                        {t(`device.warning.${d.status.warning}`)}
+                      </span>
+                    ) : null}
+                  </td>
                   <td>{d.connection}</td>
                 </tr>
               ))}

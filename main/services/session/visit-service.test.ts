@@ -702,3 +702,69 @@ describe('VisitService', () => {
     }
   });
 });
+
+describe('VisitService.back', () => {
+  it('goes back form → confirm → identify keeping the card, and a new card replaces the kept one', async () => {
+    const { visits, ended } = service();
+    await visits.start(['household-certificate']);
+    const held = card();
+    visits.cardRead(held);
+    visits.proceed();
+    expect(visits.current()?.step).toBe('form');
+    expect(visits.back()).toMatchObject({ ok: true, value: { step: 'confirm', identity: { name: '张三' } } });
+    expect(visits.back()).toMatchObject({
+      ok: true,
+      value: { step: 'identify', identity: { name: '张三' } },
+    });
+    // Going on with the kept card: confirm again, then the form with the card's values.
+    expect(visits.proceed()).toMatchObject({ ok: true, value: { step: 'confirm' } });
+    expect(visits.proceed()).toMatchObject({
+      ok: true,
+      value: { step: 'form', prefill: { 'household-certificate': { name: { value: '张三' } } } },
+    });
+    // Back at identify once more, another card placed on the reader takes the kept card's place.
+    const first = visits.current();
+    expect(first?.step).toBe('form');
+    visits.back();
+    visits.back();
+    visits.cardRead(card({ name: '李四', idNumber: '11010519491231002X' }));
+    expect(visits.current()).toMatchObject({ step: 'confirm', identity: { name: '李四' } });
+    expect(held.photoWlt.every((b) => b === 0)).toBe(true);
+    expect(ended).toEqual([]);
+    visits.dispose();
+  });
+
+  it('ends the visit when going back from its first step, so the citizen chooses again', async () => {
+    const { visits, changes, ended } = service();
+    await visits.start(['household-certificate']);
+    expect(visits.back()).toEqual({ ok: true, value: null });
+    expect(changes.at(-1)).toBeNull();
+    expect(ended).toEqual(['cancelled']);
+    const held = card();
+    await visits.start(['household-certificate']);
+    visits.cardRead(held);
+    visits.back();
+    expect(visits.back()).toEqual({ ok: true, value: null });
+    // Nothing of the card outlives the visit.
+    expect(held.photoWlt.every((b) => b === 0)).toBe(true);
+    expect(visits.back()).toMatchObject({ ok: false, error: { code: 'no-visit' } });
+    visits.dispose();
+  });
+
+  it('takes a visit without a card from its form straight back to choosing', async () => {
+    const { visits, ended } = service();
+    await visits.start([noIdentity!.id]);
+    visits.proceed();
+    expect(visits.back()).toEqual({ ok: true, value: null });
+    expect(ended).toEqual(['cancelled']);
+    visits.dispose();
+  });
+
+  it('refuses to go back once the visit is submitted', async () => {
+    const { visits } = service();
+    await completeHouseholdVisit(visits, card());
+    expect(visits.back()).toMatchObject({ ok: false, error: { code: 'wrong-step' } });
+    expect(visits.current()?.step).toBe('done');
+    visits.dispose();
+  });
+});

@@ -158,6 +158,8 @@ export class VisitService {
     /** The decoded photo as a data URL (personal data: wiped with the card). */
     photo: string | null;
     problem: CardProblemView | null;
+    /** The citizen went back from confirm to identify: the card read is kept until another replaces it. */
+    backToIdentify: boolean;
     confirmed: boolean;
     submitting: boolean;
     result: CompletedVisitView | null;
@@ -245,6 +247,7 @@ export class VisitService {
       card: null,
       photo: null,
       problem: null,
+      backToIdentify: false,
       confirmed: false,
       submitting: false,
       result: null,
@@ -285,6 +288,11 @@ export class VisitService {
     if (!visit) {
       this.keepRecentCard(card);
       return;
+    }
+    if (visit.backToIdentify && visit.card && !visit.result) {
+      // Back at the identify step with a card kept: a newly placed card takes its place.
+      this.wipeCard();
+      visit.backToIdentify = false;
     }
     if (!visit.needsIdentity || visit.card || visit.result) {
       wipeCardBytes(card);
@@ -329,13 +337,21 @@ export class VisitService {
     this.changed();
   }
 
-  /** The citizen checked the identity (or there was none to check): on to the forms. */
+  /**
+   * The citizen checked the identity (or there was none to check): on to the forms. At the identify step with a
+   * card kept after going {@link back}, it moves on to confirm with that card instead.
+   */
   proceed(): ApiResult<VisitView> {
     const visit = this.visit;
     if (!visit) return { ok: false, error: apiError('no-visit') };
     if (visit.needsIdentity && !visit.card)
       return { ok: false, error: apiError('wrong-step', 'identify first') };
     if (visit.result) return { ok: false, error: apiError('wrong-step', 'already submitted') };
+    if (visit.backToIdentify) {
+      visit.backToIdentify = false;
+      visit.touchedAt = this.now();
+      return this.changed();
+    }
     visit.confirmed = true;
     visit.touchedAt = this.now();
     return this.changed();
@@ -433,6 +449,31 @@ export class VisitService {
     if (next === visit.result) return;
     visit.result = next;
     this.changed();
+  }
+
+  /**
+   * One step back, losing nothing the citizen gave: form → confirm (the renderer keeps what was typed), confirm →
+   * identify (the card read is kept until another card is placed or the citizen goes on with it), and from the
+   * first step back to choosing services: the visit ends (`null`; the renderer keeps the choice), as nothing can
+   * be kept in the core before a visit starts. A visit without a card has no identity to go back to: its form
+   * goes straight back to choosing. Refused once submitted or while being submitted.
+   */
+  back(): ApiResult<VisitView | null> {
+    const visit = this.visit;
+    if (!visit) return { ok: false, error: apiError('no-visit') };
+    if (visit.result || visit.submitting) return { ok: false, error: apiError('wrong-step', 'submitted') };
+    visit.touchedAt = this.now();
+    if (visit.confirmed && visit.needsIdentity) {
+      visit.confirmed = false;
+      return this.changed();
+    }
+    if (visit.needsIdentity && visit.card && !visit.backToIdentify) {
+      visit.backToIdentify = true;
+      visit.problem = null;
+      return this.changed();
+    }
+    this.end('cancelled');
+    return { ok: true, value: null };
   }
 
   /**
@@ -587,7 +628,7 @@ export class VisitService {
         ? 'done'
         : visit.confirmed
           ? 'form'
-          : !visit.needsIdentity || card
+          : !visit.needsIdentity || (card && !visit.backToIdentify)
             ? 'confirm'
             : 'identify',
       needsIdentity: visit.needsIdentity,
