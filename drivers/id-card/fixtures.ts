@@ -57,7 +57,7 @@ export const ID_CARD_FIXTURES: Readonly<Record<IdCardFixtureId, IdCardFixture>> 
       validFrom: '2024-01-01',
       validTo: '2029-01-01',
       passNumber: 'H12345678',
-      issueCount: 2,
+      issueCount: 1,
     },
   },
   foreigner: {
@@ -145,7 +145,6 @@ export const ID_CARD_EXTRA_FIXTURES: Readonly<Record<IdCardExtraFixtureId, IdCar
       name: '陈小文',
       validFrom: '2019-01-01',
       validTo: '2024-01-01',
-      issueCount: 1,
     },
   },
   'foreigner-expired': {
