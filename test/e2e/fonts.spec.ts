@@ -63,6 +63,14 @@ async function fontsReady(page: Page): Promise<void> {
   });
 }
 
+/** Opens the kiosk on its attract screen, watching the fonts it fetches. */
+async function openAttract(page: Page, kioskUrl: string): Promise<ReturnType<typeof watchFonts>> {
+  const fonts = watchFonts(page);
+  await page.goto(kioskUrl);
+  await expect(page.getByRole('heading', { name: '智慧警务舱' })).toBeVisible();
+  return fonts;
+}
+
 const SHIPPED = { familyName: 'Noto Sans SC', isCustomFont: true };
 
 test.describe('the kiosk draws text with the font it ships', () => {
@@ -70,9 +78,7 @@ test.describe('the kiosk draws text with the font it ships', () => {
     page,
     kiosk,
   }) => {
-    const fonts = watchFonts(page);
-    await page.goto(kiosk.host.kioskUrl);
-    await expect(page.getByRole('heading', { name: '智慧警务舱' })).toBeVisible();
+    const fonts = await openAttract(page, kiosk.host.kioskUrl);
     await fontsReady(page);
     const cdp = await devtools(page);
 
@@ -117,9 +123,7 @@ test.describe('the kiosk draws text with the font it ships', () => {
     page,
     kiosk,
   }) => {
-    const fonts = watchFonts(page);
-    await page.goto(kiosk.host.kioskUrl);
-    await expect(page.getByRole('heading', { name: '智慧警务舱' })).toBeVisible();
+    const fonts = await openAttract(page, kiosk.host.kioskUrl);
     // Rare given-name and Traditional characters no message or catalog uses.
     const rare = '龘堃鬱䶮';
     await page.evaluate((text) => {
