@@ -127,7 +127,7 @@ describe('Uploader', () => {
       kioskId: 'kiosk-1',
       citizen: { name: '测试' },
     });
-    await vi.waitFor(async () => expect((await readSyncState(store)).pending).toBe(0));
+    await vi.waitFor(async () => expect((await readSyncState(store)).pending).toBe(0), { timeout: 10_000 });
     expect(await readSyncState(store)).toMatchObject({
       completedTotal: 5,
       acknowledged: 5,
@@ -166,12 +166,12 @@ describe('Uploader', () => {
     };
     await uploader.start();
     await transactions.complete(visit());
-    await vi.waitFor(() => expect(calls).toEqual(['normal']));
+    await vi.waitFor(() => expect(calls).toEqual(['normal']), { timeout: 10_000 });
     const urgent = await transactions.complete(visit(true));
     await uploader.waitForAcknowledgement(urgent.id);
     expect(calls).toEqual(['normal', 'urgent']);
     release?.();
-    await vi.waitFor(async () => expect((await uploader.state()).pending).toBe(0));
+    await vi.waitFor(async () => expect((await uploader.state()).pending).toBe(0), { timeout: 10_000 });
   });
 
   it('backs off exponentially (capped) while the central API fails, then delivers everything once', async () => {
@@ -293,7 +293,7 @@ describe('Uploader', () => {
     const ids = [];
     for (let i = 0; i < 3; i++) ids.push((await transactions.complete(visit())).id);
     await uploader.start();
-    await vi.waitFor(async () => expect((await uploader.state()).pending).toBe(0));
+    await vi.waitFor(async () => expect((await uploader.state()).pending).toBe(0), { timeout: 10_000 });
     expect(rejectedIds).toEqual([ids[1]]);
     expect(await readSyncState(store)).toMatchObject({ acknowledged: 2, rejected: 1, pending: 0 });
     expect((await transactions.get(ids[1] ?? ''))?.state).toBe('rejected');
@@ -323,7 +323,9 @@ describe('Uploader', () => {
     const first = await transactions.complete(visit());
     const second = await transactions.complete(visit());
     await uploader.start();
-    await vi.waitFor(async () => expect((await uploader.state()).pending).toBe(0));
+    await vi.waitFor(async () => expect((await uploader.state()).pending).toBe(0), { timeout: 10_000 });
+    // The events follow the stored state: wait for both rather than race them.
+    await vi.waitFor(() => expect(events).toHaveLength(2), { timeout: 10_000 });
     expect(events).toEqual([
       `rejected ${first.id} conflict: stored with a different payload`,
       `acknowledged ${second.id}`,
@@ -347,8 +349,10 @@ describe('Uploader', () => {
     first.central.respond = fail({ kind: 'http', status: 503, message: 'down', retryAfterMs: 60_000 });
     await first.uploader.start();
     await first.transactions.complete(visit());
-    await vi.waitFor(() => expect(first.central.calls).toHaveLength(1));
-    await vi.waitFor(async () => expect((await readSyncState(first.store)).lastError).toContain('503'));
+    await vi.waitFor(() => expect(first.central.calls).toHaveLength(1), { timeout: 10_000 });
+    await vi.waitFor(async () => expect((await readSyncState(first.store)).lastError).toContain('503'), {
+      timeout: 10_000,
+    });
     await first.stop();
 
     const second = await setup({ lingerMs: 0, dir: first.dir, clock: first.clock });
@@ -375,7 +379,7 @@ describe('Uploader', () => {
     uploader.events.on('state', (s) => states.push(s.pending));
     await uploader.start();
     await transactions.complete(visit());
-    await vi.waitFor(() => expect(states.at(-1)).toBe(1));
+    await vi.waitFor(() => expect(states.at(-1)).toBe(1), { timeout: 10_000 });
     clock.advance(1000);
     await eventually(clock, () => expect(states.at(-1)).toBe(0));
   });
