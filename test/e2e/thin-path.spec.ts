@@ -50,7 +50,7 @@ test.describe('a citizen identifies with an ID card', () => {
     // Submitting without the required choice is refused in words, not only in colour.
     await page.getByRole('button', { name: '提交办理' }).click();
     await expect(page.getByRole('alert')).toContainText('请修改标红的项目');
-    await expect(page.getByText('此项必填')).toBeVisible();
+    await expect(page.getByText('此项必填', { exact: true })).toBeVisible();
     await page.getByRole('radio', { name: '就业' }).check();
     await page.getByRole('button', { name: '提交办理' }).click();
     // The title says what really happened: saved on the kiosk, then sent once the police system has it.
@@ -102,6 +102,8 @@ test.describe('a citizen identifies with an ID card', () => {
     await page.goto(kiosk.host.kioskUrl);
     const panel = page.getByRole('complementary', { name: '模拟外设' });
     await expect(panel).toBeVisible();
+    // The panel starts folded to a small tab; one tap opens it.
+    await panel.getByRole('button', { name: '模拟外设', expanded: false }).click();
     await expect(panel.getByText('读卡器: 正常')).toBeVisible();
     await page.getByRole('button', { name: '点击开始办理' }).click();
     await page.getByRole('tab', { name: /户政/ }).click();

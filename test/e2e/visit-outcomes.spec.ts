@@ -56,7 +56,9 @@ test.describe('visit outcomes', () => {
     await page.getByRole('radio', { name: '男' }).click();
     await page.getByLabel(/^失联人员年龄/).fill('78');
     await page.getByRole('radio', { name: '父母' }).click();
-    await page.getByLabel(/^最后联系日期/).fill('2026-11-28');
+    // The kiosk's own date picker, by taps.
+    await page.getByLabel(/^最后联系日期/).click();
+    await page.getByRole('button', { name: '今天', exact: true }).click();
     await page.getByLabel(/^最后出现地点/).fill('福田区示例公园东门');
     await page.getByRole('button', { name: '提交办理' }).click();
 

@@ -4,7 +4,7 @@ import { maskIdNumber } from '../../../drivers/id-card/id-number.js';
 import type { IdCardData } from '../../../drivers/id-card/types.js';
 import type { VisitView } from '../../api/views.js';
 import { validateCatalog, type Catalog } from '../catalog/schema.js';
-import { VisitService, type VisitCompletion } from './visit-service.js';
+import { VisitService, type VisitCompletion, type VisitServiceOptions } from './visit-service.js';
 
 const parsed = validateCatalog(JSON.parse(readFileSync('resources/catalog/default-catalog.json', 'utf8')));
 if (!parsed.ok) throw new Error('default catalog invalid');
@@ -80,6 +80,14 @@ function service(): {
   });
   return { visits, changes, ended, completions };
 }
+
+/** A visit service on the test catalog that reports to nobody, with `options` on top. */
+function quiet(options: Partial<VisitServiceOptions> = {}): VisitService {
+  return new VisitService({ catalog: () => catalog, maskIdNumber, onChange: () => undefined, ...options });
+}
+
+/** Monday 2026-11-30 10:00 local time: after the expired cards' last days, before the valid ones'. */
+const MONDAY = new Date(2026, 10, 30, 10, 0).getTime();
 
 /** Walks a visit with the household certificate through the form to the result. */
 async function completeHouseholdVisit(visits: VisitService, c: IdCardData): Promise<void> {
@@ -245,15 +253,22 @@ describe('VisitService', () => {
     visits.dispose();
   });
 
-  it('keeps an acknowledgement that arrives while the receipt is still printing', async () => {
+  it.each([
+    [
+      'an acknowledgement',
+      (v: VisitService, n: string) => v.acknowledged(n),
+      { acknowledged: true, delivery: 'acknowledged' },
+    ],
+    ['a failed attempt', (v: VisitService, n: string) => v.deliveryFailed(n), { delivery: 'retrying' }],
+  ] as const)('keeps %s that arrives while the receipt is still printing', async (_what, event, expected) => {
     let release: () => void = () => undefined;
     const visits = new VisitService({
       catalog: () => catalog,
       maskIdNumber,
       onChange: () => undefined,
       complete: async () => {
-        // The uploader acknowledges the urgent report before completion (printing) returns.
-        visits.acknowledged('JW-20261129-000009');
+        // The uploader reports on the urgent report before completion (printing) returns.
+        event(visits, 'JW-20261129-000009');
         await new Promise<void>((r) => (release = r));
         return {
           ok: true,
@@ -276,10 +291,7 @@ describe('VisitService', () => {
     const submitted = visits.submit('zh-CN', { 'household-certificate': { purpose: 'school' } });
     await new Promise((r) => setTimeout(r, 5));
     release();
-    expect(await submitted).toMatchObject({
-      ok: true,
-      value: { result: { acknowledged: true, delivery: 'acknowledged' } },
-    });
+    expect(await submitted).toMatchObject({ ok: true, value: { result: expected } });
     visits.dispose();
   });
 
@@ -427,13 +439,7 @@ describe('VisitService', () => {
   });
 
   it('refuses an expired card with the date when a chosen service does not take expired cards', async () => {
-    const now = new Date(2026, 10, 30, 10, 0).getTime();
-    const visits = new VisitService({
-      catalog: () => catalog,
-      maskIdNumber,
-      onChange: () => undefined,
-      now: () => now,
-    });
+    const visits = quiet({ now: () => MONDAY });
     // violation-query takes every card type and says nothing of expiry: refuse is the default.
     await visits.start(['violation-query']);
     const expired = card({ cardType: 'hmt-permit', idNumber: '810000199408230021', validTo: '2024-01-01' });
@@ -469,13 +475,7 @@ describe('VisitService', () => {
   });
 
   it('accepts an expired card with a notice only when every chosen service allows it', async () => {
-    const now = new Date(2026, 10, 30, 10, 0).getTime();
-    const visits = new VisitService({
-      catalog: () => catalog,
-      maskIdNumber,
-      onChange: () => undefined,
-      now: () => now,
-    });
+    const visits = quiet({ now: () => MONDAY });
     expect(catalog.services.find((s) => s.id === 'missing-person')?.cardExpiry).toBe('accept-with-notice');
     await visits.start(['missing-person']);
     visits.cardRead(card({ validTo: '2024-01-01' }));
@@ -517,12 +517,7 @@ describe('VisitService', () => {
 
   it('asks the reader to read a card still lying on it when a visit that needs one starts', async () => {
     let rescans = 0;
-    const visits = new VisitService({
-      catalog: () => catalog,
-      maskIdNumber,
-      onChange: () => undefined,
-      rescanCard: () => (rescans += 1),
-    });
+    const visits = quiet({ rescanCard: () => (rescans += 1) });
     await visits.start([noIdentity!.id]);
     expect(rescans).toBe(0);
     visits.cancel();
@@ -595,22 +590,28 @@ describe('VisitService', () => {
 
   it('does not let an urgent report that has not reached the command centre end without the citizen confirming', async () => {
     const { visits } = service();
-    await visits.start(['missing-person']);
-    visits.cardRead(card());
-    visits.proceed();
-    const done = await visits.submit('zh-CN', {
-      'missing-person': {
-        phone: '13800138000',
-        missingName: '李四',
-        missingSex: 'male',
-        missingAge: '78',
-        relationship: 'parent',
-        lastSeenDate: '2026-11-28',
-        lastSeenPlace: '福田区示例公园东门',
-        appearance: '灰色外套',
-      },
+    /** A missing-person report, identified and submitted. */
+    const report = async (): Promise<Awaited<ReturnType<VisitService['submit']>>> => {
+      await visits.start(['missing-person']);
+      visits.cardRead(card());
+      visits.proceed();
+      return visits.submit('zh-CN', {
+        'missing-person': {
+          phone: '13800138000',
+          missingName: '李四',
+          missingSex: 'male',
+          missingAge: '78',
+          relationship: 'parent',
+          lastSeenDate: '2026-11-28',
+          lastSeenPlace: '福田区示例公园东门',
+          appearance: '灰色外套',
+        },
+      });
+    };
+    expect(await report()).toMatchObject({
+      ok: true,
+      value: { result: { urgent: true, delivery: 'saved' } },
     });
-    expect(done).toMatchObject({ ok: true, value: { result: { urgent: true, delivery: 'saved' } } });
     expect(visits.finish()).toMatchObject({ ok: false, error: { code: 'urgent-not-acknowledged' } });
     visits.deliveryFailed('JW-20261129-000001');
     expect(visits.finish({})).toMatchObject({ ok: false, error: { code: 'urgent-not-acknowledged' } });
@@ -618,57 +619,9 @@ describe('VisitService', () => {
     expect(visits.finish({ acceptUndelivered: true })).toEqual({ ok: true, value: null });
 
     // Once acknowledged, Finish needs nothing more.
-    await visits.start(['missing-person']);
-    visits.cardRead(card());
-    visits.proceed();
-    await visits.submit('zh-CN', {
-      'missing-person': {
-        phone: '13800138000',
-        missingName: '李四',
-        missingSex: 'male',
-        missingAge: '78',
-        relationship: 'parent',
-        lastSeenDate: '2026-11-28',
-        lastSeenPlace: '福田区示例公园东门',
-        appearance: '灰色外套',
-      },
-    });
+    await report();
     visits.acknowledged('JW-20261129-000001');
     expect(visits.finish()).toEqual({ ok: true, value: null });
-    visits.dispose();
-  });
-
-  it('keeps a failed attempt that arrives while the receipt is still printing', async () => {
-    let release: () => void = () => undefined;
-    const visits = new VisitService({
-      catalog: () => catalog,
-      maskIdNumber,
-      onChange: () => undefined,
-      complete: async () => {
-        visits.deliveryFailed('JW-20261129-000010');
-        await new Promise<void>((r) => (release = r));
-        return {
-          ok: true,
-          value: {
-            transactionNumber: 'JW-20261129-000010',
-            urgent: true,
-            acknowledged: false,
-            delivery: 'saved',
-            completedAt: '2026-11-29T02:00:00.000Z',
-            acknowledgedAt: null,
-            receipt: { outcome: 'printed', reason: null },
-            progressUrl: 'http://127.0.0.1/progress/JW-20261129-000010',
-          },
-        };
-      },
-    });
-    await visits.start(['household-certificate']);
-    visits.cardRead(card());
-    visits.proceed();
-    const submitted = visits.submit('zh-CN', { 'household-certificate': { purpose: 'school' } });
-    await new Promise((r) => setTimeout(r, 5));
-    release();
-    expect(await submitted).toMatchObject({ ok: true, value: { result: { delivery: 'retrying' } } });
     visits.dispose();
   });
 
