@@ -31,7 +31,9 @@ test.describe('a citizen identifies with an ID card', () => {
     // The card's photo, decoded by the (simulated) photo decoder port, for the citizen to recognise.
     const photo = page.getByRole('img', { name: '证件照片' });
     await expect(photo).toBeVisible();
-    expect(await photo.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(102);
+    expect(await photo.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(
+      102,
+    );
     const idNumber = page.locator('.id-number');
     await expect(idNumber).toHaveText(/^1101\*+2X$|^110\*+02X$|^\d{3,4}\*{8,}[\dX]{2,4}$/);
     const body = await page.locator('body').innerText();
@@ -48,7 +50,7 @@ test.describe('a citizen identifies with an ID card', () => {
     // Submitting without the required choice is refused in words, not only in colour.
     await page.getByRole('button', { name: '提交办理' }).click();
     await expect(page.getByRole('alert')).toContainText('请修改标红的项目');
-    await expect(page.getByText('此项必填')).toBeVisible();
+    await expect(page.getByText('此项必填', { exact: true })).toBeVisible();
     await page.getByRole('radio', { name: '就业' }).check();
     await page.getByRole('button', { name: '提交办理' }).click();
     await expect(page.getByRole('heading', { name: '办理完成' })).toBeVisible();
@@ -98,7 +100,9 @@ test.describe('a citizen identifies with an ID card', () => {
   test('the simulation panel places a card through the same API', async ({ page, kiosk }) => {
     await page.goto(kiosk.host.kioskUrl);
     const panel = page.getByRole('complementary', { name: '模拟外设' });
-    await expect(panel).toBeVisible();
+    // Folded to a tab at first, so it covers nothing of the citizen's screen.
+    await expect(panel.getByText('读卡器: 正常')).toHaveCount(0);
+    await panel.getByRole('button', { name: '模拟外设', expanded: false }).click();
     await expect(panel.getByText('读卡器: 正常')).toBeVisible();
     await page.getByRole('button', { name: '点击开始办理' }).click();
     await page.getByRole('tab', { name: /户政/ }).click();

@@ -25,11 +25,16 @@ test.describe('complete visits', () => {
     await page.getByRole('radio', { name: '男' }).check();
     await page.getByLabel(/^失联人员年龄/).fill('abc');
     await page.getByRole('radio', { name: '父母' }).check();
-    await page.getByLabel(/^最后联系日期/).fill('2026-11-28');
+    // The kiosk's own date picker, in Chinese, by taps.
+    await page.getByRole('button', { name: /^最后联系日期/ }).click();
+    await page.getByRole('button', { name: '今天' }).click();
+    await expect(
+      page.getByRole('button', { name: /^最后联系日期 \d{4}年\d{1,2}月\d{1,2}日$/ }),
+    ).toBeVisible();
     await page.getByLabel(/^最后出现地点/).fill('福田区示例公园东门');
     await page.getByRole('button', { name: '提交办理' }).click();
     // Letters in a digits field are refused in words.
-    await expect(page.getByText('请只输入数字')).toBeVisible();
+    await expect(page.getByText('请只输入数字', { exact: true })).toBeVisible();
     await page.getByLabel(/^失联人员年龄/).fill('78');
     await page.getByRole('button', { name: '提交办理' }).click();
 
