@@ -1,11 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { validateCatalog } from '../../main/services/catalog/schema.js';
 import { choiceNeedsIdentity, stageIndex, visitStages } from './steps.js';
-
-const parsed = validateCatalog(JSON.parse(readFileSync('resources/catalog/default-catalog.json', 'utf8')));
-if (!parsed.ok) throw new Error('default catalog invalid');
-const catalog = parsed.catalog;
 
 describe('the steps of a visit', () => {
   it('shows identification and its check only when a chosen service needs a card', () => {
@@ -24,8 +18,12 @@ describe('the steps of a visit', () => {
   });
 
   it('tells from the choice whether a card will be needed', () => {
-    const noCard = { ...catalog.services[0]!, id: 'info', identity: 'none' as const };
-    const withInfo = { ...catalog, services: [...catalog.services, noCard] };
+    const withInfo = {
+      services: [
+        { id: 'info', identity: 'none' as const },
+        { id: 'household-certificate', identity: 'id-card+face' as const },
+      ],
+    };
     expect(choiceNeedsIdentity(withInfo, [])).toBe(true);
     expect(choiceNeedsIdentity(withInfo, ['info'])).toBe(false);
     expect(choiceNeedsIdentity(withInfo, ['info', 'household-certificate'])).toBe(true);

@@ -1,6 +1,7 @@
 import type { Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { chooseServices, placeCard, readCardToForm } from './citizen.js';
 import { expect, test } from './kiosk-fixture.js';
 
 // Runs inside the page (Playwright's evaluate); the Node-side type check has no DOM library.
@@ -144,16 +145,8 @@ test.describe('elder mode, overlays and wiping', () => {
     expect(choose).toContain('请至少选择一项业务');
     expect(choose).toContain('下一步');
 
-    await page.getByRole('tab', { name: /户政/ }).click();
-    await page
-      .getByRole('tabpanel')
-      .getByRole('button', { name: /户籍证明开具/ })
-      .click();
-    await page.getByRole('button', { name: '下一步' }).click();
-    kiosk.sim.placeCard('resident');
-    await expect(page.getByRole('heading', { name: '请核对您的身份信息' })).toBeVisible();
-    await page.getByRole('button', { name: '下一步' }).click();
-    await expect(page.getByRole('heading', { name: '请填写办理信息' })).toBeVisible();
+    await chooseServices(page, [[/户政/, /户籍证明开具/]]);
+    await readCardToForm(page, kiosk.sim);
     await page.getByRole('button', { name: '提交办理' }).click();
     // The error summary is read as soon as it appears.
     await expect.poll(async () => (await spoken(page)).split('\n').at(-1)).toContain('用途：此项必填');
@@ -223,15 +216,9 @@ test.describe('axe-core on the visit screens', () => {
     await page.goto(kiosk.host.kioskUrl);
     expect(await axeFindings(page)).toEqual([]);
     await page.getByRole('button', { name: '点击开始办理' }).click();
-    await page.getByRole('tab', { name: /求助服务/ }).click();
-    await page
-      .getByRole('tabpanel')
-      .getByRole('button', { name: /失联人员查找求助/ })
-      .click();
     expect(await axeFindings(page)).toEqual([]);
-    await page.getByRole('button', { name: '下一步' }).click();
-    kiosk.sim.placeCard('resident');
-    await expect(page.getByRole('heading', { name: '请核对您的身份信息' })).toBeVisible();
+    await chooseServices(page, [[/求助服务/, /失联人员查找求助/]]);
+    await placeCard(page, kiosk.sim);
     expect(await axeFindings(page)).toEqual([]);
     await page.getByRole('button', { name: '返回' }).click();
     await expect(page.getByText(/已读取证件/)).toBeVisible();

@@ -1,22 +1,11 @@
 import type { Page } from '@playwright/test';
-import { expect, test } from './kiosk-fixture.js';
+import { readCardToForm, startVisit } from './citizen.js';
+import { expect, test, type KioskUnderTest } from './kiosk-fixture.js';
 
-/** Starts a visit for one service of a category and reads the resident card, up to its form. */
-async function openForm(
-  page: Page,
-  kiosk: { readonly host: { readonly kioskUrl: string }; readonly sim: { placeCard(id: string): boolean } },
-  category: RegExp,
-  service: RegExp,
-): Promise<void> {
-  await page.goto(kiosk.host.kioskUrl);
-  await page.getByRole('button', { name: '点击开始办理' }).click();
-  await page.getByRole('tab', { name: category }).click();
-  await page.getByRole('tabpanel').getByRole('button', { name: service }).click();
-  await page.getByRole('button', { name: '下一步' }).click();
-  kiosk.sim.placeCard('resident');
-  await expect(page.getByRole('heading', { name: '请核对您的身份信息' })).toBeVisible();
-  await page.getByRole('button', { name: '下一步' }).click();
-  await expect(page.getByRole('heading', { name: '请填写办理信息' })).toBeVisible();
+/** Starts a visit for one service and reads the resident card, up to its form. */
+async function openForm(page: Page, kiosk: KioskUnderTest, category: RegExp, service: RegExp): Promise<void> {
+  await startVisit(page, kiosk.host.kioskUrl, [[category, service]]);
+  await readCardToForm(page, kiosk.sim);
 }
 
 test.describe('forms', () => {

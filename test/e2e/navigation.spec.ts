@@ -1,4 +1,5 @@
 import type { Page } from '@playwright/test';
+import { placeCard, startVisit } from './citizen.js';
 import { expect, test } from './kiosk-fixture.js';
 
 /** The step the indicator marks as current (`aria-current="step"`). */
@@ -66,15 +67,8 @@ test.describe('steps and Back', () => {
   });
 
   test('another card placed after going back replaces the card that was kept', async ({ page, kiosk }) => {
-    await page.goto(kiosk.host.kioskUrl);
-    await page.getByRole('button', { name: '点击开始办理' }).click();
-    await page.getByRole('tab', { name: /户政/ }).click();
-    await page
-      .getByRole('tabpanel')
-      .getByRole('button', { name: /户籍证明开具/ })
-      .click();
-    await page.getByRole('button', { name: '下一步' }).click();
-    kiosk.sim.placeCard('resident');
+    await startVisit(page, kiosk.host.kioskUrl, [[/户政/, /户籍证明开具/]]);
+    await placeCard(page, kiosk.sim);
     await expect(page.getByText('张三')).toBeVisible();
     await page.getByRole('button', { name: '返回' }).click();
     await expect(page.getByText(/已读取证件：张三/)).toBeVisible();
@@ -98,22 +92,11 @@ test.describe('steps and Back', () => {
     page,
     kiosk,
   }) => {
-    await page.goto(kiosk.host.kioskUrl);
-    await page.getByRole('button', { name: '点击开始办理' }).click();
-    await page.getByRole('tab', { name: /交管/ }).click();
-    await page
-      .getByRole('tabpanel')
-      .getByRole('button', { name: /驾驶证遗失补领/ })
-      .click();
-    await page.getByRole('tab', { name: /户政/ }).click();
-    await page
-      .getByRole('tabpanel')
-      .getByRole('button', { name: /户籍证明开具/ })
-      .click();
-    await expect(page.getByText('已选择 2 项')).toBeVisible();
-    await page.getByRole('button', { name: '下一步' }).click();
-    kiosk.sim.placeCard('resident');
-    await expect(page.getByRole('heading', { name: '请核对您的身份信息' })).toBeVisible();
+    await startVisit(page, kiosk.host.kioskUrl, [
+      [/交管/, /驾驶证遗失补领/],
+      [/户政/, /户籍证明开具/],
+    ]);
+    await placeCard(page, kiosk.sim);
     // One card read for both services: the indicator has one identity step, and both services are listed.
     await expect(page.getByRole('navigation', { name: '办理步骤' }).getByText('读取证件')).toHaveCount(1);
     await expect(page.getByRole('listitem').filter({ hasText: '驾驶证遗失补领' })).toBeVisible();
@@ -125,9 +108,10 @@ test.describe('steps and Back', () => {
     await expect(page.getByLabel(/^姓名/)).toHaveCount(2);
     for (const name of await page.getByLabel(/^姓名/).all()) await expect(name).toHaveValue('张三');
     // Back to the very start keeps both services chosen.
-    await page.getByRole('button', { name: '返回' }).click();
-    await page.getByRole('button', { name: '返回' }).click();
-    await page.getByRole('button', { name: '返回' }).click();
+    for (const heading of ['请核对您的身份信息', '请将身份证放在读卡区', '请选择要办理的业务（可多选）']) {
+      await page.getByRole('button', { name: '返回' }).click();
+      await expect(page.getByRole('heading', { name: heading })).toBeVisible();
+    }
     await expect(page.getByText('已选择 2 项')).toBeVisible();
     kiosk.sim.removeCard();
   });
