@@ -2,7 +2,7 @@
  * The steps of a visit as the citizen sees them, for the step indicator. Pure: the core's {@link VisitStep}
  * plus the step before any visit exists (choosing services).
  */
-import type { Catalog, VisitStep } from '../../main/api/views.js';
+import type { CatalogService, VisitStep } from '../../main/api/views.js';
 
 /** A step the indicator shows. */
 export type VisitStage = 'choose' | VisitStep;
@@ -13,7 +13,10 @@ export function visitStages(needsIdentity: boolean): readonly VisitStage[] {
 }
 
 /** Whether the services chosen so far need a card (nothing chosen yet: assume they will, as most do). */
-export function choiceNeedsIdentity(catalog: Catalog, serviceIds: readonly string[]): boolean {
+export function choiceNeedsIdentity(
+  catalog: { readonly services: readonly Pick<CatalogService, 'id' | 'identity'>[] },
+  serviceIds: readonly string[],
+): boolean {
   if (serviceIds.length === 0) return true;
   return serviceIds.some((id) => catalog.services.find((s) => s.id === id)?.identity !== 'none');
 }

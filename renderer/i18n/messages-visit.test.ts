@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { MESSAGES } from './messages.js';
 import { VISIT_MESSAGES } from './messages-visit.js';
 
-const placeholders = (text: string): string[] => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1] ?? '').sort();
+const placeholders = (text: string): string[] =>
+  [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1] ?? '').sort();
 
 describe('navigation and form texts', () => {
   it('exist in every language with the same placeholders, and reach the interface tables', () => {
