@@ -57,7 +57,9 @@ test.describe('steps and Back', () => {
     await expect(page.getByLabel(/姓名/)).toHaveValue('张三');
 
     await page.getByRole('button', { name: '提交办理' }).click();
-    await expect(page.getByRole('heading', { name: '办理完成' })).toBeVisible();
+    await expect(
+      page.getByRole('heading', { name: /^(已保存，尚未发送|已提交至公安业务系统)$/ }),
+    ).toBeVisible();
     await expect(currentStep(page)).toContainText('完成');
     await expect(steps.filter({ hasText: '（已完成）' })).toHaveCount(4);
     await page.getByRole('button', { name: '完成' }).click();
