@@ -2,6 +2,7 @@ import { useState, type ReactNode } from 'react';
 import type { FieldError, FormValue } from '../../main/api/form-validation.js';
 import { validateField } from '../../main/api/form-validation.js';
 import type { Catalog, CatalogField, PrefillView, VisitView } from '../../main/api/views.js';
+import { keyboardField } from '../components/keyboard/field.js';
 import { useI18n } from '../i18n/i18n.js';
 
 type Forms = Record<string, Record<string, FormValue>>;
@@ -91,6 +92,7 @@ function Field({
     'aria-describedby': describedBy,
     autoComplete: 'off',
     maxLength: field.validation?.maxLength,
+    ...keyboardField(field.inputMethod),
   } as const;
   return (
     <div className={prefill ? 'field prefilled' : 'field'}>

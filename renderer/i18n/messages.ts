@@ -174,6 +174,19 @@ const zhCN = {
   'tech.catalog.none': '无可用目录（暂停服务）',
   'tech.catalog.keys': '受信任的目录密钥',
   'tech.catalog.refusedKeys': '被拒绝的密钥文件',
+  'osk.label': '屏幕键盘',
+  'osk.candidates': '候选字',
+  'osk.composition': '正在输入的拼音',
+  'osk.prevPage': '上一页候选字',
+  'osk.nextPage': '下一页候选字',
+  'osk.backspace': '删除',
+  'osk.space': '空格',
+  'osk.clear': '清空',
+  'osk.newline': '换行',
+  'osk.shift': '大写',
+  'osk.toLatin': '英文 ABC',
+  'osk.toPinyin': '拼音',
+  'osk.hide': '收起键盘',
 } as const;
 
 /** A message key. */
@@ -354,6 +367,19 @@ const zhHK: Messages = {
   'tech.catalog.none': '無可用目錄（暫停服務）',
   'tech.catalog.keys': '受信任的目錄密鑰',
   'tech.catalog.refusedKeys': '被拒絕的密鑰文件',
+  'osk.label': '屏幕鍵盤',
+  'osk.candidates': '候選字',
+  'osk.composition': '正在輸入的拼音',
+  'osk.prevPage': '上一頁候選字',
+  'osk.nextPage': '下一頁候選字',
+  'osk.backspace': '刪除',
+  'osk.space': '空格',
+  'osk.clear': '清除',
+  'osk.newline': '換行',
+  'osk.shift': '大寫',
+  'osk.toLatin': '英文 ABC',
+  'osk.toPinyin': '拼音',
+  'osk.hide': '收起鍵盤',
 };
 
 const en: Messages = {
@@ -541,6 +567,19 @@ const en: Messages = {
   'tech.catalog.none': 'No usable catalog (out of service)',
   'tech.catalog.keys': 'Trusted catalog keys',
   'tech.catalog.refusedKeys': 'Refused key files',
+  'osk.label': 'On-screen keyboard',
+  'osk.candidates': 'Characters',
+  'osk.composition': 'Pinyin being typed',
+  'osk.prevPage': 'Previous characters',
+  'osk.nextPage': 'More characters',
+  'osk.backspace': 'Delete',
+  'osk.space': 'Space',
+  'osk.clear': 'Clear',
+  'osk.newline': 'New line',
+  'osk.shift': 'Capitals',
+  'osk.toLatin': 'ABC letters',
+  'osk.toPinyin': 'Pinyin',
+  'osk.hide': 'Hide keyboard',
 };
 
 /** The kiosk's languages, as the catalog names them. */
