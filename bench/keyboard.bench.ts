@@ -11,6 +11,7 @@ import { chromium, type Page } from 'playwright-core';
 import { startBrowserHost } from '../main/browser-host/server.js';
 import { startKioskCore } from '../main/core/kiosk-core.js';
 import { silentLogger } from '../main/core/log.js';
+import { openMailboxForm } from '../test/e2e/touch.js';
 import { CHROMIUM_EXECUTABLE, CHROMIUM_TEST_ARGS } from '../test/support/chromium.js';
 import type { Benchmark, Figure } from './harness.js';
 import { percentile } from './harness.js';
@@ -77,39 +78,31 @@ async function measure(): Promise<Record<string, Sample[]>> {
     const context = await browser.newContext({ hasTouch: true, viewport: { width: 1080, height: 1920 } });
     const page = await context.newPage();
     await page.goto(host.kioskUrl);
-    await page.getByRole('button', { name: '点击开始办理' }).tap();
-    await page.getByRole('tab', { name: /局长信箱/ }).tap();
-    await page
-      .getByRole('tabpanel')
-      .getByRole('button', { name: /局长信箱/ })
-      .tap();
-    await page.getByRole('button', { name: '下一步' }).tap();
-    core.devices.simulation?.placeCard('resident');
-    await page.getByRole('heading', { name: '请核对您的身份信息' }).waitFor();
-    await page.getByRole('button', { name: '下一步' }).tap();
+    await openMailboxForm(page, () => core.devices.simulation?.placeCard('resident'));
     await page.evaluate(INSTRUMENT);
     const samples: Record<string, Sample[]> = { digits: [], latin: [], pinyin: [], space: [] };
+    /** Types `keys` ten times over, clearing the field after each (the clear taps are not counted). */
+    const typeRounds = async (keys: string): Promise<Sample[]> => {
+      const taken: Sample[] = [];
+      for (let round = 0; round < 10; round += 1) {
+        for (const key of keys) await tapKey(page, key, 1);
+        taken.push(...(await takeSamples(page, keys.length)));
+        await tapKey(page, '清空', 1);
+        await takeSamples(page, 1);
+      }
+      return taken;
+    };
 
-    // Digit pad into the phone field, cleared now and then (the clear taps are not counted).
+    // Digit pad into the phone field.
     await page.getByLabel(/^联系电话/).tap();
     await page.getByRole('group', { name: '屏幕键盘' }).waitFor();
     await takeSamples(page, 1);
-    for (let round = 0; round < 10; round += 1) {
-      for (const d of '1380013800') await tapKey(page, d, 1);
-      samples.digits?.push(...(await takeSamples(page, 10)));
-      await tapKey(page, '清空', 1);
-      await takeSamples(page, 1);
-    }
+    samples.digits = await typeRounds('1380013800');
     // Latin letters into the subject (60 characters at most).
     await page.getByLabel(/^标题/).tap();
     await tapKey(page, '英文 ABC', 1);
     await takeSamples(page, 2);
-    for (let round = 0; round < 10; round += 1) {
-      for (const c of 'streetlamp') await tapKey(page, c, 1);
-      samples.latin?.push(...(await takeSamples(page, 10)));
-      await tapKey(page, '清空', 1);
-      await takeSamples(page, 1);
-    }
+    samples.latin = await typeRounds('streetlamp');
     // Pinyin into the letter: letters redraw the candidate bar; space takes the first candidate.
     await page.getByLabel(/^来信内容/).tap();
     await takeSamples(page, 1);

@@ -2,7 +2,7 @@ import type { Page } from '@playwright/test';
 import { signCatalog } from '../../main/services/catalog/signing.js';
 import { defaultCatalog, demoPrivateKey } from '../fixtures/catalog/helpers.js';
 import { expect, test, type KioskUnderTest } from './kiosk-fixture.js';
-import { tapPin } from './on-screen-keyboard.js';
+import { tapPin } from './touch.js';
 
 // The technician PIN is typed on the on-screen digit pad, by touch, as at the kiosk.
 test.use({ hasTouch: true });

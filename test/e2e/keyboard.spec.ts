@@ -1,21 +1,9 @@
 import type { Locator, Page } from '@playwright/test';
 import { expect, test } from './kiosk-fixture.js';
-import { onScreenKeyboard, tapKeys, tapPinyin } from './on-screen-keyboard.js';
+import { onScreenKeyboard, openMailboxForm, tapKeys, tapPinyin } from './touch.js';
 
 // A kiosk has a touchscreen and no keyboard: every step here is a tap on something a person can see.
 test.use({ hasTouch: true });
-
-/** From the attract screen to the form of one service, with the resident card read. */
-async function openForm(page: Page, place: () => void, tab: RegExp, service: RegExp): Promise<void> {
-  await page.getByRole('button', { name: '点击开始办理' }).tap();
-  await page.getByRole('tab', { name: tab }).tap();
-  await page.getByRole('tabpanel').getByRole('button', { name: service }).tap();
-  await page.getByRole('button', { name: '下一步' }).tap();
-  place();
-  await expect(page.getByRole('heading', { name: '请核对您的身份信息' })).toBeVisible();
-  await page.getByRole('button', { name: '下一步' }).tap();
-  await expect(page.getByRole('heading', { name: '请填写办理信息' })).toBeVisible();
-}
 
 /** The field is entirely on screen and above the keyboard; every key is on screen. */
 async function expectFieldAboveKeyboard(page: Page, field: Locator, keyboard: Locator): Promise<void> {
@@ -30,10 +18,16 @@ async function expectFieldAboveKeyboard(page: Page, field: Locator, keyboard: Lo
     expect(k.y + k.height).toBeLessThanOrEqual(viewport.height + 1);
   }).toPass({ timeout: 5000 });
   // Every key on screen and big enough for a finger, measured in one go.
-  const keys = await keyboard.evaluate((panel) =>
-    [...panel.querySelectorAll('button')].map((b) => {
-      const r = b.getBoundingClientRect();
-      return { left: r.left, right: r.right, bottom: r.bottom, height: r.height, name: b.textContent };
+  // (Page-side types: this project's Node typings have no DOM.)
+  type Key = {
+    getBoundingClientRect(): { left: number; right: number; bottom: number; height: number };
+    textContent: string | null;
+  };
+  const keys = await keyboard.getByRole('button').evaluateAll((buttons) =>
+    buttons.map((b) => {
+      const key = b as unknown as Key;
+      const r = key.getBoundingClientRect();
+      return { left: r.left, right: r.right, bottom: r.bottom, height: r.height, name: key.textContent };
     }),
   );
   expect(keys.length).toBeGreaterThan(10);
@@ -51,7 +45,7 @@ test.describe('the on-screen keyboard', () => {
     kiosk,
   }) => {
     await page.goto(kiosk.host.kioskUrl);
-    await openForm(page, () => kiosk.sim.placeCard('resident'), /局长信箱/, /局长信箱/);
+    await openMailboxForm(page, () => kiosk.sim.placeCard('resident'));
     const keyboard = onScreenKeyboard(page);
     await expect(keyboard).toHaveCount(0);
     await page.getByRole('radio', { name: '建议' }).tap();
@@ -175,7 +169,7 @@ test.describe('the on-screen keyboard', () => {
     kiosk,
   }) => {
     await page.goto(kiosk.host.kioskUrl);
-    await openForm(page, () => kiosk.sim.placeCard('resident'), /局长信箱/, /局长信箱/);
+    await openMailboxForm(page, () => kiosk.sim.placeCard('resident'));
     const subject = page.getByLabel(/^标题/);
     await subject.tap();
     await expect(onScreenKeyboard(page)).toBeVisible();
@@ -192,7 +186,7 @@ test.describe('the on-screen keyboard', () => {
     test.setTimeout(120_000);
     await page.setViewportSize({ width: 1080, height: 1920 });
     await page.goto(kiosk.host.kioskUrl);
-    await openForm(page, () => kiosk.sim.placeCard('resident'), /局长信箱/, /局长信箱/);
+    await openMailboxForm(page, () => kiosk.sim.placeCard('resident'));
     const keyboard = onScreenKeyboard(page);
     const phone = page.getByLabel(/^联系电话/);
     await phone.tap();

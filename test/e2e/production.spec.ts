@@ -9,7 +9,7 @@ import { silentLogger } from '../../main/core/log.js';
 import { createSimulatedDevices } from '../../main/core/simulated-devices.js';
 import { signCatalog } from '../../main/services/catalog/signing.js';
 import { defaultCatalog, demoPrivateKey, newKey } from '../fixtures/catalog/helpers.js';
-import { tapPin } from './on-screen-keyboard.js';
+import { tapPin } from './touch.js';
 
 /** A production kiosk with no catalog yet, enrolled with a fresh production key; peripherals are test doubles. */
 const test = base.extend<{

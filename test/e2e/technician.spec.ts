@@ -1,5 +1,5 @@
 import { expect, test } from './kiosk-fixture.js';
-import { tapPin } from './on-screen-keyboard.js';
+import { tapPin } from './touch.js';
 
 // The technician PIN is typed on the on-screen digit pad, by touch, as at the kiosk.
 test.use({ hasTouch: true });

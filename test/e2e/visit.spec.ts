@@ -1,5 +1,5 @@
 import { expect, test } from './kiosk-fixture.js';
-import { onScreenKeyboard, tapKeys, tapPinyin } from './on-screen-keyboard.js';
+import { onScreenKeyboard, tapKeys, tapPinyin } from './touch.js';
 
 // A kiosk has a touchscreen: citizens' text goes in on the on-screen keyboard.
 test.use({ hasTouch: true });

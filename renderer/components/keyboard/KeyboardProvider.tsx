@@ -22,8 +22,6 @@ import {
 import { fieldKind, isKeyboardField, modeFor, readField, writeField, type KeyboardField } from './field.js';
 import { layoutRows } from './layouts.js';
 import { OnScreenKeyboard } from './OnScreenKeyboard.js';
-import type { PinyinDictionary } from './pinyin.js';
-import type { TraditionalCandidates } from './traditional.js';
 
 /** What any component may ask of the on-screen keyboard. */
 export interface OnScreenKeyboardControl {
@@ -45,6 +43,23 @@ const INPUT_TYPES: Partial<Record<KeyAction['type'], string>> = {
   candidate: 'insertCompositionText',
 };
 
+/** A dictionary once `load` has given it, asked for only while `wanted`; null until then (or if it fails). */
+function useLoaded<T>(load: () => Promise<T>, wanted: boolean): T | null {
+  const [value, setValue] = useState<T | null>(null);
+  useEffect(() => {
+    if (!wanted || value !== null) return;
+    let live = true;
+    load().then(
+      (v) => live && setValue(v),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [load, wanted, value]);
+  return value;
+}
+
 /**
  * Shows the on-screen keyboard whenever a field that asked for it (see `keyboardField`) takes focus, and hides
  * it when focus goes elsewhere or the field leaves the page (e.g. the visit is wiped). The page gets room
@@ -55,8 +70,6 @@ export function KeyboardProvider({ children }: { readonly children: ReactNode })
   const { locale } = useI18n();
   const [field, setField] = useState<KeyboardField | null>(null);
   const [state, setState] = useState<KeyboardState>(() => initialState('latin'));
-  const [pinyin, setPinyin] = useState<PinyinDictionary | null>(null);
-  const [traditional, setTraditional] = useState<TraditionalCandidates | null>(null);
   const panelRef = useRef<HTMLDivElement>(null);
   const localeRef = useRef(locale);
   const fieldRef = useRef<KeyboardField | null>(null);
@@ -65,27 +78,8 @@ export function KeyboardProvider({ children }: { readonly children: ReactNode })
   }, [locale]);
 
   // The pinyin table loads after first paint, in its own chunk; the Traditional one only when 繁體 is chosen.
-  useEffect(() => {
-    let live = true;
-    loadPinyinDictionary().then(
-      (d) => live && setPinyin(d),
-      () => undefined,
-    );
-    return () => {
-      live = false;
-    };
-  }, []);
-  useEffect(() => {
-    if (locale !== 'zh-HK' || traditional) return;
-    let live = true;
-    loadTraditionalCandidates().then(
-      (t) => live && setTraditional(t),
-      () => undefined,
-    );
-    return () => {
-      live = false;
-    };
-  }, [locale, traditional]);
+  const pinyin = useLoaded(loadPinyinDictionary, true);
+  const traditional = useLoaded(loadTraditionalCandidates, locale === 'zh-HK');
 
   const open = useCallback((target: KeyboardField) => {
     fieldRef.current = target;

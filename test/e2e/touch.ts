@@ -2,9 +2,24 @@ import type { Locator, Page } from '@playwright/test';
 import { expect } from '@playwright/test';
 
 /**
- * Typing as a person at the kiosk does, on the on-screen keyboard: each key found by its accessible name (its
- * character) and tapped. Tests that use these run with `hasTouch`.
+ * Acting as a person at the kiosk does, by touch: typing on the on-screen keyboard, each key found by its
+ * accessible name (its character) and tapped. Tests (and benchmarks) that use these run with `hasTouch`.
  */
+
+/** From the attract screen to the chief's-mailbox form by taps; `placeCard` puts the ID card on the reader. */
+export async function openMailboxForm(page: Page, placeCard: () => void): Promise<void> {
+  await page.getByRole('button', { name: '点击开始办理' }).tap();
+  await page.getByRole('tab', { name: /局长信箱/ }).tap();
+  await page
+    .getByRole('tabpanel')
+    .getByRole('button', { name: /局长信箱/ })
+    .tap();
+  await page.getByRole('button', { name: '下一步' }).tap();
+  placeCard();
+  await expect(page.getByRole('heading', { name: '请核对您的身份信息' })).toBeVisible();
+  await page.getByRole('button', { name: '下一步' }).tap();
+  await expect(page.getByRole('heading', { name: '请填写办理信息' })).toBeVisible();
+}
 
 /** The on-screen keyboard, by its name in the kiosk's language. */
 export function onScreenKeyboard(page: Page, name: string | RegExp = '屏幕键盘'): Locator {
