@@ -5,6 +5,7 @@ import type { Catalog, CatalogField, PrefillView, VisitView } from '../../main/a
 import { BackButton } from '../components/BackButton.js';
 import { DatePicker } from '../components/DatePicker.js';
 import { ErrorSummary, focusField, type ErrorSummaryItem } from '../components/ErrorSummary.js';
+import { keyboardField } from '../components/keyboard/field.js';
 import { useI18n, type I18n } from '../i18n/i18n.js';
 
 /** What the citizen typed, per service, per field: kept by the caller across steps (Back loses nothing). */
@@ -164,6 +165,7 @@ function Field({
     'aria-describedby': describedBy,
     autoComplete: 'off',
     maxLength: field.validation?.maxLength,
+    ...keyboardField(field.inputMethod),
   } as const;
   return (
     <div className={prefill ? 'field prefilled' : 'field'}>

@@ -237,6 +237,19 @@ const zhCN = {
   'progress.receipt.unknown': '无记录',
   'errors.urgent-not-acknowledged': '紧急报告尚未送达指挥中心。请拨打 110 或呼叫民警，并确认后再结束。',
   'progress.serviceRetired': '（本机已不再提供的业务）',
+  'osk.label': '屏幕键盘',
+  'osk.candidates': '候选字',
+  'osk.composition': '正在输入的拼音',
+  'osk.prevPage': '上一页候选字',
+  'osk.nextPage': '下一页候选字',
+  'osk.backspace': '删除',
+  'osk.space': '空格',
+  'osk.clear': '清空',
+  'osk.newline': '换行',
+  'osk.shift': '大写',
+  'osk.toLatin': '英文 ABC',
+  'osk.toPinyin': '拼音',
+  'osk.hide': '收起键盘',
 } as const;
 
 /** A message key. */
@@ -479,6 +492,19 @@ const zhHK: Messages = {
   'progress.receipt.unknown': '無記錄',
   'errors.urgent-not-acknowledged': '緊急報告尚未送達指揮中心。請致電 110 或呼叫警員，並確認後再結束。',
   'progress.serviceRetired': '（本機已不再提供的業務）',
+  'osk.label': '屏幕鍵盤',
+  'osk.candidates': '候選字',
+  'osk.composition': '正在輸入的拼音',
+  'osk.prevPage': '上一頁候選字',
+  'osk.nextPage': '下一頁候選字',
+  'osk.backspace': '刪除',
+  'osk.space': '空格',
+  'osk.clear': '清除',
+  'osk.newline': '換行',
+  'osk.shift': '大寫',
+  'osk.toLatin': '英文 ABC',
+  'osk.toPinyin': '拼音',
+  'osk.hide': '收起鍵盤',
 };
 
 const en: Messages = {
@@ -741,6 +767,19 @@ const en: Messages = {
   'errors.urgent-not-acknowledged':
     'The urgent report has not reached the command centre yet. Call 110 or an officer, then confirm to finish.',
   'progress.serviceRetired': '(a service this kiosk no longer offers)',
+  'osk.label': 'On-screen keyboard',
+  'osk.candidates': 'Characters',
+  'osk.composition': 'Pinyin being typed',
+  'osk.prevPage': 'Previous characters',
+  'osk.nextPage': 'More characters',
+  'osk.backspace': 'Delete',
+  'osk.space': 'Space',
+  'osk.clear': 'Clear',
+  'osk.newline': 'New line',
+  'osk.shift': 'Capitals',
+  'osk.toLatin': 'ABC letters',
+  'osk.toPinyin': 'Pinyin',
+  'osk.hide': 'Hide keyboard',
 };
 
 /** The kiosk's languages, as the catalog names them. */

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import type { TechnicianLoginView, TechnicianOverview } from '../../main/api/views.js';
 import { useKiosk } from '../api/kiosk.js';
+import { keyboardField } from '../components/keyboard/field.js';
 import { useI18n } from '../i18n/i18n.js';
 
 /**
@@ -64,6 +65,7 @@ export function TechnicianScreen({ onClose }: { readonly onClose: () => void }):
               type="password"
               inputMode="numeric"
               autoComplete="off"
+              {...keyboardField('pin')}
               value={pin}
               onChange={(e) => setPin(e.target.value)}
             />
