@@ -166,7 +166,7 @@ describe('verifySignedCatalog', () => {
   it('checks the signature before the schema: forged nonsense is a bad signature, signed nonsense a schema error', () => {
     const signed = signedVersion(2);
     // Content the schema refuses (services is not a list), under the signature of other content: forged.
-    const forged = { ...signed, catalog: { ...signed.catalog, services: 'everything' } };
+    const forged = { ...signed, catalog: { ...(signed.catalog as object), services: 'everything' } };
     expect(verifySignedCatalog(forged, { trustedKeys, now: NOW })).toMatchObject({
       ok: false,
       reason: 'bad-signature',
