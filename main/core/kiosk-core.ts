@@ -30,7 +30,7 @@ import { isLoopbackUrl, publicBaseUrlFromEnv } from './public-url.js';
 import type { DeviceSet } from './devices.js';
 import { deviceStatuses } from './devices.js';
 import type { Logger } from './log.js';
-import { createLogger } from './log.js';
+import { createFileLogger, createLogger, teeLogger, type RotatingFileOptions } from './log.js';
 import { appRootDir, resourcesDir } from './paths.js';
 import { createSimulatedDevices } from './simulated-devices.js';
 import { openConfiguredDevices } from './real-devices.js';
@@ -76,6 +76,11 @@ export interface KioskCoreOptions {
   /** The kiosk groups this kiosk belongs to (e.g. `hk-macao-zone`); services limited to other groups are hidden. */
   readonly kioskGroups?: readonly string[];
   readonly log?: Logger;
+  /**
+   * The kiosk's own log file, `<data dir>/logs/booth.log`, rotated at a size cap (what the diagnostics bundle
+   * collects); every line also goes to `log`. `false`: no file (benchmarks).
+   */
+  readonly fileLog?: false | Omit<RotatingFileOptions, 'file'>;
   /** Peripherals to use instead of the mode's own (real drivers, or test doubles). */
   readonly devices?: DeviceSet;
 }
@@ -118,7 +123,10 @@ function readVersion(): string {
  * Electron utility process, the browser host and the tests.
  */
 export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCore> {
-  const log = options.log ?? createLogger();
+  const fileLog = options.fileLog === false ? null : createFileLogger(options.dataDir, options.fileLog);
+  const log = fileLog
+    ? teeLogger(options.log ?? createLogger(), fileLog.log)
+    : (options.log ?? createLogger());
   const { mode } = options;
   const env = process.env;
   // A damaged enrolment stops the start with its reason: guessing the central system or the token is worse.
@@ -540,6 +548,7 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
       await devices.stop();
       await store.close();
       log.info('core.stopped', {});
+      fileLog?.file.close();
     },
   };
 }
