@@ -5,6 +5,7 @@
 import type { FormValue } from './form-validation.js';
 import type { ApiResult } from './protocol.js';
 import type { CatalogLocale } from './views.js';
+import type { HealthSnapshot } from './health-view.js';
 import type {
   Catalog,
   DeviceStatusView,
@@ -40,6 +41,8 @@ export interface TechnicianPort {
   printTestPage(): Promise<{ outcome: string; reason: string | null }>;
   /** Waits up to `timeoutMs` for the next card and reports its type and masked number (nothing is kept). */
   readCard(timeoutMs: number): Promise<CardCheckView>;
+  /** The kiosk's health snapshot (the same one the heartbeat and `booth health` report). */
+  health(): Promise<HealthSnapshot>;
 }
 
 /** A technician's card-reader check: what was read, masked, or why nothing was. */

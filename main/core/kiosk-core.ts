@@ -35,11 +35,14 @@ import { appRootDir, resourcesDir } from './paths.js';
 import { createSimulatedDevices } from './simulated-devices.js';
 import { openConfiguredDevices } from './real-devices.js';
 import { createVisitCompletion } from './visit-completion.js';
+import { collectHealth, healthDevices, writeHealthFile, type HealthSnapshot } from './health.js';
 import { TechnicianAuth } from '../services/technician/technician-auth.js';
 import { minFreeBytesFromEnv, openStore, type KioskStore } from '../store/index.js';
 import { TransactionService } from '../services/transactions/transactions.js';
 import { createCentralClient } from '../services/central/client.js';
 import { createKioskSync, type KioskSync } from '../services/sync/index.js';
+import { readSyncState } from '../services/sync/uploader.js';
+import { heartbeatHealth } from './health.js';
 
 /** How the core is started by a host. */
 export interface KioskCoreOptions {
@@ -69,6 +72,8 @@ export interface KioskCoreOptions {
   readonly progressBaseUrl?: string;
   /** Heartbeat period (ms). */
   readonly heartbeatIntervalMs?: number;
+  /** How often the health snapshot is written to `<data dir>/health.json` (ms, default 10 s). */
+  readonly healthIntervalMs?: number;
   /** How often, between visits, staged catalogs and catalogs applied from a USB drive are taken up (ms). */
   readonly catalogCheckIntervalMs?: number;
   /** The app version (the Electron host passes the packaged app's); default: package.json's. */
@@ -107,7 +112,8 @@ function offeredHere(service: CatalogEntry, kioskGroups: readonly string[]): boo
   return serviceAvailability(groupsOnly, { weekday: 1, minutes: 0 }, kioskGroups).available;
 }
 
-function readVersion(): string {
+/** The app version from package.json ('0.0.0' when it cannot be read). */
+export function readVersion(): string {
   try {
     const pkg = JSON.parse(readFileSync(path.join(appRootDir(), 'package.json'), 'utf8')) as {
       version?: unknown;
@@ -336,8 +342,32 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
     options.catalogCheckIntervalMs ?? 30_000,
   );
   applyTimer.unref();
+  /** The health snapshot: the heartbeat, `booth health` (through health.json) and the technician screen. */
+  const health = (): Promise<HealthSnapshot> =>
+    collectHealth({
+      version: staticInfo.version,
+      kioskId,
+      mode,
+      dataDir: options.dataDir,
+      live: true,
+      service: () => serviceState().state,
+      outbox: () => (sync ? sync.state() : readSyncState(store)),
+      central: () => {
+        const last = sync?.heartbeat.lastOutcome() ?? null;
+        return {
+          configured: client !== null,
+          reachable: last ? last.ok : null,
+          latencyMs: last?.latencyMs ?? null,
+          checkedAt: last?.at ?? null,
+          error: last?.error ?? null,
+        };
+      },
+      catalog: () => catalogs.status(),
+      devices: () => healthDevices(deviceStatuses(devices)),
+    });
   const sync = client
     ? createKioskSync({
+        health: async () => heartbeatHealth(await health()),
         store,
         transactions,
         log,
@@ -513,6 +543,7 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
             finish({ read: false, code: error.code }),
           );
         }),
+      health,
       checkCatalog: async () => {
         if (!poller) return 'no-central';
         const outcome = await poller.pollNow();
@@ -524,6 +555,19 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
   await devices.start();
   await sync?.start();
   poller?.start();
+  // The latest snapshot on disk, for `booth health` and the diagnostics bundle (a separate process each).
+  let healthWrite: Promise<void> = Promise.resolve();
+  const saveHealth = (): void => {
+    healthWrite = healthWrite
+      .then(() => health())
+      .then((snapshot) => writeHealthFile(options.dataDir, snapshot))
+      .catch((error: unknown) =>
+        log.warn('health.write-failed', { message: error instanceof Error ? error.message : String(error) }),
+      );
+  };
+  saveHealth();
+  const healthTimer = setInterval(saveHealth, options.healthIntervalMs ?? 10_000);
+  healthTimer.unref();
   log.info('core.started', {
     host: options.host,
     mode,
@@ -542,13 +586,15 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
     async close() {
       for (const off of offs) off();
       clearInterval(applyTimer);
+      clearInterval(healthTimer);
+      await healthWrite;
       poller?.stop();
       visits.dispose();
       await sync?.stop();
       await devices.stop();
       await store.close();
       log.info('core.stopped', {});
-      fileLog?.file.close();
+      fileLog?.file.end();
     },
   };
 }

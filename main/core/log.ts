@@ -157,6 +157,7 @@ export const DEFAULT_LOG_KEEP = 4;
 export class RotatingFile {
   private fd: number | null = null;
   private size = 0;
+  private ended = false;
   private readonly maxBytes: number;
   private readonly keep: number;
 
@@ -175,6 +176,7 @@ export class RotatingFile {
 
   /** Appends one line (a newline is added). */
   writeLine(line: string): void {
+    if (this.ended) return;
     const bytes = Buffer.from(line + '\n', 'utf8');
     try {
       if (this.fd === null) this.open();
@@ -186,6 +188,12 @@ export class RotatingFile {
       // A full or read-only disk must not stop the kiosk; the health snapshot reports the free space.
       this.close();
     }
+  }
+
+  /** Closes the file for good: later lines are dropped (a core shutting down must not recreate its folder). */
+  end(): void {
+    this.ended = true;
+    this.close();
   }
 
   /** Closes the live file (it is opened again by the next line). */
