@@ -7,6 +7,17 @@ import type { ApiResult } from './protocol.js';
 import type { CatalogLocale } from './views.js';
 import type { HealthSnapshot } from './health-view.js';
 import type {
+  AssignableRole,
+  AssignView,
+  DeviceGuess,
+  DiscoveryView,
+  ExportTargetView,
+  ExportView,
+  PrinterBitsView,
+  PrinterTestView,
+  ScanTestView,
+} from './technician-views.js';
+import type {
   Catalog,
   DeviceStatusView,
   FixtureView,
@@ -43,6 +54,20 @@ export interface TechnicianPort {
   readCard(timeoutMs: number): Promise<CardCheckView>;
   /** The kiosk's health snapshot (the same one the heartbeat and `booth health` report). */
   health(): Promise<HealthSnapshot>;
+  /** Discovery, assignment, device tests and the diagnostics bundle (main/core/technician-tools.ts). */
+  readonly tools: TechnicianToolsPort;
+}
+
+/** The technician screen's device and diagnostics tools. */
+export interface TechnicianToolsPort {
+  discover(): Promise<DiscoveryView>;
+  probe(portPath: string, baudRate?: number): Promise<DeviceGuess>;
+  assign(role: AssignableRole, spec: string): Promise<AssignView>;
+  printerBits(): PrinterBitsView;
+  printTest(): Promise<PrinterTestView>;
+  scanTest(timeoutMs: number): Promise<ScanTestView>;
+  exportTargets(): Promise<ExportTargetView[]>;
+  exportDiagnostics(target: string): Promise<ExportView>;
 }
 
 /** A technician's card-reader check: what was read, masked, or why nothing was. */

@@ -33,6 +33,8 @@ import type { Logger } from './log.js';
 import { createFileLogger, createLogger, teeLogger, type RotatingFileOptions } from './log.js';
 import { appRootDir, resourcesDir } from './paths.js';
 import { createSimulatedDevices } from './simulated-devices.js';
+import { liveDevices } from './live-devices.js';
+import { createTechnicianTools, type TechnicianToolsOptions } from './technician-tools.js';
 import { openConfiguredDevices } from './real-devices.js';
 import { createVisitCompletion } from './visit-completion.js';
 import { collectHealth, healthDevices, writeHealthFile, type HealthSnapshot } from './health.js';
@@ -72,6 +74,8 @@ export interface KioskCoreOptions {
   readonly progressBaseUrl?: string;
   /** Heartbeat period (ms). */
   readonly heartbeatIntervalMs?: number;
+  /** Where diagnostics may be exported, how devices are discovered and opened (tests set these). */
+  readonly technicianTools?: Pick<TechnicianToolsOptions, 'exportRoots' | 'discoveryListers' | 'realDevices'>;
   /** How often the health snapshot is written to `<data dir>/health.json` (ms, default 10 s). */
   readonly healthIntervalMs?: number;
   /** How often, between visits, staged catalogs and catalogs applied from a USB drive are taken up (ms). */
@@ -196,11 +200,13 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
         };
   const startState = serviceState();
   if (startState.state === 'out-of-service') log.warn('kiosk.out-of-service', { reason: startState.reason });
-  const devices =
+  // Live: a technician may give a role another device between visits, without a restart.
+  const devices = liveDevices(
     options.devices ??
-    (mode === 'demonstration'
-      ? createSimulatedDevices()
-      : await openConfiguredDevices({ env, stored: store.deviceConfig, log }));
+      (mode === 'demonstration'
+        ? createSimulatedDevices()
+        : await openConfiguredDevices({ env, stored: store.deviceConfig, log })),
+  );
   // The simulation controls exist on demonstration kiosks only, whatever devices were handed in.
   const sim = mode === 'demonstration' ? devices.simulation : null;
   const staticInfo = {
@@ -276,12 +282,26 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
     onChange: (visit) => emit('visit.changed', visit),
     onEnded: (reason) => {
       log.info('visit.ended', { reason });
-      // Between visits is the only time a staged catalog may take over, or an expired one be withdrawn.
+      // Between visits is the only time a staged catalog may take over, or an expired one be withdrawn, and
+      // a device a technician assigned during the visit is put in place.
       void catalogs.applyStagedIfIdle().then(() => withdrawIfExpired());
+      void tools
+        .afterVisit()
+        .catch((error: unknown) =>
+          log.error('devices.assign-failed', {
+            message: error instanceof Error ? error.message : String(error),
+          }),
+        );
     },
     complete: createVisitCompletion({
       transactions,
-      printer: { print: (bytes) => devices.printer.print(bytes), profile: devices.printer.profile },
+      printer: {
+        print: (bytes) => devices.printer.print(bytes),
+        // Read at each receipt: a technician may have assigned a printer of another width.
+        get profile() {
+          return devices.printer.profile;
+        },
+      },
       catalogVersion: () => catalogs.current()?.version ?? null,
       demonstration: () => currentCatalog().demonstration,
       kioskId,
@@ -466,6 +486,18 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
     offs.push(sync.events.on('catalog-announced', (announced) => void poller.onAnnouncement(announced)));
   }
 
+  const tools = createTechnicianTools({
+    dataDir: options.dataDir,
+    env,
+    store,
+    devices,
+    health,
+    visitInProgress: () => visits.inProgress,
+    log,
+    secrets: centralToken ? [centralToken] : [],
+    ...(options.technicianTools ?? {}),
+  });
+  offs.push(tools.onDiscovery((view) => emit('technician.discovery', view)));
   const technicianAuth = new TechnicianAuth(store, {
     // The demonstration PIN exists on demonstration kiosks only.
     demonstration: mode === 'demonstration',
@@ -544,6 +576,7 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
           );
         }),
       health,
+      tools,
       checkCatalog: async () => {
         if (!poller) return 'no-central';
         const outcome = await poller.pollNow();
@@ -587,6 +620,7 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
       for (const off of offs) off();
       clearInterval(applyTimer);
       clearInterval(healthTimer);
+      tools.close();
       await healthWrite;
       poller?.stop();
       visits.dispose();
