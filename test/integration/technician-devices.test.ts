@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -51,7 +51,7 @@ async function pty(dir: string, names: [string, string]): Promise<PtyPair> {
 }
 
 /** A demonstration kiosk (simulated devices to start with) whose discovery lists the PTY links in `ptyDir`. */
-async function kiosk(ptyDir: string): Promise<{ core: KioskCore; client: Client }> {
+async function kiosk(ptyDir: string, exportRoot?: string): Promise<{ core: KioskCore; client: Client }> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'booth-tech-'));
   cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
   const core = await startKioskCore({
@@ -63,6 +63,7 @@ async function kiosk(ptyDir: string): Promise<{ core: KioskCore; client: Client 
     technicianTools: {
       discoveryListers: { serial: serialNodeLister([ptyDir]), hid: async () => [] },
       realDevices: { reconnectIntervalMs: 200, monitorIntervalMs: 300, idCardPollIntervalMs: 100 },
+      exportRoots: exportRoot ? [exportRoot] : [],
     },
   });
   cleanups.push(() => core.close());
@@ -230,5 +231,28 @@ describe('technician: discover, assign and test devices without a restart', () =
     await swapped;
     status = await api['devices.status']();
     expect(status.ok && status.value.find(ofKind('scanner'))?.connection).toBe('not configured');
+  });
+
+  it('writes the diagnostics bundle to an offered USB folder only', async () => {
+    const ptyDir = mkdtempSync(path.join(tmpdir(), 'booth-pty-'));
+    const media = mkdtempSync(path.join(tmpdir(), 'booth-media-'));
+    cleanups.push(() => rmSync(ptyDir, { recursive: true, force: true }));
+    cleanups.push(() => rmSync(media, { recursive: true, force: true }));
+    mkdirSync(path.join(media, 'kiosk', 'USB-STICK'), { recursive: true });
+    const { client } = await kiosk(ptyDir, media);
+    const { api } = client;
+    const targets = await api['technician.exportTargets']();
+    const usb = path.join(media, 'kiosk', 'USB-STICK');
+    expect(targets).toMatchObject({ ok: true, value: [{ path: usb, label: 'USB-STICK' }] });
+    const written = await api['technician.exportDiagnostics']({ target: usb });
+    expect(written).toMatchObject({ ok: true, value: { ok: true } });
+    const [file] = readdirSync(usb);
+    expect(file).toMatch(/^booth-diagnostics-.*\.tar\.gz$/);
+    expect(statSync(path.join(usb, file as string)).size).toBeGreaterThan(100);
+    // Any other folder is refused: the screen cannot write where it likes.
+    expect(await api['technician.exportDiagnostics']({ target: tmpdir() })).toEqual({
+      ok: true,
+      value: { ok: false, problem: 'not-an-export-target' },
+    });
   });
 });
