@@ -280,5 +280,10 @@ export interface TechnicianOverview {
     readonly refusedKeyFiles: readonly { readonly file: string; readonly reason: string }[];
   };
   readonly sync: SyncStateView | null;
-  readonly audit: readonly { readonly event: string; readonly at: string }[];
+  /** Recent audit entries: event code, ISO time and flat non-personal details (the screen says them in words). */
+  readonly audit: readonly {
+    readonly event: string;
+    readonly at: string;
+    readonly details: Readonly<Record<string, string | number | boolean | null>>;
+  }[];
 }

@@ -30,7 +30,7 @@ import { isLoopbackUrl, publicBaseUrlFromEnv } from './public-url.js';
 import type { DeviceSet } from './devices.js';
 import { deviceStatuses } from './devices.js';
 import type { Logger } from './log.js';
-import { createFileLogger, createLogger, teeLogger, type RotatingFileOptions } from './log.js';
+import { createFileLogger, createLogger, scrubFields, teeLogger, type RotatingFileOptions } from './log.js';
 import { appRootDir, resourcesDir } from './paths.js';
 import { createSimulatedDevices } from './simulated-devices.js';
 import { liveDevices } from './live-devices.js';
@@ -285,13 +285,11 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
       // Between visits is the only time a staged catalog may take over, or an expired one be withdrawn, and
       // a device a technician assigned during the visit is put in place.
       void catalogs.applyStagedIfIdle().then(() => withdrawIfExpired());
-      void tools
-        .afterVisit()
-        .catch((error: unknown) =>
-          log.error('devices.assign-failed', {
-            message: error instanceof Error ? error.message : String(error),
-          }),
-        );
+      void tools.afterVisit().catch((error: unknown) =>
+        log.error('devices.assign-failed', {
+          message: error instanceof Error ? error.message : String(error),
+        }),
+      );
     },
     complete: createVisitCompletion({
       transactions,
@@ -544,7 +542,11 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
             refusedKeyFiles: trust.refused,
           },
           sync: syncState ?? null,
-          audit: audit.map((a) => ({ event: a.event, at: new Date(a.at).toISOString() })),
+          audit: audit.map((a) => ({
+            event: a.event,
+            at: new Date(a.at).toISOString(),
+            details: scrubFields(a.details),
+          })),
         };
       },
       printTestPage: async () => {

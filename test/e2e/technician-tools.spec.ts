@@ -1,0 +1,149 @@
+import { test as base, expect, type Page } from '@playwright/test';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { IdCardSimulator } from '../../drivers/id-card/simulator.js';
+import { serveSimulatorOn } from '../../drivers/printer/serve.js';
+import { PrinterSimulator } from '../../drivers/printer/simulator.js';
+import { SerialTransport } from '../../drivers/transport/serial.js';
+import { startBrowserHost, type BrowserHost } from '../../main/browser-host/server.js';
+import { serialNodeLister } from '../../main/core/discovery.js';
+import { startKioskCore, type KioskCore } from '../../main/core/kiosk-core.js';
+import { silentLogger } from '../../main/core/log.js';
+import { createPtyPair, type PtyPair } from '../support/socat.js';
+import { tapPin } from './touch.js';
+
+/** A demonstration kiosk whose technician discovery lists the PTY links of `ptyDir`, with a USB drive folder. */
+interface TechnicianKiosk {
+  readonly core: KioskCore;
+  readonly host: BrowserHost;
+  readonly ptyDir: string;
+  readonly usb: string;
+  /** Makes a PTY pair in `ptyDir` (closed after the test). */
+  pty(names: [string, string]): Promise<PtyPair>;
+}
+
+const test = base.extend<{ tech: TechnicianKiosk }>({
+  // eslint-disable-next-line no-empty-pattern
+  tech: async ({}, use) => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'booth-e2e-tech-'));
+    const ptyDir = mkdtempSync(path.join(tmpdir(), 'booth-e2e-pty-'));
+    const media = mkdtempSync(path.join(tmpdir(), 'booth-e2e-media-'));
+    const usb = path.join(media, 'kiosk', 'USB-STICK');
+    mkdirSync(usb, { recursive: true });
+    const core = await startKioskCore({
+      dataDir,
+      mode: 'demonstration',
+      host: 'browser',
+      log: silentLogger,
+      technicianTools: {
+        discoveryListers: { serial: serialNodeLister([ptyDir]), hid: async () => [] },
+        realDevices: { reconnectIntervalMs: 250, monitorIntervalMs: 500, idCardPollIntervalMs: 150 },
+        exportRoots: [media],
+      },
+    });
+    const host = await startBrowserHost({
+      core,
+      staticDir: path.resolve('dist/renderer'),
+      port: 0,
+      log: silentLogger,
+    });
+    const pairs: PtyPair[] = [];
+    await use({
+      core,
+      host,
+      ptyDir,
+      usb,
+      pty: async (names) => {
+        const pair = await createPtyPair({ dir: ptyDir, names });
+        pairs.push(pair);
+        return pair;
+      },
+    });
+    await host.close();
+    await core.close();
+    for (const pair of pairs) await pair.close();
+    for (const dir of [dataDir, ptyDir, media]) rmSync(dir, { recursive: true, force: true });
+  },
+});
+
+test.use({ hasTouch: true, viewport: { width: 1080, height: 1920 } });
+
+async function signIn(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.getByRole('button', { name: '维护' }).click();
+  await tapPin(page, '000000');
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page.getByRole('heading', { name: '外设状态' })).toBeVisible();
+}
+
+test.describe('technician tools', () => {
+  test('discover a printer on a PTY, assign it, print a test page with its preview, see paper-out live', async ({
+    page,
+    tech,
+  }) => {
+    await signIn(page, tech.host.kioskUrl);
+    const found = page.getByRole('region', { name: '已连接的设备' });
+    await expect(found.getByText('未发现串口或 HID 设备')).toBeVisible();
+
+    // Plugged in while the screen is open: listed without touching anything.
+    const pair = await tech.pty(['printer', 'printer-sim']);
+    const sim = new PrinterSimulator();
+    const endpoint = await serveSimulatorOn(sim, new SerialTransport({ path: pair.b, baudRate: 115200 }));
+    const row = found.locator(`tr[data-path="${pair.a}"]`);
+    await expect(row).toBeVisible();
+    await row.getByRole('button', { name: '识别' }).tap();
+    await expect(row.getByText('小票打印机')).toBeVisible();
+    await row.getByRole('button', { name: '用作打印机' }).tap();
+    await expect(found.getByRole('status')).toHaveText(`已应用：打印机 → serial:${pair.a}@115200;80mm`);
+
+    const devices = page.getByRole('region', { name: '外设状态' });
+    const printerRow = devices.locator('tr[data-device="printer"]');
+    await expect(printerRow.getByText(`serial:${pair.a}@115200`)).toBeVisible();
+    await expect(printerRow.getByText('正常')).toBeVisible();
+    await printerRow.getByRole('button', { name: '打印测试页' }).tap();
+    await expect(devices.getByRole('status').getByText('测试页已打印')).toBeVisible();
+    await expect(devices.getByRole('img', { name: '测试页预览' })).toBeVisible();
+
+    // Out of paper: the row says so, and what to do, while the screen stays open.
+    sim.setScenario('paper-out');
+    await expect(printerRow.getByText('故障: 缺纸')).toBeVisible();
+    await expect(printerRow.getByText('请更换打印纸')).toBeVisible();
+    await printerRow.getByRole('button', { name: '打印机状态位' }).tap();
+    await expect(devices.getByRole('status')).toContainText('缺纸');
+    await endpoint.close();
+  });
+
+  test('unplug the assigned ID card reader → no device → replug → online, without a restart; export to USB', async ({
+    page,
+    tech,
+  }) => {
+    await signIn(page, tech.host.kioskUrl);
+    let pair = await tech.pty(['reader', 'reader-sim']);
+    let sim = new IdCardSimulator(new SerialTransport({ path: pair.b }));
+    await sim.start();
+    const found = page.getByRole('region', { name: '已连接的设备' });
+    const row = found.locator(`tr[data-path="${pair.a}"]`);
+    await row.getByRole('button', { name: '识别' }).tap();
+    await expect(row.getByText('身份证读卡器')).toBeVisible();
+    await row.getByRole('button', { name: '用作读卡器' }).tap();
+    const reader = page.getByRole('region', { name: '外设状态' }).locator('tr[data-device="id-card"]');
+    await expect(reader.getByText('正常')).toBeVisible();
+
+    await sim.stop();
+    await pair.close();
+    await expect(reader.getByText('未连接')).toBeVisible();
+    await expect(reader.getByText(/请检查连接线/)).toBeVisible();
+
+    pair = await tech.pty(['reader', 'reader-sim']);
+    sim = new IdCardSimulator(new SerialTransport({ path: pair.b }));
+    await sim.start();
+    await expect(reader.getByText('正常')).toBeVisible();
+    await sim.stop();
+
+    const exporter = page.getByRole('region', { name: '导出诊断包' });
+    await exporter.getByRole('button', { name: /导出到 USB-STICK/ }).tap();
+    await expect(exporter.getByRole('status')).toContainText('已写入');
+    expect(readdirSync(tech.usb)).toHaveLength(1);
+  });
+});
