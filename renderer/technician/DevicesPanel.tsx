@@ -106,12 +106,14 @@ export function DevicesPanel({ devices }: { readonly devices: readonly DeviceSta
                   ) : null}
                 </td>
                 <td className="tech-connection">{d.connection}</td>
-                <td className="tech-buttons">
-                  {(tests[d.kind] ?? []).map((test) => (
-                    <button key={test.label} type="button" onClick={test.run}>
-                      {test.label}
-                    </button>
-                  ))}
+                <td>
+                  <div className="tech-buttons">
+                    {(tests[d.kind] ?? []).map((test) => (
+                      <button key={test.label} type="button" onClick={test.run}>
+                        {test.label}
+                      </button>
+                    ))}
+                  </div>
                 </td>
               </tr>
             );

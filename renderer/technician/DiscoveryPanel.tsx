@@ -160,20 +160,22 @@ export function DiscoveryPanel(): ReactNode {
                       '—'
                     )}
                   </td>
-                  <td className="tech-buttons">
-                    {d.usedBy
-                      ? null
-                      : roles.map((role) => (
-                          <button
-                            key={role}
-                            type="button"
-                            className={role === suggested ? 'primary' : undefined}
-                            disabled={busy === role}
-                            onClick={() => assign(role, specFor(d, role))}
-                          >
-                            {t('tech.assign.use', { role: roleName(role) })}
-                          </button>
-                        ))}
+                  <td>
+                    <div className="tech-buttons">
+                      {d.usedBy
+                        ? null
+                        : roles.map((role) => (
+                            <button
+                              key={role}
+                              type="button"
+                              className={role === suggested ? 'primary' : undefined}
+                              disabled={busy === role}
+                              onClick={() => assign(role, specFor(d, role))}
+                            >
+                              {t('tech.assign.use', { role: roleName(role) })}
+                            </button>
+                          ))}
+                    </div>
                   </td>
                 </tr>
               );
