@@ -9,13 +9,9 @@ import path from 'node:path';
 import { serveSimulatorOn } from '../drivers/printer/serve.js';
 import { PrinterSimulator } from '../drivers/printer/simulator.js';
 import { SerialTransport } from '../drivers/transport/serial.js';
-import { channelPair } from '../main/api/channel.js';
-import type { KioskApiTable } from '../main/api/kiosk-api.js';
-import { createRpcClient } from '../main/api/rpc-client.js';
-import type { KioskEvents } from '../main/api/views.js';
 import { serialNodeLister } from '../main/core/discovery.js';
-import { startKioskCore } from '../main/core/kiosk-core.js';
 import { createFileLogger, silentLogger } from '../main/core/log.js';
+import { startSignedInKiosk } from '../test/support/kiosk-client.js';
 import { createPtyPair } from '../test/support/socat.js';
 import type { Benchmark, Figure } from './harness.js';
 import { median } from './harness.js';
@@ -38,19 +34,13 @@ export const benchmarks: Benchmark[] = [
       const dataDir = mkdtempSync(path.join(os.tmpdir(), 'booth-tech-bench-'));
       const ptyDir = mkdtempSync(path.join(os.tmpdir(), 'booth-tech-bench-pty-'));
       // Production discovery and device timings (1 s listing, 2 s printer monitor, 500 ms reconnect).
-      const core = await startKioskCore({
+      const { core, client } = await startSignedInKiosk({
         dataDir,
-        mode: 'demonstration',
-        host: 'browser',
         log: silentLogger,
         fileLog: false,
         technicianTools: { discoveryListers: { serial: serialNodeLister([ptyDir]), hid: async () => [] } },
       });
-      const [coreEnd, rendererEnd] = channelPair();
-      core.connect(coreEnd);
-      const client = createRpcClient<KioskApiTable, KioskEvents>(rendererEnd);
       const { api } = client;
-      await api['technician.login']({ pin: '000000' });
       await api['technician.discover']();
       const listed: number[] = [];
       const tested: number[] = [];

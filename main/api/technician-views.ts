@@ -10,16 +10,21 @@ export interface DeviceGuess {
   readonly detail: string;
 }
 
-/** One attached device, as the technician sees it in the discovery list. */
-export interface DiscoveredDeviceView {
+/** One attached device as the OS lists it (`booth devices list` prints these). */
+export interface ListedDeviceView {
   readonly kind: 'serial' | 'hid';
   readonly path: string | null;
-  /** `vvvv:pppp` in hex, or null when the OS does not say. */
+  /** `vvvv:pppp` in hex, or null when the OS does not say (built-in UARTs). */
   readonly vidPid: string | null;
   readonly manufacturer: string | null;
   readonly product: string | null;
-  /** HID usage page (0x8C: a HID POS scanner); null for serial ports. */
+  /** HID usage page and usage; 0x8C/0x02 is a HID POS barcode scanner. Null for serial ports. */
   readonly usagePage: number | null;
+  readonly usage: number | null;
+}
+
+/** One attached device, as the technician sees it in the discovery list. */
+export interface DiscoveredDeviceView extends ListedDeviceView {
   /** The role using it now (`id-card`, `printer`, `scanner`), if any. */
   readonly usedBy: string | null;
   readonly guess: DeviceGuess | null;

@@ -14,7 +14,7 @@ import type { HidDeviceInfo } from '../../drivers/transport/hid.js';
 import { formatVidPid } from '../../drivers/transport/hid.js';
 import { SerialTransport } from '../../drivers/transport/serial.js';
 import type { ByteTransport } from '../../drivers/transport/types.js';
-import type { DiscoveredDeviceView, DeviceGuess } from '../api/technician-views.js';
+import type { DiscoveredDeviceView, DeviceGuess, ListedDeviceView } from '../api/technician-views.js';
 
 /** The HID usage page of point-of-sale barcode scanners. */
 export const HID_POS_USAGE_PAGE = 0x8c;
@@ -66,6 +66,70 @@ export function mergedSerialLister(...listers: DiscoveryListers['serial'][]): Di
     if (failures === listers.length && lastError) throw lastError;
     return [...byPath.values()];
   };
+}
+
+/** What {@link listDevices} found, and which enumerations failed and why. */
+export interface DeviceListing {
+  readonly devices: ListedDeviceView[];
+  /** One line per failed enumeration (`serial ports could not be listed: …`). */
+  readonly warnings: string[];
+  /** Which kinds were enumerated successfully (an empty list there means none attached). */
+  readonly listed: ReadonlyArray<'serial' | 'hid'>;
+}
+
+/**
+ * Lists serial ports and HID devices. A failing lister becomes a warning naming its cause; the other lister's
+ * devices are still listed. `listed` says which enumerations worked, so "none found" is only ever said of them.
+ */
+export async function listDevices(listers: DiscoveryListers): Promise<DeviceListing> {
+  const devices: ListedDeviceView[] = [];
+  const warnings: string[] = [];
+  const listed: Array<'serial' | 'hid'> = [];
+  try {
+    for (const p of await listers.serial()) {
+      const vidPid =
+        p.vendorId && p.productId
+          ? formatVidPid(parseInt(p.vendorId, 16) || 0, parseInt(p.productId, 16) || 0)
+          : null;
+      devices.push({
+        kind: 'serial',
+        path: p.path,
+        vidPid,
+        manufacturer: p.manufacturer ?? null,
+        product: null,
+        usagePage: null,
+        usage: null,
+      });
+    }
+    listed.push('serial');
+  } catch (error) {
+    warnings.push(`serial ports could not be listed: ${causeOf(error)}`);
+  }
+  try {
+    for (const h of await listers.hid()) {
+      devices.push({
+        kind: 'hid',
+        path: h.path ?? null,
+        vidPid: formatVidPid(h.vendorId, h.productId),
+        manufacturer: h.manufacturer || null,
+        product: h.product || null,
+        usagePage: h.usagePage ?? null,
+        usage: h.usage ?? null,
+      });
+    }
+    listed.push('hid');
+  } catch (error) {
+    warnings.push(`HID devices could not be listed: ${causeOf(error)}`);
+  }
+  return { devices, warnings, listed };
+}
+
+/** The cause of an enumeration failure, on one line, with what usually lies behind it. */
+function causeOf(error: unknown): string {
+  const message = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+  if (/udevadm/.test(message) && /ENOENT/.test(message)) return `${message} (udev is not available)`;
+  if (/libusb|libudev/.test(message)) return `${message} (HID listing needs libusb-1.0 and libudev)`;
+  return message;
 }
 
 /** Options of {@link DeviceDiscovery}. */
@@ -215,53 +279,24 @@ export class DeviceDiscovery {
   }
 
   private async read(): Promise<void> {
-    const devices: DiscoveredDeviceView[] = [];
-    const warnings: string[] = [];
     const inUse = this.options.inUse();
-    try {
-      for (const p of await this.options.listers.serial()) {
-        const vidPid =
-          p.vendorId && p.productId
-            ? formatVidPid(parseInt(p.vendorId, 16) || 0, parseInt(p.productId, 16) || 0)
-            : null;
-        const role = inUse.get(p.path) ?? null;
-        devices.push({
-          kind: 'serial',
-          path: p.path,
-          vidPid,
-          manufacturer: p.manufacturer ?? null,
-          product: null,
-          usagePage: null,
-          usedBy: role,
-          guess: role ? { kind: 'in-use', detail: role } : (this.guesses.get(p.path) ?? null),
-        });
-      }
-    } catch (error) {
-      warnings.push(`serial ports could not be listed: ${firstLine(error)}`);
-    }
-    try {
-      for (const h of await this.options.listers.hid()) {
-        const vidPid = formatVidPid(h.vendorId, h.productId);
-        const role = inUse.get(`hid:${vidPid}`) ?? (h.path ? inUse.get(h.path) : undefined) ?? null;
-        devices.push({
-          kind: 'hid',
-          path: h.path ?? null,
-          vidPid,
-          manufacturer: h.manufacturer || null,
-          product: h.product || null,
-          usagePage: h.usagePage ?? null,
-          usedBy: role,
-          guess:
-            h.usagePage === HID_POS_USAGE_PAGE
-              ? { kind: 'scanner', detail: 'HID POS usage page 0x8C' }
-              : role
-                ? { kind: 'in-use', detail: role }
-                : null,
-        });
-      }
-    } catch (error) {
-      warnings.push(`HID devices could not be listed: ${firstLine(error)}`);
-    }
+    const listing = await listDevices(this.options.listers);
+    const warnings = listing.warnings;
+    const devices: DiscoveredDeviceView[] = listing.devices.map((d) => {
+      const role =
+        (d.path ? inUse.get(d.path) : undefined) ??
+        (d.kind === 'hid' && d.vidPid ? inUse.get(`hid:${d.vidPid}`) : undefined) ??
+        null;
+      const guess: DeviceGuess | null =
+        d.usagePage === HID_POS_USAGE_PAGE
+          ? { kind: 'scanner', detail: 'HID POS usage page 0x8C' }
+          : role
+            ? { kind: 'in-use', detail: role }
+            : d.path
+              ? (this.guesses.get(d.path) ?? null)
+              : null;
+      return { ...d, usedBy: role, guess };
+    });
     // Guesses of ports that are gone are forgotten: a replugged device may be another one.
     for (const key of [...this.guesses.keys()])
       if (!devices.some((d) => d.path === key)) this.guesses.delete(key);
@@ -271,8 +306,4 @@ export class DeviceDiscovery {
     this.warnings = warnings;
     if (changed) this.events.emit('changed', { devices, warnings });
   }
-}
-
-function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
 }

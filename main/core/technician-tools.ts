@@ -7,17 +7,8 @@
 import { access, constants, readdir, stat, statfs } from 'node:fs/promises';
 import path from 'node:path';
 import type { HealthSnapshot } from '../api/health-view.js';
-import type {
-  AssignableRole,
-  AssignView,
-  DeviceGuess,
-  DiscoveryView,
-  ExportTargetView,
-  ExportView,
-  PrinterBitsView,
-  PrinterTestView,
-  ScanTestView,
-} from '../api/technician-views.js';
+import type { TechnicianToolsPort } from '../api/ports.js';
+import type { AssignableRole, DiscoveryView, ExportTargetView, ScanTestView } from '../api/technician-views.js';
 import { PrinterSimulator } from '../../drivers/printer/simulator.js';
 import { renderPaper } from '../../drivers/printer/render.js';
 import { testPage } from '../../drivers/printer/test-page.js';
@@ -54,16 +45,8 @@ export interface TechnicianToolsOptions {
   readonly realDevices?: RealDevicesOptions;
 }
 
-/** The tools, as the KioskApi's technician port uses them. */
-export interface TechnicianTools {
-  discover(): Promise<DiscoveryView>;
-  probe(portPath: string, baudRate?: number): Promise<DeviceGuess>;
-  assign(role: AssignableRole, spec: string): Promise<AssignView>;
-  printerBits(): PrinterBitsView;
-  printTest(): Promise<PrinterTestView>;
-  scanTest(timeoutMs: number): Promise<ScanTestView>;
-  exportTargets(): Promise<ExportTargetView[]>;
-  exportDiagnostics(target: string): Promise<ExportView>;
+/** The tools: the KioskApi's technician port, and what the core itself calls. */
+export interface TechnicianTools extends TechnicianToolsPort {
   /** Applies assignments that waited for the visit to end. */
   afterVisit(): Promise<void>;
   /** Calls back when the discovery list changes. */

@@ -12,6 +12,7 @@ import { healthFile, healthSnapshotSchema } from '../../main/core/health.js';
 import { DEV_KIOSK_TOKEN, startKioskCore } from '../../main/core/kiosk-core.js';
 import { DEV_KIOSK_ID } from '../../main/core/kiosk-identity.js';
 import { silentLogger } from '../../main/core/log.js';
+import { startSignedInKiosk, type KioskClient } from '../support/kiosk-client.js';
 import { createCentralAdminClient } from '../../main/services/central/client.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -30,17 +31,13 @@ async function central(): Promise<CentralServer> {
   return server;
 }
 
-type Api = ReturnType<typeof createRpcClient<KioskApiTable, KioskEvents>>['api'];
-
 async function kiosk(
   centralUrl?: string,
-): Promise<{ close: () => Promise<void>; dataDir: string; api: Api }> {
+): Promise<{ close: () => Promise<void>; dataDir: string; api: KioskClient['api'] }> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'booth-health-'));
   cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-  const core = await startKioskCore({
+  const { core, client } = await startSignedInKiosk({
     dataDir,
-    mode: 'demonstration',
-    host: 'browser',
     log: silentLogger,
     kioskId: DEV_KIOSK_ID,
     heartbeatIntervalMs: 1000,
@@ -50,14 +47,7 @@ async function kiosk(
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => (closing ??= core.close());
   cleanups.push(close);
-  const [coreEnd, rendererEnd] = channelPair();
-  core.connect(coreEnd);
-  const { api } = createRpcClient<KioskApiTable, KioskEvents>(rendererEnd);
-  expect(await api['technician.login']({ pin: '000000' })).toMatchObject({
-    ok: true,
-    value: { signedIn: true },
-  });
-  return { close, dataDir, api };
+  return { close, dataDir, api: client.api };
 }
 
 async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -6,43 +6,17 @@ import { IdCardSimulator } from '../../drivers/id-card/simulator.js';
 import { serveSimulatorOn } from '../../drivers/printer/serve.js';
 import { PrinterSimulator } from '../../drivers/printer/simulator.js';
 import { SerialTransport } from '../../drivers/transport/serial.js';
-import { channelPair } from '../../main/api/channel.js';
-import type { KioskApiTable } from '../../main/api/kiosk-api.js';
-import { createRpcClient, type RpcClient } from '../../main/api/rpc-client.js';
-import type { DeviceStatusView, KioskEvents, VisitView } from '../../main/api/views.js';
-import { startKioskCore, type KioskCore } from '../../main/core/kiosk-core.js';
+import type { DeviceStatusView, VisitView } from '../../main/api/views.js';
+import type { KioskCore } from '../../main/core/kiosk-core.js';
 import { serialNodeLister } from '../../main/core/discovery.js';
 import { silentLogger } from '../../main/core/log.js';
 import { createPtyPair, type PtyPair } from '../support/socat.js';
+import { nextEvent, startSignedInKiosk, type KioskClient } from '../support/kiosk-client.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-type Client = RpcClient<KioskApiTable, KioskEvents>;
-
-/** The next event matching `pred`, or a rejection naming what never came. */
-function nextEvent<K extends keyof KioskEvents & string>(
-  client: Client,
-  event: K,
-  pred: (payload: KioskEvents[K]) => boolean,
-  what: string,
-  ms = 15_000,
-): Promise<KioskEvents[K]> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`never happened: ${what}`));
-    }, ms);
-    const off = client.on(event, (payload) => {
-      if (!pred(payload)) return;
-      clearTimeout(timer);
-      off();
-      resolve(payload);
-    });
-  });
-}
 
 async function pty(dir: string, names: [string, string]): Promise<PtyPair> {
   const pair = await createPtyPair({ dir, names });
@@ -51,13 +25,11 @@ async function pty(dir: string, names: [string, string]): Promise<PtyPair> {
 }
 
 /** A demonstration kiosk (simulated devices to start with) whose discovery lists the PTY links in `ptyDir`. */
-async function kiosk(ptyDir: string, exportRoot?: string): Promise<{ core: KioskCore; client: Client }> {
+async function kiosk(ptyDir: string, exportRoot?: string): Promise<{ core: KioskCore; client: KioskClient }> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'booth-tech-'));
   cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-  const core = await startKioskCore({
+  const { core, client } = await startSignedInKiosk({
     dataDir,
-    mode: 'demonstration',
-    host: 'browser',
     log: silentLogger,
     fileLog: false,
     technicianTools: {
@@ -67,13 +39,6 @@ async function kiosk(ptyDir: string, exportRoot?: string): Promise<{ core: Kiosk
     },
   });
   cleanups.push(() => core.close());
-  const [coreEnd, rendererEnd] = channelPair();
-  core.connect(coreEnd);
-  const client = createRpcClient<KioskApiTable, KioskEvents>(rendererEnd);
-  expect(await client.api['technician.login']({ pin: '000000' })).toMatchObject({
-    ok: true,
-    value: { signedIn: true },
-  });
   return { core, client };
 }
 

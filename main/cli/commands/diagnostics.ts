@@ -4,7 +4,7 @@ import { diagnosticsFileName, writeDiagnosticsBundle } from '../../core/diagnost
 import type { CliCommand } from '../command.js';
 import { CliError } from '../command.js';
 import { parseOptions } from '../main.js';
-import { listDevices } from './devices.js';
+import { defaultDeviceListers, listDevices } from './devices.js';
 import { dataDirHealth } from './health.js';
 import { cliDataDir, openCliStore } from './sync.js';
 
@@ -32,7 +32,7 @@ const exportCommand: CliCommand = {
           dataDir,
           env: io.env,
           health,
-          attached: await listDevices().catch((error: unknown) => ({
+          attached: await listDevices(defaultDeviceListers).catch((error: unknown) => ({
             devices: [],
             warnings: [
               `devices could not be listed: ${error instanceof Error ? error.message : String(error)}`,
