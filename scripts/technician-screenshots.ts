@@ -6,44 +6,20 @@
  * Usage: npm run build:renderer && npx tsx scripts/technician-screenshots.ts [OUT_DIR]
  * (default test-results/technician-screenshots). Needs system Chromium and socat.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { serveSimulatorOn } from '../drivers/printer/serve.js';
 import { PrinterSimulator } from '../drivers/printer/simulator.js';
 import { SerialTransport } from '../drivers/transport/serial.js';
-import { startBrowserHost } from '../main/browser-host/server.js';
-import { serialNodeLister } from '../main/core/discovery.js';
-import { startKioskCore } from '../main/core/kiosk-core.js';
-import { silentLogger } from '../main/core/log.js';
 import { CHROMIUM_EXECUTABLE, CHROMIUM_TEST_ARGS } from '../test/support/chromium.js';
-import { createPtyPair } from '../test/support/socat.js';
+import { startTechnicianKiosk } from '../test/support/technician-kiosk.js';
 
 const outDir = path.resolve(process.argv[2] ?? 'test-results/technician-screenshots');
 mkdirSync(outDir, { recursive: true });
-const dataDir = mkdtempSync(path.join(tmpdir(), 'booth-shots-'));
-const ptyDir = mkdtempSync(path.join(tmpdir(), 'booth-shots-pty-'));
-const media = mkdtempSync(path.join(tmpdir(), 'booth-shots-media-'));
-mkdirSync(path.join(media, 'kiosk', 'USB-STICK'), { recursive: true });
-
-const core = await startKioskCore({
-  dataDir,
-  mode: 'demonstration',
-  host: 'browser',
-  log: silentLogger,
-  technicianTools: {
-    discoveryListers: { serial: serialNodeLister([ptyDir]), hid: async () => [] },
-    exportRoots: [media],
-  },
-});
-const host = await startBrowserHost({
-  core,
-  staticDir: path.resolve('dist/renderer'),
-  port: 0,
-  log: silentLogger,
-});
-const pair = await createPtyPair({ dir: ptyDir, names: ['ttyUSB-printer', 'sim'] });
+const tech = await startTechnicianKiosk();
+const { host } = tech;
+const pair = await tech.pty(['ttyUSB-printer', 'sim']);
 const printer = new PrinterSimulator();
 const endpoint = await serveSimulatorOn(printer, new SerialTransport({ path: pair.b, baudRate: 115200 }));
 const browser = await chromium.launch({ executablePath: CHROMIUM_EXECUTABLE, args: [...CHROMIUM_TEST_ARGS] });
@@ -84,8 +60,5 @@ try {
 } finally {
   await browser.close();
   await endpoint.close();
-  await pair.close();
-  await host.close();
-  await core.close();
-  for (const dir of [dataDir, ptyDir, media]) rmSync(dir, { recursive: true, force: true });
+  await tech.close();
 }

@@ -1,69 +1,22 @@
 import { test as base, expect, type Page } from '@playwright/test';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { readdirSync } from 'node:fs';
 import { IdCardSimulator } from '../../drivers/id-card/simulator.js';
 import { serveSimulatorOn } from '../../drivers/printer/serve.js';
 import { PrinterSimulator } from '../../drivers/printer/simulator.js';
 import { SerialTransport } from '../../drivers/transport/serial.js';
-import { startBrowserHost, type BrowserHost } from '../../main/browser-host/server.js';
-import { serialNodeLister } from '../../main/core/discovery.js';
-import { startKioskCore, type KioskCore } from '../../main/core/kiosk-core.js';
-import { silentLogger } from '../../main/core/log.js';
-import { createPtyPair, type PtyPair } from '../support/socat.js';
+import { startTechnicianKiosk, type TechnicianKiosk } from '../support/technician-kiosk.js';
 import { tapPin } from './touch.js';
-
-/** A demonstration kiosk whose technician discovery lists the PTY links of `ptyDir`, with a USB drive folder. */
-interface TechnicianKiosk {
-  readonly core: KioskCore;
-  readonly host: BrowserHost;
-  readonly ptyDir: string;
-  readonly usb: string;
-  /** Makes a PTY pair in `ptyDir` (closed after the test). */
-  pty(names: [string, string]): Promise<PtyPair>;
-}
 
 const test = base.extend<{ tech: TechnicianKiosk }>({
   // eslint-disable-next-line no-empty-pattern
   tech: async ({}, use) => {
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'booth-e2e-tech-'));
-    const ptyDir = mkdtempSync(path.join(tmpdir(), 'booth-e2e-pty-'));
-    const media = mkdtempSync(path.join(tmpdir(), 'booth-e2e-media-'));
-    const usb = path.join(media, 'kiosk', 'USB-STICK');
-    mkdirSync(usb, { recursive: true });
-    const core = await startKioskCore({
-      dataDir,
-      mode: 'demonstration',
-      host: 'browser',
-      log: silentLogger,
-      technicianTools: {
-        discoveryListers: { serial: serialNodeLister([ptyDir]), hid: async () => [] },
-        realDevices: { reconnectIntervalMs: 250, monitorIntervalMs: 500, idCardPollIntervalMs: 150 },
-        exportRoots: [media],
-      },
+    const tech = await startTechnicianKiosk({
+      reconnectIntervalMs: 250,
+      monitorIntervalMs: 500,
+      idCardPollIntervalMs: 150,
     });
-    const host = await startBrowserHost({
-      core,
-      staticDir: path.resolve('dist/renderer'),
-      port: 0,
-      log: silentLogger,
-    });
-    const pairs: PtyPair[] = [];
-    await use({
-      core,
-      host,
-      ptyDir,
-      usb,
-      pty: async (names) => {
-        const pair = await createPtyPair({ dir: ptyDir, names });
-        pairs.push(pair);
-        return pair;
-      },
-    });
-    await host.close();
-    await core.close();
-    for (const pair of pairs) await pair.close();
-    for (const dir of [dataDir, ptyDir, media]) rmSync(dir, { recursive: true, force: true });
+    await use(tech);
+    await tech.close();
   },
 });
 

@@ -7,10 +7,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { channelPair } from '../../main/api/channel.js';
 import type { KioskApiTable } from '../../main/api/kiosk-api.js';
 import { createRpcClient } from '../../main/api/rpc-client.js';
-import type { KioskEvents, VisitView } from '../../main/api/views.js';
+import type { KioskEvents } from '../../main/api/views.js';
 import { runCli } from '../../main/cli/main.js';
 import { startKioskCore, type KioskCore } from '../../main/core/kiosk-core.js';
 import { logDir, silentLogger } from '../../main/core/log.js';
+import { nextEvent } from '../support/kiosk-client.js';
 
 /** What a visit and a careless caller leave behind; none of it may be in the bundle. */
 const PERSONAL = {
@@ -45,17 +46,8 @@ async function kioskAfterVisit(dataDir: string): Promise<KioskCore> {
   core.connect(coreEnd);
   const client = createRpcClient<KioskApiTable, KioskEvents>(rendererEnd);
   const { api } = client;
-  const next = (pred: (v: VisitView | null) => boolean): Promise<VisitView | null> =>
-    new Promise((resolve) => {
-      const off = client.on('visit.changed', (v) => {
-        if (pred(v)) {
-          off();
-          resolve(v);
-        }
-      });
-    });
   expect(await api['visit.start']({ serviceIds: ['household-certificate'] })).toMatchObject({ ok: true });
-  const confirmed = next((v) => v?.step === 'confirm');
+  const confirmed = nextEvent(client, 'visit.changed', (v) => v?.step === 'confirm', 'card read');
   await api['sim.placeCard']({ fixture: 'resident' });
   await confirmed;
   await api['visit.proceed']();
