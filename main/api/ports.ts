@@ -52,6 +52,12 @@ export interface TechnicianPort {
   printTestPage(): Promise<{ outcome: string; reason: string | null }>;
   /** Waits up to `timeoutMs` for the next card and reports its type and masked number (nothing is kept). */
   readCard(timeoutMs: number): Promise<CardCheckView>;
+  /** Changes the PIN: signed in, with the current PIN again (a wrong one ends the session). */
+  changePin(
+    connectionId: number,
+    current: string,
+    next: string,
+  ): Promise<{ ok: true } | { ok: false; reason: 'not-signed-in' | 'wrong-pin' | 'unacceptable-pin' }>;
   /** The kiosk's health snapshot (the same one the heartbeat and `booth health` report). */
   health(): Promise<HealthSnapshot>;
   /** Discovery, assignment, device tests and the diagnostics bundle (main/core/technician-tools.ts). */

@@ -35,6 +35,19 @@ export function technicianMethods(deps: ApiDeps) {
     'technician.health': method(none, async (_p, ctx): Promise<ApiResult<HealthSnapshot>> =>
       signedIn(ctx, () => deps.technician.health()),
     ),
+    // Checked by the auth service itself (it also needs the current PIN), so not wrapped in signedIn.
+    'technician.changePin': method(
+      z.object({ current: z.string().min(1).max(32), next: z.string().min(1).max(32) }).strict(),
+      async ({ current, next }, ctx): Promise<ApiResult<{ changed: boolean; reason: string | null }>> => {
+        const r = await deps.technician.changePin(ctx.connectionId, current, next);
+        if (!r.ok && r.reason === 'not-signed-in')
+          return { ok: false, error: apiError('unauthorized', 'sign in first') };
+        return {
+          ok: true,
+          value: r.ok ? { changed: true, reason: null } : { changed: false, reason: r.reason },
+        };
+      },
+    ),
     'technician.discover': method(none, async (_p, ctx): Promise<ApiResult<DiscoveryView>> =>
       signedIn(ctx, () => tools.discover()),
     ),

@@ -519,6 +519,7 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
       login: (connectionId, pin) => technicianAuth.login(connectionId, pin),
       logout: (connectionId) => technicianAuth.logout(connectionId),
       isSignedIn: (connectionId) => technicianAuth.isSignedIn(connectionId),
+      changePin: (connectionId, current, next) => technicianAuth.changePin(connectionId, current, next),
       overview: async () => {
         const status = catalogs.status();
         const syncState = await sync?.state();

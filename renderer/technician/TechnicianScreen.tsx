@@ -7,8 +7,12 @@ import { DevicesPanel } from './DevicesPanel.js';
 import { DiscoveryPanel } from './DiscoveryPanel.js';
 import { ExportPanel } from './ExportPanel.js';
 import { HealthPanel } from './HealthPanel.js';
+import { PinPanel } from './PinPanel.js';
 import { auditText } from './format.js';
 import './technician.css';
+
+/** How long the signed-in view stays open without a touch. */
+export const TECH_IDLE_MS = 2 * 60_000;
 
 /**
  * The technician's view, behind a PIN: each device's live state with what to do about it and its tests, the
@@ -54,10 +58,26 @@ export function TechnicianScreen({ onClose }: { readonly onClose: () => void }):
     return () => clearInterval(timer);
   }, [signedIn, refresh]);
 
-  const close = (): void => {
+  const close = useCallback((): void => {
     void api?.['technician.logout']();
     onClose();
-  };
+  }, [api, onClose]);
+
+  // A technician who walks away does not leave the kiosk open: no touch for TECH_IDLE_MS closes the view.
+  useEffect(() => {
+    if (!signedIn) return;
+    let timer = setTimeout(close, TECH_IDLE_MS);
+    const touched = (): void => {
+      clearTimeout(timer);
+      timer = setTimeout(close, TECH_IDLE_MS);
+    };
+    const events = ['pointerdown', 'keydown', 'input'] as const;
+    for (const e of events) document.addEventListener(e, touched, true);
+    return () => {
+      clearTimeout(timer);
+      for (const e of events) document.removeEventListener(e, touched, true);
+    };
+  }, [signedIn, close]);
 
   if (!signedIn) {
     return (
@@ -145,6 +165,12 @@ export function TechnicianScreen({ onClose }: { readonly onClose: () => void }):
           </div>
           <DiscoveryPanel />
           <ExportPanel />
+          <PinPanel
+            onSignedOut={() => {
+              setSignedIn(false);
+              setOverview(null);
+            }}
+          />
           <h2>{t('tech.catalog')}</h2>
           <dl className="tech-dl">
             <dt>{t('tech.catalogApplied')}</dt>
@@ -221,6 +247,7 @@ export function TechnicianScreen({ onClose }: { readonly onClose: () => void }):
         </>
       ) : null}
       <div className="actions">
+        <span className="tech-hint">{t('tech.idleNote')}</span>
         <button type="button" className="primary" onClick={close}>
           {t('tech.signOut')}
         </button>

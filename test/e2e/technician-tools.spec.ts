@@ -5,7 +5,7 @@ import { serveSimulatorOn } from '../../drivers/printer/serve.js';
 import { PrinterSimulator } from '../../drivers/printer/simulator.js';
 import { SerialTransport } from '../../drivers/transport/serial.js';
 import { startTechnicianKiosk, type TechnicianKiosk } from '../support/technician-kiosk.js';
-import { tapPin } from './touch.js';
+import { onScreenKeyboard, tapKeys, tapPin } from './touch.js';
 
 const test = base.extend<{ tech: TechnicianKiosk }>({
   // eslint-disable-next-line no-empty-pattern
@@ -98,5 +98,37 @@ test.describe('technician tools', () => {
     await exporter.getByRole('button', { name: /导出到 USB-STICK/ }).tap();
     await expect(exporter.getByRole('status')).toContainText('已写入');
     expect(readdirSync(tech.usb)).toHaveLength(1);
+  });
+
+  test('changes the PIN on the digit pad, and closes itself after 2 minutes without a touch', async ({
+    page,
+    tech,
+  }) => {
+    await page.clock.install();
+    await signIn(page, tech.host.kioskUrl);
+    const panel = page.getByRole('region', { name: '更改维护密码' });
+    const type = async (label: string, pin: string): Promise<void> => {
+      await panel.getByLabel(label).tap();
+      await tapKeys(onScreenKeyboard(page), pin);
+    };
+    await type('当前密码', '000000');
+    await type('新密码（6 至 12 位数字）', '246810');
+    await type('再次输入新密码', '246810');
+    await panel.getByRole('button', { name: '更改密码' }).tap();
+    await expect(panel.getByRole('status')).toHaveText('维护密码已更改');
+
+    // Walked away: after 2 minutes without a touch the view closes and the session ends.
+    await page.clock.fastForward('02:01');
+    await expect(page.getByRole('heading', { name: '外设状态' })).toHaveCount(0);
+    await expect(page.getByRole('button', { name: '维护' })).toBeVisible();
+
+    // The demonstration PIN no longer opens it; the new PIN does.
+    await page.getByRole('button', { name: '维护' }).click();
+    await tapPin(page, '000000');
+    await page.getByRole('button', { name: '登录' }).click();
+    await expect(page.getByRole('alert')).toContainText('剩余 4 次尝试');
+    await tapPin(page, '246810');
+    await page.getByRole('button', { name: '登录' }).click();
+    await expect(page.getByRole('heading', { name: '外设状态' })).toBeVisible();
   });
 });
