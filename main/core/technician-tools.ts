@@ -8,7 +8,12 @@ import { access, constants, readdir, stat, statfs } from 'node:fs/promises';
 import path from 'node:path';
 import type { HealthSnapshot } from '../api/health-view.js';
 import type { TechnicianToolsPort } from '../api/ports.js';
-import type { AssignableRole, DiscoveryView, ExportTargetView, ScanTestView } from '../api/technician-views.js';
+import type {
+  AssignableRole,
+  DiscoveryView,
+  ExportTargetView,
+  ScanTestView,
+} from '../api/technician-views.js';
 import { PrinterSimulator } from '../../drivers/printer/simulator.js';
 import { renderPaper } from '../../drivers/printer/render.js';
 import { testPage } from '../../drivers/printer/test-page.js';
