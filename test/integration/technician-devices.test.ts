@@ -220,4 +220,27 @@ describe('technician: discover, assign and test devices without a restart', () =
       value: { ok: false, problem: 'not-an-export-target' },
     });
   });
+
+  it('scan test: the next code with its symbology and GS1 AIs; nothing scanned is said, not an error', async () => {
+    const ptyDir = mkdtempSync(path.join(tmpdir(), 'booth-pty-'));
+    cleanups.push(() => rmSync(ptyDir, { recursive: true, force: true }));
+    const { core, client } = await kiosk(ptyDir);
+    const { api } = client;
+    const result = api['technician.scanTest']();
+    // A GS1 DataMatrix as a scanner sends it: AIM id ]d2, then (01) GTIN and (17) expiry.
+    await core.devices.simulation?.scan(']d2010950123456789017261231');
+    expect(await result).toMatchObject({
+      ok: true,
+      value: {
+        scanned: true,
+        text: '010950123456789017261231',
+        gs1: [
+          { ai: '01', value: '09501234567890' },
+          { ai: '17', value: '261231' },
+        ],
+      },
+    });
+    const view = (await result).ok ? await result : null;
+    expect(view?.ok && view.value.scanned && view.value.symbology).toBeTruthy();
+  });
 });
