@@ -262,7 +262,7 @@ export function createTechnicianTools(options: TechnicianToolsOptions): Technici
             dataDir: options.dataDir,
             env: options.env,
             health,
-            attached: discovery.current(),
+            attached: await discovery.refresh(),
             deviceConfig: store.deviceConfig,
             audit: () => store.audit.recent(500),
             secrets: options.secrets,
