@@ -8,6 +8,7 @@ import type {
 import { useKiosk, useKioskEvent } from '../api/kiosk.js';
 import { keyboardField } from '../components/keyboard/field.js';
 import { useI18n } from '../i18n/i18n.js';
+import { Outcome } from './Outcome.js';
 
 const BAUD_RATES = [9600, 19200, 38400, 57600, 115200] as const;
 const ROLES: readonly AssignableRole[] = ['id-card', 'printer', 'scanner'];
@@ -219,11 +220,7 @@ export function DiscoveryPanel(): ReactNode {
           </button>
         ))}
       </div>
-      {outcome ? (
-        <p role="status" className="tech-outcome">
-          {outcome}
-        </p>
-      ) : null}
+      <Outcome text={outcome} />
     </section>
   );
 }

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import type { ExportTargetView } from '../../main/api/technician-views.js';
 import { useKiosk } from '../api/kiosk.js';
 import { useI18n } from '../i18n/i18n.js';
+import { Outcome } from './Outcome.js';
 import { sizeText } from './format.js';
 
 /** Writes the diagnostics bundle to a USB drive the kiosk found (no personal data goes in). */
@@ -57,11 +58,7 @@ export function ExportPanel(): ReactNode {
         </button>
       </div>
       {targets && targets.length === 0 ? <p>{t('tech.export.none')}</p> : null}
-      {outcome ? (
-        <p role="status" className="tech-outcome">
-          {outcome}
-        </p>
-      ) : null}
+      <Outcome text={outcome} />
     </section>
   );
 }

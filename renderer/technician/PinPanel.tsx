@@ -2,6 +2,7 @@ import { useState, type ReactNode } from 'react';
 import { useKiosk } from '../api/kiosk.js';
 import { keyboardField } from '../components/keyboard/field.js';
 import { useI18n } from '../i18n/i18n.js';
+import { Outcome } from './Outcome.js';
 
 const FIELDS = ['current', 'next', 'repeat'] as const;
 type Field = (typeof FIELDS)[number];
@@ -58,11 +59,7 @@ export function PinPanel({ onSignedOut }: { readonly onSignedOut: () => void }):
           {t('tech.pinChange.submit')}
         </button>
       </form>
-      {outcome ? (
-        <p role="status" className="tech-outcome">
-          {outcome}
-        </p>
-      ) : null}
+      <Outcome text={outcome} />
     </section>
   );
 }
