@@ -11,6 +11,8 @@ import { commands as configCommands } from './commands/config.js';
 import { commands as technicianCommands } from './commands/technician.js';
 import { commands as provisionCommands } from './commands/provision.js';
 import { commands as kioskCommands } from './commands/kiosk.js';
+import { commands as healthCommands } from './commands/health.js';
+import { commands as diagnosticsCommands } from './commands/diagnostics.js';
 
 /**
  * Every command group. Each group lives in `commands/<group>.ts` and exports `commands: CliCommand[]`;
@@ -30,5 +32,7 @@ export function allCommands(): CliCommand[] {
     ...devicesCommands,
     ...documentCommands,
     ...kioskCommands,
+    ...healthCommands,
+    ...diagnosticsCommands,
   ];
 }
