@@ -105,7 +105,9 @@ export function DevicesPanel({ devices }: { readonly devices: readonly DeviceSta
                     </span>
                   ) : null}
                 </td>
-                <td className="tech-connection">{d.connection}</td>
+                <td className="tech-connection">
+                  {d.connection === 'simulated' ? t('tech.connection.simulated') : d.connection}
+                </td>
                 <td>
                   <div className="tech-buttons">
                     {(tests[d.kind] ?? []).map((test) => (
