@@ -18,26 +18,29 @@ async function expectFieldAboveKeyboard(page: Page, field: Locator, keyboard: Lo
     expect(f.y + f.height).toBeLessThanOrEqual(k.y + 1);
     expect(k.y + k.height).toBeLessThanOrEqual(viewport.height + 1);
   }).toPass({ timeout: 5000 });
-  // Every key on screen and big enough for a finger, measured in one go.
+  // Every key on screen and big enough for a finger, measured in one go — once the keyboard has settled
+  // (right after a resize or a switch of layout, a key being laid out can measure 0).
   // (Page-side types: this project's Node typings have no DOM.)
   type Key = {
     getBoundingClientRect(): { left: number; right: number; bottom: number; height: number };
     textContent: string | null;
   };
-  const keys = await keyboard.getByRole('button').evaluateAll((buttons) =>
-    buttons.map((b) => {
-      const key = b as unknown as Key;
-      const r = key.getBoundingClientRect();
-      return { left: r.left, right: r.right, bottom: r.bottom, height: r.height, name: key.textContent };
-    }),
-  );
-  expect(keys.length).toBeGreaterThan(10);
-  for (const key of keys) {
-    expect(key.left, String(key.name)).toBeGreaterThanOrEqual(0);
-    expect(key.right, String(key.name)).toBeLessThanOrEqual(viewport.width + 1);
-    expect(key.bottom, String(key.name)).toBeLessThanOrEqual(viewport.height + 1);
-    expect(key.height, String(key.name)).toBeGreaterThanOrEqual(44);
-  }
+  await expect(async () => {
+    const keys = await keyboard.getByRole('button').evaluateAll((buttons) =>
+      buttons.map((b) => {
+        const key = b as unknown as Key;
+        const r = key.getBoundingClientRect();
+        return { left: r.left, right: r.right, bottom: r.bottom, height: r.height, name: key.textContent };
+      }),
+    );
+    expect(keys.length).toBeGreaterThan(10);
+    for (const key of keys) {
+      expect(key.left, String(key.name)).toBeGreaterThanOrEqual(0);
+      expect(key.right, String(key.name)).toBeLessThanOrEqual(viewport.width + 1);
+      expect(key.bottom, String(key.name)).toBeLessThanOrEqual(viewport.height + 1);
+      expect(key.height, String(key.name)).toBeGreaterThanOrEqual(44);
+    }
+  }).toPass({ timeout: 5000 });
 }
 
 test.describe('the on-screen keyboard', () => {
