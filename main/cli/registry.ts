@@ -11,6 +11,7 @@ import { commands as configCommands } from './commands/config.js';
 import { commands as technicianCommands } from './commands/technician.js';
 import { commands as provisionCommands } from './commands/provision.js';
 import { commands as kioskCommands } from './commands/kiosk.js';
+import { commands as faceCommands } from './commands/face.js';
 
 /**
  * Every command group. Each group lives in `commands/<group>.ts` and exports `commands: CliCommand[]`;
@@ -30,5 +31,6 @@ export function allCommands(): CliCommand[] {
     ...devicesCommands,
     ...documentCommands,
     ...kioskCommands,
+    ...faceCommands,
   ];
 }
