@@ -8,6 +8,7 @@ import { MAX_SERVICES_PER_VISIT } from './limits.js';
 import type {
   Catalog,
   DeviceStatusView,
+  FaceSettingsView,
   FixtureView,
   KioskInfo,
   ScanView,
@@ -83,6 +84,16 @@ export function buildApi(deps: ApiDeps) {
         .strict(),
       async ({ locale, forms }): Promise<ApiResult<VisitView>> => deps.visits.submit(locale, forms),
     ),
+    'visit.face': method(
+      z.discriminatedUnion('action', [
+        z
+          .object({ action: z.literal('attempt'), score: z.number().min(0).max(1), liveness: z.boolean() })
+          .strict(),
+        z.object({ action: z.literal('decline') }).strict(),
+      ]),
+      async (report): Promise<ApiResult<VisitView>> => deps.visits.reportFace(report),
+    ),
+    'face.settings': method(none, async (): Promise<ApiResult<FaceSettingsView>> => ok(deps.faceSettings())),
     'visit.finish': method(none, async (): Promise<ApiResult<null>> => deps.visits.finish()),
     'visit.cancel': method(none, async (): Promise<ApiResult<null>> => deps.visits.cancel()),
 

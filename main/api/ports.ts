@@ -8,6 +8,8 @@ import type { CatalogLocale } from './views.js';
 import type {
   Catalog,
   DeviceStatusView,
+  FaceReport,
+  FaceSettingsView,
   FixtureView,
   KioskInfo,
   PaperState,
@@ -58,6 +60,8 @@ export interface VisitPort {
   current(): VisitView | null;
   touch(): void;
   proceed(): ApiResult<VisitView>;
+  /** A face check attempt's score and liveness, or the citizen's choice of the non-biometric route. */
+  reportFace(report: FaceReport): ApiResult<VisitView>;
   submit(
     locale: CatalogLocale,
     forms: Readonly<Record<string, Readonly<Record<string, FormValue>>>>,
@@ -86,4 +90,6 @@ export interface ApiDeps {
   readonly wedgeScan: (text: string) => ApiResult<ScanView>;
   readonly simulation: SimulationPort | null;
   readonly technician: TechnicianPort;
+  /** The cameras the face check uses (roles set with `booth config set-device`). */
+  readonly faceSettings: () => FaceSettingsView;
 }

@@ -69,7 +69,7 @@ export function createVisitCompletion(deps: VisitCompletionDeps): CompleteVisit 
         services: services.map(({ service, values }) => ({
           serviceId: service.id,
           urgent: service.urgent,
-          form: { ...values, ...(faceCheck === 'officer-review' ? { identityCheck: 'officer-review' } : {}) },
+          form: { ...values, ...(faceCheck === 'not-needed' ? {} : { identityCheck: faceCheck }) },
         })),
       });
     } catch (error) {
