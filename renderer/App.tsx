@@ -8,6 +8,7 @@ import { ConfirmScreen } from './citizen/ConfirmScreen.js';
 import { DoneScreen } from './citizen/DoneScreen.js';
 import { FormScreen } from './citizen/FormScreen.js';
 import { IdentifyScreen } from './citizen/IdentifyScreen.js';
+import { FaceCheckScreen } from './face/FaceCheckScreen.js';
 import { OutOfServiceScreen } from './citizen/OutOfServiceScreen.js';
 import { IdleGuard } from './components/IdleGuard.js';
 import { Layout } from './components/Layout.js';
@@ -36,6 +37,8 @@ export function App(): ReactNode {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [timings] = useState(idleTimings);
+  // The visit whose face check the citizen has left (the forms come next); per visit, so a new one asks again.
+  const [faceDoneFor, setFaceDoneFor] = useState<string | null>(null);
 
   // On every (re)connection, pick up the visit the core holds (e.g. after the page was reloaded mid-visit).
   useEffect(() => {
@@ -153,6 +156,9 @@ export function App(): ReactNode {
         }}
       />
     );
+  } else if (visit?.step === 'form' && visit.face !== null && faceDoneFor !== visit.id) {
+    // Services asking for a face check: consent and the check come before the forms.
+    screen = <FaceCheckScreen visit={visit} onCancel={cancel} onDone={() => setFaceDoneFor(visit.id)} />;
   } else if (visit?.step === 'form') {
     screen = (
       <FormScreen
@@ -231,7 +237,13 @@ export function App(): ReactNode {
       onElderChange={setElder}
       demonstration={catalog.demonstration}
       withSimulation={info.data.simulated}
-      screenKey={technician && !visit ? 'technician' : (visit?.step ?? (choosing ? 'choose' : 'attract'))}
+      screenKey={
+        technician && !visit
+          ? 'technician'
+          : visit?.step === 'form' && visit.face !== null && faceDoneFor !== visit.id
+            ? 'face'
+            : (visit?.step ?? (choosing ? 'choose' : 'attract'))
+      }
     >
       {screen}
       {scan ? (

@@ -40,6 +40,9 @@ test.describe('a citizen identifies with an ID card', () => {
     await expect(page.getByText(serviceName)).toBeVisible();
 
     await page.getByRole('button', { name: '下一步' }).click();
+    // The service asks for a face check: the consent screen offers the officer-review route beside it.
+    await page.getByRole('button', { name: '不进行人脸核验，由民警人工核验' }).click();
+    await page.getByRole('button', { name: '继续填写' }).click();
     await expect(page.getByRole('heading', { name: '请填写办理信息' })).toBeVisible();
     // Fields from the card are filled and marked; the ID number stays masked even here.
     await expect(page.getByLabel(/姓名/)).toHaveValue('张三');

@@ -61,6 +61,9 @@ test.describe('complete visits', () => {
     await page.getByRole('button', { name: '下一步' }).click();
     kiosk.sim.placeCard('resident');
     await page.getByRole('button', { name: '下一步' }).click();
+    // The service asks for a face check; this citizen takes the officer-review route.
+    await page.getByRole('button', { name: '不进行人脸核验，由民警人工核验' }).click();
+    await page.getByRole('button', { name: '继续填写' }).click();
     await page.getByRole('radio', { name: '就业' }).check();
     await page.getByRole('button', { name: '提交办理' }).click();
     await expect(page.getByRole('heading', { name: '办理完成' })).toBeVisible();

@@ -15,6 +15,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import type { Config, FaceResult, Human, Tensor } from '@vladmandic/human';
+import { verificationConfig } from './human-config.js';
 import type { RgbImage } from './image.js';
 import {
   type FaceGates,
@@ -59,55 +60,6 @@ export function defaultFaceAssetDirs(): { modelDir: string; wasmDir: string; hum
     humanDir,
     modelDir: path.join(humanDir, 'models'),
     wasmDir: path.join(wasmPackage, 'dist'),
-  };
-}
-
-/**
- * human's configuration for verification, shared by Node and the renderer: face only; no frame skipping or
- * result caching (each capture stands alone); the detector's floor low (0.1) and rotation off, because the
- * defaults missed a near-profile face — the policy's `minDetectionScore` then decides what counts as a face;
- * up to five faces so a second person in the frame is seen and refused.
- */
-export function verificationConfig(
-  paths: { modelBasePath: string; wasmPath: string; backend: 'wasm' | 'webgl' },
-  live: boolean,
-): Partial<Config> {
-  const noSkip = { skipFrames: 0, skipTime: 0 };
-  return {
-    backend: paths.backend,
-    modelBasePath: paths.modelBasePath,
-    wasmPath: paths.wasmPath,
-    cacheModels: false,
-    cacheSensitivity: 0,
-    skipAllowed: false,
-    debug: false,
-    warmup: 'none',
-    async: true,
-    filter: { enabled: false },
-    face: {
-      enabled: true,
-      detector: {
-        rotation: false,
-        maxDetected: 5,
-        minConfidence: 0.1,
-        return: false,
-        ...noSkip,
-      },
-      mesh: { enabled: true },
-      iris: { enabled: true },
-      attention: { enabled: false },
-      emotion: { enabled: false },
-      description: { enabled: true, ...noSkip },
-      // Antispoof / liveness judge live frames only: a genuine card photo (small, dark) scored as a spoof.
-      antispoof: { enabled: live, ...noSkip },
-      liveness: { enabled: live, ...noSkip },
-      gear: { enabled: false },
-    } as Config['face'],
-    body: { enabled: false },
-    hand: { enabled: false },
-    object: { enabled: false },
-    gesture: { enabled: false },
-    segmentation: { enabled: false },
   };
 }
 

@@ -1,0 +1,343 @@
+/**
+ * The face check, shown before the forms of a visit whose services ask for one: a consent screen with the
+ * non-biometric alternative on it, then the live preview with spoken and written guidance, the quality gates,
+ * a random liveness challenge, and the 1:1 comparison with the card photo. The core receives only the score
+ * and whether the challenge was passed (`visit.face`), decides with its own thresholds, and says what comes
+ * next; every outcome other than a match leads on to the officer-review route — never a dead end.
+ */
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import type { CameraSelectorView, FaceReport, FaceSettingsView, VisitView } from '../../main/api/views.js';
+import { faceSimilarity, type QualityProblem } from '../../main/services/face/policy.js';
+import { useKiosk } from '../api/kiosk.js';
+import { useI18n } from '../i18n/i18n.js';
+import { RendererFaceEngine, type FrameAnalysis } from './face-engine.js';
+import {
+  LIVENESS_RULES,
+  drawChallenge,
+  judgeChallenge,
+  steadyBaseline,
+  type Challenge,
+  type Observation,
+} from './liveness.js';
+import { faceText, type FaceKey } from './messages.js';
+
+type Phase =
+  | { readonly kind: 'consent' }
+  | { readonly kind: 'loading' }
+  | { readonly kind: 'unavailable'; readonly why: 'noCamera' | 'noPhoto' }
+  | { readonly kind: 'capture' }
+  | { readonly kind: 'reported' };
+
+/** Antispoof and liveness model scores both this low on the live frame fail the attempt. */
+const SPOOF_FLOOR = 0.2;
+
+/** Picks the configured camera: by device id, else by a piece of its label, else the first one. */
+async function cameraStream(selector: CameraSelectorView | null): Promise<MediaStream> {
+  const ask = (deviceId?: string): Promise<MediaStream> =>
+    navigator.mediaDevices.getUserMedia({
+      audio: false,
+      video: { ...(deviceId ? { deviceId: { exact: deviceId } } : {}), width: 640, height: 480 },
+    });
+  if (selector?.deviceId) return ask(selector.deviceId);
+  const stream = await ask();
+  if (!selector?.label) return stream;
+  // Labels are readable only once a camera was granted; then switch if another one matches.
+  const wanted = selector.label.toLowerCase();
+  const match = (await navigator.mediaDevices.enumerateDevices()).find(
+    (d) => d.kind === 'videoinput' && d.label.toLowerCase().includes(wanted),
+  );
+  const current = stream.getVideoTracks()[0]?.getSettings().deviceId;
+  if (!match || match.deviceId === current) return stream;
+  for (const track of stream.getTracks()) track.stop();
+  return ask(match.deviceId);
+}
+
+function speak(text: string, lang: string): void {
+  if (typeof speechSynthesis === 'undefined') return;
+  speechSynthesis.cancel();
+  const u = new SpeechSynthesisUtterance(text);
+  u.lang = lang;
+  speechSynthesis.speak(u);
+}
+
+/** The face check screen. `onDone` leads on to the forms, whatever the outcome. */
+export function FaceCheckScreen({
+  visit,
+  onDone,
+  onCancel,
+}: {
+  readonly visit: VisitView;
+  readonly onDone: () => void;
+  readonly onCancel: () => void;
+}): ReactNode {
+  const { api } = useKiosk();
+  const { locale, t } = useI18n();
+  const ft = useCallback(
+    (key: FaceKey, values?: Readonly<Record<string, string | number>>) => faceText(locale, key, values),
+    [locale],
+  );
+  // A visit already past its check (e.g. the page was reloaded) shows its outcome, not the consent again.
+  const [phase, setPhase] = useState<Phase>(
+    visit.faceCheck === 'pending' ? { kind: 'consent' } : { kind: 'reported' },
+  );
+  const [guide, setGuide] = useState<FaceKey | null>(null);
+  const [challenge, setChallenge] = useState<Challenge | null>(null);
+  const [busy, setBusy] = useState(false);
+  const videoRef = useRef<HTMLVideoElement | null>(null);
+  const engineRef = useRef<RendererFaceEngine | null>(null);
+  const referenceRef = useRef<readonly number[] | null>(null);
+  const streamRef = useRef<MediaStream | null>(null);
+  const runRef = useRef(0);
+
+  const stopCamera = useCallback(() => {
+    runRef.current += 1;
+    for (const track of streamRef.current?.getTracks() ?? []) track.stop();
+    streamRef.current = null;
+    if (videoRef.current) videoRef.current.srcObject = null;
+    engineRef.current?.clear();
+  }, []);
+  // Leaving the screen drops the camera, the descriptor and the engine.
+  useEffect(
+    () => () => {
+      stopCamera();
+      referenceRef.current = null;
+      engineRef.current = null;
+      if (typeof speechSynthesis !== 'undefined') speechSynthesis.cancel();
+    },
+    [stopCamera],
+  );
+
+  const report = useCallback(
+    async (r: FaceReport): Promise<void> => {
+      if (!api) return;
+      setBusy(true);
+      await api['visit.face'](r);
+      setBusy(false);
+      setPhase({ kind: 'reported' });
+    },
+    [api],
+  );
+
+  /** One attempt: wait for good frames, issue the challenge, judge it, compare the frame it ends on. */
+  const attempt = useCallback(async (): Promise<void> => {
+    const engine = engineRef.current;
+    const video = videoRef.current;
+    const reference = referenceRef.current;
+    if (!engine || !video || !reference) return;
+    const run = ++runRef.current;
+    const frames: Observation[] = [];
+    let issued: { challenge: Challenge; at: number } | null = null;
+    let spoken: FaceKey | null = null;
+    const say = (key: FaceKey): void => {
+      setGuide(key);
+      if (key !== spoken) speak(ft(key), locale);
+      spoken = key;
+    };
+    const started = performance.now();
+    setChallenge(null);
+    while (runRef.current === run) {
+      if (video.readyState < 2 || video.videoWidth === 0) {
+        await new Promise((r) => setTimeout(r, 100));
+        continue;
+      }
+      let frame: FrameAnalysis;
+      try {
+        frame = await engine.frame(video);
+      } catch {
+        break;
+      }
+      if (runRef.current !== run) return;
+      frames.push(frame.observation);
+      const now = frame.observation.at;
+      // Keep only what the rules look at: the steady moment and the challenge window.
+      while (frames.length > 0 && (frames[0]?.at ?? now) < now - LIVENESS_RULES.deadlineMs * 2)
+        frames.shift();
+      if (!issued) {
+        const problem: QualityProblem | undefined = frame.quality.problems[0];
+        if (problem) say(`face.guide.${problem}`);
+        else say('face.guide.hold');
+        if (!problem && steadyBaseline(frames, now).steady) {
+          issued = { challenge: drawChallenge(), at: now };
+          setChallenge(issued.challenge);
+          say(`face.challenge.${issued.challenge}`);
+        } else if (now - started > LIVENESS_RULES.deadlineMs * 3) {
+          // No usable face for a long while: an attempt that failed, not a silent wait.
+          await report({ action: 'attempt', score: 0, liveness: false });
+          return;
+        }
+        continue;
+      }
+      const verdict = judgeChallenge(issued.challenge, frames, issued.at, now);
+      if (verdict.status === 'pending') continue;
+      if (verdict.status === 'failed' || !frame.quality.ok || !frame.embedding) {
+        await report({ action: 'attempt', score: 0, liveness: false });
+        return;
+      }
+      const spoof =
+        frame.real !== null && frame.live !== null && frame.real < SPOOF_FLOOR && frame.live < SPOOF_FLOOR;
+      const score = faceSimilarity(reference, frame.embedding);
+      await report({ action: 'attempt', score: Number(score.toFixed(4)), liveness: !spoof });
+      return;
+    }
+  }, [ft, locale, report]);
+
+  const start = useCallback(async (): Promise<void> => {
+    if (!api) return;
+    setPhase({ kind: 'loading' });
+    const photo = visit.identity?.photo ?? null;
+    const settings = await api['face.settings']();
+    const selector: FaceSettingsView['citizenCamera'] = settings.ok ? settings.value.citizenCamera : null;
+    try {
+      engineRef.current ??= await RendererFaceEngine.load();
+    } catch {
+      setPhase({ kind: 'unavailable', why: 'noCamera' });
+      return;
+    }
+    if (!photo) {
+      setPhase({ kind: 'unavailable', why: 'noPhoto' });
+      return;
+    }
+    const reference = await engineRef.current.reference(photo).catch(() => ({ ok: false as const }));
+    if (!reference.ok) {
+      setPhase({ kind: 'unavailable', why: 'noPhoto' });
+      return;
+    }
+    referenceRef.current = reference.embedding;
+    try {
+      streamRef.current = await cameraStream(selector);
+    } catch {
+      setPhase({ kind: 'unavailable', why: 'noCamera' });
+      return;
+    }
+    setPhase({ kind: 'capture' });
+  }, [api, visit.identity?.photo]);
+
+  // Once the preview element exists, attach the stream and run an attempt.
+  useEffect(() => {
+    if (phase.kind !== 'capture') return;
+    const video = videoRef.current;
+    if (!video || !streamRef.current) return;
+    video.srcObject = streamRef.current;
+    void video.play().catch(() => undefined);
+    void attempt();
+    return () => {
+      runRef.current += 1;
+    };
+  }, [phase.kind, attempt]);
+
+  // The core's outcome: verified or officer review ends the check (camera off); pending allows another try.
+  const status = visit.faceCheck;
+  useEffect(() => {
+    if (phase.kind === 'reported' && status !== 'pending') stopCamera();
+  }, [phase.kind, status, stopCamera]);
+
+  const decline = (): void => {
+    stopCamera();
+    void report({ action: 'decline' });
+  };
+
+  let body: ReactNode;
+  if (phase.kind === 'consent') {
+    body = (
+      <>
+        <p>{ft('face.consent.body')}</p>
+        <p className="notice-inline">{ft('face.consent.alternative')}</p>
+        <div className="actions">
+          <button type="button" onClick={decline} disabled={busy}>
+            {ft('face.consent.decline')}
+          </button>
+          <button type="button" className="primary" onClick={() => void start()} disabled={busy}>
+            {ft('face.consent.agree')}
+          </button>
+        </div>
+      </>
+    );
+  } else if (phase.kind === 'loading') {
+    body = <p role="status">{ft('face.loading')}</p>;
+  } else if (phase.kind === 'unavailable') {
+    body = (
+      <>
+        <p role="status">{ft(phase.why === 'noCamera' ? 'face.noCamera' : 'face.noPhoto')}</p>
+        <div className="actions">
+          <button type="button" className="primary" onClick={onDone}>
+            {ft('face.continue')}
+          </button>
+        </div>
+      </>
+    );
+  } else if (phase.kind === 'capture') {
+    body = (
+      <>
+        <video
+          ref={videoRef}
+          className="face-preview"
+          aria-label={ft('face.preview')}
+          muted
+          playsInline
+          autoPlay
+        />
+        <p role="status" className="face-guide" aria-live="polite">
+          {challenge ? ft(`face.challenge.${challenge}`) : guide ? ft(guide) : ft('face.loading')}
+        </p>
+        <div className="actions">
+          <button type="button" onClick={decline} disabled={busy}>
+            {ft('face.consent.decline')}
+          </button>
+        </div>
+      </>
+    );
+  } else {
+    const face = visit.face;
+    body =
+      status === 'face-verified' ? (
+        <>
+          <p role="status">{ft('face.verified')}</p>
+          <div className="actions">
+            <button type="button" className="primary" onClick={onDone}>
+              {ft('face.continue')}
+            </button>
+          </div>
+        </>
+      ) : status === 'pending' ? (
+        <>
+          <p role="status">
+            {ft('face.retry', { attempts: face?.attempts ?? 0, max: face?.maxAttempts ?? 3 })}
+          </p>
+          <div className="actions">
+            <button type="button" onClick={decline} disabled={busy}>
+              {ft('face.consent.decline')}
+            </button>
+            <button
+              type="button"
+              className="primary"
+              disabled={busy}
+              onClick={() => setPhase(streamRef.current ? { kind: 'capture' } : { kind: 'consent' })}
+            >
+              {ft('face.tryAgain')}
+            </button>
+          </div>
+        </>
+      ) : (
+        <>
+          <p role="status">{ft('face.officer')}</p>
+          <div className="actions">
+            <button type="button" className="primary" onClick={onDone}>
+              {ft('face.continue')}
+            </button>
+          </div>
+        </>
+      );
+  }
+
+  return (
+    <section className="face-check" aria-labelledby="face-title">
+      <h1 id="face-title">{ft('face.title')}</h1>
+      {body}
+      <div className="actions secondary">
+        <button type="button" onClick={onCancel}>
+          {t('nav.cancel')}
+        </button>
+      </div>
+    </section>
+  );
+}
