@@ -2,8 +2,15 @@
  * Receipt printer throughput: typical receipts (3 services, QR code, 80 mm) encoded to ESC/POS per second, the
  * simulator's parse speed, and the PNG preview time. Encoding sits on the kiosk's "finish visit" path, so it
  * must be negligible next to the printer's own ≈ 1–3 s of paper feed.
+ *
+ * `printer-confirm`: how soon after the last byte the facade decides a receipt is printed, against the
+ * physical print time estimated from the job, with the simulator printing at its modelled speed (80 mm,
+ * 150 mm/s); for status (DLE EOT) and GS r confirmation. Target ≤ 1.3× the estimate.
  */
 import { PROFILE_80MM } from '../drivers/printer/encoder.js';
+import type { PrintJobReport } from '../drivers/printer/printer.js';
+import type { PrintConfirmation } from '../drivers/printer/profile.js';
+import { createSimulatedPrinter } from '../drivers/printer/simulator.js';
 import { renderPaper } from '../drivers/printer/render.js';
 import { PrinterSimulator } from '../drivers/printer/simulator.js';
 import type { ReceiptData } from '../main/services/documents/receipt-data.js';
@@ -46,6 +53,46 @@ const receipt: ReceiptData = receiptDataSchema.parse({
   demonstration: false,
 });
 
+/** Decision latency and physical time of `runs` receipts printed on the simulator at 150 mm/s. */
+async function confirmRuns(
+  bytes: Uint8Array,
+  confirm: PrintConfirmation,
+  runs: number,
+): Promise<{ ratio: number; estimateMs: number; physicalMs: number; decisionMs: number }> {
+  const s = createSimulatedPrinter({ profile: { ...PROFILE_80MM, confirm } });
+  await s.printer.start();
+  const ratios: number[] = [];
+  const physical: number[] = [];
+  const decisions: number[] = [];
+  let estimateMs = 0;
+  try {
+    for (let i = 0; i < runs; i++) {
+      let report: PrintJobReport | null = null;
+      let firstByteAt = 0;
+      let cutAt = 0;
+      const offs = [
+        s.printer.on('job', (r) => (report = r)),
+        s.simulator.on('data', (n) => {
+          if (n > 3 && firstByteAt === 0) firstByteAt = performance.now();
+        }),
+        s.simulator.on('cut', () => (cutAt = performance.now())),
+      ];
+      const result = await s.printer.print(bytes);
+      for (const off of offs) off();
+      const r = report as PrintJobReport | null;
+      if (result.outcome !== 'printed' || !r)
+        throw new Error(`receipt not printed: ${JSON.stringify(result)}`);
+      estimateMs = r.estimate.ms;
+      ratios.push(r.decisionMs / r.estimate.ms);
+      decisions.push(r.decisionMs);
+      physical.push(cutAt - firstByteAt);
+    }
+  } finally {
+    await s.close();
+  }
+  return { ratio: median(ratios), estimateMs, physicalMs: median(physical), decisionMs: median(decisions) };
+}
+
 /** Runs `fn` for about `ms` milliseconds in rounds; returns the median rate per second over rounds. */
 function ratePerSecond(fn: () => void, rounds = 7, perRound = 200): number {
   const rates: number[] = [];
@@ -86,6 +133,50 @@ export const benchmarks: Benchmark[] = [
         { name: 'receipt size', value: bytes.length, unit: 'bytes' },
         { name: 'simulator parses per second (same receipt)', value: Math.round(parseRate), unit: 'ops/s' },
         { name: 'PNG preview render (median, font loaded)', value: Math.round(median(renders)), unit: 'ms' },
+      ];
+    },
+  },
+  {
+    name: 'printer-confirm',
+    async run(): Promise<Figure[]> {
+      const bytes = encodeReceipt(receipt, PROFILE_80MM).bytes;
+      const status = await confirmRuns(bytes, 'status', 3);
+      const gsr = await confirmRuns(bytes, 'gs-r', 3);
+      return [
+        {
+          name: 'receipt: estimated print time (80 mm, 150 mm/s)',
+          value: Math.round(status.estimateMs),
+          unit: 'ms',
+        },
+        {
+          name: 'receipt: simulated physical time (first byte → cut)',
+          value: Math.round(status.physicalMs),
+          unit: 'ms',
+        },
+        {
+          name: 'status: "printed" decision after the last byte',
+          value: Math.round(status.decisionMs),
+          unit: 'ms',
+        },
+        {
+          name: 'status: decision latency / estimated print time',
+          value: status.ratio,
+          unit: 'ratio',
+          target: '≤ 1.3×',
+          met: status.ratio <= 1.3,
+        },
+        {
+          name: 'GS r: "printed" decision after the last byte',
+          value: Math.round(gsr.decisionMs),
+          unit: 'ms',
+        },
+        {
+          name: 'GS r: decision latency / estimated print time',
+          value: gsr.ratio,
+          unit: 'ratio',
+          target: '≤ 1.3×',
+          met: gsr.ratio <= 1.3,
+        },
       ];
     },
   },

@@ -85,9 +85,26 @@ export const formValueSchema = z.union([z.string().max(10_000), z.number(), z.bo
 /** Most fields one service form may carry. */
 export const MAX_FORM_FIELDS = 200;
 
+/** A text in the kiosk's three display languages (e.g. a service's catalog name). */
+export const localizedNameSchema = z
+  .object({
+    'zh-CN': z.string().min(1).max(4000),
+    'zh-HK': z.string().min(1).max(4000),
+    en: z.string().min(1).max(4000),
+  })
+  .meta({ description: 'A text in Simplified Chinese, Traditional Chinese and English.' });
+/** A text in three languages. */
+export type LocalizedName = z.infer<typeof localizedNameSchema>;
+
 /** One service performed in a transaction. */
 export const transactionServiceSchema = z.object({
   serviceId: z.string().min(1).max(80),
+  /**
+   * The service's name in the catalog the kiosk used, in all three languages, so that the progress page and the
+   * electronic receipt name the service rather than show its id (the server has no catalog texts). Absent on
+   * uploads from kiosks that predate it.
+   */
+  name: localizedNameSchema.optional(),
   form: z
     .record(z.string().min(1).max(80), formValueSchema)
     .refine((form) => Object.keys(form).length <= MAX_FORM_FIELDS, `at most ${MAX_FORM_FIELDS} form fields`)

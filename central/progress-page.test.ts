@@ -20,6 +20,7 @@ import {
   PROGRESS_PAGE_CSP,
   receiptDataFor,
   renderNotFoundPage,
+  serviceNameOf,
   renderProgressPage,
   type ProgressPageOptions,
 } from './progress-page.js';
@@ -96,7 +97,7 @@ describe('progress page rendering', () => {
     locale: 'zh-CN' as const,
     number: 'JW-20261129-000123',
     key: KEY,
-    services: [{ id: 'hukou-certificate' }, { id: 'mailbox', reference: 'XX-20261129-0042' }],
+    services: [{ name: '户籍证明开具' }, { name: '局长信箱', reference: 'XX-20261129-0042' }],
     progress,
     completedAt: '2026-11-29T08:15:00+08:00',
     demonstration: true,
@@ -110,7 +111,7 @@ describe('progress page rendering', () => {
     expect(html).toContain('<strong>办理中</strong>');
     expect(html).toContain('2026-11-29 08:15');
     expect(html).toContain('2026-11-29 08:16');
-    expect(html).toContain('<li>hukou-certificate</li>');
+    expect(html).toContain('<li>户籍证明开具</li>');
     expect(html).toContain('XX-20261129-0042');
     expect(html).toContain(`href="./JW-20261129-000123/receipt.pdf?k=${KEY}&#38;lang=zh-CN"`);
     expect(html).toContain('演示数据');
@@ -126,12 +127,12 @@ describe('progress page rendering', () => {
     expect(en).toContain('<strong>Done</strong>');
   });
 
-  it('escapes hostile service ids and references', () => {
+  it('escapes hostile service names and references', () => {
     const html = renderProgressPage({
       ...view,
       services: [
-        { id: '<script>alert(1)</script>', reference: '"><img src=x onerror=alert(1)>' },
-        { id: "a'b&c" },
+        { name: '<script>alert(1)</script>', reference: '"><img src=x onerror=alert(1)>' },
+        { name: "a'b&c" },
       ],
     });
     expect(html).not.toContain('<script>');
@@ -184,6 +185,40 @@ describe('receipt data for the PDF', () => {
     );
     expect(anonymous.citizen).toBeNull();
     expect(anonymous.demonstration).toBe(false);
+  });
+});
+
+describe('service names on the page and the receipt', () => {
+  const named = (): ReturnType<typeof sampleTransaction> =>
+    sampleTransaction('SZ-FT-0012', {
+      services: [
+        {
+          serviceId: 'chief-mailbox',
+          name: { 'zh-CN': '局长信箱', 'zh-HK': '局長信箱', en: "Chief's mailbox" },
+          form: {},
+        },
+      ],
+    });
+
+  it('names each service in the reader’s language from the names uploaded with it, never by its id', () => {
+    const transaction = named();
+    for (const [locale, name] of [
+      ['zh-CN', '局长信箱'],
+      ['zh-HK', '局長信箱'],
+      ['en', "Chief's mailbox"],
+    ] as const) {
+      const data = receiptDataFor(transaction, progress, locale, 'https://p.example/progress/x?k=y', true);
+      expect(data.services[0]?.name).toBe(name);
+      expect(serviceNameOf(transaction.services[0]!, locale)).toBe(name);
+    }
+    expect(JSON.stringify(receiptDataFor(transaction, progress, 'en', 'https://p.example/', true).services)).not.toContain(
+      '"name":"chief-mailbox"',
+    );
+  });
+
+  it('falls back to the id only for uploads that carried no names (kiosks that predate them)', () => {
+    const legacy = sampleTransaction('SZ-FT-0012');
+    expect(serviceNameOf(legacy.services[0]!, 'en')).toBe('hukou-certificate');
   });
 });
 

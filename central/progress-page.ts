@@ -11,7 +11,7 @@
  * number exists; the presented key's SHA-256 is compared in constant time (`timingSafeEqual`) against every
  * stored transaction with that number (numbers are per kiosk, so two kiosks can share one). Requests are rate
  * limited per client address (`admit`), answering 429 with Retry-After. The page shows only the number, the
- * service ids, the status and the times; the PDF shows a masked name and a masked ID number. Every response
+ * services by the catalog names the kiosk uploaded with them (in the page's language), the status and the times; the PDF shows a masked name and a masked ID number. Every response
  * carries a strict CSP (no scripts), `no-store` and `no-referrer` (the key is in the URL). Nothing here logs
  * a URL: it holds the key.
  */
@@ -252,7 +252,8 @@ export interface ProgressView {
   readonly locale: ProgressPageLocale;
   readonly number: string;
   readonly key: string;
-  readonly services: readonly { readonly id: string; readonly reference?: string }[];
+  /** Each service by its catalog name in the page's language (the id only for uploads that carried no name). */
+  readonly services: readonly { readonly name: string; readonly reference?: string }[];
   readonly progress: TransactionProgress;
   /** When the kiosk completed the transaction, with the kiosk's offset. */
   readonly completedAt: string;
@@ -276,7 +277,7 @@ export function renderProgressPage(view: ProgressView): string {
   const services = view.services
     .map(
       (service) =>
-        `<li>${escapeHtml(service.id)}${
+        `<li>${escapeHtml(service.name)}${
           service.reference
             ? ` <span class="ref">(${escapeHtml(l.reference)}: ${escapeHtml(service.reference)})</span>`
             : ''
@@ -333,8 +334,16 @@ function renderMessagePage(locale: ProgressPageLocale, title: string, text: stri
 }
 
 /**
+ * A service's name in `locale`, from the catalog texts the kiosk uploaded with it. Uploads from kiosks that
+ * predate those carry none; their id is all there is (the server has no catalog).
+ */
+export function serviceNameOf(service: TransactionPayload['services'][number], locale: ProgressPageLocale): string {
+  return service.name?.[locale] ?? service.serviceId;
+}
+
+/**
  * The receipt a phone downloads: built from the stored upload, with the name masked to its first character
- * and the ID number masked; service ids stand in for names (the server has no catalog texts).
+ * and the ID number masked; services are named by the catalog names uploaded with them.
  */
 export function receiptDataFor(
   transaction: TransactionPayload,
@@ -358,7 +367,7 @@ export function receiptDataFor(
       : null,
     services: transaction.services.map((service) => ({
       id: service.serviceId,
-      name: service.serviceId,
+      name: serviceNameOf(service, locale),
       status: l.statuses[progress.status],
       ...(service.reference ? { reference: service.reference } : {}),
     })),
@@ -531,7 +540,7 @@ export function createProgressPageHandler(options: ProgressPageOptions): Progres
         number: transaction.number,
         key,
         services: transaction.services.map((service) => ({
-          id: service.serviceId,
+          name: serviceNameOf(service, locale),
           ...(service.reference ? { reference: service.reference } : {}),
         })),
         progress: record.progress,

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { FieldError } from '../main/api/form-validation.js';
 import type { Catalog, KioskInfo, VisitView } from '../main/api/views.js';
 import { useKiosk, useKioskEvent, useKioskQuery } from './api/kiosk.js';
@@ -6,25 +6,36 @@ import { AttractScreen } from './citizen/AttractScreen.js';
 import { ChooseScreen } from './citizen/ChooseScreen.js';
 import { ConfirmScreen } from './citizen/ConfirmScreen.js';
 import { DoneScreen } from './citizen/DoneScreen.js';
-import { FormScreen } from './citizen/FormScreen.js';
+import { FormScreen, type Forms } from './citizen/FormScreen.js';
 import { IdentifyScreen } from './citizen/IdentifyScreen.js';
 import { FaceCheckScreen } from './face/FaceCheckScreen.js';
 import { OutOfServiceScreen } from './citizen/OutOfServiceScreen.js';
-import { IdleGuard } from './components/IdleGuard.js';
+import { IdleGuard, idleTimingsFor } from './components/IdleGuard.js';
+import { KeptCard } from './components/KeptCard.js';
+import { ProgressScreen, type ProgressScan } from './citizen/ProgressScreen.js';
 import { Layout } from './components/Layout.js';
+import { StepIndicator } from './components/StepIndicator.js';
+import { choiceNeedsIdentity, visitStages } from './components/steps.js';
 import { useI18n } from './i18n/i18n.js';
 import { SimulationPanel } from './technician/SimulationPanel.js';
 import { TechnicianScreen } from './technician/TechnicianScreen.js';
 import { useWedgeScanner } from './scanner/useWedgeScanner.js';
 import type { ScanView } from '../main/api/views.js';
 
-/** Idle timing during a visit; a query parameter may shorten it for demonstrations and tests. */
+/** Idle timing during a visit; query parameters may shorten it for demonstrations and tests. */
 function idleTimings(): { idleMs: number; graceMs: number } {
-  const idle = Number(new URLSearchParams(window.location.search).get('idleSeconds'));
-  return { idleMs: Number.isFinite(idle) && idle > 0 ? idle * 1000 : 90_000, graceMs: 30_000 };
+  const query = new URLSearchParams(window.location.search);
+  const seconds = (name: string, fallback: number): number => {
+    const value = Number(query.get(name));
+    return Number.isFinite(value) && value > 0 ? value * 1000 : fallback;
+  };
+  return { idleMs: seconds('idleSeconds', 90_000), graceMs: seconds('graceSeconds', 30_000) };
 }
 
-/** The citizen's kiosk: attract → choose services → identify → confirm → back to attract, wiped. */
+/**
+ * The citizen's kiosk: attract → choose services → identify → confirm → form → done → back to attract, wiped.
+ * Every step has Back; what was chosen and typed stays here across steps until the visit is wiped.
+ */
 export function App(): ReactNode {
   const { api, state, generation } = useKiosk();
   const { t, setLocale, locale } = useI18n();
@@ -36,7 +47,18 @@ export function App(): ReactNode {
   const [elder, setElder] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [timings] = useState(idleTimings);
+  const [baseTimings] = useState(idleTimings);
+  const timings = idleTimingsFor(baseTimings, elder);
+  // Kept across Back (and back to choosing); wiped with the visit.
+  const [chosen, setChosen] = useState<readonly string[]>([]);
+  const [forms, setForms] = useState<Forms>({});
+  const [wipeKey, setWipeKey] = useState(0);
+  const [scan, setScan] = useState<ScanView | null>(null);
+  // Set while going back from a visit's first step: the visit's end then returns to choosing, not to attract.
+  const backToChoose = useRef(false);
+  // The progress look-up: opened from the attract screen, or by scanning a receipt's QR code between visits.
+  const [progressOpen, setProgressOpen] = useState(false);
+  const [progressScan, setProgressScan] = useState<ProgressScan | null>(null);
   // The visit whose face check the citizen has left (the forms come next); per visit, so a new one asks again.
   const [faceDoneFor, setFaceDoneFor] = useState<string | null>(null);
 
@@ -55,19 +77,38 @@ export function App(): ReactNode {
     // Nothing of the visit stays in the page: screen state, language, elder mode, errors.
     setVisit(null);
     setChoosing(false);
+    setProgressOpen(false);
+    setProgressScan(null);
     setError(null);
     setElder(false);
     setLocale('zh-CN');
+    setChosen([]);
+    setForms({});
+    setScan(null);
+    // Overlays (help dialog) close and reading stops.
+    setWipeKey((k) => k + 1);
     window.scrollTo(0, 0);
   }, [setLocale]);
 
+  const returnToChoose = useCallback(() => {
+    backToChoose.current = false;
+    setVisit(null);
+    setChoosing(true);
+  }, []);
+
   useKioskEvent('visit.changed', (next) => {
     // A visit ended by the core (expired, finished elsewhere) leaves nothing behind either.
-    if (next === null) resetToAttract();
-    else setVisit(next);
+    if (next === null) {
+      if (backToChoose.current) returnToChoose();
+      else resetToAttract();
+    } else setVisit(next);
   });
-  const [scan, setScan] = useState<ScanView | null>(null);
   useKioskEvent('scanner.scanned', (s) => {
+    // A receipt scanned between visits opens its progress; during a visit it never takes the screen over.
+    if (s.kind === 'progress' && !visit && !choosing && !technician) {
+      setProgressOpen(true);
+      setProgressScan((previous) => ({ code: s.text, seq: (previous?.seq ?? 0) + 1 }));
+    }
     setScan(s);
     setTimeout(() => setScan((current) => (current === s ? null : current)), 8000);
   });
@@ -84,6 +125,48 @@ export function App(): ReactNode {
       else setError(r.error.messageKey);
     });
   }, [api, resetToAttract]);
+
+  const back = useCallback(() => {
+    if (!api) return;
+    backToChoose.current = true;
+    setBusy(true);
+    void api['visit.back']().then((r) => {
+      setBusy(false);
+      if (!r.ok) {
+        backToChoose.current = false;
+        setError(r.error.messageKey);
+        return;
+      }
+      setError(null);
+      window.scrollTo(0, 0);
+      if (r.value === null) returnToChoose();
+      else {
+        backToChoose.current = false;
+        setVisit(r.value);
+      }
+    });
+  }, [api, returnToChoose]);
+
+  const proceed = useCallback(() => {
+    if (!api) return;
+    setBusy(true);
+    void api['visit.proceed']().then((r) => {
+      setBusy(false);
+      if (r.ok) {
+        setError(null);
+        setVisit(r.value);
+      } else setError(r.error.messageKey);
+    });
+  }, [api]);
+
+  // A visit without a card has nothing to check: its confirm step (which only repeats the choice) is skipped.
+  const skipConfirm = visit?.step === 'confirm' && !visit.needsIdentity;
+  useEffect(() => {
+    if (!skipConfirm || !api) return;
+    void api['visit.proceed']().then((r) => {
+      if (r.ok) setVisit(r.value);
+    });
+  }, [skipConfirm, api]);
 
   const outOfService = info.data?.service.state === 'out-of-service' ? info.data.service : null;
   if (state === 'connected' && info.data && outOfService && !visit) {
@@ -132,42 +215,57 @@ export function App(): ReactNode {
   }
   const catalog = catalogQuery.data;
 
+  // The face check shows between the confirmation and the forms (the core's form step) until the citizen has
+  // seen its outcome; a check the core holds as pending (e.g. another card placed after Back) is asked again.
+  const faceStep =
+    visit?.step === 'form' &&
+    visit.face !== null &&
+    (visit.faceCheck === 'pending' || faceDoneFor !== visit.id);
   let screen: ReactNode;
   if (technician && !visit) {
     screen = <TechnicianScreen onClose={() => setTechnician(false)} />;
   } else if (visit?.step === 'identify') {
-    screen = <IdentifyScreen visit={visit} onCancel={cancel} />;
+    screen = (
+      <>
+        {visit.identity ? <KeptCard identity={visit.identity} busy={busy} onUse={proceed} /> : null}
+        <IdentifyScreen visit={visit} onCancel={cancel} onBack={back} />
+      </>
+    );
   } else if (visit?.step === 'confirm') {
     screen = (
       <ConfirmScreen
         visit={visit}
         catalog={catalog}
-        busy={busy}
+        busy={busy || skipConfirm}
         onCancel={cancel}
-        onContinue={() => {
-          setBusy(true);
-          void api?.['visit.proceed']().then((r) => {
-            setBusy(false);
-            if (r.ok) {
-              setError(null);
-              setVisit(r.value);
-            } else setError(r.error.messageKey);
-          });
-        }}
+        onBack={back}
+        onContinue={proceed}
       />
     );
-  } else if (visit?.step === 'form' && visit.face !== null && faceDoneFor !== visit.id) {
+  } else if (visit && faceStep) {
     // Services asking for a face check: consent and the check come before the forms.
-    screen = <FaceCheckScreen visit={visit} onCancel={cancel} onDone={() => setFaceDoneFor(visit.id)} />;
+    screen = (
+      <FaceCheckScreen
+        visit={visit}
+        onCancel={cancel}
+        onBack={back}
+        onDone={() => setFaceDoneFor(visit.id)}
+      />
+    );
   } else if (visit?.step === 'form') {
     screen = (
       <FormScreen
         visit={visit}
         catalog={catalog}
+        forms={forms}
+        onFormsChange={setForms}
         onCancel={cancel}
-        onSubmit={async (forms) => {
+        onBack={back}
+        onSubmit={async (typed) => {
           if (!api) return null;
-          const r = await api['visit.submit']({ locale, forms });
+          // Only this visit's services: values typed for a service dropped after going back stay unsent.
+          const sent = Object.fromEntries(visit.serviceIds.map((id) => [id, typed[id] ?? {}]));
+          const r = await api['visit.submit']({ locale, forms: sent });
           if (r.ok) {
             setError(null);
             setVisit(r.value);
@@ -189,8 +287,28 @@ export function App(): ReactNode {
     screen = (
       <DoneScreen
         visit={visit}
-        onFinish={() => {
-          void api?.['visit.finish']().then(resetToAttract);
+        catalog={catalog}
+        progressLinksLocal={info.data.progressLinksLocal}
+        onFinish={(acceptUndelivered) => {
+          void api?.['visit.finish'](acceptUndelivered ? { acceptUndelivered: true } : undefined).then(
+            (r) => {
+              // An unacknowledged urgent report is not ended by a stray tap: the core says so.
+              if (r.ok || r.error.code === 'no-visit') resetToAttract();
+              else setError(r.error.messageKey);
+            },
+          );
+        }}
+      />
+    );
+  } else if (progressOpen) {
+    screen = (
+      <ProgressScreen
+        key={progressScan?.seq ?? 0}
+        scannedCode={progressScan?.code ?? null}
+        progressLinksLocal={info.data.progressLinksLocal}
+        onClose={() => {
+          setProgressOpen(false);
+          setProgressScan(null);
         }}
       />
     );
@@ -200,7 +318,14 @@ export function App(): ReactNode {
         catalog={catalog}
         busy={busy}
         error={error}
-        onBack={() => setChoosing(false)}
+        elder={elder}
+        chosen={chosen}
+        onChosenChange={setChosen}
+        onBack={() => {
+          setChoosing(false);
+          setChosen([]);
+          setForms({});
+        }}
         onContinue={(serviceIds) => {
           setBusy(true);
           void api?.['visit.start']({ serviceIds }).then((r) => {
@@ -223,6 +348,10 @@ export function App(): ReactNode {
             setError(null);
             setChoosing(true);
           }}
+          onCheckProgress={() => {
+            setProgressScan(null);
+            setProgressOpen(true);
+          }}
         />
         <button type="button" className="tech-entry" onClick={() => setTechnician(true)}>
           {t('tech.open')}
@@ -240,11 +369,19 @@ export function App(): ReactNode {
       screenKey={
         technician && !visit
           ? 'technician'
-          : visit?.step === 'form' && visit.face !== null && faceDoneFor !== visit.id
+          : faceStep
             ? 'face'
-            : (visit?.step ?? (choosing ? 'choose' : 'attract'))
+            : (visit?.step ?? (choosing ? 'choose' : progressOpen ? 'progress' : 'attract'))
       }
+      wipeKey={wipeKey}
     >
+      {(visit || choosing) && !(technician && !visit) ? (
+        <StepIndicator
+          stages={visitStages(visit ? visit.needsIdentity : choiceNeedsIdentity(catalog, chosen))}
+          // The face check belongs to checking who the citizen is.
+          current={visit ? (faceStep ? 'confirm' : visit.step) : 'choose'}
+        />
+      ) : null}
       {screen}
       {scan ? (
         // Only the kind: a scanned code may be personal, and the screen is public.
@@ -259,9 +396,10 @@ export function App(): ReactNode {
         </p>
       ) : null}
       <IdleGuard
-        active={visit !== null || choosing || technician}
+        active={visit !== null || choosing || technician || progressOpen}
         idleMs={timings.idleMs}
         graceMs={timings.graceMs}
+        calm={elder}
         onActivity={() => {
           if (visit) void api?.['visit.touch']();
         }}
@@ -269,6 +407,9 @@ export function App(): ReactNode {
           if (technician && !visit) {
             void api?.['technician.logout']();
             setTechnician(false);
+          } else if (progressOpen && !visit) {
+            setProgressOpen(false);
+            setProgressScan(null);
           } else cancel();
         }}
       />

@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.js';
 import { KioskProvider } from './api/kiosk.js';
+import { KeyboardProvider } from './components/keyboard/KeyboardProvider.js';
 import { I18nProvider } from './i18n/i18n.js';
 import { z } from 'zod';
 import './styles.css';
@@ -20,7 +21,9 @@ if (root) {
     <StrictMode>
       <I18nProvider>
         <KioskProvider>
-          <App />
+          <KeyboardProvider>
+            <App />
+          </KeyboardProvider>
         </KioskProvider>
       </I18nProvider>
     </StrictMode>,

@@ -45,19 +45,52 @@ for (const [name, cmd, args, extraEnv] of steps) {
 let passed = 0;
 let failed = 0;
 let skipped = 0;
+/** Failed tests by name with the first line of their error, repeated in the summary (CI keeps only the tail). */
+const failures = [];
+const firstLine = (text) =>
+  String(text ?? '')
+    .replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '')
+    .split('\n')
+    .find((l) => l.trim() !== '')
+    ?.trim()
+    .slice(0, 300) ?? '';
 if (existsSync(vitestJson)) {
   const v = JSON.parse(readFileSync(vitestJson, 'utf8'));
   passed += v.numPassedTests ?? 0;
   failed += v.numFailedTests ?? 0;
   skipped += (v.numPendingTests ?? 0) + (v.numTodoTests ?? 0);
+  for (const file of v.testResults ?? []) {
+    const rel = path.relative(root, file.name ?? '');
+    const failedTests = (file.assertionResults ?? []).filter((t) => t.status === 'failed');
+    for (const t of failedTests)
+      failures.push(
+        `${rel} › ${t.fullName} (${Math.round((t.duration ?? 0) / 1000)} s): ${firstLine(t.failureMessages?.[0])}`,
+      );
+    if (failedTests.length === 0 && file.status === 'failed')
+      failures.push(`${rel}: ${firstLine(file.message)}`);
+  }
 }
 if (existsSync(playwrightJson)) {
   const p = JSON.parse(readFileSync(playwrightJson, 'utf8'));
   passed += p.stats?.expected ?? 0;
   failed += (p.stats?.unexpected ?? 0) + (p.stats?.flaky ?? 0);
   skipped += p.stats?.skipped ?? 0;
+  const walk = (suite, titles) => {
+    for (const spec of suite.specs ?? []) {
+      for (const t of spec.tests ?? []) {
+        if (t.status !== 'unexpected' && t.status !== 'flaky') continue;
+        const result = (t.results ?? []).find((r) => r.status !== 'passed' && r.status !== 'skipped');
+        failures.push(
+          `${spec.file}:${spec.line} › ${[...titles, spec.title].join(' › ')}: ${firstLine(result?.error?.message)}`,
+        );
+      }
+    }
+    for (const child of suite.suites ?? []) walk(child, [...titles, child.title]);
+  };
+  for (const suite of p.suites ?? []) walk(suite, []);
 }
 console.log('\n=== summary ===');
+for (const f of failures) console.log(`failed: ${f}`);
 for (const r of results) console.log(`${r.ok ? 'ok    ' : 'FAILED'} ${r.name} (${r.seconds} s)`);
 const failedSteps = results.filter((r) => !r.ok).length;
 if (failedSteps > 0) failed = Math.max(failed, 1);

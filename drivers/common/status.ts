@@ -8,7 +8,7 @@ import type { RecoveryHint } from './result.js';
  * - `busy`: an exchange is in progress;
  * - `error`: a condition that needs action, with a stable code and a recovery hint.
  */
-export type DeviceStatus =
+export type DeviceStatus = (
   | { readonly state: 'online' }
   | { readonly state: 'offline'; readonly reason?: string }
   | { readonly state: 'no-device'; readonly reason?: string }
@@ -18,7 +18,14 @@ export type DeviceStatus =
       readonly code: string;
       readonly recovery: RecoveryHint;
       readonly message?: string;
-    };
+    }
+) & {
+  /**
+   * Something a technician should know about a device that still works, as a stable code (e.g. the printer's
+   * `status-fixed-bits`: its status replies leave the protocol's fixed bits unset).
+   */
+  readonly warning?: string;
+};
 
 /** The kinds of peripheral the kiosk knows. */
 export type DeviceKind = 'id-card' | 'printer' | 'scanner' | 'camera';

@@ -234,7 +234,7 @@ describe('FrameParser', () => {
     expect(p.bufferedBytes).toBe(0);
   });
 
-  it('recovers a good frame swallowed by a truncated one on flush, and reports the truncation', () => {
+  it('abandons a stale partial frame as soon as a complete frame follows it in the same burst', () => {
     const p = new FrameParser();
     // A read header promising 1288 more bytes, cut after 20, then a whole find answer.
     const cut = encodeResponse(
@@ -246,12 +246,44 @@ describe('FrameParser', () => {
         false,
       ),
     ).subarray(0, 27);
-    expect(p.push(Uint8Array.from([...cut, ...find]))).toEqual([]);
-    expect(p.hasPartialFrame).toBe(true);
-    const flushed = p.flush();
-    expect(errors(flushed)).toEqual(['frame-truncated']);
-    expect(frames(flushed)).toEqual(['00009f00000000']);
+    const events = p.push(Uint8Array.from([...cut, ...find]));
+    expect(errors(events)).toEqual(['frame-truncated']);
+    expect(frames(events)).toEqual(['00009f00000000']);
+    expect(p.hasPartialFrame).toBe(false);
     expect(p.bufferedBytes).toBe(0);
+  });
+
+  it('finds the complete frame behind a stale partial one however the burst is split', () => {
+    const cut = encodeResponse(0x90, new Uint8Array(1284)).subarray(0, 40);
+    const burst = Uint8Array.from([...cut, ...noCard]);
+    for (let split = 1; split < burst.length; split++) {
+      const p = new FrameParser();
+      const events = [...p.push(burst.subarray(0, split)), ...p.push(burst.subarray(split))];
+      expect(frames(events)).toEqual(['000080']);
+      expect(errors(events)).toEqual(['frame-truncated']);
+      expect(p.bufferedBytes).toBe(0);
+    }
+  });
+
+  it('does not abandon a long frame for a preamble inside it whose frame does not check out', () => {
+    const data = new Uint8Array(1284);
+    // A fake header in the data: preamble, LEN 4, three bytes and a checksum that does not match.
+    data.set(hex('AA AA AA 96 69 00 04 00 00 80 00'), 100);
+    const whole = encodeResponse(0x90, data);
+    const p = new FrameParser();
+    const events = [...p.push(whole.subarray(0, 600)), ...p.push(whole.subarray(600))];
+    expect(errors(events)).toEqual([]);
+    expect(events).toHaveLength(1);
+  });
+
+  it('zeroes the bytes it held once a frame is handed out', () => {
+    const p = new FrameParser();
+    const frame = encodeResponse(0x90, new Uint8Array(64).fill(0x77));
+    p.push(frame.subarray(0, 30));
+    const held = (p as unknown as { buffer: Uint8Array }).buffer;
+    expect(held.includes(0x77)).toBe(true);
+    expect(frames(p.push(frame.subarray(30)))).toHaveLength(1);
+    expect(held.includes(0x77)).toBe(false);
   });
 
   it('reports a lone truncated frame on flush', () => {

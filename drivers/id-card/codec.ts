@@ -333,7 +333,10 @@ function frameError(code: FrameErrorCode, message: string): ParserEvent {
  *
  * Resynchronisation: after a bad frame (wrong checksum, impossible length) it drops only the first byte of
  * the false preamble and scans again, so a good frame hidden inside the bytes a corrupt header swallowed is
- * still found. The buffer never exceeds one maximal frame: noise without a preamble is dropped as it comes.
+ * still found. An unfinished frame (a stale partial frame, or a false preamble whose length points far ahead)
+ * is abandoned as `frame-truncated` as soon as a complete, checked frame starts after it, so the answer that
+ * followed it in the same burst is not held back until a timeout. The buffer never exceeds one maximal frame:
+ * noise without a preamble is dropped as it comes.
  */
 export class FrameParser {
   private buffer: Uint8Array = new Uint8Array(0);
@@ -375,7 +378,11 @@ export class FrameParser {
     }
     const pos = this.scan(buf, 0, events);
     // Copy the remainder so we never pin a caller's (possibly huge) chunk.
-    this.buffer = buf.slice(pos);
+    const rest = buf.slice(pos);
+    // The joined buffer is ours: wipe it, so card data (fingerprints above all) does not linger in freed memory.
+    if (buf !== chunk) buf.fill(0);
+    this.buffer.fill(0);
+    this.buffer = rest;
     return events;
   }
 
@@ -385,7 +392,8 @@ export class FrameParser {
    */
   flush(): ParserEvent[] {
     const events: ParserEvent[] = [];
-    let buf = this.buffer;
+    const held = this.buffer;
+    let buf = held;
     this.buffer = new Uint8Array(0);
     while (buf.length > 0) {
       const pos = this.scan(buf, 0, events);
@@ -399,12 +407,14 @@ export class FrameParser {
       this.discardedBytes += 1;
       buf = buf.subarray(pos + 1);
     }
+    held.fill(0);
     return events;
   }
 
   /** Forgets everything buffered, silently. */
   reset(): void {
     this.discardedBytes += this.buffer.length;
+    this.buffer.fill(0);
     this.buffer = new Uint8Array(0);
   }
 
@@ -436,7 +446,19 @@ export class FrameParser {
         continue;
       }
       const end = pos + HEADER_LENGTH + len;
-      if (end > n) return pos;
+      if (end > n) {
+        const next = this.findCompleteFrame(buf, pos + 1);
+        if (next < 0) return pos;
+        events.push(
+          frameError(
+            'frame-truncated',
+            `an unfinished frame (${n - pos} of ${end - pos} bytes) was followed by a complete one; dropped`,
+          ),
+        );
+        this.discardedBytes += next - pos;
+        pos = next;
+        continue;
+      }
       const chk = xorChecksum(buf, pos + 5, end - 1);
       if (chk !== buf[end - 1]) {
         events.push(
@@ -450,6 +472,18 @@ export class FrameParser {
       pos = end;
     }
     return pos;
+  }
+
+  /** Offset of the first complete frame with a good checksum that starts at or after `from`, or -1. */
+  private findCompleteFrame(buf: Uint8Array, from: number): number {
+    for (let at = this.findPreamble(buf, from); at >= 0; at = this.findPreamble(buf, at + 1)) {
+      if (buf.length - at < HEADER_LENGTH) return -1;
+      const len = ((buf[at + 5] ?? 0) << 8) | (buf[at + 6] ?? 0);
+      if (len < this.minLength || len > this.maxLength) continue;
+      const end = at + HEADER_LENGTH + len;
+      if (end <= buf.length && xorChecksum(buf, at + 5, end - 1) === buf[end - 1]) return at;
+    }
+    return -1;
   }
 
   private findPreamble(buf: Uint8Array, from: number): number {

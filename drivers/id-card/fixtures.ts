@@ -15,7 +15,12 @@ export interface IdCardFixture {
 export type IdCardFixtureId = 'resident' | 'hk-permit' | 'foreigner' | 'foreigner-2023';
 
 /** Keys of the extra fixtures for edge cases. */
-export type IdCardExtraFixtureId = 'resident-invalid-check' | 'resident-long-term' | 'taiwan-permit';
+export type IdCardExtraFixtureId =
+  | 'resident-invalid-check'
+  | 'resident-long-term'
+  | 'taiwan-permit'
+  | 'hk-permit-expired'
+  | 'foreigner-expired';
 
 /** Any fixture key. */
 export type AnyIdCardFixtureId = IdCardFixtureId | IdCardExtraFixtureId;
@@ -49,8 +54,8 @@ export const ID_CARD_FIXTURES: Readonly<Record<IdCardFixtureId, IdCardFixture>> 
       address: '广东省深圳市福田区示例大道100号',
       idNumber: '810000199408230021',
       issuer: '深圳市公安局',
-      validFrom: '2019-01-01',
-      validTo: '2024-01-01',
+      validFrom: '2024-01-01',
+      validTo: '2029-01-01',
       passNumber: 'H12345678',
       issueCount: 1,
     },
@@ -67,8 +72,8 @@ export const ID_CARD_FIXTURES: Readonly<Record<IdCardFixtureId, IdCardFixture>> 
       idNumber: 'USA310079050101',
       nationality: 'USA',
       issuer: '1500',
-      validFrom: '2010-01-01',
-      validTo: '2020-01-01',
+      validFrom: '2020-01-01',
+      validTo: '2030-01-01',
     },
   },
   'foreigner-2023': {
@@ -89,7 +94,10 @@ export const ID_CARD_FIXTURES: Readonly<Record<IdCardFixtureId, IdCardFixture>> 
   },
 };
 
-/** Edge-case fixtures: a wrong check character, a 长期 (no expiry) card, a Taiwan permit. */
+/**
+ * Edge-case fixtures: a wrong check character, a 长期 (no expiry) card, a Taiwan permit, and two expired cards
+ * (a Hong Kong permit valid to 2024, an old foreigner card valid to 2020) that services must not take silently.
+ */
 export const ID_CARD_EXTRA_FIXTURES: Readonly<Record<IdCardExtraFixtureId, IdCardFixture>> = {
   'resident-invalid-check': {
     label: 'Resident ID card with a wrong check digit',
@@ -123,10 +131,29 @@ export const ID_CARD_EXTRA_FIXTURES: Readonly<Record<IdCardExtraFixtureId, IdCar
       address: '福建省厦门市思明区示例路9号',
       idNumber: '830000199201300022',
       issuer: '厦门市公安局',
-      validFrom: '2020-01-01',
-      validTo: '2025-01-01',
+      validFrom: '2025-01-01',
+      validTo: '2030-01-01',
       passNumber: '12345678',
       issueCount: 2,
+    },
+  },
+  'hk-permit-expired': {
+    label: 'Hong Kong residence permit, expired 2024',
+    labelZh: '港澳居民居住证（香港，2024年已过期）',
+    identity: {
+      ...ID_CARD_FIXTURES['hk-permit'].identity,
+      name: '陈小文',
+      validFrom: '2019-01-01',
+      validTo: '2024-01-01',
+    },
+  },
+  'foreigner-expired': {
+    label: 'Foreigner permanent residence card (old), expired 2020',
+    labelZh: '外国人永久居留证（2020年已过期）',
+    identity: {
+      ...ID_CARD_FIXTURES.foreigner.identity,
+      validFrom: '2010-01-01',
+      validTo: '2020-01-01',
     },
   },
 };

@@ -23,6 +23,19 @@ export function isValidIdNumber(id: string): boolean {
   return idCheckCharacter(id.slice(0, 17)) === id.slice(17).toUpperCase();
 }
 
+/** What the check character of a card number says: only 18-character ID numbers have one (MOD 11-2). */
+export type CheckDigitStatus = 'valid' | 'invalid' | 'not-applicable';
+
+/**
+ * The check-digit verdict for a card number: `not-applicable` for anything that is not 18 characters long
+ * (the old foreigner permanent residence permit number has 15 and no check character), otherwise whether
+ * the MOD 11-2 character is right.
+ */
+export function checkDigitStatus(id: string): CheckDigitStatus {
+  if ([...id].length !== 18) return 'not-applicable';
+  return isValidIdNumber(id) ? 'valid' : 'invalid';
+}
+
 /**
  * Masks an ID or permit number for screens and paper: the birth date is always hidden.
  * 18 characters (ID numbers, including HK/Macao/Taiwan and 2023 foreigner cards) keep the first 4 and the

@@ -16,6 +16,7 @@ export * from './text-block.js';
 export * from './photo.js';
 export * from './fixtures.js';
 export * from './reader.js';
+export * from './timing.js';
 export * from './simulator.js';
 
 /** Options for {@link createSimulatedIdCardReader}. */

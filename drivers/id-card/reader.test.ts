@@ -6,7 +6,7 @@ import { FrameParser, encodeResponse, encodeReadPayload } from './codec.js';
 import { ID_CARD_FIXTURES, type IdCardFixtureId } from './fixtures.js';
 import { createSimulatedIdCardReader, type SimulatedIdCardReader } from './index.js';
 import { SimulatedPhotoDecoder, makeSimulatedWlt } from './photo.js';
-import { SamIdCardReader } from './reader.js';
+import { SamIdCardReader, isTransientReadError } from './reader.js';
 import { encodeTextBlock } from './text-block.js';
 import type { IdCardData, IdCardReaderEvents } from './types.js';
 
@@ -83,6 +83,39 @@ describe('SamIdCardReader over MemoryTransport with the simulator', () => {
     sim.simulator.placeCard('hk-permit');
     const second = await r.waitFor('card-read', (c) => c.cardType === 'hmt-permit');
     expect(second.passNumber).toBe('H12345678');
+  });
+
+  it('reads the card still lying in the field again when asked to (a new visit), once', async () => {
+    sim = createSimulatedIdCardReader({ reader: fast, simulator: { haltAfterRead: false } });
+    const r = record(sim.reader);
+    await sim.reader.start();
+    sim.simulator.placeCard('resident');
+    await r.waitFor('card-read');
+    const mark = r.log.length;
+    sim.reader.rescan();
+    const again = await r.waitFor('card-read', () => true, mark);
+    expect(again.name).toBe(ID_CARD_FIXTURES.resident.identity.name);
+    // Once per request: it does not turn into reading the card over and over.
+    const reads = sim.simulator.received.filter((k) => k === 'read-card').length;
+    while (sim.simulator.received.length < mark + 12) await new Promise((res) => setTimeout(res, 10));
+    expect(sim.simulator.received.filter((k) => k === 'read-card').length).toBe(reads);
+    expect(r.events().filter((e) => e === 'card-read')).toHaveLength(2);
+    expect(r.events()).not.toContain('card-removed');
+  });
+
+  it('does nothing on a rescan without a card, or with a card the reader halted', async () => {
+    sim = createSimulatedIdCardReader({ reader: fast });
+    const r = record(sim.reader);
+    await sim.reader.start();
+    sim.reader.rescan();
+    sim.simulator.placeCard('resident');
+    await r.waitFor('card-read');
+    await r.waitFor('card-removed');
+    const mark = r.log.length;
+    sim.reader.rescan();
+    const polls = sim.simulator.received.length;
+    while (sim.simulator.received.length < polls + 6) await new Promise((res) => setTimeout(res, 10));
+    expect(r.log.slice(mark).filter((e) => e.event === 'card-read')).toHaveLength(0);
   });
 
   it('reports a SAM read failure as a typed read-error and retries', async () => {
@@ -327,6 +360,42 @@ describe('SamIdCardReader against a scripted device (framing faults)', () => {
     expect(errors[0]?.code).toBe('read-payload-length');
   });
 
+  it('takes the valid frame after a false preamble with an impossible length in the same burst', async () => {
+    const falseStart = Uint8Array.of(0xaa, 0xaa, 0xaa, 0x96, 0x69, 0x00, 0x01, 0x55);
+    const { reads, errors } = await scripted(() => [Uint8Array.from([...falseStart, ...full])]);
+    expect(errors).toEqual([]);
+    expect(reads[0]?.name).toBe('张三');
+  });
+
+  it('takes the valid frame when the false preamble and the frame arrive in separate chunks', async () => {
+    const falseStart = Uint8Array.of(0xaa, 0xaa, 0xaa, 0x96, 0x69, 0xff, 0xf0);
+    const { reads, errors } = await scripted(() => [falseStart, full.subarray(0, 9), full.subarray(9)]);
+    expect(errors).toEqual([]);
+    expect(reads[0]?.name).toBe('张三');
+  });
+
+  it('takes the valid frame that follows a stale partial frame in the same burst', async () => {
+    const stale = full.subarray(0, 300);
+    const { reads, errors } = await scripted(() => [Uint8Array.from([...stale, ...full])]);
+    expect(errors).toEqual([]);
+    expect(reads[0]?.name).toBe('张三');
+  });
+
+  it('takes a valid frame after a corrupt one (checksum) in the same burst', async () => {
+    const bad = Uint8Array.from(full);
+    bad[bad.length - 1] = (bad[bad.length - 1] ?? 0) ^ 0x5a;
+    const { reads, errors } = await scripted(() => [Uint8Array.from([...bad, ...full])]);
+    expect(errors).toEqual([]);
+    expect(reads[0]?.name).toBe('张三');
+  });
+
+  it('still reports a lone false preamble once the line goes quiet', async () => {
+    const falseStart = Uint8Array.of(0xaa, 0xaa, 0xaa, 0x96, 0x69, 0x00, 0x01, 0x55);
+    const { reads, errors } = await scripted(() => [falseStart]);
+    expect(reads).toEqual([]);
+    expect(errors[0]?.code).toBe('frame-length');
+  });
+
   it('reads through leading garbage and a frame split into small chunks', async () => {
     const { reads, errors } = await scripted(() => {
       const parts: Uint8Array[] = [Uint8Array.of(0x13, 0x37, 0xaa)];
@@ -335,5 +404,22 @@ describe('SamIdCardReader against a scripted device (framing faults)', () => {
     });
     expect(errors).toEqual([]);
     expect(reads[0]?.name).toBe('张三');
+  });
+});
+
+describe('isTransientReadError', () => {
+  it('retries framing errors, timeouts and SAM answers that say try again, not the rest', () => {
+    const e = (code: string, recovery: DeviceError['recovery']): DeviceError => ({
+      code,
+      recovery,
+      message: '',
+    });
+    expect(isTransientReadError(e('frame-checksum', 'retry'))).toBe(true);
+    expect(isTransientReadError(e('frame-truncated', 'retry'))).toBe(true);
+    expect(isTransientReadError(e('timeout', 'check-cable'))).toBe(true);
+    expect(isTransientReadError(e('card-read-failed', 'reinsert-card'))).toBe(true);
+    expect(isTransientReadError(e('unknown-card-type', 'unsupported'))).toBe(false);
+    expect(isTransientReadError(e('sam-not-authorised', 'needs-maintenance'))).toBe(false);
+    expect(isTransientReadError(e('bad-command', 'check-configuration'))).toBe(false);
   });
 });

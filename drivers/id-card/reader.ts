@@ -19,39 +19,54 @@ import {
   sw3Error,
 } from './codec.js';
 import { decodeTextBlock } from './text-block.js';
+import type { SamCommandTimeouts } from './timing.js';
+import { DEFAULT_SAM_BAUD_RATE, deriveSamTimeouts, quietGapMs } from './timing.js';
 import type { IdCardData, IdCardReader, IdCardReaderEvents } from './types.js';
-
-/** Per-command timeouts in milliseconds. */
-export interface SamCommandTimeouts {
-  readonly find: number;
-  readonly select: number;
-  readonly read: number;
-  /** SAM status, SAM ID and reset. */
-  readonly sam: number;
-}
-
-/** Defaults from the reader facts: find ≈ 1 s, select ≈ 0.3 s, read up to 2 s. */
-export const DEFAULT_TIMEOUTS: SamCommandTimeouts = { find: 1000, select: 300, read: 2000, sam: 1000 };
 
 /** Facade options. */
 export interface SamIdCardReaderOptions {
   readonly transport: ByteTransport;
+  /**
+   * The line speed, for the timing model (timing.ts): timeouts and the quiet gap follow it. Default 115200.
+   * It does not configure the port; the transport does that.
+   */
+  readonly baudRate?: number;
+  /** Added to every derived timeout (configuration widening them for a slow reader); default 0. */
+  readonly extraTimeoutMs?: number;
+  /** Explicit per-command timeouts, replacing the derived ones (tests, diagnostics). */
+  readonly timeouts?: Partial<SamCommandTimeouts>;
   /** Pause between polls (default 300 ms). */
   readonly pollIntervalMs?: number;
-  readonly timeouts?: Partial<SamCommandTimeouts>;
   /** Pause between attempts to reopen a vanished port (default 500 ms). */
   readonly reconnectIntervalMs?: number;
   /** Read with 30 10 (text + photo + fingerprint) instead of 30 01. */
   readonly readFingerprint?: boolean;
+  /**
+   * Whether `card-read` carries the fingerprint bytes (default false). The kiosk never keeps them: by default
+   * they are zeroed as soon as the frame is decoded and `fingerprint` is null; only diagnostics ask for them.
+   */
+  readonly keepFingerprint?: boolean;
   /** Poll for cards (default true); false keeps the port open for diagnostics only. */
   readonly polling?: boolean;
   /** Read attempts per card presence before waiting for the card to leave (default 3). */
   readonly maxReadAttempts?: number;
 }
 
+/**
+ * Whether a failed read is worth another attempt with the card still on the reader: framing errors (checksum,
+ * truncation, lengths), a read that timed out, and SAM answers whose recovery is to retry or re-present the
+ * card. An unknown card type, a SAM that needs maintenance or a misconfigured reader fail the same way again.
+ */
+export function isTransientReadError(error: DeviceError): boolean {
+  if (error.code.startsWith('frame-') || error.code === 'timeout') return true;
+  return error.recovery === 'retry' || error.recovery === 'reinsert-card';
+}
+
 type CardState = 'absent' | 'present' | 'read' | 'failed';
 
 interface Pending {
+  /** Frames and framing errors the parser found while this exchange waits. */
+  onEvents(events: readonly ParserEvent[]): void;
   settle(result: DeviceResult<SamResponse>): void;
 }
 
@@ -64,6 +79,7 @@ export class SamIdCardReader implements IdCardReader {
   private readonly transport: ByteTransport;
   private readonly parser = new FrameParser({ minLength: 4 });
   private readonly timeouts: SamCommandTimeouts;
+  private readonly quietGapMs: number;
   private readonly pollIntervalMs: number;
   private readonly reconnectIntervalMs: number;
   private readonly options: SamIdCardReaderOptions;
@@ -79,7 +95,16 @@ export class SamIdCardReader implements IdCardReader {
   constructor(options: SamIdCardReaderOptions) {
     this.options = options;
     this.transport = options.transport;
-    this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+    const baudRate = options.baudRate ?? DEFAULT_SAM_BAUD_RATE;
+    this.timeouts = {
+      ...deriveSamTimeouts({
+        baudRate,
+        readFingerprint: options.readFingerprint ?? false,
+        extraMs: options.extraTimeoutMs ?? 0,
+      }),
+      ...options.timeouts,
+    };
+    this.quietGapMs = quietGapMs(baudRate);
     this.pollIntervalMs = options.pollIntervalMs ?? 300;
     this.reconnectIntervalMs = options.reconnectIntervalMs ?? 500;
     this.transport.onData((chunk) => this.onData(chunk));
@@ -88,6 +113,11 @@ export class SamIdCardReader implements IdCardReader {
 
   get status(): DeviceStatus {
     return this.status_;
+  }
+
+  /** The per-command timeouts in force (derived from the line speed, or given). */
+  get commandTimeouts(): SamCommandTimeouts {
+    return this.timeouts;
   }
 
   on<K extends keyof IdCardReaderEvents>(
@@ -124,6 +154,19 @@ export class SamIdCardReader implements IdCardReader {
       // Closing a vanished port may fail; it is closed either way.
     }
     this.setStatus({ state: 'offline', reason: 'stopped' });
+  }
+
+  /**
+   * Forgets that the card in the field was read (or given up on), so the next poll reads it again: a new visit
+   * wants the card that still lies on the reader. Wakes the poll loop. A card the reader halted after its read
+   * answers `find` with 80 and is not seen again until it is lifted, whatever this does.
+   */
+  rescan(): void {
+    if (this.cardState === 'read' || this.cardState === 'failed') {
+      this.cardState = 'present';
+      this.readAttempts = 0;
+    }
+    this.wake?.();
   }
 
   /** Reads the SAM ID (12 FF), for diagnostics. */
@@ -236,16 +279,8 @@ export class SamIdCardReader implements IdCardReader {
 
   private onData(chunk: Uint8Array): void {
     const events = this.parser.push(chunk);
-    for (const event of events) {
-      // With nothing pending, a frame is a late answer to an exchange that timed out: drop it.
-      if (!this.pending) return;
-      this.pending.settle(this.toResult(event));
-    }
-  }
-
-  private toResult(event: ParserEvent): DeviceResult<SamResponse> {
-    if (event.type === 'error') return { ok: false, error: event.error };
-    return decodeResponse(event.body);
+    // With nothing pending, a frame is a late answer to an exchange that timed out: drop it.
+    this.pending?.onEvents(events);
   }
 
   /** Runs one command under the lock: write the frame, wait for one answer or the timeout. */
@@ -255,26 +290,61 @@ export class SamIdCardReader implements IdCardReader {
     return run.catch((error: unknown) => fail('internal', 'reset-device', String(error)));
   }
 
+  /**
+   * Writes the command and waits for its answer. A framing error does not settle the exchange at once: a valid
+   * frame may follow in the same burst (after a false preamble, or a stale partial frame), so the error is
+   * kept and reported only when the line then stays quiet for the quiet gap with no frame half-received, or
+   * when the deadline passes. A valid frame always wins.
+   */
   private exchangeUnlocked(command: HostCommand, timeoutMs: number): Promise<DeviceResult<SamResponse>> {
     if (!this.transport.isOpen) return Promise.resolve(fail('no-device', 'check-cable', 'port not open'));
     // Bytes left from an earlier, abandoned exchange must not be taken for this answer.
     this.parser.reset();
     return new Promise((resolve) => {
       let done = false;
+      let firstError: DeviceError | null = null;
+      let quietTimer: ReturnType<typeof setTimeout> | null = null;
       const settle = (result: DeviceResult<SamResponse>): void => {
         if (done) return;
         done = true;
         clearTimeout(timer);
+        if (quietTimer) clearTimeout(quietTimer);
         if (this.pending === pending) this.pending = null;
         resolve(result);
       };
-      const pending: Pending = { settle };
+      const armQuietTimer = (): void => {
+        if (quietTimer) clearTimeout(quietTimer);
+        quietTimer = null;
+        const error = firstError;
+        if (!error || this.parser.hasPartialFrame) return;
+        quietTimer = setTimeout(() => settle({ ok: false, error }), this.quietGapMs);
+      };
+      const pending: Pending = {
+        onEvents: (events) => {
+          for (const event of events) {
+            if (event.type === 'frame') {
+              settle(decodeResponse(event.body));
+              return;
+            }
+            firstError ??= event.error;
+          }
+          // Any byte restarts the quiet gap: the device is still talking.
+          armQuietTimer();
+        },
+        settle,
+      };
       const timer = setTimeout(() => {
         const leftovers = this.parser.flush();
-        const first = leftovers[0];
+        const frame = leftovers.find((e) => e.type === 'frame');
+        if (frame?.type === 'frame') {
+          settle(decodeResponse(frame.body));
+          return;
+        }
+        const flushed = leftovers.find((e) => e.type === 'error');
+        const error = firstError ?? (flushed?.type === 'error' ? flushed.error : null);
         settle(
-          first
-            ? this.toResult(first)
+          error
+            ? { ok: false, error }
             : fail('timeout', 'check-cable', `no answer to ${command.kind} within ${timeoutMs} ms`),
         );
       }, timeoutMs);
@@ -360,9 +430,19 @@ export class SamIdCardReader implements IdCardReader {
     if (!read.ok) return read;
     if (read.value.sw3 !== 0x90) return { ok: false, error: sw3Error(read.value.sw3) };
     const payload = decodeReadPayload(read.value.data, withFingerprint);
+    // The parts are copies now: wipe the frame, the only other place the fingerprint bytes sat.
+    read.value.data.fill(0);
     if (!payload.ok) return payload;
+    const keep = this.options.keepFingerprint ?? false;
+    const fingerprint = keep ? payload.value.fingerprint : null;
+    if (!keep) payload.value.fingerprint?.fill(0);
     const text = decodeTextBlock(payload.value.text);
-    if (!text.ok) return text;
-    return ok({ ...text.value, photoWlt: payload.value.photo, fingerprint: payload.value.fingerprint });
+    payload.value.text.fill(0);
+    if (!text.ok) {
+      payload.value.photo.fill(0);
+      fingerprint?.fill(0);
+      return text;
+    }
+    return ok({ ...text.value, photoWlt: payload.value.photo, fingerprint });
   }
 }

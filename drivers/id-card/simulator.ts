@@ -43,6 +43,33 @@ export interface IdCardSimulatorOptions {
   readonly haltAfterRead?: boolean;
   /** The SAM ID parts reported by 12 FF. */
   readonly samId?: readonly [number, number, number, number, number];
+  /**
+   * Time the reader takes before answering, per command (the card's radio and the SAM's work), added after the
+   * request's wire time; default none. Real readers spend tens of ms on find and select and most of a second
+   * on a read.
+   */
+  readonly processingMs?: Partial<Record<'find' | 'select' | 'read', number>>;
+}
+
+/**
+ * A fake 1024-byte fingerprint block (two 512-byte templates) for simulated cards: a marker and seeded noise,
+ * never a real template. Tests use it to prove the kiosk does not keep what a 30 10 read returns.
+ */
+export function makeSimulatedFingerprint(seed: string): Uint8Array {
+  const out = new Uint8Array(1024);
+  const marker = new TextEncoder().encode('BOOTHSIMFP01');
+  let x = 0x811c9dc5;
+  for (const ch of seed) x = Math.imul(x ^ (ch.codePointAt(0) ?? 0), 0x01000193) >>> 0;
+  for (let i = 0; i < out.length; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    out[i] = x & 0xff;
+  }
+  out.set(marker, 0);
+  out.set(marker, 512);
+  return out;
 }
 
 interface PlacedCard {
@@ -165,16 +192,20 @@ export class IdCardSimulator {
   private async answer(event: ReturnType<FrameParser['push']>[number]): Promise<void> {
     let response: Uint8Array;
     let requestBytes = 0;
+    let processingTarget: 'find' | 'select' | 'read' | null = null;
     if (event.type === 'error') {
       const sw3 = event.error.code === 'frame-checksum' ? 0x10 : 0x11;
       response = encodeResponse(sw3);
     } else {
       requestBytes = event.body.length + 8;
       const command = decodeCommand(event.body);
+      const target = command ? targetOf(command.kind) : null;
+      processingTarget = target === 'any' ? null : target;
       response = command ? this.respond(command) : encodeResponse(0x21);
     }
     if (this.baudRate && requestBytes > 0) await sleep((requestBytes * 10 * 1000) / this.baudRate);
-    if (this.delayMs > 0) await sleep(this.delayMs);
+    const processing = processingTarget ? (this.options.processingMs?.[processingTarget] ?? 0) : 0;
+    if (processing + this.delayMs > 0) await sleep(processing + this.delayMs);
     if (this.silent) return;
     if (this.corruptNext) {
       this.corruptNext = false;
@@ -228,17 +259,19 @@ export class IdCardSimulator {
       await this.transport.write(frame);
       return;
     }
-    // Pace in ~5 ms slices against the start time, so timer jitter does not accumulate.
+    // Pace in ~5 ms slices against the start time, so timer jitter does not accumulate; when writes fall
+    // behind (a loaded machine), send everything already due at once rather than lag further.
     const bytesPerMs = this.baudRate / 10 / 1000;
     const slice = Math.max(1, Math.round(bytesPerMs * 5));
     const start = performance.now();
-    for (let at = 0; at < frame.length; at += slice) {
-      const end = Math.min(frame.length, at + slice);
-      const due = start + end / bytesPerMs;
-      const wait = due - performance.now();
+    for (let at = 0; at < frame.length;) {
+      const dueNow = Math.floor((performance.now() - start) * bytesPerMs);
+      const end = Math.min(frame.length, Math.max(at + slice, dueNow));
+      const wait = start + end / bytesPerMs - performance.now();
       if (wait > 0) await sleep(wait);
       if (!this.transport.isOpen) return;
       await this.transport.write(frame.subarray(at, end));
+      at = end;
     }
   }
 }

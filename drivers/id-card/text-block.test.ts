@@ -12,7 +12,7 @@ import {
   getIdCardFixture,
   listIdCardFixtures,
 } from './fixtures.js';
-import { idCheckCharacter, isValidIdNumber, maskIdNumber } from './id-number.js';
+import { checkDigitStatus, idCheckCharacter, isValidIdNumber, maskIdNumber } from './id-number.js';
 
 /** Builds a block by hand (independently of the encoder): fields as [offset, text]. */
 function handBlock(fields: [number, string][]): Uint8Array {
@@ -267,6 +267,16 @@ describe('ID numbers', () => {
     expect(idCheckCharacter('1101')).toBeNull();
   });
 
+  it('judges the check digit of 18-character numbers only', () => {
+    expect(checkDigitStatus('11010519491231002X')).toBe('valid');
+    expect(checkDigitStatus('110105194912310021')).toBe('invalid');
+    expect(checkDigitStatus('1101051949123100XX')).toBe('invalid');
+    // The old foreigner permanent residence permit: 15 characters, no MOD 11-2 character.
+    expect(checkDigitStatus('USA310079050101')).toBe('not-applicable');
+    expect(checkDigitStatus('H12345678')).toBe('not-applicable');
+    expect(checkDigitStatus('')).toBe('not-applicable');
+  });
+
   it('masks ID and permit numbers, never showing the birth date', () => {
     expect(maskIdNumber('11010519491231002X')).toBe('1101**********002X');
     expect(maskIdNumber('USA310079050101')).toBe('USA**********01');
@@ -309,5 +319,22 @@ describe('fixtures', () => {
       expect(f.fixture.labelZh).toMatch(/[\u4e00-\u9fff]/);
     }
     expect(getIdCardFixture('nope')).toBeNull();
+  });
+
+  it('has expired cards to refuse (a Hong Kong permit to 2024, an old foreigner card to 2020), the main ones valid', () => {
+    expect(getIdCardFixture('hk-permit-expired')?.identity).toMatchObject({
+      cardType: 'hmt-permit',
+      validTo: '2024-01-01',
+    });
+    expect(getIdCardFixture('foreigner-expired')?.identity).toMatchObject({
+      cardType: 'foreigner',
+      englishName: 'SMITH, JOHN EXAMPLE',
+      validTo: '2020-01-01',
+    });
+    // The panel's main cards stay usable for a demonstration for years to come.
+    for (const f of Object.values(ID_CARD_FIXTURES)) expect(f.identity.validTo! > '2028-12-31').toBe(true);
+    // Each expired card round-trips through the text block with its dates.
+    const decodedCard = decodeTextBlock(encodeTextBlock(getIdCardFixture('hk-permit-expired')!.identity));
+    expect(decodedCard.ok && decodedCard.value.validTo).toBe('2024-01-01');
   });
 });

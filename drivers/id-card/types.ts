@@ -52,6 +52,11 @@ export interface IdCardReader {
   start(): Promise<void>;
   /** Stops polling and closes the port. */
   stop(): Promise<void>;
+  /**
+   * Reads the card in the field again at the next poll, although it was read already (a new visit wants the
+   * card still lying on the reader). A reader that cannot (a card halted after its read) does nothing.
+   */
+  rescan?(): void;
   on<K extends keyof IdCardReaderEvents>(
     event: K,
     listener: (payload: IdCardReaderEvents[K]) => void,

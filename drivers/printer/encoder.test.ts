@@ -165,8 +165,14 @@ describe('layout helpers', () => {
     return iconv.decode(b).split('\n').slice(0, -1);
   };
   it('profiles', () => {
-    expect(profileForWidth(58)).toEqual({ name: '58mm', columns: 32, dots: 384 });
-    expect(profileForWidth(80)).toEqual({ name: '80mm', columns: 48, dots: 576 });
+    expect(profileForWidth(58)).toMatchObject({ name: '58mm', columns: 32, dots: 384, speedMmPerSec: 90 });
+    expect(profileForWidth(80)).toMatchObject({ name: '80mm', columns: 48, dots: 576, speedMmPerSec: 150 });
+  });
+  it('init follows the profile code page unless told otherwise', () => {
+    const ascii = { ...PROFILE_80MM, codePage: 'ascii' as const };
+    expect(build((e) => e.init(), ascii)).toBe('1b401c2e');
+    expect(build((e) => e.init())).toBe('1b401c26');
+    expect(build((e) => e.init({ chinese: true }), ascii)).toBe('1b401c26');
   });
   it('row: label left, value right, by display width', () => {
     expect(lines(new EscPosEncoder(PROFILE_58MM).init().row('费用', '¥10.00'))).toEqual([

@@ -1,28 +1,16 @@
 import { PNG } from 'pngjs';
+import type { PrinterProfile } from './profile.js';
+import { PROFILE_80MM } from './profile.js';
 import type { Align, Replacement } from './text.js';
 import { alignText, displayWidth, encodeText, twoColumnRow, wrapText } from './text.js';
 
 /**
- * The project's own ESC/POS encoder (HARDWARE.md §3): a fluent builder that appends commands and returns the
+ * The project's own ESC/POS encoder (drivers/printer/README.md): a fluent builder that appends commands and returns the
  * bytes plus the list of characters it had to replace. Pure: no I/O, no device state.
  */
 
-/** A paper width the kiosk supports: columns in font A (12×24 dots) and printable dots per line. */
-export interface PrinterProfile {
-  readonly name: '58mm' | '80mm';
-  readonly columns: number;
-  readonly dots: number;
-}
-
-/** 58 mm roll: 32 columns, 384 dots. */
-export const PROFILE_58MM: PrinterProfile = { name: '58mm', columns: 32, dots: 384 };
-/** 80 mm roll: 48 columns, 576 dots. */
-export const PROFILE_80MM: PrinterProfile = { name: '80mm', columns: 48, dots: 576 };
-
-/** The profile for a paper width in millimetres. */
-export function profileForWidth(width: 58 | 80): PrinterProfile {
-  return width === 58 ? PROFILE_58MM : PROFILE_80MM;
-}
+export type { PrinterProfile } from './profile.js';
+export { PROFILE_58MM, PROFILE_80MM, profileForWidth } from './profile.js';
 
 /** QR error correction level (GS ( k fn 45: 48–51). */
 export type QrErrorCorrection = 'L' | 'M' | 'Q' | 'H';
@@ -154,13 +142,16 @@ export class EscPosEncoder {
     return this;
   }
 
-  /** ESC @ then FS & (double-byte mode on, GB18030 two-byte codes). */
+  /**
+   * ESC @ then FS & (double-byte mode on, GB18030 two-byte codes) or FS . — by default per the profile's code
+   * page.
+   */
   init(options: { chinese?: boolean } = {}): this {
     this.raw(Commands.init());
     this.widthMul = 1;
     this.align_ = 'left';
     this.doubleByte = false;
-    return this.chinese(options.chinese ?? true);
+    return this.chinese(options.chinese ?? this.profile.codePage === 'gb18030');
   }
 
   /** FS & (on) or FS . (off). Off, non-ASCII text is replaced by `?`. */

@@ -1,7 +1,7 @@
 import iconv from 'iconv-lite';
 
 /**
- * The simulator's own ESC/POS parser. It is written from the protocol (HARDWARE.md §3), deliberately NOT from
+ * The simulator's own ESC/POS parser. It is written from the protocol (drivers/printer/README.md), deliberately NOT from
  * the encoder, so a round trip encoder → parser checks the encoder against an independent reading of the
  * bytes. Incremental: bytes may arrive split anywhere (a PTY or TCP delivers arbitrary chunks).
  */
@@ -17,6 +17,7 @@ export type ParsedCommand =
   | { readonly type: 'size'; readonly width: number; readonly height: number }
   | { readonly type: 'line-spacing'; readonly dots: number | null }
   | { readonly type: 'feed'; readonly lines: number }
+  | { readonly type: 'feed-dots'; readonly dots: number }
   | { readonly type: 'chinese'; readonly on: boolean }
   | { readonly type: 'qr-model'; readonly model: number }
   | { readonly type: 'qr-module-size'; readonly size: number }
@@ -26,6 +27,7 @@ export type ParsedCommand =
   | { readonly type: 'raster'; readonly width: number; readonly height: number; readonly bits: Uint8Array }
   | { readonly type: 'cut'; readonly mode: 'full' | 'partial'; readonly feed: number | null }
   | { readonly type: 'status-request'; readonly n: number }
+  | { readonly type: 'transmit-status'; readonly n: number }
   | { readonly type: 'unknown'; readonly bytes: Uint8Array };
 
 const NEED_MORE = -1;
@@ -139,6 +141,10 @@ export class EscPosParser {
         if (!needArg()) return NEED_MORE;
         out.push({ type: 'feed', lines: arg ?? 0 });
         return 3;
+      case 0x4a:
+        if (!needArg()) return NEED_MORE;
+        out.push({ type: 'feed-dots', dots: arg ?? 0 });
+        return 3;
       default:
         out.push({ type: 'unknown', bytes: b.slice(i, i + 2) });
         return 2;
@@ -153,6 +159,12 @@ export class EscPosParser {
         if (i + 3 > b.length) return NEED_MORE;
         const n = b[i + 2] ?? 0;
         out.push({ type: 'size', width: ((n >> 4) & 7) + 1, height: (n & 7) + 1 });
+        return 3;
+      }
+      case 0x72: {
+        // GS r n: status sent when the printer reaches it in its buffer (not real time).
+        if (i + 3 > b.length) return NEED_MORE;
+        out.push({ type: 'transmit-status', n: (b[i + 2] ?? 0) % 48 });
         return 3;
       }
       case 0x56: {

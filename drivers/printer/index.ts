@@ -1,5 +1,7 @@
 /** The ESC/POS receipt printer driver: encoder, status parser, facade, simulator and PNG preview. */
 export * from './encoder.js';
+export * from './profile.js';
+export * from './timing.js';
 export * from './text.js';
 export * from './status.js';
 export * from './printer.js';

@@ -2,15 +2,22 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryTransport } from '../transport/memory.js';
 import type { DeviceStatus } from '../common/status.js';
 import { EscPosEncoder, PROFILE_80MM } from './encoder.js';
+import type { PrintJobReport, PrintJobResult } from './printer.js';
 import { EscPosPrinter } from './printer.js';
+import type { PrinterProfile } from './profile.js';
 import type { SimulatedPrinter, SimulatorOptions } from './simulator.js';
 import { PrinterSimulator, createSimulatedPrinter } from './simulator.js';
+import { testPage } from './test-page.js';
 
-const fast = { replyTimeoutMs: 300, pollIntervalMs: 10, drainMs: () => 30, reconnectIntervalMs: 20 };
+const fast = { replyTimeoutMs: 300, pollIntervalMs: 10, reconnectIntervalMs: 20 };
+/** A very fast mechanism, for tests where the physical time is not the point. */
+const QUICK: PrinterProfile = { ...PROFILE_80MM, speedMmPerSec: 600, cutMs: 20 };
 let open: SimulatedPrinter[] = [];
 
-async function sim(options: SimulatorOptions = {}): Promise<SimulatedPrinter> {
-  const s = createSimulatedPrinter({ ...options, printer: fast });
+async function sim(
+  options: SimulatorOptions & { profile?: PrinterProfile; printer?: Record<string, number> } = {},
+): Promise<SimulatedPrinter> {
+  const s = createSimulatedPrinter({ profile: QUICK, ...options, printer: { ...fast, ...options.printer } });
   open.push(s);
   await s.printer.start();
   return s;
@@ -134,6 +141,7 @@ describe('EscPosPrinter over the simulator', () => {
     const s = createSimulatedPrinter({
       scenario: 'slow',
       replyDelayMs: 150,
+      profile: QUICK,
       printer: { ...fast, replyTimeoutMs: 50 },
     });
     open.push(s);
@@ -178,7 +186,7 @@ describe('EscPosPrinter over the simulator', () => {
     expect(statuses.map((x) => x.state)).toContain('no-device');
   });
 
-  it('cable pulled mid-job → a typed failure, never printed', async () => {
+  it('cable pulled while the job is being sent → unknown{connection-lost}, never printed', async () => {
     const s = await sim();
     let writes = 0;
     s.simulator.onOutput(() => undefined);
@@ -191,7 +199,7 @@ describe('EscPosPrinter over the simulator', () => {
     const r = await s.printer.print(big.cut().encode().bytes);
     off();
     expect(r.outcome).not.toBe('printed');
-    expect(r).toMatchObject({ outcome: 'failed', reason: 'no-device' });
+    expect(r).toMatchObject({ outcome: 'unknown', reason: 'connection-lost' });
   });
 
   it('print before start → failed{no-device}', async () => {
@@ -223,5 +231,180 @@ describe('EscPosPrinter over the simulator', () => {
     expect(s.printer.status).toMatchObject({ code: 'cover-open' });
     s.simulator.coverOpen = false;
     await until(() => s.printer.status.state === 'online');
+  });
+});
+
+/** Prints and records when the simulator cut the paper, when the facade decided, and the facade's report. */
+async function timedPrint(
+  s: SimulatedPrinter,
+  job: Uint8Array,
+): Promise<{
+  result: PrintJobResult;
+  cutAt: number | null;
+  decidedAt: number;
+  report: PrintJobReport | null;
+}> {
+  let cutAt: number | null = null;
+  let report: PrintJobReport | null = null;
+  const offCut = s.simulator.on('cut', () => (cutAt = performance.now()));
+  const offJob = s.printer.on('job', (r) => (report = r));
+  const result = await s.printer.print(job);
+  const decidedAt = performance.now();
+  offCut();
+  offJob();
+  return { result, cutAt, decidedAt, report };
+}
+
+describe('EscPosPrinter: "printed" means the paper came out', () => {
+  // The simulator's mechanism runs at the profile's speed: an 80 mm test page is 91.5 mm plus a cut.
+  const REAL: PrinterProfile = PROFILE_80MM;
+
+  it('a test page at 150 mm/s is decided only after the simulator has printed and cut it', async () => {
+    const s = await sim({ profile: REAL, printer: { pollIntervalMs: 100 } });
+    const page = testPage(REAL);
+    const { result, cutAt, decidedAt, report } = await timedPrint(s, page);
+    expect(result).toEqual({ outcome: 'printed' });
+    expect(cutAt).not.toBeNull();
+    expect(decidedAt).toBeGreaterThanOrEqual(cutAt!);
+    // The host's estimate from the bytes is the paper the simulated mechanism actually used.
+    expect(report!.estimate.paperDots).toBe(400_000 - s.simulator.paperLeft);
+    expect(report!.confirmation).toBe('status');
+    expect(s.printer.status).toEqual({ state: 'online' });
+  });
+
+  it('paper running out 0.45 s into the page → failed{paper-end}; the rest of the page is lost', async () => {
+    // 0.45 s at 150 mm/s is 67.5 mm = 540 dots of paper.
+    const s = await sim({ profile: REAL, paperDots: 540, printer: { pollIntervalMs: 100 } });
+    let lost = 0;
+    s.simulator.on('lost', (n) => (lost += n));
+    const { result, cutAt } = await timedPrint(s, testPage(REAL));
+    expect(result).toMatchObject({ outcome: 'failed', reason: 'paper-end' });
+    expect(cutAt).toBeNull();
+    expect(s.simulator.jobs).toHaveLength(0);
+    expect(PrinterSimulator.textLines(s.simulator.paper).length).toBeGreaterThan(3);
+    expect(lost).toBeGreaterThan(0);
+    expect(s.printer.status).toMatchObject({ state: 'error', code: 'paper-end' });
+  });
+
+  it('paper out while printing is reported as soon as a poll sees it, not only at the end', async () => {
+    const long = new EscPosEncoder(REAL).init();
+    for (let i = 0; i < 80; i++) long.line(`第 ${i} 行`); // 80 × 3.75 mm = 300 mm ≈ 2 s
+    const s = await sim({ profile: REAL, paperDots: 200, printer: { pollIntervalMs: 50 } });
+    const { result, report } = await timedPrint(s, long.cut().encode().bytes);
+    expect(result).toMatchObject({ outcome: 'failed', reason: 'paper-end' });
+    expect(report!.decisionMs).toBeLessThan(report!.estimate.ms);
+  });
+
+  it('GS r confirmation: printed once the printer reaches the end of the job', async () => {
+    const s = await sim({ profile: { ...REAL, confirm: 'gs-r' }, printer: { pollIntervalMs: 100 } });
+    const { result, cutAt, decidedAt, report } = await timedPrint(s, testPage(REAL));
+    expect(result).toEqual({ outcome: 'printed' });
+    expect(report!.confirmation).toBe('gs-r');
+    expect(decidedAt).toBeGreaterThanOrEqual(cutAt!);
+    // The GS r reply was taken by the job, not left to be misread as a status reply.
+    expect(await s.printer.queryCondition()).toMatchObject({ ok: true, value: { online: true } });
+  });
+
+  it('GS r confirmation with paper running out → failed{paper-end}, never printed', async () => {
+    const s = await sim({
+      profile: { ...REAL, confirm: 'gs-r' },
+      paperDots: 300,
+      printer: { pollIntervalMs: 100 },
+    });
+    expect(await s.printer.print(testPage(REAL))).toMatchObject({ outcome: 'failed', reason: 'paper-end' });
+  });
+
+  it('GS r confirmation on a printer that never answers GS r → unknown{not-confirmed}', async () => {
+    const s = await sim({
+      profile: { ...QUICK, confirm: 'gs-r' },
+      answersGsR: false,
+      printer: { confirmGraceMs: 50 },
+    });
+    expect(await s.printer.print(receipt())).toMatchObject({ outcome: 'unknown', reason: 'not-confirmed' });
+    expect(s.simulator.jobs).toHaveLength(1);
+  });
+
+  it('the connection dropping while the paper comes out → unknown{connection-lost}, not timeout', async () => {
+    const s = await sim({ profile: REAL, printer: { pollIntervalMs: 100 } });
+    s.simulator.on('data', (n) => {
+      if (n > 100) setTimeout(() => s.hostTransport.unplug(), 150);
+    });
+    const { result } = await timedPrint(s, testPage(REAL));
+    expect(result).toMatchObject({ outcome: 'unknown', reason: 'connection-lost' });
+    expect(s.printer.status).toMatchObject({ state: 'no-device' });
+  });
+});
+
+describe('EscPosPrinter with a device that is not the simulator', () => {
+  /** Answers every DLE EOT with `reply(n)` (null = silence), and can hold replies back for a while. */
+  async function device(
+    reply: (n: number) => number | null,
+    options: { holdAfterJobMs?: number } = {},
+  ): Promise<{ printer: EscPosPrinter; close: () => Promise<void> }> {
+    const [host, dev] = MemoryTransport.pair();
+    await dev.open();
+    let pending = new Uint8Array(0);
+    let holdUntil = 0;
+    dev.onData((chunk) => {
+      const all = new Uint8Array(pending.length + chunk.length);
+      all.set(pending);
+      all.set(chunk, pending.length);
+      let i = 0;
+      for (; i + 2 < all.length; i++) {
+        if (all[i] !== 0x10 || all[i + 1] !== 0x04) continue;
+        const b = reply(all[i + 2]!);
+        const wait = holdUntil - performance.now();
+        if (b !== null) setTimeout(() => void dev.write(Uint8Array.of(b)), Math.max(0, wait));
+        i += 2;
+      }
+      if (chunk.length > 16 && options.holdAfterJobMs) holdUntil = performance.now() + options.holdAfterJobMs;
+      pending = all.slice(Math.max(i, all.length - 2));
+    });
+    const printer = new EscPosPrinter({
+      transport: host,
+      profile: { ...QUICK, speedMmPerSec: 300 },
+      ...fast,
+    });
+    await printer.start();
+    return { printer, close: () => printer.stop() };
+  }
+
+  it('a clone leaving the fixed bits unset is still answering: online with a warning, and prints', async () => {
+    const d = await device(() => 0x00);
+    try {
+      expect(d.printer.status).toEqual({ state: 'online', warning: 'status-fixed-bits' });
+      expect(await d.printer.print(receipt())).toEqual({ outcome: 'printed' });
+      expect(d.printer.condition?.nonStandardFixedBits).toBe(true);
+    } finally {
+      await d.close();
+    }
+  });
+
+  it("a clone's paper-end bits are read without the fixed bits", async () => {
+    // n=1 offline (bit 3), n=2 stopped at paper end (bit 5), n=4 paper end (bits 5–6): no bit 1 or 4 anywhere.
+    const d = await device((n) => ({ 1: 0x08, 2: 0x20, 3: 0x00, 4: 0x60 })[n] ?? null);
+    try {
+      expect(d.printer.status).toMatchObject({
+        state: 'error',
+        code: 'paper-end',
+        warning: 'status-fixed-bits',
+      });
+      expect(await d.printer.print(receipt())).toMatchObject({ outcome: 'failed', reason: 'paper-end' });
+    } finally {
+      await d.close();
+    }
+  });
+
+  it('a printer that holds status replies while it takes in a job is not reported as silent', async () => {
+    // Replies held 600 ms after the job arrives (its input buffer full), beyond the 300 ms reply timeout.
+    const d = await device(() => 0x12, { holdAfterJobMs: 600 });
+    try {
+      const long = new EscPosEncoder(QUICK).init();
+      for (let i = 0; i < 60; i++) long.line(`line ${i}`); // 225 mm at 300 mm/s: 750 ms
+      const r = await d.printer.print(long.cut().encode().bytes);
+      expect(r).toEqual({ outcome: 'printed' });
+    } finally {
+      await d.close();
+    }
   });
 });

@@ -4,39 +4,72 @@ import { fail } from '../common/result.js';
 import type { DeviceStatus } from '../common/status.js';
 import type { ByteTransport, TransportError } from '../transport/types.js';
 import { toTransportError } from '../transport/types.js';
+import type { PrintConfirmation, PrinterProfile } from './profile.js';
+import { PROFILE_80MM } from './profile.js';
 import type { PrinterCondition } from './status.js';
-import { conditionProblem, conditionToDeviceStatus, parseCondition } from './status.js';
+import { conditionProblem, conditionToDeviceStatus, isPaperSensorReply, parseCondition } from './status.js';
+import type { PrintTimeEstimate } from './timing.js';
+import { estimatePrintTime } from './timing.js';
 
 /**
  * The stateful ESC/POS printer facade: one exchange at a time under a lock, a timeout on every wait, status
- * checked before and after every job, and a reconnect loop when the transport goes away. It never reports a
- * receipt as printed without the printer saying it is fine after the job.
+ * checked before and after every job, and a reconnect loop when the transport goes away. A job is reported
+ * printed only once the paper has had time to come out — its physical print time estimated from the job's own
+ * bytes at the profile's speed — and the printer then says it is fine (and, with GS r confirmation, has
+ * reached the end of the job). See drivers/printer/README.md.
  */
 
 /** Why a job did not print. */
 export type PrintFailureReason =
   'paper-end' | 'cover-open' | 'offline' | 'cutter-error' | 'unrecoverable' | 'no-device' | 'io';
 
-/** The outcome of a job; `unknown` means the bytes may or may not have printed (the printer stopped answering). */
+/**
+ * Why the outcome of a job is not known: the printer stopped answering (`timeout`), the connection dropped
+ * after the job started (`connection-lost`), or with GS r confirmation the printer never reached the end of the
+ * job although it reported nothing wrong (`not-confirmed`).
+ */
+export type PrintUnknownReason = 'timeout' | 'connection-lost' | 'not-confirmed';
+
+/** The outcome of a job; `unknown` means the bytes may or may not have printed. */
 export type PrintJobResult =
   | { readonly outcome: 'printed' }
   | { readonly outcome: 'failed'; readonly reason: PrintFailureReason; readonly message?: string }
-  | { readonly outcome: 'unknown'; readonly reason: 'timeout'; readonly message?: string };
+  | { readonly outcome: 'unknown'; readonly reason: PrintUnknownReason; readonly message?: string };
+
+/** What happened to a job that was sent, with its timing (the `job` event), for diagnostics and benchmarks. */
+export interface PrintJobReport {
+  readonly bytes: number;
+  readonly estimate: PrintTimeEstimate;
+  /** How completion was confirmed for this job (`status` when the profile asks GS r of a clone). */
+  readonly confirmation: PrintConfirmation;
+  /** From the first job byte to the last one handed to the transport, in ms. */
+  readonly sendMs: number;
+  /** From the last byte to the decision, in ms. */
+  readonly decisionMs: number;
+  readonly result: PrintJobResult;
+}
 
 /** Facade options; every wait is bounded. */
 export interface EscPosPrinterOptions {
   readonly transport: ByteTransport;
+  /** The printer's profile: its paper speed sets how long a job takes (default 80 mm at 150 mm/s). */
+  readonly profile?: PrinterProfile;
   /** How long to wait for each DLE EOT reply (default 1000 ms). */
   readonly replyTimeoutMs?: number;
   /** How long one write may take to reach the OS (default 10 s). */
   readonly writeTimeoutMs?: number;
-  /** Status poll period while a job drains (default 200 ms). */
+  /** Status poll period while a job prints (default 200 ms), so a stop is noticed before the estimate runs out. */
   readonly pollIntervalMs?: number;
   /**
-   * How long a job of n bytes takes to print, i.e. how long to keep polling status after writing it. The default
-   * assumes ≈ 8 kB/s of ESC/POS at least 300 ms: text prints at ≈ 150 mm/s, a raster logo slower per byte.
+   * The deciding status check comes at the estimated print time times this (default 1.15): room for a printer
+   * a little slower than its profile says.
    */
-  readonly drainMs?: (byteLength: number) => number;
+  readonly settleFactor?: number;
+  /**
+   * With GS r confirmation: how long beyond twice the estimate to keep waiting for the GS r reply while the
+   * printer reports nothing wrong (default 3000 ms); then the outcome is `unknown{not-confirmed}`.
+   */
+  readonly confirmGraceMs?: number;
   /** Delay between reopen attempts after the transport vanished (default 1000 ms). */
   readonly reconnectIntervalMs?: number;
   /** When > 0, polls status this often while idle, so `status` events follow the printer (default off). */
@@ -49,6 +82,7 @@ export interface EscPosPrinterOptions {
 export interface EscPosPrinterEvents extends Record<string, unknown> {
   status: DeviceStatus;
   condition: PrinterCondition;
+  job: PrintJobReport;
 }
 
 type ReadError = 'timeout' | 'closed';
@@ -63,14 +97,19 @@ const REASON_FOR: Record<NonNullable<ReturnType<typeof conditionProblem>>['code'
   offline: 'offline',
 };
 
+/** GS r 1: "transmit paper sensor status", answered when the printer reaches it in its buffer. */
+const GS_R_1 = Uint8Array.of(0x1d, 0x72, 0x01);
+
 /** An ESC/POS receipt printer over any {@link ByteTransport}. */
 export class EscPosPrinter {
   private readonly events = new TypedEmitter<EscPosPrinterEvents>();
   private readonly transport: ByteTransport;
+  private readonly profile_: PrinterProfile;
   private readonly replyTimeoutMs: number;
   private readonly writeTimeoutMs: number;
   private readonly pollIntervalMs: number;
-  private readonly drainMs: (n: number) => number;
+  private readonly settleFactor: number;
+  private readonly confirmGraceMs: number;
   private readonly reconnectIntervalMs: number;
   private readonly monitorIntervalMs: number;
   private readonly chunkSize: number;
@@ -84,13 +123,22 @@ export class EscPosPrinter {
   private reconnectTimer: NodeJS.Timeout | null = null;
   private monitorTimer: NodeJS.Timeout | null = null;
   private unsubscribe: Array<() => void> = [];
+  /** GS r requests sent and replies received on this connection; replies come back in buffer order. */
+  private gsrSent = 0;
+  private gsrReceived = 0;
+  /** Whether the last status round had standard fixed bits, which is what tells a GS r reply apart. */
+  private standardReplies = false;
+  /** Woken by a GS r reply or the connection closing, so a waiting job decides at once. */
+  private readonly wakers = new Set<() => void>();
 
   constructor(options: EscPosPrinterOptions) {
     this.transport = options.transport;
+    this.profile_ = options.profile ?? PROFILE_80MM;
     this.replyTimeoutMs = options.replyTimeoutMs ?? 1000;
     this.writeTimeoutMs = options.writeTimeoutMs ?? 10_000;
     this.pollIntervalMs = options.pollIntervalMs ?? 200;
-    this.drainMs = options.drainMs ?? ((n) => Math.min(30_000, Math.max(300, n / 8)));
+    this.settleFactor = options.settleFactor ?? 1.15;
+    this.confirmGraceMs = options.confirmGraceMs ?? 3000;
     this.reconnectIntervalMs = options.reconnectIntervalMs ?? 1000;
     this.monitorIntervalMs = options.monitorIntervalMs ?? 0;
     this.chunkSize = options.chunkSize ?? 4096;
@@ -106,7 +154,12 @@ export class EscPosPrinter {
     return this.condition_;
   }
 
-  /** Subscribes to `status` or `condition`; returns the unsubscribe function. */
+  /** The printer's profile (paper width, speed, code page, confirmation). */
+  get profile(): PrinterProfile {
+    return this.profile_;
+  }
+
+  /** Subscribes to `status`, `condition` or `job`; returns the unsubscribe function. */
   on<K extends keyof EscPosPrinterEvents>(
     event: K,
     listener: (payload: EscPosPrinterEvents[K]) => void,
@@ -154,9 +207,11 @@ export class EscPosPrinter {
   }
 
   /**
-   * Prints a job. Refuses (nothing sent) when the printer reports paper out, cover open, offline or an error;
-   * after sending, polls status while the job drains and reports `failed` if the printer stopped, `unknown`
-   * if it stopped answering, and `printed` only when it answered fine after the job.
+   * Prints a job. Refuses (nothing sent) when the printer reports paper out, cover open, offline or an error.
+   * After sending, polls status while the paper comes out and decides once the estimated print time (times the
+   * settle factor) has passed — or, with GS r confirmation, once the printer has reached the end of the job —
+   * and the printer says it is fine: `printed`. A stop on the way is `failed{reason}`; silence is
+   * `unknown{timeout}`, a dropped connection `unknown{connection-lost}`.
    */
   async print(job: Uint8Array | { readonly bytes: Uint8Array }): Promise<PrintJobResult> {
     const bytes = job instanceof Uint8Array ? job : job.bytes;
@@ -182,44 +237,127 @@ export class EscPosPrinter {
       const problem = conditionProblem(before.value);
       if (problem) return { outcome: 'failed', reason: REASON_FOR[problem.code], message: problem.message };
 
-      this.setStatus({ state: 'busy' });
-      for (let off = 0; off < bytes.length; off += this.chunkSize) {
-        const w = await this.writeBounded(bytes.subarray(off, off + this.chunkSize));
-        if (w === 'timeout') return this.finishUnknown('write did not complete in time');
-        if (w !== null) {
-          // Part of the job may be on paper, but not all of it: a failed job, to be reprinted.
-          this.setStatus({ state: 'no-device', reason: w.message });
-          return {
-            outcome: 'failed',
-            reason: w.kind === 'closed' || w.kind === 'not-found' ? 'no-device' : 'io',
-            message: w.message,
-          };
-        }
+      // A GS r reply is told apart from DLE EOT replies by its fixed bits, so a clone gets status confirmation.
+      const confirmation: PrintConfirmation =
+        this.profile_.confirm === 'gs-r' && !before.value.nonStandardFixedBits ? 'gs-r' : 'status';
+      const estimate = estimatePrintTime(bytes, this.profile_);
+      this.setStatus(this.busyStatus());
+      const t0 = performance.now();
+      const sent = await this.send(confirmation === 'gs-r' ? concat(bytes, GS_R_1) : bytes);
+      const tSent = performance.now();
+      let result: PrintJobResult;
+      if (sent !== null) result = sent;
+      else {
+        const seq = confirmation === 'gs-r' ? ++this.gsrSent : 0;
+        const settleAt = Math.max(
+          t0 + estimate.ms * this.settleFactor,
+          tSent + estimate.tailMs * this.settleFactor,
+        );
+        result = await this.confirm({ confirmation, seq, settleAt, giveUpAt: settleAt + estimate.ms });
       }
-
-      // The printer answers DLE EOT in real time while it still works through its buffer, so keep asking until
-      // the job has had time to print; a stop at any point means the receipt is incomplete.
-      const deadline = Date.now() + this.drainMs(bytes.length);
-      for (;;) {
-        const remaining = deadline - Date.now();
-        if (remaining > 0) await sleep(Math.min(this.pollIntervalMs, remaining));
-        const after = await this.readCondition();
-        this.afterRead(after);
-        if (!after.ok) {
-          if (after.error.code === 'invalid-status-byte')
-            return { outcome: 'failed', reason: 'io', message: after.error.message };
-          return this.finishUnknown(after.error.message);
-        }
-        const p = conditionProblem(after.value);
-        if (p) return { outcome: 'failed', reason: REASON_FOR[p.code], message: p.message };
-        if (Date.now() >= deadline) return { outcome: 'printed' };
-      }
+      if (this.status_.state === 'busy' && this.condition_)
+        this.setStatus(conditionToDeviceStatus(this.condition_));
+      this.events.emit('job', {
+        bytes: bytes.length,
+        estimate,
+        confirmation,
+        sendMs: tSent - t0,
+        decisionMs: performance.now() - tSent,
+        result,
+      });
+      return result;
     });
   }
 
-  private finishUnknown(message: string): PrintJobResult {
-    if (this.transport.isOpen) this.setStatus({ state: 'offline', reason: 'printer stopped answering' });
-    return { outcome: 'unknown', reason: 'timeout', message };
+  /** Writes a job in chunks; null when all of it reached the transport, else the outcome. */
+  private async send(bytes: Uint8Array): Promise<PrintJobResult | null> {
+    for (let off = 0; off < bytes.length; off += this.chunkSize) {
+      if (off === 0 && !this.transport.isOpen)
+        return { outcome: 'failed', reason: 'no-device', message: 'printer not connected' };
+      const w = await this.writeBounded(bytes.subarray(off, off + this.chunkSize));
+      if (w === 'timeout') return this.finishUnknown('timeout', 'write did not complete in time');
+      // Part of the job may be on paper: whether the receipt came out is not known.
+      if (w !== null) return this.finishUnknown('connection-lost', w.message);
+    }
+    return null;
+  }
+
+  /**
+   * Waits for the job to come out: polls DLE EOT every poll interval (a stop is reported at once), then decides
+   * at `settleAt` (status confirmation) or when the GS r reply numbered `seq` has arrived (GS r confirmation).
+   */
+  private async confirm(job: {
+    readonly confirmation: PrintConfirmation;
+    readonly seq: number;
+    readonly settleAt: number;
+    readonly giveUpAt: number;
+  }): Promise<PrintJobResult> {
+    const gsr = job.confirmation === 'gs-r';
+    const due = (): boolean => (gsr ? this.gsrReceived >= job.seq : performance.now() >= job.settleAt);
+    // Cleared when a poll went unanswered while the printer was busy taking data; the decision then waits.
+    let answering = true;
+    for (;;) {
+      let final = due();
+      if (!final) {
+        const untilSettle = job.settleAt - performance.now();
+        await this.pause(untilSettle > 0 ? Math.min(this.pollIntervalMs, untilSettle) : this.pollIntervalMs);
+        final = due();
+        if (!final && !answering && performance.now() < job.settleAt) continue;
+      }
+      // Late replies to an unanswered round must not be read as this round's.
+      if (!answering) await sleep(this.replyTimeoutMs);
+      const r = await this.readCondition();
+      this.afterRead(r, !final);
+      if (!r.ok) {
+        if (r.error.code === 'closed') return this.finishUnknown('connection-lost', r.error.message);
+        if (r.error.code === 'invalid-status-byte')
+          return { outcome: 'failed', reason: 'io', message: r.error.message };
+        // A printer whose input buffer is full takes DLE EOT only when there is room: not yet a verdict.
+        if (!final && performance.now() < job.settleAt) {
+          answering = false;
+          continue;
+        }
+        return this.finishUnknown('timeout', r.error.message);
+      }
+      answering = true;
+      const p = conditionProblem(r.value);
+      if (p) return { outcome: 'failed', reason: REASON_FOR[p.code], message: p.message };
+      if (final) return { outcome: 'printed' };
+      if (gsr && performance.now() >= job.giveUpAt + this.confirmGraceMs)
+        return {
+          outcome: 'unknown',
+          reason: 'not-confirmed',
+          message: 'the printer reports no problem but did not reach the end of the job',
+        };
+    }
+  }
+
+  /** Sleeps up to `ms`, waking early on a GS r reply or the connection closing. */
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.wakers.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, Math.max(0, ms));
+      this.wakers.add(done);
+    });
+  }
+
+  private wake(): void {
+    for (const w of [...this.wakers]) w();
+  }
+
+  private busyStatus(): DeviceStatus {
+    const warning = this.status_.warning;
+    return warning === undefined ? { state: 'busy' } : { state: 'busy', warning };
+  }
+
+  private finishUnknown(reason: PrintUnknownReason, message: string): PrintJobResult {
+    if (reason === 'timeout' && this.transport.isOpen)
+      this.setStatus({ state: 'offline', reason: 'printer stopped answering' });
+    return { outcome: 'unknown', reason, message };
   }
 
   private async connect(): Promise<void> {
@@ -263,6 +401,9 @@ export class EscPosPrinter {
 
   private onTransportClose(reason: TransportError | null): void {
     this.resolveWaiter('closed');
+    // Replies to GS r sent on this connection will not come on the next one.
+    this.gsrReceived = this.gsrSent;
+    this.wake();
     if (!this.started) return;
     this.setStatus({ state: 'no-device', reason: reason?.message ?? 'connection closed' });
     this.scheduleReconnect();
@@ -270,6 +411,11 @@ export class EscPosPrinter {
 
   private onData(chunk: Uint8Array): void {
     for (const b of chunk) {
+      if (this.gsrReceived < this.gsrSent && this.standardReplies && isPaperSensorReply(b)) {
+        this.gsrReceived += 1;
+        this.wake();
+        continue;
+      }
       if (this.waiter) {
         const w = this.waiter;
         this.waiter = null;
@@ -320,7 +466,8 @@ export class EscPosPrinter {
     return parseCondition(replies as [number, number, number, number]);
   }
 
-  private afterRead(r: DeviceResult<PrinterCondition>): void {
+  /** Records a status round; `busy` keeps a fine printer shown as busy while a job prints. */
+  private afterRead(r: DeviceResult<PrinterCondition>, busy = false): void {
     if (!r.ok) {
       if (r.error.code === 'invalid-status-byte') {
         this.setStatus({
@@ -333,8 +480,10 @@ export class EscPosPrinter {
       return;
     }
     this.condition_ = r.value;
+    this.standardReplies = !r.value.nonStandardFixedBits;
     this.events.emit('condition', r.value);
-    this.setStatus(conditionToDeviceStatus(r.value));
+    const status = conditionToDeviceStatus(r.value);
+    this.setStatus(busy && status.state === 'online' ? { ...status, state: 'busy' } : status);
   }
 
   /** Writes with a bound; resolves null on success, the transport error, or 'timeout'. */
@@ -369,4 +518,11 @@ export class EscPosPrinter {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
 }

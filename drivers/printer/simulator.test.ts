@@ -5,6 +5,8 @@ import { EscPosEncoder, PROFILE_58MM, PROFILE_80MM } from './encoder.js';
 import { EscPosParser } from './escpos-parser.js';
 import { renderPaper } from './render.js';
 import { PrinterSimulator } from './simulator.js';
+import { testPage } from './test-page.js';
+import { estimatePrintTime } from './timing.js';
 
 // jsqr is CommonJS with a `default` property; under NodeNext its default import types as the module object.
 const jsQR = jsQRModule.default;
@@ -175,5 +177,94 @@ describe('PrinterSimulator round trip', () => {
   it('rendering with a missing font is a typed error', async () => {
     const { PreviewFontError } = await import('./render.js');
     expect(() => renderPaper([], { fontPath: '/nonexistent/font.otf' })).toThrow(PreviewFontError);
+  });
+});
+
+describe('PrinterSimulator at a set paper speed', () => {
+  const ask = (sim: PrinterSimulator, n: number): Promise<number> =>
+    new Promise((resolve) => {
+      const off = sim.onOutput((b) => {
+        off();
+        resolve(b[0]!);
+      });
+      sim.receive(Uint8Array.of(0x10, 0x04, n));
+    });
+
+  it('takes the physical time: nothing is cut when the bytes have arrived, the job is once the head is done', async () => {
+    const sim = new PrinterSimulator({ speedMmPerSec: 150 });
+    sim.receive(testPage(80));
+    expect(sim.printing).toBe(true);
+    expect(sim.jobs).toHaveLength(0);
+    expect(await ask(sim, 1)).toBe(0x12); // busy printing is not offline
+    await sim.whenIdle();
+    expect(sim.printing).toBe(false);
+    expect(sim.jobs).toHaveLength(1);
+    expect(PrinterSimulator.qrPayloads(sim.jobs[0]!.items)).toHaveLength(1);
+  });
+
+  it('paper running out partway through a long job: earlier lines on paper, the rest lost, paper end from then on', async () => {
+    const e = new EscPosEncoder(PROFILE_80MM).init();
+    for (let i = 0; i < 40; i++) e.line(`line ${i}`);
+    // 10 lines of 30 dots fit; the 11th does not.
+    const sim = new PrinterSimulator({ speedMmPerSec: 150, paperDots: 310 });
+    const lost = new Promise<number>((resolve) => sim.on('lost', resolve));
+    sim.receive(e.cut().encode().bytes);
+    expect(await ask(sim, 4)).toBe(0x1e); // near end (310 dots left), not yet out
+    expect(await lost).toBeGreaterThan(25);
+    expect(await ask(sim, 4)).toBe(0x7e);
+    expect(await ask(sim, 2)).toBe(0x32); // stopped at paper end
+    expect(PrinterSimulator.textLines(sim.paper)).toEqual(Array.from({ length: 10 }, (_, i) => `line ${i}`));
+    expect(sim.jobs).toHaveLength(0);
+    expect(sim.printing).toBe(false);
+    // A new roll does not bring the lost lines back.
+    sim.refillPaper();
+    await sim.whenIdle();
+    expect(PrinterSimulator.textLines(sim.paper)).toHaveLength(10);
+  });
+
+  it('answers DLE EOT at once and GS r only when the head reaches it', async () => {
+    const sim = new PrinterSimulator({ speedMmPerSec: 150 });
+    const events: string[] = [];
+    sim.onOutput((b) => events.push(`reply ${b[0]!.toString(16)}`));
+    sim.on('cut', () => events.push('cut'));
+    sim.receive(new Uint8Array([...testPage(80), 0x1d, 0x72, 0x01, 0x10, 0x04, 0x01]));
+    expect(events).toEqual(['reply 12']);
+    await sim.whenIdle();
+    expect(events).toEqual(['reply 12', 'cut', 'reply 0']);
+  });
+
+  it('a printer that ignores GS r never answers it; a stopped one drops it with the job', async () => {
+    const deaf = new PrinterSimulator({ answersGsR: false });
+    const replies: number[] = [];
+    deaf.onOutput((b) => replies.push(...b));
+    deaf.receive(Uint8Array.of(0x1d, 0x72, 0x01));
+    expect(replies).toEqual([]);
+    const out = new PrinterSimulator({ speedMmPerSec: 150, paperDots: 50 });
+    out.onOutput((b) => replies.push(...b));
+    out.receive(new Uint8Array([...testPage(80), 0x1d, 0x72, 0x01]));
+    await out.whenIdle();
+    expect(out.stoppedAtPaperEnd).toBe(true);
+    expect(replies).toEqual([]);
+  });
+
+  it('uses the paper the host-side estimate expects (independent parsers agree)', () => {
+    for (const width of [58, 80] as const) {
+      const sim = new PrinterSimulator({ width, paperDots: 100_000 });
+      const page = testPage(width);
+      sim.receive(page);
+      expect(100_000 - sim.paperLeft).toBe(
+        estimatePrintTime(page, width === 58 ? PROFILE_58MM : PROFILE_80MM).paperDots,
+      );
+    }
+  });
+
+  it('ESC J feeds dots and GS V 65 n feeds past the blade before cutting', () => {
+    const sim = new PrinterSimulator({ paperDots: 10_000 });
+    sim.receive(Uint8Array.of(0x1b, 0x4a, 40, 0x1d, 0x56, 65, 4));
+    expect(sim.jobs[0]!.items).toEqual([
+      { kind: 'feed', height: 40 },
+      { kind: 'feed', height: 120 },
+      { kind: 'cut', mode: 'full' },
+    ]);
   });
 });

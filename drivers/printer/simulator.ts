@@ -1,3 +1,4 @@
+import QRCode from 'qrcode';
 import { TypedEmitter } from '../common/emitter.js';
 import type { ByteTransport } from '../transport/types.js';
 import { MemoryTransport } from '../transport/memory.js';
@@ -5,11 +6,16 @@ import type { ParsedCommand } from './escpos-parser.js';
 import { EscPosParser } from './escpos-parser.js';
 import type { EscPosPrinterOptions } from './printer.js';
 import { EscPosPrinter } from './printer.js';
+import type { PrinterProfile } from './profile.js';
+import { PROFILE_80MM } from './profile.js';
+import { CUTTER_DISTANCE_DOTS, DEFAULT_LINE_SPACING_DOTS, paperMs } from './timing.js';
 
 /**
- * The device side of an ESC/POS receipt printer: parses the byte stream with its own parser, keeps a virtual
- * paper roll, and answers DLE EOT per scenario. Used by tests, `booth simulate printer` and the on-screen
- * simulation panel.
+ * The device side of an ESC/POS receipt printer: parses the byte stream with its own parser into a buffer, and a
+ * print head works through that buffer at the configured paper speed onto a virtual roll (or at once, `instant`,
+ * for previews). DLE EOT is answered in real time per scenario; GS r when the head reaches it. When the paper
+ * runs out or the printer stops partway through, what is still in the buffer is lost. Used by tests,
+ * `booth simulate printer` and the on-screen simulation panel.
  */
 
 /** Ready-made behaviours. */
@@ -82,17 +88,38 @@ export interface SimulatorOptions {
   readonly offlineAfterBytes?: number;
   /** `slow`: delay before each status reply (default 400 ms). */
   readonly replyDelayMs?: number;
+  /**
+   * Paper speed of the print head in mm/s, or `instant` (default): everything lands on paper as it arrives,
+   * as a preview needs. With a speed, a job takes its physical time and the paper can run out partway.
+   */
+  readonly speedMmPerSec?: number | 'instant';
+  /** One autocutter cycle at a set speed (default 250 ms). */
+  readonly cutMs?: number;
+  /** Whether GS r is answered (default true); false models a printer that ignores it. */
+  readonly answersGsR?: boolean;
 }
 
-/** Events: `cut` with the finished job, `status-request` with n, `data` with each received chunk's length. */
+/**
+ * Events: `cut` with the finished job, `status-request` with n, `data` with each received chunk's length, `lost`
+ * with the number of buffered steps discarded when printing stopped, `idle` when the head has caught up.
+ */
 export interface SimulatorEvents extends Record<string, unknown> {
   cut: PrintedJob;
   'status-request': number;
   data: number;
+  lost: number;
+  idle: undefined;
 }
 
+/** What the print head does next, in buffer order; `at` is when its bytes arrived (performance.now). */
+type HeadStep = { readonly at: number } & (
+  | { readonly kind: 'paper'; readonly item: PaperItem; readonly dots: number }
+  | { readonly kind: 'cut'; readonly mode: 'full' | 'partial' }
+  | { readonly kind: 'transmit-status'; readonly n: number }
+);
+
 const FONT_A = { narrow: 12, wide: 24, height: 24 };
-const DEFAULT_LINE_SPACING = 30;
+const DEFAULT_LINE_SPACING = DEFAULT_LINE_SPACING_DOTS;
 const FULL_ROLL_DOTS = 8 * 1000 * 50; // 50 m of paper at 8 dots/mm
 
 /** Bits of the DLE EOT replies, written from the protocol table (not shared with the host-side parser). */
@@ -106,6 +133,18 @@ export class PrinterSimulator extends TypedEmitter<SimulatorEvents> {
   private readonly offlineAfterBytes: number;
   private readonly replyDelayMs: number;
   private readonly nearEndDots: number;
+  private readonly speed: number | 'instant';
+  private readonly cutMs: number;
+  private readonly answersGsR: boolean;
+  private readonly queue: HeadStep[] = [];
+  private headTimer: NodeJS.Timeout | null = null;
+  /**
+   * When (performance.now) the head is free: the next step starts then, or when its bytes arrived if later, so
+   * neither late timers nor the simulator's own parsing time shift the physical timeline.
+   */
+  private headClock = 0;
+  /** When the chunk being parsed arrived. */
+  private arrivedAt = 0;
 
   // Device state the scenarios drive.
   coverOpen = false;
@@ -147,6 +186,9 @@ export class PrinterSimulator extends TypedEmitter<SimulatorEvents> {
     this.offlineAfterBytes = options.offlineAfterBytes ?? 64;
     this.replyDelayMs = options.replyDelayMs ?? 400;
     this.nearEndDots = options.nearEndDots ?? 1600;
+    this.speed = options.speedMmPerSec ?? 'instant';
+    this.cutMs = options.cutMs ?? 250;
+    this.answersGsR = options.answersGsR ?? true;
     this.paperLeft = options.paperDots ?? FULL_ROLL_DOTS;
     this.setScenario(options.scenario ?? 'ok');
     // An explicit roll length wins over the scenario's default (e.g. `ok` with 100 dots left).
@@ -199,11 +241,12 @@ export class PrinterSimulator extends TypedEmitter<SimulatorEvents> {
 
   /** Feeds received bytes (what the host wrote). */
   receive(chunk: Uint8Array): void {
+    this.arrivedAt = performance.now();
     this.emit('data', chunk.length);
     for (const cmd of this.parser.push(chunk)) this.apply(cmd);
   }
 
-  /** Whether the printer is printing right now (nothing stops it). */
+  /** Whether the printer can print right now (nothing stops it). */
   get canPrint(): boolean {
     return (
       !this.coverOpen &&
@@ -257,6 +300,38 @@ export class PrinterSimulator extends TypedEmitter<SimulatorEvents> {
     return items.flatMap((i) => (i.kind === 'qr' ? [i.text] : []));
   }
 
+  /** Whether the head still has buffered work. */
+  get printing(): boolean {
+    return this.queue.length > 0 || this.headTimer !== null;
+  }
+
+  /** Resolves when the head has caught up with the buffer (at once when it has). */
+  whenIdle(): Promise<void> {
+    if (!this.printing) return Promise.resolve();
+    return new Promise((resolve) => {
+      const off = this.on('idle', () => {
+        off();
+        resolve();
+      });
+    });
+  }
+
+  /** Stops the head and drops the buffer (the simulator is being shut down). */
+  dispose(): void {
+    if (this.headTimer) clearTimeout(this.headTimer);
+    this.headTimer = null;
+    this.queue.length = 0;
+  }
+
+  /** The GS r 1 reply now: bits 0–1 near end, bits 2–3 paper end; bits 4 and 7 fixed 0. */
+  paperSensorByte(): number {
+    const paperEnd = this.paperLeft <= 0;
+    let b = 0;
+    if (paperEnd || this.paperLeft < this.nearEndDots) b |= 0b0000_0011;
+    if (paperEnd) b |= 0b0000_1100;
+    return b;
+  }
+
   /** Items printed since the last cut (the job in progress). */
   get currentJob(): readonly PaperItem[] {
     return this.paper.slice(this.jobStart);
@@ -285,7 +360,7 @@ export class PrinterSimulator extends TypedEmitter<SimulatorEvents> {
       this.printBytes += commandSize(cmd);
       if (this.printBytes > this.offlineAfterBytes) this.offline = true;
     }
-    // A stopped printer keeps data in its buffer and never prints it in this simulation: nothing lands on paper.
+    // A stopped printer does not take data into its buffer in this simulation: nothing lands on paper.
     if (!this.canPrint) return;
     switch (cmd.type) {
       case 'init':
@@ -324,6 +399,14 @@ export class PrinterSimulator extends TypedEmitter<SimulatorEvents> {
         this.endLine(false);
         this.consume({ kind: 'feed', height: cmd.lines * this.lineSpacing });
         break;
+      case 'feed-dots':
+        this.endLine(false);
+        this.consume({ kind: 'feed', height: cmd.dots });
+        break;
+      case 'transmit-status':
+        if (this.answersGsR && cmd.n === 1)
+          this.enqueue({ kind: 'transmit-status', n: cmd.n, at: this.arrivedAt });
+        break;
       case 'qr-module-size':
         this.qrSize = cmd.size;
         break;
@@ -357,17 +440,12 @@ export class PrinterSimulator extends TypedEmitter<SimulatorEvents> {
           bits: cmd.bits,
         });
         break;
-      case 'cut': {
+      case 'cut':
         this.endLine(false);
-        if (cmd.feed) this.consume({ kind: 'feed', height: cmd.feed * this.lineSpacing });
-        if (!this.canPrint) break;
-        this.paper.push({ kind: 'cut', mode: cmd.mode });
-        const job: PrintedJob = { items: this.paper.slice(this.jobStart) };
-        this.jobStart = this.paper.length;
-        this.jobs.push(job);
-        this.emit('cut', job);
+        // GS V 65/66 n feeds the last line past the blade first: the blade's distance plus n dots.
+        if (cmd.feed !== null) this.consume({ kind: 'feed', height: CUTTER_DISTANCE_DOTS + cmd.feed });
+        this.enqueue({ kind: 'cut', mode: cmd.mode, at: this.arrivedAt });
         break;
-      }
       default:
         break;
     }
@@ -382,7 +460,6 @@ export class PrinterSimulator extends TypedEmitter<SimulatorEvents> {
         this.pushRun(text.slice(start, k), wide.slice(start, k));
         start = k;
         this.endLine(true);
-        if (!this.canPrint) return;
       }
       this.lineDots += w;
     }
@@ -414,16 +491,85 @@ export class PrinterSimulator extends TypedEmitter<SimulatorEvents> {
     this.consume(item);
   }
 
-  /** Puts an item on paper if there is paper for it; otherwise stops at paper end. */
+  /** Queues an item for the print head. */
   private consume(item: PaperItem): void {
-    const h = itemHeight(item);
-    if (h > this.paperLeft) {
-      this.paperLeft = 0;
-      this.stoppedAtPaperEnd = true;
+    this.enqueue({ kind: 'paper', item, dots: itemHeight(item), at: this.arrivedAt });
+  }
+
+  private enqueue(step: HeadStep): void {
+    this.queue.push(step);
+    this.pump();
+  }
+
+  /** How long the head takes for a step (paper up to what is left on the roll). */
+  private stepMs(step: HeadStep): number {
+    if (this.speed === 'instant') return 0;
+    if (step.kind === 'paper') return paperMs(Math.min(step.dots, this.paperLeft), this.speed);
+    if (step.kind === 'cut') return this.cutMs;
+    return 0;
+  }
+
+  /** Works through the buffer: each step takes its physical time (none when instant). */
+  private pump(): void {
+    if (this.headTimer) return;
+    for (let step = this.queue[0]; step !== undefined; step = this.queue[0]) {
+      if (!this.canPrint) {
+        this.dropBuffer();
+        break;
+      }
+      const end = Math.max(this.headClock, step.at) + this.stepMs(step);
+      // A step whose time has already passed (instant, or a timer that fired late) is done now: the paper's
+      // timeline stays exact even when the event loop is busy.
+      if (end <= performance.now()) {
+        this.queue.shift();
+        this.headClock = end;
+        this.finish(step);
+        continue;
+      }
+      this.headClock = end;
+      this.headTimer = setTimeout(
+        () => {
+          this.headTimer = null;
+          this.queue.shift();
+          this.finish(step);
+          this.pump();
+        },
+        Math.max(0, this.headClock - performance.now()),
+      );
       return;
     }
-    this.paperLeft -= h;
-    this.paper.push(item);
+    this.emit('idle', undefined);
+  }
+
+  private dropBuffer(): void {
+    const lost = this.queue.length;
+    this.queue.length = 0;
+    if (lost > 0) this.emit('lost', lost);
+  }
+
+  /** A step the head has completed: paper out of the printer, a cut, or a GS r reply. */
+  private finish(step: HeadStep): void {
+    if (step.kind === 'transmit-status') {
+      this.reply(this.paperSensorByte());
+      return;
+    }
+    if (step.kind === 'cut') {
+      this.paper.push({ kind: 'cut', mode: step.mode });
+      const job: PrintedJob = { items: this.paper.slice(this.jobStart) };
+      this.jobStart = this.paper.length;
+      this.jobs.push(job);
+      this.emit('cut', job);
+      return;
+    }
+    if (step.dots > this.paperLeft) {
+      // The roll ends inside this item: the printer stops at paper end and the rest of the buffer is lost.
+      this.paperLeft = 0;
+      this.stoppedAtPaperEnd = true;
+      this.dropBuffer();
+      return;
+    }
+    this.paperLeft -= step.dots;
+    this.paper.push(step.item);
   }
 }
 
@@ -434,12 +580,29 @@ function itemHeight(item: PaperItem): number {
     case 'feed':
       return item.height;
     case 'qr':
-      return (21 + 4 * Math.min(39, Math.ceil(item.payload.length / 16))) * item.moduleSize;
+      return qrSide(item) * item.moduleSize;
     case 'image':
       return item.height;
     case 'cut':
       return 0;
   }
+}
+
+const qrSides = new Map<string, number>();
+/**
+ * Modules per side of the symbol the printer draws (byte mode, as the preview renders it). In byte mode the size
+ * depends only on the length and the level, so it is cached by those.
+ */
+function qrSide(item: Extract<PaperItem, { kind: 'qr' }>): number {
+  const key = `${item.errorCorrection}${item.payload.length}`;
+  let side = qrSides.get(key);
+  if (side === undefined) {
+    side = QRCode.create([{ data: Buffer.from(item.payload), mode: 'byte' }], {
+      errorCorrectionLevel: item.errorCorrection,
+    }).modules.size;
+    qrSides.set(key, side);
+  }
+  return side;
 }
 
 function commandSize(cmd: ParsedCommand): number {
@@ -466,18 +629,29 @@ export interface SimulatedPrinter {
 }
 
 /**
- * Creates a simulator and an {@link EscPosPrinter} talking to it through `MemoryTransport.pair()`. The printer
- * is not started: call `printer.start()` (the kiosk core starts all devices together).
+ * Creates a simulator and an {@link EscPosPrinter} talking to it through `MemoryTransport.pair()`. Both follow
+ * one printer profile (default 80 mm at 150 mm/s): the simulator prints at the profile's speed unless
+ * `speedMmPerSec` says otherwise. The printer is not started: call `printer.start()` (the kiosk core starts all
+ * devices together).
  */
 export function createSimulatedPrinter(
-  options: SimulatorOptions & { printer?: Omit<EscPosPrinterOptions, 'transport'> } = {},
+  options: SimulatorOptions & {
+    profile?: PrinterProfile;
+    printer?: Omit<EscPosPrinterOptions, 'transport' | 'profile'>;
+  } = {},
 ): SimulatedPrinter {
+  const profile = options.profile ?? PROFILE_80MM;
   const [host, device] = MemoryTransport.pair('printer');
-  const simulator = new PrinterSimulator(options);
+  const simulator = new PrinterSimulator({
+    width: profile.widthMm,
+    speedMmPerSec: profile.speedMmPerSec,
+    cutMs: profile.cutMs,
+    ...options,
+  });
   // MemoryTransport.open() marks the end open synchronously, so the simulator listens before anyone writes.
   device.open().catch(() => undefined);
   const detach = simulator.attach(device);
-  const printer = new EscPosPrinter({ ...options.printer, transport: host });
+  const printer = new EscPosPrinter({ ...options.printer, profile, transport: host });
   return {
     printer,
     simulator,
@@ -486,6 +660,7 @@ export function createSimulatedPrinter(
     async close(): Promise<void> {
       await printer.stop();
       detach();
+      simulator.dispose();
       await device.close();
     },
   };

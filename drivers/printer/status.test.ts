@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { conditionToDeviceStatus, isStatusByte, parseCondition, parseStatusByte } from './status.js';
+import {
+  conditionToDeviceStatus,
+  isPaperSensorReply,
+  isPlausibleStatusByte,
+  isStatusByte,
+  parseCondition,
+  parsePaperSensorReply,
+  parseStatusByte,
+} from './status.js';
 
 const value = <T>(r: { ok: true; value: T } | { ok: false }): T => {
   if (!r.ok) throw new Error('expected ok');
@@ -12,6 +20,19 @@ describe('DLE EOT reply bytes', () => {
     expect(isStatusByte(0x7e)).toBe(true);
     for (const bad of [0x00, 0x02, 0x10, 0x13, 0x92, 0xff, 0x32 | 0x80, -1, 256, 1.5])
       expect(isStatusByte(bad)).toBe(false);
+  });
+  it('a clone leaving bits 1 and 4 unset is still a reply; bit 0 or 7 set is not', () => {
+    for (const clone of [0x00, 0x02, 0x10, 0x08, 0x60, 0x7e & ~0x12])
+      expect(isPlausibleStatusByte(clone), clone.toString(16)).toBe(true);
+    for (const bad of [0x01, 0x80, 0x13, 0x92, 0xff, -1, 256, 1.5])
+      expect(isPlausibleStatusByte(bad), String(bad)).toBe(false);
+  });
+  it("decodes a clone's replies by their meaningful bits", () => {
+    expect(value(parseStatusByte(1, 0x08)).offline).toBe(true);
+    expect(value(parseStatusByte(2, 0x04)).coverOpen).toBe(true);
+    expect(value(parseStatusByte(3, 0x08)).autocutterError).toBe(true);
+    expect(value(parseStatusByte(4, 0x60))).toEqual({ paperNearEnd: false, paperEnd: true });
+    expect(value(parseStatusByte(4, 0x00))).toEqual({ paperNearEnd: false, paperEnd: false });
   });
   it('rejects an invalid byte as a typed failure naming the query', () => {
     const r = parseStatusByte(2, 0xff);
@@ -114,13 +135,36 @@ describe('PrinterCondition and DeviceStatus', () => {
       recovery: 'needs-maintenance',
     });
   });
+  it('a clone condition is decoded and carries the fixed-bits warning', () => {
+    const fine = value(parseCondition([0x00, 0x00, 0x00, 0x00]));
+    expect(fine.nonStandardFixedBits).toBe(true);
+    expect(conditionToDeviceStatus(fine)).toEqual({ state: 'online', warning: 'status-fixed-bits' });
+    const out = value(parseCondition([0x08, 0x20, 0x00, 0x60]));
+    expect(conditionToDeviceStatus(out)).toMatchObject({
+      state: 'error',
+      code: 'paper-end',
+      warning: 'status-fixed-bits',
+    });
+    // One standard reply among clone ones still marks the printer non-standard; all standard does not.
+    expect(value(parseCondition([0x12, 0x12, 0x02, 0x12])).nonStandardFixedBits).toBe(true);
+    expect(value(parseCondition([0x12, 0x12, 0x12, 0x12])).nonStandardFixedBits).toBe(false);
+  });
+  it('GS r 1 replies: told apart from standard DLE EOT replies by bit 4; paper bits 0–3', () => {
+    expect(isPaperSensorReply(0x00)).toBe(true);
+    expect(isPaperSensorReply(0x0f)).toBe(true);
+    expect(isPaperSensorReply(0x12)).toBe(false);
+    expect(isPaperSensorReply(0x80)).toBe(false);
+    expect(parsePaperSensorReply(0x00)).toEqual({ paperNearEnd: false, paperEnd: false });
+    expect(parsePaperSensorReply(0x03)).toEqual({ paperNearEnd: true, paperEnd: false });
+    expect(parsePaperSensorReply(0x0f)).toEqual({ paperNearEnd: true, paperEnd: true });
+  });
   it('plain offline → offline', () => {
     expect(conditionToDeviceStatus(value(parseCondition([0x1a, 0x12, 0x12, 0x12])))).toMatchObject({
       state: 'offline',
     });
   });
-  it('one bad byte fails the whole condition', () => {
-    const r = parseCondition([0x12, 0x12, 0x00, 0x12]);
+  it('one byte that cannot be a status reply fails the whole condition', () => {
+    const r = parseCondition([0x12, 0x12, 0x80, 0x12]);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error.message).toMatch(/DLE EOT 3/);
   });

@@ -4,10 +4,15 @@ import type { DeviceStatus } from '../common/status.js';
 import type { StatusQuery } from './encoder.js';
 
 /**
- * DLE EOT (real-time status) reply parsing (HARDWARE.md §3). Every reply is one byte whose bits 1 and 4 are
- * always 1 and bits 0 and 7 always 0; a byte that breaks that is not a status reply (line noise, a reply to
- * something else, a wrong baud rate) and is rejected rather than guessed at.
+ * DLE EOT (real-time status) and GS r reply parsing (drivers/printer/README.md, "Status"). Every DLE EOT reply is
+ * one byte whose bits 1 and 4 are specified as always 1 and bits 0 and 7 as always 0. Replies are decoded by their
+ * meaningful bits: a clone that leaves bits 1 and 4 unset is still answering (the condition carries a warning for
+ * the technician), whereas a byte with bit 0 or 7 set is not a status reply at all (line noise, a wrong baud rate)
+ * and is rejected rather than guessed at.
  */
+
+/** The warning code of a printer whose status replies leave the fixed bits unset. */
+export const STATUS_FIXED_BITS_WARNING = 'status-fixed-bits';
 
 /** n = 1: printer status. */
 export interface PrinterStatusBits {
@@ -48,14 +53,22 @@ export interface StatusReplies {
 
 const bit = (byte: number, n: number): boolean => (byte & (1 << n)) !== 0;
 
-/** Whether a byte has the fixed bits of a DLE EOT reply (bits 1 and 4 set, bits 0 and 7 clear). */
+/** Whether a byte has all the fixed bits of a DLE EOT reply (bits 1 and 4 set, bits 0 and 7 clear). */
 export function isStatusByte(byte: number): boolean {
   return Number.isInteger(byte) && byte >= 0 && byte <= 0xff && (byte & 0x93) === 0x12;
 }
 
-/** Parses the reply to DLE EOT n; a byte without the fixed bits is a typed `invalid-status-byte` failure. */
+/** Whether a byte can be a DLE EOT reply: bits 0 and 7 clear (bits 1 and 4 may be left unset by clones). */
+export function isPlausibleStatusByte(byte: number): boolean {
+  return Number.isInteger(byte) && byte >= 0 && byte <= 0xff && (byte & 0x81) === 0;
+}
+
+/**
+ * Parses the reply to DLE EOT n by its meaningful bits; a byte with bit 0 or 7 set is a typed
+ * `invalid-status-byte` failure. Use {@link isStatusByte} to tell a standard reply from a clone's.
+ */
 export function parseStatusByte<N extends StatusQuery>(n: N, byte: number): DeviceResult<StatusReplies[N]> {
-  if (!isStatusByte(byte)) {
+  if (!isPlausibleStatusByte(byte)) {
     const shown =
       Number.isInteger(byte) && byte >= 0 && byte <= 0xff
         ? `0x${byte.toString(16).padStart(2, '0')}`
@@ -63,7 +76,7 @@ export function parseStatusByte<N extends StatusQuery>(n: N, byte: number): Devi
     return fail(
       'invalid-status-byte',
       'check-configuration',
-      `reply ${shown} to DLE EOT ${n} lacks the fixed bits (check baud rate and printer model)`,
+      `reply ${shown} to DLE EOT ${n} is not a status byte (check baud rate and printer model)`,
     );
   }
   const parsed: StatusReplies[StatusQuery] =
@@ -88,6 +101,19 @@ export function parseStatusByte<N extends StatusQuery>(n: N, byte: number): Devi
   return ok(parsed as StatusReplies[N]);
 }
 
+/**
+ * Whether a byte can be the reply to GS r 1 rather than to DLE EOT: its bit 4 is fixed 0 where a standard DLE EOT
+ * reply has 1, and bit 7 is 0. Only meaningful for a printer whose DLE EOT replies are standard.
+ */
+export function isPaperSensorReply(byte: number): boolean {
+  return (byte & 0x90) === 0;
+}
+
+/** GS r 1 reply: bits 0–1 paper near end, bits 2–3 paper end (either bit of a pair counts). */
+export function parsePaperSensorReply(byte: number): PaperSensorBits {
+  return { paperNearEnd: (byte & 0x03) !== 0, paperEnd: (byte & 0x0c) !== 0 };
+}
+
 /** Every detail of the four replies together. */
 export type PrinterConditionDetails = PrinterStatusBits & OfflineCauseBits & ErrorCauseBits & PaperSensorBits;
 
@@ -99,6 +125,8 @@ export interface PrinterCondition {
   readonly paperNearEnd: boolean;
   /** Any error reported (n2 bit 6 or an error cause in n3). */
   readonly error: boolean;
+  /** Some reply left the fixed bits unset (a clone): decoded all the same, shown to technicians as a warning. */
+  readonly nonStandardFixedBits: boolean;
   readonly details: PrinterConditionDetails;
 }
 
@@ -108,6 +136,7 @@ export function combineCondition(
   s2: OfflineCauseBits,
   s3: ErrorCauseBits,
   s4: PaperSensorBits,
+  nonStandardFixedBits = false,
 ): PrinterCondition {
   const details: PrinterConditionDetails = { ...s1, ...s2, ...s3, ...s4 };
   return {
@@ -121,6 +150,7 @@ export function combineCondition(
       s3.unrecoverableError ||
       s3.recoverableError ||
       s3.autoRecoverableError,
+    nonStandardFixedBits,
     details,
   };
 }
@@ -137,7 +167,7 @@ export function parseCondition(
   if (!r3.ok) return r3;
   const r4 = parseStatusByte(4, bytes[3]);
   if (!r4.ok) return r4;
-  return ok(combineCondition(r1.value, r2.value, r3.value, r4.value));
+  return ok(combineCondition(r1.value, r2.value, r3.value, r4.value, !bytes.every((b) => isStatusByte(b))));
 }
 
 /** The blocking problem in a condition, most actionable first, or null when the printer can print. */
@@ -158,10 +188,11 @@ export function conditionProblem(c: PrinterCondition): {
   return null;
 }
 
-/** The kiosk-wide DeviceStatus for a condition, with a recovery hint for technicians. */
+/** The kiosk-wide DeviceStatus for a condition, with a recovery hint and any warning for technicians. */
 export function conditionToDeviceStatus(c: PrinterCondition): DeviceStatus {
+  const warning = c.nonStandardFixedBits ? { warning: STATUS_FIXED_BITS_WARNING } : {};
   const p = conditionProblem(c);
-  if (!p) return { state: 'online' };
-  if (p.code === 'offline') return { state: 'offline', reason: p.message };
-  return { state: 'error', code: p.code, recovery: p.recovery, message: p.message };
+  if (!p) return { state: 'online', ...warning };
+  if (p.code === 'offline') return { state: 'offline', reason: p.message, ...warning };
+  return { state: 'error', code: p.code, recovery: p.recovery, message: p.message, ...warning };
 }

@@ -1,8 +1,14 @@
-import { EscPosEncoder, profileForWidth } from './encoder.js';
+import { EscPosEncoder } from './encoder.js';
+import type { PrinterProfile } from './profile.js';
+import { profileForWidth } from './profile.js';
 
-/** The test page: both Chinese scripts, English, a width ruler, a QR code and a cut. */
-export function testPage(width: 58 | 80): Uint8Array {
-  const profile = profileForWidth(width);
+/**
+ * The test page for a profile (or the default profile of a paper width): both Chinese scripts, English, a width
+ * ruler, a QR code and a cut.
+ */
+export function testPage(printer: PrinterProfile | 58 | 80): Uint8Array {
+  const profile = typeof printer === 'number' ? profileForWidth(printer) : printer;
+  const width = profile.widthMm;
   const e = new EscPosEncoder(profile).init();
   e.align('center').bold(true).size(2, 2).wrapped('打印测试').size(1, 1).bold(false);
   e.wrapped('Smart Police Booth printer test').align('left').separator('=');

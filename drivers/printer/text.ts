@@ -77,7 +77,7 @@ function classify(
   if (!doubleByte) return { reason: 'not-in-code-page' };
   const bytes = gbBytes(cp);
   // Four-byte GB18030 codes (CJK Ext-B, emoji, most of Unicode outside GBK) are not printable on most
-  // printers' built-in fonts (HARDWARE.md §3), and a printer fed one prints two wrong characters instead.
+  // printers' built-in fonts (drivers/printer/README.md, "Text"), and a printer fed one prints two wrong characters instead.
   if (bytes.length !== 2) return { reason: 'four-byte-gb18030' };
   return { bytes };
 }

@@ -4,6 +4,8 @@ import type { DeviceStatus } from '../common/status.js';
 import type { ByteTransport, TransportError } from '../transport/types.js';
 import { toTransportError } from '../transport/types.js';
 import { classifyCode, type ClassifyOptions } from './classify.js';
+import { decodePayload, type ScannerEncoding } from './encoding.js';
+import { gs1ElementsOf } from './gs1.js';
 import type { ScanSource, Scanner, ScannerEvents } from './types.js';
 
 /** Options every transport-backed scanner facade accepts. */
@@ -12,13 +14,14 @@ export interface ScannerFacadeOptions {
   readonly reconnectIntervalMs?: number;
   /** Passed to {@link classifyCode} (the kiosk's progress hosts). */
   readonly classify?: ClassifyOptions;
-  /** Decodes a code's bytes; default UTF-8 with replacement characters (scanners configured for GBK need iconv). */
-  readonly decode?: (bytes: Uint8Array) => string;
+  /**
+   * How payload bytes are decoded: `auto` (default: UTF-8, else GB18030), `utf-8` or `gb18030`. Bytes that do
+   * not decode become a `scanner-bad-encoding` scan error, never replacement characters.
+   */
+  readonly encoding?: ScannerEncoding;
   /** Clock, for tests. */
   readonly now?: () => number;
 }
-
-const utf8 = new TextDecoder('utf-8', { fatal: false });
 
 /** Maps a transport failure to the status a facade reports. */
 export function statusForTransportError(error: TransportError): DeviceStatus {
@@ -58,7 +61,7 @@ export abstract class TransportScanner implements Scanner {
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   private unsubscribe: Array<() => void> = [];
   private readonly reconnectIntervalMs: number;
-  private readonly decode: (bytes: Uint8Array) => string;
+  private readonly encoding: ScannerEncoding;
 
   protected constructor(
     protected readonly transport: ByteTransport,
@@ -67,7 +70,7 @@ export abstract class TransportScanner implements Scanner {
   ) {
     this.now = facadeOptions.now ?? Date.now;
     this.reconnectIntervalMs = facadeOptions.reconnectIntervalMs ?? 1000;
-    this.decode = facadeOptions.decode ?? ((bytes) => utf8.decode(bytes));
+    this.encoding = facadeOptions.encoding ?? 'auto';
   }
 
   /** The current status. */
@@ -115,9 +118,17 @@ export abstract class TransportScanner implements Scanner {
   /** Drops any half-received code (the device went away, or the facade stopped). */
   protected abstract resetFraming(): void;
 
-  /** Decodes, sanitises and classifies a complete code, then emits `scanned` (or `scan-error` when empty). */
+  /**
+   * Decodes, sanitises and classifies a complete code (its payload: no AIM identifier), then emits `scanned`,
+   * or `scan-error` when it is empty or its bytes do not decode.
+   */
   protected emitCode(bytes: Uint8Array, symbology: string | null): void {
-    const classification = classifyCode(this.decode(bytes), this.facadeOptions.classify);
+    const decoded = decodePayload(bytes, this.encoding);
+    if (!decoded.ok) {
+      this.emitError(decoded.error);
+      return;
+    }
+    const classification = classifyCode(decoded.text, this.facadeOptions.classify);
     if (classification.text === '') {
       this.emitError({
         code: 'scanner-empty-code',
@@ -131,6 +142,8 @@ export abstract class TransportScanner implements Scanner {
       symbology,
       kind: classification.kind,
       reference: classification.reference,
+      gs1: gs1ElementsOf(classification.text, symbology),
+      encoding: decoded.encoding,
       source: this.source,
       at: this.now(),
     });

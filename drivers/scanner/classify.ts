@@ -40,12 +40,17 @@ export interface Classification {
 }
 
 // C0 and C1 controls, DEL, bidirectional overrides/isolates/marks and the BOM: none belongs in a code, and the
-// bidi ones can make a URL look like another on screen.
-// eslint-disable-next-line no-control-regex -- matching control characters is the point here
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/gu;
+// bidi ones can make a URL look like another on screen. GS (U+001D) is the exception: in GS1 codes it is the
+// FNC1 field separator, data that changes the meaning of what follows (see gs1.ts), so it is kept.
+const CONTROL_CHARACTERS =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point here
+  /[\u0000-\u001c\u001e\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/gu;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
-/** Strips control and bidi characters, repairs lone surrogates, trims, and bounds the length. Never throws. */
+/**
+ * Strips control (except the GS1 separator GS) and bidi characters, repairs lone surrogates, trims, and bounds
+ * the length. Never throws.
+ */
 export function sanitizeScannedText(raw: unknown): { text: string; truncated: boolean } {
   if (typeof raw !== 'string') return { text: '', truncated: false };
   // Bound the work before running regular expressions over attacker-sized input.

@@ -200,6 +200,22 @@ describe('HidPosScanner over an injected report transport', () => {
     await s.scanner.stop();
   });
 
+  it('keeps GS separators across reports (GS1 DataMatrix) and decodes a GB18030 QR payload', async () => {
+    const s = await setup();
+    const gs1 =
+      `0109506000134352` +
+      `10${'L'.repeat(20)}\u001d17261231` +
+      `21${'S'.repeat(20)}\u001d240${'A'.repeat(30)}`;
+    for (const r of hidReportsFor(gs1, { symbology: 'GS1 DataMatrix' })) await s.device.write(r);
+    const gb = Uint8Array.of(0xc9, 0xee, 0xdb, 0xda); // 深圳 in GB18030
+    for (const r of hidReportsFor(gb, { symbology: 'QR' })) await s.device.write(r);
+    await s.until(() => s.codes.length === 2);
+    expect(s.codes[0]?.text).toBe(gs1);
+    expect(s.codes[0]?.gs1?.map((e) => e.ai)).toEqual(['01', '10', '17', '21', '240']);
+    expect(s.codes[1]).toMatchObject({ text: '深圳', encoding: 'gb18030', gs1: null });
+    await s.scanner.stop();
+  });
+
   it('emits hid-incomplete-code when a continuation never arrives, then accepts the next code', async () => {
     const s = await setup({ continuationTimeoutMs: 20 });
     const [first] = hidReportsFor('G'.repeat(90));

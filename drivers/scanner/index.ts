@@ -11,7 +11,31 @@ export {
   type Classification,
   type ClassifyOptions,
 } from './classify.js';
-export { aimIdentifierFor, parseAimIdentifier, splitAimPrefix, type AimIdentifier } from './symbology.js';
+export {
+  AIM_IDENTIFIER_LENGTH,
+  aimIdentifierFor,
+  parseAimIdentifier,
+  splitAimPrefix,
+  type AimIdentifier,
+} from './symbology.js';
+export {
+  SCANNER_ENCODINGS,
+  decodePayload,
+  type DecodedPayload,
+  type PayloadEncoding,
+  type ScannerEncoding,
+} from './encoding.js';
+export {
+  GS,
+  GS1_SYMBOLOGIES,
+  formatGs1,
+  gs1Date,
+  gs1ElementsOf,
+  parseGs1ElementString,
+  toGs1ElementString,
+  type Gs1Element,
+  type Gs1Parse,
+} from './gs1.js';
 export { TransportScanner, statusForTransportError, type ScannerFacadeOptions } from './base.js';
 export { LineFramer, type LineFrame } from './line-framer.js';
 export { SerialScanner, type SerialScannerOptions } from './serial-scanner.js';
@@ -31,6 +55,7 @@ export {
 export {
   SerialScannerSimulator,
   createSimulatedScanner,
+  encodePayload,
   hidReportsFor,
   type HidReportOptions,
   type LineTerminator,

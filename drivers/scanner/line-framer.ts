@@ -58,6 +58,16 @@ export class LineFramer {
     return out;
   }
 
+  /**
+   * Takes the unfinished line as a complete one (a scanner that sends no terminator, after its gap); null when
+   * there is none, or when an overlong line is being dropped (already reported).
+   */
+  takePending(): Uint8Array | null {
+    const bytes = this.length > 0 && !this.discarding ? this.buffer.slice(0, this.length) : null;
+    this.reset();
+    return bytes;
+  }
+
   /** Drops the unfinished line; returns how many bytes were dropped. */
   reset(): number {
     const dropped = this.length;

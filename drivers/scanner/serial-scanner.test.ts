@@ -115,6 +115,72 @@ describe('SerialScanner', () => {
     expect(rec.codes[0]?.text).toBe('JW-20261129-000126');
   });
 
+  it('keeps the GS1 separator (GS) in the text and parses the AIs', async () => {
+    const { sim, rec } = await setup();
+    const enc = new TextEncoder();
+    await sim.writeLine(enc.encode(']C10109506000134352' + '10ABC123\u001d17261231'));
+    await rec.until(() => rec.codes.length === 1);
+    const code = rec.codes[0];
+    expect(code?.symbology).toBe('GS1-128');
+    expect(code?.text).toBe('0109506000134352' + '10ABC123\u001d17261231');
+    expect(code?.gs1?.map((e) => [e.ai, e.value])).toEqual([
+      ['01', '09506000134352'],
+      ['10', 'ABC123'],
+      ['17', '261231'],
+    ]);
+  });
+
+  it('decodes a GB18030 payload and says so; refuses undecodable bytes with a typed error', async () => {
+    const { sim, rec } = await setup();
+    // 张三 in GB18030: D5 C5 C8 FD (not valid UTF-8).
+    await sim.writeLine(Uint8Array.of(0x5d, 0x51, 0x31, 0xd5, 0xc5, 0xc8, 0xfd));
+    await sim.writeLine(Uint8Array.of(0x41, 0xff, 0xff, 0x42));
+    await sim.scan('JW-20261129-000127');
+    await rec.until(() => rec.codes.length === 2);
+    expect(rec.codes.map((c) => [c.text, c.encoding, c.symbology])).toEqual([
+      ['张三', 'gb18030', 'QR'],
+      ['JW-20261129-000127', 'utf-8', null],
+    ]);
+    expect(rec.errors).toEqual([expect.objectContaining({ code: 'scanner-bad-encoding' })]);
+    expect(rec.codes.some((c) => c.text.includes('\ufffd'))).toBe(false);
+  });
+
+  it('decodes with the configured encoding', async () => {
+    const { sim, rec } = await setup({ encoding: 'utf-8' });
+    await sim.writeLine(Uint8Array.of(0xd5, 0xc5, 0xc8, 0xfd));
+    await sim.scan('ok');
+    await rec.until(() => rec.codes.length === 1);
+    expect(rec.errors).toEqual([expect.objectContaining({ code: 'scanner-bad-encoding' })]);
+  });
+
+  it('counts the length limit on the payload, not on the AIM identifier in front', async () => {
+    const { sim, rec } = await setup({ maxLineBytes: 10 });
+    await sim.scan('0123456789', { symbology: 'QR' });
+    await sim.scan('0123456789');
+    await sim.scan('0123456789A', { symbology: 'QR' });
+    await sim.scan('0123456789A');
+    await sim.scan('end');
+    await rec.until(() => rec.codes.length === 3);
+    expect(rec.codes.map((c) => c.text)).toEqual(['0123456789', '0123456789', 'end']);
+    expect(rec.errors.map((e) => e.code)).toEqual(['scanner-line-too-long', 'scanner-line-too-long']);
+  });
+
+  it('delivers codes from a scanner that sends no suffix after the configured gap', async () => {
+    const { sim, rec } = await setup({ codeGapMs: 40 });
+    const enc = new TextEncoder();
+    await sim.writeRaw(enc.encode('JW-2026'));
+    await sim.writeRaw(enc.encode('1129-000128'));
+    await rec.until(() => rec.codes.length === 1);
+    expect(rec.codes[0]).toMatchObject({ text: 'JW-20261129-000128', kind: 'progress' });
+    await sim.writeRaw(enc.encode(']Q1https://a.example/'));
+    await rec.until(() => rec.codes.length === 2);
+    expect(rec.codes[1]).toMatchObject({ text: 'https://a.example/', symbology: 'QR' });
+    // A terminator still ends a code at once.
+    await sim.scan('JW-20261129-000129');
+    await rec.until(() => rec.codes.length === 3);
+    expect(rec.errors).toEqual([]);
+  });
+
   it('reports no-device when unplugged, reconnects when replugged, and receives the next scan', async () => {
     const { host, sim, scanner, rec } = await setup();
     host.unplug();

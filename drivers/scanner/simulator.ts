@@ -2,24 +2,32 @@
  * The device side of each scanner protocol, for tests, the CLI (`booth simulate scanner`) and the kiosk's
  * on-screen simulation panel.
  */
+import iconv from 'iconv-lite';
 import { MemoryTransport } from '../transport/memory.js';
 import type { ByteTransport } from '../transport/types.js';
 import type { ClassifyOptions } from './classify.js';
+import type { PayloadEncoding } from './encoding.js';
 import { COMMON_HID_POS_LAYOUT, type HidPosLayout } from './hid-pos.js';
 import { SerialScanner } from './serial-scanner.js';
 import { aimIdentifierFor } from './symbology.js';
 import type { Scanner } from './types.js';
 
-/** How a serial scanner ends a code. */
-export type LineTerminator = 'cr' | 'crlf' | 'lf';
+/** How a serial scanner ends a code ('none': no suffix, the host goes by the gap after it). */
+export type LineTerminator = 'cr' | 'crlf' | 'lf' | 'none';
 
 const TERMINATORS: Readonly<Record<LineTerminator, Uint8Array>> = {
   cr: Uint8Array.of(0x0d),
   crlf: Uint8Array.of(0x0d, 0x0a),
   lf: Uint8Array.of(0x0a),
+  none: new Uint8Array(0),
 };
 
 const utf8 = new TextEncoder();
+
+/** The bytes a scanner sends for a text in an encoding (what a code printed by such a system holds). */
+export function encodePayload(text: string, encoding: PayloadEncoding = 'utf-8'): Uint8Array {
+  return encoding === 'gb18030' ? Uint8Array.from(iconv.encode(text, 'gb18030')) : utf8.encode(text);
+}
 
 /** Options for one simulated serial scan. */
 export interface SerialScanOptions {
@@ -27,6 +35,8 @@ export interface SerialScanOptions {
   readonly terminator?: LineTerminator;
   /** A symbology name ('QR', 'EAN-13'…): its AIM identifier is sent in front of the data. */
   readonly symbology?: string;
+  /** How the text is encoded on the wire; default UTF-8 ('gb18030' for codes from older Chinese systems). */
+  readonly encoding?: PayloadEncoding;
 }
 
 /** A serial scanner: writes codes as terminated lines to a transport (one end of a PTY pair, or memory). */
@@ -48,7 +58,12 @@ export class SerialScannerSimulator {
     const aim = options.symbology ? aimIdentifierFor(options.symbology) : null;
     if (options.symbology && !aim)
       throw new RangeError(`no AIM identifier known for symbology '${options.symbology}'`);
-    await this.writeLine(utf8.encode((aim ?? '') + text), options.terminator ?? 'cr');
+    const payload = encodePayload(text, options.encoding);
+    const prefix = utf8.encode(aim ?? '');
+    const bytes = new Uint8Array(prefix.length + payload.length);
+    bytes.set(prefix);
+    bytes.set(payload, prefix.length);
+    await this.writeLine(bytes, options.terminator ?? 'cr');
   }
 
   /** Sends raw bytes followed by a terminator (bytes are sent as given: control bytes, invalid UTF-8…). */

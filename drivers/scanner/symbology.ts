@@ -4,6 +4,9 @@
  * wedge) or in a fixed field of the HID POS report.
  */
 
+/** Characters in an AIM identifier: `]`, the code character, the modifier. */
+export const AIM_IDENTIFIER_LENGTH = 3;
+
 /** A parsed AIM identifier. */
 export interface AimIdentifier {
   /** The three characters as sent, e.g. `]Q1`. */

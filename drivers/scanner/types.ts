@@ -1,5 +1,7 @@
 import type { DeviceError } from '../common/result.js';
 import type { DeviceStatus } from '../common/status.js';
+import type { PayloadEncoding } from './encoding.js';
+import type { Gs1Element } from './gs1.js';
 
 /**
  * What a scanned code means to the kiosk (see classify.ts for the exact formats):
@@ -15,7 +17,10 @@ export type ScanSource = 'hid' | 'serial' | 'wedge' | 'simulated';
 
 /** One scanned code, sanitised and classified. May carry personal data: never log `text`. */
 export interface ScannedCode {
-  /** The decoded text, control characters stripped and length bounded (see classify.ts). */
+  /**
+   * The decoded text, control characters stripped (except GS, U+001D, the GS1 separator, which is data) and
+   * length bounded (see classify.ts).
+   */
   readonly text: string;
   /** The symbology named by the AIM identifier (`]xy`) when the scanner sent one, e.g. 'QR', 'Code128'. */
   readonly symbology: string | null;
@@ -25,6 +30,10 @@ export interface ScannedCode {
    * progress URL), the normalised URL; null for `unknown`.
    */
   readonly reference: string | null;
+  /** The GS1 Application Identifiers the code carries (GS1 symbologies, or any code with GS1 fields); else null. */
+  readonly gs1: readonly Gs1Element[] | null;
+  /** How the payload bytes were decoded: UTF-8, or GB18030 (older Chinese systems; detected or configured). */
+  readonly encoding: PayloadEncoding;
   readonly source: ScanSource;
   /** Epoch milliseconds when the code was complete. */
   readonly at: number;

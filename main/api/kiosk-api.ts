@@ -14,6 +14,7 @@ import type {
   ScanView,
   TechnicianLoginView,
   TechnicianOverview,
+  TransactionProgressView,
   VisitView,
 } from './views.js';
 
@@ -72,6 +73,7 @@ export function buildApi(deps: ApiDeps) {
       return ok(null);
     }),
     'visit.proceed': method(none, async (): Promise<ApiResult<VisitView>> => deps.visits.proceed()),
+    'visit.back': method(none, async (): Promise<ApiResult<VisitView | null>> => deps.visits.back()),
     'visit.submit': method(
       z
         .object({
@@ -90,12 +92,28 @@ export function buildApi(deps: ApiDeps) {
           .object({ action: z.literal('attempt'), score: z.number().min(0).max(1), liveness: z.boolean() })
           .strict(),
         z.object({ action: z.literal('decline') }).strict(),
+        z
+          .object({ action: z.literal('unavailable'), reason: z.enum(['no-camera', 'no-photo', 'engine']) })
+          .strict(),
       ]),
       async (report): Promise<ApiResult<VisitView>> => deps.visits.reportFace(report),
     ),
     'face.settings': method(none, async (): Promise<ApiResult<FaceSettingsView>> => ok(deps.faceSettings())),
-    'visit.finish': method(none, async (): Promise<ApiResult<null>> => deps.visits.finish()),
+    'visit.finish': method(
+      z
+        .undefined()
+        .or(z.object({ acceptUndelivered: z.boolean().optional() }).strict())
+        .optional(),
+      async (params): Promise<ApiResult<null>> =>
+        deps.visits.finish(params?.acceptUndelivered ? { acceptUndelivered: true } : {}),
+    ),
     'visit.cancel': method(none, async (): Promise<ApiResult<null>> => deps.visits.cancel()),
+
+    // A receipt's QR code (scanned) or its transaction number (typed): this kiosk's own record of it.
+    'progress.lookup': method(
+      z.object({ code: z.string().min(1).max(4096) }).strict(),
+      async ({ code }): Promise<ApiResult<TransactionProgressView>> => deps.progress(code),
+    ),
 
     'scanner.wedgeScan': method(
       z.object({ text: z.string().min(1).max(4096) }).strict(),

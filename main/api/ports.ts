@@ -15,6 +15,7 @@ import type {
   PaperState,
   ScanView,
   TechnicianOverview,
+  TransactionProgressView,
   VisitView,
 } from './views.js';
 
@@ -62,11 +63,17 @@ export interface VisitPort {
   proceed(): ApiResult<VisitView>;
   /** A face check attempt's score and liveness, or the citizen's choice of the non-biometric route. */
   reportFace(report: FaceReport): ApiResult<VisitView>;
+  /** One step back without losing what was read; `null`: the visit ended, back to choosing services. */
+  back(): ApiResult<VisitView | null>;
   submit(
     locale: CatalogLocale,
     forms: Readonly<Record<string, Readonly<Record<string, FormValue>>>>,
   ): Promise<ApiResult<VisitView>>;
-  finish(): ApiResult<null>;
+  /**
+   * Ends a submitted visit. An urgent report not yet acknowledged by the command centre ends only with
+   * `acceptUndelivered` (the citizen read the advice to call 110): otherwise `urgent-not-acknowledged`.
+   */
+  finish(options?: { readonly acceptUndelivered?: boolean }): ApiResult<null>;
   cancel(): ApiResult<null>;
 }
 
@@ -88,6 +95,11 @@ export interface ApiDeps {
   readonly devices: () => readonly DeviceStatusView[];
   /** Classifies a code typed by a keyboard-wedge scanner (detected in the renderer) and broadcasts it. */
   readonly wedgeScan: (text: string) => ApiResult<ScanView>;
+  /**
+   * Looks one of this kiosk's transactions up by a scanned receipt QR code or a typed transaction number
+   * (`not-found` when this kiosk holds none with that number).
+   */
+  readonly progress: (code: string) => Promise<ApiResult<TransactionProgressView>>;
   readonly simulation: SimulationPort | null;
   readonly technician: TechnicianPort;
   /** The cameras the face check uses (roles set with `booth config set-device`). */

@@ -50,6 +50,11 @@ export const apiErrorCodes = [
   'unauthorized',
   /** The kiosk cannot save right now (disk full or read-only): said before the citizen types anything. */
   'storage-unavailable',
+  /**
+   * Finishing a visit whose urgent report the command centre has not acknowledged yet needs the citizen's
+   * explicit confirmation (they were told to call 110); the kiosk keeps sending it either way.
+   */
+  'urgent-not-acknowledged',
 ] as const;
 /** A stable error code. */
 export type ApiErrorCode = (typeof apiErrorCodes)[number];

@@ -3,6 +3,7 @@
  * Personal data is reduced to what the screen must show: the name and a masked ID number.
  */
 import type { DeviceKind, DeviceStatus } from '../../drivers/common/status.js';
+import type { Gs1Element } from '../../drivers/scanner/gs1.js';
 import type { Catalog, CatalogService, CardType, LocalizedText } from '../services/catalog/schema.js';
 
 export type { Catalog, CatalogService, CardType, LocalizedText, DeviceKind, DeviceStatus };
@@ -30,16 +31,52 @@ export interface ReceiptOutcomeView {
   readonly reason: string | null;
 }
 
+/**
+ * Where a stored transaction stands on its way to the central system:
+ * - `saved`: stored on this kiosk (sealed) and queued; not sent yet, or the first attempt is under way;
+ * - `retrying`: an attempt failed (the central system cannot be reached); the kiosk keeps trying;
+ * - `acknowledged`: the central system has stored it (for urgent reports: the command centre has it);
+ * - `rejected`: the central system refused it for good; it stays on the kiosk for an officer to look at.
+ */
+export type DeliveryState = 'saved' | 'retrying' | 'acknowledged' | 'rejected';
+
+/**
+ * A service promise on the final screen (e.g. the chief's mailbox: signed for within 10 minutes), with the
+ * time it falls due once the central system has the transaction.
+ */
+export interface PromiseClockView {
+  readonly serviceId: string;
+  readonly kind: 'signed' | 'answered' | 'first-feedback' | 'processed';
+  readonly text: LocalizedText;
+  readonly withinMinutes: number;
+  /**
+   * When it falls due (ISO, UTC): acknowledgement + withinMinutes. Null before the central system has it, and for
+   * `processed` promises, which count working days.
+   */
+  readonly dueAt: string | null;
+}
+
 /** The result of a completed visit, for the final screen. */
 export interface VisitResultView {
   readonly transactionNumber: string;
   readonly urgent: boolean;
-  /** Whether the central system has confirmed receipt (shown for urgent reports). */
+  /** Whether the central system has confirmed receipt (`delivery === 'acknowledged'`). */
   readonly acknowledged: boolean;
+  /** Where the transaction stands; the final screen's title and wording follow it. */
+  readonly delivery: DeliveryState;
+  /** When the kiosk stored the transaction (ISO, UTC). */
+  readonly completedAt: string;
+  /** When the central system acknowledged it (ISO, UTC); service promise clocks run from then. */
+  readonly acknowledgedAt: string | null;
   readonly receipt: ReceiptOutcomeView;
   /** The progress and electronic receipt address encoded in the on-screen QR code. */
   readonly progressUrl: string;
+  /** The chosen services' promises, with due times once acknowledged. */
+  readonly promises: readonly PromiseClockView[];
 }
+
+/** What completing a visit returns; the visit adds the promise clocks (which follow the acknowledgement). */
+export type CompletedVisitView = Omit<VisitResultView, 'promises'>;
 
 /** The identity read from the card, as shown on screen. */
 export interface IdentityView {
@@ -49,12 +86,22 @@ export interface IdentityView {
   readonly idNumberValid: boolean;
   /** The card's photo as a data URL, once decoded (null without a decoder for this reader). */
   readonly photo: string | null;
+  /** The name in Latin letters the card carries (foreigner cards), shown beside the Chinese name. */
+  readonly englishName: string | null;
+  /**
+   * Set when the card has expired and every chosen service accepts expired cards (`cardExpiry:
+   * accept-with-notice`): its last valid day (`YYYY-MM-DD`), for the notice on the confirmation screen.
+   */
+  readonly expiredOn: string | null;
 }
 
 /** A problem with the card the citizen placed, for a friendly message (no personal data). */
 export interface CardProblemView {
-  readonly code: 'card-read-failed' | 'card-not-eligible' | 'card-unsupported' | 'id-number-invalid';
+  readonly code:
+    'card-read-failed' | 'card-not-eligible' | 'card-unsupported' | 'id-number-invalid' | 'card-expired';
   readonly messageKey: string;
+  /** For `card-expired`: the card's last valid day (`YYYY-MM-DD`), said in the message. */
+  readonly validTo?: string;
 }
 
 /** The visit in progress. */
@@ -87,16 +134,18 @@ export interface VisitView {
 export interface FaceStepView {
   readonly attempts: number;
   readonly maxAttempts: number;
-  readonly last: 'match' | 'no-match' | 'uncertain' | 'liveness-failed' | 'declined' | null;
+  readonly last: 'match' | 'no-match' | 'uncertain' | 'liveness-failed' | 'declined' | 'unavailable' | null;
 }
 
 /**
  * What the renderer reports of one face check: an attempt's similarity score and whether the live challenge
- * was passed — never a frame or a descriptor — or the citizen's choice of the non-biometric route.
+ * was passed — never a frame or a descriptor —, the citizen's choice of the non-biometric route, or that the
+ * check could not be made on this kiosk (no camera, a card photo without a usable face, the engine failed).
  */
 export type FaceReport =
   | { readonly action: 'attempt'; readonly score: number; readonly liveness: boolean }
-  | { readonly action: 'decline' };
+  | { readonly action: 'decline' }
+  | { readonly action: 'unavailable'; readonly reason: 'no-camera' | 'no-photo' | 'engine' };
 
 /** What the renderer needs to run the face check: the cameras to use (null = the first camera found). */
 export interface FaceSettingsView {
@@ -130,6 +179,11 @@ export interface KioskInfo {
   /** The simulation panel is offered (demonstration kiosks with simulated peripherals only). */
   readonly simulated: boolean;
   readonly service: ServiceStateView;
+  /**
+   * Whether receipt QR links point at a loopback address (a development or demonstration set-up without
+   * `BOOTH_PUBLIC_URL`): a phone cannot open them, and the screens say the link only works on this machine.
+   */
+  readonly progressLinksLocal: boolean;
 }
 
 /** One device's status, as broadcast. */
@@ -138,13 +192,41 @@ export interface DeviceStatusView {
   readonly status: DeviceStatus;
   /** A short description of where it is connected (e.g. `simulated`, `serial:/dev/ttyUSB0@115200`). */
   readonly connection: string;
+  /** Printer only: the paper roll is nearly used up (its near-end sensor), though it still prints. */
+  readonly paperLow?: boolean;
 }
 
 /** A code the scanner read, classified. */
 export interface ScanView {
+  /** The code's text; a GS (U+001D) in it is the GS1 field separator, kept as data. */
   readonly text: string;
   readonly kind: 'appointment' | 'progress' | 'url' | 'unknown';
   readonly symbology: string | null;
+  /** Present when the code carries GS1 Application Identifiers (lot, expiry, GTIN…), in order. */
+  readonly gs1?: readonly Gs1Element[];
+}
+
+/**
+ * One transaction of this kiosk as its progress screen shows it (a receipt was scanned or its number typed).
+ * Nothing personal: the citizen's name appears only masked, and only when the receipt's QR code (its key)
+ * was presented; a typed number shows the status alone.
+ */
+export interface TransactionProgressView {
+  readonly transactionNumber: string;
+  /** When the kiosk stored it (ISO, UTC). */
+  readonly completedAt: string;
+  readonly urgent: boolean;
+  /** The services by their catalog names (in all three languages; the screen picks the citizen's). */
+  readonly services: readonly { readonly id: string; readonly name: LocalizedText | null }[];
+  readonly delivery: DeliveryState;
+  /** The processing state the central system reports, when it could be asked (null: unknown right now). */
+  readonly centralStatus: 'received' | 'in-progress' | 'done' | null;
+  /** Whether the receipt was printed at the time (null: not recorded, e.g. before this was kept). */
+  readonly receiptPrinted: boolean | null;
+  /** The name as the receipt prints it (first character, then asterisks); null without the QR code's key. */
+  readonly citizenNameMasked: string | null;
+  /** Whether the QR code's key was presented and matched (a typed number has none). */
+  readonly keyMatched: boolean;
 }
 
 /** A simulated ID card the panel can place. */

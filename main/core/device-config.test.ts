@@ -98,12 +98,72 @@ describe('parseDeviceSpec: every form', () => {
       ['printer', 'tcp:192.0.2.10:9100'],
       ['printer', 'tcp:[2001:db8::5]:9101'],
       ['printer', 'file:/dev/usb/lp0'],
+      ['printer', 'serial:/dev/ttyUSB0@19200;58mm'],
+      ['printer', 'tcp:192.0.2.10:9100;80mm,speed=200,codepage=ascii,confirm=gs-r'],
       ['scanner', 'hid:0c2e:0b61'],
       ['scanner', 'hid-path:/dev/hidraw3'],
       ['printer', 'none'],
     ] as const) {
       expect(formatDeviceSpec(parseDeviceSpec(role, text, 'X'))).toBe(text);
     }
+  });
+});
+
+describe('printer profiles in the printer setting', () => {
+  it('follow the device after a semicolon: width, then speed, code page and confirmation', () => {
+    expect(parseDeviceSpec('printer', 'serial:/dev/ttyUSB0@19200;58mm', 'BOOTH_PRINTER')).toEqual({
+      kind: 'serial',
+      path: '/dev/ttyUSB0',
+      baudRate: 19200,
+      profile: { width: 58 },
+    });
+    expect(
+      parseDeviceSpec('printer', 'tcp:192.0.2.10 ; 80MM, speed=120 ,confirm=GS-R', 'BOOTH_PRINTER'),
+    ).toEqual({
+      kind: 'tcp',
+      host: '192.0.2.10',
+      port: 9100,
+      profile: { width: 80, speed: 120, confirm: 'gs-r' },
+    });
+    expect(parseDeviceSpec('printer', 'file:/dev/usb/lp0;58mm,codepage=ascii', 'X')).toMatchObject({
+      profile: { width: 58, codePage: 'ascii' },
+    });
+  });
+
+  it('a stored profile is validated like any other field', () => {
+    expect(
+      parseStoredSpec('printer', { kind: 'tcp', host: 'p', port: 9100, profile: { width: 58, speed: 70 } }),
+    ).toMatchObject({ profile: { width: 58, speed: 70 } });
+    expect(
+      errorOf(() =>
+        parseStoredSpec('printer', { kind: 'tcp', host: 'p', port: 9100, profile: { width: 76 } }),
+      ),
+    ).toMatch(/^stored printer configuration: profile\.width: /);
+  });
+
+  it.each([
+    ['tcp:192.0.2.10;76mm', /printer profile: '76mm' is not a paper width \(58mm or 80mm\)/],
+    ['tcp:192.0.2.10;80mm,speed=fast', /printer profile: speed 'fast' is not a number of mm\/s/],
+    ['tcp:192.0.2.10;80mm,speed=5', /printer profile: the speed must be 10 to 500 mm\/s/],
+    ['tcp:192.0.2.10;80mm,confirm=maybe', /printer profile: confirm must be status or gs-r/],
+    ['tcp:192.0.2.10;80mm,colour=red', /printer profile: unknown profile option 'colour'/],
+    ['tcp:192.0.2.10;80mm,speed=90,speed=80', /printer profile: profile option 'speed' given twice/],
+  ])('%s is one clear line', (text, pattern) => {
+    const message = errorOf(() => parseDeviceSpec('printer', text, 'BOOTH_PRINTER'));
+    expect(message).toMatch(/^BOOTH_PRINTER: /);
+    expect(message).toMatch(pattern);
+    expect(message).not.toContain('\n');
+  });
+
+  it('only the printer takes a profile', () => {
+    // For other roles a semicolon is just part of the path.
+    expect(parseDeviceSpec('scanner', 'serial:/dev/ttyACM0;58mm', 'BOOTH_SCANNER')).toEqual({
+      kind: 'serial',
+      path: '/dev/ttyACM0;58mm',
+    });
+    expect(
+      errorOf(() => parseStoredSpec('idCard', { kind: 'serial', path: '/dev/x', profile: { width: 58 } })),
+    ).toMatch(/^stored id-card configuration: /);
   });
 });
 

@@ -4,8 +4,15 @@
  * device_config table (set by `booth config set-device`), else not configured.
  */
 import { z } from 'zod';
+import {
+  formatPrinterProfile,
+  parsePrinterProfile,
+  PrinterProfileError,
+  printerProfileSettingSchema,
+} from '../../drivers/printer/profile.js';
 import { DEFAULT_PRINTER_PORT, parseHostPort } from '../../drivers/transport/tcp.js';
 import { formatVidPid, parseVidPid } from '../../drivers/transport/hid.js';
+import { SCANNER_ENCODINGS } from '../../drivers/scanner/encoding.js';
 
 const path = z.string().trim().min(1, 'the path is empty');
 const baudRate = z
@@ -37,15 +44,36 @@ export const hidSpecSchema = z.strictObject({
 /** A HID device by its OS path (`/dev/hidraw3`), for two identical scanners. */
 export const hidPathSpecSchema = z.strictObject({ kind: z.literal('hid-path'), path });
 
-/** Where the ID card reader is; null = not installed. */
-export const idCardSpecSchema = serialSpecSchema.nullable();
-/** Where the receipt printer is; null = not installed. */
+/** Per-reader settings of an ID card reader (`?fingerprint=on&timeout-extra=500` in the spec string). */
+const idCardSettings = {
+  /** Read with 30 10 (text, photo and fingerprint data; the kiosk drops the fingerprint bytes at once). */
+  readFingerprint: z.boolean().optional(),
+  /** Added to every timeout the timing model derives from the baud rate, ms. */
+  extraTimeoutMs: z.number().int().min(0).max(60_000).optional(),
+};
+/** How a scanner's payload bytes are decoded (`?encoding=gb18030`). */
+const scannerEncoding = { encoding: z.enum(SCANNER_ENCODINGS).optional() };
+
+/** Where the ID card reader is (with its settings); null = not installed. */
+export const idCardSpecSchema = serialSpecSchema.extend(idCardSettings).nullable();
+/** A printer's profile (paper width, speed, code page, confirmation); absent = the 80 mm default. */
+const printerProfile = { profile: printerProfileSettingSchema.optional() };
+/** Where the receipt printer is, and which printer profile it has; null = not installed. */
 export const printerSpecSchema = z
-  .discriminatedUnion('kind', [serialSpecSchema, tcpSpecSchema, fileSpecSchema])
+  .discriminatedUnion('kind', [
+    serialSpecSchema.extend(printerProfile),
+    tcpSpecSchema.extend(printerProfile),
+    fileSpecSchema.extend(printerProfile),
+  ])
   .nullable();
-/** Where the scanner is; null = not installed. */
+/** Where the scanner is (with its settings); null = not installed. */
 export const scannerSpecSchema = z
-  .discriminatedUnion('kind', [serialSpecSchema, hidSpecSchema, hidPathSpecSchema])
+  .discriminatedUnion('kind', [
+    // `gap`: a serial scanner that sends no suffix; its code ends after this many ms of silence.
+    serialSpecSchema.extend({ ...scannerEncoding, codeGapMs: z.number().int().min(5).max(5000).optional() }),
+    hidSpecSchema.extend(scannerEncoding),
+    hidPathSpecSchema.extend(scannerEncoding),
+  ])
   .nullable();
 
 /** The peripherals of one kiosk. */
@@ -79,11 +107,98 @@ export const DEVICE_STORE_ROLE: Readonly<Record<DeviceRole, 'id-card' | 'printer
   scanner: 'scanner',
 };
 
+// The connection forms; settings after `?` are named by their own messages (ROLE_SETTINGS lists them).
 const FORMS: Readonly<Record<DeviceRole, string>> = {
   idCard: 'serial:PATH[@BAUD] or none',
-  printer: 'tcp:HOST[:PORT], serial:PATH[@BAUD], file:PATH or none',
+  printer:
+    'tcp:HOST[:PORT], serial:PATH[@BAUD] or file:PATH, each with an optional ;58mm|80mm[,speed=MM_PER_S][,codepage=gb18030|ascii][,confirm=status|gs-r], or none',
   scanner: 'serial:PATH[@BAUD], hid:VID:PID, hid-path:PATH or none',
 };
+
+/** A setting written after the connection, `?name=value&…`: which field it fills and how. */
+interface SpecSetting {
+  readonly field: string;
+  /** Device kinds it applies to; absent: every kind of the role. */
+  readonly kinds?: readonly string[];
+  parse(value: string): unknown;
+  format(value: unknown): string;
+}
+
+const onOff: Pick<SpecSetting, 'parse' | 'format'> = {
+  parse: (v) => {
+    const t = v.toLowerCase();
+    if (['on', 'true', 'yes', '1'].includes(t)) return true;
+    if (['off', 'false', 'no', '0'].includes(t)) return false;
+    throw new DeviceConfigError(`'${v}' is not on or off`);
+  },
+  format: (v) => (v ? 'on' : 'off'),
+};
+const millis: Pick<SpecSetting, 'parse' | 'format'> = {
+  parse: (v) => {
+    if (!/^\d+$/.test(v)) throw new DeviceConfigError(`'${v}' is not a whole number of milliseconds`);
+    return Number(v);
+  },
+  format: (v) => String(v),
+};
+const word: Pick<SpecSetting, 'parse' | 'format'> = {
+  parse: (v) => v.toLowerCase(),
+  format: (v) => String(v),
+};
+
+/** The settings each role accepts after its connection (the printer has none yet). */
+const ROLE_SETTINGS: Readonly<Record<DeviceRole, Readonly<Record<string, SpecSetting>>>> = {
+  idCard: {
+    fingerprint: { field: 'readFingerprint', ...onOff },
+    'timeout-extra': { field: 'extraTimeoutMs', ...millis },
+  },
+  printer: {},
+  scanner: {
+    encoding: { field: 'encoding', ...word },
+    gap: { field: 'codeGapMs', kinds: ['serial'], ...millis },
+  },
+};
+
+/** Stored field → the name it has in a spec string. */
+const SETTING_NAMES: ReadonlyMap<string, string> = new Map(
+  Object.values(ROLE_SETTINGS).flatMap((settings) =>
+    Object.entries(settings).map(([name, setting]) => [setting.field, name] as const),
+  ),
+);
+
+/** Applies `name=value&…` to a parsed connection for a role. */
+function applySettings(role: DeviceRole, raw: Record<string, unknown>, query: string): void {
+  const known = ROLE_SETTINGS[role];
+  for (const pair of query.split('&')) {
+    if (pair === '') continue;
+    const eq = pair.indexOf('=');
+    const name = (eq < 0 ? pair : pair.slice(0, eq)).toLowerCase();
+    const setting = Object.hasOwn(known, name) ? known[name] : undefined;
+    if (!setting) {
+      const names = Object.keys(known);
+      throw new DeviceConfigError(
+        `unknown setting '${name}' for the ${ROLE_LABEL[role]}${names.length > 0 ? ` (known: ${names.join(', ')})` : ''}`,
+      );
+    }
+    if (setting.kinds && !setting.kinds.includes(String(raw.kind)))
+      throw new DeviceConfigError(
+        `'${name}' applies to ${setting.kinds.join(', ')} ${ROLE_LABEL[role]}s only`,
+      );
+    raw[setting.field] = setting.parse(eq < 0 ? 'on' : pair.slice(eq + 1));
+  }
+}
+
+/** The `?name=value&…` suffix of a spec's settings ('' when it has none). */
+function formatSettings(spec: DeviceSpec): string {
+  const parts: string[] = [];
+  const fields = spec as unknown as Record<string, unknown>;
+  for (const settings of Object.values(ROLE_SETTINGS)) {
+    for (const [name, setting] of Object.entries(settings)) {
+      const value = fields[setting.field];
+      if (value !== undefined) parts.push(`${name}=${setting.format(value)}`);
+    }
+  }
+  return parts.length > 0 ? `?${parts.join('&')}` : '';
+}
 
 const ROLE_LABEL: Readonly<Record<DeviceRole, string>> = {
   idCard: 'ID card reader',
@@ -116,7 +231,9 @@ export function parseDeviceRole(text: string): DeviceRole | null {
 function firstIssue(error: z.ZodError): string {
   const issue = error.issues[0];
   if (!issue) return 'invalid';
-  return issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message;
+  // A setting is named as it is written in the spec string (`timeout-extra`), not by its stored field.
+  const path = issue.path.map((p) => SETTING_NAMES.get(String(p)) ?? String(p));
+  return path.length > 0 ? `${path.join('.')}: ${issue.message}` : issue.message;
 }
 
 function parseSerial(rest: string): unknown {
@@ -157,7 +274,8 @@ function parseForm(text: string): unknown {
 
 /**
  * Parses a spec string (`serial:/dev/ttyUSB0@115200`, `tcp:192.0.2.10:9100`, `file:/dev/usb/lp0`,
- * `hid:0c2e:0b61`, `hid-path:/dev/hidraw3`, `none`) for a role. `source` names where it came from (e.g. the
+ * `hid:0c2e:0b61`, `hid-path:/dev/hidraw3`, `none`) for a role, with the role's settings after `?`
+ * (`serial:/dev/ttyUSB0@9600?fingerprint=on&timeout-extra=500`, `serial:/dev/ttyACM0?encoding=gb18030&gap=50`). `source` names where it came from (e.g. the
  * variable) and starts the one-line error message.
  */
 export function parseDeviceSpec(role: DeviceRole, text: string, source: string): DeviceSpec | null {
@@ -166,8 +284,19 @@ export function parseDeviceSpec(role: DeviceRole, text: string, source: string):
   const expected = `expected ${FORMS[role]}`;
   let raw: unknown;
   try {
-    raw = parseForm(trimmed);
+    // A printer's profile follows its device after the last ';' (`tcp:192.0.2.10:9100;58mm,speed=90`);
+    // a reader's or scanner's settings follow a '?' (`serial:/dev/ttyUSB0@9600?fingerprint=on`).
+    const cut = role === 'printer' ? trimmed.lastIndexOf(';') : -1;
+    const device = cut < 0 ? trimmed : trimmed.slice(0, cut).trim();
+    const q = device.indexOf('?');
+    raw = parseForm(q < 0 ? device : device.slice(0, q));
+    if (q >= 0) applySettings(role, raw as Record<string, unknown>, device.slice(q + 1));
+    if (cut >= 0) raw = { ...(raw as object), profile: parsePrinterProfile(trimmed.slice(cut + 1)) };
   } catch (error) {
+    if (error instanceof PrinterProfileError)
+      throw new DeviceConfigError(
+        `${source}: printer profile: ${error.message} in '${trimmed}' (${expected})`,
+      );
     if (error instanceof DeviceConfigError)
       throw new DeviceConfigError(`${source}: ${error.message} in '${trimmed}' (${expected})`);
     throw error;
@@ -187,6 +316,11 @@ export function parseDeviceSpec(role: DeviceRole, text: string, source: string):
 /** The spec string of a setting (the inverse of {@link parseDeviceSpec}). */
 export function formatDeviceSpec(spec: DeviceSpec | null): string {
   if (spec === null) return 'none';
+  const device = formatConnection(spec) + formatSettings(spec);
+  return 'profile' in spec && spec.profile ? `${device};${formatPrinterProfile(spec.profile)}` : device;
+}
+
+function formatConnection(spec: DeviceSpec): string {
   switch (spec.kind) {
     case 'serial':
       return `serial:${spec.path}${spec.baudRate === undefined ? '' : `@${spec.baudRate}`}`;

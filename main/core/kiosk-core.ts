@@ -32,6 +32,12 @@ import { DEV_KIOSK_ID, kioskGroupsFromEnv } from './kiosk-identity.js';
 import { serviceAvailability } from '../services/catalog/rules.js';
 import type { CatalogService as CatalogEntry } from '../services/catalog/schema.js';
 import { VisitService } from '../services/session/visit-service.js';
+import {
+  createProgressLookup,
+  parseProgressCode,
+  receiptRecorder,
+} from '../services/session/progress-lookup.js';
+import { isLoopbackUrl, publicBaseUrlFromEnv } from './public-url.js';
 import type { DeviceSet } from './devices.js';
 import { deviceStatuses } from './devices.js';
 import type { Logger } from './log.js';
@@ -67,7 +73,10 @@ export interface KioskCoreOptions {
   /** Default: the enrolment's token, else BOOTH_CENTRAL_TOKEN; the development token on demonstration kiosks only. */
   readonly centralToken?: string;
   readonly kioskId?: string;
-  /** Where the receipt's QR code points: `<base>/progress/<number>`. Defaults to the central URL. */
+  /**
+   * Where the receipt's QR code points: `<base>/progress/<number>?k=<key>`. Default: `BOOTH_PUBLIC_URL`, else
+   * the enrolment's progress base, else the central URL (a loopback one only works on this machine).
+   */
   readonly progressBaseUrl?: string;
   /** Heartbeat period (ms). */
   readonly heartbeatIntervalMs?: number;
@@ -202,7 +211,21 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
     mode,
     simulated: sim !== null,
   } as const;
-  const info = (): KioskInfo => ({ ...staticInfo, service: serviceState() });
+  const centralUrl = options.centralUrl ?? provisioning?.centralUrl;
+  // Phones open the receipt's QR link: a configured public base first, then what the enrolment says.
+  const progressBaseUrl =
+    options.progressBaseUrl ??
+    publicBaseUrlFromEnv(env, log) ??
+    provisioning?.progressBaseUrl ??
+    centralUrl ??
+    'http://127.0.0.1';
+  const progressLinksLocal = isLoopbackUrl(progressBaseUrl);
+  if (progressLinksLocal && mode === 'production') {
+    log.warn('config.progress-links-local', { hint: 'set BOOTH_PUBLIC_URL to an address phones reach' });
+  }
+  /** Bases whose `/progress/<number>` links are this kiosk's receipts (scanned back at the kiosk). */
+  const progressBases = [progressBaseUrl, ...(centralUrl ? [centralUrl] : [])];
+  const info = (): KioskInfo => ({ ...staticInfo, service: serviceState(), progressLinksLocal });
 
   // The RPC server is created after the deps, but events need it: broadcast through a late-bound reference.
   let rpc: RpcServer | null = null;
@@ -210,7 +233,6 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
     rpc?.broadcast(event, payload);
   };
 
-  const centralUrl = options.centralUrl ?? provisioning?.centralUrl;
   const centralToken =
     options.centralToken ??
     provisioning?.token ??
@@ -258,6 +280,8 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
     // Before any form is typed: a kiosk that cannot save says so up front (nothing is lost).
     checkStorage: () => store.checkStorage(),
     maskIdNumber,
+    // A card left on the reader (by the last visit, or placed long before this one) is read again.
+    rescanCard: () => devices.idCard.rescan?.(),
     ...(photoDecoder
       ? {
           decodePhoto: async (wlt: Uint8Array) => {
@@ -275,13 +299,13 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
     },
     complete: createVisitCompletion({
       transactions,
-      printer: { print: (bytes) => devices.printer.print(bytes) },
+      printer: { print: (bytes) => devices.printer.print(bytes), profile: devices.printer.profile },
       catalogVersion: () => catalogs.current()?.version ?? null,
       demonstration: () => currentCatalog().demonstration,
       kioskId,
       kioskName: staticInfo.kioskName,
-      progressBaseUrl:
-        options.progressBaseUrl ?? provisioning?.progressBaseUrl ?? centralUrl ?? 'http://127.0.0.1',
+      progressBaseUrl,
+      recordReceipt: receiptRecorder(store),
       log,
     }),
   });
@@ -358,6 +382,12 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
     : null;
   if (sync) {
     offs.push(sync.events.on('acknowledged', ({ number }) => visits.acknowledged(number)));
+    offs.push(
+      sync.events.on('attempt-failed', ({ items }) => {
+        for (const item of items) visits.deliveryFailed(item.number);
+      }),
+    );
+    offs.push(sync.events.on('rejected', ({ number }) => visits.rejected(number)));
     offs.push(sync.events.on('state', (state) => emit('sync.state', state)));
   }
 
@@ -368,21 +398,38 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
       visits.cardFailed(error);
     }),
   );
+  /** A link to one of this kiosk's own progress bases (the receipt's QR code) is a progress look-up. */
+  const kindOf = (text: string, kind: ScanView['kind']): ScanView['kind'] =>
+    kind === 'url' && parseProgressCode(text, progressBases) ? 'progress' : kind;
   const statusChanged = (): void => {
     for (const view of deviceStatuses(devices)) emit('device.status', view);
   };
   offs.push(devices.idCard.on('status', statusChanged));
   offs.push(devices.printer.on('status', statusChanged));
+  // Paper running low is no status change (the printer still prints), but the attract screen shows it.
+  let paperLow = devices.printer.paperLow ?? false;
+  const paperOff = devices.printer.onCondition?.(() => {
+    const low = devices.printer.paperLow ?? false;
+    if (low === paperLow) return;
+    paperLow = low;
+    statusChanged();
+  });
+  if (paperOff) offs.push(paperOff);
   offs.push(devices.scanner.on('status', statusChanged));
   offs.push(
     devices.scanner.on('scanned', (code) => {
-      emit('scanner.scanned', { text: code.text, kind: code.kind, symbology: code.symbology });
+      emit('scanner.scanned', {
+        text: code.text,
+        kind: kindOf(code.text, code.kind),
+        symbology: code.symbology,
+        ...(code.gs1 ? { gs1: code.gs1 } : {}),
+      });
     }),
   );
 
   const wedgeScan = (text: string): ReturnType<ApiDeps['wedgeScan']> => {
     const c = classifyCode(text);
-    const view: ScanView = { text: c.text, kind: c.kind, symbology: null };
+    const view: ScanView = { text: c.text, kind: kindOf(c.text, c.kind), symbology: null };
     emit('scanner.scanned', view);
     return { ok: true, value: view };
   };
@@ -423,6 +470,14 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
     visits,
     devices: () => deviceStatuses(devices),
     wedgeScan,
+    progress: createProgressLookup({
+      store,
+      transactions,
+      kioskId,
+      catalog: offeredCatalog,
+      baseUrls: progressBases,
+      ...(client ? { centralProgress: (number, signal) => client.progress(number, signal) } : {}),
+    }),
     simulation,
     faceSettings: () => faceSettings,
     technician: {
@@ -456,7 +511,7 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
         };
       },
       printTestPage: async () => {
-        const result = await devices.printer.print(testPage(80));
+        const result = await devices.printer.print(testPage(devices.printer.profile));
         await store.audit.append('technician.printer-test', 'technician', { outcome: result.outcome });
         return { outcome: result.outcome, reason: result.outcome === 'printed' ? null : result.reason };
       },

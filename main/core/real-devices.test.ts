@@ -188,6 +188,51 @@ describe('createRealDevices', () => {
   });
 });
 
+describe('the printer profile from the configuration', () => {
+  it("sets the facade's paper width, speed and confirmation; an unset one is the 80 mm default", async () => {
+    const sim = new PrinterSimulator({ width: 58, speedMmPerSec: 70 });
+    const ep = await serveSimulatorTcp(sim, { port: 0 });
+    cleanups.push(async () => {
+      await ep.close();
+      sim.dispose();
+    });
+    const set = createRealDevices(
+      {
+        idCard: null,
+        printer: {
+          kind: 'tcp',
+          host: '127.0.0.1',
+          port: ep.port ?? 0,
+          profile: { width: 58, speed: 70, confirm: 'gs-r' },
+        },
+        scanner: null,
+      },
+      { monitorIntervalMs: 60_000 },
+    );
+    expect(set.printer.profile).toMatchObject({
+      widthMm: 58,
+      columns: 32,
+      speedMmPerSec: 70,
+      confirm: 'gs-r',
+    });
+    await set.start();
+    cleanups.push(() => set.stop());
+    const job = new EscPosEncoder(set.printer.profile).init().line('受理回执').cut().encode().bytes;
+    expect(await set.printer.print(job)).toEqual({ outcome: 'printed' });
+    // Confirmed by GS r: the simulated mechanism had finished the job when the result came.
+    expect(sim.jobs).toHaveLength(1);
+    expect(sim.printing).toBe(false);
+
+    const plain = createRealDevices({
+      idCard: null,
+      printer: { kind: 'file', path: '/nonexistent/lp0' },
+      scanner: null,
+    });
+    expect(plain.printer.profile).toMatchObject({ widthMm: 80, speedMmPerSec: 150, confirm: 'status' });
+    expect(new AbsentDevice().profile.widthMm).toBe(80);
+  });
+});
+
 describe('openConfiguredDevices', () => {
   it('builds from environment and stored settings; a bad one becomes a misconfigured device and a warning', async () => {
     const warnings: Array<{ event: string; fields: LogFields | undefined }> = [];

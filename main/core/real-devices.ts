@@ -5,8 +5,10 @@
  */
 import type { DeviceStatus } from '../../drivers/common/status.js';
 import { SamIdCardReader } from '../../drivers/id-card/reader.js';
+import { DEFAULT_SAM_BAUD_RATE } from '../../drivers/id-card/timing.js';
 import type { IdCardReader } from '../../drivers/id-card/types.js';
 import { EscPosPrinter, type PrintJobResult } from '../../drivers/printer/printer.js';
+import { PROFILE_80MM, resolvePrinterProfile, type PrinterProfile } from '../../drivers/printer/profile.js';
 import { HidPosScanner } from '../../drivers/scanner/hid-pos.js';
 import { SerialScanner } from '../../drivers/scanner/serial-scanner.js';
 import type { Scanner } from '../../drivers/scanner/types.js';
@@ -45,6 +47,7 @@ export const MISCONFIGURED = 'invalid configuration';
  */
 export class AbsentDevice implements IdCardReader, Scanner, PrinterStatusSource {
   readonly status: DeviceStatus;
+  readonly profile: PrinterProfile = PROFILE_80MM;
 
   constructor(problem?: string) {
     this.status = problem
@@ -107,10 +110,15 @@ function printerSource(printer: EscPosPrinter): PrinterStatusSource {
     get status(): DeviceStatus {
       return printer.status;
     },
+    profile: printer.profile,
     start: () => printer.start(),
     stop: () => printer.stop(),
     on: (event, listener) => printer.on(event, listener),
     print: (job) => printer.print(job),
+    get paperLow(): boolean {
+      return printer.condition?.paperNearEnd ?? false;
+    },
+    onCondition: (listener) => printer.on('condition', () => listener()),
   };
 }
 
@@ -130,6 +138,10 @@ export function createRealDevices(config: DeviceConfig, options: RealDevicesOpti
     idCardTransport = serial(config.idCard);
     idCard = new SamIdCardReader({
       transport: idCardTransport,
+      // The timing model needs the line speed; the reader's settings may ask for 30 10 and wider timeouts.
+      baudRate: config.idCard.baudRate ?? DEFAULT_SAM_BAUD_RATE,
+      readFingerprint: config.idCard.readFingerprint ?? false,
+      extraTimeoutMs: config.idCard.extraTimeoutMs ?? 0,
       ...(options.idCardPollIntervalMs !== undefined ? { pollIntervalMs: options.idCardPollIntervalMs } : {}),
       ...(reconnect !== undefined ? { reconnectIntervalMs: reconnect } : {}),
     });
@@ -142,6 +154,7 @@ export function createRealDevices(config: DeviceConfig, options: RealDevicesOpti
     printer = printerSource(
       new EscPosPrinter({
         transport: printerTransport_,
+        profile: resolvePrinterProfile(config.printer.profile),
         monitorIntervalMs: options.monitorIntervalMs ?? 2000,
         ...(reconnect !== undefined ? { reconnectIntervalMs: reconnect } : {}),
       }),
@@ -152,10 +165,16 @@ export function createRealDevices(config: DeviceConfig, options: RealDevicesOpti
   let scannerTransport_: ByteTransport | null = null;
   if (config.scanner) {
     scannerTransport_ = scannerTransport(config.scanner, options.hidBackend ?? nodeHidBackend);
-    const facade = reconnect !== undefined ? { reconnectIntervalMs: reconnect } : {};
+    const facade = {
+      ...(reconnect !== undefined ? { reconnectIntervalMs: reconnect } : {}),
+      ...(config.scanner.encoding !== undefined ? { encoding: config.scanner.encoding } : {}),
+    };
     scanner =
       config.scanner.kind === 'serial'
-        ? new SerialScanner(scannerTransport_, facade)
+        ? new SerialScanner(scannerTransport_, {
+            ...facade,
+            ...(config.scanner.codeGapMs !== undefined ? { codeGapMs: config.scanner.codeGapMs } : {}),
+          })
         : new HidPosScanner(scannerTransport_, facade);
   }
 

@@ -24,10 +24,15 @@ export function createSimulatedDevices(): DeviceSet {
     get status(): DeviceStatus {
       return printer.printer.status;
     },
+    profile: printer.printer.profile,
     start: () => printer.printer.start(),
     stop: () => printer.printer.stop(),
     on: (event, listener) => printer.printer.on(event, listener),
     print: (job) => printer.printer.print(job),
+    get paperLow(): boolean {
+      return printer.printer.condition?.paperNearEnd ?? false;
+    },
+    onCondition: (listener) => printer.printer.on('condition', () => listener()),
   };
   const paperScenario: Record<PaperState, Parameters<typeof printer.simulator.setScenario>[0]> = {
     ok: 'ok',

@@ -124,7 +124,7 @@ describe('serveParentPort', () => {
       dataKey: key,
       centralUrl: 'https://c.test/',
     });
-    await vi.waitFor(() => expect(parent.sent).toEqual([{ type: 'ready' }]));
+    await vi.waitFor(() => expect(parent.sent).toEqual([{ type: 'ready' }]), { timeout: 10_000 });
     expect(core.started).toHaveLength(1);
     const options = core.started[0]!;
     expect(options).toMatchObject({
@@ -163,10 +163,10 @@ describe('serveParentPort', () => {
     parent.deliver({ type: 'init', dataDir: '/data', mode: 'production', modeReason: 'test', dataKey: key });
     const first = new FakePort();
     parent.deliver({ type: 'connect' }, [first]);
-    await vi.waitFor(() => expect(core.channels).toHaveLength(1));
+    await vi.waitFor(() => expect(core.channels).toHaveLength(1), { timeout: 10_000 });
     const second = new FakePort();
     parent.deliver({ type: 'connect' }, [second]);
-    await vi.waitFor(() => expect(core.channels).toHaveLength(2));
+    await vi.waitFor(() => expect(core.channels).toHaveLength(2), { timeout: 10_000 });
     core.channels[0]!.send('hello');
     expect(first.sent).toEqual(['hello']);
     first.emit('close');
@@ -183,13 +183,13 @@ describe('serveParentPort', () => {
     parent.deliver({ type: 'init', dataDir: '/data', mode: 'production', modeReason: 'test', dataKey: key });
     const first = new FakePort();
     parent.deliver({ type: 'connect' }, [first]);
-    await vi.waitFor(() => expect(rpc.connectionCount).toBe(1));
+    await vi.waitFor(() => expect(rpc.connectionCount).toBe(1), { timeout: 10_000 });
     rpc.broadcast('visit.changed', { step: 'identify' });
     expect(first.sent).toEqual([JSON.stringify({ event: 'visit.changed', payload: { step: 'identify' } })]);
 
     const second = new FakePort();
     parent.deliver({ type: 'connect' }, [second]);
-    await vi.waitFor(() => expect(first.closed).toBe(true));
+    await vi.waitFor(() => expect(first.closed).toBe(true), { timeout: 10_000 });
     rpc.broadcast('visit.changed', { step: 'confirm', identity: { name: '张三' } });
     expect(second.sent).toEqual([
       JSON.stringify({ event: 'visit.changed', payload: { step: 'confirm', identity: { name: '张三' } } }),
@@ -227,7 +227,7 @@ describe('serveParentPort', () => {
       dataKey: key,
     });
     parent.deliver({ type: 'connect' }, [new FakePort()]);
-    await vi.waitFor(() => expect(core.channels).toHaveLength(1));
+    await vi.waitFor(() => expect(core.channels).toHaveLength(1), { timeout: 10_000 });
     parent.deliver({ type: 'shutdown' });
     await done;
     expect(core.closed()).toBe(1);

@@ -1,4 +1,5 @@
 import type { PrintJobResult } from '../../drivers/printer/printer.js';
+import type { PrinterProfile } from '../../drivers/printer/profile.js';
 import { progressPageUrl } from '../../central/progress-link.js';
 import { PROFILE_80MM } from '../../drivers/printer/encoder.js';
 import { maskIdNumber } from '../../drivers/id-card/id-number.js';
@@ -13,6 +14,8 @@ import type { Logger } from './log.js';
 /** What printing a receipt needs of the printer. */
 export interface ReceiptPrinter {
   print(job: Uint8Array): Promise<PrintJobResult>;
+  /** The receipt is laid out for this profile (default 80 mm). */
+  readonly profile?: PrinterProfile;
 }
 
 /** What the completion step needs. */
@@ -25,6 +28,11 @@ export interface VisitCompletionDeps {
   readonly kioskName: Readonly<Record<CatalogLocale, string>>;
   /** Where a citizen checks progress: `<base>/progress/<transaction number>?k=<key>` goes into the QR code. */
   readonly progressBaseUrl: string;
+  /**
+   * Keeps what happened to the receipt (printed or not, and why) with the transaction number, for the kiosk's
+   * progress screen; a failure to record it is logged and changes nothing else.
+   */
+  readonly recordReceipt?: (transactionNumber: string, receipt: ReceiptOutcomeView) => Promise<void>;
   readonly log: Logger;
   readonly now?: () => Date;
 }
@@ -34,6 +42,22 @@ const ACCEPTED: Readonly<Record<CatalogLocale, string>> = {
   'zh-HK': '已受理',
   en: 'Accepted',
 };
+
+/** The longest promise line a receipt prints (receipt-data.ts). */
+const MAX_PROMISE_TEXT = 200;
+
+/**
+ * Every promise of a service on one receipt line (the chief's mailbox has three: signed for, answered, first
+ * feedback), joined in the receipt's language and cut to what the receipt holds.
+ */
+export function promiseLine(
+  promises: readonly { readonly text: Readonly<Record<CatalogLocale, string>> }[],
+  locale: CatalogLocale,
+): string | null {
+  if (promises.length === 0) return null;
+  const line = promises.map((p) => p.text[locale]).join(locale === 'en' ? '; ' : '；');
+  return line.length <= MAX_PROMISE_TEXT ? line : `${line.slice(0, MAX_PROMISE_TEXT - 1)}…`;
+}
 
 /** `2026-11-29T10:15:00+08:00` in the kiosk's local offset. */
 function localIso(date: Date): string {
@@ -68,6 +92,9 @@ export function createVisitCompletion(deps: VisitCompletionDeps): CompleteVisit 
           : null,
         services: services.map(({ service, values }) => ({
           serviceId: service.id,
+          // The catalog's names travel with the transaction: the central progress page and the electronic
+          // receipt name the service in the citizen's language, never by its id.
+          name: service.name,
           urgent: service.urgent,
           form: { ...values, ...(faceCheck === 'not-needed' ? {} : { identityCheck: faceCheck }) },
         })),
@@ -90,29 +117,37 @@ export function createVisitCompletion(deps: VisitCompletionDeps): CompleteVisit 
         transactionNumber: completed.number,
         completedAt: localIso(deps.now?.() ?? new Date(completed.completedAt)),
         citizen: card ? { name: maskName(card.name), idNumberMasked: maskIdNumber(card.idNumber) } : null,
-        services: services.map(({ service }) => ({
-          id: service.id,
-          name: service.name[locale],
-          status: ACCEPTED[locale],
-          ...(service.promises[0] ? { promise: service.promises[0].text[locale] } : {}),
-          ...(service.fee ? { fee: service.fee.amount } : {}),
-        })),
+        services: services.map(({ service }) => {
+          const promise = promiseLine(service.promises, locale);
+          return {
+            id: service.id,
+            name: service.name[locale],
+            status: ACCEPTED[locale],
+            ...(promise ? { promise } : {}),
+            ...(service.fee ? { fee: service.fee.amount } : {}),
+          };
+        }),
         progressUrl,
         demonstration: deps.demonstration(),
       };
       try {
-        const result = await deps.printer.print(encodeReceipt(data, PROFILE_80MM).bytes);
+        const profile = deps.printer.profile ?? PROFILE_80MM;
+        const result = await deps.printer.print(encodeReceipt(data, profile).bytes);
+        // `unknown` keeps its reason (timeout, connection-lost, not-confirmed): the screen says which.
         receipt =
           result.outcome === 'printed'
             ? { outcome: 'printed', reason: null }
-            : result.outcome === 'failed'
-              ? { outcome: 'failed', reason: result.reason }
-              : { outcome: 'unknown', reason: 'timeout' };
+            : { outcome: result.outcome, reason: result.reason };
       } catch (error) {
         receipt = { outcome: 'failed', reason: 'io' };
         deps.log.error('receipt.print-crashed', { error: error instanceof Error ? error.name : 'unknown' });
       }
       deps.log.info('receipt.print', { outcome: receipt.outcome, reason: receipt.reason });
+    }
+    try {
+      await deps.recordReceipt?.(completed.number, receipt);
+    } catch (error) {
+      deps.log.warn('receipt.record-failed', { error: error instanceof Error ? error.name : 'unknown' });
     }
     return {
       ok: true,
@@ -120,6 +155,9 @@ export function createVisitCompletion(deps: VisitCompletionDeps): CompleteVisit 
         transactionNumber: completed.number,
         urgent: completed.urgent,
         acknowledged: false,
+        delivery: 'saved',
+        completedAt: new Date(completed.completedAt).toISOString(),
+        acknowledgedAt: null,
         receipt,
         progressUrl,
       },

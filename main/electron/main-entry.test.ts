@@ -50,7 +50,9 @@ describe('built main entry', () => {
       expect(existsSync((window.options.webPreferences as { preload: string }).preload)).toBe(true);
       expect(fake.calls.forks[0]?.modulePath).toBe(path.join(outDir, 'main', 'core', 'utility-entry.js'));
       expect(existsSync(fake.calls.forks[0]?.modulePath ?? '')).toBe(true);
-      await vi.waitFor(() => expect(window.webContents.loadedUrls).toEqual(['app://kiosk/index.html']));
+      await vi.waitFor(() => expect(window.webContents.loadedUrls).toEqual(['app://kiosk/index.html']), {
+        timeout: 10_000,
+      });
       const handler = fake.defaultSession.protocolHandlers.get('app');
       const response = await handler?.(new Request('app://kiosk/'));
       expect(response?.status).toBe(200);

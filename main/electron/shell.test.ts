@@ -258,7 +258,7 @@ describe('renderer recovery', () => {
     await start();
     const contents = theWindow().webContents;
     contents.emit('unresponsive');
-    await vi.waitFor(() => expect(contents.crashedForcefully).toBe(1));
+    await vi.waitFor(() => expect(contents.crashedForcefully).toBe(1), { timeout: 10_000 });
     expect(contents.loadedUrls).toHaveLength(2);
   });
 
@@ -395,7 +395,7 @@ describe('kiosk core and its port', () => {
     await start();
     const contents = theWindow().webContents;
     fake.calls.forks[0]?.emit('exit', 1);
-    await vi.waitFor(() => expect(fake.calls.forks).toHaveLength(2));
+    await vi.waitFor(() => expect(fake.calls.forks).toHaveLength(2), { timeout: 10_000 });
     const restarted = fake.calls.forks[1]!;
     expect((restarted.messages[0]?.message as { type: string }).type).toBe('init');
     expect(restarted.messages[1]?.message).toEqual({ type: 'connect' });
@@ -412,7 +412,7 @@ describe('kiosk core and its port', () => {
     expect(child.messages.at(-1)?.message).toEqual({ type: 'shutdown' });
     expect(fake.calls.quit).toBe(0);
     child.emit('exit', 0);
-    await vi.waitFor(() => expect(fake.calls.quit).toBe(1));
+    await vi.waitFor(() => expect(fake.calls.quit).toBe(1), { timeout: 10_000 });
     const again = fakeEvent();
     fake.app.emit('before-quit', again);
     expect(again.defaultPrevented).toBe(false);

@@ -1,33 +1,54 @@
 import { useMemo, useState, type ReactNode } from 'react';
 import type { Catalog, CatalogService } from '../../main/api/views.js';
 import { useI18n } from '../i18n/i18n.js';
+import { BackButton } from '../components/BackButton.js';
 import { ServiceIcon } from '../components/ServiceIcon.js';
+import { PaperNotice } from './PaperNotice.js';
 import { isWithinOpeningHours, localTimeOf } from '../../main/services/catalog/rules.js';
 
+/** Service cards per page in elder mode: fewer, larger choices. */
+export const ELDER_PAGE_SIZE = 4;
+
 /**
- * Categories and services, built from the catalog alone. Several services can be chosen for one visit.
+ * Categories and services, built from the catalog alone. Several services can be chosen for one visit; the
+ * choice is kept by the caller, so coming back to this screen shows it again. Elder mode shows at most
+ * {@link ELDER_PAGE_SIZE} larger cards at a time, with "more services" to page.
  */
 export function ChooseScreen({
   catalog,
   busy,
   error,
+  elder = false,
+  chosen,
+  onChosenChange,
   onBack,
   onContinue,
 }: {
   readonly catalog: Catalog;
   readonly busy: boolean;
   readonly error: string | null;
+  readonly elder?: boolean;
+  readonly chosen: readonly string[];
+  readonly onChosenChange: (serviceIds: readonly string[]) => void;
   readonly onBack: () => void;
   readonly onContinue: (serviceIds: string[]) => void;
 }): ReactNode {
   const { t, l } = useI18n();
   const categories = useMemo(() => [...catalog.categories].sort((a, b) => a.order - b.order), [catalog]);
-  const [categoryId, setCategoryId] = useState(categories[0]?.id ?? '');
-  const [chosen, setChosen] = useState<readonly string[]>([]);
-  const services = useMemo(
+  // Back from a later step: open on the category of the first service chosen.
+  const [categoryId, setCategoryId] = useState(
+    () => catalog.services.find((s) => s.id === chosen[0])?.category ?? categories[0]?.id ?? '',
+  );
+  const [page, setPage] = useState(0);
+  const inCategory = useMemo(
     () => catalog.services.filter((s) => s.category === categoryId).sort((a, b) => a.order - b.order),
     [catalog, categoryId],
   );
+  const pages = elder ? Math.max(1, Math.ceil(inCategory.length / ELDER_PAGE_SIZE)) : 1;
+  const shownPage = Math.min(page, pages - 1);
+  const services = elder
+    ? inCategory.slice(shownPage * ELDER_PAGE_SIZE, (shownPage + 1) * ELDER_PAGE_SIZE)
+    : inCategory;
   // Read once per screen: a citizen choosing across closing time is refused by the core with a message.
   const [now] = useState(() => localTimeOf(new Date()));
   const hoursText = (s: CatalogService): string =>
@@ -35,7 +56,7 @@ export function ChooseScreen({
       .map((h) => `${h.days.map((d) => t(`weekday.${d}`)).join('')} ${h.from}–${h.to}`)
       .join('；');
   const toggle = (id: string): void =>
-    setChosen((c) => (c.includes(id) ? c.filter((x) => x !== id) : [...c, id]));
+    onChosenChange(chosen.includes(id) ? chosen.filter((x) => x !== id) : [...chosen, id]);
   const identityText = (s: CatalogService): string =>
     s.identity === 'none'
       ? t('choose.identity.none')
@@ -46,6 +67,7 @@ export function ChooseScreen({
   return (
     <section className="choose" aria-labelledby="choose-title">
       <h1 id="choose-title">{t('choose.title')}</h1>
+      <PaperNotice />
       <div role="tablist" aria-label={t('choose.title')} className="category-tabs">
         {categories.map((c) => (
           <button
@@ -53,7 +75,10 @@ export function ChooseScreen({
             type="button"
             role="tab"
             aria-selected={c.id === categoryId}
-            onClick={() => setCategoryId(c.id)}
+            onClick={() => {
+              setCategoryId(c.id);
+              setPage(0);
+            }}
           >
             <ServiceIcon name={c.icon} />
             {l(c.name)}
@@ -86,10 +111,19 @@ export function ChooseScreen({
           );
         })}
       </div>
+      {pages > 1 ? (
+        <div className="pager">
+          <button type="button" disabled={shownPage === 0} onClick={() => setPage(shownPage - 1)}>
+            {t('choose.prevPage')}
+          </button>
+          <span aria-live="polite">{t('choose.page', { page: shownPage + 1, pages })}</span>
+          <button type="button" disabled={shownPage >= pages - 1} onClick={() => setPage(shownPage + 1)}>
+            {t('choose.nextPage')}
+          </button>
+        </div>
+      ) : null}
       <div className="actions">
-        <button type="button" onClick={onBack}>
-          {t('nav.back')}
-        </button>
+        <BackButton onBack={onBack} />
         <span className="selected-count" aria-live="polite">
           {chosen.length > 0 ? t('choose.selected', { count: chosen.length }) : t('choose.none')}
         </span>

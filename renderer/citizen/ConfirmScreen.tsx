@@ -1,6 +1,8 @@
 import type { ReactNode } from 'react';
 import type { Catalog, VisitView } from '../../main/api/views.js';
+import { BackButton } from '../components/BackButton.js';
 import { useI18n } from '../i18n/i18n.js';
+import { formatCardDate } from './outcome-format.js';
 
 /** Shows who the card says the citizen is (name and a masked number only) and the chosen services. */
 export function ConfirmScreen({
@@ -9,14 +11,17 @@ export function ConfirmScreen({
   busy,
   onContinue,
   onCancel,
+  onBack,
 }: {
   readonly visit: VisitView;
   readonly catalog: Catalog;
   readonly busy: boolean;
   readonly onContinue: () => void;
   readonly onCancel: () => void;
+  /** One step back (to choosing, or to the card): nothing read or chosen is lost. */
+  readonly onBack: () => void;
 }): ReactNode {
-  const { t, l } = useI18n();
+  const { t, l, locale } = useI18n();
   const identity = visit.identity;
   return (
     <section className="confirm" aria-labelledby="confirm-title">
@@ -35,12 +40,30 @@ export function ConfirmScreen({
           <dl className="identity">
             <dt>{t('confirm.name')}</dt>
             <dd>{identity.name}</dd>
+            {identity.englishName && identity.englishName !== identity.name ? (
+              <>
+                <dt>{t('confirm.englishName')}</dt>
+                <dd lang="en" className="english-name">
+                  {identity.englishName}
+                </dd>
+              </>
+            ) : null}
             <dt>{t('confirm.idNumber')}</dt>
             <dd className="id-number">{identity.idNumberMasked}</dd>
             <dt>{t('confirm.cardType')}</dt>
             <dd>{t(`cardType.${identity.cardType}`)}</dd>
           </dl>
         </div>
+      ) : null}
+      {identity ? (
+        <p role="status" className="take-card">
+          {t('confirm.takeCard')}
+        </p>
+      ) : null}
+      {identity?.expiredOn ? (
+        <p className="notice-inline expired-notice">
+          {t('confirm.expiredNotice', { date: formatCardDate(identity.expiredOn, locale) })}
+        </p>
       ) : null}
       {visit.faceCheck === 'officer-review' ? (
         <p className="notice-inline">{t('confirm.faceReview')}</p>
@@ -53,6 +76,7 @@ export function ConfirmScreen({
         })}
       </ul>
       <div className="actions">
+        <BackButton onBack={onBack} />
         <button type="button" onClick={onCancel}>
           {t('nav.cancel')}
         </button>

@@ -1,20 +1,36 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useI18n } from '../i18n/i18n.js';
+import { speak, stopSpeaking } from '../i18n/speech.js';
+
+/** How much longer elder mode waits, both before the warning and after it. */
+export const ELDER_TIME_FACTOR = 2;
+
+/** The idle timings in force: elder mode multiplies both by {@link ELDER_TIME_FACTOR}. */
+export function idleTimingsFor(
+  base: { readonly idleMs: number; readonly graceMs: number },
+  elder: boolean,
+): { readonly idleMs: number; readonly graceMs: number } {
+  const factor = elder ? ELDER_TIME_FACTOR : 1;
+  return { idleMs: base.idleMs * factor, graceMs: base.graceMs * factor };
+}
 
 /**
  * Watches for inactivity during a visit. After `idleMs` without a touch or key it warns — on screen and aloud
  * where speech is available — and gives `graceMs` (at least 20 s, WCAG 2.2.1) to continue; then it ends the visit.
+ * `calm` (elder mode) shows no ticking seconds: it says about how many minutes are left, once.
  */
 export function IdleGuard({
   active,
   idleMs,
   graceMs,
+  calm = false,
   onActivity,
   onTimeout,
 }: {
   readonly active: boolean;
   readonly idleMs: number;
   readonly graceMs: number;
+  readonly calm?: boolean;
   readonly onActivity: () => void;
   readonly onTimeout: () => void;
 }): ReactNode {
@@ -55,15 +71,15 @@ export function IdleGuard({
   }, [active, idleMs, graceMs]);
 
   const warning = warningLeft !== null;
+  const minutes = Math.max(1, Math.round(graceMs / 60_000));
+  const body = (seconds: number): string =>
+    calm ? t('idle.bodyCalm', { minutes }) : t('idle.body', { seconds });
+  const spokenBody = body(Math.round(graceMs / 1000));
   useEffect(() => {
-    if (!warning || typeof speechSynthesis === 'undefined') return;
-    const u = new SpeechSynthesisUtterance(
-      `${t('idle.title')} ${t('idle.body', { seconds: Math.round(graceMs / 1000) })}`,
-    );
-    u.lang = locale;
-    speechSynthesis.speak(u);
-    return () => speechSynthesis.cancel();
-  }, [warning, t, locale, graceMs]);
+    if (!warning) return;
+    speak(`${t('idle.title')} ${spokenBody}`, locale);
+    return () => stopSpeaking();
+  }, [warning, t, locale, spokenBody]);
 
   if (!active || warningLeft === null) return null;
   return (
@@ -76,7 +92,7 @@ export function IdleGuard({
         className="dialog"
       >
         <h2 id="idle-title">{t('idle.title')}</h2>
-        <p id="idle-body">{t('idle.body', { seconds: warningLeft })}</p>
+        <p id="idle-body">{body(warningLeft)}</p>
         <button
           type="button"
           className="primary"

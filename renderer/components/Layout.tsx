@@ -1,8 +1,21 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { useI18n } from '../i18n/i18n.js';
 import { LOCALE_NAMES, type Locale } from '../i18n/messages.js';
+import { canSpeak, screenText, speak, stopSpeaking } from '../i18n/speech.js';
 
-/** The frame of every screen: title, language switch, elder mode, and the help control that never moves. */
+/** The text of every alert now on screen, in order (what elder mode reads out when it changes). */
+function alertText(root: Element): string {
+  return [...root.querySelectorAll('[role="alert"]')]
+    .map((el) => screenText(el))
+    .filter((text) => text !== '')
+    .join('\n');
+}
+
+/**
+ * The frame of every screen: title, language switch, elder mode, and the help control that never moves. In elder
+ * mode it reads each screen aloud (all of its text, not only the heading), reads errors as they appear, and
+ * offers "read again" and "stop reading".
+ */
 export function Layout({
   children,
   elder,
@@ -10,6 +23,7 @@ export function Layout({
   demonstration,
   withSimulation = false,
   screenKey,
+  wipeKey = 0,
 }: {
   readonly children: ReactNode;
   readonly elder: boolean;
@@ -17,23 +31,69 @@ export function Layout({
   readonly demonstration: boolean;
   /** Leaves room for the simulation panel so it never covers a citizen's control. */
   readonly withSimulation?: boolean;
-  /** Changes whenever another screen is shown; in elder mode its heading is then read aloud. */
+  /** Changes whenever another screen is shown; in elder mode the screen is then read aloud. */
   readonly screenKey: string;
+  /** Changes whenever the visit is wiped: the help dialog closes and reading stops, nothing greets the next citizen. */
+  readonly wipeKey?: number;
 }): ReactNode {
   const { t, locale, setLocale } = useI18n();
-  const [helpOpen, setHelpOpen] = useState(false);
-  // Elder mode: voice guidance reads each screen's heading (where the platform can speak).
+  // The wipe at which help was opened: a dialog opened during one visit is gone once that visit is wiped.
+  const [helpOpenedAt, setHelpOpenedAt] = useState<number | null>(null);
+  const helpOpen = helpOpenedAt === wipeKey;
+  const mainRef = useRef<HTMLElement>(null);
+  const appRef = useRef<HTMLDivElement>(null);
+  const dialogRef = useRef<HTMLDivElement>(null);
+  const lastSpoken = useRef('');
+  const lastAlerts = useRef('');
+
+  const say = useCallback(
+    (text: string): void => {
+      if (text === '') return;
+      lastSpoken.current = text;
+      speak(text, locale);
+    },
+    [locale],
+  );
+
   useEffect(() => {
-    if (!elder || typeof speechSynthesis === 'undefined') return;
-    const heading = document.querySelector('main h1')?.textContent;
-    if (!heading) return;
-    const utterance = new SpeechSynthesisUtterance(heading);
-    utterance.lang = locale;
-    speechSynthesis.cancel();
-    speechSynthesis.speak(utterance);
-  }, [elder, screenKey, locale]);
+    lastSpoken.current = '';
+    stopSpeaking();
+  }, [wipeKey]);
+
+  // Elder mode: each screen is read in full once it is shown (and again in a newly chosen language).
+  useEffect(() => {
+    if (!elder || !mainRef.current) return;
+    // Alerts already on the new screen are part of its text: not read a second time by the observer below.
+    lastAlerts.current = alertText(mainRef.current);
+    say(screenText(mainRef.current));
+  }, [elder, screenKey, locale, say]);
+
+  // Elder mode: errors and other alerts are read as soon as they appear or change, interrupting the reading.
+  useEffect(() => {
+    const root = appRef.current;
+    if (!elder || !root || typeof MutationObserver === 'undefined') return;
+    const observer = new MutationObserver(() => {
+      const text = alertText(root);
+      if (text !== lastAlerts.current) {
+        lastAlerts.current = text;
+        say(text);
+      }
+    });
+    observer.observe(root, { childList: true, subtree: true, characterData: true });
+    return () => observer.disconnect();
+  }, [elder, say]);
+
+  useEffect(() => {
+    if (elder && helpOpen && dialogRef.current) say(screenText(dialogRef.current));
+  }, [elder, helpOpen, say]);
+
+  useEffect(() => {
+    if (!elder) stopSpeaking();
+  }, [elder]);
+
   return (
     <div
+      ref={appRef}
       className={['app', elder ? 'elder' : '', withSimulation ? 'with-sim' : ''].join(' ').trim()}
       lang={locale}
     >
@@ -64,16 +124,39 @@ export function Layout({
           </button>
         </div>
       </header>
-      <main className="screen">{children}</main>
-      <button type="button" className="help-button" onClick={() => setHelpOpen(true)}>
-        {t('help.button')}
-      </button>
+      <main className="screen" ref={mainRef}>
+        {children}
+      </main>
+      <footer className="bottombar">
+        {elder && canSpeak() ? (
+          <div role="group" aria-label={t('speech.controls')} className="speech-controls">
+            <button
+              type="button"
+              onClick={() => say(lastSpoken.current || screenText(mainRef.current ?? document.body))}
+            >
+              {t('speech.repeat')}
+            </button>
+            <button type="button" onClick={stopSpeaking}>
+              {t('speech.stop')}
+            </button>
+          </div>
+        ) : null}
+        <button type="button" className="help-button" onClick={() => setHelpOpenedAt(wipeKey)}>
+          {t('help.button')}
+        </button>
+      </footer>
       {helpOpen ? (
         <div className="dialog-backdrop">
-          <div role="dialog" aria-modal="true" aria-labelledby="help-title" className="dialog">
+          <div
+            ref={dialogRef}
+            role="dialog"
+            aria-modal="true"
+            aria-labelledby="help-title"
+            className="dialog"
+          >
             <h2 id="help-title">{t('help.title')}</h2>
             <p>{t('help.body')}</p>
-            <button type="button" className="primary" onClick={() => setHelpOpen(false)} autoFocus>
+            <button type="button" className="primary" onClick={() => setHelpOpenedAt(null)} autoFocus>
               {t('help.close')}
             </button>
           </div>

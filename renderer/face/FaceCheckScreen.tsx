@@ -9,7 +9,9 @@ import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react'
 import type { CameraSelectorView, FaceReport, FaceSettingsView, VisitView } from '../../main/api/views.js';
 import { faceSimilarity, type QualityProblem } from '../../main/services/face/policy.js';
 import { useKiosk } from '../api/kiosk.js';
+import { BackButton } from '../components/BackButton.js';
 import { useI18n } from '../i18n/i18n.js';
+import { speak, stopSpeaking } from '../i18n/speech.js';
 import { RendererFaceEngine, type FrameAnalysis } from './face-engine.js';
 import {
   LIVENESS_RULES,
@@ -52,22 +54,19 @@ async function cameraStream(selector: CameraSelectorView | null): Promise<MediaS
   return ask(match.deviceId);
 }
 
-function speak(text: string, lang: string): void {
-  if (typeof speechSynthesis === 'undefined') return;
-  speechSynthesis.cancel();
-  const u = new SpeechSynthesisUtterance(text);
-  u.lang = lang;
-  speechSynthesis.speak(u);
-}
-
-/** The face check screen. `onDone` leads on to the forms, whatever the outcome. */
+/**
+ * The face check screen. `onDone` leads on to the forms, whatever the outcome; `onBack` returns to the
+ * confirmation (the check is asked again when the citizen comes back).
+ */
 export function FaceCheckScreen({
   visit,
   onDone,
+  onBack,
   onCancel,
 }: {
   readonly visit: VisitView;
   readonly onDone: () => void;
+  readonly onBack: () => void;
   readonly onCancel: () => void;
 }): ReactNode {
   const { api } = useKiosk();
@@ -102,7 +101,7 @@ export function FaceCheckScreen({
       stopCamera();
       referenceRef.current = null;
       engineRef.current = null;
-      if (typeof speechSynthesis !== 'undefined') speechSynthesis.cancel();
+      stopSpeaking();
     },
     [stopCamera],
   );
@@ -181,36 +180,41 @@ export function FaceCheckScreen({
     }
   }, [ft, locale, report]);
 
+  /** The check cannot be made here: the core is told (officer review) and the screen says why. */
+  const unavailable = useCallback(
+    async (why: 'noCamera' | 'noPhoto', reason: 'no-camera' | 'no-photo' | 'engine'): Promise<void> => {
+      stopCamera();
+      setPhase({ kind: 'unavailable', why });
+      if (!api) return;
+      setBusy(true);
+      await api['visit.face']({ action: 'unavailable', reason });
+      setBusy(false);
+    },
+    [api, stopCamera],
+  );
+
   const start = useCallback(async (): Promise<void> => {
     if (!api) return;
     setPhase({ kind: 'loading' });
     const photo = visit.identity?.photo ?? null;
+    if (!photo) return unavailable('noPhoto', 'no-photo');
     const settings = await api['face.settings']();
     const selector: FaceSettingsView['citizenCamera'] = settings.ok ? settings.value.citizenCamera : null;
     try {
       engineRef.current ??= await RendererFaceEngine.load();
     } catch {
-      setPhase({ kind: 'unavailable', why: 'noCamera' });
-      return;
-    }
-    if (!photo) {
-      setPhase({ kind: 'unavailable', why: 'noPhoto' });
-      return;
+      return unavailable('noCamera', 'engine');
     }
     const reference = await engineRef.current.reference(photo).catch(() => ({ ok: false as const }));
-    if (!reference.ok) {
-      setPhase({ kind: 'unavailable', why: 'noPhoto' });
-      return;
-    }
+    if (!reference.ok) return unavailable('noPhoto', 'no-photo');
     referenceRef.current = reference.embedding;
     try {
       streamRef.current = await cameraStream(selector);
     } catch {
-      setPhase({ kind: 'unavailable', why: 'noCamera' });
-      return;
+      return unavailable('noCamera', 'no-camera');
     }
     setPhase({ kind: 'capture' });
-  }, [api, visit.identity?.photo]);
+  }, [api, unavailable, visit.identity?.photo]);
 
   // Once the preview element exists, attach the stream and run an attempt.
   useEffect(() => {
@@ -259,7 +263,7 @@ export function FaceCheckScreen({
       <>
         <p role="status">{ft(phase.why === 'noCamera' ? 'face.noCamera' : 'face.noPhoto')}</p>
         <div className="actions">
-          <button type="button" className="primary" onClick={onDone}>
+          <button type="button" className="primary" onClick={onDone} disabled={busy}>
             {ft('face.continue')}
           </button>
         </div>
@@ -334,6 +338,7 @@ export function FaceCheckScreen({
       <h1 id="face-title">{ft('face.title')}</h1>
       {body}
       <div className="actions secondary">
+        <BackButton onBack={onBack} disabled={busy} />
         <button type="button" onClick={onCancel}>
           {t('nav.cancel')}
         </button>

@@ -5,7 +5,8 @@ import { useI18n } from '../i18n/i18n.js';
 
 /**
  * The "dev dock": shown only when peripherals are simulated. It drives the device simulators through the
- * same KioskApi methods the tests use — placing a card here goes through the real reader protocol.
+ * same KioskApi methods the tests use — placing a card here goes through the real reader protocol. It starts
+ * folded to a small tab at the screen's edge, so the citizen's screen keeps its full width.
  */
 export function SimulationPanel(): ReactNode {
   const { api } = useKiosk();
@@ -16,7 +17,7 @@ export function SimulationPanel(): ReactNode {
   const [fixture, setFixture] = useState('resident');
   const [code, setCode] = useState('');
   const [lastScan, setLastScan] = useState<ScanView | null>(null);
-  const [open, setOpen] = useState(true);
+  const [open, setOpen] = useState(false);
   useKioskEvent('device.status', (s) => setStatuses((prev) => ({ ...prev, [s.kind]: s })));
   useKioskEvent('scanner.scanned', setLastScan);
   const shown: DeviceStatusView[] = (initial.data ?? []).map((d) => statuses[d.kind] ?? d);

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import type { TechnicianLoginView, TechnicianOverview } from '../../main/api/views.js';
 import { useKiosk } from '../api/kiosk.js';
+import { keyboardField } from '../components/keyboard/field.js';
 import { useI18n } from '../i18n/i18n.js';
 
 /**
@@ -64,6 +65,7 @@ export function TechnicianScreen({ onClose }: { readonly onClose: () => void }):
               type="password"
               inputMode="numeric"
               autoComplete="off"
+              {...keyboardField('pin')}
               value={pin}
               onChange={(e) => setPin(e.target.value)}
             />
@@ -125,7 +127,15 @@ export function TechnicianScreen({ onClose }: { readonly onClose: () => void }):
                 <tr key={d.kind}>
                   <th scope="row">{t(`device.${d.kind}`)}</th>
                   <td>{t(`device.${d.status.state}`)}</td>
-                  <td>{d.status.state === 'error' ? `${d.status.code} → ${d.status.recovery}` : ''}</td>
+                  <td>
+                    {d.status.state === 'error' ? `${d.status.code} → ${d.status.recovery}` : ''}
+                    {d.status.warning ? (
+                      <span className="tech-warning" role="note">
+                        {d.status.state === 'error' ? ' · ' : ''}
+                        {t(`device.warning.${d.status.warning}`)}
+                      </span>
+                    ) : null}
+                  </td>
                   <td>{d.connection}</td>
                 </tr>
               ))}

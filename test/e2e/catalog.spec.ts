@@ -2,6 +2,10 @@ import type { Page } from '@playwright/test';
 import { signCatalog } from '../../main/services/catalog/signing.js';
 import { defaultCatalog, demoPrivateKey } from '../fixtures/catalog/helpers.js';
 import { expect, test, type KioskUnderTest } from './kiosk-fixture.js';
+import { tapPin } from './touch.js';
+
+// The technician PIN is typed on the on-screen digit pad, by touch, as at the kiosk.
+test.use({ hasTouch: true });
 
 /** Publishes a signed catalog document to the central server as an administrator would. */
 async function publish(kiosk: KioskUnderTest, document: unknown): Promise<number> {
@@ -34,7 +38,7 @@ function catalogWithNewService(version: number, name: string) {
 
 async function technicianChecksCatalog(page: Page): Promise<void> {
   await page.getByRole('button', { name: '维护' }).click();
-  await page.getByLabel('维护密码').fill('000000');
+  await tapPin(page, '000000');
   await page.getByRole('button', { name: '登录' }).click();
   await expect(page.getByRole('heading', { name: '业务目录' })).toBeVisible();
   await page.getByRole('button', { name: '立即检查目录更新' }).click();
@@ -86,7 +90,7 @@ test.describe('service catalog updates', () => {
   test('a wrong technician PIN is refused in words', async ({ page, kiosk }) => {
     await page.goto(kiosk.host.kioskUrl);
     await page.getByRole('button', { name: '维护' }).click();
-    await page.getByLabel('维护密码').fill('123456');
+    await tapPin(page, '123456');
     await page.getByRole('button', { name: '登录' }).click();
     await expect(page.getByRole('alert')).toContainText('密码错误');
     void kiosk;

@@ -17,6 +17,19 @@ export interface KioskUnderTest {
   readonly sim: NonNullable<KioskCore['devices']['simulation']>;
 }
 
+/** Runs one part's close and fails with its name if it takes longer than 15 s (a hang says where it hung). */
+async function closeWithin(part: string, close: () => Promise<void>): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const overdue = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`closing ${part} took longer than 15 s`)), 15_000);
+  });
+  try {
+    await Promise.race([close(), overdue]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Playwright's `test` with a `kiosk` fixture. */
 export const test = base.extend<{ kiosk: KioskUnderTest }>({
   // Playwright requires the destructuring pattern even when a fixture uses no other fixtures.
@@ -47,9 +60,9 @@ export const test = base.extend<{ kiosk: KioskUnderTest }>({
     const sim = core.devices.simulation;
     if (!sim) throw new Error('the core did not start with simulated peripherals');
     await use({ core, host, sim, central });
-    await host.close();
-    await core.close();
-    await central.close();
+    await closeWithin('the browser host', () => host.close());
+    await closeWithin('the kiosk core', () => core.close());
+    await closeWithin('the central server', () => central.close());
     rmSync(dataDir, { recursive: true, force: true });
   },
 });

@@ -9,6 +9,7 @@ import { silentLogger } from '../../main/core/log.js';
 import { createSimulatedDevices } from '../../main/core/simulated-devices.js';
 import { signCatalog } from '../../main/services/catalog/signing.js';
 import { defaultCatalog, demoPrivateKey, newKey } from '../fixtures/catalog/helpers.js';
+import { tapPin } from './touch.js';
 
 /** A production kiosk with no catalog yet, enrolled with a fresh production key; peripherals are test doubles. */
 const test = base.extend<{
@@ -71,6 +72,9 @@ async function apply(file: string, dataDir: string): Promise<string> {
   return out;
 }
 
+// The technician PIN is typed on the on-screen digit pad, by touch, as at the kiosk.
+test.use({ hasTouch: true });
+
 test('a production kiosk without a trusted catalog is out of service in three languages, and comes back by itself', async ({
   page,
   kiosk,
@@ -91,7 +95,7 @@ test('a production kiosk without a trusted catalog is out of service in three la
 
   // The technician can still sign in and sees why (no PIN is set here, and there is no demonstration PIN).
   await page.getByRole('button', { name: '维护' }).click();
-  await page.getByLabel('维护密码').fill('000000');
+  await tapPin(page, '000000');
   await page.getByRole('button', { name: '登录' }).click();
   await expect(page.getByText(/尚未设置维护密码/)).toBeVisible();
   await page.getByRole('button', { name: '返回' }).click();

@@ -1,4 +1,8 @@
 import { expect, test } from './kiosk-fixture.js';
+import { tapPin } from './touch.js';
+
+// The technician PIN is typed on the on-screen digit pad, by touch, as at the kiosk.
+test.use({ hasTouch: true });
 
 test.describe('technician sign-in lockout', () => {
   test('shows the attempts left, then the time the lockout ends; the right PIN waits too', async ({
@@ -8,7 +12,7 @@ test.describe('technician sign-in lockout', () => {
     await page.goto(kiosk.host.kioskUrl);
     await page.getByRole('button', { name: '维护' }).click();
     const signIn = async (pin: string): Promise<void> => {
-      await page.getByLabel('维护密码').fill(pin);
+      await tapPin(page, pin);
       await page.getByRole('button', { name: '登录' }).click();
     };
     await signIn('123123');

@@ -1,4 +1,8 @@
 import { expect, test } from './kiosk-fixture.js';
+import { tapPin } from './touch.js';
+
+// The technician PIN is typed on the on-screen digit pad, by touch, as at the kiosk.
+test.use({ hasTouch: true });
 
 test.describe('technician checks', () => {
   test('prints a test page, tests the card reader, and sees a paper-out with its recovery hint', async ({
@@ -7,7 +11,7 @@ test.describe('technician checks', () => {
   }) => {
     await page.goto(kiosk.host.kioskUrl);
     await page.getByRole('button', { name: '维护' }).click();
-    await page.getByLabel('维护密码').fill('000000');
+    await tapPin(page, '000000');
     await page.getByRole('button', { name: '登录' }).click();
     await expect(page.getByRole('heading', { name: '外设状态' })).toBeVisible();
 

@@ -31,7 +31,9 @@ test.describe('a citizen identifies with an ID card', () => {
     // The card's photo, decoded by the (simulated) photo decoder port, for the citizen to recognise.
     const photo = page.getByRole('img', { name: '证件照片' });
     await expect(photo).toBeVisible();
-    expect(await photo.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(102);
+    expect(await photo.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(
+      102,
+    );
     const idNumber = page.locator('.id-number');
     await expect(idNumber).toHaveText(/^1101\*+2X$|^110\*+02X$|^\d{3,4}\*{8,}[\dX]{2,4}$/);
     const body = await page.locator('body').innerText();
@@ -51,10 +53,11 @@ test.describe('a citizen identifies with an ID card', () => {
     // Submitting without the required choice is refused in words, not only in colour.
     await page.getByRole('button', { name: '提交办理' }).click();
     await expect(page.getByRole('alert')).toContainText('请修改标红的项目');
-    await expect(page.getByText('此项必填')).toBeVisible();
+    await expect(page.getByText('此项必填', { exact: true })).toBeVisible();
     await page.getByRole('radio', { name: '就业' }).check();
     await page.getByRole('button', { name: '提交办理' }).click();
-    await expect(page.getByRole('heading', { name: '办理完成' })).toBeVisible();
+    // The title says what really happened: saved on the kiosk, then sent once the police system has it.
+    await expect(page.getByRole('heading', { name: '已提交至公安业务系统' })).toBeVisible();
     await expect(page.locator('.txn-number')).toHaveText(/^JW-\d{8}-\d{6}$/);
     await expect(page.getByText('回执已打印，请取走回执。')).toBeVisible();
     await expect(page.getByRole('img', { name: '扫码查询办理进度、下载电子回执' })).toBeVisible();
@@ -102,6 +105,8 @@ test.describe('a citizen identifies with an ID card', () => {
     await page.goto(kiosk.host.kioskUrl);
     const panel = page.getByRole('complementary', { name: '模拟外设' });
     await expect(panel).toBeVisible();
+    // The panel starts folded to a small tab; one tap opens it.
+    await panel.getByRole('button', { name: '模拟外设', expanded: false }).click();
     await expect(panel.getByText('读卡器: 正常')).toBeVisible();
     await page.getByRole('button', { name: '点击开始办理' }).click();
     await page.getByRole('tab', { name: /户政/ }).click();

@@ -163,10 +163,15 @@ describe('booth idcard (in-process) failures over a PTY', () => {
     expect(r.stderr).toMatch(/no answer from the reader/);
   });
 
-  it('fails on a checksum error', async () => {
+  it('retries a checksum error, and fails on it when no retry is allowed', async () => {
     simulator.corruptNextFrame();
     simulator.placeCard('resident');
-    const r = await cli(['idcard', 'read', '--port', pair.a]);
+    const retried = await cli(['idcard', 'read', '--port', pair.a]);
+    expect(retried.code).toBe(0);
+    expect(retried.stderr).toMatch(/frame-checksum\); retrying/);
+    simulator.placeCard('resident');
+    simulator.corruptNextFrame();
+    const r = await cli(['idcard', 'read', '--port', pair.a, '--attempts', '1']);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/frame-checksum/);
   });
@@ -183,13 +188,30 @@ describe('booth idcard (in-process) failures over a PTY', () => {
   it.each([
     ['41', /card-read-failed/],
     ['31', /card-auth-sam-failed/],
-    ['60', /sam-self-test-failed/],
-  ])('fails on SAM status 0x%s', async (sw3, pattern) => {
-    simulator.failNext(parseInt(sw3, 16));
+  ])(
+    'retries SAM status 0x%s (re-present the card), and fails on it when it persists',
+    async (sw3, pattern) => {
+      simulator.failNext(parseInt(sw3, 16));
+      simulator.placeCard('resident');
+      const retried = await cli(['idcard', 'read', '--port', pair.a]);
+      expect(retried.code).toBe(0);
+      expect(retried.stderr).toMatch(pattern);
+      // The card was read (and halted, as real readers do): present it again.
+      simulator.placeCard('resident');
+      for (let i = 0; i < 2; i++) simulator.failNext(parseInt(sw3, 16));
+      const r = await cli(['idcard', 'read', '--port', pair.a, '--attempts', '2']);
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toMatch(/after 2 attempts/);
+      expect(r.stderr).toMatch(pattern);
+    },
+  );
+
+  it('fails at once on a SAM fault', async () => {
+    simulator.failNext(0x60);
     simulator.placeCard('resident');
     const r = await cli(['idcard', 'read', '--port', pair.a]);
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toMatch(pattern);
+    expect(r.stderr).toMatch(/sam-self-test-failed/);
   });
 
   it('fails on an unknown card type', async () => {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { EscPosEncoder, PROFILE_80MM } from '../../drivers/printer/encoder.js';
 import { EscPosPrinter } from '../../drivers/printer/printer.js';
+import type { PrinterProfile } from '../../drivers/printer/profile.js';
 import type { SimulatorEndpoint } from '../../drivers/printer/serve.js';
 import { serveSimulatorOn, serveSimulatorTcp } from '../../drivers/printer/serve.js';
 import { PrinterSimulator } from '../../drivers/printer/simulator.js';
@@ -49,13 +50,16 @@ function expectJob(sim: PrinterSimulator): void {
   expect(PrinterSimulator.qrPayloads(sim.jobs[0]!.items)).toEqual([QR]);
 }
 
-const fast = { replyTimeoutMs: 1000, pollIntervalMs: 20, drainMs: () => 100, reconnectIntervalMs: 100 };
+/** A quick mechanism, the same on both ends: the simulators print at its speed, the facade estimates with it. */
+const MECHANISM: PrinterProfile = { ...PROFILE_80MM, speedMmPerSec: 500, cutMs: 50 };
+const fast = { replyTimeoutMs: 1000, pollIntervalMs: 20, reconnectIntervalMs: 100, profile: MECHANISM };
+const timed = { speedMmPerSec: MECHANISM.speedMmPerSec, cutMs: MECHANISM.cutMs };
 
 describe('encoder → printer facade → real transport → simulator', () => {
   it('over a socat PTY pair with the real serialport binding', async () => {
     const pair = await createPtyPair();
     cleanups.push(() => pair.close());
-    const sim = new PrinterSimulator();
+    const sim = new PrinterSimulator(timed);
     const ep = await serveSimulatorOn(sim, new SerialTransport({ path: pair.b, baudRate: 115200 }));
     cleanups.push(() => ep.close());
     const printer = new EscPosPrinter({
@@ -70,7 +74,7 @@ describe('encoder → printer facade → real transport → simulator', () => {
   });
 
   it('over TCP (simulator listening on 127.0.0.1)', async () => {
-    const sim = new PrinterSimulator();
+    const sim = new PrinterSimulator(timed);
     const ep: SimulatorEndpoint = await serveSimulatorTcp(sim, { port: 0 });
     cleanups.push(() => ep.close());
     const printer = new EscPosPrinter({
@@ -87,7 +91,7 @@ describe('encoder → printer facade → real transport → simulator', () => {
   it('over the device-file transport (a PTY standing in for /dev/usb/lp0)', async () => {
     const pair = await createPtyPair();
     cleanups.push(() => pair.close());
-    const sim = new PrinterSimulator();
+    const sim = new PrinterSimulator(timed);
     const ep = await serveSimulatorOn(sim, new SerialTransport({ path: pair.b }));
     cleanups.push(() => ep.close());
     const printer = new EscPosPrinter({ transport: new FileTransport({ path: pair.a, pollMs: 5 }), ...fast });
@@ -98,7 +102,7 @@ describe('encoder → printer facade → real transport → simulator', () => {
   });
 
   it('paper out over TCP: refused, nothing printed', async () => {
-    const sim = new PrinterSimulator({ scenario: 'paper-out' });
+    const sim = new PrinterSimulator({ scenario: 'paper-out', ...timed });
     const ep = await serveSimulatorTcp(sim, { port: 0 });
     cleanups.push(() => ep.close());
     const printer = new EscPosPrinter({
@@ -112,7 +116,7 @@ describe('encoder → printer facade → real transport → simulator', () => {
   });
 
   it('TCP connection reset by the printer → no-device, then reconnects when it is back', async () => {
-    const sim = new PrinterSimulator();
+    const sim = new PrinterSimulator(timed);
     let ep = await serveSimulatorTcp(sim, { port: 0 });
     const port = ep.port!;
     const printer = new EscPosPrinter({ transport: new TcpTransport({ host: '127.0.0.1', port }), ...fast });
@@ -134,7 +138,7 @@ describe('encoder → printer facade → real transport → simulator', () => {
     const path = await import('node:path');
     const dir = mkdtempSync(path.join(tmpdir(), 'booth-printer-'));
     let pair: PtyPair = await createPtyPair({ dir });
-    const sim = new PrinterSimulator();
+    const sim = new PrinterSimulator(timed);
     let ep = await serveSimulatorOn(sim, new SerialTransport({ path: pair.b }));
     const printer = new EscPosPrinter({ transport: new SerialTransport({ path: pair.a }), ...fast });
     cleanups.push(() => printer.stop());

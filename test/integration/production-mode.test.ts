@@ -53,6 +53,35 @@ function validNow(version: number): ReturnType<typeof defaultCatalog> {
   };
 }
 
+/** A production signing key's public file and a kiosk token file, as an administrator hands them over. */
+function enrolmentFiles(dir: string): {
+  prod: ReturnType<typeof newKey>;
+  keyFile: string;
+  tokenFile: string;
+} {
+  const prod = newKey();
+  const keyFile = path.join(dir, 'prod.pub');
+  writeFileSync(keyFile, prod.trusted.publicKey.export({ type: 'spki', format: 'pem' }));
+  const tokenFile = path.join(dir, 'token');
+  writeFileSync(tokenFile, 'kiosk-token-0123456789abcdef\n');
+  return { prod, keyFile, tokenFile };
+}
+
+/** `booth provision` for a kiosk id with one trusted key (the token option is the caller's). */
+function provisionArgs(dataDir: string, kioskId: string, keyFile: string): string[] {
+  return [
+    'provision',
+    '--data',
+    dataDir,
+    '--central-url',
+    'https://central.police.example.test/api/',
+    '--kiosk-id',
+    kioskId,
+    '--trusted-keys',
+    keyFile,
+  ];
+}
+
 async function production(dataDir: string): Promise<{
   api: ReturnType<typeof createRpcClient<KioskApiTable, KioskEvents>>['api'];
   on: ReturnType<typeof createRpcClient<KioskApiTable, KioskEvents>>['on'];
@@ -131,27 +160,11 @@ describe('a production kiosk', () => {
     expect(await runCli(['catalog', 'apply', file, '--data', dataDir], cli.io)).toBe(1);
     expect(cli.out.join('')).toMatch(/rejected \(unknown-key\)/);
     // Even with BOOTH_SIMULATE=1 in the technician's shell: a provisioned data directory is production.
-    const keyFile = path.join(dir, 'prod.pub');
-    const prod = newKey();
-    writeFileSync(keyFile, prod.trusted.publicKey.export({ type: 'spki', format: 'pem' }));
-    const tokenFile = path.join(dir, 'token');
-    writeFileSync(tokenFile, 'kiosk-token-0123456789abcdef\n');
+    const { keyFile, tokenFile } = enrolmentFiles(dir);
     const provision = io();
     expect(
       await runCli(
-        [
-          'provision',
-          '--data',
-          dataDir,
-          '--central-url',
-          'https://central.police.example.test/api/',
-          '--kiosk-id',
-          'SZ-FT-0012',
-          '--trusted-keys',
-          keyFile,
-          '--token-file',
-          tokenFile,
-        ],
+        [...provisionArgs(dataDir, 'SZ-FT-0012', keyFile), '--token-file', tokenFile],
         provision.io,
       ),
     ).toBe(0);
@@ -169,24 +182,8 @@ describe('a production kiosk', () => {
   it('enrolled with booth provision, serves the catalog its production key signed', async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'booth-prod-'));
     const dataDir = path.join(dir, 'data');
-    const prod = newKey();
-    const keyFile = path.join(dir, 'prod.pub');
-    writeFileSync(keyFile, prod.trusted.publicKey.export({ type: 'spki', format: 'pem' }));
-    const tokenFile = path.join(dir, 'token');
-    writeFileSync(tokenFile, 'kiosk-token-0123456789abcdef\n');
-    const args = [
-      'provision',
-      '--data',
-      dataDir,
-      '--central-url',
-      'https://central.police.example.test/api/',
-      '--kiosk-id',
-      'SZ-FT-0012',
-      '--groups',
-      'hk-macao-zone',
-      '--trusted-keys',
-      keyFile,
-    ];
+    const { prod, keyFile, tokenFile } = enrolmentFiles(dir);
+    const args = [...provisionArgs(dataDir, 'SZ-FT-0012', keyFile), '--groups', 'hk-macao-zone'];
     // The token never on the command line.
     const onArgv = io();
     expect(await runCli([...args, '--token', 'kiosk-token-0123456789abcdef'], onArgv.io)).toBe(2);
@@ -245,27 +242,8 @@ describe('a production kiosk', () => {
   it('does not trust a provisioned key file that others can write', async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'booth-prod-'));
     const dataDir = path.join(dir, 'data');
-    const prod = newKey();
-    const keyFile = path.join(dir, 'prod.pub');
-    writeFileSync(keyFile, prod.trusted.publicKey.export({ type: 'spki', format: 'pem' }));
-    const tokenFile = path.join(dir, 'token');
-    writeFileSync(tokenFile, 'kiosk-token-0123456789abcdef\n');
-    await runCli(
-      [
-        'provision',
-        '--data',
-        dataDir,
-        '--central-url',
-        'https://central.police.example.test/',
-        '--kiosk-id',
-        'K1',
-        '--trusted-keys',
-        keyFile,
-        '--token-file',
-        tokenFile,
-      ],
-      io().io,
-    );
+    const { prod, keyFile, tokenFile } = enrolmentFiles(dir);
+    await runCli([...provisionArgs(dataDir, 'K1', keyFile), '--token-file', tokenFile], io().io);
     const provisioned = path.join(dataDir, 'trusted-keys', `${prod.trusted.keyId}.pub`);
     expect(readFileSync(provisioned, 'utf8')).toContain('PUBLIC KEY');
     chmodSync(provisioned, 0o666);

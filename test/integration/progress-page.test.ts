@@ -259,7 +259,10 @@ describe('the kiosk receipt link opens the page once the transaction is uploaded
       await core.sync.uploader.drain(30_000);
       const page = await get(progressUrl);
       expect(page.status).toBe(200);
-      expect(page.text).toContain('household-certificate');
+      // The service by its catalog name in the citizen's language (uploaded with it), never by its id.
+      expect(page.text).toContain('<li>户籍证明开具</li>');
+      expect(page.text).not.toContain('household-certificate');
+      expect((await get(`${progressUrl}&lang=en`)).text).toContain('<li>Household registration certificate</li>');
       // The bare number, as a sequential guess would produce it, unlocks nothing.
       expect((await get(progressUrl.replace(/\?k=.*$/, ''))).status).toBe(404);
 
@@ -267,6 +270,8 @@ describe('the kiosk receipt link opens the page once the transaction is uploaded
       const text = pdfText(savePdf(pdf.bytes, 'kiosk-visit'));
       expect(text).toContain('1101**********002X');
       expect(text).toContain('张*');
+      expect(text).toContain('户籍证明开具');
+      expect(text).not.toContain('household-certificate');
       expect(text).not.toContain('11010519491231002X');
       expect(text).not.toContain('张三');
     } finally {

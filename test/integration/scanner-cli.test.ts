@@ -66,12 +66,72 @@ async function pty(): Promise<PtyPair> {
 
 describe('booth devices list', () => {
   // Subprocesses start tsx and every command group: slow on a loaded machine, hence the generous timeouts.
-  it('prints a JSON array as a real subprocess', { timeout: 120_000 }, async () => {
-    const p = run(['devices', 'list', '--json']);
-    expect(await p.exited).toBe(0);
-    const parsed: unknown = JSON.parse(p.stdout());
-    expect(Array.isArray(parsed)).toBe(true);
-    for (const d of parsed as Array<Record<string, unknown>>) expect(['serial', 'hid']).toContain(d.kind);
+  it(
+    'as a real subprocess: a JSON array, or (nothing enumerable here) exit 1 with every cause',
+    { timeout: 120_000 },
+    async () => {
+      const p = run(['devices', 'list', '--json']);
+      const code = await p.exited;
+      if (code === 0) {
+        const parsed: unknown = JSON.parse(p.stdout());
+        expect(Array.isArray(parsed)).toBe(true);
+        for (const d of parsed as Array<Record<string, unknown>>) expect(['serial', 'hid']).toContain(d.kind);
+      } else {
+        // Machines without udev and libusb (containers, this CI) cannot enumerate at all: never "none found".
+        expect(code).toBe(1);
+        expect(p.stdout()).toBe('');
+        expect(p.stderr()).toMatch(
+          /^booth devices list: cannot list devices: serial ports could not be listed: .+; HID devices could not be listed: .+\n$/,
+        );
+      }
+    },
+  );
+
+  it('exits non-zero with both causes when neither enumerator works, instead of "none found"', async () => {
+    const noUdev = Object.assign(new Error('spawn udevadm ENOENT'), { code: 'ENOENT' });
+    const noLibusb = new Error('libusb-1.0.so.0: cannot open shared object file: No such file or directory');
+    const dead = { serial: async () => Promise.reject(noUdev), hid: async () => Promise.reject(noLibusb) };
+    for (const argv of [
+      ['devices', 'list'],
+      ['devices', 'list', '--json'],
+    ]) {
+      const c = collectingIo();
+      expect(await runCli(argv, c.io, createDevicesCommands(dead))).toBe(1);
+      expect(c.text()).toBe('');
+      expect(c.errText()).not.toContain('No serial ports');
+      expect(c.errText()).toContain(
+        'serial ports could not be listed: spawn udevadm ENOENT (udev is not available)',
+      );
+      expect(c.errText()).toContain('HID devices could not be listed: libusb-1.0.so.0');
+      expect(c.errText().trim().split('\n')).toHaveLength(1);
+    }
+    // A lister that throws synchronously is the same failure.
+    const throwing = {
+      serial: () => {
+        throw new Error('no binding');
+      },
+      hid: () => {
+        throw new Error('no binding');
+      },
+    };
+    const t = collectingIo();
+    expect(await runCli(['devices', 'list'], t.io, createDevicesCommands(throwing))).toBe(1);
+    expect(t.errText()).toMatch(/cannot list devices/);
+  });
+
+  it('lists what one enumerator found when the other fails, and says "none" only of what was listed', async () => {
+    const noHid = {
+      serial: async () => [{ path: '/dev/ttyUSB0' }],
+      hid: async () => Promise.reject(new Error('libusb missing')),
+    };
+    const a = collectingIo();
+    expect(await runCli(['devices', 'list'], a.io, createDevicesCommands(noHid))).toBe(0);
+    expect(a.text()).toContain('/dev/ttyUSB0');
+    expect(a.errText()).toContain('warning: HID devices could not be listed: libusb missing');
+    const emptySerial = { serial: async () => [], hid: noHid.hid };
+    const b = collectingIo();
+    expect(await runCli(['devices', 'list'], b.io, createDevicesCommands(emptySerial))).toBe(0);
+    expect(b.text()).toBe('No serial ports found.\n');
   });
 
   it('reports devices from both listers, says so when there are none, and survives a failing lister', async () => {
@@ -204,6 +264,64 @@ describe('booth scanner listen / simulate scanner (in-process)', () => {
     expect(listener.text()).toMatch(/unknown\s+-\s+first-code\n.*unknown\s+-\s+second-code\n/s);
   });
 
+  it('carries GS1 separators, GB18030 text and codes without a suffix from simulate to listen', async () => {
+    const pair = await pty();
+    const stop = new AbortController();
+    const listener = collectingIo(stop.signal);
+    const commands = createScannerCommands();
+    const listening = runCli(
+      ['scanner', 'listen', '--port', pair.a, '--json', '--gap', '80'],
+      listener.io,
+      commands,
+    );
+    await listener.until(() => listener.errText().includes('listening on'));
+    const send = async (extra: string[]): Promise<void> => {
+      const sim = collectingIo();
+      const argv = ['simulate', 'scanner', '--port', pair.b, '--terminator', 'none', ...extra];
+      expect(await runCli(argv, sim.io, commands), sim.errText()).toBe(0);
+    };
+    const before = (n: number): Promise<void> => listener.until(() => listener.out.length >= n);
+    await send(['--gs1', '--symbology', 'GS1-128', '--code', '(01)09506000134352(10)ABC123(17)261231']);
+    await before(1);
+    await send(['--encoding', 'gb18030', '--symbology', 'QR', '--code', '深圳市公安局']);
+    await before(2);
+    stop.abort();
+    expect(await listening).toBe(0);
+    const [gs1, chinese] = listener
+      .text()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(gs1).toMatchObject({
+      text: '0109506000134352' + '10ABC123\u001d17261231',
+      symbology: 'GS1-128',
+      encoding: 'utf-8',
+      gs1: [
+        { ai: '01', title: 'GTIN', value: '09506000134352' },
+        { ai: '10', title: 'BATCH/LOT', value: 'ABC123' },
+        { ai: '17', title: 'USE BY OR EXPIRY', value: '261231', date: '2026-12-31' },
+      ],
+    });
+    expect(chinese).toMatchObject({ text: '深圳市公安局', encoding: 'gb18030', symbology: 'QR', gs1: null });
+  });
+
+  it('prints GS visibly and the AIs in the human-readable listing', async () => {
+    const pair = await pty();
+    const stop = new AbortController();
+    const listener = collectingIo(stop.signal);
+    const commands = createScannerCommands();
+    const listening = runCli(['scanner', 'listen', '--port', pair.a], listener.io, commands);
+    await listener.until(() => listener.errText().includes('listening on'));
+    const sim = collectingIo();
+    const argv = ['simulate', 'scanner', '--port', pair.b, '--gs1', '--code', '(10)LOT1(21)S1'];
+    expect(await runCli(argv, sim.io, commands)).toBe(0);
+    await listener.until(() => listener.out.length >= 1);
+    stop.abort();
+    expect(await listening).toBe(0);
+    expect(listener.text()).toContain('10LOT1\u241d21S1  GS1 (10)LOT1(21)S1');
+    expect(listener.text()).not.toContain('\u001d');
+  });
+
   it('rejects bad arguments with one line and a usage exit status', async () => {
     const commands = createScannerCommands();
     const cases: Array<[string[], RegExp]> = [
@@ -214,6 +332,9 @@ describe('booth scanner listen / simulate scanner (in-process)', () => {
       [['simulate', 'scanner'], /--port/],
       [['simulate', 'scanner', '--port', '/dev/x', '--symbology', 'Klingon'], /unknown symbology/],
       [['simulate', 'scanner', '--port', '/dev/x', '--terminator', 'nul'], /--terminator/],
+      [['scanner', 'listen', '--port', '/dev/x', '--encoding', 'latin1'], /--encoding/],
+      [['scanner', 'listen', '--hid', '0c2e:0b61', '--gap', '50'], /--gap applies to serial/],
+      [['scanner', 'listen', '--port', '/dev/x', '--gap', '1'], /--gap/],
     ];
     for (const [argv, message] of cases) {
       const c = collectingIo();

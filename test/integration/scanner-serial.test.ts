@@ -23,8 +23,21 @@ function watch(scanner: SerialScanner) {
   scanner.on('scanned', (c) => (codes.push(c), wake?.()));
   scanner.on('scan-error', (e) => (errors.push(e), wake?.()));
   scanner.on('status', (s) => (statuses.push(s), wake?.()));
-  const until = async (done: () => boolean): Promise<void> => {
-    while (!done()) await new Promise<void>((r) => (wake = r));
+  // Each wait names its step and gives up after 10 s with what was seen, so a hang says where it hung.
+  const until = async (what: string, done: () => boolean): Promise<void> => {
+    const deadline = Date.now() + 10_000;
+    while (!done()) {
+      const left = deadline - Date.now();
+      if (left <= 0)
+        throw new Error(
+          `timed out waiting for ${what}; statuses ${statuses.map((s) => s.state).join(',')}, ` +
+            `${codes.length} codes, errors ${errors.map((e) => e.code).join(',')}`,
+        );
+      await new Promise<void>((r) => {
+        const timer = setTimeout(r, left);
+        wake = () => (clearTimeout(timer), r());
+      });
+    }
   };
   return { codes, errors, statuses, until };
 }
@@ -54,7 +67,7 @@ describe('serial scanner facade over a socat PTY pair', () => {
     });
     await sim.overlong(5000);
     await sim.scan('JW-20261129-000200');
-    await w.until(() => w.codes.length === 2);
+    await w.until('the first two codes', () => w.codes.length === 2);
     expect(w.codes.map((c) => [c.kind, c.reference, c.symbology])).toEqual([
       ['progress', 'JW-20261129-000123', 'QR'],
       ['progress', 'JW-20261129-000200', null],
@@ -65,17 +78,17 @@ describe('serial scanner facade over a socat PTY pair', () => {
     await sim.close();
     await pair.close();
     pair = null;
-    await w.until(() => scanner.status.state === 'no-device');
+    await w.until('no-device after the unplug', () => scanner.status.state === 'no-device');
 
     // Replug at the same paths.
     pair = await createPtyPair({ dir, names: ['scanner', 'sim'] });
-    await w.until(() => scanner.status.state === 'online');
+    await w.until('online after the replug', () => scanner.status.state === 'online');
     expect(w.statuses.map((s) => s.state)).toEqual(['online', 'no-device', 'online']);
     sim = new SerialScannerSimulator(new SerialTransport({ path: pair.b, baudRate: 9600 }));
     await sim.open();
     cleanups.push(() => sim.close());
     await sim.scan('https://www.gov.cn/');
-    await w.until(() => w.codes.length === 3);
+    await w.until('the code scanned after the replug', () => w.codes.length === 3);
     expect(w.codes[2]).toMatchObject({ kind: 'url', text: 'https://www.gov.cn/', source: 'serial' });
   });
 });

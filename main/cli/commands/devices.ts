@@ -1,6 +1,7 @@
 import { SerialPort } from 'serialport';
 import { formatVidPid, nodeHidBackend, type HidDeviceInfo } from '../../../drivers/transport/hid.js';
 import type { CliCommand } from '../command.js';
+import { CliError } from '../command.js';
 import { parseOptions } from '../main.js';
 
 /** One attached device as `booth devices list` reports it. */
@@ -16,7 +17,7 @@ export interface ListedDevice {
   readonly usage: number | null;
 }
 
-/** Where the device lists come from; tests inject fakes. */
+/** Where the device lists come from; tests inject fakes (including ones that throw, as without udev or libusb). */
 export interface DeviceListers {
   readonly serial: () => Promise<
     Array<{
@@ -68,12 +69,23 @@ function table(devices: readonly ListedDevice[]): string {
   );
 }
 
-/** Lists serial ports and HID devices; a failing lister becomes a warning, not a failure. */
-export async function listDevices(
-  listers: DeviceListers = defaultListers,
-): Promise<{ devices: ListedDevice[]; warnings: string[] }> {
+/** What {@link listDevices} found, and which enumerations failed and why. */
+export interface DeviceListing {
+  readonly devices: ListedDevice[];
+  /** One line per failed enumeration (`serial ports could not be listed: …`). */
+  readonly warnings: string[];
+  /** Which kinds were enumerated successfully (an empty list there means none attached). */
+  readonly listed: ReadonlyArray<'serial' | 'hid'>;
+}
+
+/**
+ * Lists serial ports and HID devices. A failing lister becomes a warning naming its cause; the other lister's
+ * devices are still listed. `listed` says which enumerations worked, so "none found" is only ever said of them.
+ */
+export async function listDevices(listers: DeviceListers = defaultListers): Promise<DeviceListing> {
   const devices: ListedDevice[] = [];
   const warnings: string[] = [];
+  const listed: Array<'serial' | 'hid'> = [];
   try {
     for (const p of await listers.serial()) {
       const vidPid =
@@ -90,10 +102,9 @@ export async function listDevices(
         usage: null,
       });
     }
+    listed.push('serial');
   } catch (error) {
-    warnings.push(
-      `serial ports could not be listed: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    warnings.push(`serial ports could not be listed: ${causeOf(error)}`);
   }
   try {
     for (const h of await listers.hid()) {
@@ -107,13 +118,26 @@ export async function listDevices(
         usage: h.usage ?? null,
       });
     }
+    listed.push('hid');
   } catch (error) {
-    warnings.push(
-      `HID devices could not be listed: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    warnings.push(`HID devices could not be listed: ${causeOf(error)}`);
   }
-  return { devices, warnings };
+  return { devices, warnings, listed };
 }
+
+/** The cause of an enumeration failure, on one line, with what usually lies behind it. */
+function causeOf(error: unknown): string {
+  const message = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+  if (/udevadm/.test(message) && /ENOENT/.test(message)) return `${message} (udev is not available)`;
+  if (/libusb|libudev/.test(message)) return `${message} (HID listing needs libusb-1.0 and libudev)`;
+  return message;
+}
+
+const NONE_FOUND: Readonly<Record<string, string>> = {
+  'serial,hid': 'No serial ports or HID devices found.',
+  serial: 'No serial ports found.',
+  hid: 'No HID devices found.',
+};
 
 /** Builds the `devices` command group over the given listers. */
 export function createDevicesCommands(listers: DeviceListers = defaultListers): CliCommand[] {
@@ -124,12 +148,14 @@ export function createDevicesCommands(listers: DeviceListers = defaultListers): 
       usage: 'booth devices list [--json]',
       async run(args, io): Promise<number> {
         const { values } = parseOptions(args, { json: { type: 'boolean' } });
-        const { devices, warnings } = await listDevices(listers);
+        const { devices, warnings, listed } = await listDevices(listers);
+        // Nothing could be enumerated: an empty list would be a lie, so fail with every cause.
+        if (listed.length === 0) throw new CliError(`cannot list devices: ${warnings.join('; ')}`);
         for (const w of warnings) io.stderr(`warning: ${w}\n`);
         if (values.json) {
           io.stdout(JSON.stringify(devices, null, 2) + '\n');
         } else if (devices.length === 0) {
-          io.stdout('No serial ports or HID devices found.\n');
+          io.stdout(`${NONE_FOUND[listed.join(',')] ?? NONE_FOUND['serial,hid']}\n`);
         } else {
           io.stdout(table(devices));
         }

@@ -8,13 +8,19 @@ import {
   CARD_TYPE_LABELS,
   IdCardSimulator,
   SamIdCardReader,
+  checkDigitStatus,
+  encodeTextBlock,
   getIdCardFixture,
+  isTransientReadError,
   listIdCardFixtures,
+  makeSimulatedFingerprint,
+  makeSimulatedWlt,
   maskIdNumber,
   type AnyIdCardFixtureId,
   type IdCardData,
 } from '../../../drivers/id-card/index.js';
 import { SerialTransport } from '../../../drivers/transport/serial.js';
+import type { ByteTransport } from '../../../drivers/transport/types.js';
 import type { CliCommand, CliIO } from '../command.js';
 import { CliError } from '../command.js';
 import { parseOptions } from '../main.js';
@@ -30,6 +36,9 @@ const ReadArgs = z.object({
   port: z.string({ error: '--port PATH is required' }).min(1, '--port PATH is required'),
   baud: intOption('baud', 300, 4_000_000).default(115200),
   timeout: intOption('timeout', 100, 3_600_000).default(20_000),
+  'timeout-extra': intOption('timeout-extra', 0, 60_000).default(0),
+  attempts: intOption('attempts', 1, 10).default(3),
+  fingerprint: z.boolean().default(false),
   json: z.boolean().default(false),
   unmasked: z.boolean().default(false),
 });
@@ -43,6 +52,8 @@ const SamArgs = z.object({
 const SimulateArgs = z.object({
   port: z.string({ error: '--port PATH is required' }).min(1, '--port PATH is required'),
   baud: intOption('baud', 300, 4_000_000).default(115200),
+  'read-delay': intOption('read-delay', 0, 60_000).default(0),
+  fingerprint: z.boolean().default(false),
   card: z
     .string()
     .refine((id) => getIdCardFixture(id) !== null, {
@@ -73,16 +84,41 @@ function describeStatus(status: DeviceStatus): string {
   }
 }
 
-/** Waits for one card (or a reason to give up) on a serial reader. */
-async function readOneCard(
-  port: string,
-  baud: number,
-  timeoutMs: number,
-  signal: AbortSignal,
-): Promise<IdCardData> {
+/** How `booth idcard read` talks to the reader. */
+export interface ReadOneCardOptions {
+  readonly transport: ByteTransport;
+  readonly baudRate: number;
+  /** Overall wait for a card, ms. */
+  readonly timeoutMs: number;
+  /** Added to every derived command timeout. */
+  readonly extraTimeoutMs: number;
+  /** Read attempts for transient failures before giving up. */
+  readonly attempts: number;
+  readonly readFingerprint: boolean;
+  readonly signal: AbortSignal;
+  /** Where retry notices go (standard error). */
+  readonly notice: (line: string) => void;
+}
+
+function isFramingError(code: string): boolean {
+  return code.startsWith('frame-');
+}
+
+/**
+ * Waits for one card (or a reason to give up). Transient failures (framing errors, a read that timed out, a
+ * SAM answer that says try again) are retried like the kiosk's polling facade does, up to `attempts`; a
+ * persistent one ends the command with its code and reason.
+ */
+export async function readOneCard(options: ReadOneCardOptions): Promise<IdCardData> {
+  const { attempts, signal, timeoutMs } = options;
   const reader = new SamIdCardReader({
-    transport: new SerialTransport({ path: port, baudRate: baud }),
-    maxReadAttempts: 1,
+    transport: options.transport,
+    baudRate: options.baudRate,
+    extraTimeoutMs: options.extraTimeoutMs,
+    readFingerprint: options.readFingerprint,
+    // Only to say how many bytes came; the command never prints or keeps them.
+    keepFingerprint: options.readFingerprint,
+    maxReadAttempts: attempts,
   });
   const unsubscribe: (() => void)[] = [];
   try {
@@ -101,13 +137,33 @@ async function readOneCard(
       signal.addEventListener('abort', onAbort, { once: true });
       unsubscribe.push(() => signal.removeEventListener('abort', onAbort));
       unsubscribe.push(reader.on('card-read', resolve));
+      let readFailures = 0;
+      unsubscribe.push(reader.on('card-removed', () => (readFailures = 0)));
       unsubscribe.push(
-        reader.on('read-error', (e) =>
-          reject(new CliError(`card could not be read: ${e.code}: ${e.message}`)),
-        ),
+        reader.on('read-error', (e) => {
+          readFailures += 1;
+          if (isTransientReadError(e) && readFailures < attempts) {
+            options.notice(`read attempt ${readFailures}/${attempts} failed (${e.code}); retrying`);
+            return;
+          }
+          const after = readFailures > 1 ? ` after ${readFailures} attempts` : '';
+          reject(new CliError(`card could not be read${after}: ${e.code}: ${e.message}`));
+        }),
       );
-      // A CLI read is one-shot: a missing port or a faulty reader ends it rather than waiting for recovery.
+      // A garbled answer to find is as transient as a garbled read; anything else wrong with the reader (a
+      // missing port, a SAM fault) ends a one-shot command rather than waiting for recovery.
+      let linkFailures = 0;
       const onStatus = (s: DeviceStatus): void => {
+        if (s.state === 'online') linkFailures = 0;
+        if (s.state === 'error' && isFramingError(s.code)) {
+          linkFailures += 1;
+          if (linkFailures < attempts) {
+            options.notice(`garbled answer from the reader (${s.code}); retrying`);
+            return;
+          }
+          reject(new CliError(`reader answers garbled after ${linkFailures} attempts: ${describeStatus(s)}`));
+          return;
+        }
         if (s.state === 'no-device' || s.state === 'error') reject(new CliError(describeStatus(s)));
       };
       unsubscribe.push(reader.on('status', onStatus));
@@ -129,6 +185,7 @@ export function cardToJson(card: IdCardData, unmasked: boolean): Record<string, 
     birthDate: card.birthDate,
     idNumber: unmasked ? card.idNumber : maskIdNumber(card.idNumber),
     idNumberValid: card.idNumberValid,
+    checkDigit: checkDigitStatus(card.idNumber),
     ethnicity: card.ethnicity,
     address: card.address,
     issuer: card.issuer,
@@ -153,7 +210,8 @@ function cardToText(card: IdCardData, unmasked: boolean): string {
     ['Birth date', card.birthDate],
     [
       'ID number',
-      `${unmasked ? card.idNumber : maskIdNumber(card.idNumber)}${card.idNumberValid ? '' : '  (check digit INVALID)'}`,
+      // Only 18-character ID numbers carry a check character; the old foreigner permit's 15 do not.
+      `${unmasked ? card.idNumber : maskIdNumber(card.idNumber)}${checkDigitStatus(card.idNumber) === 'invalid' ? '  (check digit INVALID)' : ''}`,
     ],
     ['Nationality', card.nationality],
     ['Pass number', card.passNumber],
@@ -163,6 +221,7 @@ function cardToText(card: IdCardData, unmasked: boolean): string {
     ['Valid from', card.validFrom],
     ['Valid to', card.validTo ?? '长期 (no expiry)'],
     ['Photo', `${card.photoWlt.length} bytes WLT`],
+    ['Fingerprint', card.fingerprint ? `${card.fingerprint.length} bytes (not shown, not kept)` : null],
   ];
   return rows
     .filter(([, v]) => v !== null && v !== '')
@@ -173,22 +232,39 @@ function cardToText(card: IdCardData, unmasked: boolean): string {
 const read: CliCommand = {
   path: ['idcard', 'read'],
   summary: 'Wait for an ID card on a SAM reader, read it and print it (ID number masked unless --unmasked).',
-  usage: 'booth idcard read --port PATH [--baud N] [--timeout MS] [--json] [--unmasked]',
+  usage:
+    'booth idcard read --port PATH [--baud N] [--timeout MS] [--timeout-extra MS] [--attempts N] [--fingerprint] [--json] [--unmasked]',
   async run(args: readonly string[], io: CliIO): Promise<number> {
     const { values } = parseOptions(args, {
       port: { type: 'string' },
       baud: { type: 'string' },
       timeout: { type: 'string' },
+      'timeout-extra': { type: 'string' },
+      attempts: { type: 'string' },
+      fingerprint: { type: 'boolean' },
       json: { type: 'boolean' },
       unmasked: { type: 'boolean' },
     });
     const opts = parse(ReadArgs, values);
-    const card = await readOneCard(opts.port, opts.baud, opts.timeout, io.signal);
-    io.stdout(
-      opts.json
-        ? `${JSON.stringify(cardToJson(card, opts.unmasked), null, 2)}\n`
-        : `${cardToText(card, opts.unmasked)}\n`,
-    );
+    const card = await readOneCard({
+      transport: new SerialTransport({ path: opts.port, baudRate: opts.baud }),
+      baudRate: opts.baud,
+      timeoutMs: opts.timeout,
+      extraTimeoutMs: opts['timeout-extra'],
+      attempts: opts.attempts,
+      readFingerprint: opts.fingerprint,
+      signal: io.signal,
+      notice: (line) => io.stderr(`${line}\n`),
+    });
+    try {
+      io.stdout(
+        opts.json
+          ? `${JSON.stringify(cardToJson(card, opts.unmasked), null, 2)}\n`
+          : `${cardToText(card, opts.unmasked)}\n`,
+      );
+    } finally {
+      card.fingerprint?.fill(0);
+    }
     return 0;
   },
 };
@@ -206,6 +282,7 @@ const sam: CliCommand = {
     const opts = parse(SamArgs, values);
     const reader = new SamIdCardReader({
       transport: new SerialTransport({ path: opts.port, baudRate: opts.baud }),
+      baudRate: opts.baud,
       polling: false,
     });
     try {
@@ -232,18 +309,21 @@ const simulate: CliCommand = {
   summary: `Run a simulated ID card reader on a serial port until Ctrl-C (cards: ${listIdCardFixtures()
     .map((f) => f.id)
     .join(', ')}).`,
-  usage: 'booth simulate idcard --port PATH [--card FIXTURE] [--baud N]',
+  usage: 'booth simulate idcard --port PATH [--card FIXTURE] [--fingerprint] [--baud N] [--read-delay MS]',
   async run(args: readonly string[], io: CliIO): Promise<number> {
     const { values } = parseOptions(args, {
       port: { type: 'string' },
       card: { type: 'string' },
       baud: { type: 'string' },
+      'read-delay': { type: 'string' },
+      fingerprint: { type: 'boolean' },
     });
     const opts = parse(SimulateArgs, values);
     // haltAfterRead off: the card stays readable, so one simulator serves repeated `booth idcard read` runs.
     const simulator = new IdCardSimulator(new SerialTransport({ path: opts.port, baudRate: opts.baud }), {
       baudRate: opts.baud,
       haltAfterRead: false,
+      processingMs: { read: opts['read-delay'] },
     });
     try {
       await simulator.start();
@@ -252,7 +332,19 @@ const simulate: CliCommand = {
         `cannot open ${opts.port}: ${error instanceof Error ? error.message : String(error)}`,
       );
     }
-    if (opts.card) simulator.placeCard(opts.card as AnyIdCardFixtureId);
+    const fixture = opts.card ? getIdCardFixture(opts.card) : null;
+    if (fixture) {
+      const identity = fixture.identity;
+      simulator.placeCard(
+        opts.fingerprint
+          ? {
+              text: encodeTextBlock(identity),
+              photo: makeSimulatedWlt(`${identity.idNumber}:${identity.name}`),
+              fingerprint: makeSimulatedFingerprint(opts.card ?? ''),
+            }
+          : (opts.card as AnyIdCardFixtureId),
+      );
+    }
     io.stdout(
       `simulating an ID card reader on ${opts.port} (card: ${opts.card ?? 'none'}); Ctrl-C to stop\n`,
     );

@@ -1,14 +1,21 @@
 /**
  * `booth printer status|test|preview` and `booth simulate printer`: the technician's receipt-printer tools.
- * The printer is reached over a serial port (or PTY), raw TCP (port 9100) or the Linux USB printer node.
+ * The printer is reached over a serial port (or PTY), raw TCP (port 9100) or the Linux USB printer node; its
+ * profile (paper width, speed, confirmation) decides how long a job takes before it may be called printed.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { PrinterCondition } from '../../../drivers/printer/status.js';
 import { conditionToDeviceStatus } from '../../../drivers/printer/status.js';
+import type { PrintJobReport, PrintJobResult } from '../../../drivers/printer/printer.js';
 import { EscPosPrinter } from '../../../drivers/printer/printer.js';
-import { profileForWidth } from '../../../drivers/printer/encoder.js';
+import type { PrinterProfile } from '../../../drivers/printer/profile.js';
+import {
+  describePrinterProfile,
+  profileForWidth,
+  resolvePrinterProfile,
+} from '../../../drivers/printer/profile.js';
 import { renderPaper } from '../../../drivers/printer/render.js';
 import { testPage } from '../../../drivers/printer/test-page.js';
 import type { SimulatorEndpoint } from '../../../drivers/printer/serve.js';
@@ -38,6 +45,8 @@ const widthOption = z
   .default('80')
   .transform((w) => (w === '58' ? 58 : 80) as 58 | 80);
 
+const confirmOption = z.enum(['status', 'gs-r'], { error: '--confirm must be status or gs-r' }).optional();
+
 const ConnectionArgs = z
   .object({
     port: z.string().min(1).optional(),
@@ -47,6 +56,8 @@ const ConnectionArgs = z
     timeout: intOption('timeout', 50, 60_000).default(1500),
     json: z.boolean().default(false),
     width: widthOption,
+    speed: intOption('speed', 10, 500).optional(),
+    confirm: confirmOption,
   })
   .refine((v) => [v.port, v.tcp, v.device].filter((x) => x !== undefined).length === 1, {
     error: 'give exactly one of --port PATH, --tcp HOST:PORT or --device /dev/usb/lpN',
@@ -69,6 +80,13 @@ const SimulateArgs = z
       .default('ok'),
     'out-dir': z.string().min(1).optional(),
     width: widthOption,
+    speed: z
+      .union([z.literal('instant'), z.string().regex(/^\d+$/)], {
+        error: '--speed must be a whole number of mm/s or instant',
+      })
+      .transform((v) => (v === 'instant' ? v : Number(v)))
+      .refine((v) => v === 'instant' || (v >= 10 && v <= 500), '--speed must be from 10 to 500 mm/s')
+      .optional(),
   })
   .refine((v) => (v.port === undefined) !== (v['tcp-listen'] === undefined), {
     error: 'give exactly one of --port PATH or --tcp-listen PORT',
@@ -89,7 +107,18 @@ const connectionOptions = {
   timeout: { type: 'string' },
   json: { type: 'boolean' },
   width: { type: 'string' },
+  speed: { type: 'string' },
+  confirm: { type: 'string' },
 } as const;
+
+/** The printer profile the options describe: the width's defaults, with --speed and --confirm. */
+function profileOf(opts: z.output<typeof ConnectionArgs>): PrinterProfile {
+  return resolvePrinterProfile({
+    width: opts.width,
+    ...(opts.speed !== undefined ? { speed: opts.speed } : {}),
+    ...(opts.confirm !== undefined ? { confirm: opts.confirm } : {}),
+  });
+}
 
 function transportFor(opts: z.output<typeof ConnectionArgs>): ByteTransport {
   if (opts.port) return new SerialTransport({ path: opts.port, baudRate: opts.baud });
@@ -111,7 +140,12 @@ async function withPrinter<T>(
     const e = toTransportError(error);
     throw new CliError(`cannot open ${transport.description}: ${e.kind}: ${e.message}`);
   }
-  const printer = new EscPosPrinter({ transport, replyTimeoutMs: opts.timeout, reconnectIntervalMs: 60_000 });
+  const printer = new EscPosPrinter({
+    transport,
+    profile: profileOf(opts),
+    replyTimeoutMs: opts.timeout,
+    reconnectIntervalMs: 60_000,
+  });
   try {
     await printer.start();
     return await fn(printer);
@@ -128,6 +162,7 @@ function conditionJson(c: PrinterCondition): Record<string, unknown> {
     paperNearEnd: c.paperNearEnd,
     error: c.error,
     status: conditionToDeviceStatus(c),
+    nonStandardFixedBits: c.nonStandardFixedBits,
     details: c.details,
   };
 }
@@ -142,6 +177,8 @@ function conditionText(c: PrinterCondition): string {
     `error:       ${yes(c.error)}${c.details.autocutterError ? ' (autocutter)' : ''}${c.details.unrecoverableError ? ' (unrecoverable)' : ''}`,
     `status:      ${s.state === 'error' ? `${s.code} — ${s.recovery}` : s.state}`,
   ];
+  if (c.nonStandardFixedBits)
+    lines.push('warning:     status reply with non-standard fixed bits (read by its meaningful bits)');
   return lines.join('\n') + '\n';
 }
 
@@ -162,26 +199,39 @@ const status: CliCommand = {
   },
 };
 
+const UNKNOWN_TEXT: Readonly<Record<Extract<PrintJobResult, { outcome: 'unknown' }>['reason'], string>> = {
+  timeout: 'the printer stopped answering',
+  'connection-lost': 'the connection dropped during the job',
+  'not-confirmed': 'the printer reported no problem but never reached the end of the job',
+};
+
 const test: CliCommand = {
   path: ['printer', 'test'],
   summary:
-    'Print a test page (Simplified and Traditional Chinese, English, a QR code, a cut); refuses when paper is out.',
+    'Print a test page (Simplified and Traditional Chinese, English, a QR code, a cut); printed only once the paper has come out.',
   usage:
-    'booth printer test (--port PATH [--baud N] | --tcp HOST:PORT | --device /dev/usb/lpN) [--width 58|80] [--timeout MS]',
+    'booth printer test (--port PATH [--baud N] | --tcp HOST:PORT | --device /dev/usb/lpN) [--width 58|80] [--speed MM_PER_S] [--confirm status|gs-r] [--timeout MS]',
   async run(args: readonly string[], io: CliIO): Promise<number> {
     const { values } = parseOptions(args, connectionOptions);
     const opts = parse(ConnectionArgs, values);
-    const bytes = testPage(opts.width);
+    const profile = profileOf(opts);
+    const bytes = testPage(profile);
     return withPrinter(opts, async (printer) => {
+      let report: PrintJobReport | null = null;
+      printer.on('job', (j) => (report = j));
       const r = await printer.print(bytes);
       if (r.outcome === 'printed') {
-        io.stdout(`test page printed (${bytes.length} bytes, ${opts.width} mm)\n`);
+        const j = report as PrintJobReport | null;
+        const how = j
+          ? `, ${j.estimate.paperMm.toFixed(1)} mm of paper, confirmed by ${j.confirmation} ${((j.sendMs + j.decisionMs) / 1000).toFixed(2)} s after sending`
+          : '';
+        io.stdout(`test page printed (${bytes.length} bytes, ${describePrinterProfile(profile)}${how})\n`);
         return 0;
       }
       if (r.outcome === 'failed')
         throw new CliError(`not printed: ${r.reason}${r.message ? ` (${r.message})` : ''}`);
       throw new CliError(
-        `outcome unknown: the printer stopped answering (${r.message ?? r.reason}); check the paper`,
+        `outcome unknown (${r.reason}): ${UNKNOWN_TEXT[r.reason]}${r.message ? ` (${r.message})` : ''}; check the paper`,
       );
     });
   },
@@ -267,7 +317,7 @@ const simulate: CliCommand = {
   path: ['simulate', 'printer'],
   summary:
     'Run a simulated ESC/POS receipt printer on a serial port/PTY or a local TCP port until Ctrl-C; PNG per cut job.',
-  usage: `booth simulate printer (--port PATH [--baud N] | --tcp-listen PORT) [--scenario ${SIMULATOR_SCENARIOS.join('|')}] [--width 58|80] [--out-dir DIR]`,
+  usage: `booth simulate printer (--port PATH [--baud N] | --tcp-listen PORT) [--scenario ${SIMULATOR_SCENARIOS.join('|')}] [--width 58|80] [--speed MM_PER_S|instant] [--out-dir DIR]`,
   async run(args: readonly string[], io: CliIO): Promise<number> {
     const { values } = parseOptions(args, {
       port: { type: 'string' },
@@ -276,11 +326,20 @@ const simulate: CliCommand = {
       scenario: { type: 'string' },
       'out-dir': { type: 'string' },
       width: { type: 'string' },
+      speed: { type: 'string' },
     });
     const opts = parse(SimulateArgs, values);
+    // The mechanism prints at the width's profile speed unless told otherwise, so jobs take physical time.
+    const profile = profileForWidth(opts.width);
+    const speed = opts.speed ?? profile.speedMmPerSec;
     const outDir = opts['out-dir'] ? path.resolve(opts['out-dir']) : null;
     if (outDir) await mkdir(outDir, { recursive: true });
-    const simulator = new PrinterSimulator({ scenario: opts.scenario, width: opts.width });
+    const simulator = new PrinterSimulator({
+      scenario: opts.scenario,
+      width: opts.width,
+      speedMmPerSec: speed,
+      cutMs: profile.cutMs,
+    });
     let jobNo = 0;
     const pending: Array<{ n: number; items: PrintedJob['items'] }> = [];
     let writing = Promise.resolve();
@@ -344,7 +403,7 @@ const simulate: CliCommand = {
       );
     }
     io.stdout(
-      `simulating a ${opts.width} mm receipt printer on ${where} (scenario: ${opts.scenario}); Ctrl-C to stop\n`,
+      `simulating a ${opts.width} mm receipt printer at ${speed === 'instant' ? 'instant speed' : `${speed} mm/s`} on ${where} (scenario: ${opts.scenario}); Ctrl-C to stop\n`,
     );
     if (!io.signal.aborted) {
       await new Promise<void>((resolve) =>
@@ -352,6 +411,7 @@ const simulate: CliCommand = {
       );
     }
     await endpoint.close();
+    simulator.dispose();
     if (idleTimer) clearTimeout(idleTimer);
     renderPending();
     await writing;

@@ -2,6 +2,8 @@ import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import type { DeviceError } from '../../../drivers/common/result.js';
 import type { DeviceStatus } from '../../../drivers/common/status.js';
+import { SCANNER_ENCODINGS } from '../../../drivers/scanner/encoding.js';
+import { GS, formatGs1, parseGs1ElementString, toGs1ElementString } from '../../../drivers/scanner/gs1.js';
 import { HidPosScanner, HID_POS_LAYOUTS } from '../../../drivers/scanner/hid-pos.js';
 import { SerialScanner } from '../../../drivers/scanner/serial-scanner.js';
 import { SerialScannerSimulator, type LineTerminator } from '../../../drivers/scanner/simulator.js';
@@ -21,11 +23,16 @@ const listenSchema = z
     baud: baudSchema.default(9600),
     hid: z.string().min(1).optional(),
     layout: z.enum(Object.keys(HID_POS_LAYOUTS) as [string, ...string[]]).default('common'),
+    encoding: z.enum(SCANNER_ENCODINGS).default('auto'),
+    gap: z.coerce.number().int().min(5).max(5000).optional(),
     'progress-host': z.array(z.string().min(1)).default([]),
     json: z.boolean().default(false),
   })
   .refine((o) => (o.port === undefined) !== (o.hid === undefined), {
     message: 'give exactly one of --port PATH or --hid VID:PID',
+  })
+  .refine((o) => o.gap === undefined || o.port !== undefined, {
+    message: '--gap applies to serial scanners (--port) only',
   });
 
 const simulateSchema = z.object({
@@ -33,7 +40,9 @@ const simulateSchema = z.object({
   baud: baudSchema.default(9600),
   code: z.array(z.string()).default([]),
   interval: z.coerce.number().int().min(0).max(600_000).default(200),
-  terminator: z.enum(['cr', 'crlf', 'lf']).default('cr'),
+  terminator: z.enum(['cr', 'crlf', 'lf', 'none']).default('cr'),
+  encoding: z.enum(['utf-8', 'gb18030']).default('utf-8'),
+  gs1: z.boolean().default(false),
   symbology: z
     .string()
     .refine((s) => aimIdentifierFor(s) !== null, { message: 'unknown symbology (try QR, Code128, EAN-13)' })
@@ -88,9 +97,14 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-function formatCode(code: ScannedCode, json: boolean): string {
+/** One scanned code as a line: JSON, or time, kind, symbology, text (GS shown as ␝) and any GS1 fields. */
+export function formatCode(code: ScannedCode, json: boolean): string {
   if (json) return JSON.stringify(code);
-  return `${new Date(code.at).toISOString()}  ${code.kind.padEnd(11)}  ${(code.symbology ?? '-').padEnd(8)}  ${code.text}`;
+  // GS is data but invisible (and a control character on a terminal): show it as its picture.
+  const text = code.text.replaceAll(GS, '\u241d');
+  const encoding = code.encoding === 'utf-8' ? '' : `  [${code.encoding}]`;
+  const gs1 = code.gs1 ? `  GS1 ${formatGs1(code.gs1)}` : '';
+  return `${new Date(code.at).toISOString()}  ${code.kind.padEnd(11)}  ${(code.symbology ?? '-').padEnd(8)}  ${text}${encoding}${gs1}`;
 }
 
 async function listen(args: readonly string[], io: CliIO): Promise<number> {
@@ -99,6 +113,8 @@ async function listen(args: readonly string[], io: CliIO): Promise<number> {
     baud: { type: 'string' },
     hid: { type: 'string' },
     layout: { type: 'string' },
+    encoding: { type: 'string' },
+    gap: { type: 'string' },
     'progress-host': { type: 'string', multiple: true },
     json: { type: 'boolean' },
   });
@@ -111,11 +127,19 @@ async function listen(args: readonly string[], io: CliIO): Promise<number> {
   if (o.port !== undefined) {
     const transport = new SerialTransport({ path: o.port, baudRate: o.baud });
     description = transport.description;
-    scanner = new SerialScanner(transport, { classify });
+    scanner = new SerialScanner(transport, {
+      classify,
+      encoding: o.encoding,
+      ...(o.gap !== undefined ? { codeGapMs: o.gap } : {}),
+    });
   } else {
     const transport = new HidTransport(hidTarget(o.hid ?? ''));
     description = transport.description;
-    scanner = new HidPosScanner(transport, { classify, layout: HID_POS_LAYOUTS[o.layout] });
+    scanner = new HidPosScanner(transport, {
+      classify,
+      encoding: o.encoding,
+      layout: HID_POS_LAYOUTS[o.layout],
+    });
   }
   scanner.on('scanned', (code) => io.stdout(formatCode(code, o.json) + '\n'));
   scanner.on('scan-error', (e: DeviceError) => io.stderr(`scan error: ${e.code}: ${e.message}\n`));
@@ -160,6 +184,8 @@ async function simulate(
     interval: { type: 'string' },
     terminator: { type: 'string' },
     symbology: { type: 'string' },
+    encoding: { type: 'string' },
+    gs1: { type: 'boolean' },
   });
   const parsed = simulateSchema.safeParse(values);
   if (!parsed.success) throw new CliError(zodMessage(parsed.error), 2);
@@ -175,10 +201,19 @@ async function simulate(
   }
   const options = {
     terminator: o.terminator as LineTerminator,
+    encoding: o.encoding,
     ...(o.symbology ? { symbology: o.symbology } : {}),
   };
   let sent = 0;
-  const send = async (text: string): Promise<void> => {
+  const send = async (typed: string): Promise<void> => {
+    let text = typed;
+    if (o.gs1) {
+      // Typed in the human-readable form; sent as the scanner would, with GS after variable-length fields.
+      const parsed = parseGs1ElementString(typed);
+      if (!parsed.ok)
+        throw new CliError(`--gs1: '${typed}' is not a GS1 element string: ${parsed.reason}`, 2);
+      text = toGs1ElementString(parsed.elements);
+    }
     try {
       await sim.scan(text, options);
     } catch (error) {
@@ -219,14 +254,14 @@ export function createScannerCommands(
       path: ['scanner', 'listen'],
       summary: 'Print each code a serial or HID POS scanner reads, one line per code, until Ctrl-C',
       usage:
-        'booth scanner listen (--port PATH [--baud N] | --hid VID:PID|PATH [--layout common]) [--progress-host HOST ...] [--json]',
+        'booth scanner listen (--port PATH [--baud N] [--gap MS] | --hid VID:PID|PATH [--layout common]) [--encoding auto|utf-8|gb18030] [--progress-host HOST ...] [--json]',
       run: listen,
     },
     {
       path: ['simulate', 'scanner'],
       summary: 'Act as a serial scanner on a port: send the given codes, or lines read from stdin',
       usage:
-        'booth simulate scanner --port PATH [--baud N] [--code TEXT ...] [--interval MS] [--terminator cr|crlf|lf] [--symbology NAME]',
+        'booth simulate scanner --port PATH [--baud N] [--code TEXT ...] [--interval MS] [--terminator cr|crlf|lf|none] [--symbology NAME] [--encoding utf-8|gb18030] [--gs1]',
       run: (args, io) => simulate(args, io, input),
     },
   ];

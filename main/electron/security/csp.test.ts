@@ -23,6 +23,8 @@ describe('kiosk CSP', () => {
     expect(policy.get('form-action')).toEqual(["'none'"]);
     expect(policy.get('img-src')).toEqual(["'self'", 'data:', 'blob:']);
     expect(policy.get('media-src')).toEqual(["'self'", 'blob:', 'mediastream:']);
+    // The shipped fonts are files of the app (never data: URIs), as under the browser host's policy.
+    expect(policy.get('font-src')).toEqual(["'self'"]);
   });
 
   it('never allows inline or eval script, nor remote hosts (WebAssembly compilation only)', () => {

@@ -13,8 +13,8 @@ export const CSP_DIRECTIVES: ReadonlyArray<readonly [string, readonly string[]]>
   // 'unsafe-inline' is needed.
   ['style-src', ["'self'"]],
   ['img-src', ["'self'", 'data:', 'blob:']],
-  // Vite may inline small fonts as data: URIs.
-  ['font-src', ["'self'", 'data:']],
+  // The renderer's fonts are files of the build (never inlined: renderer/vite.config.ts), as in the browser host.
+  ['font-src', ["'self'"]],
   // Camera preview frames arrive as a mediastream; recorded snippets as blobs.
   ['media-src', ["'self'", 'blob:', 'mediastream:']],
   // The renderer talks to the core only through a MessagePort; no fetch/WebSocket to anywhere else.

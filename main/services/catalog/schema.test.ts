@@ -130,6 +130,35 @@ describe('validateCatalog reports each mistake with its path', () => {
     );
   });
 
+  it('card expiry policy: only the two known values, only on services that read the card', () => {
+    const unknown = errorsAfter((c) => {
+      const s = c.services[0];
+      if (s) (s as { cardExpiry?: string }).cardExpiry = 'ignore';
+    });
+    expect(unknown.map((e) => e.path)).toContain('services[0].cardExpiry');
+    const noCard = errorsAfter((c) => {
+      const s = c.services[serviceIndex(c, 'chief-mailbox')];
+      if (s) {
+        s.identity = 'none';
+        s.eligibleCardTypes = [];
+        for (const f of s.form.fields) delete f.prefill;
+      }
+    });
+    expect(noCard).toContainEqual({
+      path: `services[${serviceIndex(defaultCatalog(), 'chief-mailbox')}].cardExpiry`,
+      message: 'cardExpiry needs a service that reads the ID card (identity is "none")',
+    });
+    const c = defaultCatalog();
+    const result = validateCatalog(c);
+    expect(result.ok && result.catalog.services.find((s) => s.id === 'missing-person')?.cardExpiry).toBe(
+      'accept-with-notice',
+    );
+    // Absent means refuse (the kiosk's default): most services say nothing.
+    expect(
+      result.ok && result.catalog.services.find((s) => s.id === 'violation-query')?.cardExpiry,
+    ).toBeUndefined();
+  });
+
   it('identity service without eligible card types', () => {
     const errors = errorsAfter((c) => {
       const s = c.services[0];

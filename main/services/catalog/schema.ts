@@ -82,6 +82,15 @@ export const cardTypes = ['resident', 'hmt-permit', 'foreigner', 'foreigner-2023
 /** An ID card kind. */
 export type CardType = (typeof cardTypes)[number];
 
+/**
+ * What an expired ID card means for a service: `refuse` (the default when absent) says why and asks for a
+ * valid card; `accept-with-notice` goes on and tells the citizen the card has expired (e.g. renewing that
+ * very card, a missing-person report, a letter to the chief's mailbox).
+ */
+export const cardExpiryPolicies = ['refuse', 'accept-with-notice'] as const;
+/** A card expiry policy. */
+export type CardExpiryPolicy = (typeof cardExpiryPolicies)[number];
+
 /** How a citizen proves who they are for a service. */
 export const identityRequirements = ['none', 'id-card', 'id-card+face'] as const;
 /** An identity requirement. */
@@ -224,6 +233,8 @@ export const serviceSchema = z.strictObject({
   identity: z.enum(identityRequirements),
   /** Non-empty when identity is not `none`. */
   eligibleCardTypes: z.array(z.enum(cardTypes)).max(cardTypes.length),
+  /** Expired cards: refused (absent = `refuse`) or accepted with a notice. Only on services that read the card. */
+  cardExpiry: z.enum(cardExpiryPolicies).optional(),
   form: z.strictObject({ fields: z.array(fieldSchema).max(60) }),
   requiredDocuments: z.array(requiredDocumentSchema).max(20),
   fee: feeSchema.nullable(),
@@ -385,6 +396,9 @@ function checkService(
       [...path, 'eligibleCardTypes'],
       'a service that reads the ID card needs at least one eligible card type',
     );
+  }
+  if (service.identity === 'none' && service.cardExpiry !== undefined) {
+    add([...path, 'cardExpiry'], 'cardExpiry needs a service that reads the ID card (identity is "none")');
   }
   if (new Set(service.eligibleCardTypes).size !== service.eligibleCardTypes.length) {
     add([...path, 'eligibleCardTypes'], 'card types are listed more than once');

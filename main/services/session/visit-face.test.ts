@@ -55,6 +55,9 @@ async function atFaceStep(
           transactionNumber: 'JW-1',
           urgent: false,
           acknowledged: false,
+          delivery: 'saved',
+          completedAt: '2026-11-29T02:00:00.000Z',
+          acknowledgedAt: null,
           receipt: { outcome: 'printed', reason: null },
           progressUrl: 'http://127.0.0.1/p',
         },
@@ -123,6 +126,33 @@ describe('the face step', () => {
     });
     await visits.submit('en', formFor(faceService!.id));
     expect(completions[0]?.faceCheck).toBe('officer-review');
+    visits.dispose();
+  });
+
+  it('records officer-review when the kiosk cannot make the check (no camera, no usable card photo)', async () => {
+    const { visits, completions } = await atFaceStep(faceService!.id);
+    expect(visits.reportFace({ action: 'unavailable', reason: 'no-camera' })).toMatchObject({
+      value: { faceCheck: 'officer-review', face: { attempts: 0, last: 'unavailable' } },
+    });
+    await visits.submit('en', formFor(faceService!.id));
+    expect(completions[0]?.faceCheck).toBe('officer-review');
+    visits.dispose();
+  });
+
+  it('does not carry a face check over to another card placed after going back', async () => {
+    const { visits } = await atFaceStep(faceService!.id);
+    visits.reportFace({ action: 'attempt', score: 0.9, liveness: true });
+    expect(visits.current()).toMatchObject({ faceCheck: 'face-verified' });
+    visits.back(); // form → confirm
+    visits.back(); // confirm → identify, card kept
+    visits.cardRead({ ...card, name: '李四', photoWlt: card.photoWlt.slice() });
+    visits.proceed(); // → confirm
+    visits.proceed(); // → form
+    expect(visits.current()).toMatchObject({
+      step: 'form',
+      faceCheck: 'pending',
+      face: { attempts: 0, last: null },
+    });
     visits.dispose();
   });
 

@@ -4,7 +4,7 @@ import { maskIdNumber } from '../../../drivers/id-card/id-number.js';
 import type { IdCardData } from '../../../drivers/id-card/types.js';
 import type { VisitView } from '../../api/views.js';
 import { validateCatalog, type Catalog } from '../catalog/schema.js';
-import { VisitService, type VisitCompletion } from './visit-service.js';
+import { VisitService, type VisitCompletion, type VisitServiceOptions } from './visit-service.js';
 
 const parsed = validateCatalog(JSON.parse(readFileSync('resources/catalog/default-catalog.json', 'utf8')));
 if (!parsed.ok) throw new Error('default catalog invalid');
@@ -69,6 +69,9 @@ function service(): {
           transactionNumber: 'JW-20261129-000001',
           urgent: c.services.some((s) => s.service.urgent),
           acknowledged: false,
+          delivery: 'saved',
+          completedAt: '2026-11-29T02:00:00.000Z',
+          acknowledgedAt: null,
           receipt: { outcome: 'printed', reason: null },
           progressUrl: 'http://127.0.0.1/progress/JW-20261129-000001',
         },
@@ -77,6 +80,14 @@ function service(): {
   });
   return { visits, changes, ended, completions };
 }
+
+/** A visit service on the test catalog that reports to nobody, with `options` on top. */
+function quiet(options: Partial<VisitServiceOptions> = {}): VisitService {
+  return new VisitService({ catalog: () => catalog, maskIdNumber, onChange: () => undefined, ...options });
+}
+
+/** Monday 2026-11-30 10:00 local time: after the expired cards' last days, before the valid ones'. */
+const MONDAY = new Date(2026, 10, 30, 10, 0).getTime();
 
 /** Walks a visit with the household certificate through the form to the result. */
 async function completeHouseholdVisit(visits: VisitService, c: IdCardData): Promise<void> {
@@ -242,15 +253,22 @@ describe('VisitService', () => {
     visits.dispose();
   });
 
-  it('keeps an acknowledgement that arrives while the receipt is still printing', async () => {
+  it.each([
+    [
+      'an acknowledgement',
+      (v: VisitService, n: string) => v.acknowledged(n),
+      { acknowledged: true, delivery: 'acknowledged' },
+    ],
+    ['a failed attempt', (v: VisitService, n: string) => v.deliveryFailed(n), { delivery: 'retrying' }],
+  ] as const)('keeps %s that arrives while the receipt is still printing', async (_what, event, expected) => {
     let release: () => void = () => undefined;
     const visits = new VisitService({
       catalog: () => catalog,
       maskIdNumber,
       onChange: () => undefined,
       complete: async () => {
-        // The uploader acknowledges the urgent report before completion (printing) returns.
-        visits.acknowledged('JW-20261129-000009');
+        // The uploader reports on the urgent report before completion (printing) returns.
+        event(visits, 'JW-20261129-000009');
         await new Promise<void>((r) => (release = r));
         return {
           ok: true,
@@ -258,6 +276,9 @@ describe('VisitService', () => {
             transactionNumber: 'JW-20261129-000009',
             urgent: true,
             acknowledged: false,
+            delivery: 'saved',
+            completedAt: '2026-11-29T02:00:00.000Z',
+            acknowledgedAt: null,
             receipt: { outcome: 'printed', reason: null },
             progressUrl: 'http://127.0.0.1/progress/JW-20261129-000009',
           },
@@ -270,7 +291,7 @@ describe('VisitService', () => {
     const submitted = visits.submit('zh-CN', { 'household-certificate': { purpose: 'school' } });
     await new Promise((r) => setTimeout(r, 5));
     release();
-    expect(await submitted).toMatchObject({ ok: true, value: { result: { acknowledged: true } } });
+    expect(await submitted).toMatchObject({ ok: true, value: { result: expected } });
     visits.dispose();
   });
 
@@ -380,6 +401,9 @@ describe('VisitService', () => {
             transactionNumber: 'JW-20261129-000002',
             urgent: false,
             acknowledged: false,
+            delivery: 'saved',
+            completedAt: '2026-11-29T02:00:00.000Z',
+            acknowledgedAt: null,
             receipt: { outcome: 'printed', reason: null },
             progressUrl: 'http://127.0.0.1/progress/JW-20261129-000002',
           },
@@ -414,6 +438,193 @@ describe('VisitService', () => {
     visits.dispose();
   });
 
+  it('refuses an expired card with the date when a chosen service does not take expired cards', async () => {
+    const visits = quiet({ now: () => MONDAY });
+    // violation-query takes every card type and says nothing of expiry: refuse is the default.
+    await visits.start(['violation-query']);
+    const expired = card({ cardType: 'hmt-permit', idNumber: '810000199408230021', validTo: '2024-01-01' });
+    visits.cardRead(expired);
+    expect(visits.current()).toMatchObject({
+      step: 'identify',
+      identity: null,
+      cardProblem: { code: 'card-expired', messageKey: 'card.expired', validTo: '2024-01-01' },
+    });
+    expect(expired.photoWlt.every((b) => b === 0)).toBe(true);
+    const oldForeigner = card({
+      cardType: 'foreigner',
+      name: '史密斯',
+      englishName: 'SMITH, JOHN EXAMPLE',
+      idNumber: 'USA310079050101',
+      idNumberValid: false,
+      validTo: '2020-01-01',
+    });
+    visits.cardRead(oldForeigner);
+    expect(visits.current()?.cardProblem).toMatchObject({ code: 'card-expired', validTo: '2020-01-01' });
+    // Valid through its last printed day, and 长期 (no expiry) never expires.
+    visits.cardRead(card({ validTo: '2026-11-30' }));
+    expect(visits.current()).toMatchObject({
+      step: 'confirm',
+      cardProblem: null,
+      identity: { expiredOn: null },
+    });
+    visits.cancel();
+    await visits.start(['violation-query']);
+    visits.cardRead(card({ validTo: null }));
+    expect(visits.current()).toMatchObject({ step: 'confirm', identity: { expiredOn: null } });
+    visits.dispose();
+  });
+
+  it('accepts an expired card with a notice only when every chosen service allows it', async () => {
+    const visits = quiet({ now: () => MONDAY });
+    expect(catalog.services.find((s) => s.id === 'missing-person')?.cardExpiry).toBe('accept-with-notice');
+    await visits.start(['missing-person']);
+    visits.cardRead(card({ validTo: '2024-01-01' }));
+    expect(visits.current()).toMatchObject({
+      step: 'confirm',
+      cardProblem: null,
+      identity: { name: '张三', expiredOn: '2024-01-01' },
+    });
+    visits.cancel();
+    // One service that refuses (the default) refuses the card for the whole visit.
+    await visits.start(['missing-person', 'violation-query']);
+    visits.cardRead(card({ validTo: '2024-01-01' }));
+    expect(visits.current()).toMatchObject({ step: 'identify', cardProblem: { code: 'card-expired' } });
+    visits.dispose();
+  });
+
+  it('shows the English name a foreigner card carries beside the Chinese one', async () => {
+    const { visits } = service();
+    await visits.start(['violation-query']);
+    visits.cardRead(
+      card({
+        cardType: 'foreigner-2023',
+        name: '玛丽',
+        englishName: 'MONTGOMERY-SMITHERSON, JANE ELIZABETH',
+        idNumber: '982611198503150025',
+        validTo: '2033-12-01',
+      }),
+    );
+    expect(visits.current()?.identity).toMatchObject({
+      name: '玛丽',
+      englishName: 'MONTGOMERY-SMITHERSON, JANE ELIZABETH',
+    });
+    visits.cancel();
+    await visits.start(['violation-query']);
+    visits.cardRead(card());
+    expect(visits.current()?.identity?.englishName).toBeNull();
+    visits.dispose();
+  });
+
+  it('asks the reader to read a card still lying on it when a visit that needs one starts', async () => {
+    let rescans = 0;
+    const visits = quiet({ rescanCard: () => (rescans += 1) });
+    await visits.start([noIdentity!.id]);
+    expect(rescans).toBe(0);
+    visits.cancel();
+    await visits.start(['household-certificate']);
+    expect(rescans).toBe(1);
+    visits.cancel();
+    // A card read just before the visit is used as it is: nothing to read again.
+    visits.cardRead(card());
+    await visits.start(['household-certificate']);
+    expect(rescans).toBe(1);
+    expect(visits.current()?.step).toBe('confirm');
+    visits.dispose();
+  });
+
+  it('follows the transaction to the central system: saved, retrying, acknowledged (final)', async () => {
+    const { visits } = service();
+    await completeHouseholdVisit(visits, card());
+    expect(visits.current()?.result).toMatchObject({
+      delivery: 'saved',
+      acknowledged: false,
+      acknowledgedAt: null,
+    });
+    visits.deliveryFailed('JW-20261129-000999'); // another transaction
+    expect(visits.current()?.result?.delivery).toBe('saved');
+    visits.deliveryFailed('JW-20261129-000001');
+    expect(visits.current()?.result?.delivery).toBe('retrying');
+    visits.acknowledged('JW-20261129-000001');
+    const acked = visits.current()?.result;
+    expect(acked).toMatchObject({ delivery: 'acknowledged', acknowledged: true });
+    expect(Date.parse(acked?.acknowledgedAt ?? '')).not.toBeNaN();
+    visits.deliveryFailed('JW-20261129-000001');
+    visits.rejected('JW-20261129-000001');
+    expect(visits.current()?.result?.delivery).toBe('acknowledged');
+    visits.finish();
+
+    await completeHouseholdVisit(visits, card());
+    visits.rejected('JW-20261129-000001');
+    expect(visits.current()?.result).toMatchObject({ delivery: 'rejected', acknowledged: false });
+    visits.dispose();
+  });
+
+  it('gives the mailbox letter its promise clocks, with due times from the acknowledgement', async () => {
+    const { visits } = service();
+    await visits.start(['chief-mailbox']);
+    visits.cardRead(card());
+    visits.proceed();
+    const done = await visits.submit('zh-CN', {
+      'chief-mailbox': {
+        letterKind: 'suggestion',
+        subject: '路灯不亮',
+        body: '示例路的路灯已经坏了一周，请尽快修理。',
+        phone: '13800138000',
+      },
+    });
+    expect(done.ok && done.value.result?.promises.map((p) => [p.kind, p.withinMinutes, p.dueAt])).toEqual([
+      ['signed', 10, null],
+      ['answered', 30, null],
+      ['first-feedback', 2880, null],
+    ]);
+    visits.acknowledged('JW-20261129-000001');
+    const result = visits.current()?.result;
+    const from = Date.parse(result?.acknowledgedAt ?? '');
+    expect(result?.promises.map((p) => Date.parse(p.dueAt ?? '') - from)).toEqual([
+      10 * 60_000,
+      30 * 60_000,
+      48 * 3_600_000,
+    ]);
+    visits.dispose();
+  });
+
+  it('does not let an urgent report that has not reached the command centre end without the citizen confirming', async () => {
+    const { visits } = service();
+    /** A missing-person report, identified and submitted. */
+    const report = async (): Promise<Awaited<ReturnType<VisitService['submit']>>> => {
+      await visits.start(['missing-person']);
+      visits.cardRead(card());
+      visits.proceed();
+      return visits.submit('zh-CN', {
+        'missing-person': {
+          phone: '13800138000',
+          missingName: '李四',
+          missingSex: 'male',
+          missingAge: '78',
+          relationship: 'parent',
+          lastSeenDate: '2026-11-28',
+          lastSeenPlace: '福田区示例公园东门',
+          appearance: '灰色外套',
+        },
+      });
+    };
+    expect(await report()).toMatchObject({
+      ok: true,
+      value: { result: { urgent: true, delivery: 'saved' } },
+    });
+    expect(visits.finish()).toMatchObject({ ok: false, error: { code: 'urgent-not-acknowledged' } });
+    visits.deliveryFailed('JW-20261129-000001');
+    expect(visits.finish({})).toMatchObject({ ok: false, error: { code: 'urgent-not-acknowledged' } });
+    expect(visits.inProgress).toBe(true);
+    expect(visits.finish({ acceptUndelivered: true })).toEqual({ ok: true, value: null });
+
+    // Once acknowledged, Finish needs nothing more.
+    await report();
+    visits.acknowledged('JW-20261129-000001');
+    expect(visits.finish()).toEqual({ ok: true, value: null });
+    visits.dispose();
+  });
+
   it('expires an abandoned visit', async () => {
     vi.useFakeTimers();
     try {
@@ -442,5 +653,71 @@ describe('VisitService', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+});
+
+describe('VisitService.back', () => {
+  it('goes back form → confirm → identify keeping the card, and a new card replaces the kept one', async () => {
+    const { visits, ended } = service();
+    await visits.start(['household-certificate']);
+    const held = card();
+    visits.cardRead(held);
+    visits.proceed();
+    expect(visits.current()?.step).toBe('form');
+    expect(visits.back()).toMatchObject({ ok: true, value: { step: 'confirm', identity: { name: '张三' } } });
+    expect(visits.back()).toMatchObject({
+      ok: true,
+      value: { step: 'identify', identity: { name: '张三' } },
+    });
+    // Going on with the kept card: confirm again, then the form with the card's values.
+    expect(visits.proceed()).toMatchObject({ ok: true, value: { step: 'confirm' } });
+    expect(visits.proceed()).toMatchObject({
+      ok: true,
+      value: { step: 'form', prefill: { 'household-certificate': { name: { value: '张三' } } } },
+    });
+    // Back at identify once more, another card placed on the reader takes the kept card's place.
+    const first = visits.current();
+    expect(first?.step).toBe('form');
+    visits.back();
+    visits.back();
+    visits.cardRead(card({ name: '李四', idNumber: '11010519491231002X' }));
+    expect(visits.current()).toMatchObject({ step: 'confirm', identity: { name: '李四' } });
+    expect(held.photoWlt.every((b) => b === 0)).toBe(true);
+    expect(ended).toEqual([]);
+    visits.dispose();
+  });
+
+  it('ends the visit when going back from its first step, so the citizen chooses again', async () => {
+    const { visits, changes, ended } = service();
+    await visits.start(['household-certificate']);
+    expect(visits.back()).toEqual({ ok: true, value: null });
+    expect(changes.at(-1)).toBeNull();
+    expect(ended).toEqual(['cancelled']);
+    const held = card();
+    await visits.start(['household-certificate']);
+    visits.cardRead(held);
+    visits.back();
+    expect(visits.back()).toEqual({ ok: true, value: null });
+    // Nothing of the card outlives the visit.
+    expect(held.photoWlt.every((b) => b === 0)).toBe(true);
+    expect(visits.back()).toMatchObject({ ok: false, error: { code: 'no-visit' } });
+    visits.dispose();
+  });
+
+  it('takes a visit without a card from its form straight back to choosing', async () => {
+    const { visits, ended } = service();
+    await visits.start([noIdentity!.id]);
+    visits.proceed();
+    expect(visits.back()).toEqual({ ok: true, value: null });
+    expect(ended).toEqual(['cancelled']);
+    visits.dispose();
+  });
+
+  it('refuses to go back once the visit is submitted', async () => {
+    const { visits } = service();
+    await completeHouseholdVisit(visits, card());
+    expect(visits.back()).toMatchObject({ ok: false, error: { code: 'wrong-step' } });
+    expect(visits.current()?.step).toBe('done');
+    visits.dispose();
   });
 });

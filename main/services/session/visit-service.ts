@@ -9,11 +9,13 @@ import { isWithinOpeningHours, localTimeOf } from '../catalog/rules.js';
 import { validateForm } from '../../api/form-validation.js';
 import type {
   CardProblemView,
+  CompletedVisitView,
+  DeliveryState,
   FaceReport,
   PrefillView,
-  VisitResultView,
   VisitView,
 } from '../../api/views.js';
+import { promiseClocks } from './promise-clocks.js';
 import type { CardType, Catalog, CatalogLocale, CatalogService, PrefillSource } from '../catalog/schema.js';
 import { DEFAULT_FACE_THRESHOLDS, decide, type FaceThresholds } from '../face/policy.js';
 
@@ -36,7 +38,7 @@ export interface VisitCompletion {
 }
 
 /** Stores the transaction, queues it for the central API and prints the receipt. */
-export type CompleteVisit = (completion: VisitCompletion) => Promise<ApiResult<VisitResultView>>;
+export type CompleteVisit = (completion: VisitCompletion) => Promise<ApiResult<CompletedVisitView>>;
 
 const SEX_TEXT: Readonly<Record<IdCardData['sex'], string>> = {
   male: '男',
@@ -84,6 +86,11 @@ export interface VisitServiceOptions {
   /** A visit left untouched this long is wiped (a safety net behind the renderer's own idle warning). */
   readonly maxIdleMs?: number;
   /**
+   * Asks the reader to read the card in its field again (`IdCardReader.rescan`): a visit that needs a card
+   * starts with the card still lying on the reader, read before the recent-card window or by the last visit.
+   */
+  readonly rescanCard?: () => void;
+  /**
    * Whether the kiosk can save a visit now (the store's `checkStorage`): asked at every visit start, so a full
    * or read-only disk is said before the citizen types anything rather than at submit. Absent: not checked.
    */
@@ -95,6 +102,52 @@ export interface VisitServiceOptions {
 
 /** How long a card read before a visit started may still be used by the next visit. */
 export const RECENT_CARD_MS = 15_000;
+
+/** The kiosk's local calendar date of `ms`, `YYYY-MM-DD` (cards print their dates in local terms). */
+export function localDate(ms: number): string {
+  const d = new Date(ms);
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/**
+ * Whether a card has expired on `today` (`YYYY-MM-DD`, kiosk local time). A card is valid through the last
+ * day printed on it; `validTo` null is 长期 (no expiry).
+ */
+export function cardExpired(validTo: string | null, today: string): boolean {
+  return validTo !== null && validTo < today;
+}
+
+/**
+ * What an expired card means for a set of chosen services: accepted (with a notice) only when every service
+ * that reads the card says so; one service that refuses (the default) refuses it for the visit.
+ */
+export function expiryPolicyOf(services: readonly CatalogService[]): 'refuse' | 'accept-with-notice' {
+  const reading = services.filter((s) => s.identity !== 'none');
+  return reading.length > 0 && reading.every((s) => s.cardExpiry === 'accept-with-notice')
+    ? 'accept-with-notice'
+    : 'refuse';
+}
+
+/** A delivery event of the transaction being completed, kept until its result exists. */
+type DeliveryEvent = { readonly state: Exclude<DeliveryState, 'saved'>; readonly at: number };
+
+/** The delivery state after an event: acknowledgement and rejection are final; a failure only moves `saved`. */
+function nextDelivery(result: CompletedVisitView, event: DeliveryEvent): CompletedVisitView {
+  if (result.delivery === 'acknowledged' || result.delivery === 'rejected') return result;
+  if (event.state === 'retrying') {
+    return result.delivery === 'saved' ? { ...result, delivery: 'retrying' } : result;
+  }
+  if (event.state === 'acknowledged') {
+    return {
+      ...result,
+      delivery: 'acknowledged',
+      acknowledged: true,
+      acknowledgedAt: new Date(event.at).toISOString(),
+    };
+  }
+  return { ...result, delivery: 'rejected' };
+}
 
 /** Overwrites what can be overwritten: photo and fingerprint bytes are buffers we own; strings just go. */
 function wipeCardBytes(card: IdCardData): void {
@@ -116,17 +169,24 @@ export class VisitService {
     /** The decoded photo as a data URL (personal data: wiped with the card). */
     photo: string | null;
     problem: CardProblemView | null;
+    /** The citizen went back from confirm to identify: the card read is kept until another replaces it. */
+    backToIdentify: boolean;
     confirmed: boolean;
     /** Face check state for services that ask for one (see {@link VisitService.reportFace}). */
     face: {
       status: 'pending' | 'face-verified' | 'officer-review';
       attempts: number;
-      last: 'match' | 'no-match' | 'uncertain' | 'liveness-failed' | 'declined' | null;
+      last: 'match' | 'no-match' | 'uncertain' | 'liveness-failed' | 'declined' | 'unavailable' | null;
     };
     submitting: boolean;
-    result: VisitResultView | null;
-    /** Acknowledgements that arrived while the visit was still being completed (printing the receipt). */
-    earlyAcks: Set<string>;
+    result: CompletedVisitView | null;
+    /** Expired card accepted with a notice (every chosen service allows it): its last valid day. */
+    expiredOn: string | null;
+    /**
+     * Delivery events (acknowledged, failed, rejected) that arrived while the visit was still being completed
+     * (printing the receipt), by transaction number, in order.
+     */
+    earlyDelivery: { number: string; event: DeliveryEvent }[];
     startedAt: number;
     touchedAt: number;
   } | null = null;
@@ -204,11 +264,13 @@ export class VisitService {
       card: null,
       photo: null,
       problem: null,
+      backToIdentify: false,
       confirmed: false,
       face: { status: 'pending', attempts: 0, last: null },
       submitting: false,
       result: null,
-      earlyAcks: new Set(),
+      expiredOn: null,
+      earlyDelivery: [],
       startedAt: at,
       touchedAt: at,
     };
@@ -219,6 +281,9 @@ export class VisitService {
       return { ok: true, value: this.view() };
     }
     if (recent) wipeCardBytes(recent);
+    // A card may still lie on the reader, read before the recent-card window or during the last visit: the
+    // reader reads it again rather than leave the citizen at "place your card" with the card in place.
+    if (this.visit.needsIdentity) this.options.rescanCard?.();
     return this.changed();
   }
 
@@ -242,6 +307,13 @@ export class VisitService {
       this.keepRecentCard(card);
       return;
     }
+    if (visit.backToIdentify && visit.card && !visit.result) {
+      // Back at the identify step with a card kept: a newly placed card takes its place, and a face check
+      // made against the old card's photo does not carry over to the new one.
+      this.wipeCard();
+      visit.backToIdentify = false;
+      visit.face = { status: 'pending', attempts: 0, last: null };
+    }
     if (!visit.needsIdentity || visit.card || visit.result) {
       wipeCardBytes(card);
       return;
@@ -254,9 +326,21 @@ export class VisitService {
       // A resident-style number whose check digit is wrong: a damaged card or a forgery — never accept it.
       visit.problem = { code: 'id-number-invalid', messageKey: 'card.idNumberInvalid' };
       wipeCardBytes(card);
+    } else if (
+      cardExpired(card.validTo, localDate(this.now())) &&
+      expiryPolicyOf(visit.services) === 'refuse'
+    ) {
+      // Expired, and a chosen service does not take expired cards: say so, with the date, never silently.
+      visit.problem = {
+        code: 'card-expired',
+        messageKey: 'card.expired',
+        ...(card.validTo ? { validTo: card.validTo } : {}),
+      };
+      wipeCardBytes(card);
     } else {
       visit.card = card;
       visit.problem = null;
+      visit.expiredOn = cardExpired(card.validTo, localDate(this.now())) ? card.validTo : null;
       this.decodePhotoOf(visit, card);
     }
     this.changed();
@@ -273,13 +357,21 @@ export class VisitService {
     this.changed();
   }
 
-  /** The citizen checked the identity (or there was none to check): on to the forms. */
+  /**
+   * The citizen checked the identity (or there was none to check): on to the forms. At the identify step with a
+   * card kept after going {@link back}, it moves on to confirm with that card instead.
+   */
   proceed(): ApiResult<VisitView> {
     const visit = this.visit;
     if (!visit) return { ok: false, error: apiError('no-visit') };
     if (visit.needsIdentity && !visit.card)
       return { ok: false, error: apiError('wrong-step', 'identify first') };
     if (visit.result) return { ok: false, error: apiError('wrong-step', 'already submitted') };
+    if (visit.backToIdentify) {
+      visit.backToIdentify = false;
+      visit.touchedAt = this.now();
+      return this.changed();
+    }
     visit.confirmed = true;
     visit.touchedAt = this.now();
     return this.changed();
@@ -290,7 +382,8 @@ export class VisitService {
    * the consent and the camera there). The core decides from the score with its own thresholds: a match
    * with a passed live challenge verifies; an uncertain score goes to an officer's review at once; a no-match
    * or a failed challenge may be tried again up to {@link MAX_FACE_ATTEMPTS} times, then goes to review too.
-   * Declining goes to review. Only the outcome is kept, never the score.
+   * Declining, or a check this kiosk cannot make (no camera, no usable card photo), goes to review. Only the
+   * outcome is kept, never the score.
    */
   reportFace(report: FaceReport): ApiResult<VisitView> {
     const visit = this.visit;
@@ -300,9 +393,9 @@ export class VisitService {
     if (visit.face.status !== 'pending')
       return { ok: false, error: apiError('wrong-step', 'face check done') };
     const face = visit.face;
-    if (report.action === 'decline') {
+    if (report.action === 'decline' || report.action === 'unavailable') {
       face.status = 'officer-review';
-      face.last = 'declined';
+      face.last = report.action === 'decline' ? 'declined' : 'unavailable';
     } else {
       face.attempts += 1;
       const decision = report.liveness
@@ -357,7 +450,7 @@ export class VisitService {
     if (!complete) return { ok: false, error: apiError('internal', 'no completion service') };
     visit.submitting = true;
     visit.touchedAt = this.now();
-    let result: ApiResult<VisitResultView>;
+    let result: ApiResult<CompletedVisitView>;
     try {
       result = await complete({
         locale,
@@ -370,34 +463,82 @@ export class VisitService {
     }
     if (this.visit !== visit) return { ok: false, error: apiError('no-visit') };
     if (!result.ok) return result;
-    visit.result =
-      result.value.acknowledged || !visit.earlyAcks.has(result.value.transactionNumber)
-        ? result.value
-        : { ...result.value, acknowledged: true };
+    let stored = result.value;
+    for (const early of visit.earlyDelivery) {
+      if (early.number === stored.transactionNumber) stored = nextDelivery(stored, early.event);
+    }
+    visit.earlyDelivery = [];
+    visit.result = stored;
     // The transaction is stored (sealed); the visit keeps no more personal data than the final screen needs.
     this.wipeCard();
     return this.changed();
   }
 
-  /** The central API acknowledged a transaction; the final screen shows it for urgent reports. */
+  /** The central API acknowledged a transaction: the final screen says so (and starts the promise clocks). */
   acknowledged(transactionNumber: string): void {
+    this.delivered(transactionNumber, { state: 'acknowledged', at: this.now() });
+  }
+
+  /** An attempt to send a transaction failed; the uploader retries it. The final screen says it is not sent. */
+  deliveryFailed(transactionNumber: string): void {
+    this.delivered(transactionNumber, { state: 'retrying', at: this.now() });
+  }
+
+  /** The central API refused a transaction for good; the final screen tells the citizen to ask an officer. */
+  rejected(transactionNumber: string): void {
+    this.delivered(transactionNumber, { state: 'rejected', at: this.now() });
+  }
+
+  private delivered(transactionNumber: string, event: DeliveryEvent): void {
     const visit = this.visit;
     if (visit?.submitting && !visit.result) {
-      // An urgent report can be acknowledged before the receipt has finished printing.
-      if (visit.earlyAcks.size < 16) visit.earlyAcks.add(transactionNumber);
+      // An urgent report can be acknowledged (or fail) before the receipt has finished printing.
+      if (visit.earlyDelivery.length < 16) visit.earlyDelivery.push({ number: transactionNumber, event });
       return;
     }
-    if (!visit?.result || visit.result.transactionNumber !== transactionNumber || visit.result.acknowledged)
-      return;
-    visit.result = { ...visit.result, acknowledged: true };
+    if (!visit?.result || visit.result.transactionNumber !== transactionNumber) return;
+    const next = nextDelivery(visit.result, event);
+    if (next === visit.result) return;
+    visit.result = next;
     this.changed();
   }
 
-  /** Ends the visit: after the result was shown, or at once when nothing needed submitting. */
-  finish(): ApiResult<null> {
+  /**
+   * One step back, losing nothing the citizen gave: form → confirm (the renderer keeps what was typed), confirm →
+   * identify (the card read is kept until another card is placed or the citizen goes on with it), and from the
+   * first step back to choosing services: the visit ends (`null`; the renderer keeps the choice), as nothing can
+   * be kept in the core before a visit starts. A visit without a card has no identity to go back to: its form
+   * goes straight back to choosing. Refused once submitted or while being submitted.
+   */
+  back(): ApiResult<VisitView | null> {
+    const visit = this.visit;
+    if (!visit) return { ok: false, error: apiError('no-visit') };
+    if (visit.result || visit.submitting) return { ok: false, error: apiError('wrong-step', 'submitted') };
+    visit.touchedAt = this.now();
+    if (visit.confirmed && visit.needsIdentity) {
+      visit.confirmed = false;
+      return this.changed();
+    }
+    if (visit.needsIdentity && visit.card && !visit.backToIdentify) {
+      visit.backToIdentify = true;
+      visit.problem = null;
+      return this.changed();
+    }
+    this.end('cancelled');
+    return { ok: true, value: null };
+  }
+
+  /**
+   * Ends the visit after the result was shown. An urgent report the command centre has not acknowledged ends
+   * only when the citizen confirmed they read the advice to call 110 (`acceptUndelivered`); the kiosk keeps
+   * sending it whatever happens to the screen.
+   */
+  finish(options: { readonly acceptUndelivered?: boolean } = {}): ApiResult<null> {
     const visit = this.visit;
     if (!visit) return { ok: false, error: apiError('no-visit') };
     if (!visit.result) return { ok: false, error: apiError('wrong-step', 'submit first') };
+    if (visit.result.urgent && !visit.result.acknowledged && options.acceptUndelivered !== true)
+      return { ok: false, error: apiError('urgent-not-acknowledged') };
     this.end('finished');
     return { ok: true, value: null };
   }
@@ -469,6 +610,7 @@ export class VisitService {
     if (visit) {
       visit.card = null;
       visit.photo = null;
+      visit.expiredOn = null;
     }
   }
 
@@ -547,7 +689,7 @@ export class VisitService {
         ? 'done'
         : visit.confirmed
           ? 'form'
-          : !visit.needsIdentity || card
+          : !visit.needsIdentity || (card && !visit.backToIdentify)
             ? 'confirm'
             : 'identify',
       needsIdentity: visit.needsIdentity,
@@ -559,6 +701,8 @@ export class VisitService {
             idNumberMasked: this.options.maskIdNumber(card.idNumber),
             idNumberValid: card.idNumberValid,
             photo: visit.photo,
+            englishName: card.englishName,
+            expiredOn: visit.expiredOn,
           }
         : null,
       cardProblem: visit.problem,
@@ -567,7 +711,10 @@ export class VisitService {
         ? { attempts: visit.face.attempts, maxAttempts: MAX_FACE_ATTEMPTS, last: visit.face.last }
         : null,
       prefill: this.prefill(),
-      result: visit.result,
+      // Promise clocks run from the acknowledgement, so they are worked out afresh with each change.
+      result: visit.result
+        ? { ...visit.result, promises: promiseClocks(visit.services, visit.result.acknowledgedAt) }
+        : null,
       startedAt: new Date(visit.startedAt).toISOString(),
     };
   }

@@ -5,7 +5,7 @@ import type { TransactionService } from '../transactions/transactions.js';
 import type { SyncClock } from './clock.js';
 import { Heartbeat, type DeviceReport, type HeartbeatPort } from './heartbeat.js';
 import type { RetryPolicy } from './retry-schedule.js';
-import { Uploader, type SyncState, type UploadPort } from './uploader.js';
+import { Uploader, type SyncState, type UploaderEvents, type UploadPort } from './uploader.js';
 
 /** Everything the core needs to run sync; the central client satisfies both ports. */
 export interface KioskSyncOptions {
@@ -25,6 +25,8 @@ export interface KioskSyncOptions {
   readonly batchSize?: number;
   readonly lingerMs?: number;
   readonly retry?: Partial<RetryPolicy>;
+  /** The longest wait between attempts at an urgent item (Uploader option `urgentRetryCapMs`). */
+  readonly urgentRetryCapMs?: number;
   readonly clock?: SyncClock;
   readonly random?: () => number;
   /** Where upload refusals (conflicts, rejections) are logged, by transaction number and code only. */
@@ -36,6 +38,8 @@ export interface KioskSyncEvents extends Record<string, unknown> {
   state: SyncState;
   acknowledged: { readonly id: string; readonly number: string; readonly urgent: boolean };
   rejected: { readonly id: string; readonly number: string; readonly reason: string };
+  /** An upload attempt failed; the items are retried (the final screen says they are not sent yet). */
+  'attempt-failed': UploaderEvents['attempt-failed'];
   'catalog-announced': { readonly version: number; readonly etag: string };
 }
 
@@ -63,6 +67,7 @@ export function createKioskSync(options: KioskSyncOptions): KioskSync {
     ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
     ...(options.lingerMs !== undefined ? { lingerMs: options.lingerMs } : {}),
     ...(options.retry ? { retry: options.retry } : {}),
+    ...(options.urgentRetryCapMs !== undefined ? { urgentRetryCapMs: options.urgentRetryCapMs } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.random ? { random: options.random } : {}),
     ...(options.log ? { log: options.log } : {}),
@@ -84,6 +89,7 @@ export function createKioskSync(options: KioskSyncOptions): KioskSync {
     uploader.events.on('state', (s) => events.emit('state', s)),
     uploader.events.on('acknowledged', (a) => events.emit('acknowledged', a)),
     uploader.events.on('rejected', (r) => events.emit('rejected', r)),
+    uploader.events.on('attempt-failed', (f) => events.emit('attempt-failed', f)),
     heartbeat.events.on('catalog-announced', (c) => events.emit('catalog-announced', c)),
   ];
   let stopPurge: (() => void) | null = null;

@@ -52,7 +52,13 @@ const visit = (urgent = false): CompleteTransactionInput => ({
 });
 
 async function setup(
-  options: { batchSize?: number; lingerMs?: number; dir?: string; clock?: ManualClock } = {},
+  options: {
+    batchSize?: number;
+    lingerMs?: number;
+    dir?: string;
+    clock?: ManualClock;
+    urgentRetryCapMs?: number;
+  } = {},
 ) {
   const dir = options.dir ?? (await mkdtemp(path.join(os.tmpdir(), 'booth-up-')));
   if (!options.dir) dirs.push(dir);
@@ -68,6 +74,7 @@ async function setup(
     batchSize: options.batchSize ?? 3,
     lingerMs: options.lingerMs ?? 1000,
     retry: { baseMs: 1000, capMs: 16_000, minMs: 10, failureThreshold: 3 },
+    ...(options.urgentRetryCapMs !== undefined ? { urgentRetryCapMs: options.urgentRetryCapMs } : {}),
     clock,
     random: () => 0.99999,
   });
@@ -120,7 +127,7 @@ describe('Uploader', () => {
       kioskId: 'kiosk-1',
       citizen: { name: '测试' },
     });
-    await vi.waitFor(async () => expect((await readSyncState(store)).pending).toBe(0));
+    await vi.waitFor(async () => expect((await readSyncState(store)).pending).toBe(0), { timeout: 10_000 });
     expect(await readSyncState(store)).toMatchObject({
       completedTotal: 5,
       acknowledged: 5,
@@ -159,12 +166,12 @@ describe('Uploader', () => {
     };
     await uploader.start();
     await transactions.complete(visit());
-    await vi.waitFor(() => expect(calls).toEqual(['normal']));
+    await vi.waitFor(() => expect(calls).toEqual(['normal']), { timeout: 10_000 });
     const urgent = await transactions.complete(visit(true));
     await uploader.waitForAcknowledgement(urgent.id);
     expect(calls).toEqual(['normal', 'urgent']);
     release?.();
-    await vi.waitFor(async () => expect((await uploader.state()).pending).toBe(0));
+    await vi.waitFor(async () => expect((await uploader.state()).pending).toBe(0), { timeout: 10_000 });
   });
 
   it('backs off exponentially (capped) while the central API fails, then delivers everything once', async () => {
@@ -232,6 +239,34 @@ describe('Uploader', () => {
     expect(central.calls.at(-1)?.items.map((i) => i.idempotencyKey)).toEqual([urgent.id]);
   });
 
+  it('keeps retrying an urgent report at least every urgentRetryCapMs while the central API is down, saying so each time', async () => {
+    const { clock, transactions, central, uploader } = await setup({ lingerMs: 0, urgentRetryCapMs: 4000 });
+    central.respond = fail({ kind: 'network', message: 'ECONNREFUSED' });
+    const failed: { numbers: string[]; urgent: boolean; error: string }[] = [];
+    uploader.events.on('attempt-failed', (f) =>
+      failed.push({ numbers: f.items.map((i) => i.number), urgent: f.urgent, error: f.error }),
+    );
+    await uploader.start();
+    const urgent = await transactions.complete(visit(true));
+    await eventually(clock, () => expect(central.calls).toHaveLength(1));
+    // The normal lane's backoff would now grow to 8 s and 16 s with the circuit open; an urgent report does not.
+    for (const gap of [999, 1999, 3999, 3999, 3999]) {
+      const before = central.calls.length;
+      await settle();
+      clock.advance(gap - 1);
+      await settle();
+      expect(central.calls).toHaveLength(before);
+      clock.advance(1);
+      await eventually(clock, () => expect(central.calls).toHaveLength(before + 1));
+    }
+    expect((await uploader.state()).circuit).toBe('open');
+    await eventually(clock, () => expect(failed).toHaveLength(6));
+    expect(failed[0]).toEqual({ numbers: [urgent.number], urgent: true, error: 'network' });
+    central.respond = storeAll;
+    clock.advance(4000);
+    await uploader.waitForAcknowledgement(urgent.id);
+  });
+
   it('flags items the central API rejects and does not resend them', async () => {
     const { transactions, central, uploader, store } = await setup({ lingerMs: 0, batchSize: 10 });
     const rejectedIds: string[] = [];
@@ -258,7 +293,7 @@ describe('Uploader', () => {
     const ids = [];
     for (let i = 0; i < 3; i++) ids.push((await transactions.complete(visit())).id);
     await uploader.start();
-    await vi.waitFor(async () => expect((await uploader.state()).pending).toBe(0));
+    await vi.waitFor(async () => expect((await uploader.state()).pending).toBe(0), { timeout: 10_000 });
     expect(rejectedIds).toEqual([ids[1]]);
     expect(await readSyncState(store)).toMatchObject({ acknowledged: 2, rejected: 1, pending: 0 });
     expect((await transactions.get(ids[1] ?? ''))?.state).toBe('rejected');
@@ -288,7 +323,9 @@ describe('Uploader', () => {
     const first = await transactions.complete(visit());
     const second = await transactions.complete(visit());
     await uploader.start();
-    await vi.waitFor(async () => expect((await uploader.state()).pending).toBe(0));
+    await vi.waitFor(async () => expect((await uploader.state()).pending).toBe(0), { timeout: 10_000 });
+    // The events follow the stored state: wait for both rather than race them.
+    await vi.waitFor(() => expect(events).toHaveLength(2), { timeout: 10_000 });
     expect(events).toEqual([
       `rejected ${first.id} conflict: stored with a different payload`,
       `acknowledged ${second.id}`,
@@ -312,8 +349,10 @@ describe('Uploader', () => {
     first.central.respond = fail({ kind: 'http', status: 503, message: 'down', retryAfterMs: 60_000 });
     await first.uploader.start();
     await first.transactions.complete(visit());
-    await vi.waitFor(() => expect(first.central.calls).toHaveLength(1));
-    await vi.waitFor(async () => expect((await readSyncState(first.store)).lastError).toContain('503'));
+    await vi.waitFor(() => expect(first.central.calls).toHaveLength(1), { timeout: 10_000 });
+    await vi.waitFor(async () => expect((await readSyncState(first.store)).lastError).toContain('503'), {
+      timeout: 10_000,
+    });
     await first.stop();
 
     const second = await setup({ lingerMs: 0, dir: first.dir, clock: first.clock });
@@ -340,7 +379,7 @@ describe('Uploader', () => {
     uploader.events.on('state', (s) => states.push(s.pending));
     await uploader.start();
     await transactions.complete(visit());
-    await vi.waitFor(() => expect(states.at(-1)).toBe(1));
+    await vi.waitFor(() => expect(states.at(-1)).toBe(1), { timeout: 10_000 });
     clock.advance(1000);
     await eventually(clock, () => expect(states.at(-1)).toBe(0));
   });

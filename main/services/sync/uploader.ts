@@ -7,7 +7,13 @@ import type { KioskStore } from '../../store/store.js';
 import type { TransactionService } from '../transactions/transactions.js';
 import { systemClock, type SyncClock } from './clock.js';
 import { OutboxRepository, type OutboxItem } from './outbox.js';
-import { RetrySchedule, defaultRetryPolicy, type CircuitState, type RetryPolicy } from './retry-schedule.js';
+import {
+  RetrySchedule,
+  defaultRetryPolicy,
+  fullJitterDelay,
+  type CircuitState,
+  type RetryPolicy,
+} from './retry-schedule.js';
 
 /** The part of the central client the uploader needs (createCentralClient satisfies it). */
 export interface UploadPort {
@@ -38,6 +44,15 @@ export interface UploaderEvents extends Record<string, unknown> {
   acknowledged: { readonly id: string; readonly number: string; readonly urgent: boolean };
   /** The central API refused this transaction for good (it stays local, flagged). */
   rejected: { readonly id: string; readonly number: string; readonly reason: string };
+  /**
+   * An attempt to send these transactions failed (unreachable, 5xx, 429…); they stay queued and are retried.
+   * `error` is the failure class only (`network`, `http`, …), never a payload.
+   */
+  'attempt-failed': {
+    readonly items: readonly { readonly id: string; readonly number: string }[];
+    readonly urgent: boolean;
+    readonly error: string;
+  };
   /** The sync state changed. */
   state: SyncState;
 }
@@ -53,6 +68,12 @@ export interface UploaderOptions {
   /** How long a normal item may wait for others to fill a batch. Urgent items never wait. */
   readonly lingerMs?: number;
   readonly retry?: Partial<RetryPolicy>;
+  /**
+   * The longest wait between two attempts at an urgent item (a missing-person report), whatever the backoff
+   * of the normal lane: an urgent report is retried at least this often while the central API is down, unless
+   * the server itself asked for a longer pause (Retry-After). Default 15 s.
+   */
+  readonly urgentRetryCapMs?: number;
   readonly clock?: SyncClock;
   readonly random?: () => number;
   /** Start with a clean backoff and every pending item due (an operator's `booth sync drain`). */
@@ -60,6 +81,9 @@ export interface UploaderOptions {
   /** Where refusals (conflicts, rejections) are logged, by transaction number and code only. */
   readonly log?: Logger;
 }
+
+/** Default of {@link UploaderOptions.urgentRetryCapMs}. */
+export const DEFAULT_URGENT_RETRY_CAP_MS = 15_000;
 
 /** Prefix of the outbox's `last_error` for an item the central API answered `conflict`. */
 export const CONFLICT_REASON_PREFIX = 'conflict: ';
@@ -133,6 +157,7 @@ export class Uploader {
   private readonly policy: RetryPolicy;
   private readonly batchSize: number;
   private readonly lingerMs: number;
+  private readonly urgentRetryCapMs: number;
   private schedule: RetrySchedule;
   private status: PersistedStatus = {
     lastError: null,
@@ -162,6 +187,10 @@ export class Uploader {
     this.policy = { ...defaultRetryPolicy, ...options.retry };
     this.batchSize = Math.min(500, Math.max(1, options.batchSize ?? 50));
     this.lingerMs = Math.max(0, options.lingerMs ?? 2000);
+    this.urgentRetryCapMs = Math.max(
+      this.policy.minMs,
+      options.urgentRetryCapMs ?? DEFAULT_URGENT_RETRY_CAP_MS,
+    );
     this.schedule = new RetrySchedule(this.policy, this.random);
   }
 
@@ -348,8 +377,9 @@ export class Uploader {
   }
 
   /**
-   * The urgent lane: no linger; a never-tried item may probe an open circuit (a missing-person report is
-   * worth one extra request), but not a server-requested Retry-After pause.
+   * The urgent lane: no linger; a due urgent item may probe an open circuit (a missing-person report is worth
+   * one extra request every {@link UploaderOptions.urgentRetryCapMs} at most), but not a server-requested
+   * Retry-After pause, and not while another probe is out.
    */
   private async pumpUrgent(): Promise<boolean> {
     const now = this.clock.now();
@@ -358,12 +388,13 @@ export class Uploader {
       await this.wakeWhenDue(now);
       return false;
     }
-    const fresh = urgent.some((u) => u.attempts === 0);
-    if (this.schedule.canAttempt(now) || (fresh && this.schedule.canAttemptUrgent(now))) {
+    if (this.schedule.canAttempt(now) || this.schedule.canAttemptUrgent(now)) {
       await this.send(urgent);
       return true;
     }
-    this.wakeAt(this.schedule.nextAttemptAt());
+    // Held back by the server's own pause, or by a probe in flight (its answer kicks no lane, so look again).
+    const paused = this.schedule.snapshot().serverPausedUntil;
+    this.wakeAt(paused > now ? paused : now + 250);
     return false;
   }
 
@@ -420,12 +451,28 @@ export class Uploader {
         result.error.retryAfterMs !== undefined ? { retryAfterMs: result.error.retryAfterMs } : {},
       );
       const message = describeError(result.error);
+      const urgentLane = sent.every((s) => s.lane === 'urgent');
+      // Urgent items come back within urgentRetryCapMs (jittered), however long the normal lane must wait.
+      const urgentRetryAt = Math.max(
+        this.schedule.snapshot().serverPausedUntil,
+        after +
+          fullJitterDelay(
+            this.schedule.consecutiveFailures(),
+            { ...this.policy, capMs: this.urgentRetryCapMs },
+            this.random,
+          ),
+      );
       await this.outbox.markFailed(
         sent.map((s) => s.id),
         message,
-        retryAt,
+        urgentLane ? Math.min(retryAt, urgentRetryAt) : retryAt,
       );
       await this.persistStatus({ lastError: message });
+      this.events.emit('attempt-failed', {
+        items: sent.map((s) => ({ id: s.id, number: s.number })),
+        urgent: urgentLane,
+        error: result.error.kind,
+      });
       this.refreshState();
       return;
     }

@@ -1,0 +1,76 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ReceiptOutcomeView } from '../api/views.js';
+import { validateCatalog } from '../services/catalog/schema.js';
+import { TransactionService } from '../services/transactions/transactions.js';
+import { openStore, type KioskStore } from '../store/store.js';
+import { silentLogger } from './log.js';
+import { createVisitCompletion, promiseLine } from './visit-completion.js';
+
+const parsed = validateCatalog(JSON.parse(readFileSync('resources/catalog/default-catalog.json', 'utf8')));
+if (!parsed.ok) throw new Error('default catalog invalid');
+const mailbox = parsed.catalog.services.find((s) => s.id === 'chief-mailbox')!;
+
+let dir = '';
+let store: KioskStore | null = null;
+afterEach(async () => {
+  await store?.close();
+  store = null;
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('completing a visit', () => {
+  it('stores the services with their catalog names, keeps the receipt outcome, and starts as saved', async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'booth-complete-'));
+    store = await openStore({ dataDir: dir });
+    const transactions = new TransactionService(store);
+    const recorded: [string, ReceiptOutcomeView][] = [];
+    const complete = createVisitCompletion({
+      transactions,
+      printer: { print: async () => ({ outcome: 'failed', reason: 'paper-end' }) },
+      catalogVersion: () => 1,
+      demonstration: () => true,
+      kioskId: 'kiosk-1',
+      kioskName: { 'zh-CN': '自助警务舱', 'zh-HK': '自助警務艙', en: 'Smart Police Booth' },
+      progressBaseUrl: 'http://127.0.0.1:8571',
+      recordReceipt: async (number, receipt) => {
+        recorded.push([number, receipt]);
+      },
+      log: silentLogger,
+    });
+    const result = await complete({
+      locale: 'en',
+      card: null,
+      faceCheck: 'not-needed',
+      services: [{ service: mailbox, values: { subject: 'Street lights', body: 'Broken for a week.' } }],
+    });
+    if (!result.ok) throw new Error(result.error.code);
+    expect(result.value).toMatchObject({
+      delivery: 'saved',
+      acknowledged: false,
+      acknowledgedAt: null,
+      receipt: { outcome: 'failed', reason: 'paper-end' },
+    });
+    expect(Date.parse(result.value.completedAt)).not.toBeNaN();
+    expect(recorded).toEqual([[result.value.transactionNumber, { outcome: 'failed', reason: 'paper-end' }]]);
+    const row = await transactions.getByNumber(result.value.transactionNumber);
+    const payload = await transactions.payload(row!.id, 'kiosk-1');
+    expect(payload.services[0]).toMatchObject({
+      serviceId: 'chief-mailbox',
+      name: { 'zh-CN': '局长信箱', 'zh-HK': '局長信箱', en: "Chief's mailbox" },
+    });
+  });
+
+  it('prints every promise of a service on the receipt, in the receipt’s language', () => {
+    expect(promiseLine(mailbox.promises, 'zh-CN')).toBe('10分钟内签收；30分钟内答复；48小时内首次反馈');
+    expect(promiseLine(mailbox.promises, 'en')).toBe(
+      'Signed for within 10 minutes; Answered within 30 minutes; First feedback within 48 hours',
+    );
+    expect(promiseLine([], 'en')).toBeNull();
+    const long = { text: { 'zh-CN': '长'.repeat(150), 'zh-HK': '長'.repeat(150), en: 'x'.repeat(150) } };
+    expect(promiseLine([long, long], 'zh-CN')?.length).toBe(200);
+  });
+});

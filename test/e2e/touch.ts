@@ -1,0 +1,55 @@
+import type { Locator, Page } from '@playwright/test';
+import { expect } from '@playwright/test';
+
+/**
+ * Acting as a person at the kiosk does, by touch: typing on the on-screen keyboard, each key found by its
+ * accessible name (its character) and tapped. Tests (and benchmarks) that use these run with `hasTouch`.
+ */
+
+/** From the attract screen to the chief's-mailbox form by taps; `placeCard` puts the ID card on the reader. */
+export async function openMailboxForm(page: Page, placeCard: () => void): Promise<void> {
+  await page.getByRole('button', { name: '点击开始办理' }).tap();
+  await page.getByRole('tab', { name: /局长信箱/ }).tap();
+  await page
+    .getByRole('tabpanel')
+    .getByRole('button', { name: /局长信箱/ })
+    .tap();
+  await page.getByRole('button', { name: '下一步' }).tap();
+  placeCard();
+  await expect(page.getByRole('heading', { name: '请核对您的身份信息' })).toBeVisible();
+  await page.getByRole('button', { name: '下一步' }).tap();
+  await expect(page.getByRole('heading', { name: '请填写办理信息' })).toBeVisible();
+}
+
+/** The on-screen keyboard, by its name in the kiosk's language. */
+export function onScreenKeyboard(page: Page, name: string | RegExp = '屏幕键盘'): Locator {
+  return page.getByRole('group', { name });
+}
+
+/** Taps keys one by one, each found by its accessible name (its character). */
+export async function tapKeys(keyboard: Locator, keys: string): Promise<void> {
+  for (const key of keys) await keyboard.getByRole('button', { name: key, exact: true }).tap();
+}
+
+/** Spells pinyin and taps the candidate, turning to the next page of candidates until it shows. */
+export async function tapPinyin(
+  keyboard: Locator,
+  pinyin: string,
+  character: string,
+  nextPage: string | RegExp = /^下一[页頁]候[选選]字$/,
+): Promise<void> {
+  await tapKeys(keyboard, pinyin);
+  // The candidate bar is filled before looking through it (the dictionary loads after first paint).
+  await expect(keyboard.locator('.osk-candidate').first()).toBeVisible();
+  const candidate = keyboard.getByRole('button', { name: character, exact: true });
+  for (let page = 0; page < 5 && !(await candidate.isVisible()); page += 1) {
+    await keyboard.getByRole('button', { name: nextPage }).tap();
+  }
+  await candidate.tap();
+}
+
+/** Types a technician PIN on the digit pad the PIN field opens. */
+export async function tapPin(page: Page, pin: string): Promise<void> {
+  await page.getByLabel('维护密码').tap();
+  await tapKeys(onScreenKeyboard(page), pin);
+}

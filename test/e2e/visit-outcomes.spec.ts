@@ -1,0 +1,229 @@
+import { PNG } from 'pngjs';
+import jsQRModule from 'jsqr';
+import type { Page } from '@playwright/test';
+import { expect, test, type KioskUnderTest } from './kiosk-fixture.js';
+
+// jsqr's CommonJS default export is typed as a namespace under NodeNext (as in documents.test.ts).
+type JsQr = typeof jsQRModule.default;
+const jsQR: JsQr = (jsQRModule as unknown as { default?: JsQr }).default ?? (jsQRModule as unknown as JsQr);
+
+/** Reads the QR code the done screen shows, as a phone (or the kiosk's scanner) would. */
+async function readQr(page: Page): Promise<string> {
+  const src = await page.getByRole('img', { name: '扫码查询办理进度、下载电子回执' }).getAttribute('src');
+  const png = PNG.sync.read(Buffer.from((src ?? '').replace(/^data:image\/png;base64,/, ''), 'base64'));
+  const code = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
+  if (!code) throw new Error('no QR code on the screen');
+  return code.data;
+}
+
+/** Waits until the simulated reader has seen the card go (so the next card is a new placement). */
+function cardLifted(kiosk: KioskUnderTest): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the reader did not see the card go')), 5_000);
+    const off = kiosk.core.devices.idCard.on('card-removed', () => {
+      clearTimeout(timer);
+      off();
+      resolve();
+    });
+    kiosk.sim.removeCard();
+  });
+}
+
+test.describe('visit outcomes', () => {
+  test('a missing-person report with the central system down says it has not arrived and to call 110, then shows the acknowledgement', async ({
+    page,
+    kiosk,
+  }) => {
+    test.setTimeout(120_000);
+    await page.goto(kiosk.host.kioskUrl);
+    await page.getByRole('button', { name: '点击开始办理' }).click();
+    await page.getByRole('tab', { name: /求助服务/ }).click();
+    await page
+      .getByRole('tabpanel')
+      .getByRole('button', { name: /失联人员查找求助/ })
+      .click();
+    await page.getByRole('button', { name: '下一步' }).click();
+    kiosk.sim.placeCard('resident');
+    await expect(page.getByRole('heading', { name: '请核对您的身份信息' })).toBeVisible();
+    await expect(page.getByText('证件已读取完毕，您可以取走证件。')).toBeVisible();
+    await page.getByRole('button', { name: '下一步' }).click();
+
+    // The central system goes unreachable before the report is sent.
+    kiosk.central.setFaults(() => 'reset');
+    // Free text has no on-screen keyboard yet (another piece of work); the choices are taps.
+    await page.getByLabel(/^联系电话/).fill('13800138000');
+    await page.getByLabel(/^失联人员姓名/).fill('李四');
+    await page.getByRole('radio', { name: '男' }).click();
+    await page.getByLabel(/^失联人员年龄/).fill('78');
+    await page.getByRole('radio', { name: '父母' }).click();
+    // The kiosk's own date picker, by taps.
+    await page.getByLabel(/^最后联系日期/).click();
+    await page.getByRole('button', { name: '今天', exact: true }).click();
+    await page.getByLabel(/^最后出现地点/).fill('福田区示例公园东门');
+    await page.getByRole('button', { name: '提交办理' }).click();
+
+    await expect(page.getByRole('heading', { name: '紧急报告尚未送达指挥中心' })).toBeVisible();
+    const alert = page.locator('.urgent-alert');
+    await expect(alert).toHaveAttribute('role', 'alert');
+    await expect(alert).toContainText('指挥中心尚未收到');
+    await expect(alert).toContainText('请立即拨打 110');
+    await expect(alert).toContainText('呼叫民警');
+    await expect(page.locator('body')).not.toContainText('办理完成');
+    await expect(page.getByRole('heading', { name: '指挥中心已收到您的紧急报告' })).toHaveCount(0);
+    // Promises ("an officer within 5 minutes") are not made for a report the command centre does not have.
+    await expect(page.getByRole('heading', { name: '服务承诺' })).toHaveCount(0);
+    // The same, plainly, in English.
+    await page.getByRole('button', { name: 'English' }).click();
+    await expect(page.getByRole('heading', { name: 'Not yet received by the command centre' })).toBeVisible();
+    await expect(alert).toContainText('Call 110 now');
+    await page.getByRole('button', { name: '简体中文' }).click();
+
+    // Finish is not a stray tap away: it asks first, and "keep waiting" keeps the advice on screen.
+    await page.getByRole('button', { name: '完成' }).click();
+    const confirm = page.getByRole('alertdialog', { name: '紧急报告尚未送达，确定要结束吗？' });
+    await expect(confirm).toBeVisible();
+    await confirm.getByRole('button', { name: '继续等待' }).click();
+    await expect(confirm).toHaveCount(0);
+    await expect(page.getByRole('heading', { name: '紧急报告尚未送达指挥中心' })).toBeVisible();
+
+    // The central system is back: the kiosk's retries get through and the screen says so by itself.
+    kiosk.central.setFaults(undefined);
+    await expect(page.getByRole('heading', { name: '指挥中心已收到您的紧急报告' })).toBeVisible({
+      timeout: 45_000,
+    });
+    await expect(page.getByText('紧急报告已送达指挥中心，民警将尽快与您联系。')).toBeVisible();
+    await expect(page.locator('.urgent-alert')).toHaveCount(0);
+    expect((await kiosk.central.stats()).urgent).toBe(1);
+    await page.getByRole('button', { name: '完成' }).click();
+    await expect(page.getByRole('button', { name: '点击开始办理' })).toBeVisible();
+    await expect(page.locator('body')).not.toContainText('李四');
+  });
+
+  test('scanning a receipt’s QR code at the kiosk opens that transaction’s progress', async ({
+    page,
+    kiosk,
+  }) => {
+    await page.goto(kiosk.host.kioskUrl);
+    await page.getByRole('button', { name: '点击开始办理' }).click();
+    await page.getByRole('tab', { name: /户政/ }).click();
+    await page
+      .getByRole('tabpanel')
+      .getByRole('button', { name: /户籍证明开具/ })
+      .click();
+    await page.getByRole('button', { name: '下一步' }).click();
+    kiosk.sim.placeCard('resident');
+    await page.getByRole('button', { name: '下一步' }).click();
+    await page.getByRole('radio', { name: '就业' }).click();
+    await page.getByRole('button', { name: '提交办理' }).click();
+    await expect(page.getByRole('heading', { name: '已提交至公安业务系统' })).toBeVisible();
+    const number = (await page.locator('.txn-number').textContent()) ?? '';
+    // The local central server is on loopback: the screen says a phone cannot open this link.
+    await expect(page.getByText('此二维码链接仅在本机上有效')).toBeVisible();
+    const url = await readQr(page);
+    expect(url).toContain(`/progress/${number}?k=`);
+    await page.getByRole('button', { name: '完成' }).click();
+    await expect(page.getByRole('button', { name: '点击开始办理' })).toBeVisible();
+
+    // The citizen holds the receipt's QR code to the kiosk's scanner.
+    await kiosk.sim.scan(url);
+    await expect(page.getByRole('heading', { name: '办理进度' })).toBeVisible();
+    const result = page.locator('.progress-result');
+    await expect(result.locator('.txn-number')).toHaveText(number);
+    await expect(result).toContainText('户籍证明开具');
+    await expect(result).not.toContainText('household-certificate');
+    await expect(result).toContainText('张*');
+    await expect(result).not.toContainText('张三');
+    await expect(result).toContainText('公安业务系统已收到');
+    await expect(result).toContainText('已打印');
+    await expect(result).toContainText('此二维码链接仅在本机上有效');
+    await page.getByRole('button', { name: '返回' }).click();
+    await expect(page.getByRole('button', { name: '点击开始办理' })).toBeVisible();
+
+    // Or types the number printed on it (status only, no name).
+    await page.getByRole('button', { name: '查询办理进度' }).click();
+    await page.getByRole('textbox', { name: /业务编号/ }).fill(number.replace(/\D/g, ''));
+    await page.getByRole('button', { name: '查询', exact: true }).click();
+    await expect(result.locator('.txn-number')).toHaveText(number);
+    await expect(result).not.toContainText('张');
+    await page.getByRole('textbox', { name: /业务编号/ }).fill('20200101000001');
+    await page.getByRole('button', { name: '查询', exact: true }).click();
+    await expect(page.getByRole('alert')).toContainText('本机没有这个业务编号的记录');
+  });
+
+  test('an expired card is refused with the reason; a valid one shows its English name and may be taken', async ({
+    page,
+    kiosk,
+  }) => {
+    await page.goto(kiosk.host.kioskUrl);
+    await page.getByRole('button', { name: '点击开始办理' }).click();
+    await page.getByRole('tab', { name: /交管业务/ }).click();
+    await page
+      .getByRole('tabpanel')
+      .getByRole('button', { name: /交通违法查询与处理/ })
+      .click();
+    await page.getByRole('button', { name: '下一步' }).click();
+    kiosk.sim.placeCard('hk-permit-expired');
+    await expect(page.getByRole('alert')).toContainText(
+      '此证件已过期（有效期至 2024年1月1日），不能办理所选业务',
+    );
+    await expect(page.getByRole('heading', { name: '请将身份证放在读卡区' })).toBeVisible();
+    await cardLifted(kiosk);
+    kiosk.sim.placeCard('foreigner-expired');
+    await expect(page.getByRole('alert')).toContainText('有效期至 2020年1月1日');
+    await cardLifted(kiosk);
+    kiosk.sim.placeCard('foreigner');
+    await expect(page.getByRole('heading', { name: '请核对您的身份信息' })).toBeVisible();
+    await expect(page.getByText('SMITH, JOHN EXAMPLE')).toBeVisible();
+    await expect(page.getByText('证件已读取完毕，您可以取走证件。')).toBeVisible();
+    await page.getByRole('button', { name: '取消办理' }).click();
+    await expect(page.getByRole('button', { name: '点击开始办理' })).toBeVisible();
+    kiosk.sim.removeCard();
+  });
+
+  test('the mailbox end screen shows the tracking number and the three promise clocks with their due times', async ({
+    page,
+    kiosk,
+  }) => {
+    await page.goto(kiosk.host.kioskUrl);
+    await page.getByRole('button', { name: '点击开始办理' }).click();
+    await page.getByRole('tab', { name: /局长信箱/ }).click();
+    await page
+      .getByRole('tabpanel')
+      .getByRole('button', { name: /局长信箱/ })
+      .click();
+    await page.getByRole('button', { name: '下一步' }).click();
+    kiosk.sim.placeCard('resident');
+    await page.getByRole('button', { name: '下一步' }).click();
+    await page.getByRole('radio', { name: '建议' }).click();
+    // Free text has no on-screen keyboard yet (another piece of work).
+    await page.getByLabel(/^标题/).fill('路灯不亮');
+    await page.getByLabel(/^来信内容/).fill('示例路的路灯已经坏了一周，请尽快修理。');
+    await page.getByLabel(/^联系电话/).fill('13800138000');
+    await page.getByRole('button', { name: '提交办理' }).click();
+    await expect(page.getByRole('heading', { name: '已提交至公安业务系统' })).toBeVisible();
+    const number = (await page.locator('.txn-number').textContent()) ?? '';
+    await expect(page.locator('.tracking-number')).toHaveText(number);
+    const promises = page.getByRole('region', { name: '服务承诺' });
+    for (const text of ['10分钟内签收', '30分钟内答复', '48小时内首次反馈'])
+      await expect(promises).toContainText(text);
+    // Due times in the kiosk's clock and language, once the police system has the letter.
+    await expect(promises.locator('.promise-due')).toHaveCount(3);
+    await expect(promises.locator('.promise-due').first()).toHaveText(/^(今天|明天) \d{2}:\d{2}前$/);
+    await page.getByRole('button', { name: 'English' }).click();
+    await expect(
+      page.getByRole('region', { name: 'Our promises' }).locator('.promise-due').first(),
+    ).toHaveText(/^by (today|tomorrow) \d{2}:\d{2}$/);
+    await expect(page.getByText('Tracking number')).toBeVisible();
+  });
+
+  test('no receipt paper is said on the first screen, before anyone starts', async ({ page, kiosk }) => {
+    kiosk.sim.setPaper('out');
+    await page.goto(kiosk.host.kioskUrl);
+    await expect(page.getByText('今日回执仅提供二维码')).toBeVisible();
+    await page.getByRole('button', { name: '点击开始办理' }).click();
+    await expect(page.getByText('今日回执仅提供二维码')).toBeVisible();
+    await page.getByRole('button', { name: '返回' }).click();
+    kiosk.sim.setPaper('ok');
+    await expect(page.getByText('今日回执仅提供二维码')).toHaveCount(0);
+  });
+});
