@@ -22,6 +22,7 @@ import {
   type Observation,
 } from './liveness.js';
 import { faceText, type FaceKey } from './messages.js';
+import { PRESENCE_EVENT } from '../components/IdleGuard.js';
 
 type Phase =
   | { readonly kind: 'consent' }
@@ -52,6 +53,18 @@ async function cameraStream(selector: CameraSelectorView | null): Promise<MediaS
   if (!match || match.deviceId === current) return stream;
   for (const track of stream.getTracks()) track.stop();
   return ask(match.deviceId);
+}
+
+/** Resolves at the video's next frame, or after 250 ms at the latest (a stalled camera). */
+function nextVideoFrame(video: HTMLVideoElement): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, 250);
+    video.requestVideoFrameCallback(() => {
+      clearTimeout(timer);
+      // One more turn of the event loop, so a render scheduled by the last frame's state runs first.
+      setTimeout(resolve, 0);
+    });
+  });
 }
 
 /**
@@ -117,69 +130,6 @@ export function FaceCheckScreen({
     [api],
   );
 
-  /** One attempt: wait for good frames, issue the challenge, judge it, compare the frame it ends on. */
-  const attempt = useCallback(async (): Promise<void> => {
-    const engine = engineRef.current;
-    const video = videoRef.current;
-    const reference = referenceRef.current;
-    if (!engine || !video || !reference) return;
-    const run = ++runRef.current;
-    const frames: Observation[] = [];
-    let issued: { challenge: Challenge; at: number } | null = null;
-    let spoken: FaceKey | null = null;
-    const say = (key: FaceKey): void => {
-      setGuide(key);
-      if (key !== spoken) speak(ft(key), locale);
-      spoken = key;
-    };
-    const started = performance.now();
-    setChallenge(null);
-    while (runRef.current === run) {
-      if (video.readyState < 2 || video.videoWidth === 0) {
-        await new Promise((r) => setTimeout(r, 100));
-        continue;
-      }
-      let frame: FrameAnalysis;
-      try {
-        frame = await engine.frame(video);
-      } catch {
-        break;
-      }
-      if (runRef.current !== run) return;
-      frames.push(frame.observation);
-      const now = frame.observation.at;
-      // Keep only what the rules look at: the steady moment and the challenge window.
-      while (frames.length > 0 && (frames[0]?.at ?? now) < now - LIVENESS_RULES.deadlineMs * 2)
-        frames.shift();
-      if (!issued) {
-        const problem: QualityProblem | undefined = frame.quality.problems[0];
-        if (problem) say(`face.guide.${problem}`);
-        else say('face.guide.hold');
-        if (!problem && steadyBaseline(frames, now).steady) {
-          issued = { challenge: drawChallenge(), at: now };
-          setChallenge(issued.challenge);
-          say(`face.challenge.${issued.challenge}`);
-        } else if (now - started > LIVENESS_RULES.deadlineMs * 3) {
-          // No usable face for a long while: an attempt that failed, not a silent wait.
-          await report({ action: 'attempt', score: 0, liveness: false });
-          return;
-        }
-        continue;
-      }
-      const verdict = judgeChallenge(issued.challenge, frames, issued.at, now);
-      if (verdict.status === 'pending') continue;
-      if (verdict.status === 'failed' || !frame.quality.ok || !frame.embedding) {
-        await report({ action: 'attempt', score: 0, liveness: false });
-        return;
-      }
-      const spoof =
-        frame.real !== null && frame.live !== null && frame.real < SPOOF_FLOOR && frame.live < SPOOF_FLOOR;
-      const score = faceSimilarity(reference, frame.embedding);
-      await report({ action: 'attempt', score: Number(score.toFixed(4)), liveness: !spoof });
-      return;
-    }
-  }, [ft, locale, report]);
-
   /** The check cannot be made here: the core is told (officer review) and the screen says why. */
   const unavailable = useCallback(
     async (why: 'noCamera' | 'noPhoto', reason: 'no-camera' | 'no-photo' | 'engine'): Promise<void> => {
@@ -192,6 +142,87 @@ export function FaceCheckScreen({
     },
     [api, stopCamera],
   );
+
+  /**
+   * One attempt: wait for a steady frontal face that passes the quality gates, issue a random challenge,
+   * judge it frame by frame (detector and mesh only), then describe the frame it ends on — which must pass the
+   * gates again — and compare it with the card photo. Only the score and the challenge's outcome leave.
+   */
+  const attempt = useCallback(async (): Promise<void> => {
+    const engine = engineRef.current;
+    const video = videoRef.current;
+    const reference = referenceRef.current;
+    if (!engine || !video || !reference) return;
+    const run = ++runRef.current;
+    const frames: Observation[] = [];
+    let issued: { challenge: Challenge; at: number } | null = null;
+    let spoken: FaceKey | null = null;
+    let presence = 0;
+    const say = (key: FaceKey): void => {
+      setGuide(key);
+      if (key !== spoken) speak(ft(key), locale);
+      spoken = key;
+    };
+    const fail = (): Promise<void> => report({ action: 'attempt', score: 0, liveness: false });
+    const started = performance.now();
+    setChallenge(null);
+    while (runRef.current === run) {
+      if (video.readyState < 2 || video.videoWidth === 0) {
+        await new Promise((r) => setTimeout(r, 100));
+        continue;
+      }
+      // Wait for the camera's next picture: never the same frame twice, and the page gets to render and
+      // answer taps between analyses (the wasm backend may otherwise resolve without yielding).
+      await nextVideoFrame(video);
+      if (runRef.current !== run) return;
+      let frame: FrameAnalysis;
+      try {
+        frame = await engine.frame(video, false);
+      } catch {
+        return unavailable('noCamera', 'engine');
+      }
+      if (runRef.current !== run) return;
+      const now = frame.observation.at;
+      // Someone in front of the camera is using the kiosk: the idle guard is told (at most every 5 s).
+      if (frame.observation.faces > 0 && now - presence > 5000) {
+        presence = now;
+        window.dispatchEvent(new Event(PRESENCE_EVENT));
+      }
+      frames.push(frame.observation);
+      // Keep only what the rules look at: the steady moment and the challenge window.
+      while (frames.length > 0 && (frames[0]?.at ?? now) < now - LIVENESS_RULES.deadlineMs * 2)
+        frames.shift();
+      if (!issued) {
+        const problem: QualityProblem | undefined = frame.quality.problems[0];
+        say(problem ? `face.guide.${problem}` : 'face.guide.hold');
+        if (!problem && steadyBaseline(frames, now).steady) {
+          issued = { challenge: drawChallenge(), at: now };
+          setChallenge(issued.challenge);
+          say(`face.challenge.${issued.challenge}`);
+        } else if (now - started > LIVENESS_RULES.deadlineMs * 3) {
+          // No usable face for a long while: an attempt that failed, not a silent wait.
+          return fail();
+        }
+        continue;
+      }
+      const verdict = judgeChallenge(issued.challenge, frames, issued.at, now);
+      if (verdict.status === 'pending') continue;
+      if (verdict.status === 'failed') return fail();
+      // The challenge was performed: the frame now in front of the camera is the one compared.
+      let final: FrameAnalysis;
+      try {
+        final = await engine.frame(video, true);
+      } catch {
+        return unavailable('noCamera', 'engine');
+      }
+      if (runRef.current !== run) return;
+      if (!final.quality.ok || !final.embedding) return fail();
+      const spoof =
+        final.real !== null && final.live !== null && final.real < SPOOF_FLOOR && final.live < SPOOF_FLOOR;
+      const score = faceSimilarity(reference, final.embedding);
+      return report({ action: 'attempt', score: Number(score.toFixed(4)), liveness: !spoof });
+    }
+  }, [ft, locale, report, unavailable]);
 
   const start = useCallback(async (): Promise<void> => {
     if (!api) return;

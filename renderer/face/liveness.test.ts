@@ -64,6 +64,18 @@ describe('judgeChallenge', () => {
     });
   });
 
+  it('judges at a kiosk’s slow frame rate (about one frame a second)', () => {
+    const slow = (from: number, spec: ReadonlyArray<Partial<Observation>>): Observation[] =>
+      spec.map((x, i) => ({ at: from + i * 900, faces: 1, yaw: 0, eyes: 0.3, ...x }));
+    const base = slow(0, [{}, {}]); // 0 and 900 ms
+    expect(steadyBaseline(base, 900).steady).toBe(true);
+    // One frame caught with the eyes closed, the next open again: a blink.
+    const blink = slow(1800, [{ eyes: 0.12 }, { eyes: 0.3 }]);
+    expect(judgeChallenge('blink', [...base, ...blink], 900, 2700)).toEqual({ status: 'passed', at: 2700 });
+    // A single frame is not a steady moment.
+    expect(steadyBaseline(slow(0, [{}]), 900).steady).toBe(false);
+  });
+
   it('fails when a second face appears', () => {
     const two = frames(1000, [{ faces: 2 }]);
     expect(judgeChallenge('blink', [...steady, ...two], ISSUED, 1100)).toEqual({

@@ -25,8 +25,12 @@ export interface Observation {
 
 /** Limits of the challenge rules. */
 export const LIVENESS_RULES = {
-  /** How long the face must be steady and frontal before the challenge counts. */
-  steadyMs: 800,
+  /**
+   * How long the face must be steady and frontal before the challenge counts, seen in at least
+   * `steadyFrames` frames: the wasm backend analyses 1–3 frames a second on a 2-core kiosk.
+   */
+  steadyMs: 1200,
+  steadyFrames: 2,
   /** Yaw within which the head counts as frontal. */
   frontalYaw: 10,
   /** Yaw the asked turn must reach. */
@@ -78,7 +82,7 @@ export function steadyBaseline(
   const covered = first !== undefined && first.at <= issuedAt - LIVENESS_RULES.steadyMs * 0.75;
   const steady =
     covered &&
-    before.length >= 3 &&
+    before.length >= LIVENESS_RULES.steadyFrames &&
     before.every((f) => f.faces === 1 && Math.abs(f.yaw) <= LIVENESS_RULES.frontalYaw);
   const eyes = before.flatMap((f) => (f.eyes === null ? [] : [f.eyes]));
   return { steady, eyes: eyes.length > 0 ? median(eyes) : null };

@@ -1,3 +1,4 @@
+import { declineFaceCheck } from './citizen.js';
 import { expect, test } from './kiosk-fixture.js';
 
 test.describe('a citizen identifies with an ID card', () => {
@@ -43,8 +44,7 @@ test.describe('a citizen identifies with an ID card', () => {
 
     await page.getByRole('button', { name: '下一步' }).click();
     // The service asks for a face check: the consent screen offers the officer-review route beside it.
-    await page.getByRole('button', { name: '不进行人脸核验，由民警人工核验' }).click();
-    await page.getByRole('button', { name: '继续填写' }).click();
+    await declineFaceCheck(page);
     await expect(page.getByRole('heading', { name: '请填写办理信息' })).toBeVisible();
     // Fields from the card are filled and marked; the ID number stays masked even here.
     await expect(page.getByLabel(/姓名/)).toHaveValue('张三');

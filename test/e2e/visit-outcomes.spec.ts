@@ -1,6 +1,7 @@
 import { PNG } from 'pngjs';
 import jsQRModule from 'jsqr';
 import type { Page } from '@playwright/test';
+import { declineFaceCheck } from './citizen.js';
 import { expect, test, type KioskUnderTest } from './kiosk-fixture.js';
 
 // jsqr's CommonJS default export is typed as a namespace under NodeNext (as in documents.test.ts).
@@ -113,6 +114,7 @@ test.describe('visit outcomes', () => {
     await page.getByRole('button', { name: '下一步' }).click();
     kiosk.sim.placeCard('resident');
     await page.getByRole('button', { name: '下一步' }).click();
+    await declineFaceCheck(page);
     await page.getByRole('radio', { name: '就业' }).click();
     await page.getByRole('button', { name: '提交办理' }).click();
     await expect(page.getByRole('heading', { name: '已提交至公安业务系统' })).toBeVisible();

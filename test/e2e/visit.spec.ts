@@ -1,3 +1,4 @@
+import { declineFaceCheck } from './citizen.js';
 import { expect, test } from './kiosk-fixture.js';
 import { onScreenKeyboard, tapKeys, tapPinyin } from './touch.js';
 
@@ -85,8 +86,7 @@ test.describe('complete visits', () => {
     kiosk.sim.placeCard('resident');
     await page.getByRole('button', { name: '下一步' }).click();
     // The service asks for a face check; this citizen takes the officer-review route.
-    await page.getByRole('button', { name: '不进行人脸核验，由民警人工核验' }).click();
-    await page.getByRole('button', { name: '继续填写' }).click();
+    await declineFaceCheck(page);
     await page.getByRole('radio', { name: '就业' }).check();
     await page.getByRole('button', { name: '提交办理' }).click();
     await expect(
