@@ -164,6 +164,17 @@ export function FaceCheckScreen({
       spoken = key;
     };
     const fail = (): Promise<void> => report({ action: 'attempt', score: 0, liveness: false });
+    // The current frame, or null when this attempt is over (superseded, or the engine failed: reported).
+    const analyse = async (full: boolean): Promise<FrameAnalysis | null> => {
+      let frame: FrameAnalysis;
+      try {
+        frame = await engine.frame(video, full);
+      } catch {
+        await unavailable('noCamera', 'engine');
+        return null;
+      }
+      return runRef.current === run ? frame : null;
+    };
     const started = performance.now();
     setChallenge(null);
     while (runRef.current === run) {
@@ -175,13 +186,8 @@ export function FaceCheckScreen({
       // answer taps between analyses (the wasm backend may otherwise resolve without yielding).
       await nextVideoFrame(video);
       if (runRef.current !== run) return;
-      let frame: FrameAnalysis;
-      try {
-        frame = await engine.frame(video, false);
-      } catch {
-        return unavailable('noCamera', 'engine');
-      }
-      if (runRef.current !== run) return;
+      const frame = await analyse(false);
+      if (!frame) return;
       const now = frame.observation.at;
       // Someone in front of the camera is using the kiosk: the idle guard is told (at most every 5 s).
       if (frame.observation.faces > 0 && now - presence > 5000) {
@@ -209,13 +215,8 @@ export function FaceCheckScreen({
       if (verdict.status === 'pending') continue;
       if (verdict.status === 'failed') return fail();
       // The challenge was performed: the frame now in front of the camera is the one compared.
-      let final: FrameAnalysis;
-      try {
-        final = await engine.frame(video, true);
-      } catch {
-        return unavailable('noCamera', 'engine');
-      }
-      if (runRef.current !== run) return;
+      const final = await analyse(true);
+      if (!final) return;
       if (!final.quality.ok || !final.embedding) return fail();
       const spoof =
         final.real !== null && final.live !== null && final.real < SPOOF_FLOOR && final.live < SPOOF_FLOOR;
@@ -324,16 +325,7 @@ export function FaceCheckScreen({
   } else {
     const face = visit.face;
     body =
-      status === 'face-verified' ? (
-        <>
-          <p role="status">{ft('face.verified')}</p>
-          <div className="actions">
-            <button type="button" className="primary" onClick={onDone}>
-              {ft('face.continue')}
-            </button>
-          </div>
-        </>
-      ) : status === 'pending' ? (
+      status === 'pending' ? (
         <>
           <p role="status">
             {ft('face.retry', { attempts: face?.attempts ?? 0, max: face?.maxAttempts ?? 3 })}
@@ -353,8 +345,9 @@ export function FaceCheckScreen({
           </div>
         </>
       ) : (
+        // Verified, or the officer-review route: either way the forms come next.
         <>
-          <p role="status">{ft('face.officer')}</p>
+          <p role="status">{ft(status === 'face-verified' ? 'face.verified' : 'face.officer')}</p>
           <div className="actions">
             <button type="button" className="primary" onClick={onDone}>
               {ft('face.continue')}

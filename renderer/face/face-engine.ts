@@ -5,13 +5,11 @@
  * compared — the descriptor stay in memory, and the core only ever receives a score and a yes/no.
  */
 import type { FaceResult, Human } from '@vladmandic/human';
-import { verificationConfig } from '../../main/services/face/human-config.js';
+import { faceMeasure, verificationConfig } from '../../main/services/face/human-config.js';
 import {
   LIVE_GATES,
   REFERENCE_GATES,
   evaluateQuality,
-  measureExposure,
-  measureSharpness,
   type FaceMeasure,
   type QualityVerdict,
 } from '../../main/services/face/policy.js';
@@ -28,24 +26,8 @@ export interface FrameAnalysis {
   readonly live: number | null;
 }
 
-const degrees = (rad: number | undefined): number => ((rad ?? 0) * 180) / Math.PI;
-
 function measure(face: FaceResult, pixels: ImageData): FaceMeasure {
-  const [x, y, w, h] = face.box;
-  const box = [x, y, w, h] as const;
-  const view = { width: pixels.width, height: pixels.height, channels: 4 as const, data: pixels.data };
-  const exposure = measureExposure(view, box);
-  const angle = face.rotation?.angle;
-  return {
-    detectionScore: face.boxScore,
-    box,
-    yaw: degrees(angle?.yaw),
-    pitch: degrees(angle?.pitch),
-    roll: degrees(angle?.roll),
-    sharpness: measureSharpness(view, box),
-    brightness: exposure.brightness,
-    clipped: exposure.clipped,
-  };
+  return faceMeasure(face, { width: pixels.width, height: pixels.height, channels: 4, data: pixels.data });
 }
 
 /** The renderer's face engine; {@link RendererFaceEngine.load} once per face check. */

@@ -30,7 +30,6 @@ test.describe('face check with a blinking picture as the camera', () => {
       }`,
     });
     await withCollinsCard(page);
-    await page.goto(kiosk.host.kioskUrl);
     await toFaceCheck(page, kiosk);
     await page.getByRole('button', { name: '同意并开始人脸核验' }).click();
     await expect(page.locator('.face-guide')).toHaveText('请慢慢眨一下眼', { timeout: 120_000 });

@@ -13,7 +13,8 @@ import type { Page } from '@playwright/test';
 import { CHROMIUM_EXECUTABLE, CHROMIUM_TEST_ARGS } from '../support/chromium.js';
 import { blinkClip, stillClip } from '../support/face-clips.js';
 import { idCardJpeg } from '../support/face-variants.js';
-import { expect } from './kiosk-fixture.js';
+import { placeCard, startVisit } from './citizen.js';
+import { expect, type KioskUnderTest } from './kiosk-fixture.js';
 
 /** Writes a camera clip to a new file (before the browser starts: launch options are read at launch). */
 function clipFile(name: string, bytes: Uint8Array): string {
@@ -71,20 +72,10 @@ export async function withCollinsCard(page: Page): Promise<void> {
   });
 }
 
-/** From the attract screen to the face check's consent, for 户籍证明开具 (asks for a face check). */
-export async function toFaceCheck(
-  page: Page,
-  kiosk: { sim: { placeCard(kind: 'resident'): void } },
-): Promise<void> {
-  await page.getByRole('button', { name: '点击开始办理' }).click();
-  await page.getByRole('tab', { name: /户政/ }).click();
-  await page
-    .getByRole('tabpanel')
-    .getByRole('button', { name: /户籍证明开具/ })
-    .click();
-  await page.getByRole('button', { name: '下一步' }).click();
-  kiosk.sim.placeCard('resident');
-  await expect(page.getByRole('heading', { name: '请核对您的身份信息' })).toBeVisible();
+/** From a fresh page to the face check's consent, for 户籍证明开具 (a service that asks for a face check). */
+export async function toFaceCheck(page: Page, kiosk: KioskUnderTest): Promise<void> {
+  await startVisit(page, kiosk.host.kioskUrl, [[/户政/, /户籍证明开具/]]);
+  await placeCard(page, kiosk.sim);
   await page.getByRole('button', { name: '下一步' }).click();
   // Consent, with the non-biometric route on the same screen.
   await expect(page.getByRole('heading', { name: '人脸核验' })).toBeVisible();

@@ -23,7 +23,6 @@ test.describe('face check with a still picture as the camera', () => {
     kiosk,
   }) => {
     await withCollinsCard(page);
-    await page.goto(kiosk.host.kioskUrl);
     await toFaceCheck(page, kiosk);
     await page.getByRole('button', { name: '同意并开始人脸核验' }).click();
 

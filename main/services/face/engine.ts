@@ -15,7 +15,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import type { Config, FaceResult, Human, Tensor } from '@vladmandic/human';
-import { verificationConfig } from './human-config.js';
+import { faceMeasure, verificationConfig } from './human-config.js';
 import type { RgbImage } from './image.js';
 import {
   type FaceGates,
@@ -26,8 +26,6 @@ import {
   decide,
   evaluateQuality,
   faceSimilarity,
-  measureExposure,
-  measureSharpness,
 } from './policy.js';
 
 const require = createRequire(import.meta.url);
@@ -89,24 +87,11 @@ export interface FaceComparison {
   readonly images: readonly [QualityVerdict, QualityVerdict];
 }
 
-const toDegrees = (rad: number | undefined): number => ((rad ?? 0) * 180) / Math.PI;
-
-/** Turns one detection into the measures the policy reads. */
+/** Turns one detection into the measures the policy reads, with its model scores and descriptor. */
 function toAnalysedFace(face: FaceResult, image: RgbImage): AnalysedFace {
-  const [x, y, w, h] = face.box;
-  const box: [number, number, number, number] = [x, y, w, h];
   const view = { width: image.width, height: image.height, channels: 3 as const, data: image.data };
-  const exposure = measureExposure(view, box);
-  const angle = face.rotation?.angle;
   return {
-    detectionScore: face.boxScore,
-    box,
-    yaw: toDegrees(angle?.yaw),
-    pitch: toDegrees(angle?.pitch),
-    roll: toDegrees(angle?.roll),
-    sharpness: measureSharpness(view, box),
-    brightness: exposure.brightness,
-    clipped: exposure.clipped,
+    ...faceMeasure(face, view),
     real: typeof face.real === 'number' ? face.real : null,
     live: typeof face.live === 'number' ? face.live : null,
     embedding: face.embedding && face.embedding.length > 0 ? face.embedding : null,

@@ -1,7 +1,8 @@
 /**
  * human's configuration for 1:1 verification, shared by the Node engine and the renderer (no Node here).
  */
-import type { Config } from '@vladmandic/human';
+import type { Config, FaceResult } from '@vladmandic/human';
+import { measureExposure, measureSharpness, type FaceMeasure, type PixelView } from './policy.js';
 
 /** The model files verification loads (a renderer build copies exactly these). */
 export const FACE_MODEL_FILES = ['blazeface', 'facemesh', 'iris', 'faceres', 'antispoof', 'liveness'].flatMap(
@@ -54,5 +55,25 @@ export function verificationConfig(
     object: { enabled: false },
     gesture: { enabled: false },
     segmentation: { enabled: false },
+  };
+}
+
+const toDegrees = (rad: number | undefined): number => ((rad ?? 0) * 180) / Math.PI;
+
+/** Turns one of human's detections into the measures the quality gates read, from the pixels it was found in. */
+export function faceMeasure(face: FaceResult, view: PixelView): FaceMeasure {
+  const [x, y, w, h] = face.box;
+  const box: [number, number, number, number] = [x, y, w, h];
+  const exposure = measureExposure(view, box);
+  const angle = face.rotation?.angle;
+  return {
+    detectionScore: face.boxScore,
+    box,
+    yaw: toDegrees(angle?.yaw),
+    pitch: toDegrees(angle?.pitch),
+    roll: toDegrees(angle?.roll),
+    sharpness: measureSharpness(view, box),
+    brightness: exposure.brightness,
+    clipped: exposure.clipped,
   };
 }
