@@ -255,6 +255,20 @@ export const deviceReportSchema = z.object({
   code: z.string().min(1).max(80).optional(),
 });
 
+/** The kiosk's health figures a heartbeat carries besides devices, catalog and outbox (main/core/health.ts). */
+export const heartbeatHealthSchema = z.object({
+  mode: z.enum(['demonstration', 'production']),
+  uptimeS: z.int().min(0).nullable(),
+  diskFreeBytes: z.int().min(0).nullable(),
+  memoryRssBytes: z.int().min(0).nullable(),
+  outboxLastError: z.string().max(500).nullable(),
+  catalogStagedVersion: z.int().min(0).nullable(),
+  /** The previous heartbeat's round trip. */
+  centralLatencyMs: z.int().min(0).nullable(),
+});
+/** A heartbeat's health figures. */
+export type HeartbeatHealth = z.infer<typeof heartbeatHealthSchema>;
+
 /** `POST /v1/heartbeat` body. */
 export const heartbeatRequestSchema = z
   .object({
@@ -275,6 +289,7 @@ export const heartbeatRequestSchema = z
         reason: z.string().min(1).max(500),
       })
       .optional(),
+    health: heartbeatHealthSchema.optional(),
   })
   .meta({ id: 'HeartbeatRequest' });
 /** A heartbeat. */
@@ -369,6 +384,8 @@ export const fleetKioskSchema = z.object({
   devices: z.record(z.string(), deviceReportSchema).nullable(),
   outbox: z.object({ depth: z.int().min(0), oldestAgeMs: z.int().min(0).nullable() }).nullable(),
   lastCatalogRejection: z.object({ version: z.int().min(0).optional(), reason: z.string() }).nullable(),
+  /** The health figures of the last heartbeat (null for kiosks that send none). */
+  health: heartbeatHealthSchema.nullable(),
   /** Distinct transactions stored from this kiosk. */
   transactions: z.int().min(0),
 });

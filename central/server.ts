@@ -632,6 +632,7 @@ export async function startCentralServer(options: CentralServerOptions): Promise
             devices: hb?.devices ?? null,
             outbox: hb?.outbox ?? null,
             lastCatalogRejection: hb?.lastCatalogRejection ?? null,
+            health: hb?.health ?? null,
             transactions: countOf.get(kioskId) ?? 0,
           };
         });

@@ -3,6 +3,7 @@
 //   dist/main/electron/main.js       Electron main process (ESM; Electron 45 runs ESM mains)
 //   dist/main/electron/preload.cjs   sandboxed preload (CommonJS; a sandboxed preload cannot be ESM)
 //   dist/main/core/utility-entry.js  kiosk core for utilityProcess.fork (ESM, the whole core bundled)
+//   dist/cli/booth.js                the booth command, compiled (ESM; plain Node, or the app binary's --booth)
 // Native addons (and packages that read files next to their own sources) stay external: they are shipped
 // in node_modules (asarUnpack'ed where native) by electron-builder.
 // Usage: node scripts/build-main.mjs [--outdir DIR]
@@ -60,6 +61,7 @@ export async function buildMain({ outDir = path.join(repoRoot, 'dist'), quiet = 
   const mainOut = path.join(outDir, 'main', 'electron', 'main.js');
   const preloadOut = path.join(outDir, 'main', 'electron', 'preload.cjs');
   const coreOut = path.join(outDir, 'main', 'core', 'utility-entry.js');
+  const cliOut = path.join(outDir, 'cli', 'booth.js');
   await Promise.all([
     build({
       ...common,
@@ -84,6 +86,15 @@ export async function buildMain({ outDir = path.join(repoRoot, 'dist'), quiet = 
       external: EXTERNAL_PACKAGES,
       banner: { js: esmBanner },
     }),
+    // The booth command, compiled: a packaged kiosk has no tsx (bin/booth.mjs, main/electron/main.ts --booth).
+    build({
+      ...common,
+      entryPoints: ['main/cli/booth-process.ts'],
+      outfile: cliOut,
+      format: 'esm',
+      external: EXTERNAL_PACKAGES,
+      banner: { js: esmBanner },
+    }),
   ]);
   const preload = await readFile(preloadOut, 'utf8');
   const required = [...preload.matchAll(/\brequire\(\s*["'`]([^"'`]+)["'`]\s*\)/g)].map((m) => m[1]);
@@ -93,7 +104,7 @@ export async function buildMain({ outDir = path.join(repoRoot, 'dist'), quiet = 
       `preload.cjs requires ${foreign.join(', ')}; a sandboxed preload may only require 'electron'`,
     );
   }
-  return { main: mainOut, preload: preloadOut, core: coreOut };
+  return { main: mainOut, preload: preloadOut, core: coreOut, cli: cliOut };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -11,6 +11,7 @@ import {
 } from './hid-pos.js';
 import { hidReportsFor } from './simulator.js';
 import type { ScannedCode } from './types.js';
+import { createWaiter } from '../../test/support/wait.js';
 
 const dec = new TextDecoder();
 const text = (items: HidPosAssembly[]): string[] =>
@@ -174,15 +175,14 @@ describe('HidPosScanner over an injected report transport', () => {
     const scanner = new HidPosScanner(host, { reconnectIntervalMs: 10, ...options });
     const codes: ScannedCode[] = [];
     const errors: DeviceError[] = [];
-    let wake: (() => void) | null = null;
-    scanner.on('scanned', (c) => (codes.push(c), wake?.()));
-    scanner.on('scan-error', (e) => (errors.push(e), wake?.()));
-    scanner.on('status', () => wake?.());
+    const waiter = createWaiter(() => `${codes.length} codes, ${errors.length} errors`);
+    scanner.on('scanned', (c) => (codes.push(c), waiter.poke()));
+    scanner.on('scan-error', (e) => (errors.push(e), waiter.poke()));
+    scanner.on('status', () => waiter.poke());
     await device.open();
     await scanner.start();
-    const until = async (done: () => boolean): Promise<void> => {
-      while (!done()) await new Promise<void>((r) => (wake = r));
-    };
+    // Named by the condition's own text when it times out.
+    const until = (done: () => boolean): Promise<void> => waiter.until(String(done), done);
     return { host, device, scanner, codes, errors, until };
   }
 

@@ -6,22 +6,22 @@ import { formatAppointmentCode } from './classify.js';
 import { SerialScanner } from './serial-scanner.js';
 import { SerialScannerSimulator, createSimulatedScanner } from './simulator.js';
 import type { ScannedCode, Scanner } from './types.js';
+import { createWaiter } from '../../test/support/wait.js';
 
 /** Collects a scanner's events and lets a test wait for the n-th of a kind. */
 function record(scanner: Scanner) {
   const codes: ScannedCode[] = [];
   const errors: DeviceError[] = [];
   const statuses: DeviceStatus[] = [];
-  const waiters: Array<() => void> = [];
-  const poke = (): void => {
-    for (const w of waiters.splice(0)) w();
-  };
-  scanner.on('scanned', (c) => (codes.push(c), poke()));
-  scanner.on('scan-error', (e) => (errors.push(e), poke()));
-  scanner.on('status', (s) => (statuses.push(s), poke()));
-  const until = async (done: () => boolean): Promise<void> => {
-    while (!done()) await new Promise<void>((r) => waiters.push(r));
-  };
+  const waiter = createWaiter(
+    () =>
+      `${codes.length} codes, errors ${errors.map((e) => e.code).join(',')}, states ${statuses.map((s) => s.state).join(',')}`,
+  );
+  scanner.on('scanned', (c) => (codes.push(c), waiter.poke()));
+  scanner.on('scan-error', (e) => (errors.push(e), waiter.poke()));
+  scanner.on('status', (s) => (statuses.push(s), waiter.poke()));
+  // Named by the condition's own text when it times out.
+  const until = (done: () => boolean): Promise<void> => waiter.until(String(done), done);
   return { codes, errors, statuses, until };
 }
 

@@ -5,6 +5,7 @@ import type { ApiDeps, CardCheckView, SimulationPort } from './ports.js';
 import type { ApiResult } from './protocol.js';
 import { apiError } from './protocol.js';
 import { MAX_SERVICES_PER_VISIT } from './limits.js';
+import { technicianMethods } from './technician-methods.js';
 import type {
   Catalog,
   DeviceStatusView,
@@ -165,6 +166,8 @@ export function buildApi(deps: ApiDeps) {
         ? ok(await deps.technician.readCard(15_000))
         : { ok: false, error: apiError('unauthorized', 'sign in first') },
     ),
+
+    ...technicianMethods(deps),
 
     // Demonstration kiosks only: elsewhere these names are not in the table at all (unknown-method).
     ...(deps.simulation ? simulationMethods : ({} as typeof simulationMethods)),

@@ -3,6 +3,7 @@
  * Personal data is reduced to what the screen must show: the name and a masked ID number.
  */
 import type { DeviceKind, DeviceStatus } from '../../drivers/common/status.js';
+import type { DiscoveryView } from './technician-views.js';
 import type { Gs1Element } from '../../drivers/scanner/gs1.js';
 import type { Catalog, CatalogService, CardType, LocalizedText } from '../services/catalog/schema.js';
 
@@ -247,6 +248,8 @@ export interface KioskEvents extends Record<string, unknown> {
   /** A catalog was applied, or (version null) the kiosk went out of service; re-read info and catalog. */
   'catalog.changed': { readonly version: number | null };
   'sync.state': SyncStateView;
+  /** The technician's discovery list changed (a device plugged in or out). */
+  'technician.discovery': DiscoveryView;
 }
 
 /** The outbox and upload state (no personal data). */
@@ -310,5 +313,10 @@ export interface TechnicianOverview {
     readonly refusedKeyFiles: readonly { readonly file: string; readonly reason: string }[];
   };
   readonly sync: SyncStateView | null;
-  readonly audit: readonly { readonly event: string; readonly at: string }[];
+  /** Recent audit entries: event code, ISO time and flat non-personal details (the screen says them in words). */
+  readonly audit: readonly {
+    readonly event: string;
+    readonly at: string;
+    readonly details: Readonly<Record<string, string | number | boolean | null>>;
+  }[];
 }

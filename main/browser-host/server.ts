@@ -312,7 +312,11 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     async close() {
       for (const client of wss.clients) client.terminate();
       wss.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // server.close() alone waits for every open HTTP connection: a browser's keep-alive sockets (or a
+      // response still streaming) would hold the shutdown for as long as the browser keeps them.
+      server.closeAllConnections();
+      await closed;
     },
   };
 }

@@ -12,6 +12,8 @@ import { commands as technicianCommands } from './commands/technician.js';
 import { commands as provisionCommands } from './commands/provision.js';
 import { commands as kioskCommands } from './commands/kiosk.js';
 import { commands as faceCommands } from './commands/face.js';
+import { commands as healthCommands } from './commands/health.js';
+import { commands as diagnosticsCommands } from './commands/diagnostics.js';
 
 /**
  * Every command group. Each group lives in `commands/<group>.ts` and exports `commands: CliCommand[]`;
@@ -32,5 +34,7 @@ export function allCommands(): CliCommand[] {
     ...documentCommands,
     ...kioskCommands,
     ...faceCommands,
+    ...healthCommands,
+    ...diagnosticsCommands,
   ];
 }

@@ -3,6 +3,7 @@ import type { PhotoDecoder } from '../../drivers/id-card/photo.js';
 import type { IdCardReader } from '../../drivers/id-card/types.js';
 import type { PrintJobResult } from '../../drivers/printer/printer.js';
 import type { PrinterProfile } from '../../drivers/printer/profile.js';
+import type { PrinterCondition } from '../../drivers/printer/status.js';
 import type { Scanner } from '../../drivers/scanner/types.js';
 import type { DeviceStatusView, FixtureView, PaperState } from '../api/views.js';
 
@@ -17,6 +18,8 @@ export interface PrinterStatusSource {
   print(job: Uint8Array): Promise<PrintJobResult>;
   /** Whether the paper roll is nearly used up (the printer's near-end sensor); absent = not known. */
   readonly paperLow?: boolean;
+  /** The printer's last full status round (DLE EOT 1–4), for technicians; absent = not known. */
+  readonly condition?: PrinterCondition | null;
   /** Calls back whenever the printer reports its condition (the near-end sensor included). */
   onCondition?(listener: () => void): () => void;
 }

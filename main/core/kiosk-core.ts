@@ -41,16 +41,21 @@ import { isLoopbackUrl, publicBaseUrlFromEnv } from './public-url.js';
 import type { DeviceSet } from './devices.js';
 import { deviceStatuses } from './devices.js';
 import type { Logger } from './log.js';
-import { createLogger } from './log.js';
+import { createFileLogger, createLogger, scrubFields, teeLogger, type RotatingFileOptions } from './log.js';
 import { appRootDir, resourcesDir } from './paths.js';
 import { createSimulatedDevices } from './simulated-devices.js';
+import { liveDevices } from './live-devices.js';
+import { createTechnicianTools, type TechnicianToolsOptions } from './technician-tools.js';
 import { openConfiguredDevices } from './real-devices.js';
 import { createVisitCompletion } from './visit-completion.js';
+import { collectHealth, healthDevices, writeHealthFile, type HealthSnapshot } from './health.js';
 import { TechnicianAuth } from '../services/technician/technician-auth.js';
 import { minFreeBytesFromEnv, openStore, type KioskStore } from '../store/index.js';
 import { TransactionService } from '../services/transactions/transactions.js';
 import { createCentralClient } from '../services/central/client.js';
 import { createKioskSync, type KioskSync } from '../services/sync/index.js';
+import { readSyncState } from '../services/sync/uploader.js';
+import { heartbeatHealth } from './health.js';
 
 /** How the core is started by a host. */
 export interface KioskCoreOptions {
@@ -80,6 +85,10 @@ export interface KioskCoreOptions {
   readonly progressBaseUrl?: string;
   /** Heartbeat period (ms). */
   readonly heartbeatIntervalMs?: number;
+  /** Where diagnostics may be exported, how devices are discovered and opened (tests set these). */
+  readonly technicianTools?: Pick<TechnicianToolsOptions, 'exportRoots' | 'discoveryListers' | 'realDevices'>;
+  /** How often the health snapshot is written to `<data dir>/health.json` (ms, default 10 s). */
+  readonly healthIntervalMs?: number;
   /** How often, between visits, staged catalogs and catalogs applied from a USB drive are taken up (ms). */
   readonly catalogCheckIntervalMs?: number;
   /** The app version (the Electron host passes the packaged app's); default: package.json's. */
@@ -87,6 +96,11 @@ export interface KioskCoreOptions {
   /** The kiosk groups this kiosk belongs to (e.g. `hk-macao-zone`); services limited to other groups are hidden. */
   readonly kioskGroups?: readonly string[];
   readonly log?: Logger;
+  /**
+   * The kiosk's own log file, `<data dir>/logs/booth.log`, rotated at a size cap (what the diagnostics bundle
+   * collects); every line also goes to `log`. `false`: no file (benchmarks).
+   */
+  readonly fileLog?: false | Omit<RotatingFileOptions, 'file'>;
   /** Peripherals to use instead of the mode's own (real drivers, or test doubles). */
   readonly devices?: DeviceSet;
 }
@@ -113,7 +127,8 @@ function offeredHere(service: CatalogEntry, kioskGroups: readonly string[]): boo
   return serviceAvailability(groupsOnly, { weekday: 1, minutes: 0 }, kioskGroups).available;
 }
 
-function readVersion(): string {
+/** The app version from package.json ('0.0.0' when it cannot be read). */
+export function readVersion(): string {
   try {
     const pkg = JSON.parse(readFileSync(path.join(appRootDir(), 'package.json'), 'utf8')) as {
       version?: unknown;
@@ -129,7 +144,10 @@ function readVersion(): string {
  * Electron utility process, the browser host and the tests.
  */
 export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCore> {
-  const log = options.log ?? createLogger();
+  const fileLog = options.fileLog === false ? null : createFileLogger(options.dataDir, options.fileLog);
+  const log = fileLog
+    ? teeLogger(options.log ?? createLogger(), fileLog.log)
+    : (options.log ?? createLogger());
   const { mode } = options;
   const env = process.env;
   // A damaged enrolment stops the start with its reason: guessing the central system or the token is worse.
@@ -193,11 +211,13 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
         };
   const startState = serviceState();
   if (startState.state === 'out-of-service') log.warn('kiosk.out-of-service', { reason: startState.reason });
-  const devices =
+  // Live: a technician may give a role another device between visits, without a restart.
+  const devices = liveDevices(
     options.devices ??
-    (mode === 'demonstration'
-      ? createSimulatedDevices()
-      : await openConfiguredDevices({ env, stored: store.deviceConfig, log }));
+      (mode === 'demonstration'
+        ? createSimulatedDevices()
+        : await openConfiguredDevices({ env, stored: store.deviceConfig, log })),
+  );
   // The simulation controls exist on demonstration kiosks only, whatever devices were handed in.
   const sim = mode === 'demonstration' ? devices.simulation : null;
   const staticInfo = {
@@ -294,12 +314,24 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
     onChange: (visit) => emit('visit.changed', visit),
     onEnded: (reason) => {
       log.info('visit.ended', { reason });
-      // Between visits is the only time a staged catalog may take over, or an expired one be withdrawn.
+      // Between visits is the only time a staged catalog may take over, or an expired one be withdrawn, and
+      // a device a technician assigned during the visit is put in place.
       void catalogs.applyStagedIfIdle().then(() => withdrawIfExpired());
+      void tools.afterVisit().catch((error: unknown) =>
+        log.error('devices.assign-failed', {
+          message: error instanceof Error ? error.message : String(error),
+        }),
+      );
     },
     complete: createVisitCompletion({
       transactions,
-      printer: { print: (bytes) => devices.printer.print(bytes), profile: devices.printer.profile },
+      printer: {
+        print: (bytes) => devices.printer.print(bytes),
+        // Read at each receipt: a technician may have assigned a printer of another width.
+        get profile() {
+          return devices.printer.profile;
+        },
+      },
       catalogVersion: () => catalogs.current()?.version ?? null,
       demonstration: () => currentCatalog().demonstration,
       kioskId,
@@ -360,8 +392,32 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
     options.catalogCheckIntervalMs ?? 30_000,
   );
   applyTimer.unref();
+  /** The health snapshot: the heartbeat, `booth health` (through health.json) and the technician screen. */
+  const health = (): Promise<HealthSnapshot> =>
+    collectHealth({
+      version: staticInfo.version,
+      kioskId,
+      mode,
+      dataDir: options.dataDir,
+      live: true,
+      service: () => serviceState().state,
+      outbox: () => (sync ? sync.state() : readSyncState(store)),
+      central: () => {
+        const last = sync?.heartbeat.lastOutcome() ?? null;
+        return {
+          configured: client !== null,
+          reachable: last ? last.ok : null,
+          latencyMs: last?.latencyMs ?? null,
+          checkedAt: last?.at ?? null,
+          error: last?.error ?? null,
+        };
+      },
+      catalog: () => catalogs.status(),
+      devices: () => healthDevices(deviceStatuses(devices)),
+    });
   const sync = client
     ? createKioskSync({
+        health: async () => heartbeatHealth(await health()),
         store,
         transactions,
         log,
@@ -460,6 +516,18 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
     offs.push(sync.events.on('catalog-announced', (announced) => void poller.onAnnouncement(announced)));
   }
 
+  const tools = createTechnicianTools({
+    dataDir: options.dataDir,
+    env,
+    store,
+    devices,
+    health,
+    visitInProgress: () => visits.inProgress,
+    log,
+    secrets: centralToken ? [centralToken] : [],
+    ...(options.technicianTools ?? {}),
+  });
+  offs.push(tools.onDiscovery((view) => emit('technician.discovery', view)));
   const technicianAuth = new TechnicianAuth(store, {
     // The demonstration PIN exists on demonstration kiosks only.
     demonstration: mode === 'demonstration',
@@ -484,6 +552,7 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
       login: (connectionId, pin) => technicianAuth.login(connectionId, pin),
       logout: (connectionId) => technicianAuth.logout(connectionId),
       isSignedIn: (connectionId) => technicianAuth.isSignedIn(connectionId),
+      changePin: (connectionId, current, next) => technicianAuth.changePin(connectionId, current, next),
       overview: async () => {
         const status = catalogs.status();
         const syncState = await sync?.state();
@@ -507,7 +576,11 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
             refusedKeyFiles: trust.refused,
           },
           sync: syncState ?? null,
-          audit: audit.map((a) => ({ event: a.event, at: new Date(a.at).toISOString() })),
+          audit: audit.map((a) => ({
+            event: a.event,
+            at: new Date(a.at).toISOString(),
+            details: scrubFields(a.details),
+          })),
         };
       },
       printTestPage: async () => {
@@ -538,6 +611,8 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
             finish({ read: false, code: error.code }),
           );
         }),
+      health,
+      tools,
       checkCatalog: async () => {
         if (!poller) return 'no-central';
         const outcome = await poller.pollNow();
@@ -549,6 +624,19 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
   await devices.start();
   await sync?.start();
   poller?.start();
+  // The latest snapshot on disk, for `booth health` and the diagnostics bundle (a separate process each).
+  let healthWrite: Promise<void> = Promise.resolve();
+  const saveHealth = (): void => {
+    healthWrite = healthWrite
+      .then(() => health())
+      .then((snapshot) => writeHealthFile(options.dataDir, snapshot))
+      .catch((error: unknown) =>
+        log.warn('health.write-failed', { message: error instanceof Error ? error.message : String(error) }),
+      );
+  };
+  saveHealth();
+  const healthTimer = setInterval(saveHealth, options.healthIntervalMs ?? 10_000);
+  healthTimer.unref();
   log.info('core.started', {
     host: options.host,
     mode,
@@ -567,12 +655,16 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
     async close() {
       for (const off of offs) off();
       clearInterval(applyTimer);
+      clearInterval(healthTimer);
+      tools.close();
+      await healthWrite;
       poller?.stop();
       visits.dispose();
       await sync?.stop();
       await devices.stop();
       await store.close();
       log.info('core.stopped', {});
+      fileLog?.file.end();
     },
   };
 }

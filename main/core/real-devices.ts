@@ -118,6 +118,9 @@ function printerSource(printer: EscPosPrinter): PrinterStatusSource {
     get paperLow(): boolean {
       return printer.condition?.paperNearEnd ?? false;
     },
+    get condition() {
+      return printer.condition;
+    },
     onCondition: (listener) => printer.on('condition', () => listener()),
   };
 }

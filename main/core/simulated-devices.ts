@@ -32,6 +32,9 @@ export function createSimulatedDevices(): DeviceSet {
     get paperLow(): boolean {
       return printer.printer.condition?.paperNearEnd ?? false;
     },
+    get condition() {
+      return printer.printer.condition;
+    },
     onCondition: (listener) => printer.printer.on('condition', () => listener()),
   };
   const paperScenario: Record<PaperState, Parameters<typeof printer.simulator.setScenario>[0]> = {

@@ -4,6 +4,7 @@ import type { TransactionProgressView } from '../../main/api/views.js';
 import { useKiosk } from '../api/kiosk.js';
 import { useI18n } from '../i18n/i18n.js';
 import { formatMoment } from './outcome-format.js';
+import { keyboardField } from '../components/keyboard/field.js';
 
 /**
  * A scanned code to look up, with a counter so the same code scanned twice counts (the screen is keyed by it,
@@ -85,6 +86,7 @@ export function ProgressScreen({
             id="progress-number"
             type="text"
             inputMode="numeric"
+            {...keyboardField('digits')}
             autoComplete="off"
             spellCheck={false}
             maxLength={24}
@@ -120,7 +122,7 @@ export function ProgressScreen({
               </>
             ) : null}
             <dt>{t('progress.completedAt')}</dt>
-            <dd>{formatMoment(view.completedAt, locale, words)}</dd>
+            <dd className="completed-at">{formatMoment(view.completedAt, locale, words)}</dd>
             <dt>{t('progress.services')}</dt>
             <dd>
               <ul className="chosen-services">

@@ -1,5 +1,6 @@
 /** Interface texts in the kiosk's three languages. Service texts come from the catalog, not from here. */
 import { VISIT_MESSAGES } from './messages-visit.js';
+import { TECHNICIAN_MESSAGES } from './messages-technician.js';
 
 const zhCN = {
   'app.title': '智慧警务舱',
@@ -175,6 +176,7 @@ const zhCN = {
   'tech.catalog.keys': '受信任的目录密钥',
   'tech.catalog.refusedKeys': '被拒绝的密钥文件',
   ...VISIT_MESSAGES['zh-CN'],
+  ...TECHNICIAN_MESSAGES['zh-CN'],
   'identify.hint':
     '请将证件平放在屏幕下方的读卡区，读取完成前请勿移动。若长时间没有反应，请拿起证件后重新放置。',
   'card.expired': '此证件已过期（有效期至 {date}），不能办理所选业务。请使用有效证件，或咨询民警。',
@@ -430,6 +432,7 @@ const zhHK: Messages = {
   'tech.catalog.keys': '受信任的目錄密鑰',
   'tech.catalog.refusedKeys': '被拒絕的密鑰文件',
   ...VISIT_MESSAGES['zh-HK'],
+  ...TECHNICIAN_MESSAGES['zh-HK'],
   'identify.hint':
     '請將證件平放在屏幕下方的讀卡區，讀取完成前請勿移動。若長時間沒有反應，請拿起證件後重新放置。',
   'card.expired': '此證件已過期（有效期至 {date}），不能辦理所選業務。請使用有效證件，或諮詢警員。',
@@ -693,6 +696,7 @@ const en: Messages = {
   'tech.catalog.keys': 'Trusted catalog keys',
   'tech.catalog.refusedKeys': 'Refused key files',
   ...VISIT_MESSAGES.en,
+  ...TECHNICIAN_MESSAGES.en,
   'identify.hint':
     'Lay the card flat on the reader below the screen and keep it still until it has been read. If nothing happens, lift it and place it again.',
   'card.expired':

@@ -1,12 +1,24 @@
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
-import type { TechnicianLoginView, TechnicianOverview } from '../../main/api/views.js';
-import { useKiosk } from '../api/kiosk.js';
+import type { DeviceStatusView, TechnicianLoginView, TechnicianOverview } from '../../main/api/views.js';
+import { useKiosk, useKioskEvent } from '../api/kiosk.js';
 import { keyboardField } from '../components/keyboard/field.js';
 import { useI18n } from '../i18n/i18n.js';
+import { DevicesPanel } from './DevicesPanel.js';
+import { DiscoveryPanel } from './DiscoveryPanel.js';
+import { ExportPanel } from './ExportPanel.js';
+import { HealthPanel } from './HealthPanel.js';
+import { PinPanel } from './PinPanel.js';
+import { auditText } from './format.js';
+import './technician.css';
+
+/** How long the signed-in view stays open without a touch. */
+export const TECH_IDLE_MS = 2 * 60_000;
 
 /**
- * The technician's view, behind a PIN: device status with recovery hints, the catalog in use and the reason a
- * catalog was last refused, the upload queue, and recent audit events. Nothing personal is shown here.
+ * The technician's view, behind a PIN: each device's live state with what to do about it and its tests, the
+ * kiosk's health, what is plugged in and which role it plays (assigned without a restart), the diagnostics
+ * export, the catalog in use and the reason a catalog was last refused, the upload queue, and recent audit
+ * events in words and local time. Nothing personal is shown here.
  */
 export function TechnicianScreen({ onClose }: { readonly onClose: () => void }): ReactNode {
   const { api } = useKiosk();
@@ -20,13 +32,24 @@ export function TechnicianScreen({ onClose }: { readonly onClose: () => void }):
   > | null>(null);
   const [overview, setOverview] = useState<TechnicianOverview | null>(null);
   const [checkResult, setCheckResult] = useState<string | null>(null);
-  const [deviceTest, setDeviceTest] = useState<string | null>(null);
+  /** Device states as the core pushes them (within 2 s of a change), between overview refreshes. */
+  const [devices, setDevices] = useState<readonly DeviceStatusView[] | null>(null);
+  useKioskEvent('device.status', (view) =>
+    setDevices((current) => {
+      const base = current ?? overview?.devices ?? [];
+      return base.some((d) => d.kind === view.kind)
+        ? base.map((d) => (d.kind === view.kind ? view : d))
+        : [...base, view];
+    }),
+  );
 
   const refresh = useCallback(async (): Promise<void> => {
     if (!api) return;
     const r = await api['technician.overview']();
-    if (r.ok) setOverview(r.value);
-    else setSignedIn(false);
+    if (r.ok) {
+      setOverview(r.value);
+      setDevices(r.value.devices);
+    } else setSignedIn(false);
   }, [api]);
 
   useEffect(() => {
@@ -35,10 +58,26 @@ export function TechnicianScreen({ onClose }: { readonly onClose: () => void }):
     return () => clearInterval(timer);
   }, [signedIn, refresh]);
 
-  const close = (): void => {
+  const close = useCallback((): void => {
     void api?.['technician.logout']();
     onClose();
-  };
+  }, [api, onClose]);
+
+  // A technician who walks away does not leave the kiosk open: no touch for TECH_IDLE_MS closes the view.
+  useEffect(() => {
+    if (!signedIn) return;
+    let timer = setTimeout(close, TECH_IDLE_MS);
+    const touched = (): void => {
+      clearTimeout(timer);
+      timer = setTimeout(close, TECH_IDLE_MS);
+    };
+    const events = ['pointerdown', 'keydown', 'input'] as const;
+    for (const e of events) document.addEventListener(e, touched, true);
+    return () => {
+      clearTimeout(timer);
+      for (const e of events) document.removeEventListener(e, touched, true);
+    };
+  }, [signedIn, close]);
 
   if (!signedIn) {
     return (
@@ -120,67 +159,18 @@ export function TechnicianScreen({ onClose }: { readonly onClose: () => void }):
               {t('oos.title')}: {t(`oos.reason.${overview.service.reason}`)}
             </p>
           ) : null}
-          <h2>{t('tech.devices')}</h2>
-          <table className="tech-table">
-            <tbody>
-              {overview.devices.map((d) => (
-                <tr key={d.kind}>
-                  <th scope="row">{t(`device.${d.kind}`)}</th>
-                  <td>{t(`device.${d.status.state}`)}</td>
-                  <td>
-                    {d.status.state === 'error' ? `${d.status.code} → ${d.status.recovery}` : ''}
-                    {d.status.warning ? (
-                      <span className="tech-warning" role="note">
-                        {d.status.state === 'error' ? ' · ' : ''}
-                        {t(`device.warning.${d.status.warning}`)}
-                      </span>
-                    ) : null}
-                  </td>
-                  <td>{d.connection}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <div className="tech-actions">
-            <button
-              type="button"
-              onClick={() => {
-                setDeviceTest(t('tech.testing'));
-                void api?.['technician.printTestPage']().then((r) =>
-                  setDeviceTest(
-                    r.ok
-                      ? `${t('tech.printTest')}: ${r.value.outcome}${r.value.reason ? ` (${r.value.reason})` : ''}`
-                      : r.error.code,
-                  ),
-                );
-              }}
-            >
-              {t('tech.printTest')}
-            </button>
-            <button
-              type="button"
-              onClick={() => {
-                setDeviceTest(t('tech.placeCardNow'));
-                void api?.['technician.readCard']().then((r) => {
-                  if (!r.ok) setDeviceTest(r.error.code);
-                  else if (r.value.read)
-                    setDeviceTest(
-                      `${t('tech.readTest')}: ${t(`cardType.${r.value.cardType}`)} · ${r.value.idNumberMasked} · ${
-                        r.value.idNumberValid ? t('tech.checkDigitOk') : t('tech.checkDigitBad')
-                      }`,
-                    );
-                  else setDeviceTest(`${t('tech.readTest')}: ${r.value.code}`);
-                });
-              }}
-            >
-              {t('tech.readTest')}
-            </button>
+          <div className="tech-columns">
+            <DevicesPanel devices={devices ?? overview.devices} />
+            <HealthPanel />
           </div>
-          {deviceTest ? (
-            <p role="status" className="device-test">
-              {deviceTest}
-            </p>
-          ) : null}
+          <DiscoveryPanel />
+          <ExportPanel />
+          <PinPanel
+            onSignedOut={() => {
+              setSignedIn(false);
+              setOverview(null);
+            }}
+          />
           <h2>{t('tech.catalog')}</h2>
           <dl className="tech-dl">
             <dt>{t('tech.catalogApplied')}</dt>
@@ -245,15 +235,19 @@ export function TechnicianScreen({ onClose }: { readonly onClose: () => void }):
           )}
           <h2>{t('tech.audit')}</h2>
           <ul className="tech-audit">
-            {overview.audit.map((a, i) => (
-              <li key={`${a.at}-${i}`}>
-                {a.at} · {a.event}
-              </li>
-            ))}
+            {overview.audit.map((a, i) => {
+              const line = auditText(a, locale);
+              return (
+                <li key={`${a.at}-${i}`}>
+                  <time dateTime={a.at}>{line.time}</time> · {line.text}
+                </li>
+              );
+            })}
           </ul>
         </>
       ) : null}
       <div className="actions">
+        <span className="tech-hint">{t('tech.idleNote')}</span>
         <button type="button" className="primary" onClick={close}>
           {t('tech.signOut')}
         </button>

@@ -4,6 +4,9 @@ import path from 'node:path';
 import { chooseServices, placeCard, readCardToForm } from './citizen.js';
 import { expect, test } from './kiosk-fixture.js';
 
+// A kiosk has a touchscreen and no keyboard: the citizen taps.
+test.use({ hasTouch: true });
+
 // Runs inside the page (Playwright's evaluate); the Node-side type check has no DOM library.
 declare function getComputedStyle(element: unknown): { fontSize: string };
 
@@ -12,7 +15,7 @@ test.describe('accessibility and idle handling', () => {
     await page.goto(kiosk.host.kioskUrl);
     const start = page.getByRole('button', { name: '点击开始办理' });
     const before = await start.evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
-    await page.getByRole('switch', { name: '长者模式' }).click();
+    await page.getByRole('switch', { name: '长者模式' }).tap();
     await expect(page.getByRole('switch', { name: '长者模式' })).toHaveAttribute('aria-checked', 'true');
     const after = await start.evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
     expect(after).toBeGreaterThan(before * 1.2);
@@ -24,11 +27,11 @@ test.describe('accessibility and idle handling', () => {
     const url = new URL(kiosk.host.kioskUrl);
     url.search = '?idleSeconds=2';
     await page.goto(url.toString());
-    await page.getByRole('button', { name: '点击开始办理' }).click();
+    await page.getByRole('button', { name: '点击开始办理' }).tap();
     const warning = page.getByRole('alertdialog', { name: '您还在吗？' });
     await expect(warning).toBeVisible({ timeout: 10_000 });
     await expect(warning).toContainText(/\d+ 秒后将返回首页/);
-    await warning.getByRole('button', { name: '继续办理' }).click();
+    await warning.getByRole('button', { name: '继续办理' }).tap();
     await expect(warning).toHaveCount(0);
     await expect(page.getByRole('heading', { name: '请选择要办理的业务（可多选）' })).toBeVisible();
   });
@@ -38,10 +41,10 @@ test.describe('accessibility and idle handling', () => {
     kiosk,
   }) => {
     await page.goto(kiosk.host.kioskUrl);
-    await page.getByRole('button', { name: '呼叫民警' }).click();
+    await page.getByRole('button', { name: '呼叫民警' }).tap();
     await expect(page.getByRole('dialog', { name: '需要帮助？' })).toContainText('110');
-    await page.getByRole('button', { name: '关闭' }).click();
-    await page.getByRole('button', { name: '点击开始办理' }).click();
+    await page.getByRole('button', { name: '关闭' }).tap();
+    await page.getByRole('button', { name: '点击开始办理' }).tap();
     await expect(page.getByRole('button', { name: '呼叫民警' })).toBeVisible();
     void kiosk;
   });
@@ -95,9 +98,9 @@ test.describe('elder mode, overlays and wiping', () => {
     const url = new URL(kiosk.host.kioskUrl);
     url.search = '?idleSeconds=2';
     await page.goto(url.toString());
-    await page.getByRole('button', { name: '点击开始办理' }).click();
+    await page.getByRole('button', { name: '点击开始办理' }).tap();
     const started = Date.now();
-    await page.getByRole('switch', { name: '长者模式' }).click();
+    await page.getByRole('switch', { name: '长者模式' }).tap();
     const warning = page.getByRole('alertdialog', { name: '您还在吗？' });
     await expect(warning).toBeVisible({ timeout: 15_000 });
     // Twice the 2 s idle time, counted from the last touch (the switch): never earlier.
@@ -106,7 +109,7 @@ test.describe('elder mode, overlays and wiping', () => {
     await expect(warning).toContainText('约 1 分钟内没有操作');
     await expect(warning).not.toContainText(/\d+ 秒/);
     await expect.poll(() => spoken(page)).toContain('您还在吗？');
-    await warning.getByRole('button', { name: '继续办理' }).click();
+    await warning.getByRole('button', { name: '继续办理' }).tap();
     await expect(warning).toHaveCount(0);
   });
 
@@ -117,8 +120,8 @@ test.describe('elder mode, overlays and wiping', () => {
     const url = new URL(kiosk.host.kioskUrl);
     url.search = '?idleSeconds=1&graceSeconds=1';
     await page.goto(url.toString());
-    await page.getByRole('button', { name: '点击开始办理' }).click();
-    await page.getByRole('button', { name: '呼叫民警' }).click();
+    await page.getByRole('button', { name: '点击开始办理' }).tap();
+    await page.getByRole('button', { name: '呼叫民警' }).tap();
     await expect(page.getByRole('dialog', { name: '需要帮助？' })).toBeVisible();
     await kiosk.sim.scan('JW-20261129-000123');
     await expect(page.locator('.scan-banner')).toBeVisible();
@@ -136,8 +139,8 @@ test.describe('elder mode, overlays and wiping', () => {
   }) => {
     await recordSpeech(page);
     await page.goto(kiosk.host.kioskUrl);
-    await page.getByRole('button', { name: '点击开始办理' }).click();
-    await page.getByRole('switch', { name: '长者模式' }).click();
+    await page.getByRole('button', { name: '点击开始办理' }).tap();
+    await page.getByRole('switch', { name: '长者模式' }).tap();
     // Not only the heading: the categories, the services and the buttons are read too.
     await expect.poll(() => spoken(page)).toContain('请选择要办理的业务（可多选）');
     const choose = await spoken(page);
@@ -147,41 +150,41 @@ test.describe('elder mode, overlays and wiping', () => {
 
     await chooseServices(page, [[/户政/, /户籍证明开具/]]);
     await readCardToForm(page, kiosk.sim);
-    await page.getByRole('button', { name: '提交办理' }).click();
+    await page.getByRole('button', { name: '提交办理' }).tap();
     // The error summary is read as soon as it appears.
     await expect.poll(async () => (await spoken(page)).split('\n').at(-1)).toContain('用途：此项必填');
 
     const count = async (): Promise<number> =>
       page.evaluate(() => (globalThis as unknown as { __speech: SpeechLog }).__speech.spoken.length);
     const before = await count();
-    await page.getByRole('button', { name: '再读一遍' }).click();
+    await page.getByRole('button', { name: '再读一遍' }).tap();
     await expect.poll(count).toBeGreaterThan(before);
     expect((await spoken(page)).split('\n').at(-1)).toContain('用途：此项必填');
     const cancels = (): Promise<number> =>
       page.evaluate(() => (globalThis as unknown as { __speech: SpeechLog }).__speech.cancels);
     const cancelsBefore = await cancels();
-    await page.getByRole('button', { name: '停止朗读' }).click();
+    await page.getByRole('button', { name: '停止朗读' }).tap();
     await expect.poll(cancels).toBeGreaterThan(cancelsBefore);
     kiosk.sim.removeCard();
   });
 
   test('elder mode shows fewer, larger service cards a page at a time', async ({ page, kiosk }) => {
     await page.goto(kiosk.host.kioskUrl);
-    await page.getByRole('button', { name: '点击开始办理' }).click();
-    await page.getByRole('tab', { name: /交管/ }).click();
+    await page.getByRole('button', { name: '点击开始办理' }).tap();
+    await page.getByRole('tab', { name: /交管/ }).tap();
     const cards = page.getByRole('tabpanel').getByRole('button');
     await expect(cards.first()).toBeVisible();
     const all = await cards.count();
     expect(all).toBeGreaterThan(4);
     const normalHeight = (await cards.first().boundingBox())?.height ?? 0;
-    await page.getByRole('switch', { name: '长者模式' }).click();
+    await page.getByRole('switch', { name: '长者模式' }).tap();
     await expect(cards).toHaveCount(4);
     expect((await cards.first().boundingBox())?.height ?? 0).toBeGreaterThan(normalHeight);
     await expect(page.getByText('第 1 页，共 2 页')).toBeVisible();
-    await page.getByRole('button', { name: '更多业务' }).click();
+    await page.getByRole('button', { name: '更多业务' }).tap();
     await expect(cards).toHaveCount(all - 4);
     await expect(page.getByText('第 2 页，共 2 页')).toBeVisible();
-    await page.getByRole('button', { name: '上一页' }).click();
+    await page.getByRole('button', { name: '上一页' }).tap();
     await expect(cards).toHaveCount(4);
     void kiosk;
   });
@@ -215,23 +218,23 @@ test.describe('axe-core on the visit screens', () => {
   }) => {
     await page.goto(kiosk.host.kioskUrl);
     expect(await axeFindings(page)).toEqual([]);
-    await page.getByRole('button', { name: '点击开始办理' }).click();
+    await page.getByRole('button', { name: '点击开始办理' }).tap();
     expect(await axeFindings(page)).toEqual([]);
     await chooseServices(page, [[/求助服务/, /失联人员查找求助/]]);
     await placeCard(page, kiosk.sim);
     expect(await axeFindings(page)).toEqual([]);
-    await page.getByRole('button', { name: '返回' }).click();
+    await page.getByRole('button', { name: '返回' }).tap();
     await expect(page.getByText(/已读取证件/)).toBeVisible();
     expect(await axeFindings(page)).toEqual([]);
-    await page.getByRole('button', { name: '使用此证件继续' }).click();
-    await page.getByRole('button', { name: '下一步' }).click();
-    await page.getByRole('button', { name: '提交办理' }).click();
+    await page.getByRole('button', { name: '使用此证件继续' }).tap();
+    await page.getByRole('button', { name: '下一步' }).tap();
+    await page.getByRole('button', { name: '提交办理' }).tap();
     await expect(page.getByRole('alert')).toBeVisible();
-    await page.getByRole('button', { name: /^最后联系日期 / }).click();
+    await page.getByRole('button', { name: /^最后联系日期 / }).tap();
     expect(await axeFindings(page)).toEqual([]);
-    await page.getByRole('switch', { name: '长者模式' }).click();
+    await page.getByRole('switch', { name: '长者模式' }).tap();
     expect(await axeFindings(page)).toEqual([]);
-    await page.getByRole('button', { name: '呼叫民警' }).click();
+    await page.getByRole('button', { name: '呼叫民警' }).tap();
     expect(await axeFindings(page)).toEqual([]);
     kiosk.sim.removeCard();
   });
@@ -241,13 +244,13 @@ test.describe('axe-core on the visit screens', () => {
     kiosk,
   }) => {
     await page.goto(kiosk.host.kioskUrl);
-    await page.getByRole('button', { name: '点击开始办理' }).click();
+    await page.getByRole('button', { name: '点击开始办理' }).tap();
     await chooseServices(page, [[/户政/, /户籍证明开具/]]);
     await placeCard(page, kiosk.sim);
-    await page.getByRole('button', { name: '下一步' }).click();
+    await page.getByRole('button', { name: '下一步' }).tap();
     await expect(page.getByRole('heading', { name: '人脸核验' })).toBeVisible();
     expect(await axeFindings(page)).toEqual([]);
-    await page.getByRole('button', { name: '不进行人脸核验，由民警人工核验' }).click();
+    await page.getByRole('button', { name: '不进行人脸核验，由民警人工核验' }).tap();
     await expect(page.getByRole('button', { name: '继续填写' })).toBeVisible();
     expect(await axeFindings(page)).toEqual([]);
     kiosk.sim.removeCard();

@@ -45,8 +45,13 @@ async function technicianChecksCatalog(page: Page): Promise<void> {
 }
 
 test.describe('service catalog updates', () => {
-  test('a signed catalog published centrally shows its new service on the next visit', async ({ page, kiosk }) => {
-    expect(await publish(kiosk, signCatalog(catalogWithNewService(2, '演示新增业务'), demoPrivateKey()))).toBe(200);
+  test('a signed catalog published centrally shows its new service on the next visit', async ({
+    page,
+    kiosk,
+  }) => {
+    expect(
+      await publish(kiosk, signCatalog(catalogWithNewService(2, '演示新增业务'), demoPrivateKey())),
+    ).toBe(200);
     await page.goto(kiosk.host.kioskUrl);
     await technicianChecksCatalog(page);
     // The kiosk may already have fetched it on its own (the heartbeat announces new versions); either way the
@@ -69,7 +74,9 @@ test.describe('service catalog updates', () => {
       catalog: {
         ...original,
         services: original.services.map((s) =>
-          s.id === 'e2e-new-service' ? { ...s, name: { 'zh-CN': '篡改后的业务', 'zh-HK': '篡改後的業務', en: 'Tampered' } } : s,
+          s.id === 'e2e-new-service'
+            ? { ...s, name: { 'zh-CN': '篡改后的业务', 'zh-HK': '篡改後的業務', en: 'Tampered' } }
+            : s,
         ),
       },
     };
@@ -82,7 +89,12 @@ test.describe('service catalog updates', () => {
 
     await page.getByRole('button', { name: '点击开始办理' }).click();
     await page.getByRole('tab', { name: /交管业务/ }).click();
-    await expect(page.getByRole('tabpanel').getByRole('button', { name: /驾驶证遗失补领|驾驶证/ }).first()).toBeVisible();
+    await expect(
+      page
+        .getByRole('tabpanel')
+        .getByRole('button', { name: /驾驶证遗失补领|驾驶证/ })
+        .first(),
+    ).toBeVisible();
     await expect(page.getByText('篡改后的业务')).toHaveCount(0);
     await expect(page.getByText('篡改前的业务')).toHaveCount(0);
   });

@@ -2,25 +2,70 @@
  * What a citizen does again and again in the e2e tests, by taps only: choose services, have the card read, reach
  * the form. Texts are the Simplified Chinese interface's, as a first-time citizen sees it.
  */
+import { PNG } from 'pngjs';
+import jsQRModule from 'jsqr';
 import type { Page } from '@playwright/test';
 import { expect } from './kiosk-fixture.js';
+
+// jsqr's CommonJS default export is typed as a namespace under NodeNext (as in documents.test.ts).
+type JsQr = typeof jsQRModule.default;
+const jsQR: JsQr = (jsQRModule as unknown as { default?: JsQr }).default ?? (jsQRModule as unknown as JsQr);
+
+/** Reads the QR code the done screen shows, as a phone (or the kiosk's scanner) would. */
+export async function readQr(page: Page): Promise<string> {
+  const src = await page.getByRole('img', { name: '扫码查询办理进度、下载电子回执' }).getAttribute('src');
+  const png = PNG.sync.read(Buffer.from((src ?? '').replace(/^data:image\/png;base64,/, ''), 'base64'));
+  const code = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
+  if (!code) throw new Error('no QR code on the screen');
+  return code.data;
+}
 
 /** A service as the citizen finds it: its category tab, then its card. */
 export type ServicePick = readonly [category: RegExp, service: RegExp];
 
+/** Picks each service on the choose screen (already shown). */
+export async function pickServices(page: Page, picks: readonly ServicePick[]): Promise<void> {
+  for (const [category, service] of picks) {
+    await page.getByRole('tab', { name: category }).tap();
+    await page.getByRole('tabpanel').getByRole('button', { name: service }).tap();
+  }
+}
+
 /** Chooses each service on the choose screen (already shown) and taps "next". */
 export async function chooseServices(page: Page, picks: readonly ServicePick[]): Promise<void> {
-  for (const [category, service] of picks) {
-    await page.getByRole('tab', { name: category }).click();
-    await page.getByRole('tabpanel').getByRole('button', { name: service }).click();
-  }
-  await page.getByRole('button', { name: '下一步' }).click();
+  await pickServices(page, picks);
+  await page.getByRole('button', { name: '下一步' }).tap();
+}
+
+/** The household certificate, the simplest service (one choice on its form). */
+export const HOUSEHOLD_CERTIFICATE: ServicePick = [/户政/, /户籍证明开具/];
+
+/** The kiosk's three languages, by the button that switches to each. */
+export const KIOSK_LANGUAGES = [
+  { locale: 'zh-CN', button: '简体中文' },
+  { locale: 'zh-HK', button: '繁體中文' },
+  { locale: 'en', button: 'English' },
+] as const;
+
+/** The two screen shapes kiosks are built with. */
+export const SCREEN_ORIENTATIONS = [
+  { name: 'portrait', viewport: { width: 1080, height: 1920 } },
+  { name: 'landscape', viewport: { width: 1920, height: 1080 } },
+] as const;
+
+/** Waits until every font face the page asked for has loaded (no fallback glyphs in a picture). */
+export async function fontsReady(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    // Page-side types: this project's Node typings have no DOM.
+    await (globalThis as unknown as { document: { fonts: { ready: Promise<unknown> } } }).document.fonts
+      .ready;
+  });
 }
 
 /** From a fresh page: start, choose the services, and arrive at the card step. */
 export async function startVisit(page: Page, kioskUrl: string, picks: readonly ServicePick[]): Promise<void> {
   await page.goto(kioskUrl);
-  await page.getByRole('button', { name: '点击开始办理' }).click();
+  await page.getByRole('button', { name: '点击开始办理' }).tap();
   await chooseServices(page, picks);
 }
 
@@ -36,8 +81,8 @@ export async function placeCard(
 
 /** On the face check's consent screen: takes the officer-review route and goes on to the forms. */
 export async function declineFaceCheck(page: Page): Promise<void> {
-  await page.getByRole('button', { name: '不进行人脸核验，由民警人工核验' }).click();
-  await page.getByRole('button', { name: '继续填写' }).click();
+  await page.getByRole('button', { name: '不进行人脸核验，由民警人工核验' }).tap();
+  await page.getByRole('button', { name: '继续填写' }).tap();
 }
 
 /**
@@ -49,7 +94,7 @@ export async function readCardToForm(
   sim: { placeCard(fixture: string): boolean },
 ): Promise<void> {
   await placeCard(page, sim);
-  await page.getByRole('button', { name: '下一步' }).click();
+  await page.getByRole('button', { name: '下一步' }).tap();
   const face = page.getByRole('heading', { name: '人脸核验' });
   const form = page.getByRole('heading', { name: '请填写办理信息' });
   await expect(face.or(form)).toBeVisible();

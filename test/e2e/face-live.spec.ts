@@ -12,7 +12,7 @@ import {
 } from './face-steps.js';
 import { expect, test } from './kiosk-fixture.js';
 
-test.use({ launchOptions: cameraLaunch('blink') });
+test.use({ hasTouch: true, launchOptions: cameraLaunch('blink') });
 
 test.describe('face check with a blinking picture as the camera', () => {
   test.setTimeout(240_000);
@@ -31,10 +31,10 @@ test.describe('face check with a blinking picture as the camera', () => {
     });
     await withCollinsCard(page);
     await toFaceCheck(page, kiosk);
-    await page.getByRole('button', { name: '同意并开始人脸核验' }).click();
+    await page.getByRole('button', { name: '同意并开始人脸核验' }).tap();
     await expect(page.locator('.face-guide')).toHaveText('请慢慢眨一下眼', { timeout: 120_000 });
     await expect(page.getByText('人脸核验通过。')).toBeVisible({ timeout: 60_000 });
-    await page.getByRole('button', { name: '继续填写' }).click();
+    await page.getByRole('button', { name: '继续填写' }).tap();
     await submitAndFinish(page);
     await expectNothingOfTheFaceLeft(page, kiosk.core.store.dataDir);
   });

@@ -76,7 +76,7 @@ export async function withCollinsCard(page: Page): Promise<void> {
 export async function toFaceCheck(page: Page, kiosk: KioskUnderTest): Promise<void> {
   await startVisit(page, kiosk.host.kioskUrl, [[/户政/, /户籍证明开具/]]);
   await placeCard(page, kiosk.sim);
-  await page.getByRole('button', { name: '下一步' }).click();
+  await page.getByRole('button', { name: '下一步' }).tap();
   // Consent, with the non-biometric route on the same screen.
   await expect(page.getByRole('heading', { name: '人脸核验' })).toBeVisible();
   await expect(page.getByRole('button', { name: '不进行人脸核验，由民警人工核验' })).toBeVisible();
@@ -85,10 +85,10 @@ export async function toFaceCheck(page: Page, kiosk: KioskUnderTest): Promise<vo
 /** The forms, submitted, and the visit finished. */
 export async function submitAndFinish(page: Page): Promise<void> {
   await expect(page.getByRole('heading', { name: '请填写办理信息' })).toBeVisible();
-  await page.getByRole('radio', { name: '就业' }).check();
-  await page.getByRole('button', { name: '提交办理' }).click();
+  await page.getByRole('radio', { name: '就业' }).tap();
+  await page.getByRole('button', { name: '提交办理' }).tap();
   await expect(page.getByRole('button', { name: '完成' })).toBeVisible({ timeout: 30_000 });
-  await page.getByRole('button', { name: '完成' }).click();
+  await page.getByRole('button', { name: '完成' }).tap();
   await expect(page.getByRole('button', { name: '点击开始办理' })).toBeVisible();
 }
 

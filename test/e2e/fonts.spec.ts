@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CDPSession, Page } from '@playwright/test';
 import { expect, test } from './kiosk-fixture.js';
+import { fontsReady, KIOSK_LANGUAGES, SCREEN_ORIENTATIONS } from './citizen.js';
 
 /**
  * The kiosk draws every text with the font it ships, never with whatever the machine has: this machine (like
@@ -54,13 +55,6 @@ interface PageGlobals {
     ): void;
   };
   readonly FontFace: new (family: string, source: string) => { load(): Promise<unknown> };
-}
-
-/** Resolves once every font the page has asked for so far has loaded (or failed). */
-async function fontsReady(page: Page): Promise<void> {
-  await page.evaluate(async () => {
-    await (globalThis as unknown as PageGlobals).document.fonts.ready;
-  });
 }
 
 /** Opens the kiosk on its attract screen, watching the fonts it fetches. */
@@ -211,17 +205,7 @@ test.describe('the kiosk draws text with the font it ships', () => {
 });
 
 test.describe('the attract screen drawn with the shipped font', () => {
-  const LANGUAGES = [
-    { locale: 'zh-CN', button: '简体中文' },
-    { locale: 'zh-HK', button: '繁體中文' },
-    { locale: 'en', button: 'English' },
-  ] as const;
-  const ORIENTATIONS = [
-    { name: 'portrait', viewport: { width: 1080, height: 1920 } },
-    { name: 'landscape', viewport: { width: 1920, height: 1080 } },
-  ] as const;
-
-  for (const orientation of ORIENTATIONS) {
+  for (const orientation of SCREEN_ORIENTATIONS) {
     test(`title, start button and language switch match the baselines (${orientation.name}, 3 languages)`, async ({
       page,
       kiosk,
@@ -231,7 +215,7 @@ test.describe('the attract screen drawn with the shipped font', () => {
       await page.setViewportSize(orientation.viewport);
       await page.goto(kiosk.host.kioskUrl);
       await expect(page.locator('#attract-title')).toBeVisible();
-      for (const { locale, button } of LANGUAGES) {
+      for (const { locale, button } of KIOSK_LANGUAGES) {
         await page.getByRole('button', { name: button }).click();
         await expect(page.locator(`.lang-switch button[lang="${locale}"]`)).toHaveAttribute(
           'aria-pressed',

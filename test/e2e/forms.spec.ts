@@ -2,6 +2,9 @@ import type { Page } from '@playwright/test';
 import { readCardToForm, startVisit } from './citizen.js';
 import { expect, test, type KioskUnderTest } from './kiosk-fixture.js';
 
+// A kiosk has a touchscreen and no keyboard: the citizen taps.
+test.use({ hasTouch: true });
+
 /** Starts a visit for one service and reads the resident card, up to its form. */
 async function openForm(page: Page, kiosk: KioskUnderTest, category: RegExp, service: RegExp): Promise<void> {
   await startVisit(page, kiosk.host.kioskUrl, [[category, service]]);
@@ -14,7 +17,7 @@ test.describe('forms', () => {
     kiosk,
   }) => {
     await openForm(page, kiosk, /求助服务/, /失联人员查找求助/);
-    await page.getByRole('button', { name: '提交办理' }).click();
+    await page.getByRole('button', { name: '提交办理' }).tap();
     const summary = page.getByRole('alert').filter({ hasText: '请修改标红的项目后再提交' });
     await expect(summary).toContainText('（共 7 项）');
     // All seven, by field name, in screen order.
@@ -33,15 +36,15 @@ test.describe('forms', () => {
     await expect(phone).toBeInViewport();
 
     // Each entry takes the citizen to its field.
-    await summary.getByRole('button', { name: /^与您的关系：/ }).click();
+    await summary.getByRole('button', { name: /^与您的关系：/ }).tap();
     await expect(page.getByRole('radio', { name: '父母' })).toBeFocused();
-    await summary.getByRole('button', { name: /^最后联系日期：/ }).click();
+    await summary.getByRole('button', { name: /^最后联系日期：/ }).tap();
     const date = page.getByRole('button', { name: /^最后联系日期 / });
     await expect(date).toBeFocused();
     await expect(date).toBeInViewport();
 
     // Corrected fields leave the list.
-    await page.getByRole('radio', { name: '父母' }).click();
+    await page.getByRole('radio', { name: '父母' }).tap();
     await expect(summary.getByRole('button')).toHaveCount(6);
     await expect(summary).toContainText('（共 6 项）');
   });
@@ -54,25 +57,25 @@ test.describe('forms', () => {
     const date = page.getByRole('button', { name: /^最后联系日期/ });
     await expect(date).toContainText('请选择日期');
     await expect(page.getByText(/mm\/dd\/yyyy|年\/月\/日/)).toHaveCount(0);
-    await date.click();
+    await date.tap();
     await expect(date).toHaveAttribute('aria-expanded', 'true');
     const years = page.getByRole('group', { name: '年份' });
     // Page back to 2010 (bounded: the range is 110 years, 12 to a page).
     for (let i = 0; i < 12 && !(await years.getByRole('button', { name: '2010年' }).isVisible()); i++) {
-      await years.getByRole('button', { name: '更早的年份' }).click();
+      await years.getByRole('button', { name: '更早的年份' }).tap();
     }
-    await years.getByRole('button', { name: '2010年' }).click();
-    await page.getByRole('group', { name: '月份' }).getByRole('button', { name: '6月' }).click();
+    await years.getByRole('button', { name: '2010年' }).tap();
+    await page.getByRole('group', { name: '月份' }).getByRole('button', { name: '6月' }).tap();
     await expect(page.getByText('请选择2010年6月的哪一天')).toBeVisible();
-    await page.getByRole('button', { name: '2010年6月15日' }).click();
+    await page.getByRole('button', { name: '2010年6月15日' }).tap();
     await expect(date).toHaveAttribute('aria-expanded', 'false');
     await expect(date).toHaveAccessibleName('最后联系日期 2010年6月15日');
     await expect(date).toBeFocused();
 
     // The same date in the other languages.
-    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('button', { name: 'English' }).tap();
     await expect(page.getByRole('button', { name: /^Last contact \(date\)/ })).toContainText('15 June 2010');
-    await page.getByRole('button', { name: /^Last contact \(date\)/ }).click();
+    await page.getByRole('button', { name: /^Last contact \(date\)/ }).tap();
     await expect(
       page.getByRole('group', { name: 'Month' }).getByRole('button', { name: 'June' }),
     ).toHaveAttribute('aria-pressed', 'true');
@@ -80,11 +83,11 @@ test.describe('forms', () => {
       'aria-pressed',
       'true',
     );
-    await page.getByRole('button', { name: '繁體中文' }).click();
+    await page.getByRole('button', { name: '繁體中文' }).tap();
     await expect(
       page.getByRole('group', { name: '年份' }).getByRole('button', { name: '2010年' }),
     ).toHaveAttribute('aria-pressed', 'true');
-    await page.getByRole('button', { name: '收起' }).click();
+    await page.getByRole('button', { name: '收起' }).tap();
     await expect(page.getByRole('button', { name: /^最後聯絡日期/ })).toContainText('2010年6月15日');
   });
 

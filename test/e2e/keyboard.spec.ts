@@ -1,5 +1,6 @@
 import type { Locator, Page } from '@playwright/test';
 import { expect, test } from './kiosk-fixture.js';
+import { readQr } from './citizen.js';
 import { onScreenKeyboard, openMailboxForm, tapKeys, tapPinyin } from './touch.js';
 
 // A kiosk has a touchscreen and no keyboard: every step here is a tap on something a person can see.
@@ -98,12 +99,24 @@ test.describe('the on-screen keyboard', () => {
     await keyboard.getByRole('button', { name: '收起键盘' }).tap();
     await expect(keyboard).toHaveCount(0);
     await page.getByRole('button', { name: '提交办理' }).tap();
-    await expect(page.getByRole('heading', { name: '办理完成' })).toBeVisible();
-    await expect(page.locator('.txn-number')).toHaveText(/^JW-\d{8}-\d{6}$/);
+    await expect(page.getByRole('heading', { name: '已提交至公安业务系统' })).toBeVisible();
+    const number = (await page.locator('.txn-number').textContent()) ?? '';
+    expect(number).toMatch(/^JW-\d{8}-\d{6}$/);
+    await expect(page.locator('.tracking-number')).toHaveText(number);
+    const receiptQr = await readQr(page);
     await page.getByRole('button', { name: '完成' }).tap();
     await expect(page.getByRole('button', { name: '点击开始办理' })).toBeVisible();
     await expect(page.locator('body')).not.toContainText('路口的灯');
     kiosk.sim.removeCard();
+
+    // Later, the receipt's QR code held to the kiosk's scanner looks the letter up.
+    await kiosk.sim.scan(receiptQr);
+    await expect(page.getByRole('heading', { name: '办理进度' })).toBeVisible();
+    const result = page.locator('.progress-result');
+    await expect(result.locator('.txn-number')).toHaveText(number);
+    await expect(result).toContainText('局长信箱');
+    await expect(result).toContainText('公安业务系统已收到');
+    await expect(result).not.toContainText('路口的灯');
   });
 
   test('the technician PIN on a fixed digit pad', async ({ page, kiosk }) => {

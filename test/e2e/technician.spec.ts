@@ -16,7 +16,8 @@ test.describe('technician checks', () => {
     await expect(page.getByRole('heading', { name: '外设状态' })).toBeVisible();
 
     await page.getByRole('button', { name: '打印测试页' }).click();
-    await expect(page.locator('.device-test')).toHaveText('打印测试页: printed');
+    await expect(page.locator('.device-test p')).toHaveText('测试页已打印');
+    await expect(page.getByRole('img', { name: '测试页预览' })).toBeVisible();
 
     await page.getByRole('button', { name: '读卡测试' }).click();
     await expect(page.locator('.device-test')).toContainText('请在 15 秒内放置证件');
@@ -27,11 +28,11 @@ test.describe('technician checks', () => {
     kiosk.sim.removeCard();
 
     kiosk.sim.setPaper('out');
-    await expect(page.getByRole('row', { name: /打印机/ })).toContainText('refill-paper', {
+    await expect(page.getByRole('row', { name: /打印机/ })).toContainText('请更换打印纸', {
       timeout: 15_000,
     });
     await page.getByRole('button', { name: '打印测试页' }).click();
-    await expect(page.locator('.device-test')).toHaveText('打印测试页: failed (paper-end)');
+    await expect(page.locator('.device-test p')).toHaveText('测试页未打印：缺纸');
 
     await page.getByRole('button', { name: '退出维护' }).click();
     // The test card did not become the next citizen's card.

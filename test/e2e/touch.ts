@@ -53,3 +53,36 @@ export async function tapPin(page: Page, pin: string): Promise<void> {
   await page.getByLabel('维护密码').tap();
   await tapKeys(onScreenKeyboard(page), pin);
 }
+
+/**
+ * Fills the missing-person report by touch (the form is shown): phone, name 李四 in pinyin, sex, the age given,
+ * relation, last contact today on the kiosk's date picker, the last place (公园, or 公园东门 with `longPlace`).
+ */
+export async function tapMissingPersonReport(page: Page, age: string, longPlace = false): Promise<void> {
+  const keyboard = onScreenKeyboard(page);
+  await page.getByLabel(/^联系电话/).tap();
+  await tapKeys(keyboard, '13800138000');
+  await expect(page.getByLabel(/^联系电话/)).toHaveValue('13800138000');
+  await page.getByLabel(/^失联人员姓名/).tap();
+  await tapPinyin(keyboard, 'li', '李');
+  await tapPinyin(keyboard, 'si', '四');
+  await page.getByRole('radio', { name: '男' }).tap();
+  await page.getByLabel(/^失联人员年龄/).tap();
+  await tapKeys(keyboard, age);
+  await page.getByRole('radio', { name: '父母' }).tap();
+  // The kiosk's own date picker, by taps.
+  await page.getByLabel(/^最后联系日期/).tap();
+  await page.getByRole('button', { name: '今天', exact: true }).tap();
+  await page.getByLabel(/^最后出现地点/).tap();
+  const place = [
+    ['gong', '公'],
+    ['yuan', '园'],
+    ...(longPlace
+      ? ([
+          ['dong', '东'],
+          ['men', '门'],
+        ] as const)
+      : []),
+  ] as const;
+  for (const [pinyin, character] of place) await tapPinyin(keyboard, pinyin, character);
+}

@@ -1,21 +1,6 @@
-import { PNG } from 'pngjs';
-import jsQRModule from 'jsqr';
-import type { Page } from '@playwright/test';
-import { declineFaceCheck } from './citizen.js';
 import { expect, test, type KioskUnderTest } from './kiosk-fixture.js';
-
-// jsqr's CommonJS default export is typed as a namespace under NodeNext (as in documents.test.ts).
-type JsQr = typeof jsQRModule.default;
-const jsQR: JsQr = (jsQRModule as unknown as { default?: JsQr }).default ?? (jsQRModule as unknown as JsQr);
-
-/** Reads the QR code the done screen shows, as a phone (or the kiosk's scanner) would. */
-async function readQr(page: Page): Promise<string> {
-  const src = await page.getByRole('img', { name: '扫码查询办理进度、下载电子回执' }).getAttribute('src');
-  const png = PNG.sync.read(Buffer.from((src ?? '').replace(/^data:image\/png;base64,/, ''), 'base64'));
-  const code = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
-  if (!code) throw new Error('no QR code on the screen');
-  return code.data;
-}
+import { HOUSEHOLD_CERTIFICATE, declineFaceCheck, readQr, startVisit } from './citizen.js';
+import { onScreenKeyboard, tapKeys, tapMissingPersonReport, tapPinyin } from './touch.js';
 
 /** Waits until the simulated reader has seen the card go (so the next card is a new placement). */
 function cardLifted(kiosk: KioskUnderTest): Promise<void> {
@@ -30,6 +15,9 @@ function cardLifted(kiosk: KioskUnderTest): Promise<void> {
   });
 }
 
+// A kiosk has a touchscreen and no keyboard: the citizen taps, and types on the on-screen keyboard.
+test.use({ hasTouch: true });
+
 test.describe('visit outcomes', () => {
   test('a missing-person report with the central system down says it has not arrived and to call 110, then shows the acknowledgement', async ({
     page,
@@ -37,31 +25,23 @@ test.describe('visit outcomes', () => {
   }) => {
     test.setTimeout(120_000);
     await page.goto(kiosk.host.kioskUrl);
-    await page.getByRole('button', { name: '点击开始办理' }).click();
-    await page.getByRole('tab', { name: /求助服务/ }).click();
+    await page.getByRole('button', { name: '点击开始办理' }).tap();
+    await page.getByRole('tab', { name: /求助服务/ }).tap();
     await page
       .getByRole('tabpanel')
       .getByRole('button', { name: /失联人员查找求助/ })
-      .click();
-    await page.getByRole('button', { name: '下一步' }).click();
+      .tap();
+    await page.getByRole('button', { name: '下一步' }).tap();
     kiosk.sim.placeCard('resident');
     await expect(page.getByRole('heading', { name: '请核对您的身份信息' })).toBeVisible();
     await expect(page.getByText('证件已读取完毕，您可以取走证件。')).toBeVisible();
-    await page.getByRole('button', { name: '下一步' }).click();
+    await page.getByRole('button', { name: '下一步' }).tap();
 
     // The central system goes unreachable before the report is sent.
     kiosk.central.setFaults(() => 'reset');
-    // Free text has no on-screen keyboard yet (another piece of work); the choices are taps.
-    await page.getByLabel(/^联系电话/).fill('13800138000');
-    await page.getByLabel(/^失联人员姓名/).fill('李四');
-    await page.getByRole('radio', { name: '男' }).click();
-    await page.getByLabel(/^失联人员年龄/).fill('78');
-    await page.getByRole('radio', { name: '父母' }).click();
-    // The kiosk's own date picker, by taps.
-    await page.getByLabel(/^最后联系日期/).click();
-    await page.getByRole('button', { name: '今天', exact: true }).click();
-    await page.getByLabel(/^最后出现地点/).fill('福田区示例公园东门');
-    await page.getByRole('button', { name: '提交办理' }).click();
+    // Everything typed on the on-screen keyboard; the choices are taps.
+    await tapMissingPersonReport(page, '78');
+    await page.getByRole('button', { name: '提交办理' }).tap();
 
     await expect(page.getByRole('heading', { name: '紧急报告尚未送达指挥中心' })).toBeVisible();
     const alert = page.locator('.urgent-alert');
@@ -74,16 +54,16 @@ test.describe('visit outcomes', () => {
     // Promises ("an officer within 5 minutes") are not made for a report the command centre does not have.
     await expect(page.getByRole('heading', { name: '服务承诺' })).toHaveCount(0);
     // The same, plainly, in English.
-    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('button', { name: 'English' }).tap();
     await expect(page.getByRole('heading', { name: 'Not yet received by the command centre' })).toBeVisible();
     await expect(alert).toContainText('Call 110 now');
-    await page.getByRole('button', { name: '简体中文' }).click();
+    await page.getByRole('button', { name: '简体中文' }).tap();
 
     // Finish is not a stray tap away: it asks first, and "keep waiting" keeps the advice on screen.
-    await page.getByRole('button', { name: '完成' }).click();
+    await page.getByRole('button', { name: '完成' }).tap();
     const confirm = page.getByRole('alertdialog', { name: '紧急报告尚未送达，确定要结束吗？' });
     await expect(confirm).toBeVisible();
-    await confirm.getByRole('button', { name: '继续等待' }).click();
+    await confirm.getByRole('button', { name: '继续等待' }).tap();
     await expect(confirm).toHaveCount(0);
     await expect(page.getByRole('heading', { name: '紧急报告尚未送达指挥中心' })).toBeVisible();
 
@@ -95,7 +75,7 @@ test.describe('visit outcomes', () => {
     await expect(page.getByText('紧急报告已送达指挥中心，民警将尽快与您联系。')).toBeVisible();
     await expect(page.locator('.urgent-alert')).toHaveCount(0);
     expect((await kiosk.central.stats()).urgent).toBe(1);
-    await page.getByRole('button', { name: '完成' }).click();
+    await page.getByRole('button', { name: '完成' }).tap();
     await expect(page.getByRole('button', { name: '点击开始办理' })).toBeVisible();
     await expect(page.locator('body')).not.toContainText('李四');
   });
@@ -104,26 +84,19 @@ test.describe('visit outcomes', () => {
     page,
     kiosk,
   }) => {
-    await page.goto(kiosk.host.kioskUrl);
-    await page.getByRole('button', { name: '点击开始办理' }).click();
-    await page.getByRole('tab', { name: /户政/ }).click();
-    await page
-      .getByRole('tabpanel')
-      .getByRole('button', { name: /户籍证明开具/ })
-      .click();
-    await page.getByRole('button', { name: '下一步' }).click();
+    await startVisit(page, kiosk.host.kioskUrl, [HOUSEHOLD_CERTIFICATE]);
     kiosk.sim.placeCard('resident');
-    await page.getByRole('button', { name: '下一步' }).click();
+    await page.getByRole('button', { name: '下一步' }).tap();
     await declineFaceCheck(page);
-    await page.getByRole('radio', { name: '就业' }).click();
-    await page.getByRole('button', { name: '提交办理' }).click();
+    await page.getByRole('radio', { name: '就业' }).tap();
+    await page.getByRole('button', { name: '提交办理' }).tap();
     await expect(page.getByRole('heading', { name: '已提交至公安业务系统' })).toBeVisible();
     const number = (await page.locator('.txn-number').textContent()) ?? '';
     // The local central server is on loopback: the screen says a phone cannot open this link.
     await expect(page.getByText('此二维码链接仅在本机上有效')).toBeVisible();
     const url = await readQr(page);
     expect(url).toContain(`/progress/${number}?k=`);
-    await page.getByRole('button', { name: '完成' }).click();
+    await page.getByRole('button', { name: '完成' }).tap();
     await expect(page.getByRole('button', { name: '点击开始办理' })).toBeVisible();
 
     // The citizen holds the receipt's QR code to the kiosk's scanner.
@@ -138,17 +111,20 @@ test.describe('visit outcomes', () => {
     await expect(result).toContainText('公安业务系统已收到');
     await expect(result).toContainText('已打印');
     await expect(result).toContainText('此二维码链接仅在本机上有效');
-    await page.getByRole('button', { name: '返回' }).click();
+    await page.getByRole('button', { name: '返回' }).tap();
     await expect(page.getByRole('button', { name: '点击开始办理' })).toBeVisible();
 
     // Or types the number printed on it (status only, no name).
-    await page.getByRole('button', { name: '查询办理进度' }).click();
-    await page.getByRole('textbox', { name: /业务编号/ }).fill(number.replace(/\D/g, ''));
-    await page.getByRole('button', { name: '查询', exact: true }).click();
+    await page.getByRole('button', { name: '查询办理进度' }).tap();
+    await page.getByRole('textbox', { name: /业务编号/ }).tap();
+    await tapKeys(onScreenKeyboard(page), number.replace(/\D/g, ''));
+    await page.getByRole('button', { name: '查询', exact: true }).tap();
     await expect(result.locator('.txn-number')).toHaveText(number);
     await expect(result).not.toContainText('张');
-    await page.getByRole('textbox', { name: /业务编号/ }).fill('20200101000001');
-    await page.getByRole('button', { name: '查询', exact: true }).click();
+    await page.getByRole('textbox', { name: /业务编号/ }).tap();
+    await onScreenKeyboard(page).getByRole('button', { name: '清空' }).tap();
+    await tapKeys(onScreenKeyboard(page), '20200101000001');
+    await page.getByRole('button', { name: '查询', exact: true }).tap();
     await expect(page.getByRole('alert')).toContainText('本机没有这个业务编号的记录');
   });
 
@@ -157,13 +133,13 @@ test.describe('visit outcomes', () => {
     kiosk,
   }) => {
     await page.goto(kiosk.host.kioskUrl);
-    await page.getByRole('button', { name: '点击开始办理' }).click();
-    await page.getByRole('tab', { name: /交管业务/ }).click();
+    await page.getByRole('button', { name: '点击开始办理' }).tap();
+    await page.getByRole('tab', { name: /交管业务/ }).tap();
     await page
       .getByRole('tabpanel')
       .getByRole('button', { name: /交通违法查询与处理/ })
-      .click();
-    await page.getByRole('button', { name: '下一步' }).click();
+      .tap();
+    await page.getByRole('button', { name: '下一步' }).tap();
     kiosk.sim.placeCard('hk-permit-expired');
     await expect(page.getByRole('alert')).toContainText(
       '此证件已过期（有效期至 2024年1月1日），不能办理所选业务',
@@ -177,7 +153,7 @@ test.describe('visit outcomes', () => {
     await expect(page.getByRole('heading', { name: '请核对您的身份信息' })).toBeVisible();
     await expect(page.getByText('SMITH, JOHN EXAMPLE')).toBeVisible();
     await expect(page.getByText('证件已读取完毕，您可以取走证件。')).toBeVisible();
-    await page.getByRole('button', { name: '取消办理' }).click();
+    await page.getByRole('button', { name: '取消办理' }).tap();
     await expect(page.getByRole('button', { name: '点击开始办理' })).toBeVisible();
     kiosk.sim.removeCard();
   });
@@ -187,21 +163,38 @@ test.describe('visit outcomes', () => {
     kiosk,
   }) => {
     await page.goto(kiosk.host.kioskUrl);
-    await page.getByRole('button', { name: '点击开始办理' }).click();
-    await page.getByRole('tab', { name: /局长信箱/ }).click();
+    await page.getByRole('button', { name: '点击开始办理' }).tap();
+    await page.getByRole('tab', { name: /局长信箱/ }).tap();
     await page
       .getByRole('tabpanel')
       .getByRole('button', { name: /局长信箱/ })
-      .click();
-    await page.getByRole('button', { name: '下一步' }).click();
+      .tap();
+    await page.getByRole('button', { name: '下一步' }).tap();
     kiosk.sim.placeCard('resident');
-    await page.getByRole('button', { name: '下一步' }).click();
-    await page.getByRole('radio', { name: '建议' }).click();
-    // Free text has no on-screen keyboard yet (another piece of work).
-    await page.getByLabel(/^标题/).fill('路灯不亮');
-    await page.getByLabel(/^来信内容/).fill('示例路的路灯已经坏了一周，请尽快修理。');
-    await page.getByLabel(/^联系电话/).fill('13800138000');
-    await page.getByRole('button', { name: '提交办理' }).click();
+    await page.getByRole('button', { name: '下一步' }).tap();
+    await page.getByRole('radio', { name: '建议' }).tap();
+    const keyboard = onScreenKeyboard(page);
+    await page.getByLabel(/^标题/).tap();
+    await tapPinyin(keyboard, 'lu', '路');
+    await tapPinyin(keyboard, 'deng', '灯');
+    // At least 10 characters: 路口的灯坏了一周了。
+    await page.getByLabel(/^来信内容/).tap();
+    for (const [pinyin, character] of [
+      ['lu', '路'],
+      ['kou', '口'],
+      ['de', '的'],
+      ['deng', '灯'],
+      ['huai', '坏'],
+      ['le', '了'],
+      ['yi', '一'],
+      ['zhou', '周'],
+      ['le', '了'],
+    ] as const)
+      await tapPinyin(keyboard, pinyin, character);
+    await tapKeys(keyboard, '。');
+    await page.getByLabel(/^联系电话/).tap();
+    await tapKeys(keyboard, '13800138000');
+    await page.getByRole('button', { name: '提交办理' }).tap();
     await expect(page.getByRole('heading', { name: '已提交至公安业务系统' })).toBeVisible();
     const number = (await page.locator('.txn-number').textContent()) ?? '';
     await expect(page.locator('.tracking-number')).toHaveText(number);
@@ -211,7 +204,7 @@ test.describe('visit outcomes', () => {
     // Due times in the kiosk's clock and language, once the police system has the letter.
     await expect(promises.locator('.promise-due')).toHaveCount(3);
     await expect(promises.locator('.promise-due').first()).toHaveText(/^(今天|明天) \d{2}:\d{2}前$/);
-    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('button', { name: 'English' }).tap();
     await expect(
       page.getByRole('region', { name: 'Our promises' }).locator('.promise-due').first(),
     ).toHaveText(/^by (today|tomorrow) \d{2}:\d{2}$/);
@@ -222,9 +215,9 @@ test.describe('visit outcomes', () => {
     kiosk.sim.setPaper('out');
     await page.goto(kiosk.host.kioskUrl);
     await expect(page.getByText('今日回执仅提供二维码')).toBeVisible();
-    await page.getByRole('button', { name: '点击开始办理' }).click();
+    await page.getByRole('button', { name: '点击开始办理' }).tap();
     await expect(page.getByText('今日回执仅提供二维码')).toBeVisible();
-    await page.getByRole('button', { name: '返回' }).click();
+    await page.getByRole('button', { name: '返回' }).tap();
     kiosk.sim.setPaper('ok');
     await expect(page.getByText('今日回执仅提供二维码')).toHaveCount(0);
   });

@@ -380,3 +380,24 @@ describe('browser host: limits', () => {
     }
   });
 });
+
+describe('browser host: shutdown', () => {
+  it('closes at once although a browser still holds a connection open mid-request', async () => {
+    const second = await startBrowserHost({ core, staticDir, port: 0, log: silentLogger });
+    // A request whose headers never finish (a browser torn down mid-request, or a reconnect racing the
+    // shutdown): not idle, so server.close() alone would wait for it.
+    const socket = net.connect(second.port, '127.0.0.1');
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    socket.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${second.port}\r\n`);
+    socket.on('error', () => undefined);
+    // The server has read the partial request before it is asked to close.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const started = performance.now();
+    const closed = await Promise.race([
+      second.close().then(() => 'closed' as const),
+      new Promise<'still open'>((resolve) => setTimeout(() => resolve('still open'), 3_000)),
+    ]);
+    expect(closed, `close() took over ${Math.round(performance.now() - started)} ms`).toBe('closed');
+    socket.destroy();
+  });
+});

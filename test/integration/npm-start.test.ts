@@ -86,7 +86,8 @@ describe('npm start', () => {
     expect(await exited).toBe(0);
     expect(out).toContain('SIGINT: shutting down');
     expect(out).toContain('[booth] stopped');
-  });
+    // Beyond the 90 s wait above: on a fresh checkout `npm start` builds the renderer first.
+  }, 150_000);
 });
 
 describe('the Chromium window', () => {

@@ -11,7 +11,7 @@ import { SerialScannerSimulator } from '../../drivers/scanner/simulator.js';
 import { SerialTransport } from '../../drivers/transport/serial.js';
 import { channelPair } from '../../main/api/channel.js';
 import type { KioskApiTable } from '../../main/api/kiosk-api.js';
-import { createRpcClient, type RpcClient } from '../../main/api/rpc-client.js';
+import { createRpcClient } from '../../main/api/rpc-client.js';
 import type { DeviceStatusView, KioskEvents } from '../../main/api/views.js';
 import type { CliIO } from '../../main/cli/command.js';
 import { runCli } from '../../main/cli/main.js';
@@ -21,6 +21,7 @@ import { openStore } from '../../main/store/index.js';
 import { signCatalog } from '../../main/services/catalog/signing.js';
 import { defaultCatalog, newKey } from '../fixtures/catalog/helpers.js';
 import { createPtyPair, type PtyPair } from '../support/socat.js';
+import { nextEvent } from '../support/kiosk-client.js';
 
 const booth = fileURLToPath(new URL('../../bin/booth.mjs', import.meta.url));
 const DEVICE_VARS = ['BOOTH_IDCARD', 'BOOTH_PRINTER', 'BOOTH_SCANNER'] as const;
@@ -32,28 +33,6 @@ async function eventually(what: string, check: () => boolean | Promise<boolean>,
     if (Date.now() > deadline) throw new Error(`never happened: ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
-}
-
-/** The next event matching `pred`, or a rejection naming what never came (a hang would hide the cause). */
-function nextEvent<K extends keyof KioskEvents & string>(
-  client: RpcClient<KioskApiTable, KioskEvents>,
-  event: K,
-  pred: (payload: KioskEvents[K]) => boolean,
-  what: string,
-  ms = 20_000,
-): Promise<KioskEvents[K]> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`never happened: ${what}`));
-    }, ms);
-    const off = client.on(event, (payload) => {
-      if (!pred(payload)) return;
-      clearTimeout(timer);
-      off();
-      resolve(payload);
-    });
-  });
 }
 
 function collectingIo(

@@ -9,6 +9,7 @@ import { SerialScannerSimulator } from '../../drivers/scanner/simulator.js';
 import type { ScannedCode } from '../../drivers/scanner/types.js';
 import { SerialTransport } from '../../drivers/transport/serial.js';
 import { createPtyPair, type PtyPair } from '../support/socat.js';
+import { createWaiter } from '../support/wait.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -19,26 +20,14 @@ function watch(scanner: SerialScanner) {
   const codes: ScannedCode[] = [];
   const errors: DeviceError[] = [];
   const statuses: DeviceStatus[] = [];
-  let wake: (() => void) | null = null;
-  scanner.on('scanned', (c) => (codes.push(c), wake?.()));
-  scanner.on('scan-error', (e) => (errors.push(e), wake?.()));
-  scanner.on('status', (s) => (statuses.push(s), wake?.()));
-  // Each wait names its step and gives up after 10 s with what was seen, so a hang says where it hung.
-  const until = async (what: string, done: () => boolean): Promise<void> => {
-    const deadline = Date.now() + 10_000;
-    while (!done()) {
-      const left = deadline - Date.now();
-      if (left <= 0)
-        throw new Error(
-          `timed out waiting for ${what}; statuses ${statuses.map((s) => s.state).join(',')}, ` +
-            `${codes.length} codes, errors ${errors.map((e) => e.code).join(',')}`,
-        );
-      await new Promise<void>((r) => {
-        const timer = setTimeout(r, left);
-        wake = () => (clearTimeout(timer), r());
-      });
-    }
-  };
+  const waiter = createWaiter(
+    () =>
+      `statuses ${statuses.map((s) => s.state).join(',')}, ${codes.length} codes, errors ${errors.map((e) => e.code).join(',')}`,
+  );
+  scanner.on('scanned', (c) => (codes.push(c), waiter.poke()));
+  scanner.on('scan-error', (e) => (errors.push(e), waiter.poke()));
+  scanner.on('status', (s) => (statuses.push(s), waiter.poke()));
+  const until = (what: string, done: () => boolean): Promise<void> => waiter.until(what, done);
   return { codes, errors, statuses, until };
 }
 

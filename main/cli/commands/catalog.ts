@@ -428,7 +428,7 @@ const apply: CliCommand = {
     const { values, positionals } = parseOptions(args, { data: { type: 'string' } }, true);
     const file = one(positionals, 'FILE');
     const doc = await readJsonFile(file);
-    const service = await openService(values, io);
+    const service = await openCatalogService(values, io);
     await service.init();
     const result = await service.offer(doc, 'file');
     if (result.outcome === 'rejected') {
@@ -445,10 +445,10 @@ const apply: CliCommand = {
 };
 
 /**
- * The catalog service on a data directory. `readOnly` (status) never writes and never applies: it pretends a
+ * The catalog service on a data directory (also read by `booth health` and the diagnostics bundle). `readOnly` (status) never writes and never applies: it pretends a
  * visit is running, so a staged catalog shows as staged, and drops every write.
  */
-async function openService(
+export async function openCatalogService(
   values: Record<string, string | boolean | undefined>,
   io: CliIO,
   readOnly = false,
@@ -501,7 +501,7 @@ const status: CliCommand = {
   usage: 'booth catalog status [--data DIR] [--json]',
   async run(args, io) {
     const { values } = parseOptions(args, { data: { type: 'string' }, json: { type: 'boolean' } });
-    const service = await openService(values, io, true);
+    const service = await openCatalogService(values, io, true);
     await service.init();
     const s = service.status();
     io.stdout(values.json ? JSON.stringify(s, null, 2) + '\n' : describeStatus(s));

@@ -1,9 +1,9 @@
 import { isAppOrigin, isAppUrl } from './navigation.js';
 
 /**
- * Permission decisions for the kiosk session. The only thing the renderer may use is the camera and the
- * microphone (face matching, assisted calls), and only from the app origin's main frame. Everything else —
- * geolocation, notifications, HID/serial/USB from the page, clipboard, screen capture, openExternal — is
+ * Permission decisions for the kiosk session. The only thing the renderer may use is the camera (face
+ * matching), and only from the app origin's main frame. Everything else — the microphone (the kiosk records no
+ * sound), geolocation, notifications, HID/serial/USB from the page, clipboard, screen capture, openExternal — is
  * denied.
  */
 
@@ -24,7 +24,7 @@ export interface PermissionCheckFacts {
   readonly mediaType?: string | undefined;
 }
 
-const ALLOWED_MEDIA_TYPES: ReadonlySet<string> = new Set(['video', 'audio']);
+const ALLOWED_MEDIA_TYPES: ReadonlySet<string> = new Set(['video']);
 
 /** Whether to grant a permission request (`session.setPermissionRequestHandler`). */
 export function decidePermissionRequest(facts: PermissionRequestFacts): boolean {

@@ -163,6 +163,22 @@ describe('verifySignedCatalog', () => {
     });
   });
 
+  it('checks the signature before the schema: forged nonsense is a bad signature, signed nonsense a schema error', () => {
+    const signed = signedVersion(2);
+    // Content the schema refuses (services is not a list), under the signature of other content: forged.
+    const forged = { ...signed, catalog: { ...(signed.catalog as object), services: 'everything' } };
+    expect(verifySignedCatalog(forged, { trustedKeys, now: NOW })).toMatchObject({
+      ok: false,
+      reason: 'bad-signature',
+    });
+    // The same content signed by a trusted key gets as far as the schema.
+    const key = newKey();
+    const resigned = signCatalog(forged.catalog, key.privateKey);
+    expect(
+      verifySignedCatalog(resigned, { trustedKeys: [...trustedKeys, key.trusted], now: NOW }),
+    ).toMatchObject({ ok: false, reason: 'schema' });
+  });
+
   it('a key the kiosk does not trust is unknown-key; claiming a trusted key id is a bad signature', () => {
     const other = newKey();
     const signed = signedVersion(2, {}, other.privateKey);

@@ -1,4 +1,4 @@
-import type { HeartbeatRequest, HeartbeatResponse } from '../../../central/contract.js';
+import type { HeartbeatHealth, HeartbeatRequest, HeartbeatResponse } from '../../../central/contract.js';
 import type { CentralResult } from '../central/client.js';
 import { TypedEmitter } from '../../../drivers/common/emitter.js';
 import { systemClock, type SyncClock } from './clock.js';
@@ -36,7 +36,18 @@ export interface HeartbeatOptions {
   readonly catalogVersion: () => number | null;
   readonly outbox: () => Promise<{ depth: number; oldestAgeMs: number | null }>;
   readonly lastCatalogRejection?: () => { version?: number; reason: string } | undefined;
+  /** The kiosk's health figures (main/core/health.ts), read at send time. */
+  readonly health?: () => Promise<HeartbeatHealth>;
   readonly clock?: SyncClock;
+}
+
+/** How the last heartbeat went: the kiosk's view of whether the central system is reachable, and how fast. */
+export interface HeartbeatOutcome {
+  readonly at: number;
+  readonly ok: boolean;
+  /** Round trip of the request (ms), answered or not. */
+  readonly latencyMs: number;
+  readonly error: string | null;
 }
 
 /**
@@ -54,10 +65,16 @@ export class Heartbeat {
   private lastAnnounced: string | null = null;
   private inFlight: Promise<void> | null = null;
   private abort = new AbortController();
+  private outcome: HeartbeatOutcome | null = null;
 
   constructor(private readonly options: HeartbeatOptions) {
     this.clock = options.clock ?? systemClock;
     this.intervalMs = Math.max(1000, options.intervalMs ?? 60_000);
+  }
+
+  /** How the last heartbeat went; null before the first. */
+  lastOutcome(): HeartbeatOutcome | null {
+    return this.outcome;
   }
 
   /** Sends one now, then every interval. */
@@ -92,6 +109,7 @@ export class Heartbeat {
     try {
       const outbox = await this.options.outbox();
       const rejection = this.options.lastCatalogRejection?.();
+      const health = await this.options.health?.().catch(() => undefined);
       const body: Omit<HeartbeatRequest, 'kioskId'> = {
         appVersion: this.options.appVersion,
         sentAt: new Date(this.clock.now()).toISOString(),
@@ -102,8 +120,16 @@ export class Heartbeat {
           oldestAgeMs: outbox.oldestAgeMs === null ? null : Math.max(0, Math.round(outbox.oldestAgeMs)),
         },
         ...(rejection ? { lastCatalogRejection: rejection } : {}),
+        ...(health ? { health } : {}),
       };
+      const started = this.clock.now();
       const result = await this.options.client.heartbeat(body, this.abort.signal);
+      this.outcome = {
+        at: this.clock.now(),
+        ok: result.ok,
+        latencyMs: Math.max(0, this.clock.now() - started),
+        error: result.ok ? null : `${result.error.kind}: ${result.error.message}`,
+      };
       if (!result.ok) {
         this.events.emit('failed', { message: `${result.error.kind}: ${result.error.message}` });
         return null;

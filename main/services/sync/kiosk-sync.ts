@@ -3,7 +3,7 @@ import type { Logger } from '../../core/log.js';
 import type { KioskStore } from '../../store/store.js';
 import type { TransactionService } from '../transactions/transactions.js';
 import type { SyncClock } from './clock.js';
-import { Heartbeat, type DeviceReport, type HeartbeatPort } from './heartbeat.js';
+import { Heartbeat, type DeviceReport, type HeartbeatOptions, type HeartbeatPort } from './heartbeat.js';
 import type { RetryPolicy } from './retry-schedule.js';
 import { Uploader, type SyncState, type UploaderEvents, type UploadPort } from './uploader.js';
 
@@ -19,6 +19,8 @@ export interface KioskSyncOptions {
   /** The applied catalog version, read at send time. */
   readonly catalogVersion: () => number | null;
   readonly lastCatalogRejection?: () => { version?: number; reason: string } | undefined;
+  /** Health figures for the heartbeat (main/core/health.ts). */
+  readonly health?: HeartbeatOptions['health'];
   readonly heartbeatIntervalMs?: number;
   /** How often the personal-data purge runs (it also runs at start). Default hourly. */
   readonly purgeIntervalMs?: number;
@@ -78,6 +80,7 @@ export function createKioskSync(options: KioskSyncOptions): KioskSync {
     devices: options.devices,
     catalogVersion: options.catalogVersion,
     ...(options.lastCatalogRejection ? { lastCatalogRejection: options.lastCatalogRejection } : {}),
+    ...(options.health ? { health: options.health } : {}),
     ...(options.heartbeatIntervalMs !== undefined ? { intervalMs: options.heartbeatIntervalMs } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
     outbox: async () => {

@@ -137,6 +137,41 @@ describe('Uploader', () => {
     expect((await transactions.get(ids[0] ?? ''))?.state).toBe('acknowledged');
   });
 
+  it('counts as delivered only what the reply confirms for that very item (index and idempotency key match)', async () => {
+    const { clock, transactions, central, uploader } = await setup();
+    // A confused reply: item 0 confirmed under item 1's key, item 1 under its own, item 2 confirmed at an
+    // index the request never had, and nothing said of item 2 itself.
+    central.respond = (items) => ({
+      ok: true,
+      value: {
+        results: [
+          { index: 0, idempotencyKey: items[1]?.idempotencyKey ?? '', status: 'stored' },
+          { index: 1, idempotencyKey: items[1]?.idempotencyKey ?? '', status: 'stored' },
+          { index: 7, idempotencyKey: items[2]?.idempotencyKey ?? '', status: 'stored' },
+        ],
+      },
+    });
+    await uploader.start();
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await transactions.complete(visit())).id);
+    await eventually(clock, () => expect(central.calls).toHaveLength(1));
+    await vi.waitFor(async () => expect((await transactions.get(ids[1] ?? ''))?.state).toBe('acknowledged'), {
+      timeout: 10_000,
+    });
+    expect((await transactions.get(ids[0] ?? ''))?.state).not.toBe('acknowledged');
+    expect((await transactions.get(ids[2] ?? ''))?.state).not.toBe('acknowledged');
+    // They are sent again, and a straight answer then delivers them.
+    central.respond = storeAll;
+    clock.advance(60_000);
+    await eventually(clock, async () => expect((await uploader.state()).pending).toBe(0));
+    expect(
+      central.calls
+        .at(-1)
+        ?.items.map((i) => i.idempotencyKey)
+        .sort(),
+    ).toEqual([ids[0], ids[2]].sort());
+  });
+
   it('sends an urgent item at once, in its own request ahead of waiting normal items, and reports its acknowledgement', async () => {
     const { transactions, central, uploader } = await setup();
     await uploader.start();
@@ -216,7 +251,7 @@ describe('Uploader', () => {
     expect(central.calls).toHaveLength(1);
     clock.advance(30_000 * 0.5);
     await eventually(clock, async () => expect((await uploader.state()).pending).toBe(0));
-    expect(central.calls[1]?.at).toBeGreaterThanOrEqual(central.calls[0]?.at ?? 0 + 30_000);
+    expect(central.calls[1]?.at).toBeGreaterThanOrEqual((central.calls[0]?.at ?? Number.NaN) + 30_000);
   });
 
   it('lets a fresh urgent item probe an open circuit', async () => {

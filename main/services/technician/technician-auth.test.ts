@@ -272,4 +272,28 @@ describe('TechnicianAuth', () => {
     expect(isAcceptablePin('12345')).toBe(false);
     expect(isAcceptablePin('12ab56')).toBe(false);
   });
+
+  it('changes the PIN on screen only for a signed-in connection that gives the current PIN again', async () => {
+    const s = await open();
+    const auth = new TechnicianAuth(s, { demonstration: true });
+    expect(await auth.changePin(1, DEMO_TECHNICIAN_PIN, '246810')).toEqual({
+      ok: false,
+      reason: 'not-signed-in',
+    });
+    await auth.login(1, DEMO_TECHNICIAN_PIN);
+    expect(await auth.changePin(1, DEMO_TECHNICIAN_PIN, '111111')).toEqual({
+      ok: false,
+      reason: 'unacceptable-pin',
+    });
+    expect(auth.isSignedIn(1)).toBe(true);
+    expect(await auth.changePin(1, DEMO_TECHNICIAN_PIN, '246810')).toEqual({ ok: true });
+    // The demonstration PIN no longer opens it; the new one does.
+    expect(await auth.login(2, DEMO_TECHNICIAN_PIN)).toMatchObject({ ok: false, reason: 'wrong-pin' });
+    expect(await auth.login(2, '246810')).toMatchObject({ ok: true });
+    // A wrong current PIN ends the session: more guesses go through sign-in and its lockout.
+    expect(await auth.changePin(2, '135791', '864200')).toEqual({ ok: false, reason: 'wrong-pin' });
+    expect(auth.isSignedIn(2)).toBe(false);
+    expect(await auth.login(3, '246810')).toMatchObject({ ok: true });
+    expect((await auditRows(s)).map((r) => r.event)).toContain('technician.pin-changed');
+  });
 });

@@ -244,6 +244,33 @@ export class TechnicianAuth {
   }
 
   /**
+   * Changes the PIN from the technician screen: the connection must be signed in and give the current PIN again
+   * (a screen left signed in must not let a passer-by take the kiosk over). A wrong current PIN ends the session,
+   * so further guesses go through sign-in and its lockout.
+   */
+  async changePin(
+    connectionId: number,
+    current: string,
+    next: string,
+  ): Promise<{ ok: true } | { ok: false; reason: 'not-signed-in' | 'wrong-pin' | 'unacceptable-pin' }> {
+    if (!this.isSignedIn(connectionId)) return { ok: false, reason: 'not-signed-in' };
+    const stored = await this.store.settings.get(TECHNICIAN_PIN_SETTING, storedPinSchema, null);
+    let good: boolean;
+    if (stored) {
+      const actual = await scrypt(current, Buffer.from(stored.salt, 'base64'), 32);
+      const expected = Buffer.from(stored.hash, 'base64');
+      good = actual.length === expected.length && timingSafeEqual(actual, expected);
+    } else good = this.options.demonstration === true && current === DEMO_TECHNICIAN_PIN;
+    if (!good) {
+      await this.logout(connectionId);
+      return { ok: false, reason: 'wrong-pin' };
+    }
+    if (!isAcceptablePin(next)) return { ok: false, reason: 'unacceptable-pin' };
+    await this.setPin(next);
+    return { ok: true };
+  }
+
+  /**
    * Sets a new PIN (from the CLI on the kiosk, which takes access to the machine itself). Setting it also ends
    * a lockout and the back-off: whoever can run the CLI does not need to guess, and a technician who forgot
    * the PIN should not then wait out an hour. What the lockout refused is still written to the audit log.

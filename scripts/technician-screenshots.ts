@@ -1,0 +1,64 @@
+/**
+ * Screenshots of the technician screen at the kiosk's two orientations (1080×1920 and 1920×1080): a
+ * demonstration kiosk with a printer simulator on a socat PTY pair, assigned and tested on screen, so the
+ * pictures show the real panels (device rows, health, attached devices, preview, export).
+ *
+ * Usage: npm run build:renderer && npx tsx scripts/technician-screenshots.ts [OUT_DIR]
+ * (default test-results/technician-screenshots). Needs system Chromium and socat.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Page } from 'playwright-core';
+import { serveSimulatorOn } from '../drivers/printer/serve.js';
+import { PrinterSimulator } from '../drivers/printer/simulator.js';
+import { SerialTransport } from '../drivers/transport/serial.js';
+import { CHROMIUM_EXECUTABLE, CHROMIUM_TEST_ARGS } from '../test/support/chromium.js';
+import { startTechnicianKiosk } from '../test/support/technician-kiosk.js';
+
+const outDir = path.resolve(process.argv[2] ?? 'test-results/technician-screenshots');
+mkdirSync(outDir, { recursive: true });
+const tech = await startTechnicianKiosk();
+const { host } = tech;
+const pair = await tech.pty(['ttyUSB-printer', 'sim']);
+const printer = new PrinterSimulator();
+const endpoint = await serveSimulatorOn(printer, new SerialTransport({ path: pair.b, baudRate: 115200 }));
+const browser = await chromium.launch({ executablePath: CHROMIUM_EXECUTABLE, args: [...CHROMIUM_TEST_ARGS] });
+
+async function shoot(page: Page, name: string): Promise<void> {
+  const file = path.join(outDir, name);
+  await page.screenshot({ path: file, fullPage: false });
+  process.stdout.write(`wrote ${file}\n`);
+}
+
+try {
+  for (const [width, height] of [
+    [1080, 1920],
+    [1920, 1080],
+  ] as const) {
+    const page = await browser.newPage({ viewport: { width, height } });
+    await page.goto(host.kioskUrl);
+    await page.getByRole('button', { name: '维护' }).click();
+    await page.getByLabel('维护密码').fill('000000');
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByRole('heading', { name: '外设状态' }).waitFor();
+    const row = page.locator(`tr[data-path="${pair.a}"]`);
+    await row.waitFor();
+    if (await row.getByRole('button', { name: '识别' }).isVisible()) {
+      await row.getByRole('button', { name: '识别' }).click();
+      await row.getByText('小票打印机').waitFor();
+      await row.getByRole('button', { name: '用作打印机' }).click();
+    }
+    const printerRow = page.locator('tr[data-device="printer"]');
+    await printerRow.getByText(`serial:${pair.a}`).waitFor();
+    await printerRow.getByRole('button', { name: '打印测试页' }).click();
+    await page.getByRole('img', { name: '测试页预览' }).waitFor();
+    await shoot(page, `technician-${width}x${height}.png`);
+    await page.getByRole('region', { name: '已连接的设备' }).scrollIntoViewIfNeeded();
+    await shoot(page, `technician-${width}x${height}-discovery.png`);
+    await page.close();
+  }
+} finally {
+  await browser.close();
+  await endpoint.close();
+  await tech.close();
+}
