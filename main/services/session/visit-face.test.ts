@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { maskIdNumber } from '../../../drivers/id-card/id-number.js';
+import { ID_CARD_FIXTURES } from '../../../drivers/id-card/fixtures.js';
 import type { IdCardData } from '../../../drivers/id-card/types.js';
 import { validateCatalog } from '../catalog/schema.js';
 import { MAX_FACE_ATTEMPTS, VisitService, type VisitCompletion } from './visit-service.js';
@@ -18,24 +19,19 @@ const faceService =
   catalog.services.find((s) => s.identity === 'id-card+face');
 const cardOnly = catalog.services.find((s) => s.identity === 'id-card');
 
+// The simulator's resident card, as the reader hands it over.
 const card: IdCardData = {
-  cardType: 'resident',
-  name: '张三',
   englishName: null,
-  sex: 'female',
-  birthDate: '1949-12-31',
-  idNumber: '11010519491231002X',
-  idNumberValid: true,
-  ethnicity: '汉',
-  address: '北京市朝阳区示例路1号',
-  issuer: '北京市公安局朝阳分局',
-  validFrom: '2016-01-01',
-  validTo: '2036-01-01',
   nationality: null,
   passNumber: null,
   issueCount: null,
+  idNumberValid: true,
   photoWlt: new Uint8Array(1024).fill(7),
   fingerprint: null,
+  ethnicity: null,
+  address: null,
+  issuer: null,
+  ...ID_CARD_FIXTURES.resident.identity,
 };
 
 async function atFaceStep(
