@@ -1,4 +1,4 @@
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { signCatalog } from '../../main/services/catalog/signing.js';
 import { defaultCatalog, demoPrivateKey } from '../fixtures/catalog/helpers.js';
 import { expect, test, type KioskUnderTest } from './kiosk-fixture.js';
@@ -44,6 +44,11 @@ async function technicianChecksCatalog(page: Page): Promise<void> {
   await page.getByRole('button', { name: '立即检查目录更新' }).click();
 }
 
+/** The catalog version in use, as the technician screen's catalog section says it. */
+function catalogInUse(page: Page): Locator {
+  return page.locator('dt', { hasText: /^当前版本$/ }).locator('xpath=following-sibling::dd[1]');
+}
+
 test.describe('service catalog updates', () => {
   test('a signed catalog published centrally shows its new service on the next visit', async ({
     page,
@@ -57,7 +62,7 @@ test.describe('service catalog updates', () => {
     // The kiosk may already have fetched it on its own (the heartbeat announces new versions); either way the
     // technician sees version 2 in use.
     await expect(page.getByRole('status').filter({ hasText: /applied|not-modified/ })).toBeVisible();
-    await expect(page.getByRole('definition').first()).toHaveText('2');
+    await expect(catalogInUse(page)).toHaveText('2');
     await page.getByRole('button', { name: '退出维护' }).click();
 
     await page.getByRole('button', { name: '点击开始办理' }).click();
@@ -84,7 +89,7 @@ test.describe('service catalog updates', () => {
     await page.goto(kiosk.host.kioskUrl);
     await technicianChecksCatalog(page);
     await expect(page.locator('.rejection')).toContainText('v3 bad-signature');
-    await expect(page.getByRole('definition').first()).toHaveText(/^1/);
+    await expect(catalogInUse(page)).toHaveText(/^1/);
     await page.getByRole('button', { name: '退出维护' }).click();
 
     await page.getByRole('button', { name: '点击开始办理' }).click();

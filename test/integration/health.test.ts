@@ -117,11 +117,13 @@ describe('health snapshot', () => {
     expect(fleet.health?.diskFreeBytes).toBeGreaterThan(0);
 
     // booth health reads the running kiosk's snapshot for the live parts.
+    // (Once the file has caught up with the heartbeat: it is rewritten every 200 ms here.)
     await vi.waitFor(
-      () => healthSnapshotSchema.parse(JSON.parse(readFileSync(healthFile(dataDir), 'utf8'))),
-      {
-        timeout: 10_000,
+      () => {
+        const saved = healthSnapshotSchema.parse(JSON.parse(readFileSync(healthFile(dataDir), 'utf8')));
+        if (saved.central.reachable !== true) throw new Error('health.json does not have the heartbeat yet');
       },
+      { timeout: 10_000 },
     );
     const json = await cli(['health', '--data', dataDir, '--json']);
     expect(json.stderr).toBe('');
