@@ -85,8 +85,10 @@ export default tseslint.config(
           patterns: [
             { group: ['node:*'], message: 'The renderer never touches Node.' },
             {
-              // The catalog's schema and rules are pure and shared on purpose (see main/services/catalog/rules.ts).
-              regex: '(^|/)(drivers|main/core|main/store)/|(^|/)main/services/(?!catalog/(rules|schema)\\.js$)',
+              // The catalog's schema and rules and the face policy and model configuration are pure and shared on
+              // purpose (see main/services/catalog/rules.ts, main/services/face/policy.ts).
+              regex:
+                '(^|/)(drivers|main/core|main/store)/|(^|/)main/services/(?!(catalog/(rules|schema)|face/(policy|human-config))\\.js$)',
               message: 'The renderer reaches the core only through the KioskApi client.',
             },
           ],

@@ -8,6 +8,7 @@ import { ConfirmScreen } from './citizen/ConfirmScreen.js';
 import { DoneScreen } from './citizen/DoneScreen.js';
 import { FormScreen, type Forms } from './citizen/FormScreen.js';
 import { IdentifyScreen } from './citizen/IdentifyScreen.js';
+import { FaceCheckScreen } from './face/FaceCheckScreen.js';
 import { OutOfServiceScreen } from './citizen/OutOfServiceScreen.js';
 import { IdleGuard, idleTimingsFor } from './components/IdleGuard.js';
 import { KeptCard } from './components/KeptCard.js';
@@ -58,6 +59,8 @@ export function App(): ReactNode {
   // The progress look-up: opened from the attract screen, or by scanning a receipt's QR code between visits.
   const [progressOpen, setProgressOpen] = useState(false);
   const [progressScan, setProgressScan] = useState<ProgressScan | null>(null);
+  // The visit whose face check the citizen has left (the forms come next); per visit, so a new one asks again.
+  const [faceDoneFor, setFaceDoneFor] = useState<string | null>(null);
 
   // On every (re)connection, pick up the visit the core holds (e.g. after the page was reloaded mid-visit).
   useEffect(() => {
@@ -212,6 +215,12 @@ export function App(): ReactNode {
   }
   const catalog = catalogQuery.data;
 
+  // The face check shows between the confirmation and the forms (the core's form step) until the citizen has
+  // seen its outcome; a check the core holds as pending (e.g. another card placed after Back) is asked again.
+  const faceStep =
+    visit?.step === 'form' &&
+    visit.face !== null &&
+    (visit.faceCheck === 'pending' || faceDoneFor !== visit.id);
   let screen: ReactNode;
   if (technician && !visit) {
     screen = <TechnicianScreen onClose={() => setTechnician(false)} />;
@@ -231,6 +240,16 @@ export function App(): ReactNode {
         onCancel={cancel}
         onBack={back}
         onContinue={proceed}
+      />
+    );
+  } else if (visit && faceStep) {
+    // Services asking for a face check: consent and the check come before the forms.
+    screen = (
+      <FaceCheckScreen
+        visit={visit}
+        onCancel={cancel}
+        onBack={back}
+        onDone={() => setFaceDoneFor(visit.id)}
       />
     );
   } else if (visit?.step === 'form') {
@@ -350,14 +369,17 @@ export function App(): ReactNode {
       screenKey={
         technician && !visit
           ? 'technician'
-          : (visit?.step ?? (choosing ? 'choose' : progressOpen ? 'progress' : 'attract'))
+          : faceStep
+            ? 'face'
+            : (visit?.step ?? (choosing ? 'choose' : progressOpen ? 'progress' : 'attract'))
       }
       wipeKey={wipeKey}
     >
       {(visit || choosing) && !(technician && !visit) ? (
         <StepIndicator
           stages={visitStages(visit ? visit.needsIdentity : choiceNeedsIdentity(catalog, chosen))}
-          current={visit ? visit.step : 'choose'}
+          // The face check belongs to checking who the citizen is.
+          current={visit ? (faceStep ? 'confirm' : visit.step) : 'choose'}
         />
       ) : null}
       {screen}

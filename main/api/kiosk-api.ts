@@ -9,6 +9,7 @@ import { technicianMethods } from './technician-methods.js';
 import type {
   Catalog,
   DeviceStatusView,
+  FaceSettingsView,
   FixtureView,
   KioskInfo,
   ScanView,
@@ -86,6 +87,19 @@ export function buildApi(deps: ApiDeps) {
         .strict(),
       async ({ locale, forms }): Promise<ApiResult<VisitView>> => deps.visits.submit(locale, forms),
     ),
+    'visit.face': method(
+      z.discriminatedUnion('action', [
+        z
+          .object({ action: z.literal('attempt'), score: z.number().min(0).max(1), liveness: z.boolean() })
+          .strict(),
+        z.object({ action: z.literal('decline') }).strict(),
+        z
+          .object({ action: z.literal('unavailable'), reason: z.enum(['no-camera', 'no-photo', 'engine']) })
+          .strict(),
+      ]),
+      async (report): Promise<ApiResult<VisitView>> => deps.visits.reportFace(report),
+    ),
+    'face.settings': method(none, async (): Promise<ApiResult<FaceSettingsView>> => ok(deps.faceSettings())),
     'visit.finish': method(
       z
         .undefined()

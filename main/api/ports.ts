@@ -20,6 +20,8 @@ import type {
 import type {
   Catalog,
   DeviceStatusView,
+  FaceReport,
+  FaceSettingsView,
   FixtureView,
   KioskInfo,
   PaperState,
@@ -93,6 +95,8 @@ export interface VisitPort {
   current(): VisitView | null;
   touch(): void;
   proceed(): ApiResult<VisitView>;
+  /** A face check attempt's score and liveness, or the citizen's choice of the non-biometric route. */
+  reportFace(report: FaceReport): ApiResult<VisitView>;
   /** One step back without losing what was read; `null`: the visit ended, back to choosing services. */
   back(): ApiResult<VisitView | null>;
   submit(
@@ -132,4 +136,6 @@ export interface ApiDeps {
   readonly progress: (code: string) => Promise<ApiResult<TransactionProgressView>>;
   readonly simulation: SimulationPort | null;
   readonly technician: TechnicianPort;
+  /** The cameras the face check uses (roles set with `booth config set-device`). */
+  readonly faceSettings: () => FaceSettingsView;
 }

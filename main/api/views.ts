@@ -117,14 +117,47 @@ export interface VisitView {
   readonly identity: IdentityView | null;
   readonly cardProblem: CardProblemView | null;
   /**
-   * Services that ask for a face check: this kiosk does not match faces yet, so the transaction is marked for an
-   * officer to review the identity (a non-biometric route, as EN 301 549 requires anyway).
+   * Services that ask for a face check: `pending` until the face check (shown before the forms) has an outcome —
+   * `face-verified` (matched live against the card photo) or `officer-review` (the non-biometric route:
+   * declined, uncertain, or failed after the allowed attempts). The transaction records `face-verified` or,
+   * for anything else including a check never made, `officer-review`.
    */
-  readonly faceCheck: 'not-needed' | 'officer-review';
+  readonly faceCheck: 'not-needed' | 'pending' | 'face-verified' | 'officer-review';
+  /** The face step's attempts so far and the last outcome (null when no service asks for a face check). */
+  readonly face: FaceStepView | null;
   /** Per service, per field: values pre-filled from the card (form step only). */
   readonly prefill: Readonly<Record<string, Readonly<Record<string, PrefillView>>>>;
   readonly result: VisitResultView | null;
   readonly startedAt: string;
+}
+
+/** The face step as the screen shows it: no score, no image. */
+export interface FaceStepView {
+  readonly attempts: number;
+  readonly maxAttempts: number;
+  readonly last: 'match' | 'no-match' | 'uncertain' | 'liveness-failed' | 'declined' | 'unavailable' | null;
+}
+
+/**
+ * What the renderer reports of one face check: an attempt's similarity score and whether the live challenge
+ * was passed — never a frame or a descriptor —, the citizen's choice of the non-biometric route, or that the
+ * check could not be made on this kiosk (no camera, a card photo without a usable face, the engine failed).
+ */
+export type FaceReport =
+  | { readonly action: 'attempt'; readonly score: number; readonly liveness: boolean }
+  | { readonly action: 'decline' }
+  | { readonly action: 'unavailable'; readonly reason: 'no-camera' | 'no-photo' | 'engine' };
+
+/** What the renderer needs to run the face check: the cameras to use (null = the first camera found). */
+export interface FaceSettingsView {
+  readonly citizenCamera: CameraSelectorView | null;
+  readonly documentCamera: CameraSelectorView | null;
+}
+
+/** A camera chosen by its device id or by (part of) its label. */
+export interface CameraSelectorView {
+  readonly deviceId: string | null;
+  readonly label: string | null;
 }
 
 /** Whether citizens can be served, and if not, why (the renderer shows the out-of-service screen). */

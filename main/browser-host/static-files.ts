@@ -19,6 +19,9 @@ const MIME: Readonly<Record<string, string>> = {
   '.wav': 'audio/wav',
   '.mp3': 'audio/mpeg',
   '.txt': 'text/plain; charset=utf-8',
+  // Face models (weights) and the tfjs wasm backend; wasm must be application/wasm to compile streaming.
+  '.bin': 'application/octet-stream',
+  '.wasm': 'application/wasm',
 };
 
 /**

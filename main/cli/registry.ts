@@ -11,6 +11,7 @@ import { commands as configCommands } from './commands/config.js';
 import { commands as technicianCommands } from './commands/technician.js';
 import { commands as provisionCommands } from './commands/provision.js';
 import { commands as kioskCommands } from './commands/kiosk.js';
+import { commands as faceCommands } from './commands/face.js';
 import { commands as healthCommands } from './commands/health.js';
 import { commands as diagnosticsCommands } from './commands/diagnostics.js';
 
@@ -32,6 +33,7 @@ export function allCommands(): CliCommand[] {
     ...devicesCommands,
     ...documentCommands,
     ...kioskCommands,
+    ...faceCommands,
     ...healthCommands,
     ...diagnosticsCommands,
   ];

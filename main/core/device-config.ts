@@ -411,3 +411,104 @@ export function effectiveConfig(resolved: ResolvedDeviceConfig): DeviceConfig {
     scanner: resolved.scanner.spec,
   });
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Cameras: used by the renderer (getUserMedia), so a role names a camera as the browser sees it — its device
+// id, or a piece of its label — rather than a transport. Stored in the same table as the other roles.
+
+/** The camera roles: the citizen-facing camera (face check) and the document camera. */
+export const CAMERA_ROLES = ['citizenCamera', 'documentCamera'] as const;
+/** A camera role. */
+export type CameraRole = (typeof CAMERA_ROLES)[number];
+
+/** The environment variable of each camera role. */
+export const CAMERA_ENV: Readonly<Record<CameraRole, string>> = {
+  citizenCamera: 'BOOTH_CAMERA_CITIZEN',
+  documentCamera: 'BOOTH_CAMERA_DOCUMENT',
+};
+
+/** The device_config row of each camera role. */
+export const CAMERA_STORE_ROLE: Readonly<Record<CameraRole, 'citizen-camera' | 'document-camera'>> = {
+  citizenCamera: 'citizen-camera',
+  documentCamera: 'document-camera',
+};
+
+/** A camera by the browser's device id, or by a case-insensitive piece of its label. */
+export const cameraSpecSchema = z.union([
+  z.strictObject({ kind: z.literal('camera-id'), deviceId: z.string().trim().min(1).max(256) }),
+  z.strictObject({ kind: z.literal('camera-label'), label: z.string().trim().min(1).max(256) }),
+]);
+/** A camera role's setting. */
+export type CameraSpec = z.infer<typeof cameraSpecSchema>;
+
+/** Parses a camera role name as typed: `citizen-camera`, `document-camera` (or without the dash). */
+export function parseCameraRole(text: string): CameraRole | null {
+  const t = text.trim().toLowerCase().replace(/[-_]/g, '');
+  if (t === 'citizencamera') return 'citizenCamera';
+  if (t === 'documentcamera') return 'documentCamera';
+  return null;
+}
+
+/** Parses `id:DEVICE_ID`, `label:TEXT` or `none`; `source` starts the one-line error. */
+export function parseCameraSpec(text: string, source: string): CameraSpec | null {
+  const trimmed = text.trim();
+  if (trimmed.toLowerCase() === 'none') return null;
+  const colon = trimmed.indexOf(':');
+  const scheme = colon < 0 ? '' : trimmed.slice(0, colon).toLowerCase();
+  const rest = colon < 0 ? '' : trimmed.slice(colon + 1);
+  const raw =
+    scheme === 'id'
+      ? { kind: 'camera-id', deviceId: rest }
+      : scheme === 'label'
+        ? { kind: 'camera-label', label: rest }
+        : null;
+  const parsed = raw ? cameraSpecSchema.safeParse(raw) : null;
+  if (!parsed?.success)
+    throw new DeviceConfigError(`${source}: '${trimmed}' is not id:DEVICE_ID, label:TEXT or none`);
+  return parsed.data;
+}
+
+/** The spec string of a camera setting (the inverse of {@link parseCameraSpec}). */
+export function formatCameraSpec(spec: CameraSpec | null): string {
+  if (spec === null) return 'none';
+  return spec.kind === 'camera-id' ? `id:${spec.deviceId}` : `label:${spec.label}`;
+}
+
+/** One camera role's effective setting. */
+export interface ResolvedCamera {
+  readonly spec: CameraSpec | null;
+  readonly source: DeviceConfigSource;
+  readonly error?: string;
+}
+
+/** The cameras' effective settings: environment first, then the store; a bad setting carries its error. */
+export async function resolveCameraConfig(options: {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly stored?: DeviceConfigReader | null;
+}): Promise<Readonly<Record<CameraRole, ResolvedCamera>>> {
+  let stored: Record<string, unknown> = {};
+  try {
+    stored = options.stored ? await options.stored.all() : {};
+  } catch {
+    // Unreadable: the face check falls back to the first camera; `booth config devices` says why.
+  }
+  const resolve = (role: CameraRole): ResolvedCamera => {
+    const fromEnv = options.env[CAMERA_ENV[role]];
+    try {
+      if (fromEnv !== undefined && fromEnv.trim() !== '')
+        return { spec: parseCameraSpec(fromEnv, CAMERA_ENV[role]), source: 'env' };
+      const row = stored[CAMERA_STORE_ROLE[role]];
+      if (row === undefined || row === null) return { spec: null, source: 'none' };
+      const parsed = cameraSpecSchema.safeParse(row);
+      if (!parsed.success)
+        throw new DeviceConfigError(
+          `stored ${CAMERA_STORE_ROLE[role]} configuration is invalid (set it again with booth config set-device)`,
+        );
+      return { spec: parsed.data, source: 'stored' };
+    } catch (error) {
+      if (!(error instanceof DeviceConfigError)) throw error;
+      return { spec: null, source: fromEnv?.trim() ? 'env' : 'stored', error: error.message };
+    }
+  };
+  return { citizenCamera: resolve('citizenCamera'), documentCamera: resolve('documentCamera') };
+}

@@ -5,7 +5,18 @@ import { buildApi } from '../api/kiosk-api.js';
 import type { ApiDeps, CardCheckView, SimulationPort } from '../api/ports.js';
 import { apiError } from '../api/protocol.js';
 import { RpcServer } from '../api/rpc-server.js';
-import type { Catalog, KioskEvents, KioskInfo, ScanView, ServiceStateView } from '../api/views.js';
+import type {
+  CameraSelectorView,
+  Catalog,
+  FaceSettingsView,
+  KioskEvents,
+  KioskInfo,
+  ScanView,
+  ServiceStateView,
+} from '../api/views.js';
+import { CAMERA_ROLES, resolveCameraConfig, type CameraSpec } from './device-config.js';
+import { faceThresholdsFromEnv } from '../services/face/config.js';
+import { DEFAULT_FACE_THRESHOLDS } from '../services/face/policy.js';
 import { classifyCode } from '../../drivers/scanner/classify.js';
 import { maskIdNumber } from '../../drivers/id-card/id-number.js';
 import { testPage } from '../../drivers/printer/test-page.js';
@@ -263,8 +274,29 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
     (process.env.BOOTH_WLT_DECODER
       ? new VendorPhotoDecoder({ libraryPath: process.env.BOOTH_WLT_DECODER })
       : null);
+  // The face check: the core decides from the renderer's score with these thresholds (never the renderer's).
+  let faceThresholds = DEFAULT_FACE_THRESHOLDS;
+  try {
+    faceThresholds = faceThresholdsFromEnv(env);
+  } catch (error) {
+    log.warn('face.thresholds-invalid', { reason: error instanceof Error ? error.message : 'invalid' });
+  }
+  const cameras = await resolveCameraConfig({ env, stored: store.deviceConfig });
+  for (const role of CAMERA_ROLES)
+    if (cameras[role].error) log.warn('camera.misconfigured', { role, reason: cameras[role].error ?? '' });
+  const cameraView = (spec: CameraSpec | null): CameraSelectorView | null =>
+    spec === null
+      ? null
+      : spec.kind === 'camera-id'
+        ? { deviceId: spec.deviceId, label: null }
+        : { deviceId: null, label: spec.label };
+  const faceSettings: FaceSettingsView = {
+    citizenCamera: cameraView(cameras.citizenCamera.spec),
+    documentCamera: cameraView(cameras.documentCamera.spec),
+  };
   const visits = new VisitService({
     catalog: currentCatalog,
+    faceThresholds,
     // Before any form is typed: a kiosk that cannot save says so up front (nothing is lost).
     checkStorage: () => store.checkStorage(),
     maskIdNumber,
@@ -515,6 +547,7 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
       ...(client ? { centralProgress: (number, signal) => client.progress(number, signal) } : {}),
     }),
     simulation,
+    faceSettings: () => faceSettings,
     technician: {
       login: (connectionId, pin) => technicianAuth.login(connectionId, pin),
       logout: (connectionId) => technicianAuth.logout(connectionId),

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { PrintJobResult } from '../../drivers/printer/printer.js';
 import type { ReceiptOutcomeView } from '../api/views.js';
 import { validateCatalog } from '../services/catalog/schema.js';
 import { TransactionService } from '../services/transactions/transactions.js';
@@ -22,25 +23,34 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** A visit completion on a fresh store whose printer answers `receipt`; receipt outcomes go to `recorded`. */
+async function completion(
+  receipt: PrintJobResult,
+  recorded: [string, ReceiptOutcomeView][],
+): Promise<{ transactions: TransactionService; complete: ReturnType<typeof createVisitCompletion> }> {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'booth-complete-'));
+  store = await openStore({ dataDir: dir });
+  const transactions = new TransactionService(store);
+  const complete = createVisitCompletion({
+    transactions,
+    printer: { print: async () => receipt },
+    catalogVersion: () => 1,
+    demonstration: () => true,
+    kioskId: 'kiosk-1',
+    kioskName: { 'zh-CN': '自助警务舱', 'zh-HK': '自助警務艙', en: 'Smart Police Booth' },
+    progressBaseUrl: 'http://127.0.0.1:8571',
+    recordReceipt: async (number, outcome) => {
+      recorded.push([number, outcome]);
+    },
+    log: silentLogger,
+  });
+  return { transactions, complete };
+}
+
 describe('completing a visit', () => {
   it('stores the services with their catalog names, keeps the receipt outcome, and starts as saved', async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'booth-complete-'));
-    store = await openStore({ dataDir: dir });
-    const transactions = new TransactionService(store);
     const recorded: [string, ReceiptOutcomeView][] = [];
-    const complete = createVisitCompletion({
-      transactions,
-      printer: { print: async () => ({ outcome: 'failed', reason: 'paper-end' }) },
-      catalogVersion: () => 1,
-      demonstration: () => true,
-      kioskId: 'kiosk-1',
-      kioskName: { 'zh-CN': '自助警务舱', 'zh-HK': '自助警務艙', en: 'Smart Police Booth' },
-      progressBaseUrl: 'http://127.0.0.1:8571',
-      recordReceipt: async (number, receipt) => {
-        recorded.push([number, receipt]);
-      },
-      log: silentLogger,
-    });
+    const { transactions, complete } = await completion({ outcome: 'failed', reason: 'paper-end' }, recorded);
     const result = await complete({
       locale: 'en',
       card: null,
@@ -62,6 +72,22 @@ describe('completing a visit', () => {
       serviceId: 'chief-mailbox',
       name: { 'zh-CN': '局长信箱', 'zh-HK': '局長信箱', en: "Chief's mailbox" },
     });
+  });
+
+  it('records how the identity was checked on each service of a face-checked visit', async () => {
+    const { transactions, complete } = await completion({ outcome: 'printed' }, []);
+    for (const faceCheck of ['face-verified', 'officer-review'] as const) {
+      const result = await complete({
+        locale: 'en',
+        card: null,
+        faceCheck,
+        services: [{ service: mailbox, values: { subject: 'Street lights', body: 'Broken for a week.' } }],
+      });
+      if (!result.ok) throw new Error(result.error.code);
+      const row = await transactions.getByNumber(result.value.transactionNumber);
+      const payload = await transactions.payload(row!.id, 'kiosk-1');
+      expect(payload.services[0]?.form).toMatchObject({ identityCheck: faceCheck });
+    }
   });
 
   it('prints every promise of a service on the receipt, in the receipt’s language', () => {

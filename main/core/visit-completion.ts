@@ -96,7 +96,7 @@ export function createVisitCompletion(deps: VisitCompletionDeps): CompleteVisit 
           // receipt name the service in the citizen's language, never by its id.
           name: service.name,
           urgent: service.urgent,
-          form: { ...values, ...(faceCheck === 'officer-review' ? { identityCheck: 'officer-review' } : {}) },
+          form: { ...values, ...(faceCheck === 'not-needed' ? {} : { identityCheck: faceCheck }) },
         })),
       });
     } catch (error) {

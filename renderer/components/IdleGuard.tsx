@@ -5,6 +5,12 @@ import { speak, stopSpeaking } from '../i18n/speech.js';
 /** How much longer elder mode waits, both before the warning and after it. */
 export const ELDER_TIME_FACTOR = 2;
 
+/**
+ * A window event that counts as activity like a touch: the face check sends it while a face is in front of the
+ * camera, since a citizen doing the check touches nothing.
+ */
+export const PRESENCE_EVENT = 'booth:presence';
+
 /** The idle timings in force: elder mode multiplies both by {@link ELDER_TIME_FACTOR}. */
 export function idleTimingsFor(
   base: { readonly idleMs: number; readonly graceMs: number },
@@ -53,6 +59,7 @@ export function IdleGuard({
     };
     window.addEventListener('pointerdown', bump);
     window.addEventListener('keydown', bump);
+    window.addEventListener(PRESENCE_EVENT, bump);
     const timer = setInterval(() => {
       const idle = Date.now() - lastActivity.current;
       if (idle < idleMs) setWarningLeft(null);
@@ -65,6 +72,7 @@ export function IdleGuard({
     return () => {
       window.removeEventListener('pointerdown', bump);
       window.removeEventListener('keydown', bump);
+      window.removeEventListener(PRESENCE_EVENT, bump);
       clearInterval(timer);
       setWarningLeft(null);
     };

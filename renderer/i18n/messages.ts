@@ -68,7 +68,7 @@ const zhCN = {
   'device.busy': '忙碌',
   'device.error': '故障',
   'device.warning.status-fixed-bits': '状态应答的固定位不符合标准（兼容机型），已按有效位解读',
-  'confirm.faceReview': '所选业务需人脸核验。本机暂未启用人脸比对，提交后将由民警人工核验您的身份。',
+  'confirm.faceReview': '所选业务需人脸核验，本次未在本机完成，提交后将由民警人工核验您的身份。',
   'form.title': '请填写办理信息',
   'form.prefilled': '已从证件读取',
   'form.optional': '选填',
@@ -324,7 +324,7 @@ const zhHK: Messages = {
   'device.busy': '忙碌',
   'device.error': '故障',
   'device.warning.status-fixed-bits': '狀態應答的固定位不符合標準（兼容機型），已按有效位解讀',
-  'confirm.faceReview': '所選業務需人臉核驗。本機暫未啟用人臉比對，提交後將由警員人工核驗您的身份。',
+  'confirm.faceReview': '所選業務需人臉核驗，本次未在本機完成，提交後將由警員人工核驗您的身份。',
   'form.title': '請填寫辦理資料',
   'form.prefilled': '已從證件讀取',
   'form.optional': '選填',
@@ -581,7 +581,7 @@ const en: Messages = {
   'device.warning.status-fixed-bits':
     'status reply with non-standard fixed bits (a compatible model); read by its meaningful bits',
   'confirm.faceReview':
-    'The chosen services need a face check. This booth does not match faces yet, so an officer will check your identity after you submit.',
+    'The chosen services need a face check. It was not completed at this booth, so an officer will check your identity after you submit.',
   'form.title': 'Please fill in the details',
   'form.prefilled': 'From your ID card',
   'form.optional': 'optional',

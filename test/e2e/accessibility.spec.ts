@@ -238,4 +238,21 @@ test.describe('axe-core on the visit screens', () => {
     expect(await axeFindings(page)).toEqual([]);
     kiosk.sim.removeCard();
   });
+
+  test('no serious or critical findings on the face check’s consent and outcome screens', async ({
+    page,
+    kiosk,
+  }) => {
+    await page.goto(kiosk.host.kioskUrl);
+    await page.getByRole('button', { name: '点击开始办理' }).tap();
+    await chooseServices(page, [[/户政/, /户籍证明开具/]]);
+    await placeCard(page, kiosk.sim);
+    await page.getByRole('button', { name: '下一步' }).tap();
+    await expect(page.getByRole('heading', { name: '人脸核验' })).toBeVisible();
+    expect(await axeFindings(page)).toEqual([]);
+    await page.getByRole('button', { name: '不进行人脸核验，由民警人工核验' }).tap();
+    await expect(page.getByRole('button', { name: '继续填写' })).toBeVisible();
+    expect(await axeFindings(page)).toEqual([]);
+    kiosk.sim.removeCard();
+  });
 });

@@ -79,12 +79,25 @@ export async function placeCard(
   await expect(page.getByRole('heading', { name: '请核对您的身份信息' })).toBeVisible();
 }
 
-/** Places the card, checks it, and arrives at the form. */
+/** On the face check's consent screen: takes the officer-review route and goes on to the forms. */
+export async function declineFaceCheck(page: Page): Promise<void> {
+  await page.getByRole('button', { name: '不进行人脸核验，由民警人工核验' }).tap();
+  await page.getByRole('button', { name: '继续填写' }).tap();
+}
+
+/**
+ * Places the card, checks it, and arrives at the form; a face check on the way (services that ask for one) is
+ * declined — the face check's own tests go through it.
+ */
 export async function readCardToForm(
   page: Page,
   sim: { placeCard(fixture: string): boolean },
 ): Promise<void> {
   await placeCard(page, sim);
   await page.getByRole('button', { name: '下一步' }).tap();
-  await expect(page.getByRole('heading', { name: '请填写办理信息' })).toBeVisible();
+  const face = page.getByRole('heading', { name: '人脸核验' });
+  const form = page.getByRole('heading', { name: '请填写办理信息' });
+  await expect(face.or(form)).toBeVisible();
+  if (await face.isVisible()) await declineFaceCheck(page);
+  await expect(form).toBeVisible();
 }

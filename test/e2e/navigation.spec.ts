@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { placeCard, startVisit } from './citizen.js';
+import { declineFaceCheck, placeCard, startVisit } from './citizen.js';
 import { expect, test } from './kiosk-fixture.js';
 
 // A kiosk has a touchscreen and no keyboard: the citizen taps.
@@ -40,6 +40,10 @@ test.describe('steps and Back', () => {
     await expect(page.getByRole('heading', { name: '请核对您的身份信息' })).toBeVisible();
     await expect(currentStep(page)).toContainText('核对信息');
     await page.getByRole('button', { name: '下一步' }).tap();
+    // The service asks for a face check: it belongs to checking who the citizen is.
+    await expect(page.getByRole('heading', { name: '人脸核验' })).toBeVisible();
+    await expect(currentStep(page)).toContainText('核对信息');
+    await declineFaceCheck(page);
     await expect(currentStep(page)).toContainText('填写信息');
     await page.getByRole('radio', { name: '就业' }).tap();
 
@@ -107,6 +111,7 @@ test.describe('steps and Back', () => {
     await expect(page.getByRole('listitem').filter({ hasText: '驾驶证遗失补领' })).toBeVisible();
     await expect(page.getByRole('listitem').filter({ hasText: '户籍证明开具' })).toBeVisible();
     await page.getByRole('button', { name: '下一步' }).tap();
+    await declineFaceCheck(page);
     await expect(page.getByRole('heading', { name: '驾驶证遗失补领' })).toBeVisible();
     await expect(page.getByRole('heading', { name: '户籍证明开具' })).toBeVisible();
     // Both forms took the card's name.

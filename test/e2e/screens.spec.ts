@@ -13,6 +13,7 @@ import {
   chooseServices,
   fontsReady,
   HOUSEHOLD_CERTIFICATE,
+  declineFaceCheck,
   KIOSK_LANGUAGES,
   pickServices,
   readQr,
@@ -77,6 +78,10 @@ test.describe('every citizen screen against its baseline', () => {
       await compareInEveryLanguage(page, 'check', orientation.name);
 
       await page.getByRole('button', { name: '下一步' }).tap();
+      // The service asks for a face check: its consent screen, then the officer-review route.
+      await expect(page.getByRole('heading', { name: '人脸核验' })).toBeVisible();
+      await compareInEveryLanguage(page, 'face', orientation.name);
+      await declineFaceCheck(page);
       await expect(page.getByRole('heading', { name: '请填写办理信息' })).toBeVisible();
       await page.getByRole('radio', { name: '就业' }).tap();
       await compareInEveryLanguage(page, 'form', orientation.name);

@@ -1,3 +1,4 @@
+import { declineFaceCheck } from './citizen.js';
 import { expect, test } from './kiosk-fixture.js';
 
 // A kiosk has a touchscreen and no keyboard: the citizen taps.
@@ -45,6 +46,8 @@ test.describe('a citizen identifies with an ID card', () => {
     await expect(page.getByText(serviceName)).toBeVisible();
 
     await page.getByRole('button', { name: '下一步' }).tap();
+    // The service asks for a face check: the consent screen offers the officer-review route beside it.
+    await declineFaceCheck(page);
     await expect(page.getByRole('heading', { name: '请填写办理信息' })).toBeVisible();
     // Fields from the card are filled and marked; the ID number stays masked even here.
     await expect(page.getByLabel(/姓名/)).toHaveValue('张三');

@@ -1,5 +1,5 @@
 import { expect, test, type KioskUnderTest } from './kiosk-fixture.js';
-import { HOUSEHOLD_CERTIFICATE, readQr, startVisit } from './citizen.js';
+import { HOUSEHOLD_CERTIFICATE, declineFaceCheck, readQr, startVisit } from './citizen.js';
 import { onScreenKeyboard, tapKeys, tapMissingPersonReport, tapPinyin } from './touch.js';
 
 /** Waits until the simulated reader has seen the card go (so the next card is a new placement). */
@@ -87,6 +87,7 @@ test.describe('visit outcomes', () => {
     await startVisit(page, kiosk.host.kioskUrl, [HOUSEHOLD_CERTIFICATE]);
     kiosk.sim.placeCard('resident');
     await page.getByRole('button', { name: '下一步' }).tap();
+    await declineFaceCheck(page);
     await page.getByRole('radio', { name: '就业' }).tap();
     await page.getByRole('button', { name: '提交办理' }).tap();
     await expect(page.getByRole('heading', { name: '已提交至公安业务系统' })).toBeVisible();

@@ -1,4 +1,4 @@
-import { HOUSEHOLD_CERTIFICATE, startVisit } from './citizen.js';
+import { HOUSEHOLD_CERTIFICATE, declineFaceCheck, startVisit } from './citizen.js';
 import { expect, test } from './kiosk-fixture.js';
 import { onScreenKeyboard, tapKeys, tapMissingPersonReport } from './touch.js';
 
@@ -58,6 +58,8 @@ test.describe('complete visits', () => {
     await startVisit(page, kiosk.host.kioskUrl, [HOUSEHOLD_CERTIFICATE]);
     kiosk.sim.placeCard('resident');
     await page.getByRole('button', { name: '下一步' }).tap();
+    // The service asks for a face check; this citizen takes the officer-review route.
+    await declineFaceCheck(page);
     await page.getByRole('radio', { name: '就业' }).tap();
     await page.getByRole('button', { name: '提交办理' }).tap();
     await expect(

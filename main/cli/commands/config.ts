@@ -1,23 +1,32 @@
 import {
+  CAMERA_ENV,
+  CAMERA_ROLES,
+  CAMERA_STORE_ROLE,
   DEVICE_ENV,
   DEVICE_ROLES,
   DEVICE_STORE_ROLE,
   DeviceConfigError,
+  formatCameraSpec,
   formatDeviceSpec,
+  parseCameraRole,
+  parseCameraSpec,
   parseDeviceRole,
+  resolveCameraConfig,
   parseDeviceSpec,
   resolveDeviceConfig,
+  type CameraRole,
+  type CameraSpec,
   type DeviceSpec,
   type ResolvedDeviceConfig,
 } from '../../core/device-config.js';
-import type { CliCommand } from '../command.js';
+import type { CliCommand, CliIO } from '../command.js';
 import { CliError } from '../command.js';
 import { parseOptions } from '../main.js';
 import { openCliStore } from './sync.js';
 
 /** One role as `booth config devices --json` reports it. */
 export interface ConfiguredRoleView {
-  readonly role: 'id-card' | 'printer' | 'scanner';
+  readonly role: 'id-card' | 'printer' | 'scanner' | 'citizen-camera' | 'document-camera';
   /** The spec string (`serial:/dev/ttyUSB0@115200`, `none`), or null when the setting is unusable. */
   readonly spec: string | null;
   readonly source: 'env' | 'stored' | 'none';
@@ -66,7 +75,17 @@ const devicesCommand: CliCommand = {
     const { values } = parseOptions(args, { data: { type: 'string' }, json: { type: 'boolean' } });
     const store = await openCliStore(values.data, io);
     try {
-      const views = configuredRoles(await resolveDeviceConfig({ env: io.env, stored: store.deviceConfig }));
+      const cameras = await resolveCameraConfig({ env: io.env, stored: store.deviceConfig });
+      const views = [
+        ...configuredRoles(await resolveDeviceConfig({ env: io.env, stored: store.deviceConfig })),
+        ...CAMERA_ROLES.map((role) => ({
+          role: CAMERA_STORE_ROLE[role],
+          spec: cameras[role].error ? null : formatCameraSpec(cameras[role].spec),
+          source: cameras[role].source,
+          variable: CAMERA_ENV[role],
+          error: cameras[role].error ?? null,
+        })),
+      ];
       io.stdout(
         values.json
           ? `${JSON.stringify({ dataDir: store.dataDir, devices: views }, null, 2)}\n`
@@ -83,7 +102,7 @@ const devicesCommand: CliCommand = {
 const setDeviceCommand: CliCommand = {
   path: ['config', 'set-device'],
   summary:
-    'Store the device of a role (id-card, printer, scanner): serial:PATH[@BAUD], tcp:HOST[:PORT], file:PATH, hid:VID:PID, none',
+    'Store the device of a role (id-card, printer, scanner): serial:PATH[@BAUD], tcp:HOST[:PORT], file:PATH, hid:VID:PID, none; cameras (citizen-camera, document-camera): id:DEVICE_ID, label:TEXT, none',
   usage: 'booth config set-device ROLE SPEC [--data DIR]',
   async run(args, io) {
     const { values, positionals } = parseOptions(args, { data: { type: 'string' } }, true);
@@ -93,8 +112,14 @@ const setDeviceCommand: CliCommand = {
         2,
       );
     const [roleText = '', specText = ''] = positionals;
+    const camera = parseCameraRole(roleText);
+    if (camera) return setCamera(camera, specText, values.data, io);
     const role = parseDeviceRole(roleText);
-    if (!role) throw new CliError(`unknown role '${roleText}' (expected id-card, printer or scanner)`, 2);
+    if (!role)
+      throw new CliError(
+        `unknown role '${roleText}' (expected id-card, printer, scanner, citizen-camera or document-camera)`,
+        2,
+      );
     let spec: DeviceSpec | null;
     try {
       spec = parseDeviceSpec(role, specText, 'SPEC');
@@ -119,6 +144,36 @@ const setDeviceCommand: CliCommand = {
     }
   },
 };
+
+/** Stores a camera role (the renderer picks the camera by this device id or label piece). */
+async function setCamera(
+  role: CameraRole,
+  specText: string,
+  data: string | boolean | undefined,
+  io: CliIO,
+): Promise<number> {
+  let spec: CameraSpec | null;
+  try {
+    spec = parseCameraSpec(specText, 'SPEC');
+  } catch (error) {
+    if (error instanceof DeviceConfigError) throw new CliError(error.message, 2);
+    throw error;
+  }
+  const store = await openCliStore(data, io);
+  try {
+    const storeRole = CAMERA_STORE_ROLE[role];
+    const text = formatCameraSpec(spec);
+    await store.deviceConfig.set(storeRole, spec);
+    await store.audit.append('device-config.set', 'technician-cli', { role: storeRole, device: text });
+    io.stdout(`${storeRole}: ${text === 'none' ? 'the first camera found' : text} (stored)\n`);
+    const override = io.env[CAMERA_ENV[role]];
+    if (override !== undefined && override.trim() !== '')
+      io.stderr(`note: ${CAMERA_ENV[role]} is set and takes precedence over the stored setting\n`);
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
 
 /** `booth config …` commands. */
 export const commands: CliCommand[] = [devicesCommand, setDeviceCommand];

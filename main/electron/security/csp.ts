@@ -7,7 +7,8 @@
 /** Directive name → sources, in the order they are emitted. */
 export const CSP_DIRECTIVES: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['default-src', ["'self'"]],
-  ['script-src', ["'self'"]],
+  // 'wasm-unsafe-eval' compiles the face engine's WebAssembly (from app://); it permits no JavaScript eval.
+  ['script-src', ["'self'", "'wasm-unsafe-eval'"]],
   // Vite emits CSS as files and React sets styles through the CSSOM (not blocked by CSP), so no
   // 'unsafe-inline' is needed.
   ['style-src', ["'self'"]],

@@ -11,17 +11,26 @@ import type {
   CardProblemView,
   CompletedVisitView,
   DeliveryState,
+  FaceReport,
   PrefillView,
   VisitView,
 } from '../../api/views.js';
 import { promiseClocks } from './promise-clocks.js';
 import type { CardType, Catalog, CatalogLocale, CatalogService, PrefillSource } from '../catalog/schema.js';
+import { DEFAULT_FACE_THRESHOLDS, decide, type FaceThresholds } from '../face/policy.js';
+
+/** Face check attempts (a no-match or failed liveness each count) before the officer-review route is taken. */
+export const MAX_FACE_ATTEMPTS = 3;
 
 /** Everything needed to complete a visit: the card (full, personal) and the validated form values. */
 export interface VisitCompletion {
   readonly locale: CatalogLocale;
   readonly card: IdCardData | null;
-  readonly faceCheck: 'not-needed' | 'officer-review';
+  /**
+   * How the citizen's identity was checked for services that ask for a face check: matched live against the
+   * card photo by this kiosk, or left to an officer's review (declined, uncertain, failed, or no camera).
+   */
+  readonly faceCheck: 'not-needed' | 'face-verified' | 'officer-review';
   readonly services: readonly {
     readonly service: CatalogService;
     readonly values: Readonly<Record<string, FormValue>>;
@@ -86,6 +95,8 @@ export interface VisitServiceOptions {
    * or read-only disk is said before the citizen types anything rather than at submit. Absent: not checked.
    */
   readonly checkStorage?: () => Promise<{ readonly ok: boolean; readonly reason?: string }>;
+  /** The face thresholds; the core decides from the reported score with these (default: calibrated). */
+  readonly faceThresholds?: FaceThresholds;
   readonly now?: () => number;
 }
 
@@ -161,6 +172,12 @@ export class VisitService {
     /** The citizen went back from confirm to identify: the card read is kept until another replaces it. */
     backToIdentify: boolean;
     confirmed: boolean;
+    /** Face check state for services that ask for one (see {@link VisitService.reportFace}). */
+    face: {
+      status: 'pending' | 'face-verified' | 'officer-review';
+      attempts: number;
+      last: 'match' | 'no-match' | 'uncertain' | 'liveness-failed' | 'declined' | 'unavailable' | null;
+    };
     submitting: boolean;
     result: CompletedVisitView | null;
     /** Expired card accepted with a notice (every chosen service allows it): its last valid day. */
@@ -249,6 +266,7 @@ export class VisitService {
       problem: null,
       backToIdentify: false,
       confirmed: false,
+      face: { status: 'pending', attempts: 0, last: null },
       submitting: false,
       result: null,
       expiredOn: null,
@@ -290,9 +308,11 @@ export class VisitService {
       return;
     }
     if (visit.backToIdentify && visit.card && !visit.result) {
-      // Back at the identify step with a card kept: a newly placed card takes its place.
+      // Back at the identify step with a card kept: a newly placed card takes its place, and a face check
+      // made against the old card's photo does not carry over to the new one.
       this.wipeCard();
       visit.backToIdentify = false;
+      visit.face = { status: 'pending', attempts: 0, last: null };
     }
     if (!visit.needsIdentity || visit.card || visit.result) {
       wipeCardBytes(card);
@@ -358,6 +378,38 @@ export class VisitService {
   }
 
   /**
+   * The renderer's report of a face check, made on the form step before the forms are shown (the screen puts
+   * the consent and the camera there). The core decides from the score with its own thresholds: a match
+   * with a passed live challenge verifies; an uncertain score goes to an officer's review at once; a no-match
+   * or a failed challenge may be tried again up to {@link MAX_FACE_ATTEMPTS} times, then goes to review too.
+   * Declining, or a check this kiosk cannot make (no camera, no usable card photo), goes to review. Only the
+   * outcome is kept, never the score.
+   */
+  reportFace(report: FaceReport): ApiResult<VisitView> {
+    const visit = this.visit;
+    if (!visit) return { ok: false, error: apiError('no-visit') };
+    if (!visit.confirmed || visit.result || visit.submitting || !this.needsFace(visit))
+      return { ok: false, error: apiError('wrong-step') };
+    if (visit.face.status !== 'pending')
+      return { ok: false, error: apiError('wrong-step', 'face check done') };
+    const face = visit.face;
+    if (report.action === 'decline' || report.action === 'unavailable') {
+      face.status = 'officer-review';
+      face.last = report.action === 'decline' ? 'declined' : 'unavailable';
+    } else {
+      face.attempts += 1;
+      const decision = report.liveness
+        ? decide(report.score, this.options.faceThresholds ?? DEFAULT_FACE_THRESHOLDS)
+        : 'liveness-failed';
+      face.last = decision;
+      if (decision === 'match') face.status = 'face-verified';
+      else if (decision === 'uncertain' || face.attempts >= MAX_FACE_ATTEMPTS) face.status = 'officer-review';
+    }
+    visit.touchedAt = this.now();
+    return this.changed();
+  }
+
+  /**
    * Validates every chosen service's form (prefilled fields take the card's values, whatever was sent) and
    * completes the visit. Field errors come back as `validation-failed` with the fields in `detail`.
    */
@@ -403,7 +455,7 @@ export class VisitService {
       result = await complete({
         locale,
         card: visit.card,
-        faceCheck: this.faceCheck(visit.services),
+        faceCheck: this.faceOutcome(visit),
         services,
       });
     } finally {
@@ -575,8 +627,17 @@ export class VisitService {
       .catch(() => undefined);
   }
 
-  private faceCheck(services: readonly CatalogService[]): VisitView['faceCheck'] {
-    return services.some((s) => s.identity === 'id-card+face') ? 'officer-review' : 'not-needed';
+  private needsFace(visit: NonNullable<VisitService['visit']>): boolean {
+    return visit.services.some((s) => s.identity === 'id-card+face');
+  }
+
+  /**
+   * What the transaction records: anything short of a verified match — declined, uncertain, failed, or never
+   * attempted (no camera, or a client that skipped the face screen) — is left to an officer.
+   */
+  private faceOutcome(visit: NonNullable<VisitService['visit']>): VisitCompletion['faceCheck'] {
+    if (!this.needsFace(visit)) return 'not-needed';
+    return visit.face.status === 'face-verified' ? 'face-verified' : 'officer-review';
   }
 
   private prefill(): VisitView['prefill'] {
@@ -645,7 +706,10 @@ export class VisitService {
           }
         : null,
       cardProblem: visit.problem,
-      faceCheck: this.faceCheck(visit.services),
+      faceCheck: this.needsFace(visit) ? visit.face.status : 'not-needed',
+      face: this.needsFace(visit)
+        ? { attempts: visit.face.attempts, maxAttempts: MAX_FACE_ATTEMPTS, last: visit.face.last }
+        : null,
       prefill: this.prefill(),
       // Promise clocks run from the acknowledgement, so they are worked out afresh with each change.
       result: visit.result

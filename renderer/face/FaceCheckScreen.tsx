@@ -1,0 +1,372 @@
+/**
+ * The face check, shown before the forms of a visit whose services ask for one: a consent screen with the
+ * non-biometric alternative on it, then the live preview with spoken and written guidance, the quality gates,
+ * a random liveness challenge, and the 1:1 comparison with the card photo. The core receives only the score
+ * and whether the challenge was passed (`visit.face`), decides with its own thresholds, and says what comes
+ * next; every outcome other than a match leads on to the officer-review route — never a dead end.
+ */
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import type { CameraSelectorView, FaceReport, FaceSettingsView, VisitView } from '../../main/api/views.js';
+import { faceSimilarity, type QualityProblem } from '../../main/services/face/policy.js';
+import { useKiosk } from '../api/kiosk.js';
+import { BackButton } from '../components/BackButton.js';
+import { useI18n } from '../i18n/i18n.js';
+import { speak, stopSpeaking } from '../i18n/speech.js';
+import { RendererFaceEngine, type FrameAnalysis } from './face-engine.js';
+import {
+  LIVENESS_RULES,
+  drawChallenge,
+  judgeChallenge,
+  steadyBaseline,
+  type Challenge,
+  type Observation,
+} from './liveness.js';
+import { faceText, type FaceKey } from './messages.js';
+import { PRESENCE_EVENT } from '../components/IdleGuard.js';
+
+type Phase =
+  | { readonly kind: 'consent' }
+  | { readonly kind: 'loading' }
+  | { readonly kind: 'unavailable'; readonly why: 'noCamera' | 'noPhoto' }
+  | { readonly kind: 'capture' }
+  | { readonly kind: 'reported' };
+
+/** Antispoof and liveness model scores both this low on the live frame fail the attempt. */
+const SPOOF_FLOOR = 0.2;
+
+/** Picks the configured camera: by device id, else by a piece of its label, else the first one. */
+async function cameraStream(selector: CameraSelectorView | null): Promise<MediaStream> {
+  const ask = (deviceId?: string): Promise<MediaStream> =>
+    navigator.mediaDevices.getUserMedia({
+      audio: false,
+      video: { ...(deviceId ? { deviceId: { exact: deviceId } } : {}), width: 640, height: 480 },
+    });
+  if (selector?.deviceId) return ask(selector.deviceId);
+  const stream = await ask();
+  if (!selector?.label) return stream;
+  // Labels are readable only once a camera was granted; then switch if another one matches.
+  const wanted = selector.label.toLowerCase();
+  const match = (await navigator.mediaDevices.enumerateDevices()).find(
+    (d) => d.kind === 'videoinput' && d.label.toLowerCase().includes(wanted),
+  );
+  const current = stream.getVideoTracks()[0]?.getSettings().deviceId;
+  if (!match || match.deviceId === current) return stream;
+  for (const track of stream.getTracks()) track.stop();
+  return ask(match.deviceId);
+}
+
+/** Resolves at the video's next frame, or after 250 ms at the latest (a stalled camera). */
+function nextVideoFrame(video: HTMLVideoElement): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, 250);
+    video.requestVideoFrameCallback(() => {
+      clearTimeout(timer);
+      // One more turn of the event loop, so a render scheduled by the last frame's state runs first.
+      setTimeout(resolve, 0);
+    });
+  });
+}
+
+/**
+ * The face check screen. `onDone` leads on to the forms, whatever the outcome; `onBack` returns to the
+ * confirmation (the check is asked again when the citizen comes back).
+ */
+export function FaceCheckScreen({
+  visit,
+  onDone,
+  onBack,
+  onCancel,
+}: {
+  readonly visit: VisitView;
+  readonly onDone: () => void;
+  readonly onBack: () => void;
+  readonly onCancel: () => void;
+}): ReactNode {
+  const { api } = useKiosk();
+  const { locale, t } = useI18n();
+  const ft = useCallback(
+    (key: FaceKey, values?: Readonly<Record<string, string | number>>) => faceText(locale, key, values),
+    [locale],
+  );
+  // A visit already past its check (e.g. the page was reloaded) shows its outcome, not the consent again.
+  const [phase, setPhase] = useState<Phase>(
+    visit.faceCheck === 'pending' ? { kind: 'consent' } : { kind: 'reported' },
+  );
+  const [guide, setGuide] = useState<FaceKey | null>(null);
+  const [challenge, setChallenge] = useState<Challenge | null>(null);
+  const [busy, setBusy] = useState(false);
+  const videoRef = useRef<HTMLVideoElement | null>(null);
+  const engineRef = useRef<RendererFaceEngine | null>(null);
+  const referenceRef = useRef<readonly number[] | null>(null);
+  const streamRef = useRef<MediaStream | null>(null);
+  const runRef = useRef(0);
+
+  const stopCamera = useCallback(() => {
+    runRef.current += 1;
+    for (const track of streamRef.current?.getTracks() ?? []) track.stop();
+    streamRef.current = null;
+    if (videoRef.current) videoRef.current.srcObject = null;
+    engineRef.current?.clear();
+  }, []);
+  // Leaving the screen drops the camera, the descriptor and the engine.
+  useEffect(
+    () => () => {
+      stopCamera();
+      referenceRef.current = null;
+      engineRef.current = null;
+      stopSpeaking();
+    },
+    [stopCamera],
+  );
+
+  const report = useCallback(
+    async (r: FaceReport): Promise<void> => {
+      if (!api) return;
+      setBusy(true);
+      await api['visit.face'](r);
+      setBusy(false);
+      setPhase({ kind: 'reported' });
+    },
+    [api],
+  );
+
+  /** The check cannot be made here: the core is told (officer review) and the screen says why. */
+  const unavailable = useCallback(
+    async (why: 'noCamera' | 'noPhoto', reason: 'no-camera' | 'no-photo' | 'engine'): Promise<void> => {
+      stopCamera();
+      setPhase({ kind: 'unavailable', why });
+      if (!api) return;
+      setBusy(true);
+      await api['visit.face']({ action: 'unavailable', reason });
+      setBusy(false);
+    },
+    [api, stopCamera],
+  );
+
+  /**
+   * One attempt: wait for a steady frontal face that passes the quality gates, issue a random challenge,
+   * judge it frame by frame (detector and mesh only), then describe the frame it ends on — which must pass the
+   * gates again — and compare it with the card photo. Only the score and the challenge's outcome leave.
+   */
+  const attempt = useCallback(async (): Promise<void> => {
+    const engine = engineRef.current;
+    const video = videoRef.current;
+    const reference = referenceRef.current;
+    if (!engine || !video || !reference) return;
+    const run = ++runRef.current;
+    const frames: Observation[] = [];
+    let issued: { challenge: Challenge; at: number } | null = null;
+    let spoken: FaceKey | null = null;
+    let presence = 0;
+    const say = (key: FaceKey): void => {
+      setGuide(key);
+      if (key !== spoken) speak(ft(key), locale);
+      spoken = key;
+    };
+    const fail = (): Promise<void> => report({ action: 'attempt', score: 0, liveness: false });
+    // The current frame, or null when this attempt is over (superseded, or the engine failed: reported).
+    const analyse = async (full: boolean): Promise<FrameAnalysis | null> => {
+      let frame: FrameAnalysis;
+      try {
+        frame = await engine.frame(video, full);
+      } catch {
+        await unavailable('noCamera', 'engine');
+        return null;
+      }
+      return runRef.current === run ? frame : null;
+    };
+    const started = performance.now();
+    setChallenge(null);
+    while (runRef.current === run) {
+      if (video.readyState < 2 || video.videoWidth === 0) {
+        await new Promise((r) => setTimeout(r, 100));
+        continue;
+      }
+      // Wait for the camera's next picture: never the same frame twice, and the page gets to render and
+      // answer taps between analyses (the wasm backend may otherwise resolve without yielding).
+      await nextVideoFrame(video);
+      if (runRef.current !== run) return;
+      const frame = await analyse(false);
+      if (!frame) return;
+      const now = frame.observation.at;
+      // Someone in front of the camera is using the kiosk: the idle guard is told (at most every 5 s).
+      if (frame.observation.faces > 0 && now - presence > 5000) {
+        presence = now;
+        window.dispatchEvent(new Event(PRESENCE_EVENT));
+      }
+      frames.push(frame.observation);
+      // Keep only what the rules look at: the steady moment and the challenge window.
+      while (frames.length > 0 && (frames[0]?.at ?? now) < now - LIVENESS_RULES.deadlineMs * 2)
+        frames.shift();
+      if (!issued) {
+        const problem: QualityProblem | undefined = frame.quality.problems[0];
+        say(problem ? `face.guide.${problem}` : 'face.guide.hold');
+        if (!problem && steadyBaseline(frames, now).steady) {
+          issued = { challenge: drawChallenge(), at: now };
+          setChallenge(issued.challenge);
+          say(`face.challenge.${issued.challenge}`);
+        } else if (now - started > LIVENESS_RULES.deadlineMs * 3) {
+          // No usable face for a long while: an attempt that failed, not a silent wait.
+          return fail();
+        }
+        continue;
+      }
+      const verdict = judgeChallenge(issued.challenge, frames, issued.at, now);
+      if (verdict.status === 'pending') continue;
+      if (verdict.status === 'failed') return fail();
+      // The challenge was performed: the frame now in front of the camera is the one compared.
+      const final = await analyse(true);
+      if (!final) return;
+      if (!final.quality.ok || !final.embedding) return fail();
+      const spoof =
+        final.real !== null && final.live !== null && final.real < SPOOF_FLOOR && final.live < SPOOF_FLOOR;
+      const score = faceSimilarity(reference, final.embedding);
+      return report({ action: 'attempt', score: Number(score.toFixed(4)), liveness: !spoof });
+    }
+  }, [ft, locale, report, unavailable]);
+
+  const start = useCallback(async (): Promise<void> => {
+    if (!api) return;
+    setPhase({ kind: 'loading' });
+    const photo = visit.identity?.photo ?? null;
+    if (!photo) return unavailable('noPhoto', 'no-photo');
+    const settings = await api['face.settings']();
+    const selector: FaceSettingsView['citizenCamera'] = settings.ok ? settings.value.citizenCamera : null;
+    try {
+      engineRef.current ??= await RendererFaceEngine.load();
+    } catch {
+      return unavailable('noCamera', 'engine');
+    }
+    const reference = await engineRef.current.reference(photo).catch(() => ({ ok: false as const }));
+    if (!reference.ok) return unavailable('noPhoto', 'no-photo');
+    referenceRef.current = reference.embedding;
+    try {
+      streamRef.current = await cameraStream(selector);
+    } catch {
+      return unavailable('noCamera', 'no-camera');
+    }
+    setPhase({ kind: 'capture' });
+  }, [api, unavailable, visit.identity?.photo]);
+
+  // Once the preview element exists, attach the stream and run an attempt.
+  useEffect(() => {
+    if (phase.kind !== 'capture') return;
+    const video = videoRef.current;
+    if (!video || !streamRef.current) return;
+    video.srcObject = streamRef.current;
+    void video.play().catch(() => undefined);
+    void attempt();
+    return () => {
+      runRef.current += 1;
+    };
+  }, [phase.kind, attempt]);
+
+  // The core's outcome: verified or officer review ends the check (camera off); pending allows another try.
+  const status = visit.faceCheck;
+  useEffect(() => {
+    if (phase.kind === 'reported' && status !== 'pending') stopCamera();
+  }, [phase.kind, status, stopCamera]);
+
+  const decline = (): void => {
+    stopCamera();
+    void report({ action: 'decline' });
+  };
+
+  let body: ReactNode;
+  if (phase.kind === 'consent') {
+    body = (
+      <>
+        <p>{ft('face.consent.body')}</p>
+        <p className="notice-inline">{ft('face.consent.alternative')}</p>
+        <div className="actions">
+          <button type="button" onClick={decline} disabled={busy}>
+            {ft('face.consent.decline')}
+          </button>
+          <button type="button" className="primary" onClick={() => void start()} disabled={busy}>
+            {ft('face.consent.agree')}
+          </button>
+        </div>
+      </>
+    );
+  } else if (phase.kind === 'loading') {
+    body = <p role="status">{ft('face.loading')}</p>;
+  } else if (phase.kind === 'unavailable') {
+    body = (
+      <>
+        <p role="status">{ft(phase.why === 'noCamera' ? 'face.noCamera' : 'face.noPhoto')}</p>
+        <div className="actions">
+          <button type="button" className="primary" onClick={onDone} disabled={busy}>
+            {ft('face.continue')}
+          </button>
+        </div>
+      </>
+    );
+  } else if (phase.kind === 'capture') {
+    body = (
+      <>
+        <video
+          ref={videoRef}
+          className="face-preview"
+          aria-label={ft('face.preview')}
+          muted
+          playsInline
+          autoPlay
+        />
+        <p role="status" className="face-guide" aria-live="polite">
+          {challenge ? ft(`face.challenge.${challenge}`) : guide ? ft(guide) : ft('face.loading')}
+        </p>
+        <div className="actions">
+          <button type="button" onClick={decline} disabled={busy}>
+            {ft('face.consent.decline')}
+          </button>
+        </div>
+      </>
+    );
+  } else {
+    const face = visit.face;
+    body =
+      status === 'pending' ? (
+        <>
+          <p role="status">
+            {ft('face.retry', { attempts: face?.attempts ?? 0, max: face?.maxAttempts ?? 3 })}
+          </p>
+          <div className="actions">
+            <button type="button" onClick={decline} disabled={busy}>
+              {ft('face.consent.decline')}
+            </button>
+            <button
+              type="button"
+              className="primary"
+              disabled={busy}
+              onClick={() => setPhase(streamRef.current ? { kind: 'capture' } : { kind: 'consent' })}
+            >
+              {ft('face.tryAgain')}
+            </button>
+          </div>
+        </>
+      ) : (
+        // Verified, or the officer-review route: either way the forms come next.
+        <>
+          <p role="status">{ft(status === 'face-verified' ? 'face.verified' : 'face.officer')}</p>
+          <div className="actions">
+            <button type="button" className="primary" onClick={onDone}>
+              {ft('face.continue')}
+            </button>
+          </div>
+        </>
+      );
+  }
+
+  return (
+    <section className="face-check" aria-labelledby="face-title">
+      <h1 id="face-title">{ft('face.title')}</h1>
+      {body}
+      <div className="actions secondary">
+        <BackButton onBack={onBack} disabled={busy} />
+        <button type="button" onClick={onCancel}>
+          {t('nav.cancel')}
+        </button>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,126 @@
+/**
+ * The face engine in the renderer, next to the camera: @vladmandic/human on the tfjs wasm backend, its models
+ * and wasm binaries served from the app's own origin (`face/models/`, `face/wasm/` in the build). Frames are
+ * analysed one at a time and dropped; only the measures, the liveness observation and — for the one frame
+ * compared — the descriptor stay in memory, and the core only ever receives a score and a yes/no.
+ */
+import type { FaceResult, Human } from '@vladmandic/human';
+import { faceMeasure, verificationConfig } from '../../main/services/face/human-config.js';
+import {
+  LIVE_GATES,
+  REFERENCE_GATES,
+  evaluateQuality,
+  type FaceMeasure,
+  type QualityVerdict,
+} from '../../main/services/face/policy.js';
+import { eyeOpenness, type MeshPoint, type Observation } from './liveness.js';
+
+/** What one analysed frame gives the face screen. */
+export interface FrameAnalysis {
+  readonly quality: QualityVerdict;
+  readonly observation: Observation;
+  /** The single face's descriptor (null when the frame is unusable). */
+  readonly embedding: readonly number[] | null;
+  /** Antispoof and liveness model scores of the single face (0–1), when the models gave them. */
+  readonly real: number | null;
+  readonly live: number | null;
+}
+
+function measure(face: FaceResult, pixels: ImageData): FaceMeasure {
+  return faceMeasure(face, { width: pixels.width, height: pixels.height, channels: 4, data: pixels.data });
+}
+
+/** The renderer's face engine; {@link RendererFaceEngine.load} once per face check. */
+export class RendererFaceEngine {
+  private readonly canvas = document.createElement('canvas');
+
+  private constructor(private readonly human: Human) {}
+
+  /** Loads human (a separate chunk) and the models from this origin. */
+  static async load(): Promise<RendererFaceEngine> {
+    const { Human: HumanClass } = await import('@vladmandic/human');
+    const base = document.baseURI;
+    const human = new HumanClass(
+      verificationConfig(
+        {
+          backend: 'wasm',
+          modelBasePath: new URL('face/models/', base).href,
+          wasmPath: new URL('face/wasm/', base).href,
+        },
+        true,
+      ),
+    );
+    await human.load();
+    return new RendererFaceEngine(human);
+  }
+
+  /** Draws a source into the work canvas and returns its pixels (the canvas is reused, never kept). */
+  private grab(source: CanvasImageSource, width: number, height: number): ImageData {
+    this.canvas.width = width;
+    this.canvas.height = height;
+    const ctx = this.canvas.getContext('2d', { willReadFrequently: true });
+    if (!ctx) throw new Error('no 2d canvas');
+    ctx.drawImage(source, 0, 0, width, height);
+    return ctx.getImageData(0, 0, width, height);
+  }
+
+  /** Forgets the last frame's pixels. */
+  clear(): void {
+    this.canvas.width = 1;
+    this.canvas.height = 1;
+  }
+
+  /**
+   * The card photo's descriptor (the photo the confirmation screen already shows, as a data URL). Reference
+   * gates only; no antispoof/liveness (a genuine small dark card photo scores as a spoof).
+   */
+  async reference(photoUrl: string): Promise<{ ok: true; embedding: readonly number[] } | { ok: false }> {
+    const img = new Image();
+    img.src = photoUrl;
+    await img.decode();
+    const pixels = this.grab(img, img.naturalWidth, img.naturalHeight);
+    const result = await this.human.detect(this.canvas, {
+      face: { antispoof: { enabled: false }, liveness: { enabled: false } },
+    });
+    this.clear();
+    const faces = result.face.map((f) => measure(f, pixels));
+    const verdict = evaluateQuality(faces, pixels, REFERENCE_GATES);
+    const index = verdict.face ? faces.indexOf(verdict.face) : -1;
+    const embedding = index >= 0 ? result.face[index]?.embedding : undefined;
+    return verdict.ok && embedding && embedding.length > 0 ? { ok: true, embedding } : { ok: false };
+  }
+
+  /**
+   * Analyses the video's current frame with the live gates. `full` adds the descriptor and the antispoof and
+   * liveness models (the frame that is compared); without it only the detector and the mesh run, which is
+   * what the challenge needs and about twice as fast, so a blink between frames is less likely to be missed.
+   */
+  async frame(video: HTMLVideoElement, full: boolean): Promise<FrameAnalysis> {
+    const at = performance.now();
+    const pixels = this.grab(video, video.videoWidth, video.videoHeight);
+    const result = await this.human.detect(this.canvas, {
+      face: {
+        description: { enabled: full },
+        antispoof: { enabled: full },
+        liveness: { enabled: full },
+      },
+    });
+    this.clear();
+    const faces = result.face.map((f) => measure(f, pixels));
+    const quality = evaluateQuality(faces, pixels, LIVE_GATES);
+    const index = quality.face ? faces.indexOf(quality.face) : -1;
+    const face = index >= 0 ? result.face[index] : undefined;
+    return {
+      quality,
+      observation: {
+        at,
+        faces: quality.faces,
+        yaw: quality.face?.yaw ?? 0,
+        eyes: face ? eyeOpenness(face.mesh as unknown as MeshPoint[]) : null,
+      },
+      embedding: face?.embedding && face.embedding.length > 0 ? face.embedding : null,
+      real: typeof face?.real === 'number' ? face.real : null,
+      live: typeof face?.live === 'number' ? face.live : null,
+    };
+  }
+}
