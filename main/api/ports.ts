@@ -84,7 +84,8 @@ export type CardCheckView =
       readonly read: true;
       readonly cardType: string;
       readonly idNumberMasked: string;
-      readonly idNumberValid: boolean;
+      /** The MOD 11-2 verdict; `not-applicable` for 15-character permit numbers, which have no check digit. */
+      readonly checkDigit: 'valid' | 'invalid' | 'not-applicable';
     }
   | { readonly read: false; readonly code: string };
 

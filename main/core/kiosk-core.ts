@@ -18,7 +18,7 @@ import { CAMERA_ROLES, resolveCameraConfig, type CameraSpec } from './device-con
 import { faceThresholdsFromEnv } from '../services/face/config.js';
 import { DEFAULT_FACE_THRESHOLDS } from '../services/face/policy.js';
 import { classifyCode } from '../../drivers/scanner/classify.js';
-import { maskIdNumber } from '../../drivers/id-card/id-number.js';
+import { checkDigitStatus, maskIdNumber } from '../../drivers/id-card/id-number.js';
 import { testPage } from '../../drivers/printer/test-page.js';
 import { VendorPhotoDecoder, type PhotoDecoder } from '../../drivers/id-card/photo.js';
 import { CatalogService, shippedDefaultLoader } from '../services/catalog/catalog-service.js';
@@ -604,7 +604,7 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
               read: true,
               cardType: card.cardType,
               idNumberMasked: maskIdNumber(card.idNumber),
-              idNumberValid: card.idNumberValid,
+              checkDigit: checkDigitStatus(card.idNumber),
             }),
           );
           const offError = devices.idCard.on('read-error', (error) =>

@@ -156,6 +156,7 @@ const zhCN = {
   'tech.placeCardNow': '请在 15 秒内放置证件…',
   'tech.checkDigitOk': '校验位正确',
   'tech.checkDigitBad': '校验位错误',
+  'tech.checkDigitNone': '此类证件号码无校验位',
   'tech.attemptsLeft': '剩余 {count} 次尝试',
   'tech.lockedUntil': '锁定至 {time}',
   'errors.storage-unavailable': '本警务舱暂时无法保存办理信息。您的信息没有丢失，请联系值班民警。',
@@ -412,6 +413,7 @@ const zhHK: Messages = {
   'tech.placeCardNow': '請在 15 秒內放置證件…',
   'tech.checkDigitOk': '校驗位正確',
   'tech.checkDigitBad': '校驗位錯誤',
+  'tech.checkDigitNone': '此類證件號碼無校驗位',
   'tech.attemptsLeft': '剩餘 {count} 次嘗試',
   'tech.lockedUntil': '鎖定至 {time}',
   'errors.storage-unavailable': '本警務艙暫時無法儲存辦理資料。您的資料沒有遺失，請聯絡當值警員。',
@@ -674,6 +676,7 @@ const en: Messages = {
   'tech.placeCardNow': 'Place a card within 15 seconds…',
   'tech.checkDigitOk': 'check digit OK',
   'tech.checkDigitBad': 'check digit WRONG',
+  'tech.checkDigitNone': 'no check digit on this kind of number',
   'tech.attemptsLeft': 'Attempts left: {count}',
   'tech.lockedUntil': 'locked until {time}',
   'errors.storage-unavailable':

@@ -27,9 +27,13 @@ export function DevicesPanel({ devices }: { readonly devices: readonly DeviceSta
       if (!r.ok) say(r.error.code);
       else if (r.value.read)
         say(
-          `${t('tech.readTest')}: ${t(`cardType.${r.value.cardType}`)} · ${r.value.idNumberMasked} · ${
-            r.value.idNumberValid ? t('tech.checkDigitOk') : t('tech.checkDigitBad')
-          }`,
+          `${t('tech.readTest')}: ${t(`cardType.${r.value.cardType}`)} · ${r.value.idNumberMasked} · ${t(
+            r.value.checkDigit === 'valid'
+              ? 'tech.checkDigitOk'
+              : r.value.checkDigit === 'invalid'
+                ? 'tech.checkDigitBad'
+                : 'tech.checkDigitNone',
+          )}`,
         );
       else say(`${t('tech.readTest')}: ${message(locale, `tech.card.${r.value.code}`) ?? r.value.code}`);
     });

@@ -25,6 +25,18 @@ test.describe('technician checks', () => {
     await expect(page.locator('.device-test')).toContainText('居民身份证');
     await expect(page.locator('.device-test')).toContainText('校验位错误');
     await expect(page.locator('.device-test')).not.toContainText('19491231');
+    // The reader sees the card go before the next one is placed.
+    const lifted = new Promise<void>((resolve) => {
+      const off = kiosk.core.devices.idCard.on('card-removed', () => (off(), resolve()));
+    });
+    kiosk.sim.removeCard();
+    await lifted;
+    // A 15-character permit number has no check digit: neither right nor wrong.
+    await page.getByRole('button', { name: '读卡测试' }).click();
+    await expect(page.locator('.device-test')).toContainText('请在 15 秒内放置证件');
+    kiosk.sim.placeCard('foreigner');
+    await expect(page.locator('.device-test')).toContainText('此类证件号码无校验位');
+    await expect(page.locator('.device-test')).not.toContainText('校验位错误');
     kiosk.sim.removeCard();
 
     kiosk.sim.setPaper('out');
