@@ -24,7 +24,13 @@ import { createPtyPair, type PtyPair } from '../support/socat.js';
 import { nextEvent } from '../support/kiosk-client.js';
 
 const booth = fileURLToPath(new URL('../../bin/booth.mjs', import.meta.url));
-const DEVICE_VARS = ['BOOTH_IDCARD', 'BOOTH_PRINTER', 'BOOTH_SCANNER'] as const;
+const DEVICE_VARS = [
+  'BOOTH_IDCARD',
+  'BOOTH_PRINTER',
+  'BOOTH_SCANNER',
+  'BOOTH_CAMERA_CITIZEN',
+  'BOOTH_CAMERA_DOCUMENT',
+] as const;
 
 /** Polls a condition with a generous deadline (no timing assertion: only that it happens). */
 async function eventually(what: string, check: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
@@ -118,6 +124,20 @@ describe('booth config (in-process)', () => {
         error: null,
       },
       { role: 'scanner', spec: 'none', source: 'none', variable: 'BOOTH_SCANNER', error: null },
+      {
+        role: 'citizen-camera',
+        spec: 'none',
+        source: 'none',
+        variable: 'BOOTH_CAMERA_CITIZEN',
+        error: null,
+      },
+      {
+        role: 'document-camera',
+        spec: 'none',
+        source: 'none',
+        variable: 'BOOTH_CAMERA_DOCUMENT',
+        error: null,
+      },
     ]);
 
     const human = collectingIo({ BOOTH_SCANNER: 'bogus:1' });
@@ -153,7 +173,7 @@ describe('booth config (in-process)', () => {
     for (const [args, message] of [
       [
         ['camera', 'serial:/dev/video0'],
-        "booth config set-device: unknown role 'camera' (expected id-card, printer or scanner)\n",
+        "booth config set-device: unknown role 'camera' (expected id-card, printer, scanner, citizen-camera or document-camera)\n",
       ],
       [
         ['id-card', 'tcp:192.0.2.10'],
@@ -196,6 +216,8 @@ describe('booth config as a real subprocess', () => {
       { spec: 'serial:/dev/ttyUSB0@9600', source: 'stored' },
       { spec: 'none', source: 'none' },
       { spec: 'hid:0c2e:0b61', source: 'env' },
+      { spec: 'none', source: 'none' },
+      { spec: 'none', source: 'none' },
     ]);
     const bad = await runBooth(
       ['config', 'set-device', 'printer', 'tcp:printer:70000', '--data', dataDir],
