@@ -1,6 +1,6 @@
 import { expect, test, type KioskUnderTest } from './kiosk-fixture.js';
 import { HOUSEHOLD_CERTIFICATE, declineFaceCheck, readQr, startVisit } from './citizen.js';
-import { onScreenKeyboard, tapKeys, tapMissingPersonReport, tapPinyin } from './touch.js';
+import { onScreenKeyboard, openMailboxForm, tapKeys, tapMissingPersonReport, tapPinyin } from './touch.js';
 
 /** Waits until the simulated reader has seen the card go (so the next card is a new placement). */
 function cardLifted(kiosk: KioskUnderTest): Promise<void> {
@@ -163,15 +163,7 @@ test.describe('visit outcomes', () => {
     kiosk,
   }) => {
     await page.goto(kiosk.host.kioskUrl);
-    await page.getByRole('button', { name: '点击开始办理' }).tap();
-    await page.getByRole('tab', { name: /局长信箱/ }).tap();
-    await page
-      .getByRole('tabpanel')
-      .getByRole('button', { name: /局长信箱/ })
-      .tap();
-    await page.getByRole('button', { name: '下一步' }).tap();
-    kiosk.sim.placeCard('resident');
-    await page.getByRole('button', { name: '下一步' }).tap();
+    await openMailboxForm(page, () => kiosk.sim.placeCard('resident'));
     await page.getByRole('radio', { name: '建议' }).tap();
     const keyboard = onScreenKeyboard(page);
     await page.getByLabel(/^标题/).tap();
