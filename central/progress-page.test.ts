@@ -211,9 +211,9 @@ describe('service names on the page and the receipt', () => {
       expect(data.services[0]?.name).toBe(name);
       expect(serviceNameOf(transaction.services[0]!, locale)).toBe(name);
     }
-    expect(JSON.stringify(receiptDataFor(transaction, progress, 'en', 'https://p.example/', true).services)).not.toContain(
-      '"name":"chief-mailbox"',
-    );
+    expect(
+      JSON.stringify(receiptDataFor(transaction, progress, 'en', 'https://p.example/', true).services),
+    ).not.toContain('"name":"chief-mailbox"');
   });
 
   it('falls back to the id only for uploads that carried no names (kiosks that predate them)', () => {

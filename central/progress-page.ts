@@ -337,7 +337,10 @@ function renderMessagePage(locale: ProgressPageLocale, title: string, text: stri
  * A service's name in `locale`, from the catalog texts the kiosk uploaded with it. Uploads from kiosks that
  * predate those carry none; their id is all there is (the server has no catalog).
  */
-export function serviceNameOf(service: TransactionPayload['services'][number], locale: ProgressPageLocale): string {
+export function serviceNameOf(
+  service: TransactionPayload['services'][number],
+  locale: ProgressPageLocale,
+): string {
   return service.name?.[locale] ?? service.serviceId;
 }
 

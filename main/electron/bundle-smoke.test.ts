@@ -68,7 +68,13 @@ describe('built bundles', () => {
         worker.once('error', reject);
       });
       worker.postMessage({
-        data: { type: 'init', dataDir, mode: 'demonstration', modeReason: 'test', dataKey: Buffer.alloc(32, 3).toString('base64') },
+        data: {
+          type: 'init',
+          dataDir,
+          mode: 'demonstration',
+          modeReason: 'test',
+          dataKey: Buffer.alloc(32, 3).toString('base64'),
+        },
       });
       const { port1, port2 } = new MessageChannel();
       worker.postMessage({ data: { type: 'connect' }, ports: [port2] }, [port2]);

@@ -262,7 +262,9 @@ describe('the kiosk receipt link opens the page once the transaction is uploaded
       // The service by its catalog name in the citizen's language (uploaded with it), never by its id.
       expect(page.text).toContain('<li>户籍证明开具</li>');
       expect(page.text).not.toContain('household-certificate');
-      expect((await get(`${progressUrl}&lang=en`)).text).toContain('<li>Household registration certificate</li>');
+      expect((await get(`${progressUrl}&lang=en`)).text).toContain(
+        '<li>Household registration certificate</li>',
+      );
       // The bare number, as a sequential guess would produce it, unlocks nothing.
       expect((await get(progressUrl.replace(/\?k=.*$/, ''))).status).toBe(404);
 
