@@ -40,6 +40,9 @@ export async function chooseServices(page: Page, picks: readonly ServicePick[]):
 /** The household certificate, the simplest service (one choice on its form). */
 export const HOUSEHOLD_CERTIFICATE: ServicePick = [/户政/, /户籍证明开具/];
 
+/** The urgent missing-person report (help services). */
+export const MISSING_PERSON_REPORT: ServicePick = [/求助服务/, /失联人员查找求助/];
+
 /** The kiosk's three languages, by the button that switches to each. */
 export const KIOSK_LANGUAGES = [
   { locale: 'zh-CN', button: '简体中文' },

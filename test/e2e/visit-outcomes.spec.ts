@@ -1,5 +1,12 @@
 import { expect, test, type KioskUnderTest } from './kiosk-fixture.js';
-import { HOUSEHOLD_CERTIFICATE, declineFaceCheck, readQr, startVisit } from './citizen.js';
+import {
+  declineFaceCheck,
+  HOUSEHOLD_CERTIFICATE,
+  MISSING_PERSON_REPORT,
+  placeCard,
+  readQr,
+  startVisit,
+} from './citizen.js';
 import { onScreenKeyboard, openMailboxForm, tapKeys, tapMissingPersonReport, tapPinyin } from './touch.js';
 
 /** Waits until the simulated reader has seen the card go (so the next card is a new placement). */
@@ -24,16 +31,8 @@ test.describe('visit outcomes', () => {
     kiosk,
   }) => {
     test.setTimeout(120_000);
-    await page.goto(kiosk.host.kioskUrl);
-    await page.getByRole('button', { name: '点击开始办理' }).tap();
-    await page.getByRole('tab', { name: /求助服务/ }).tap();
-    await page
-      .getByRole('tabpanel')
-      .getByRole('button', { name: /失联人员查找求助/ })
-      .tap();
-    await page.getByRole('button', { name: '下一步' }).tap();
-    kiosk.sim.placeCard('resident');
-    await expect(page.getByRole('heading', { name: '请核对您的身份信息' })).toBeVisible();
+    await startVisit(page, kiosk.host.kioskUrl, [MISSING_PERSON_REPORT]);
+    await placeCard(page, kiosk.sim);
     await expect(page.getByText('证件已读取完毕，您可以取走证件。')).toBeVisible();
     await page.getByRole('button', { name: '下一步' }).tap();
 

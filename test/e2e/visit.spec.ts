@@ -1,4 +1,10 @@
-import { HOUSEHOLD_CERTIFICATE, declineFaceCheck, startVisit } from './citizen.js';
+import {
+  declineFaceCheck,
+  HOUSEHOLD_CERTIFICATE,
+  MISSING_PERSON_REPORT,
+  placeCard,
+  startVisit,
+} from './citizen.js';
 import { expect, test } from './kiosk-fixture.js';
 import { onScreenKeyboard, tapKeys, tapMissingPersonReport } from './touch.js';
 
@@ -10,16 +16,8 @@ test.describe('complete visits', () => {
     page,
     kiosk,
   }) => {
-    await page.goto(kiosk.host.kioskUrl);
-    await page.getByRole('button', { name: '点击开始办理' }).tap();
-    await page.getByRole('tab', { name: /求助服务/ }).tap();
-    await page
-      .getByRole('tabpanel')
-      .getByRole('button', { name: /失联人员查找求助/ })
-      .tap();
-    await page.getByRole('button', { name: '下一步' }).tap();
-    kiosk.sim.placeCard('resident');
-    await expect(page.getByRole('heading', { name: '请核对您的身份信息' })).toBeVisible();
+    await startVisit(page, kiosk.host.kioskUrl, [MISSING_PERSON_REPORT]);
+    await placeCard(page, kiosk.sim);
     await page.getByRole('button', { name: '下一步' }).tap();
 
     // Typed key by key on the on-screen keyboard (the wedge-scanner listener must not swallow it); an age out
