@@ -55,6 +55,18 @@ export function buildApi(deps: ApiDeps) {
 
   return {
     'kiosk.info': method(none, async (): Promise<ApiResult<KioskInfo>> => ok(deps.info())),
+    'kiosk.shown': method(
+      z
+        .object({
+          screen: z.enum(['attract', 'out-of-service']),
+          navigationMs: z.number().finite().nonnegative().max(3_600_000),
+        })
+        .strict(),
+      async (report): Promise<ApiResult<null>> => {
+        deps.screenShown(report);
+        return ok(null);
+      },
+    ),
     'catalog.get': method(none, async (): Promise<ApiResult<Catalog>> => {
       const catalog = deps.catalog();
       return catalog ? ok(catalog) : { ok: false, error: apiError('out-of-service') };

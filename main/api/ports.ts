@@ -139,4 +139,13 @@ export interface ApiDeps {
   readonly technician: TechnicianPort;
   /** The cameras the face check uses (roles set with `booth config set-device`). */
   readonly faceSettings: () => FaceSettingsView;
+  /** The renderer has drawn its first screen (with its fonts): the kiosk's start-up time is known. */
+  readonly screenShown: (report: ScreenShownReport) => void;
+}
+
+/** What the renderer reports once its first screen is on the glass. */
+export interface ScreenShownReport {
+  readonly screen: 'attract' | 'out-of-service';
+  /** Milliseconds from the page's navigation start to the screen drawn with its fonts. */
+  readonly navigationMs: number;
 }

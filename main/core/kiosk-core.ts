@@ -2,7 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { RpcChannel } from '../api/channel.js';
 import { buildApi } from '../api/kiosk-api.js';
-import type { ApiDeps, CardCheckView, SimulationPort } from '../api/ports.js';
+import type { ApiDeps, CardCheckView, ScreenShownReport, SimulationPort } from '../api/ports.js';
 import { apiError } from '../api/protocol.js';
 import { RpcServer } from '../api/rpc-server.js';
 import type {
@@ -118,7 +118,17 @@ export interface KioskCore {
   readonly store: KioskStore;
   /** Uploader, heartbeat and purge schedule; present when a central URL was configured. */
   readonly sync: KioskSync | null;
+  /** Calls `listener` each time a renderer reports its first screen drawn (start-up figures; benchmarks). */
+  onScreenShown(listener: (shown: ScreenShown) => void): () => void;
   close(): Promise<void>;
+}
+
+/** A renderer's first screen on the glass, timed from the core's start and from the page's navigation. */
+export interface ScreenShown extends ScreenShownReport {
+  /** Milliseconds from {@link startKioskCore} being called to the report arriving. */
+  readonly sinceCoreStartMs: number;
+  /** Milliseconds from this process starting (the kiosk's launch) to the report arriving. */
+  readonly sinceProcessStartMs: number;
 }
 
 /** Whether this kiosk's groups may offer a service at all (opening hours aside). */
@@ -144,6 +154,7 @@ export function readVersion(): string {
  * Electron utility process, the browser host and the tests.
  */
 export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCore> {
+  const coreStartedAt = performance.now();
   const fileLog = options.fileLog === false ? null : createFileLogger(options.dataDir, options.fileLog);
   const log = fileLog
     ? teeLogger(options.log ?? createLogger(), fileLog.log)
@@ -532,8 +543,21 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
     // The demonstration PIN exists on demonstration kiosks only.
     demonstration: mode === 'demonstration',
   });
+  const shownListeners = new Set<(shown: ScreenShown) => void>();
+  const screenShown = (report: ScreenShownReport): void => {
+    const now = performance.now();
+    const shown: ScreenShown = {
+      ...report,
+      sinceCoreStartMs: Math.round(now - coreStartedAt),
+      sinceProcessStartMs: Math.round(now),
+    };
+    // The start-up time on site: how long a citizen would have waited for the first screen after a restart.
+    log.info('screen.shown', { ...shown });
+    for (const listener of shownListeners) listener(shown);
+  };
   const deps: ApiDeps = {
     info,
+    screenShown,
     catalog: offeredCatalog,
     visits,
     devices: () => deviceStatuses(devices),
@@ -652,6 +676,10 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
     store,
     sync,
     connect: (channel) => server.connect(channel),
+    onScreenShown(listener) {
+      shownListeners.add(listener);
+      return () => shownListeners.delete(listener);
+    },
     async close() {
       for (const off of offs) off();
       clearInterval(applyTimer);
