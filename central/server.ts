@@ -31,7 +31,7 @@ import {
   type TransactionPayload,
   type TransactionProgress,
 } from './contract.js';
-import { openCentralDb, type CentralDb } from './db.js';
+import { isPostgresUrl, openCentralDb, type CentralDb } from './db.js';
 import { createFaultInjector, type FaultDecision, type FaultSetting } from './faults.js';
 import { createProgressPageHandler, isProgressPagePath, type ProgressPageSettings } from './progress-page.js';
 import {
@@ -83,8 +83,13 @@ export interface CentralServerOptions {
   readonly port?: number;
   /** Default 127.0.0.1. */
   readonly host?: string;
-  /** A directory for central.sqlite (created if missing), or ':memory:'. */
+  /** A directory for central.sqlite (created if missing), or ':memory:'; unused when `database` is given. */
   readonly dataDir: string;
+  /**
+   * A PostgreSQL URL (postgres:// or postgresql://): the production store, which several central instances can
+   * share behind a load balancer. Without it, sqlite in `dataDir`.
+   */
+  readonly database?: string;
   /** kioskId → bearer token. */
   readonly kioskTokens: Readonly<Record<string, string>>;
   readonly adminToken: string;
@@ -301,8 +306,10 @@ export async function startCentralServer(options: CentralServerOptions): Promise
   );
   let injectFault = createFaultInjector(options.faults);
 
-  let dbFile = ':memory:';
-  if (options.dataDir !== ':memory:') {
+  if (options.database !== undefined && !isPostgresUrl(options.database))
+    throw new Error('database must be a postgres:// or postgresql:// URL');
+  let dbFile = options.database ?? ':memory:';
+  if (options.database === undefined && options.dataDir !== ':memory:') {
     mkdirSync(options.dataDir, { recursive: true });
     dbFile = join(options.dataDir, 'central.sqlite');
   }
@@ -310,7 +317,7 @@ export async function startCentralServer(options: CentralServerOptions): Promise
 
   const bump = (name: string, by: number): Promise<unknown> =>
     db.run(
-      'INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = value + ?',
+      'INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = counters.value + ?',
       [name, by, by],
     );
   const counter = async (name: string): Promise<number> =>
