@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import {
+  adminTransactionSchema,
   batchEnvelopeSchema,
   batchItemSchema,
   heartbeatRequestSchema,
@@ -17,6 +18,8 @@ import {
   referenceNumberSchema,
   signedCatalogDocumentSchema,
   transactionPayloadSchema,
+  type AdminTransaction,
+  type AdminTransactions,
   type BatchItemResult,
   type BatchUploadResponse,
   type CatalogPublished,
@@ -653,6 +656,28 @@ export async function startCentralServer(options: CentralServerOptions): Promise
       role: 'admin',
       async handle() {
         return { status: 200, body: await stats() };
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/v1\/admin\/transactions\/([^/]+)$/,
+      role: 'admin',
+      async handle({ params }) {
+        const number = pathParam(params);
+        const rows = await db.all<TransactionRow & { payload: string }>(
+          'SELECT * FROM transactions WHERE number = ? ORDER BY received_at DESC',
+          [number],
+        );
+        const items = rows.flatMap((row): AdminTransaction[] => {
+          // Validated on the way in; a row that no longer parses (edited by hand) is left out, not served raw.
+          const parsed = adminTransactionSchema.shape.transaction.safeParse(parseStored(row.payload));
+          return parsed.success
+            ? [{ kioskId: row.kiosk_id, receivedAt: iso(row.received_at), transaction: parsed.data }]
+            : [];
+        });
+        if (items.length === 0) throw new HttpError(404, 'not-found', 'no transaction with this number');
+        const response: AdminTransactions = { items };
+        return { status: 200, body: response };
       },
     },
     {

@@ -195,6 +195,47 @@ describe('central server', () => {
     expect(viaHttp.json).toEqual(after);
   });
 
+  it('reads a stored transaction back for an administrator, without its progress key, and only for one', async () => {
+    const t = sampleTransaction(KIOSK, {
+      services: [
+        {
+          serviceId: 'exit-entry-permit',
+          form: { purpose: 'travel', identityCheck: 'face-verified' },
+        },
+      ],
+    });
+    const other = sampleTransaction(OTHER, { number: t.number });
+    await call(server, 'POST', '/v1/transactions:batch', {
+      body: { kioskId: KIOSK, items: [batchItemOf(t)] },
+    });
+    await call(server, 'POST', '/v1/transactions:batch', {
+      token: OTHER_TOKEN,
+      body: { kioskId: OTHER, items: [batchItemOf(other)] },
+    });
+    const template = '/v1/admin/transactions/{number}';
+    const reply = await call(server, 'GET', `/v1/admin/transactions/${t.number}`, {
+      token: ADMIN_TOKEN,
+      template,
+    });
+    expect(reply.status).toBe(200);
+    const { progressKey: _key, ...stored } = t;
+    const items = (reply.json as { items: { kioskId: string; transaction: unknown }[] }).items;
+    // Numbers are per kiosk: both kiosks' transactions with this number, each whole and without its key.
+    expect(items.map((i) => i.kioskId).sort()).toEqual([KIOSK, OTHER].sort());
+    expect(items.find((i) => i.kioskId === KIOSK)?.transaction).toEqual(stored);
+    expect(reply.text).not.toContain(t.progressKey ?? 'missing');
+    expect(
+      (
+        await call(server, 'GET', '/v1/admin/transactions/JW-20991231-999999', {
+          token: ADMIN_TOKEN,
+          template,
+        })
+      ).status,
+    ).toBe(404);
+    // A kiosk's token reads nothing back.
+    expect((await call(server, 'GET', `/v1/admin/transactions/${t.number}`, { template })).status).toBe(401);
+  });
+
   it('treats the same key twice inside one batch as stored then duplicate', async () => {
     const t = sampleTransaction(KIOSK);
     const reply = await call(server, 'POST', '/v1/transactions:batch', {
@@ -1052,6 +1093,7 @@ describe('coverage of the OpenAPI document', () => {
       'POST /v1/admin/catalog 500',
       'GET /v1/admin/fleet 500',
       'GET /v1/admin/stats 500',
+      'GET /v1/admin/transactions/{number} 500',
       'POST /v1/admin/transactions/{number}/progress 500',
       'POST /v1/admin/mailbox/{trackingNumber} 500',
     ]);
