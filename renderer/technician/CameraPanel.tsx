@@ -202,8 +202,9 @@ export function CameraPanel(): ReactNode {
                 ...current,
                 width: video.videoWidth,
                 height: video.videoHeight,
-                // Measured over the last second; the camera's own figure until a second has passed.
-                fps: Math.round(fps > 1 ? fps : (settingsRate ?? 0)),
+                // The rate the camera delivers (its track's setting); frames counted over the last second
+                // where the browser does not say (the count runs low while the detector holds the page).
+                fps: Math.round(settingsRate ?? fps),
                 faces: boxes.length,
               }
             : current,
