@@ -56,6 +56,17 @@ export function cameraSelector(spec: CameraSpec | null): CameraSelectorView | nu
     : { deviceId: null, label: spec.label };
 }
 
+/**
+ * A camera row's connection, short enough for the device table: the camera's label when it is there, else the
+ * label it was assigned by (a browser device id is 64 hex digits: only its start is shown).
+ */
+function connectionText(spec: CameraSpec | null, found: ReportedCamera | null): string {
+  if (spec === null) return found?.label ? `first camera: ${found.label}` : 'first camera';
+  if (found?.label) return found.label;
+  if (spec.kind === 'camera-label') return formatCameraSpec(spec);
+  return spec.label ?? `id:${spec.deviceId.length > 12 ? `${spec.deviceId.slice(0, 12)}…` : spec.deviceId}`;
+}
+
 /** The camera roles' settings, their live status, and a `changed` event per role whose row changed. */
 export class CameraRoles {
   /** Fires with the new row of a role whose status or connection changed. */
@@ -135,10 +146,9 @@ export class CameraRoles {
         status: { state: 'no-device', reason: CAMERA_REASONS.notConfigured },
         connection: 'not configured',
       };
-    const connection = spec === null ? 'first camera' : formatCameraSpec(spec);
     const status = this.presence(spec);
     const found = status.state === 'online' ? this.found(spec) : null;
-    return { kind, status, connection: found?.label ? `${connection} · ${found.label}` : connection };
+    return { kind, status, connection: connectionText(spec, found) };
   }
 
   private found(spec: CameraSpec | null): ReportedCamera | null {
