@@ -113,6 +113,39 @@ test.describe('technician: cameras', () => {
     ).toBeVisible();
   });
 
+  test('unplugging the assigned camera turns its row to no device with what to do, and back when it returns', async ({
+    page,
+    tech,
+  }) => {
+    // The fake camera cannot be unplugged: the page's list hides it while `boothUnplugged` is set, and the
+    // browser's devicechange event is fired as a plug or unplug fires it.
+    await page.addInitScript(`{
+      const media = navigator.mediaDevices;
+      const list = media.enumerateDevices.bind(media);
+      media.enumerateDevices = async () =>
+        (await list()).filter((d) => !(window.boothUnplugged && d.kind === 'videoinput'));
+    }`);
+    await signIn(page, tech.host.kioskUrl);
+    const cameras = page.getByRole('region', { name: '摄像头', exact: true });
+    const camera = cameras.locator('tr', { has: page.getByRole('rowheader', { name: FAKE_CAMERA }) });
+    await camera.getByRole('button', { name: '用作人脸核验摄像头' }).tap();
+    const row = page.getByRole('region', { name: '外设状态' }).locator('tr[data-device="citizen-camera"]');
+    await expect(row.getByText('正常')).toBeVisible();
+
+    await page.evaluate(
+      `window.boothUnplugged = true; navigator.mediaDevices.dispatchEvent(new Event('devicechange'))`,
+    );
+    await expect(row.getByText('未连接')).toBeVisible();
+    await expect(row.getByText(/未找到指定的摄像头/)).toBeVisible();
+    await expect(cameras.getByText('未发现摄像头：请检查 USB 连接线')).toBeVisible();
+
+    await page.evaluate(
+      `window.boothUnplugged = false; navigator.mediaDevices.dispatchEvent(new Event('devicechange'))`,
+    );
+    await expect(row.getByText('正常')).toBeVisible();
+    await expect(camera.getByText('正在用作：人脸核验摄像头')).toBeVisible();
+  });
+
   test('an assigned camera that is not attached: its row says so and what to do; the face check goes to an officer', async ({
     page,
     tech,
