@@ -76,6 +76,17 @@ try {
     await cameras.getByText(/检测到 1 张人脸/).waitFor({ timeout: 180_000 });
     await cameras.scrollIntoViewIfNeeded();
     await shoot(page, `technician-${width}x${height}-cameras.png`);
+    // The same panel in the other two languages (their words are longer or differently wrapped).
+    for (const [language, detected, file] of [
+      ['English', /1 face\(s\) detected/, 'en'],
+      ['繁體中文', /偵測到 1 張人臉/, 'zh-HK'],
+    ] as const) {
+      await page.getByRole('button', { name: language }).click();
+      await page.getByText(detected).waitFor();
+      await page.getByText(detected).scrollIntoViewIfNeeded();
+      await shoot(page, `technician-${width}x${height}-cameras-${file}.png`);
+    }
+    await page.getByRole('button', { name: '简体中文' }).click();
     await cameras.getByRole('button', { name: '结束测试' }).click();
     await page.close();
   }
