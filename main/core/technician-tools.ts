@@ -110,6 +110,21 @@ export function createTechnicianTools(options: TechnicianToolsOptions): Technici
   const pendingCameras = new Map<CameraRole, CameraSpec | null>();
 
   /**
+   * Stores a role's setting in the row `booth config set-device` writes, with its audit entry; returns the
+   * environment variable that overrides it at the next start, if one is set.
+   */
+  const persist = async (
+    storeRole: AssignableRole,
+    spec: unknown,
+    formatted: string,
+    variable: string,
+  ): Promise<string | null> => {
+    await store.deviceConfig.set(storeRole, spec);
+    await store.audit.append('device-config.set', 'technician', { role: storeRole, device: formatted });
+    return (options.env[variable] ?? '').trim() !== '' ? variable : null;
+  };
+
+  /**
    * Stores a camera role like `booth config set-device` does, and puts it in force now or, during a visit,
    * when the visit ends (a face check under way keeps the camera it opened).
    */
@@ -119,11 +134,8 @@ export function createTechnicianTools(options: TechnicianToolsOptions): Technici
   ): Promise<AssignView> => {
     const role = parseCameraRole(storeRole);
     if (!role) return { ok: false, role: storeRole, problem: `unknown role '${storeRole}'` };
-    await store.deviceConfig.set(storeRole, spec);
     const formatted = formatCameraSpec(spec);
-    await store.audit.append('device-config.set', 'technician', { role: storeRole, device: formatted });
-    const variable = CAMERA_ENV[role];
-    const overriddenBy = (options.env[variable] ?? '').trim() !== '' ? variable : null;
+    const overriddenBy = await persist(storeRole, spec, formatted, CAMERA_ENV[role]);
     if (options.visitInProgress()) {
       pendingCameras.set(role, spec);
       return { ok: true, role: storeRole, spec: formatted, applied: 'after-visit', overriddenBy };
@@ -176,11 +188,8 @@ export function createTechnicianTools(options: TechnicianToolsOptions): Technici
         if (error instanceof DeviceConfigError) return { ok: false, role: storeRole, problem: error.message };
         throw error;
       }
-      await store.deviceConfig.set(storeRole, spec);
       const formatted = formatDeviceSpec(spec);
-      await store.audit.append('device-config.set', 'technician', { role: storeRole, device: formatted });
-      const variable = DEVICE_ENV[role];
-      const overriddenBy = (options.env[variable] ?? '').trim() !== '' ? variable : null;
+      const overriddenBy = await persist(storeRole, spec, formatted, DEVICE_ENV[role]);
       if (options.visitInProgress()) {
         pending.set(role, { spec });
         return { ok: true, role: storeRole, spec: formatted, applied: 'after-visit', overriddenBy };

@@ -94,27 +94,39 @@ export async function openCamera(
 }
 
 /**
+ * Calls `listener` now and whenever the camera list may have changed: a plug or unplug (`devicechange`), or the
+ * camera granted for the first time (labels readable). Returns the unsubscribe function.
+ */
+export function watchCameras(listener: () => void): () => void {
+  const media =
+    typeof navigator === 'undefined' ? undefined : (navigator.mediaDevices as MediaDevices | undefined);
+  if (!media) return () => undefined;
+  listener();
+  media.addEventListener('devicechange', listener);
+  window.addEventListener(CAMERAS_CHANGED_EVENT, listener);
+  return () => {
+    media.removeEventListener('devicechange', listener);
+    window.removeEventListener(CAMERAS_CHANGED_EVENT, listener);
+  };
+}
+
+/**
  * Tells the core which cameras are attached: when the kiosk connects, on every `devicechange` (a camera
  * plugged in or out) and after the camera was first granted. Mounted once, for every screen.
  */
 export function useCameraReport(): void {
   const { api, generation } = useKiosk();
   useEffect(() => {
-    const media = typeof navigator === 'undefined' ? undefined : navigator.mediaDevices;
-    if (!api || !media) return;
+    if (!api) return;
     let live = true;
-    const report = (): void => {
+    const off = watchCameras(() => {
       void listCameras()
         .then((list) => (live ? api['devices.cameras']({ ...list, cameras: [...list.cameras] }) : undefined))
         .catch(() => undefined);
-    };
-    report();
-    media.addEventListener('devicechange', report);
-    window.addEventListener(CAMERAS_CHANGED_EVENT, report);
+    });
     return () => {
       live = false;
-      media.removeEventListener('devicechange', report);
-      window.removeEventListener(CAMERAS_CHANGED_EVENT, report);
+      off();
     };
   }, [api, generation]);
 }

@@ -3,16 +3,16 @@ import type { CameraAssignableRole } from '../../main/api/technician-views.js';
 import type { CameraReportView, FaceSettingsView } from '../../main/api/views.js';
 import { useKiosk, useKioskQuery } from '../api/kiosk.js';
 import {
-  CAMERAS_CHANGED_EVENT,
   CameraMissingError,
   listCameras,
   openCamera,
   selectorMatches,
   stopStream,
+  watchCameras,
 } from '../face/cameras.js';
 import type { FaceBox, RendererFaceEngine } from '../face/face-engine.js';
 import { useI18n } from '../i18n/i18n.js';
-import { Outcome } from './Outcome.js';
+import { Outcome, assignText } from './Outcome.js';
 
 type Camera = CameraReportView['cameras'][number];
 
@@ -103,8 +103,6 @@ export function CameraPanel(): ReactNode {
   // screen opens the camera for a moment if it must (a citizen's screens never do).
   useEffect(() => {
     let live = true;
-    const media = navigator.mediaDevices as MediaDevices | undefined;
-    if (!media) return;
     const refresh = async (): Promise<void> => {
       let listed = await listCameras();
       if (!listed.labelsKnown && listed.cameras.length > 0 && !streamRef.current) {
@@ -117,13 +115,10 @@ export function CameraPanel(): ReactNode {
       }
       if (live) setCameras(listed.cameras);
     };
-    void refresh();
-    media.addEventListener('devicechange', refresh);
-    window.addEventListener(CAMERAS_CHANGED_EVENT, refresh);
+    const off = watchCameras(() => void refresh());
     return () => {
       live = false;
-      media.removeEventListener('devicechange', refresh);
-      window.removeEventListener(CAMERAS_CHANGED_EVENT, refresh);
+      off();
     };
   }, []);
   const stopTest = useCallback((): void => {
@@ -222,15 +217,7 @@ export function CameraPanel(): ReactNode {
   const assign = (role: CameraAssignableRole, camera: Camera | null, name: string): void => {
     void api?.['technician.assignCamera']({ role, camera }).then((r) => {
       if (!r.ok) return setOutcome(r.error.code);
-      const v = r.value;
-      if (!v.ok) return setOutcome(t('tech.assign.refused', { problem: v.problem }));
-      const text = t(v.applied === 'now' ? 'tech.assign.now' : 'tech.assign.afterVisit', {
-        role: roleName(role),
-        spec: name,
-      });
-      setOutcome(
-        v.overriddenBy ? `${text} · ${t('tech.assign.overridden', { variable: v.overriddenBy })}` : text,
-      );
+      setOutcome(assignText(t, r.value, name));
       void loadSettings();
     });
   };
@@ -292,7 +279,18 @@ export function CameraPanel(): ReactNode {
       ) : null}
       <div className="tech-buttons">
         {ROLES.filter((role) => settings?.[SETTING[role]]).map((role) => (
-          <button key={role} type="button" onClick={() => assign(role, null, t('tech.camera.none'))}>
+          <button
+            key={role}
+            type="button"
+            onClick={() =>
+              assign(
+                role,
+                null,
+                // Unassigned, the face check uses the first camera; nothing uses a document camera.
+                t(role === 'citizen-camera' ? 'tech.camera.firstCamera' : 'tech.camera.unassigned'),
+              )
+            }
+          >
             {t('tech.camera.clear', { role: roleName(role) })}
           </button>
         ))}

@@ -144,6 +144,11 @@ test.describe('technician: cameras', () => {
     );
     await expect(row.getByText('正常')).toBeVisible();
     await expect(camera.getByText('正在用作：人脸核验摄像头')).toBeVisible();
+
+    // Unassigned again: the face check takes the first camera.
+    await cameras.getByRole('button', { name: '取消指定人脸核验摄像头' }).tap();
+    await expect(cameras.getByRole('status')).toHaveText('已应用：人脸核验摄像头 → 第一个可用的摄像头');
+    await expect(camera.getByText('正在用作：人脸核验摄像头')).toHaveCount(0);
   });
 
   test('an assigned camera that is not attached: its row says so and what to do; the face check goes to an officer', async ({
