@@ -111,6 +111,17 @@ test.describe('technician: cameras', () => {
         .locator('tr[data-device="citizen-camera"]')
         .getByText('正常'),
     ).toBeVisible();
+
+    // Leaving technician mode with the test running (sign-out, as the idle exit does) switches the camera off.
+    const again = page.getByRole('region', { name: '摄像头', exact: true });
+    await again.getByRole('button', { name: '摄像头测试' }).tap();
+    await expect(again.getByText(/检测到 1 张人脸/)).toBeVisible({ timeout: 120_000 });
+    await page.evaluate(
+      `window.testTracks = document.querySelector('.tech-camera-picture video').srcObject.getTracks()`,
+    );
+    await page.getByRole('button', { name: '退出维护' }).tap();
+    await expect(page.getByRole('button', { name: '维护' })).toBeVisible();
+    expect(await page.evaluate('window.testTracks.map((t) => t.readyState)')).toEqual(['ended']);
   });
 
   test('unplugging the assigned camera turns its row to no device with what to do, and back when it returns', async ({
