@@ -5,13 +5,13 @@
  * An assigned camera that is not attached is reported on its row with what to do, and the face check then
  * takes the officer-review route instead of using another camera.
  */
-import { test as base, expect, type Page } from '@playwright/test';
+import { test as base, expect } from '@playwright/test';
 import type { CliIO } from '../../main/cli/command.js';
 import { runCli } from '../../main/cli/main.js';
 import { startTechnicianKiosk, type TechnicianKiosk } from '../support/technician-kiosk.js';
 import { cameraLaunch, withCollinsCard } from './face-steps.js';
 import { placeCard, startVisit } from './citizen.js';
-import { tapPin } from './touch.js';
+import { signInAsTechnician } from './touch.js';
 
 const test = base.extend<{ tech: TechnicianKiosk }>({
   // eslint-disable-next-line no-empty-pattern
@@ -26,14 +26,6 @@ test.use({ hasTouch: true, viewport: { width: 1080, height: 1920 }, launchOption
 
 /** Chromium names a fake camera fed from a file by the file's path. */
 const FAKE_CAMERA = /collins-still\.y4m/;
-
-async function signIn(page: Page, url: string): Promise<void> {
-  await page.goto(url);
-  await page.getByRole('button', { name: '维护' }).tap();
-  await tapPin(page, '000000');
-  await page.getByRole('button', { name: '登录' }).tap();
-  await expect(page.getByRole('heading', { name: '外设状态' })).toBeVisible();
-}
 
 /** Runs a `booth` command in this process against the kiosk's data directory; returns its output. */
 async function booth(args: string[]): Promise<{ code: number; out: string }> {
@@ -55,7 +47,7 @@ test.describe('technician: cameras', () => {
     page,
     tech,
   }) => {
-    await signIn(page, tech.host.kioskUrl);
+    await signInAsTechnician(page, tech.host.kioskUrl);
     const cameras = page.getByRole('region', { name: '摄像头', exact: true });
     const camera = cameras.locator('tr', { has: page.getByRole('rowheader', { name: FAKE_CAMERA }) });
     await expect(camera).toBeVisible();
@@ -101,7 +93,7 @@ test.describe('technician: cameras', () => {
     expect(shown.code).toBe(0);
     const stored = shown.out.split('\n').find((line) => line.startsWith('citizen-camera'));
     expect(stored).toMatch(/^citizen-camera +id:\S+\?label=\S+collins-still\.y4m +stored/);
-    await signIn(page, tech.host.kioskUrl);
+    await signInAsTechnician(page, tech.host.kioskUrl);
     await expect(
       page.getByRole('region', { name: '摄像头', exact: true }).getByText('正在用作：人脸核验摄像头'),
     ).toBeVisible();
@@ -136,7 +128,7 @@ test.describe('technician: cameras', () => {
       media.enumerateDevices = async () =>
         (await list()).filter((d) => !(window.boothUnplugged && d.kind === 'videoinput'));
     }`);
-    await signIn(page, tech.host.kioskUrl);
+    await signInAsTechnician(page, tech.host.kioskUrl);
     const cameras = page.getByRole('region', { name: '摄像头', exact: true });
     const camera = cameras.locator('tr', { has: page.getByRole('rowheader', { name: FAKE_CAMERA }) });
     await camera.getByRole('button', { name: '用作人脸核验摄像头' }).tap();
@@ -178,7 +170,7 @@ test.describe('technician: cameras', () => {
       expect(set.code).toBe(0);
     });
     await withCollinsCard(page);
-    await signIn(page, tech.host.kioskUrl);
+    await signInAsTechnician(page, tech.host.kioskUrl);
     const row = page.getByRole('region', { name: '外设状态' }).locator('tr[data-device="citizen-camera"]');
     await expect(row.getByText('未连接')).toBeVisible();
     await expect(
