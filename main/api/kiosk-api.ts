@@ -112,6 +112,21 @@ export function buildApi(deps: ApiDeps) {
       async (report): Promise<ApiResult<VisitView>> => deps.visits.reportFace(report),
     ),
     'face.settings': method(none, async (): Promise<ApiResult<FaceSettingsView>> => ok(deps.faceSettings())),
+    // Any screen reports (the cameras' rows must follow a plug or unplug while citizens use the kiosk).
+    'devices.cameras': method(
+      z
+        .object({
+          cameras: z
+            .array(z.object({ deviceId: z.string().max(256), label: z.string().max(256) }).strict())
+            .max(32),
+          labelsKnown: z.boolean(),
+        })
+        .strict(),
+      async (report): Promise<ApiResult<null>> => {
+        deps.camerasReported(report);
+        return ok(null);
+      },
+    ),
     'visit.finish': method(
       z
         .undefined()

@@ -6,15 +6,15 @@ import type { ApiDeps, CardCheckView, ScreenShownReport, SimulationPort } from '
 import { apiError } from '../api/protocol.js';
 import { RpcServer } from '../api/rpc-server.js';
 import type {
-  CameraSelectorView,
   Catalog,
-  FaceSettingsView,
+  DeviceStatusView,
   KioskEvents,
   KioskInfo,
   ScanView,
   ServiceStateView,
 } from '../api/views.js';
-import { CAMERA_ROLES, resolveCameraConfig, type CameraSpec } from './device-config.js';
+import { CameraRoles } from './cameras.js';
+import { CAMERA_ROLES, resolveCameraConfig } from './device-config.js';
 import { faceThresholdsFromEnv } from '../services/face/config.js';
 import { DEFAULT_FACE_THRESHOLDS } from '../services/face/policy.js';
 import { classifyCode } from '../../drivers/scanner/classify.js';
@@ -295,16 +295,10 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
   const cameras = await resolveCameraConfig({ env, stored: store.deviceConfig });
   for (const role of CAMERA_ROLES)
     if (cameras[role].error) log.warn('camera.misconfigured', { role, reason: cameras[role].error ?? '' });
-  const cameraView = (spec: CameraSpec | null): CameraSelectorView | null =>
-    spec === null
-      ? null
-      : spec.kind === 'camera-id'
-        ? { deviceId: spec.deviceId, label: null }
-        : { deviceId: null, label: spec.label };
-  const faceSettings: FaceSettingsView = {
-    citizenCamera: cameraView(cameras.citizenCamera.spec),
-    documentCamera: cameraView(cameras.documentCamera.spec),
-  };
+  // The camera roles: taken up by the next face check when a technician assigns another camera.
+  const cameraRoles = new CameraRoles(cameras);
+  /** Every device row: the peripherals the core drives, then the cameras the renderer reports. */
+  const allStatuses = (): DeviceStatusView[] => [...deviceStatuses(devices), ...cameraRoles.statuses()];
   const visits = new VisitService({
     catalog: currentCatalog,
     faceThresholds,
@@ -424,7 +418,7 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
         };
       },
       catalog: () => catalogs.status(),
-      devices: () => healthDevices(deviceStatuses(devices)),
+      devices: () => healthDevices(allStatuses()),
     });
   const sync = client
     ? createKioskSync({
@@ -438,7 +432,7 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
         ...(options.heartbeatIntervalMs ? { heartbeatIntervalMs: options.heartbeatIntervalMs } : {}),
         devices: () =>
           Object.fromEntries(
-            deviceStatuses(devices).map((d) => [
+            allStatuses().map((d) => [
               d.kind,
               { state: d.status.state, ...(d.status.state === 'error' ? { code: d.status.code } : {}) },
             ]),
@@ -483,6 +477,12 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
   });
   if (paperOff) offs.push(paperOff);
   offs.push(devices.scanner.on('status', statusChanged));
+  offs.push(
+    cameraRoles.events.on('changed', (row) => {
+      log.info('camera.status', { role: row.kind, state: row.status.state });
+      emit('device.status', row);
+    }),
+  );
   offs.push(
     devices.scanner.on('scanned', (code) => {
       emit('scanner.scanned', {
@@ -532,6 +532,7 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
     env,
     store,
     devices,
+    cameras: cameraRoles,
     health,
     visitInProgress: () => visits.inProgress,
     log,
@@ -560,7 +561,7 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
     screenShown,
     catalog: offeredCatalog,
     visits,
-    devices: () => deviceStatuses(devices),
+    devices: allStatuses,
     wedgeScan,
     progress: createProgressLookup({
       store,
@@ -571,7 +572,8 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
       ...(client ? { centralProgress: (number, signal) => client.progress(number, signal) } : {}),
     }),
     simulation,
-    faceSettings: () => faceSettings,
+    faceSettings: () => cameraRoles.faceSettings(),
+    camerasReported: (report) => cameraRoles.reported(report),
     technician: {
       login: (connectionId, pin) => technicianAuth.login(connectionId, pin),
       logout: (connectionId) => technicianAuth.logout(connectionId),
@@ -587,7 +589,7 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
           mode,
           modeReason: options.modeReason ?? mode,
           service: serviceState(),
-          devices: deviceStatuses(devices),
+          devices: allStatuses(),
           catalog: {
             appliedVersion: status.appliedVersion,
             appliedSource: status.appliedSource,

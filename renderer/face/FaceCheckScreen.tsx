@@ -6,12 +6,13 @@
  * next; every outcome other than a match leads on to the officer-review route — never a dead end.
  */
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
-import type { CameraSelectorView, FaceReport, FaceSettingsView, VisitView } from '../../main/api/views.js';
+import type { FaceReport, FaceSettingsView, VisitView } from '../../main/api/views.js';
 import { faceSimilarity, type QualityProblem } from '../../main/services/face/policy.js';
 import { useKiosk } from '../api/kiosk.js';
 import { BackButton } from '../components/BackButton.js';
 import { useI18n } from '../i18n/i18n.js';
 import { speak, stopSpeaking } from '../i18n/speech.js';
+import { openCamera } from './cameras.js';
 import { RendererFaceEngine, type FrameAnalysis } from './face-engine.js';
 import {
   LIVENESS_RULES,
@@ -33,27 +34,6 @@ type Phase =
 
 /** Antispoof and liveness model scores both this low on the live frame fail the attempt. */
 const SPOOF_FLOOR = 0.2;
-
-/** Picks the configured camera: by device id, else by a piece of its label, else the first one. */
-async function cameraStream(selector: CameraSelectorView | null): Promise<MediaStream> {
-  const ask = (deviceId?: string): Promise<MediaStream> =>
-    navigator.mediaDevices.getUserMedia({
-      audio: false,
-      video: { ...(deviceId ? { deviceId: { exact: deviceId } } : {}), width: 640, height: 480 },
-    });
-  if (selector?.deviceId) return ask(selector.deviceId);
-  const stream = await ask();
-  if (!selector?.label) return stream;
-  // Labels are readable only once a camera was granted; then switch if another one matches.
-  const wanted = selector.label.toLowerCase();
-  const match = (await navigator.mediaDevices.enumerateDevices()).find(
-    (d) => d.kind === 'videoinput' && d.label.toLowerCase().includes(wanted),
-  );
-  const current = stream.getVideoTracks()[0]?.getSettings().deviceId;
-  if (!match || match.deviceId === current) return stream;
-  for (const track of stream.getTracks()) track.stop();
-  return ask(match.deviceId);
-}
 
 /** Resolves at the video's next frame, or after 250 ms at the latest (a stalled camera). */
 function nextVideoFrame(video: HTMLVideoElement): Promise<void> {
@@ -241,7 +221,9 @@ export function FaceCheckScreen({
     if (!reference.ok) return unavailable('noPhoto', 'no-photo');
     referenceRef.current = reference.embedding;
     try {
-      streamRef.current = await cameraStream(selector);
+      // The assigned camera, found again by its label if its id changed; an assigned camera that is not
+      // attached is no camera (the technician screen's row says so), never silently another one.
+      streamRef.current = await openCamera(selector);
     } catch {
       return unavailable('noCamera', 'no-camera');
     }

@@ -164,6 +164,8 @@ describe('kiosk core with simulated peripherals', () => {
     const { api } = await startClient();
     const statuses = await api['devices.status']();
     expect(statuses.ok && statuses.value.map((s) => s.kind).sort()).toEqual([
+      'citizen-camera',
+      'document-camera',
       'id-card',
       'printer',
       'scanner',
