@@ -1,7 +1,7 @@
 /**
  * The face check with a still picture as the camera (a replayed photo): the consent screen offers the
- * officer-review route beside the check; the still passes the quality gates, so two challenges are drawn and the first is asked, but it
- * cannot perform it and the attempt fails; declining then leads on to the forms, never to a dead end; and
+ * officer-review route beside the check; the still passes the quality gates, so two challenges are drawn and
+ * the first is asked, but it cannot perform it and the attempt fails; declining then leads on to the forms, never to a dead end; and
  * after the visit nothing of a face is left in the page, its storage or the kiosk's data directory.
  */
 import {
