@@ -7,10 +7,8 @@
 import {
   cameraLaunch,
   expectNothingOfTheFaceLeft,
-  pinChallengeDraw,
+  startPinnedFaceCheck,
   submitAndFinish,
-  toFaceCheck,
-  withCollinsCard,
 } from './face-steps.js';
 import { expect, test } from './kiosk-fixture.js';
 
@@ -23,10 +21,7 @@ test.describe('face check with a clip that performs the asked motions', () => {
     page,
     kiosk,
   }) => {
-    await pinChallengeDraw(page);
-    await withCollinsCard(page);
-    await toFaceCheck(page, kiosk);
-    await page.getByRole('button', { name: '同意并开始人脸核验' }).tap();
+    await startPinnedFaceCheck(page, kiosk);
     await expect(page.locator('.face-guide')).toHaveText('请慢慢眨一下眼', { timeout: 120_000 });
     await expect(page.locator('.face-step')).toHaveText('第 1 个动作，共 2 个');
     await expect(page.locator('.face-guide')).toHaveText('请慢慢向左转头，再转回来', { timeout: 30_000 });

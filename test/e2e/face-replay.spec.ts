@@ -8,10 +8,8 @@
 import {
   cameraLaunch,
   expectNothingOfTheFaceLeft,
-  pinChallengeDraw,
+  startPinnedFaceCheck,
   submitAndFinish,
-  toFaceCheck,
-  withCollinsCard,
 } from './face-steps.js';
 import { expect, test } from './kiosk-fixture.js';
 
@@ -24,10 +22,7 @@ test.describe('face check with a looping blinking video as the camera', () => {
     page,
     kiosk,
   }) => {
-    await pinChallengeDraw(page);
-    await withCollinsCard(page);
-    await toFaceCheck(page, kiosk);
-    await page.getByRole('button', { name: '同意并开始人脸核验' }).tap();
+    await startPinnedFaceCheck(page, kiosk);
     for (const attempt of [1, 2, 3]) {
       // The sequence is drawn and its first prompt shown (the loop can blink)…
       await expect(page.locator('.face-guide')).toHaveText('请慢慢眨一下眼', { timeout: 120_000 });

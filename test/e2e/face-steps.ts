@@ -111,6 +111,17 @@ export async function toFaceCheck(page: Page, kiosk: KioskUnderTest): Promise<vo
   await expect(page.getByRole('button', { name: '不进行人脸核验，由民警人工核验' })).toBeVisible();
 }
 
+/**
+ * From a fresh page through the consent to the camera, with the card photo swapped for the fake camera's person
+ * and the liveness draw pinned to "blink, then turn left" ({@link pinChallengeDraw}).
+ */
+export async function startPinnedFaceCheck(page: Page, kiosk: KioskUnderTest): Promise<void> {
+  await pinChallengeDraw(page);
+  await withCollinsCard(page);
+  await toFaceCheck(page, kiosk);
+  await page.getByRole('button', { name: '同意并开始人脸核验' }).tap();
+}
+
 /** The forms, submitted, and the visit finished. */
 export async function submitAndFinish(page: Page): Promise<void> {
   await expect(page.getByRole('heading', { name: '请填写办理信息' })).toBeVisible();
