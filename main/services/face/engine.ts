@@ -15,7 +15,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import type { Config, FaceResult, Human, Tensor } from '@vladmandic/human';
-import { faceMeasure, verificationConfig } from './human-config.js';
+import { faceMeasure, forgetFaces, verificationConfig, warmUpModels } from './human-config.js';
 import type { RgbImage } from './image.js';
 import {
   type FaceGates,
@@ -94,7 +94,8 @@ function toAnalysedFace(face: FaceResult, image: RgbImage): AnalysedFace {
     ...faceMeasure(face, view),
     real: typeof face.real === 'number' ? face.real : null,
     live: typeof face.live === 'number' ? face.live : null,
-    embedding: face.embedding && face.embedding.length > 0 ? face.embedding : null,
+    // A copy: human's own array is its descriptor model's cache, which `forget` wipes.
+    embedding: face.embedding && face.embedding.length > 0 ? [...face.embedding] : null,
   };
 }
 
@@ -124,6 +125,12 @@ type HumanModule = { Human: new (config?: Partial<Config>) => Human };
 
 /** The Node face engine. Create with {@link FaceEngine.load}; `dispose` when done. */
 export class FaceEngine {
+  /**
+   * The one buffer images are converted to floats in, grown to the largest image seen and zeroed after each
+   * use: a fresh multi-megabyte array per image made the process's memory grow (see docs/FACE.md).
+   */
+  private work = new Float32Array(0);
+
   private constructor(
     private readonly human: Human,
     private readonly liveLoaded: boolean,
@@ -151,14 +158,47 @@ export class FaceEngine {
     return new FaceEngine(human, options.live === true);
   }
 
+  /** The image as a `[1, h, w, 3]` float tensor, through the reused work buffer (left zeroed). */
+  private toTensor(image: RgbImage): Tensor {
+    const n = image.data.length;
+    if (this.work.length < n) this.work = new Float32Array(n);
+    const pixels = this.work.subarray(0, n);
+    pixels.set(image.data);
+    try {
+      // The backend copies the values into its own memory here.
+      return this.human.tf.tensor(pixels, [1, image.height, image.width, 3], 'float32');
+    } finally {
+      pixels.fill(0);
+    }
+  }
+
+  /**
+   * Initialises every model on zeros (no image): what the kiosk does before consent, so that after consent
+   * only the card photo and the frames are analysed.
+   */
+  async warmUp(): Promise<void> {
+    await warmUpModels(this.human);
+  }
+
+  /**
+   * Wipes what human keeps of the last faces (descriptors zeroed, last result and mesh box cache replaced by a
+   * blank frame's): called when a check ends, so nothing of one person's face outlives it.
+   */
+  async forget(): Promise<void> {
+    await forgetFaces(this.human);
+  }
+
+  /** Descriptors of the faces human last saw, as it still holds them (for the test of {@link forget}). */
+  heldDescriptors(): readonly (readonly number[])[] {
+    return this.human.result.face.flatMap((f) => (f.embedding ? [f.embedding] : []));
+  }
+
   /** Detects faces in one image and measures each; `live` adds the antispoof and liveness scores. */
   async analyse(image: RgbImage, options: { live?: boolean } = {}): Promise<ImageAnalysis> {
     const live = options.live === true;
     if (live && !this.liveLoaded) throw new Error('the engine was loaded without the live models');
     const human = this.human;
-    const pixels = new Float32Array(image.data.length);
-    pixels.set(image.data);
-    const tensor: Tensor = human.tf.tensor(pixels, [1, image.height, image.width, 3], 'float32');
+    const tensor = this.toTensor(image);
     try {
       // Per call, so a reference photo is never put through the live-only models.
       const result = await human.detect(tensor, {
@@ -212,9 +252,7 @@ export class FaceEngine {
     triangles: readonly number[];
   }> {
     const human = this.human;
-    const pixels = new Float32Array(image.data.length);
-    pixels.set(image.data);
-    const tensor: Tensor = human.tf.tensor(pixels, [1, image.height, image.width, 3], 'float32');
+    const tensor = this.toTensor(image);
     try {
       const result = await human.detect(tensor);
       if (result.error) throw new Error(`face detection failed: ${result.error}`);
@@ -230,10 +268,14 @@ export class FaceEngine {
     }
   }
 
-  /** Tensors and bytes tfjs holds (for the memory benchmark). */
-  memory(): { tensors: number; bytes: number } {
+  /**
+   * Tensors and bytes tfjs holds, and the size of the wasm backend's heap (which grows to its working size
+   * and never shrinks), for the memory benchmark and tests.
+   */
+  memory(): { tensors: number; bytes: number; wasmHeapBytes: number } {
     const m = this.human.tf.memory();
-    return { tensors: m.numTensors, bytes: m.numBytes };
+    const backend = this.human.tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } };
+    return { tensors: m.numTensors, bytes: m.numBytes, wasmHeapBytes: backend.wasm?.HEAPU8?.length ?? 0 };
   }
 
   /** The backend in use (`wasm`). */

@@ -1,7 +1,7 @@
 /**
  * human's configuration for 1:1 verification, shared by the Node engine and the renderer (no Node here).
  */
-import type { Config, FaceResult } from '@vladmandic/human';
+import type { Config, FaceResult, Human, Tensor } from '@vladmandic/human';
 import { measureExposure, measureSharpness, type FaceMeasure, type PixelView } from './policy.js';
 
 /** The model files verification loads (a renderer build copies exactly these). */
@@ -76,4 +76,47 @@ export function faceMeasure(face: FaceResult, view: PixelView): FaceMeasure {
     brightness: exposure.brightness,
     clipped: exposure.clipped,
   };
+}
+
+/**
+ * Runs every loaded model once on an all-zero input of its own shape: the wasm kernels and each graph's
+ * executor get initialised without any image, so this may run before consent. Measured in Node: the first
+ * real detection then takes as long as the next ones instead of seconds (see docs/FACE.md, benchmarks).
+ */
+export async function warmUpModels(human: Human): Promise<void> {
+  const tf = human.tf;
+  for (const model of Object.values(human.models.models)) {
+    const input = model?.inputs[0];
+    if (!model || !input) continue;
+    // Dynamic dimensions (-1) get a batch of one and a small size, as human's own compile pass does.
+    const shape = (input.shape ?? [1, 64, 64, 3]).map((d, i) => (d > 0 ? d : i === 0 ? 1 : 64));
+    const zeros = tf.zeros(shape, input.dtype === 'int32' ? 'int32' : 'float32');
+    try {
+      const out = model.execute(zeros);
+      const outputs: Tensor[] = Array.isArray(out) ? out : [out];
+      // Reading the outputs makes the backend really run the graph.
+      for (const t of outputs) await t.data();
+      tf.dispose(outputs);
+    } finally {
+      tf.dispose(zeros);
+    }
+  }
+}
+
+/**
+ * Wipes what human keeps of the faces it last saw: the descriptors of its last result (the same arrays its
+ * descriptor model keeps as a cache for skipped frames) are zeroed in place, then one detection of a small
+ * blank frame replaces its last result and empties the mesh model's box cache. What stays is nothing of a
+ * face: the models, the backend's working memory and a few model-level numbers (see docs/FACE.md, privacy).
+ */
+export async function forgetFaces(human: Human): Promise<void> {
+  for (const face of human.result.face) face.embedding?.fill(0);
+  const blank = human.tf.zeros([1, 64, 64, 3], 'float32');
+  try {
+    // No configuration here: human keeps per-call settings, and the blank frame reaches no model but the
+    // detector anyway.
+    await human.detect(blank);
+  } finally {
+    human.tf.dispose(blank);
+  }
 }
