@@ -6,6 +6,7 @@
  * docs/FACE.md records a run). The memory figures collect garbage first (the bench turns `gc` on itself).
  */
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
@@ -130,6 +131,22 @@ const consent: Benchmark = {
   },
 };
 
+/**
+ * The resident size of the wasm backend's heap: the anonymous mapping of exactly its size in /proc/self/smaps
+ * (Linux; NaN elsewhere). What the process holds beyond it, the JS heap and tensors is native memory.
+ */
+function wasmResidentBytes(heapBytes: number): number {
+  try {
+    for (const block of readFileSync('/proc/self/smaps', 'utf8').split(/\n(?=[0-9a-f]+-[0-9a-f]+ )/)) {
+      const size = Number(/\nSize:\s+(\d+) kB/.exec(block)?.[1] ?? 0) * 1024;
+      if (size === heapBytes) return Number(/\nRss:\s+(\d+) kB/.exec(block)?.[1] ?? Number.NaN) * 1024;
+    }
+  } catch {
+    // not Linux
+  }
+  return Number.NaN;
+}
+
 /** Collects garbage (the bench turns `gc` on when node was not started with --expose-gc). */
 function collectGarbage(): void {
   if (!global.gc) setFlagsFromString('--expose-gc');
@@ -156,10 +173,17 @@ const memory: Benchmark = {
       tensors: number;
       bytes: number;
       wasmHeapBytes: number;
+      wasmResident: number;
     } => {
       collectGarbage();
       const m = process.memoryUsage();
-      return { rss: m.rss, heap: m.heapUsed, ...e.memory() };
+      const engineMemory = e.memory();
+      return {
+        rss: m.rss,
+        heap: m.heapUsed,
+        ...engineMemory,
+        wasmResident: wasmResidentBytes(engineMemory.wasmHeapBytes),
+      };
     };
     const mb = (n: number): number => n / 1_048_576;
     const s0 = snapshot();
@@ -185,6 +209,11 @@ const memory: Benchmark = {
         name: 'wasm heap before / after 200',
         value: mb(s0.wasmHeapBytes),
         unit: `/ ${mb(s2.wasmHeapBytes).toFixed(1)} MB`,
+      },
+      {
+        name: 'wasm heap resident, before / after 100 / after 200',
+        value: mb(s0.wasmResident),
+        unit: `/ ${mb(s1.wasmResident).toFixed(1)} / ${mb(s2.wasmResident).toFixed(1)} MB`,
       },
       { name: 'RSS before / after 200', value: mb(s0.rss), unit: `/ ${mb(s2.rss).toFixed(1)} MB` },
     ];

@@ -9,6 +9,7 @@ import { DoneScreen } from './citizen/DoneScreen.js';
 import { FormScreen, type Forms } from './citizen/FormScreen.js';
 import { IdentifyScreen } from './citizen/IdentifyScreen.js';
 import { FaceCheckScreen } from './face/FaceCheckScreen.js';
+import { preloadFaceEngineWhenIdle } from './face/face-engine.js';
 import { OutOfServiceScreen } from './citizen/OutOfServiceScreen.js';
 import { IdleGuard, idleTimingsFor } from './components/IdleGuard.js';
 import { KeptCard } from './components/KeptCard.js';
@@ -170,6 +171,13 @@ export function App(): ReactNode {
       if (r.ok) setVisit(r.value);
     });
   }, [skipConfirm, api]);
+
+  // A visit with a service that asks for the face check: the face engine loads in idle time now (models and
+  // wasm only, nothing of the citizen), so that after consent only the card photo and the camera remain.
+  const needsFace = visit?.face != null;
+  useEffect(() => {
+    if (needsFace) preloadFaceEngineWhenIdle();
+  }, [needsFace]);
 
   const outOfService = info.data?.service.state === 'out-of-service' ? info.data.service : null;
   if (state === 'connected' && info.data && outOfService && !visit) {

@@ -13,7 +13,7 @@ import { BackButton } from '../components/BackButton.js';
 import { useI18n } from '../i18n/i18n.js';
 import { speak, stopSpeaking } from '../i18n/speech.js';
 import { openCamera } from './cameras.js';
-import { RendererFaceEngine, type FrameAnalysis } from './face-engine.js';
+import { preloadFaceEngine, type FrameAnalysis, type RendererFaceEngine } from './face-engine.js';
 import {
   LIVENESS_RULES,
   drawHoldMs,
@@ -90,7 +90,7 @@ export function FaceCheckScreen({
     if (videoRef.current) videoRef.current.srcObject = null;
     engineRef.current?.clear();
   }, []);
-  // Leaving the screen drops the camera, the descriptor and the engine.
+  // Leaving the screen drops the camera and the descriptor, and the engine forgets the faces (it stays loaded).
   useEffect(
     () => () => {
       stopCamera();
@@ -237,7 +237,9 @@ export function FaceCheckScreen({
     const settings = await api['face.settings']();
     const selector: FaceSettingsView['citizenCamera'] = settings.ok ? settings.value.citizenCamera : null;
     try {
-      engineRef.current ??= await RendererFaceEngine.load();
+      // Usually loaded and warmed up already, before consent (App starts it for visits that need the check);
+      // only the card photo's descriptor is computed after consent.
+      engineRef.current ??= await preloadFaceEngine();
     } catch {
       return unavailable('noCamera', 'engine');
     }

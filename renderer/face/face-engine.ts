@@ -3,9 +3,19 @@
  * and wasm binaries served from the app's own origin (`face/models/`, `face/wasm/` in the build). Frames are
  * analysed one at a time and dropped; only the measures, the liveness observation and — for the one frame
  * compared — the descriptor stay in memory, and the core only ever receives a score and a yes/no.
+ *
+ * One engine serves the whole kiosk ({@link preloadFaceEngine}): its models load and warm up on zeros before
+ * consent (no camera, no card photo), and {@link RendererFaceEngine.clear} wipes what it holds of a face when
+ * a check ends. Frames reach human as tensors made from one reused work canvas, so human's own canvases
+ * (which would keep the last frame, and with the wasm backend are re-created for every frame) are never used.
  */
-import type { FaceResult, Human } from '@vladmandic/human';
-import { faceMeasure, verificationConfig } from '../../main/services/face/human-config.js';
+import type { Config, FaceResult, Human, Result } from '@vladmandic/human';
+import {
+  faceMeasure,
+  forgetFaces,
+  verificationConfig,
+  warmUpModels,
+} from '../../main/services/face/human-config.js';
 import {
   LIVE_GATES,
   REFERENCE_GATES,
@@ -39,13 +49,15 @@ function measure(face: FaceResult, pixels: ImageData): FaceMeasure {
   return faceMeasure(face, { width: pixels.width, height: pixels.height, channels: 4, data: pixels.data });
 }
 
-/** The renderer's face engine; {@link RendererFaceEngine.load} once per face check. */
+/** The renderer's face engine; one per kiosk, from {@link preloadFaceEngine}. */
 export class RendererFaceEngine {
   private readonly canvas = document.createElement('canvas');
+  /** human runs one detection at a time: frames, the card photo and forgetting are queued here. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(private readonly human: Human) {}
 
-  /** Loads human (a separate chunk) and the models from this origin. */
+  /** Loads human (a separate chunk) and the models from this origin, and runs each model once on zeros. */
   static async load(): Promise<RendererFaceEngine> {
     const { Human: HumanClass } = await import('@vladmandic/human');
     const base = document.baseURI;
@@ -60,23 +72,48 @@ export class RendererFaceEngine {
       ),
     );
     await human.load();
+    await warmUpModels(human);
     return new RendererFaceEngine(human);
   }
 
-  /** Draws a source into the work canvas and returns its pixels (the canvas is reused, never kept). */
+  private serial<T>(run: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(run, run);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /**
+   * Draws a source into the work canvas (resized only when the size changes) and returns its pixels; the
+   * canvas is blanked again by {@link detect}.
+   */
   private grab(source: CanvasImageSource, width: number, height: number): ImageData {
-    this.canvas.width = width;
-    this.canvas.height = height;
+    if (this.canvas.width !== width || this.canvas.height !== height) {
+      this.canvas.width = width;
+      this.canvas.height = height;
+    }
     const ctx = this.canvas.getContext('2d', { willReadFrequently: true });
     if (!ctx) throw new Error('no 2d canvas');
     ctx.drawImage(source, 0, 0, width, height);
-    return ctx.getImageData(0, 0, width, height);
+    const pixels = ctx.getImageData(0, 0, width, height);
+    ctx.clearRect(0, 0, width, height);
+    return pixels;
   }
 
-  /** Forgets the last frame's pixels. */
+  /** Runs human on the pixels as a tensor (disposed after), with these face settings for this call. */
+  private detect(pixels: ImageData, face: Record<string, { enabled: boolean }>): Promise<Result> {
+    const tf = this.human.tf;
+    const input = tf.browser.fromPixels(pixels, 3);
+    return this.human.detect(input, { face } as Partial<Config>).finally(() => tf.dispose(input));
+  }
+
+  /**
+   * Ends a check: the work canvas shrinks to one pixel, and human's last result and descriptor cache are
+   * wiped (queued behind a detection still running). The models stay loaded for the next citizen.
+   */
   clear(): void {
     this.canvas.width = 1;
     this.canvas.height = 1;
+    void this.serial(() => forgetFaces(this.human)).catch(() => undefined);
   }
 
   /**
@@ -87,16 +124,21 @@ export class RendererFaceEngine {
     const img = new Image();
     img.src = photoUrl;
     await img.decode();
-    const pixels = this.grab(img, img.naturalWidth, img.naturalHeight);
-    const result = await this.human.detect(this.canvas, {
-      face: { antispoof: { enabled: false }, liveness: { enabled: false } },
+    return this.serial(async () => {
+      const pixels = this.grab(img, img.naturalWidth, img.naturalHeight);
+      const result = await this.detect(pixels, {
+        description: { enabled: true },
+        antispoof: { enabled: false },
+        liveness: { enabled: false },
+      });
+      const faces = result.face.map((f) => measure(f, pixels));
+      const verdict = evaluateQuality(faces, pixels, REFERENCE_GATES);
+      pixels.data.fill(0);
+      const index = verdict.face ? faces.indexOf(verdict.face) : -1;
+      // A copy: human's array is its descriptor cache, which `clear` zeroes.
+      const embedding = index >= 0 ? result.face[index]?.embedding?.slice() : undefined;
+      return verdict.ok && embedding && embedding.length > 0 ? { ok: true, embedding } : { ok: false };
     });
-    this.clear();
-    const faces = result.face.map((f) => measure(f, pixels));
-    const verdict = evaluateQuality(faces, pixels, REFERENCE_GATES);
-    const index = verdict.face ? faces.indexOf(verdict.face) : -1;
-    const embedding = index >= 0 ? result.face[index]?.embedding : undefined;
-    return verdict.ok && embedding && embedding.length > 0 ? { ok: true, embedding } : { ok: false };
   }
 
   /**
@@ -104,16 +146,17 @@ export class RendererFaceEngine {
    * preview), in the video's own pixels: detector and mesh, no descriptor. Nothing of the frame is kept.
    */
   async faceBoxes(video: HTMLVideoElement): Promise<FaceBox[]> {
-    this.grab(video, video.videoWidth, video.videoHeight);
-    const result = await this.human.detect(this.canvas, {
+    const result = await this.serial(async () => {
+      const pixels = this.grab(video, video.videoWidth, video.videoHeight);
       // The mesh stays on: it refines the detector's boxes into one per face (the detector alone may give two).
-      face: {
+      const found = await this.detect(pixels, {
         description: { enabled: false },
         antispoof: { enabled: false },
         liveness: { enabled: false },
-      },
+      });
+      pixels.data.fill(0);
+      return found;
     });
-    this.clear();
     return result.face.map((f) => {
       const [x = 0, y = 0, width = 0, height = 0] = f.box;
       return { x, y, width, height, score: f.boxScore };
@@ -126,18 +169,27 @@ export class RendererFaceEngine {
    * what the challenge needs and about twice as fast, so a blink between frames is less likely to be missed.
    */
   async frame(video: HTMLVideoElement, full: boolean): Promise<FrameAnalysis> {
-    const at = performance.now();
-    const pixels = this.grab(video, video.videoWidth, video.videoHeight);
-    const result = await this.human.detect(this.canvas, {
-      face: {
+    return this.serial(async () => {
+      const at = performance.now();
+      const pixels = this.grab(video, video.videoWidth, video.videoHeight);
+      const result = await this.detect(pixels, {
         description: { enabled: full },
         antispoof: { enabled: full },
         liveness: { enabled: full },
-      },
+      });
+      const faces = result.face.map((f) => measure(f, pixels));
+      const quality = evaluateQuality(faces, pixels, LIVE_GATES);
+      pixels.data.fill(0);
+      return this.frameAnalysis(at, result, faces, quality);
     });
-    this.clear();
-    const faces = result.face.map((f) => measure(f, pixels));
-    const quality = evaluateQuality(faces, pixels, LIVE_GATES);
+  }
+
+  private frameAnalysis(
+    at: number,
+    result: Result,
+    faces: FaceMeasure[],
+    quality: QualityVerdict,
+  ): FrameAnalysis {
     const index = quality.face ? faces.indexOf(quality.face) : -1;
     const face = index >= 0 ? result.face[index] : undefined;
     return {
@@ -148,9 +200,33 @@ export class RendererFaceEngine {
         yaw: quality.face?.yaw ?? 0,
         eyes: face ? eyeOpenness(face.mesh as unknown as MeshPoint[]) : null,
       },
-      embedding: face?.embedding && face.embedding.length > 0 ? face.embedding : null,
+      embedding: face?.embedding && face.embedding.length > 0 ? face.embedding.slice() : null,
       real: typeof face?.real === 'number' ? face.real : null,
       live: typeof face?.live === 'number' ? face.live : null,
     };
   }
+}
+
+let shared: Promise<RendererFaceEngine> | null = null;
+
+/**
+ * The kiosk's one face engine, loading it on first call (models and wasm only: no camera, no image), so the
+ * screens can start it before consent. A failed load is forgotten, so the next call tries again.
+ */
+export function preloadFaceEngine(): Promise<RendererFaceEngine> {
+  shared ??= RendererFaceEngine.load().catch((error: unknown) => {
+    shared = null;
+    throw error;
+  });
+  return shared;
+}
+
+/**
+ * Starts {@link preloadFaceEngine} when the renderer is idle (the visit includes a service that asks for a
+ * face check): the models and their warm-up then cost nothing after consent. Errors surface at the check.
+ */
+export function preloadFaceEngineWhenIdle(): void {
+  const start = (): void => void preloadFaceEngine().catch(() => undefined);
+  if (typeof window.requestIdleCallback === 'function') window.requestIdleCallback(start, { timeout: 2000 });
+  else setTimeout(start, 0);
 }

@@ -148,8 +148,9 @@ export function CameraPanel(): ReactNode {
     try {
       stream = await openCamera({ deviceId: camera.deviceId, label: camera.label || null });
       if (!engineRef.current) {
-        const { RendererFaceEngine: Engine } = await import('../face/face-engine.js');
-        engineRef.current = await Engine.load();
+        // The kiosk's one engine (also the face check's), loaded once.
+        const { preloadFaceEngine } = await import('../face/face-engine.js');
+        engineRef.current = await preloadFaceEngine();
       }
     } catch (error) {
       if (runRef.current === run)
