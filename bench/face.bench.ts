@@ -109,24 +109,20 @@ const consent: Benchmark = {
     // One after the other, never together: the machine's two cores are shared.
     const before = consentRun('before');
     const after = consentRun('after');
-    const n = (r: Record<string, number>, k: string): number => r[k] ?? Number.NaN;
+    const ms = (name: string, r: Record<string, number>, key: string): Figure => ({
+      name,
+      value: r[key] ?? Number.NaN,
+      unit: 'ms',
+    });
     return [
-      {
-        name: 'consent → first guidance, before (load after consent)',
-        value: n(before, 'consentToGuidanceMs'),
-        unit: 'ms',
-      },
-      { name: '  of which model load after consent', value: n(before, 'loadAfterConsentMs'), unit: 'ms' },
-      { name: '  of which card descriptor', value: n(before, 'cardMs'), unit: 'ms' },
-      { name: '  of which first frame', value: n(before, 'firstFrameMs'), unit: 'ms' },
-      {
-        name: 'consent → first guidance, after (preloaded, warmed)',
-        value: n(after, 'consentToGuidanceMs'),
-        unit: 'ms',
-      },
-      { name: '  of which card descriptor', value: n(after, 'cardMs'), unit: 'ms' },
-      { name: '  of which first frame', value: n(after, 'firstFrameMs'), unit: 'ms' },
-      { name: 'load + warm-up on zeros, before consent (after)', value: n(after, 'preloadMs'), unit: 'ms' },
+      ms('consent → first guidance, before (load after consent)', before, 'consentToGuidanceMs'),
+      ms('  of which model load after consent', before, 'loadAfterConsentMs'),
+      ms('  of which card descriptor', before, 'cardMs'),
+      ms('  of which first frame', before, 'firstFrameMs'),
+      ms('consent → first guidance, after (preloaded, warmed)', after, 'consentToGuidanceMs'),
+      ms('  of which card descriptor', after, 'cardMs'),
+      ms('  of which first frame', after, 'firstFrameMs'),
+      ms('load + warm-up on zeros, before consent (after)', after, 'preloadMs'),
     ];
   },
 };
