@@ -13,6 +13,7 @@ import type { Page } from '@playwright/test';
 import { CHROMIUM_EXECUTABLE, CHROMIUM_TEST_ARGS } from '../support/chromium.js';
 import { blinkClip, scriptedClip, stillClip } from '../support/face-clips.js';
 import { idCardJpeg } from '../support/face-variants.js';
+import { createCentralAdminClient } from '../../main/services/central/client.js';
 import { placeCard, startVisit } from './citizen.js';
 import { expect, type KioskUnderTest } from './kiosk-fixture.js';
 
@@ -123,13 +124,35 @@ export async function startPinnedFaceCheck(page: Page, kiosk: KioskUnderTest): P
 }
 
 /** The forms, submitted, and the visit finished. */
-export async function submitAndFinish(page: Page): Promise<void> {
+export async function submitAndFinish(page: Page): Promise<string> {
   await expect(page.getByRole('heading', { name: '请填写办理信息' })).toBeVisible();
   await page.getByRole('radio', { name: '就业' }).tap();
   await page.getByRole('button', { name: '提交办理' }).tap();
   await expect(page.getByRole('button', { name: '完成' })).toBeVisible({ timeout: 30_000 });
+  const number = (await page.locator('.txn-number').textContent()) ?? '';
+  expect(number).toMatch(/^JW-\d{8}-\d{6}$/);
   await page.getByRole('button', { name: '完成' }).tap();
   await expect(page.getByRole('button', { name: '点击开始办理' })).toBeVisible();
+  return number;
+}
+
+/**
+ * The identity check recorded on each service of the transaction as the central server stored it, read back
+ * with the administrator's token once the kiosk has uploaded it (waits up to 30 s).
+ */
+export async function identityChecksAtCentral(kiosk: KioskUnderTest, number: string): Promise<unknown[]> {
+  const admin = createCentralAdminClient({ baseUrl: kiosk.central.url, token: 'e2e-admin' });
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const reply = await admin.transactions(number);
+    if (reply.ok) {
+      const [stored] = reply.value.items;
+      return (stored?.transaction.services ?? []).map((service) => service.form.identityCheck);
+    }
+    if (reply.error.status !== 404 || Date.now() > deadline)
+      throw new Error(`transaction ${number} not readable at the central server: ${reply.error.message}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
 
 /** Fails the test if the page, its storage or the kiosk's data directory holds anything of a face. */
