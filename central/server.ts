@@ -974,6 +974,10 @@ export async function startCentralServer(options: CentralServerOptions): Promise
   // headers within the request timeout, the whole request a little after it (our 408 normally comes first).
   server.headersTimeout = requestTimeoutMs;
   server.requestTimeout = requestTimeoutMs + 5_000;
+  // Idle keep-alive connections stay open 65 s, longer than a load balancer's usual 60 s idle timeout: with
+  // Node's 5 s a client (or balancer) reusing a connection at the moment the server drops it gets a reset, and a
+  // client on a busy machine checks its own idle timer late. Idle sockets cost one descriptor each.
+  server.keepAliveTimeout = 65_000;
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
     if (!socket.writable || answering.has(socket)) {
       socket.destroy();
