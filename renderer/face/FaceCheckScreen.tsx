@@ -6,12 +6,13 @@
  * next; every outcome other than a match leads on to the officer-review route — never a dead end.
  */
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
-import type { CameraSelectorView, FaceReport, FaceSettingsView, VisitView } from '../../main/api/views.js';
+import type { FaceReport, FaceSettingsView, VisitView } from '../../main/api/views.js';
 import { faceSimilarity, type QualityProblem } from '../../main/services/face/policy.js';
 import { useKiosk } from '../api/kiosk.js';
 import { BackButton } from '../components/BackButton.js';
 import { useI18n } from '../i18n/i18n.js';
 import { speak, stopSpeaking } from '../i18n/speech.js';
+import { cameraStream, nextVideoFrame } from './camera.js';
 import { RendererFaceEngine, type FrameAnalysis } from './face-engine.js';
 import {
   LIVENESS_RULES,
@@ -33,39 +34,6 @@ type Phase =
 
 /** Antispoof and liveness model scores both this low on the live frame fail the attempt. */
 const SPOOF_FLOOR = 0.2;
-
-/** Picks the configured camera: by device id, else by a piece of its label, else the first one. */
-async function cameraStream(selector: CameraSelectorView | null): Promise<MediaStream> {
-  const ask = (deviceId?: string): Promise<MediaStream> =>
-    navigator.mediaDevices.getUserMedia({
-      audio: false,
-      video: { ...(deviceId ? { deviceId: { exact: deviceId } } : {}), width: 640, height: 480 },
-    });
-  if (selector?.deviceId) return ask(selector.deviceId);
-  const stream = await ask();
-  if (!selector?.label) return stream;
-  // Labels are readable only once a camera was granted; then switch if another one matches.
-  const wanted = selector.label.toLowerCase();
-  const match = (await navigator.mediaDevices.enumerateDevices()).find(
-    (d) => d.kind === 'videoinput' && d.label.toLowerCase().includes(wanted),
-  );
-  const current = stream.getVideoTracks()[0]?.getSettings().deviceId;
-  if (!match || match.deviceId === current) return stream;
-  for (const track of stream.getTracks()) track.stop();
-  return ask(match.deviceId);
-}
-
-/** Resolves at the video's next frame, or after 250 ms at the latest (a stalled camera). */
-function nextVideoFrame(video: HTMLVideoElement): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, 250);
-    video.requestVideoFrameCallback(() => {
-      clearTimeout(timer);
-      // One more turn of the event loop, so a render scheduled by the last frame's state runs first.
-      setTimeout(resolve, 0);
-    });
-  });
-}
 
 /**
  * The face check screen. `onDone` leads on to the forms, whatever the outcome; `onBack` returns to the

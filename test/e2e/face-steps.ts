@@ -12,6 +12,8 @@ import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { CHROMIUM_EXECUTABLE, CHROMIUM_TEST_ARGS } from '../support/chromium.js';
 import { blinkClip, stillClip } from '../support/face-clips.js';
+import { photoCameraPicture, type Backdrop } from '../support/photo-frames.js';
+import { encodeY4m } from '../support/y4m.js';
 import { idCardJpeg } from '../support/face-variants.js';
 import { placeCard, startVisit } from './citizen.js';
 import { expect, type KioskUnderTest } from './kiosk-fixture.js';
@@ -25,12 +27,30 @@ function clipFile(name: string, bytes: Uint8Array): string {
 
 const cardPhoto = `data:image/jpeg;base64,${Buffer.from(idCardJpeg('collins')).toString('base64')}`;
 
-/** Chromium with a fake camera showing a clip (looped): `still` or `blink` (see test/support/face-clips.ts). */
-export function cameraLaunch(clip: 'still' | 'blink'): { executablePath: string; args: string[] } {
+/**
+ * Chromium with a fake camera showing a clip (looped): `still` or `blink` (see test/support/face-clips.ts), or
+ * a certificate photo sitter before a backdrop (`photo-studio`, `photo-dark`: test/support/photo-frames.ts).
+ */
+export function cameraLaunch(clip: 'still' | 'blink' | `photo-${Backdrop}`): {
+  executablePath: string;
+  args: string[];
+} {
   const file =
     clip === 'still'
       ? clipFile('collins-still.y4m', stillClip())
-      : clipFile('collins-blink.y4m', blinkClip());
+      : clip === 'blink'
+        ? clipFile('collins-blink.y4m', blinkClip())
+        : clipFile(
+            `${clip}.y4m`,
+            encodeY4m(
+              [
+                photoCameraPicture(
+                  clip === 'photo-studio' ? 'studio' : clip === 'photo-dark' ? 'dark' : 'cluttered',
+                ),
+              ],
+              10,
+            ),
+          );
   return {
     executablePath: CHROMIUM_EXECUTABLE,
     args: [
@@ -94,12 +114,14 @@ export async function submitAndFinish(page: Page): Promise<void> {
 
 /** Fails the test if the page, its storage or the kiosk's data directory holds anything of a face. */
 export async function expectNothingOfTheFaceLeft(page: Page, dataDir: string): Promise<void> {
-  expect(await page.locator('video').count()).toBe(0);
+  // No camera picture, and no drawn photo (the certificate photo's preview is a canvas).
+  expect(await page.locator('video, canvas').count()).toBe(0);
   const html = await page.content();
   // A string expression: the page's storage, read in the page (this file has no DOM types).
   const storage = String(await page.evaluate('JSON.stringify([{ ...localStorage }, { ...sessionStorage }])'));
-  for (const text of [html, storage]) expect(text).not.toMatch(/data:image|embedding|descriptor/i);
-  // The store, its WAL and the logs (sealed rows would hide an image anyway; plain files would not).
+  for (const text of [html, storage])
+    expect(text).not.toMatch(/data:image|blob:|\/9j\/|embedding|descriptor/i);
+  // The store, its WAL and the logs: sealed rows hide a consented certificate photo; plain files would not.
   for (const file of filesUnder(dataDir)) {
     const bytes = readFileSync(file);
     for (const marker of ['data:image', 'embedding', 'JFIF', 'YUV4MPEG2'])
