@@ -11,11 +11,11 @@ import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react'
 import type { FaceSettingsView, PhotoStepView, VisitView } from '../../main/api/views.js';
 import { MAX_PHOTO_BYTES, type PhotoProblem } from '../../main/services/face/photo.js';
 import { useKiosk } from '../api/kiosk.js';
-import { BackButton } from '../components/BackButton.js';
 import { PRESENCE_EVENT } from '../components/IdleGuard.js';
 import { useI18n } from '../i18n/i18n.js';
-import { speak, stopSpeaking } from '../i18n/speech.js';
+import { speak } from '../i18n/speech.js';
 import { cameraStream, nextVideoFrame } from './camera.js';
+import { CameraStepFrame, useCameraSession, useLivePreview } from './camera-step.js';
 import { RendererFaceEngine } from './face-engine.js';
 import { faceText, type FaceKey } from './messages.js';
 
@@ -90,7 +90,7 @@ export function PhotoScreen({
   readonly onCancel: () => void;
 }): ReactNode {
   const { api } = useKiosk();
-  const { locale, t } = useI18n();
+  const { locale } = useI18n();
   const ft = useCallback((key: FaceKey) => faceText(locale, key), [locale]);
   const [phase, setPhase] = useState<Phase>(
     step.status === 'pending' ? { kind: 'consent' } : { kind: 'reported' },
@@ -98,29 +98,9 @@ export function PhotoScreen({
   const [guide, setGuide] = useState<PhotoProblem | 'hold' | null>(null);
   const [shot, setShot] = useState<ImageData | null>(null);
   const [busy, setBusy] = useState(false);
-  const videoRef = useRef<HTMLVideoElement | null>(null);
-  const engineRef = useRef<RendererFaceEngine | null>(null);
-  const streamRef = useRef<MediaStream | null>(null);
-  const runRef = useRef(0);
+  const session = useCameraSession();
+  const { videoRef, engineRef, streamRef, runRef, stop: stopCamera } = session;
   const spec = step.spec;
-
-  const stopCamera = useCallback(() => {
-    runRef.current += 1;
-    for (const track of streamRef.current?.getTracks() ?? []) track.stop();
-    streamRef.current = null;
-    if (videoRef.current) videoRef.current.srcObject = null;
-    engineRef.current?.clear();
-  }, []);
-  // Leaving the screen drops the camera, the engine and the shot.
-  useEffect(
-    () => () => {
-      stopCamera();
-      engineRef.current = null;
-      setShot(null);
-      stopSpeaking();
-    },
-    [stopCamera],
-  );
 
   const decline = useCallback(async (): Promise<void> => {
     stopCamera();
@@ -183,7 +163,7 @@ export function PhotoScreen({
         return;
       }
     }
-  }, [ft, locale, spec, stopCamera]);
+  }, [ft, locale, spec, stopCamera, engineRef, runRef, videoRef]);
 
   const start = useCallback(async (): Promise<void> => {
     if (!api) return;
@@ -201,20 +181,10 @@ export function PhotoScreen({
       return;
     }
     setPhase({ kind: 'capture' });
-  }, [api]);
+  }, [api, engineRef, streamRef]);
 
   // Once the preview element exists, attach the stream and check frames.
-  useEffect(() => {
-    if (phase.kind !== 'capture') return;
-    const video = videoRef.current;
-    if (!video || !streamRef.current) return;
-    video.srcObject = streamRef.current;
-    void video.play().catch(() => undefined);
-    void capture();
-    return () => {
-      runRef.current += 1;
-    };
-  }, [phase.kind, capture]);
+  useLivePreview(session, phase.kind === 'capture', capture);
 
   const use = async (): Promise<void> => {
     if (!api || !shot) return;
@@ -330,15 +300,15 @@ export function PhotoScreen({
   }
 
   return (
-    <section className="face-check photo-step" aria-labelledby="photo-title">
-      <h1 id="photo-title">{ft('photo.title')}</h1>
+    <CameraStepFrame
+      className="face-check photo-step"
+      titleId="photo-title"
+      title={ft('photo.title')}
+      busy={busy}
+      onBack={onBack}
+      onCancel={onCancel}
+    >
       {body}
-      <div className="actions secondary">
-        <BackButton onBack={onBack} disabled={busy} />
-        <button type="button" onClick={onCancel}>
-          {t('nav.cancel')}
-        </button>
-      </div>
-    </section>
+    </CameraStepFrame>
   );
 }

@@ -15,7 +15,7 @@ import { blinkClip, stillClip } from '../support/face-clips.js';
 import { photoCameraPicture, type Backdrop } from '../support/photo-frames.js';
 import { encodeY4m } from '../support/y4m.js';
 import { idCardJpeg } from '../support/face-variants.js';
-import { placeCard, startVisit } from './citizen.js';
+import { declineFaceCheck, placeCard, startVisit } from './citizen.js';
 import { expect, type KioskUnderTest } from './kiosk-fixture.js';
 
 /** Writes a camera clip to a new file (before the browser starts: launch options are read at launch). */
@@ -100,6 +100,29 @@ export async function toFaceCheck(page: Page, kiosk: KioskUnderTest): Promise<vo
   // Consent, with the non-biometric route on the same screen.
   await expect(page.getByRole('heading', { name: '人脸核验' })).toBeVisible();
   await expect(page.getByRole('button', { name: '不进行人脸核验，由民警人工核验' })).toBeVisible();
+}
+
+const PERMIT: readonly [RegExp, RegExp] = [/出入境/, /往来港澳通行证申领/];
+
+/**
+ * From a fresh page to the photo's consent (at `viewport`'s size when given): the permit chosen, the card read,
+ * the face check declined.
+ */
+export async function toPhotoConsent(
+  page: Page,
+  kiosk: KioskUnderTest,
+  viewport?: { width: number; height: number },
+): Promise<void> {
+  if (viewport) await page.setViewportSize(viewport);
+  await startVisit(page, kiosk.host.kioskUrl, [PERMIT]);
+  await placeCard(page, kiosk.sim);
+  await page.getByRole('button', { name: '下一步' }).tap();
+  await expect(page.getByRole('heading', { name: '人脸核验' })).toBeVisible();
+  await declineFaceCheck(page);
+  await expect(page.getByRole('heading', { name: '证件照拍摄' })).toBeVisible();
+  // Its own consent, saying the photo is stored with the application, with the counter route beside it.
+  await expect(page.getByText(/这张照片将随申请一并提交，并保存在您的业务记录中/)).toBeVisible();
+  await expect(page.getByText(/到出入境接待窗口补交照片/)).toBeVisible();
 }
 
 /** The forms, submitted, and the visit finished. */

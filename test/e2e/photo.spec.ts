@@ -10,33 +10,18 @@ import type { Page } from '@playwright/test';
 import { jpegSize } from '../../main/services/face/photo.js';
 import { TransactionService } from '../../main/services/transactions/transactions.js';
 import type { TransactionPayload } from '../../central/contract.js';
-import { declineFaceCheck, placeCard, startVisit } from './citizen.js';
-import { cameraLaunch, expectNothingOfTheFaceLeft } from './face-steps.js';
+import { cameraLaunch, expectNothingOfTheFaceLeft, toPhotoConsent } from './face-steps.js';
 import { expect, test, type KioskUnderTest } from './kiosk-fixture.js';
 
 test.use({ hasTouch: true, launchOptions: cameraLaunch('photo-studio') });
-
-const PERMIT: readonly [RegExp, RegExp] = [/出入境/, /往来港澳通行证申领/];
-
-/** From a fresh page to the photo's consent: the permit chosen, the card read, the face check declined. */
-async function toPhotoConsent(page: Page, kiosk: KioskUnderTest): Promise<void> {
-  await startVisit(page, kiosk.host.kioskUrl, [PERMIT]);
-  await placeCard(page, kiosk.sim);
-  await page.getByRole('button', { name: '下一步' }).tap();
-  await expect(page.getByRole('heading', { name: '人脸核验' })).toBeVisible();
-  await declineFaceCheck(page);
-  await expect(page.getByRole('heading', { name: '证件照拍摄' })).toBeVisible();
-  // Its own consent, saying the photo is stored with the application, with the counter route beside it.
-  await expect(page.getByText(/这张照片将随申请一并提交，并保存在您的业务记录中/)).toBeVisible();
-  await expect(page.getByText(/到出入境接待窗口补交照片/)).toBeVisible();
-}
 
 /** The form filled, submitted, the visit finished; the stored transaction's payload (unsealed). */
 async function submitPermit(page: Page, kiosk: KioskUnderTest): Promise<TransactionPayload> {
   await expect(page.getByRole('heading', { name: '请填写办理信息' })).toBeVisible();
   await page.getByRole('radio', { name: '首次申领' }).tap();
   await page.getByRole('button', { name: '提交办理' }).tap();
-  await expect(page.getByRole('button', { name: '完成' })).toBeVisible({ timeout: 30_000 });
+  // The central server took the transaction (the photo inside it passes the upload contract).
+  await expect(page.getByRole('heading', { name: '已提交至公安业务系统' })).toBeVisible({ timeout: 30_000 });
   await page.getByRole('button', { name: '完成' }).tap();
   await expect(page.getByRole('button', { name: '点击开始办理' })).toBeVisible();
   const row = await kiosk.core.store.db.get<{ id: string }>(

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import {
   LIVE_GATES,
+  QUALITY_PROBLEMS,
   evaluateQuality,
   type FaceGates,
   type FaceMeasure,
@@ -91,16 +92,7 @@ export type PhotoProblem = QualityProblem | 'background-dark' | 'background-busy
 
 /** Every photo guidance code (the renderer has words for each in three languages). */
 export const PHOTO_PROBLEMS: readonly PhotoProblem[] = [
-  'no-face',
-  'multiple-faces',
-  'too-small',
-  'move-closer',
-  'move-back',
-  'centre-face',
-  'blurry',
-  'too-dark',
-  'too-bright',
-  'face-camera',
+  ...QUALITY_PROBLEMS,
   'background-dark',
   'background-busy',
 ];
