@@ -7,6 +7,7 @@ import path from 'node:path';
 import { compareInEveryLanguage, SCREEN_ORIENTATIONS } from './citizen.js';
 import { cameraLaunch, toPhotoConsent } from './face-steps.js';
 import { expect, test } from './kiosk-fixture.js';
+import { recordSpeech, spoken } from './speech.js';
 
 const UNMASKED = path.resolve('test-results/photo-screens');
 
@@ -19,12 +20,14 @@ test.describe('certificate photo screens, a sitter before a dark wall', () => {
       kiosk,
     }) => {
       test.setTimeout(300_000);
+      await recordSpeech(page);
       await toPhotoConsent(page, kiosk, orientation.viewport);
       await page.getByRole('button', { name: '同意，开始拍摄证件照' }).tap();
       // The dark wall is what the checks find, so this guidance stays while the picture is taken.
       await expect(page.locator('.face-guide')).toHaveText('背景太暗，请站在浅色纯色背景前', {
         timeout: 120_000,
       });
+      expect(await spoken(page)).toContain('背景太暗，请站在浅色纯色背景前');
       await compareInEveryLanguage(
         page,
         'photo-capture',

@@ -12,6 +12,7 @@ import { TransactionService } from '../../main/services/transactions/transaction
 import type { TransactionPayload } from '../../central/contract.js';
 import { cameraLaunch, expectNothingOfTheFaceLeft, toPhotoConsent } from './face-steps.js';
 import { expect, test, type KioskUnderTest } from './kiosk-fixture.js';
+import { recordSpeech, spoken } from './speech.js';
 
 test.use({ hasTouch: true, launchOptions: cameraLaunch('photo-studio') });
 
@@ -38,12 +39,15 @@ test.describe('certificate photo', () => {
     page,
     kiosk,
   }) => {
+    await recordSpeech(page);
     await toPhotoConsent(page, kiosk);
     await page.getByRole('button', { name: '同意，开始拍摄证件照' }).tap();
     // The preview with its outline and guidance; the shot is taken by itself once every check passes.
     await expect(page.getByLabel('摄像头画面')).toBeVisible({ timeout: 120_000 });
     await expect(page.getByRole('heading', { name: '请确认照片' })).toBeVisible({ timeout: 120_000 });
     await expect(page.getByRole('img', { name: '拍摄的证件照' })).toBeVisible();
+    // The guidance was said aloud as well as shown.
+    expect(await spoken(page)).toContain('很好，请保持不动，正在拍照');
     await page.getByRole('button', { name: '重拍' }).tap();
     await expect(page.getByRole('heading', { name: '请确认照片' })).toBeVisible({ timeout: 120_000 });
     await page.getByRole('button', { name: '使用这张照片' }).tap();
