@@ -12,7 +12,13 @@ import { useKiosk } from '../api/kiosk.js';
 import { useI18n } from '../i18n/i18n.js';
 import { speak } from '../i18n/speech.js';
 import { cameraStream, nextVideoFrame } from './camera.js';
-import { CameraStepFrame, useCameraSession, useLivePreview } from './camera-step.js';
+import {
+  CameraPreview,
+  CameraStepFrame,
+  ConsentActions,
+  useCameraSession,
+  useLivePreview,
+} from './camera-step.js';
 import { RendererFaceEngine, type FrameAnalysis } from './face-engine.js';
 import {
   LIVENESS_RULES,
@@ -223,14 +229,13 @@ export function FaceCheckScreen({
       <>
         <p>{ft('face.consent.body')}</p>
         <p className="notice-inline">{ft('face.consent.alternative')}</p>
-        <div className="actions">
-          <button type="button" onClick={decline} disabled={busy}>
-            {ft('face.consent.decline')}
-          </button>
-          <button type="button" className="primary" onClick={() => void start()} disabled={busy}>
-            {ft('face.consent.agree')}
-          </button>
-        </div>
+        <ConsentActions
+          declineLabel={ft('face.consent.decline')}
+          agreeLabel={ft('face.consent.agree')}
+          onDecline={decline}
+          onAgree={() => void start()}
+          busy={busy}
+        />
       </>
     );
   } else if (phase.kind === 'loading') {
@@ -249,14 +254,7 @@ export function FaceCheckScreen({
   } else if (phase.kind === 'capture') {
     body = (
       <>
-        <video
-          ref={videoRef}
-          className="face-preview"
-          aria-label={ft('face.preview')}
-          muted
-          playsInline
-          autoPlay
-        />
+        <CameraPreview videoRef={videoRef} label={ft('face.preview')} />
         <p role="status" className="face-guide" aria-live="polite">
           {challenge ? ft(`face.challenge.${challenge}`) : guide ? ft(guide) : ft('face.loading')}
         </p>

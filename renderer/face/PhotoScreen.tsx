@@ -15,7 +15,13 @@ import { PRESENCE_EVENT } from '../components/IdleGuard.js';
 import { useI18n } from '../i18n/i18n.js';
 import { speak } from '../i18n/speech.js';
 import { cameraStream, nextVideoFrame } from './camera.js';
-import { CameraStepFrame, useCameraSession, useLivePreview } from './camera-step.js';
+import {
+  CameraPreview,
+  CameraStepFrame,
+  ConsentActions,
+  useCameraSession,
+  useLivePreview,
+} from './camera-step.js';
 import { RendererFaceEngine } from './face-engine.js';
 import { faceText, type FaceKey } from './messages.js';
 
@@ -211,14 +217,13 @@ export function PhotoScreen({
         <p>{ft('photo.consent.body')}</p>
         <p>{ft('photo.consent.requirements')}</p>
         {alternative}
-        <div className="actions">
-          <button type="button" onClick={() => void decline()} disabled={busy}>
-            {ft('photo.consent.decline')}
-          </button>
-          <button type="button" className="primary" onClick={() => void start()} disabled={busy}>
-            {ft('photo.consent.agree')}
-          </button>
-        </div>
+        <ConsentActions
+          declineLabel={ft('photo.consent.decline')}
+          agreeLabel={ft('photo.consent.agree')}
+          onDecline={() => void decline()}
+          onAgree={() => void start()}
+          busy={busy}
+        />
       </>
     );
   } else if (phase.kind === 'loading') {
@@ -227,14 +232,7 @@ export function PhotoScreen({
     body = (
       <>
         <div className="photo-stage">
-          <video
-            ref={videoRef}
-            className="face-preview"
-            aria-label={ft('photo.camera')}
-            muted
-            playsInline
-            autoPlay
-          />
+          <CameraPreview videoRef={videoRef} label={ft('photo.camera')} />
           <div className="photo-outline" aria-hidden="true" />
         </div>
         <p role="status" className="face-guide" aria-live="polite">

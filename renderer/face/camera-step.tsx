@@ -92,3 +92,40 @@ export function CameraStepFrame({
     </section>
   );
 }
+
+/** The consent's two choices: the alternative route, and agreeing to use the camera. */
+export function ConsentActions({
+  declineLabel,
+  agreeLabel,
+  onDecline,
+  onAgree,
+  busy,
+}: {
+  readonly declineLabel: string;
+  readonly agreeLabel: string;
+  readonly onDecline: () => void;
+  readonly onAgree: () => void;
+  readonly busy: boolean;
+}): ReactNode {
+  return (
+    <div className="actions">
+      <button type="button" onClick={onDecline} disabled={busy}>
+        {declineLabel}
+      </button>
+      <button type="button" className="primary" onClick={onAgree} disabled={busy}>
+        {agreeLabel}
+      </button>
+    </div>
+  );
+}
+
+/** The live camera picture (mirrored by the stylesheet), named for screen readers. */
+export function CameraPreview({
+  videoRef,
+  label,
+}: {
+  readonly videoRef: MutableRefObject<HTMLVideoElement | null>;
+  readonly label: string;
+}): ReactNode {
+  return <video ref={videoRef} className="face-preview" aria-label={label} muted playsInline autoPlay />;
+}

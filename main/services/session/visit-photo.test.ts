@@ -6,11 +6,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { maskIdNumber } from '../../../drivers/id-card/id-number.js';
-import { ID_CARD_FIXTURES } from '../../../drivers/id-card/fixtures.js';
 import type { IdCardData } from '../../../drivers/id-card/types.js';
 import { photoReportSchema } from '../../api/kiosk-api.js';
 import { validateCatalog } from '../catalog/schema.js';
 import { encodeJpeg, solid } from '../face/image.js';
+import { SAVED_VISIT, residentCard } from './visit-test-support.js';
 import { VisitService, type VisitCompletion } from './visit-service.js';
 
 const parsed = validateCatalog(JSON.parse(readFileSync('resources/catalog/default-catalog.json', 'utf8')));
@@ -18,19 +18,7 @@ if (!parsed.ok) throw new Error('default catalog invalid');
 const catalog = parsed.catalog;
 const PERMIT = 'hk-macao-permit-application';
 
-const card: IdCardData = {
-  englishName: null,
-  nationality: null,
-  passNumber: null,
-  issueCount: null,
-  idNumberValid: true,
-  photoWlt: new Uint8Array(1024).fill(7),
-  fingerprint: null,
-  ethnicity: null,
-  address: null,
-  issuer: null,
-  ...ID_CARD_FIXTURES.resident.identity,
-};
+const card: IdCardData = residentCard();
 
 const jpegOf = (width: number, height: number): Uint8Array =>
   encodeJpeg(solid(width, height, [236, 238, 240]), 90);
@@ -48,19 +36,7 @@ async function atFormStep(
     complete: async (c) => {
       const photo = c.certificatePhoto;
       completions.push({ c, jpeg: photo?.status === 'provided' ? photo.jpeg.slice() : null });
-      return {
-        ok: true,
-        value: {
-          transactionNumber: 'JW-1',
-          urgent: false,
-          acknowledged: false,
-          delivery: 'saved',
-          completedAt: '2026-11-29T02:00:00.000Z',
-          acknowledgedAt: null,
-          receipt: { outcome: 'printed', reason: null },
-          progressUrl: 'http://127.0.0.1/p',
-        },
-      };
+      return { ok: true, value: SAVED_VISIT };
     },
   });
   await visits.start([serviceId]);
