@@ -1,6 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-/** Unit and integration tests: `*.test.ts` next to the code, plus test/integration. */
+/**
+ * Unit and integration tests: `*.test.ts` next to the code, plus test/integration. The central server's store
+ * tests run a second time against PostgreSQL (project `central-postgres`, with a throw-away cluster).
+ */
 export default defineConfig({
   test: {
     include: [
@@ -19,5 +22,21 @@ export default defineConfig({
     hookTimeout: 60_000,
     fileParallelism: true,
     maxWorkers: 2,
+    projects: [
+      { extends: true, test: { name: 'unit' } },
+      {
+        extends: true,
+        test: {
+          name: 'central-postgres',
+          include: [
+            'central/db.test.ts',
+            'test/integration/central-server.test.ts',
+            'test/integration/central-instances.test.ts',
+          ],
+          env: { BOOTH_TEST_CENTRAL_BACKEND: 'postgres' },
+          globalSetup: ['test/support/postgres-global-setup.ts'],
+        },
+      },
+    ],
   },
 });

@@ -8,6 +8,7 @@ import {
   DEV_KIOSK_TOKEN,
   ENV_ADMIN_TOKEN,
   ENV_ADMIN_TOKEN_FILE,
+  ENV_DATABASE_URL,
   ENV_KIOSK_TOKENS_FILE,
   parseCentralArgs,
 } from './cli.js';
@@ -173,6 +174,32 @@ describe('parseCentralArgs', () => {
     ];
     for (const [argv, env, pattern] of cases)
       expect(() => parseCentralArgs(argv, env), argv.join(' ')).toThrow(pattern);
+  });
+});
+
+describe('the store', () => {
+  it('is sqlite in the data directory unless a PostgreSQL URL is given by flag or environment', () => {
+    expect(parseCentralArgs([], {})).toMatchObject({ dataDir: '.booth-data/central', database: undefined });
+    expect(parseCentralArgs(['--database', 'postgresql://booth@db.internal:5432/central'], {})).toMatchObject(
+      {
+        database: 'postgresql://booth@db.internal:5432/central',
+      },
+    );
+    // From the environment a password may come with it (the environment is not visible in ps).
+    expect(
+      parseCentralArgs([], { [ENV_DATABASE_URL]: 'postgres://booth:s3cret@db.internal/central' }).database,
+    ).toBe('postgres://booth:s3cret@db.internal/central');
+  });
+
+  it('refuses a password on the command line, other URLs, and two stores at once', () => {
+    expect(() => parseCentralArgs(['--database', 'postgresql://booth:s3cret@db/central'], {})).toThrow(
+      /password is not accepted on the command line.*BOOTH_CENTRAL_DATABASE_URL/,
+    );
+    expect(() => parseCentralArgs(['--database', 'mysql://db/central'], {})).toThrow(/postgresql:\/\/ URL/);
+    expect(() => parseCentralArgs(['--database', 'not a url'], {})).toThrow(/postgresql:\/\/ URL/);
+    expect(() =>
+      parseCentralArgs(['--data', '/srv/central', '--database', 'postgresql://booth@db/central'], {}),
+    ).toThrow(/give one/);
   });
 });
 

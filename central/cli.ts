@@ -18,12 +18,17 @@ export const ENV_KIOSK_TOKENS_FILE = 'BOOTH_CENTRAL_KIOSK_TOKENS_FILE';
 export const ENV_ADMIN_TOKEN_FILE = 'BOOTH_CENTRAL_ADMIN_TOKEN_FILE';
 /** Environment variable holding the admin token itself. */
 export const ENV_ADMIN_TOKEN = 'BOOTH_CENTRAL_ADMIN_TOKEN';
+/** Environment variable naming the PostgreSQL store (it may carry a password; the command line may not). */
+export const ENV_DATABASE_URL = 'BOOTH_CENTRAL_DATABASE_URL';
 
 /** Usage text of `npm run central` / `tsx central/main.ts`. */
 export const CENTRAL_USAGE = `usage: tsx central/main.ts [options]
   --port N                   listen port (default 8787; 0 = any free port)
   --host H                   listen address (default 127.0.0.1)
   --data DIR                 data directory for central.sqlite, or :memory: (default .booth-data/central)
+  --database URL             PostgreSQL instead (postgresql://USER@HOST:PORT/DB): the production store, which
+                             several central instances share; a password goes in ${ENV_DATABASE_URL} or
+                             PGPASSFILE, never on the command line
   --kiosk-tokens-file FILE   the kiosks' bearer tokens: lines of ID=TOKEN (# comments)
   --admin-token-file FILE    the administrator's bearer token (the file's first line)
   --faults SPEC              inject faults into kiosk endpoints, e.g. 500:0.1,429:0.1,reset:0.05
@@ -52,6 +57,8 @@ export interface CentralCliConfig {
   readonly port: number;
   readonly host: string;
   readonly dataDir: string;
+  /** The PostgreSQL store's URL, when one was given (else sqlite in `dataDir`). */
+  readonly database: string | undefined;
   readonly kioskTokens: Record<string, string>;
   readonly adminToken: string;
   /** True when the development tokens were filled in. */
@@ -143,6 +150,7 @@ export function parseCentralArgs(
       port: { type: 'string' },
       host: { type: 'string' },
       data: { type: 'string' },
+      database: { type: 'string' },
       'kiosk-tokens-file': { type: 'string' },
       'admin-token-file': { type: 'string' },
       faults: { type: 'string' },
@@ -234,6 +242,22 @@ export function parseCentralArgs(
       ...(caPath !== undefined ? { clientCa: pem('tls-client-ca', caPath) } : {}),
     };
   }
+  const database = values.database ?? nonEmpty(env[ENV_DATABASE_URL]);
+  if (database !== undefined) {
+    let url: URL;
+    try {
+      url = new URL(database);
+    } catch {
+      throw new Error('--database must be a postgresql:// URL');
+    }
+    if (!/^postgres(?:ql)?:$/.test(url.protocol)) throw new Error('--database must be a postgresql:// URL');
+    if (values.database !== undefined && url.password !== '')
+      throw new Error(
+        `a database password is not accepted on the command line (visible in ps and shell history): use ${ENV_DATABASE_URL} or PGPASSFILE`,
+      );
+    if (values.data !== undefined)
+      throw new Error('--data and --database name two different stores: give one');
+  }
   const publicUrl = values['public-url'];
   if (publicUrl !== undefined && !/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(publicUrl))
     throw new Error('--public-url must be an http(s) URL');
@@ -247,6 +271,7 @@ export function parseCentralArgs(
     port: integer(values.port, 'port', 0, 65_535, 8787),
     host: values.host ?? '127.0.0.1',
     dataDir: values.data ?? '.booth-data/central',
+    database,
     kioskTokens,
     adminToken,
     devTokens,

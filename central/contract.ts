@@ -17,6 +17,7 @@ import { PROGRESS_KEY_PATTERN } from './progress-link.js';
  *   POST /v1/admin/catalog                 admin token   signed catalog      → CatalogPublished | 409
  *   GET  /v1/admin/fleet                   admin token                       → FleetResponse
  *   GET  /v1/admin/stats                   admin token                       → StatsResponse
+ *   GET  /v1/admin/transactions/{number}  admin token                       → AdminTransactions | 404
  *   POST /v1/admin/transactions/{number}/progress  admin token  ProgressOverride → TransactionProgress
  *   POST /v1/admin/mailbox/{trackingNumber}        admin token  MailboxOverride  → MailboxStatus
  */
@@ -31,6 +32,7 @@ export const centralPaths = {
   adminCatalog: '/v1/admin/catalog',
   adminFleet: '/v1/admin/fleet',
   adminStats: '/v1/admin/stats',
+  adminTransactions: (number: string): string => `/v1/admin/transactions/${encodeURIComponent(number)}`,
   adminProgress: (number: string): string => `/v1/admin/transactions/${encodeURIComponent(number)}/progress`,
   adminMailbox: (trackingNumber: string): string => `/v1/admin/mailbox/${encodeURIComponent(trackingNumber)}`,
 } as const;
@@ -419,6 +421,29 @@ export const fleetResponseSchema = z
   .meta({ id: 'FleetResponse' });
 /** The fleet view. */
 export type FleetResponse = z.infer<typeof fleetResponseSchema>;
+
+/** One stored transaction as an administrator or duty officer reads it back. */
+export const adminTransactionSchema = z
+  .object({
+    kioskId: kioskIdSchema,
+    /** When the central server first stored it. */
+    receivedAt: isoDateTimeSchema,
+    /** The payload as the kiosk uploaded it, without the progress key (which the server never keeps). */
+    transaction: transactionPayloadSchema.omit({ progressKey: true }),
+  })
+  .meta({ id: 'AdminTransaction' });
+/** One stored transaction. */
+export type AdminTransaction = z.infer<typeof adminTransactionSchema>;
+
+/**
+ * `GET /v1/admin/transactions/{number}` 200 body: every stored transaction with that number (numbers are per
+ * kiosk, so two kiosks may have used the same one), newest first.
+ */
+export const adminTransactionsSchema = z
+  .object({ items: z.array(adminTransactionSchema).min(1) })
+  .meta({ id: 'AdminTransactions' });
+/** Stored transactions with one number. */
+export type AdminTransactions = z.infer<typeof adminTransactionsSchema>;
 
 /** `GET /v1/admin/stats` 200 body. */
 export const statsResponseSchema = z

@@ -1,18 +1,29 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openCentralDb } from './db.js';
+import { CENTRAL_BACKEND, sharedCentralStore } from '../test/support/central-store.js';
+import { toPostgresPlaceholders } from './db-postgres.js';
+import { isPostgresUrl, openCentralDb, type CentralDb } from './db.js';
 
-describe('openCentralDb', () => {
-  it('migrates once, runs in WAL mode, and refuses a database from a newer server', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'central-db-'));
-    const file = join(dir, 'central.sqlite');
+/** An empty store of the backend under test, opened; `reopen` opens the same data again (a restart). */
+async function openStore(): Promise<{
+  db: CentralDb;
+  reopen: () => Promise<CentralDb>;
+  remove: () => void;
+}> {
+  const store = await sharedCentralStore();
+  const target = store.options.database ?? `${store.options.dataDir}/central.sqlite`;
+  return { db: await openCentralDb(target), reopen: () => openCentralDb(target), remove: store.remove };
+}
+
+describe(`openCentralDb (${CENTRAL_BACKEND})`, () => {
+  it('migrates once, and refuses a database from a newer server', async () => {
+    const { db, reopen, remove } = await openStore();
     try {
-      const db = await openCentralDb(file);
-      expect(await db.get<{ journal_mode: string }>('PRAGMA journal_mode')).toEqual({ journal_mode: 'wal' });
+      if (CENTRAL_BACKEND === 'sqlite')
+        expect(await db.get<{ journal_mode: string }>('PRAGMA journal_mode')).toEqual({
+          journal_mode: 'wal',
+        });
       await db.close();
-      const again = await openCentralDb(file);
+      const again = await reopen();
       expect(await again.all('SELECT version FROM schema_migrations ORDER BY version')).toEqual([
         { version: 1 },
         { version: 2 },
@@ -26,14 +37,14 @@ describe('openCentralDb', () => {
         '2030-01-01T00:00:00Z',
       ]);
       await again.close();
-      await expect(openCentralDb(file)).rejects.toThrow(/schema version 99 is newer/);
+      await expect(reopen()).rejects.toThrow(/schema version 99 is newer/);
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      remove();
     }
   });
 
-  it('rolls a failed transaction back and keeps serving queued ones', async () => {
-    const db = await openCentralDb(':memory:');
+  it('rolls a failed transaction back and keeps serving the others', async () => {
+    const { db, remove } = await openStore();
     try {
       const failing = db.transaction(async () => {
         await db.run('INSERT INTO counters (name, value) VALUES (?, ?)', ['a', 1]);
@@ -47,6 +58,70 @@ describe('openCentralDb', () => {
       ]);
     } finally {
       await db.close();
+      remove();
     }
+  });
+
+  it('reads counts, sums and epoch-millisecond times as numbers, and binary bodies as bytes', async () => {
+    const { db, remove } = await openStore();
+    try {
+      const at = Date.UTC(2026, 11, 1, 1, 2, 3, 456);
+      await db.run('INSERT INTO catalogs (version, etag, body, published_at) VALUES (?, ?, ?, ?)', [
+        7,
+        'e',
+        Buffer.from([0, 1, 2, 255]),
+        at,
+      ]);
+      await db.run('INSERT INTO counters (name, value) VALUES (?, ?)', ['n', 2 ** 40]);
+      expect(await db.get('SELECT version, published_at, body FROM catalogs')).toEqual({
+        version: 7,
+        published_at: at,
+        body: Buffer.from([0, 1, 2, 255]),
+      });
+      expect(await db.get('SELECT COUNT(*) AS total, SUM(value) AS sum FROM counters')).toEqual({
+        total: 1,
+        sum: 2 ** 40,
+      });
+    } finally {
+      await db.close();
+      remove();
+    }
+  });
+
+  it('keeps concurrent upserts of one counter exact (several connections on PostgreSQL)', async () => {
+    const { db, remove } = await openStore();
+    try {
+      await Promise.all(
+        Array.from({ length: 40 }, () =>
+          db.transaction(() =>
+            db.run(
+              'INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = counters.value + ?',
+              ['c', 1, 1],
+            ),
+          ),
+        ),
+      );
+      expect(await db.get('SELECT value FROM counters WHERE name = ?', ['c'])).toEqual({ value: 40 });
+    } finally {
+      await db.close();
+      remove();
+    }
+  });
+});
+
+describe('store selection and SQL spelling', () => {
+  it('takes postgres:// and postgresql:// URLs as PostgreSQL, anything else as a sqlite file', () => {
+    expect(isPostgresUrl('postgresql://booth@db:5432/central')).toBe(true);
+    expect(isPostgresUrl('POSTGRES://db/central')).toBe(true);
+    expect(isPostgresUrl('/var/lib/booth/central.sqlite')).toBe(false);
+    expect(isPostgresUrl(':memory:')).toBe(false);
+    expect(isPostgresUrl('mysql://db/central')).toBe(false);
+  });
+
+  it('numbers placeholders in order for PostgreSQL', () => {
+    expect(toPostgresPlaceholders('UPDATE t SET a = ?, b = ? WHERE c = ?')).toBe(
+      'UPDATE t SET a = $1, b = $2 WHERE c = $3',
+    );
+    expect(toPostgresPlaceholders('SELECT 1')).toBe('SELECT 1');
   });
 });

@@ -17,7 +17,10 @@ export interface CentralDb {
   close(): Promise<void>;
 }
 
-/** Forward-only migrations; index + 1 is the version recorded in schema_migrations. Never edit one in place. */
+/**
+ * Forward-only sqlite migrations; index + 1 is the version recorded in schema_migrations (central/db-postgres.ts
+ * has the same numbers for PostgreSQL). Never edit one in place.
+ */
 const MIGRATIONS: readonly string[] = [
   `CREATE TABLE transactions (
      idempotency_key TEXT PRIMARY KEY,
@@ -60,8 +63,26 @@ const MIGRATIONS: readonly string[] = [
    CREATE INDEX transactions_kiosk_number ON transactions (kiosk_id, number);`,
 ];
 
-/** Opens (creating if needed) the central database at `file` (or ':memory:') and applies pending migrations. */
-export async function openCentralDb(file: string): Promise<CentralDb> {
+/** Whether `target` names a PostgreSQL database (a postgres:// or postgresql:// URL) rather than a sqlite file. */
+export function isPostgresUrl(target: string): boolean {
+  return /^postgres(?:ql)?:\/\//i.test(target);
+}
+
+/**
+ * Opens the central store: PostgreSQL for a postgres:// URL (the production store, shared by several central
+ * instances; central/db-postgres.ts), else the sqlite file at `target` (or ':memory:'), the embedded default for
+ * development and single-instance use. Both apply the same numbered migrations.
+ */
+export async function openCentralDb(target: string): Promise<CentralDb> {
+  if (isPostgresUrl(target)) {
+    const { openPostgresCentralDb } = await import('./db-postgres.js');
+    return openPostgresCentralDb(target);
+  }
+  return openSqliteCentralDb(target);
+}
+
+/** Opens (creating if needed) the sqlite central database at `file` (or ':memory:') and applies pending migrations. */
+async function openSqliteCentralDb(file: string): Promise<CentralDb> {
   const db = await new Promise<sqlite3.Database>((resolve, reject) => {
     const handle = new sqlite3.Database(file, (error) => (error ? reject(error) : resolve(handle)));
   });
@@ -122,6 +143,11 @@ export async function openCentralDb(file: string): Promise<CentralDb> {
   for (let version = current + 1; version <= MIGRATIONS.length; version++) {
     const sql = MIGRATIONS[version - 1] ?? '';
     await transaction(async () => {
+      // Read again under the write lock: another server starting on the same file may have migrated meanwhile.
+      const now = await get<{ version: number | null }>(
+        'SELECT MAX(version) AS version FROM schema_migrations',
+      );
+      if ((now?.version ?? 0) >= version) return;
       await exec(sql);
       await run('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)', [
         version,

@@ -10,6 +10,7 @@ import {
   parseCentralArgs,
   type CentralCliConfig,
 } from './cli.js';
+import { describePostgresUrl } from './db-postgres.js';
 import { startCentralServer } from './server.js';
 
 async function main(): Promise<number> {
@@ -30,6 +31,7 @@ async function main(): Promise<number> {
     port: config.port,
     host: config.host,
     dataDir: config.dataDir,
+    ...(config.database !== undefined ? { database: config.database } : {}),
     kioskTokens: config.kioskTokens,
     adminToken: config.adminToken,
     ...(config.faults !== undefined ? { faults: config.faults } : {}),
@@ -41,7 +43,9 @@ async function main(): Promise<number> {
   // One write, so that a reader waiting for the URL line already has everything above it.
   const lines = [
     ...config.warnings.map((warning) => `central: warning: ${warning}`),
-    `central: data in ${config.dataDir === ':memory:' ? 'memory (lost on exit)' : config.dataDir}`,
+    config.database !== undefined
+      ? `central: data in PostgreSQL ${describePostgresUrl(config.database)}`
+      : `central: data in ${config.dataDir === ':memory:' ? 'memory (lost on exit)' : config.dataDir}`,
   ];
   if (config.devTokens) {
     lines.push(

@@ -17,6 +17,8 @@ import {
   referenceNumberSchema,
   signedCatalogDocumentSchema,
   statsResponseSchema,
+  adminTransactionSchema,
+  adminTransactionsSchema,
   transactionPayloadSchema,
   transactionProgressSchema,
 } from './contract.js';
@@ -50,6 +52,8 @@ function componentSchemas(): Record<string, Json> {
     MailboxStatus: mailboxStatusSchema,
     FleetResponse: fleetResponseSchema,
     StatsResponse: statsResponseSchema,
+    AdminTransactions: adminTransactionsSchema,
+    AdminTransaction: adminTransactionSchema,
     ErrorResponse: errorResponseSchema,
     ErrorDetail: errorDetailSchema,
   };
@@ -296,6 +300,21 @@ export function buildOpenApiDocument(): Json {
           responses: {
             '200': ok('StatsResponse', 'Counters.'),
             '401': responseRef('Unauthorized'),
+            '500': responseRef('InternalError'),
+          },
+        },
+      },
+      '/v1/admin/transactions/{number}': {
+        get: {
+          tags: ['admin'],
+          operationId: 'getTransactions',
+          summary: 'Read back the stored transactions with one number',
+          security: adminSecurity,
+          parameters: [referenceParameter('number', 'The transaction number.')],
+          responses: {
+            '200': ok('AdminTransactions', 'The stored payloads, newest first.'),
+            '401': responseRef('Unauthorized'),
+            '404': responseRef('NotFound'),
             '500': responseRef('InternalError'),
           },
         },

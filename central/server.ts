@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import {
+  adminTransactionSchema,
   batchEnvelopeSchema,
   batchItemSchema,
   heartbeatRequestSchema,
@@ -17,6 +18,8 @@ import {
   referenceNumberSchema,
   signedCatalogDocumentSchema,
   transactionPayloadSchema,
+  type AdminTransaction,
+  type AdminTransactions,
   type BatchItemResult,
   type BatchUploadResponse,
   type CatalogPublished,
@@ -31,7 +34,7 @@ import {
   type TransactionPayload,
   type TransactionProgress,
 } from './contract.js';
-import { openCentralDb, type CentralDb } from './db.js';
+import { isPostgresUrl, openCentralDb, type CentralDb } from './db.js';
 import { createFaultInjector, type FaultDecision, type FaultSetting } from './faults.js';
 import { createProgressPageHandler, isProgressPagePath, type ProgressPageSettings } from './progress-page.js';
 import {
@@ -83,8 +86,13 @@ export interface CentralServerOptions {
   readonly port?: number;
   /** Default 127.0.0.1. */
   readonly host?: string;
-  /** A directory for central.sqlite (created if missing), or ':memory:'. */
+  /** A directory for central.sqlite (created if missing), or ':memory:'; unused when `database` is given. */
   readonly dataDir: string;
+  /**
+   * A PostgreSQL URL (postgres:// or postgresql://): the production store, which several central instances can
+   * share behind a load balancer. Without it, sqlite in `dataDir`.
+   */
+  readonly database?: string;
   /** kioskId → bearer token. */
   readonly kioskTokens: Readonly<Record<string, string>>;
   readonly adminToken: string;
@@ -301,8 +309,10 @@ export async function startCentralServer(options: CentralServerOptions): Promise
   );
   let injectFault = createFaultInjector(options.faults);
 
-  let dbFile = ':memory:';
-  if (options.dataDir !== ':memory:') {
+  if (options.database !== undefined && !isPostgresUrl(options.database))
+    throw new Error('database must be a postgres:// or postgresql:// URL');
+  let dbFile = options.database ?? ':memory:';
+  if (options.database === undefined && options.dataDir !== ':memory:') {
     mkdirSync(options.dataDir, { recursive: true });
     dbFile = join(options.dataDir, 'central.sqlite');
   }
@@ -310,7 +320,7 @@ export async function startCentralServer(options: CentralServerOptions): Promise
 
   const bump = (name: string, by: number): Promise<unknown> =>
     db.run(
-      'INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = value + ?',
+      'INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = counters.value + ?',
       [name, by, by],
     );
   const counter = async (name: string): Promise<number> =>
@@ -646,6 +656,28 @@ export async function startCentralServer(options: CentralServerOptions): Promise
       role: 'admin',
       async handle() {
         return { status: 200, body: await stats() };
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/v1\/admin\/transactions\/([^/]+)$/,
+      role: 'admin',
+      async handle({ params }) {
+        const number = pathParam(params);
+        const rows = await db.all<TransactionRow & { payload: string }>(
+          'SELECT * FROM transactions WHERE number = ? ORDER BY received_at DESC',
+          [number],
+        );
+        const items = rows.flatMap((row): AdminTransaction[] => {
+          // Validated on the way in; a row that no longer parses (edited by hand) is left out, not served raw.
+          const parsed = adminTransactionSchema.shape.transaction.safeParse(parseStored(row.payload));
+          return parsed.success
+            ? [{ kioskId: row.kiosk_id, receivedAt: iso(row.received_at), transaction: parsed.data }]
+            : [];
+        });
+        if (items.length === 0) throw new HttpError(404, 'not-found', 'no transaction with this number');
+        const response: AdminTransactions = { items };
+        return { status: 200, body: response };
       },
     },
     {

@@ -20,6 +20,7 @@ import { choiceNeedsIdentity, visitStages } from './components/steps.js';
 import { useI18n } from './i18n/i18n.js';
 import { SimulationPanel } from './technician/SimulationPanel.js';
 import { TechnicianScreen } from './technician/TechnicianScreen.js';
+import { useCameraReport } from './face/cameras.js';
 import { useWedgeScanner } from './scanner/useWedgeScanner.js';
 import type { ScanView } from '../main/api/views.js';
 
@@ -39,6 +40,8 @@ function idleTimings(): { idleMs: number; graceMs: number } {
  */
 export function App(): ReactNode {
   const { api, state, generation } = useKiosk();
+  // The cameras' rows on the technician screen (and in health) follow what this page's browser lists.
+  useCameraReport();
   const { t, setLocale, locale } = useI18n();
   const info = useKioskQuery<KioskInfo>((a) => a['kiosk.info']());
   const catalogQuery = useKioskQuery<Catalog>((a) => a['catalog.get']());

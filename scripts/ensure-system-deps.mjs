@@ -1,16 +1,23 @@
 #!/usr/bin/env node
 // Makes sure the system packages the tests need are present: Chromium (end-to-end tests and the HTML-to-PDF
 // benchmark), socat (pseudo-terminal pairs for serial tests) and poppler-utils (pdftotext/pdffonts/pdftoppm
-// for PDF checks). As root with apt available it installs what is missing; otherwise it prints the exact
-// command and stops.
+// for PDF checks), and the PostgreSQL server (the central server's store tests start a throw-away cluster).
+// As root with apt available it installs what is missing; otherwise it prints the exact command and stops.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 
 const needs = [
   { pkg: 'chromium', check: () => existsSync(process.env.BOOTH_CHROMIUM ?? '/usr/bin/chromium') },
   { pkg: 'socat', check: () => onPath('socat') },
   { pkg: 'poppler-utils', check: () => onPath('pdftotext') && onPath('pdffonts') && onPath('pdftoppm') },
+  { pkg: 'postgresql', check: () => postgresServer() },
 ];
+
+function postgresServer() {
+  if (process.env.BOOTH_PG_BIN) return existsSync(`${process.env.BOOTH_PG_BIN}/initdb`);
+  const base = '/usr/lib/postgresql';
+  return existsSync(base) && readdirSync(base).some((v) => existsSync(`${base}/${v}/bin/initdb`));
+}
 
 function onPath(cmd) {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
@@ -18,7 +25,7 @@ function onPath(cmd) {
 
 const missing = needs.filter((n) => !n.check()).map((n) => n.pkg);
 if (missing.length === 0) {
-  console.log('[deps] system packages present: chromium, socat, poppler-utils');
+  console.log('[deps] system packages present: chromium, socat, poppler-utils, postgresql');
   process.exit(0);
 }
 const command = `apt-get update && apt-get install -y --no-install-recommends ${missing.join(' ')}`;

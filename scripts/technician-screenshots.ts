@@ -1,18 +1,21 @@
 /**
  * Screenshots of the technician screen at the kiosk's two orientations (1080×1920 and 1920×1080): a
- * demonstration kiosk with a printer simulator on a socat PTY pair, assigned and tested on screen, so the
- * pictures show the real panels (device rows, health, attached devices, preview, export).
+ * demonstration kiosk with a printer simulator on a socat PTY pair, assigned and tested on screen, and Chromium's
+ * fake camera showing a portrait, assigned as the citizen camera and tested, so the pictures show the real panels
+ * (device rows with the cameras, health, attached devices, preview, cameras with the camera test, export).
  *
  * Usage: npm run build:renderer && npx tsx scripts/technician-screenshots.ts [OUT_DIR]
  * (default test-results/technician-screenshots). Needs system Chromium and socat.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { serveSimulatorOn } from '../drivers/printer/serve.js';
 import { PrinterSimulator } from '../drivers/printer/simulator.js';
 import { SerialTransport } from '../drivers/transport/serial.js';
 import { CHROMIUM_EXECUTABLE, CHROMIUM_TEST_ARGS } from '../test/support/chromium.js';
+import { stillClip } from '../test/support/face-clips.js';
 import { startTechnicianKiosk } from '../test/support/technician-kiosk.js';
 
 const outDir = path.resolve(process.argv[2] ?? 'test-results/technician-screenshots');
@@ -22,7 +25,17 @@ const { host } = tech;
 const pair = await tech.pty(['ttyUSB-printer', 'sim']);
 const printer = new PrinterSimulator();
 const endpoint = await serveSimulatorOn(printer, new SerialTransport({ path: pair.b, baudRate: 115200 }));
-const browser = await chromium.launch({ executablePath: CHROMIUM_EXECUTABLE, args: [...CHROMIUM_TEST_ARGS] });
+const clip = path.join(mkdtempSync(path.join(tmpdir(), 'booth-shots-')), 'portrait.y4m');
+writeFileSync(clip, stillClip());
+const browser = await chromium.launch({
+  executablePath: CHROMIUM_EXECUTABLE,
+  args: [
+    ...CHROMIUM_TEST_ARGS,
+    '--use-fake-device-for-media-stream',
+    '--use-fake-ui-for-media-stream',
+    `--use-file-for-fake-video-capture=${clip}`,
+  ],
+});
 
 async function shoot(page: Page, name: string): Promise<void> {
   const file = path.join(outDir, name);
@@ -55,6 +68,26 @@ try {
     await shoot(page, `technician-${width}x${height}.png`);
     await page.getByRole('region', { name: '已连接的设备' }).scrollIntoViewIfNeeded();
     await shoot(page, `technician-${width}x${height}-discovery.png`);
+    const cameras = page.getByRole('region', { name: '摄像头', exact: true });
+    const citizen = cameras.getByRole('button', { name: '用作人脸核验摄像头' });
+    if (await citizen.isVisible()) await citizen.click();
+    await cameras.getByText('正在用作：人脸核验摄像头').waitFor();
+    await cameras.getByRole('button', { name: '摄像头测试' }).click();
+    await cameras.getByText(/检测到 1 张人脸/).waitFor({ timeout: 180_000 });
+    await cameras.scrollIntoViewIfNeeded();
+    await shoot(page, `technician-${width}x${height}-cameras.png`);
+    // The same panel in the other two languages (their words are longer or differently wrapped).
+    for (const [language, detected, file] of [
+      ['English', /1 face\(s\) detected/, 'en'],
+      ['繁體中文', /偵測到 1 張人臉/, 'zh-HK'],
+    ] as const) {
+      await page.getByRole('button', { name: language }).click();
+      await page.getByText(detected).waitFor();
+      await page.getByText(detected).scrollIntoViewIfNeeded();
+      await shoot(page, `technician-${width}x${height}-cameras-${file}.png`);
+    }
+    await page.getByRole('button', { name: '简体中文' }).click();
+    await cameras.getByRole('button', { name: '结束测试' }).click();
     await page.close();
   }
 } finally {

@@ -27,5 +27,7 @@ export type DeviceStatus = (
   readonly warning?: string;
 };
 
-/** The kinds of peripheral the kiosk knows. */
-export type DeviceKind = 'id-card' | 'printer' | 'scanner' | 'camera';
+/** The kinds of peripheral the kiosk knows (the cameras by role: the renderer opens them, see main/core/cameras.ts). */
+export type DeviceKind = 'id-card' | 'printer' | 'scanner' | CameraKind;
+/** The camera roles as device kinds. */
+export type CameraKind = 'citizen-camera' | 'document-camera';

@@ -68,6 +68,18 @@ export function buildApi(deps: ApiDeps) {
 
   return {
     'kiosk.info': method(none, async (): Promise<ApiResult<KioskInfo>> => ok(deps.info())),
+    'kiosk.shown': method(
+      z
+        .object({
+          screen: z.enum(['attract', 'out-of-service']),
+          navigationMs: z.number().finite().nonnegative().max(3_600_000),
+        })
+        .strict(),
+      async (report): Promise<ApiResult<null>> => {
+        deps.screenShown(report);
+        return ok(null);
+      },
+    ),
     'catalog.get': method(none, async (): Promise<ApiResult<Catalog>> => {
       const catalog = deps.catalog();
       return catalog ? ok(catalog) : { ok: false, error: apiError('out-of-service') };
@@ -116,6 +128,21 @@ export function buildApi(deps: ApiDeps) {
       deps.visits.reportPhoto(report),
     ),
     'face.settings': method(none, async (): Promise<ApiResult<FaceSettingsView>> => ok(deps.faceSettings())),
+    // Any screen reports (the cameras' rows must follow a plug or unplug while citizens use the kiosk).
+    'devices.cameras': method(
+      z
+        .object({
+          cameras: z
+            .array(z.object({ deviceId: z.string().max(256), label: z.string().max(256) }).strict())
+            .max(32),
+          labelsKnown: z.boolean(),
+        })
+        .strict(),
+      async (report): Promise<ApiResult<null>> => {
+        deps.camerasReported(report);
+        return ok(null);
+      },
+    ),
     'visit.finish': method(
       z
         .undefined()

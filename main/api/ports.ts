@@ -9,6 +9,7 @@ import type { HealthSnapshot } from './health-view.js';
 import type {
   AssignableRole,
   AssignView,
+  CameraAssignableRole,
   DeviceGuess,
   DiscoveryView,
   ExportTargetView,
@@ -18,6 +19,7 @@ import type {
   ScanTestView,
 } from './technician-views.js';
 import type {
+  CameraReportView,
   Catalog,
   DeviceStatusView,
   FaceReport,
@@ -72,6 +74,11 @@ export interface TechnicianToolsPort {
   discover(): Promise<DiscoveryView>;
   probe(portPath: string, baudRate?: number): Promise<DeviceGuess>;
   assign(role: AssignableRole, spec: string): Promise<AssignView>;
+  /** Assigns a camera the renderer listed (by its device id, with its label to find it again): null = none. */
+  assignCamera(
+    role: CameraAssignableRole,
+    camera: { readonly deviceId: string; readonly label: string } | null,
+  ): Promise<AssignView>;
   printerBits(): PrinterBitsView;
   printTest(): Promise<PrinterTestView>;
   scanTest(timeoutMs: number): Promise<ScanTestView>;
@@ -140,6 +147,17 @@ export interface ApiDeps {
   readonly progress: (code: string) => Promise<ApiResult<TransactionProgressView>>;
   readonly simulation: SimulationPort | null;
   readonly technician: TechnicianPort;
-  /** The cameras the face check uses (roles set with `booth config set-device`). */
+  /** The cameras the face check uses (roles set with `booth config set-device` or on the technician screen). */
   readonly faceSettings: () => FaceSettingsView;
+  /** The renderer has drawn its first screen (with its fonts): the kiosk's start-up time is known. */
+  readonly screenShown: (report: ScreenShownReport) => void;
+  /** The renderer's list of cameras (at start and on every `devicechange`): the camera rows follow it. */
+  readonly camerasReported: (report: CameraReportView) => void;
+}
+
+/** What the renderer reports once its first screen is on the glass. */
+export interface ScreenShownReport {
+  readonly screen: 'attract' | 'out-of-service';
+  /** Milliseconds from the page's navigation start to the screen drawn with its fonts. */
+  readonly navigationMs: number;
 }

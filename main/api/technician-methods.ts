@@ -5,6 +5,7 @@ import type { HealthSnapshot } from './health-view.js';
 import type { ApiDeps } from './ports.js';
 import {
   ASSIGNABLE_ROLES,
+  CAMERA_ASSIGNABLE_ROLES,
   type AssignView,
   type DeviceGuess,
   type DiscoveryView,
@@ -60,6 +61,20 @@ export function technicianMethods(deps: ApiDeps) {
       z.object({ role: z.enum(ASSIGNABLE_ROLES), spec: z.string().min(1).max(400) }).strict(),
       async ({ role, spec }, ctx): Promise<ApiResult<AssignView>> =>
         signedIn(ctx, () => tools.assign(role, spec)),
+    ),
+    // A camera the renderer listed: its device id and label, as the browser gave them.
+    'technician.assignCamera': method(
+      z
+        .object({
+          role: z.enum(CAMERA_ASSIGNABLE_ROLES),
+          camera: z
+            .object({ deviceId: z.string().trim().min(1).max(256), label: z.string().trim().max(256) })
+            .strict()
+            .nullable(),
+        })
+        .strict(),
+      async ({ role, camera }, ctx): Promise<ApiResult<AssignView>> =>
+        signedIn(ctx, () => tools.assignCamera(role, camera)),
     ),
     'technician.printerBits': method(none, async (_p, ctx): Promise<ApiResult<PrinterBitsView>> =>
       signedIn(ctx, async () => tools.printerBits()),

@@ -36,8 +36,12 @@ export interface DiscoveryView {
   readonly warnings: readonly string[];
 }
 
-/** The roles a technician assigns (cameras join when camera capture lands). */
-export const ASSIGNABLE_ROLES = ['id-card', 'printer', 'scanner'] as const;
+/** The camera roles a technician assigns (to a camera the renderer listed). */
+export const CAMERA_ASSIGNABLE_ROLES = ['citizen-camera', 'document-camera'] as const;
+/** An assignable camera role. */
+export type CameraAssignableRole = (typeof CAMERA_ASSIGNABLE_ROLES)[number];
+/** The roles a technician assigns: the peripherals the core drives, and the cameras the renderer opens. */
+export const ASSIGNABLE_ROLES = ['id-card', 'printer', 'scanner', ...CAMERA_ASSIGNABLE_ROLES] as const;
 /** An assignable role. */
 export type AssignableRole = (typeof ASSIGNABLE_ROLES)[number];
 

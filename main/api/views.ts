@@ -174,6 +174,13 @@ export interface FaceSettingsView {
   readonly documentCamera: CameraSelectorView | null;
 }
 
+/** The cameras the renderer's browser lists (ids and labels name hardware, never a person). */
+export interface CameraReportView {
+  readonly cameras: readonly { readonly deviceId: string; readonly label: string }[];
+  /** False until the page was granted the camera once: the browser hides ids and labels before. */
+  readonly labelsKnown: boolean;
+}
+
 /** A camera chosen by its device id or by (part of) its label. */
 export interface CameraSelectorView {
   readonly deviceId: string | null;

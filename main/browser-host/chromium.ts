@@ -22,6 +22,14 @@ export function hasDisplay(env: Readonly<Record<string, string | undefined>> = p
   return Boolean(env.DISPLAY || env.WAYLAND_DISPLAY);
 }
 
+/** Chromium features the kiosk window has no use for (names as in Chromium's feature list; unknown ones are ignored). */
+export const CHROMIUM_DISABLED_FEATURES: readonly string[] = [
+  'PreloadTopChromeWebUI',
+  'WebUIOmniboxPopup',
+  'WebUIOmniboxFullPopup',
+  'WebUIOmniboxAimPopup',
+];
+
 /** The command-line flags for a kiosk window with its own throw-away profile. */
 export function chromiumArgs(
   url: string,
@@ -40,6 +48,9 @@ export function chromiumArgs(
     '--disable-pinch',
     '--overscroll-history-navigation=0',
     '--autoplay-policy=no-user-gesture-required',
+    // The browser's own omnibox pop-up pages, which this window never shows, are otherwise built at launch and
+    // compete with the kiosk's first screen for the CPU.
+    `--disable-features=${CHROMIUM_DISABLED_FEATURES.join(',')}`,
     ...(options.asRoot ? ['--no-sandbox'] : []),
   ];
 }

@@ -19,6 +19,13 @@ describe('camera roles', () => {
     expect(parseCameraSpec('none', 'SPEC')).toBeNull();
   });
 
+  it('keeps the label beside a device id, so the camera is found again when the browser changes its id', () => {
+    const spec = parseCameraSpec('id:4f1c9e?label=USB2.0 HD UVC (0bda:58c2)', 'SPEC');
+    expect(spec).toEqual({ kind: 'camera-id', deviceId: '4f1c9e', label: 'USB2.0 HD UVC (0bda:58c2)' });
+    expect(formatCameraSpec(spec)).toBe('id:4f1c9e?label=USB2.0 HD UVC (0bda:58c2)');
+    expect(() => parseCameraSpec('id:?label=Front', 'SPEC')).toThrow(DeviceConfigError);
+  });
+
   it('refuses other forms with a one-line reason naming the source', () => {
     expect(() => parseCameraSpec('serial:/dev/video0', 'BOOTH_CAMERA_CITIZEN')).toThrow(DeviceConfigError);
     expect(() => parseCameraSpec('label:', 'SPEC')).toThrow(/^SPEC: 'label:' is not id:DEVICE_ID/);

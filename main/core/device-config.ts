@@ -433,9 +433,17 @@ export const CAMERA_STORE_ROLE: Readonly<Record<CameraRole, 'citizen-camera' | '
   documentCamera: 'document-camera',
 };
 
-/** A camera by the browser's device id, or by a case-insensitive piece of its label. */
+/**
+ * A camera by the browser's device id (with the label it had when assigned, so the camera is found again when
+ * the browser hands out a new id: a new browser profile, another USB port), or by a case-insensitive piece of
+ * its label.
+ */
 export const cameraSpecSchema = z.union([
-  z.strictObject({ kind: z.literal('camera-id'), deviceId: z.string().trim().min(1).max(256) }),
+  z.strictObject({
+    kind: z.literal('camera-id'),
+    deviceId: z.string().trim().min(1).max(256),
+    label: z.string().trim().min(1).max(256).optional(),
+  }),
   z.strictObject({ kind: z.literal('camera-label'), label: z.string().trim().min(1).max(256) }),
 ]);
 /** A camera role's setting. */
@@ -449,29 +457,41 @@ export function parseCameraRole(text: string): CameraRole | null {
   return null;
 }
 
-/** Parses `id:DEVICE_ID`, `label:TEXT` or `none`; `source` starts the one-line error. */
+/** What follows a device id to name the camera's label (everything after it, so a label may hold any text). */
+const ID_LABEL = '?label=';
+
+/**
+ * Parses `id:DEVICE_ID`, `id:DEVICE_ID?label=TEXT` (the id, and the label to find the camera by when the id
+ * changed), `label:TEXT` or `none`; `source` starts the one-line error.
+ */
 export function parseCameraSpec(text: string, source: string): CameraSpec | null {
   const trimmed = text.trim();
   if (trimmed.toLowerCase() === 'none') return null;
   const colon = trimmed.indexOf(':');
   const scheme = colon < 0 ? '' : trimmed.slice(0, colon).toLowerCase();
   const rest = colon < 0 ? '' : trimmed.slice(colon + 1);
+  const cut = rest.indexOf(ID_LABEL);
   const raw =
     scheme === 'id'
-      ? { kind: 'camera-id', deviceId: rest }
+      ? cut < 0
+        ? { kind: 'camera-id', deviceId: rest }
+        : { kind: 'camera-id', deviceId: rest.slice(0, cut), label: rest.slice(cut + ID_LABEL.length) }
       : scheme === 'label'
         ? { kind: 'camera-label', label: rest }
         : null;
   const parsed = raw ? cameraSpecSchema.safeParse(raw) : null;
   if (!parsed?.success)
-    throw new DeviceConfigError(`${source}: '${trimmed}' is not id:DEVICE_ID, label:TEXT or none`);
+    throw new DeviceConfigError(
+      `${source}: '${trimmed}' is not id:DEVICE_ID[?label=TEXT], label:TEXT or none`,
+    );
   return parsed.data;
 }
 
 /** The spec string of a camera setting (the inverse of {@link parseCameraSpec}). */
 export function formatCameraSpec(spec: CameraSpec | null): string {
   if (spec === null) return 'none';
-  return spec.kind === 'camera-id' ? `id:${spec.deviceId}` : `label:${spec.label}`;
+  if (spec.kind === 'camera-label') return `label:${spec.label}`;
+  return spec.label === undefined ? `id:${spec.deviceId}` : `id:${spec.deviceId}${ID_LABEL}${spec.label}`;
 }
 
 /** One camera role's effective setting. */

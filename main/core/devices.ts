@@ -1,4 +1,4 @@
-import type { DeviceKind, DeviceStatus } from '../../drivers/common/status.js';
+import type { CameraKind, DeviceKind, DeviceStatus } from '../../drivers/common/status.js';
 import type { PhotoDecoder } from '../../drivers/id-card/photo.js';
 import type { IdCardReader } from '../../drivers/id-card/types.js';
 import type { PrintJobResult } from '../../drivers/printer/printer.js';
@@ -43,7 +43,7 @@ export interface DeviceSet {
   /** Decodes card photos for this set's reader (simulated cards); real readers use the vendor library. */
   readonly photoDecoder?: PhotoDecoder;
   /** Where each device is connected, for technicians (`simulated`, `serial:/dev/ttyUSB0@115200`). */
-  readonly connections: Readonly<Record<Exclude<DeviceKind, 'camera'>, string>>;
+  readonly connections: Readonly<Record<Exclude<DeviceKind, CameraKind>, string>>;
   start(): Promise<void>;
   stop(): Promise<void>;
 }

@@ -2,19 +2,19 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { RpcChannel } from '../api/channel.js';
 import { buildApi } from '../api/kiosk-api.js';
-import type { ApiDeps, CardCheckView, SimulationPort } from '../api/ports.js';
+import type { ApiDeps, CardCheckView, ScreenShownReport, SimulationPort } from '../api/ports.js';
 import { apiError } from '../api/protocol.js';
 import { RpcServer } from '../api/rpc-server.js';
 import type {
-  CameraSelectorView,
   Catalog,
-  FaceSettingsView,
+  DeviceStatusView,
   KioskEvents,
   KioskInfo,
   ScanView,
   ServiceStateView,
 } from '../api/views.js';
-import { CAMERA_ROLES, resolveCameraConfig, type CameraSpec } from './device-config.js';
+import { CameraRoles } from './cameras.js';
+import { CAMERA_ROLES, resolveCameraConfig } from './device-config.js';
 import { faceThresholdsFromEnv } from '../services/face/config.js';
 import { DEFAULT_FACE_THRESHOLDS } from '../services/face/policy.js';
 import { classifyCode } from '../../drivers/scanner/classify.js';
@@ -118,7 +118,17 @@ export interface KioskCore {
   readonly store: KioskStore;
   /** Uploader, heartbeat and purge schedule; present when a central URL was configured. */
   readonly sync: KioskSync | null;
+  /** Calls `listener` each time a renderer reports its first screen drawn (start-up figures; benchmarks). */
+  onScreenShown(listener: (shown: ScreenShown) => void): () => void;
   close(): Promise<void>;
+}
+
+/** A renderer's first screen on the glass, timed from the core's start and from the page's navigation. */
+export interface ScreenShown extends ScreenShownReport {
+  /** Milliseconds from {@link startKioskCore} being called to the report arriving. */
+  readonly sinceCoreStartMs: number;
+  /** Milliseconds from this process starting (the kiosk's launch) to the report arriving. */
+  readonly sinceProcessStartMs: number;
 }
 
 /** Whether this kiosk's groups may offer a service at all (opening hours aside). */
@@ -144,6 +154,7 @@ export function readVersion(): string {
  * Electron utility process, the browser host and the tests.
  */
 export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCore> {
+  const coreStartedAt = performance.now();
   const fileLog = options.fileLog === false ? null : createFileLogger(options.dataDir, options.fileLog);
   const log = fileLog
     ? teeLogger(options.log ?? createLogger(), fileLog.log)
@@ -284,16 +295,10 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
   const cameras = await resolveCameraConfig({ env, stored: store.deviceConfig });
   for (const role of CAMERA_ROLES)
     if (cameras[role].error) log.warn('camera.misconfigured', { role, reason: cameras[role].error ?? '' });
-  const cameraView = (spec: CameraSpec | null): CameraSelectorView | null =>
-    spec === null
-      ? null
-      : spec.kind === 'camera-id'
-        ? { deviceId: spec.deviceId, label: null }
-        : { deviceId: null, label: spec.label };
-  const faceSettings: FaceSettingsView = {
-    citizenCamera: cameraView(cameras.citizenCamera.spec),
-    documentCamera: cameraView(cameras.documentCamera.spec),
-  };
+  // The camera roles: taken up by the next face check when a technician assigns another camera.
+  const cameraRoles = new CameraRoles(cameras);
+  /** Every device row: the peripherals the core drives, then the cameras the renderer reports. */
+  const allStatuses = (): DeviceStatusView[] => [...deviceStatuses(devices), ...cameraRoles.statuses()];
   const visits = new VisitService({
     catalog: currentCatalog,
     faceThresholds,
@@ -413,7 +418,7 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
         };
       },
       catalog: () => catalogs.status(),
-      devices: () => healthDevices(deviceStatuses(devices)),
+      devices: () => healthDevices(allStatuses()),
     });
   const sync = client
     ? createKioskSync({
@@ -427,7 +432,7 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
         ...(options.heartbeatIntervalMs ? { heartbeatIntervalMs: options.heartbeatIntervalMs } : {}),
         devices: () =>
           Object.fromEntries(
-            deviceStatuses(devices).map((d) => [
+            allStatuses().map((d) => [
               d.kind,
               { state: d.status.state, ...(d.status.state === 'error' ? { code: d.status.code } : {}) },
             ]),
@@ -472,6 +477,12 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
   });
   if (paperOff) offs.push(paperOff);
   offs.push(devices.scanner.on('status', statusChanged));
+  offs.push(
+    cameraRoles.events.on('changed', (row) => {
+      log.info('camera.status', { role: row.kind, state: row.status.state });
+      emit('device.status', row);
+    }),
+  );
   offs.push(
     devices.scanner.on('scanned', (code) => {
       emit('scanner.scanned', {
@@ -521,6 +532,7 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
     env,
     store,
     devices,
+    cameras: cameraRoles,
     health,
     visitInProgress: () => visits.inProgress,
     log,
@@ -532,11 +544,24 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
     // The demonstration PIN exists on demonstration kiosks only.
     demonstration: mode === 'demonstration',
   });
+  const shownListeners = new Set<(shown: ScreenShown) => void>();
+  const screenShown = (report: ScreenShownReport): void => {
+    const now = performance.now();
+    const shown: ScreenShown = {
+      ...report,
+      sinceCoreStartMs: Math.round(now - coreStartedAt),
+      sinceProcessStartMs: Math.round(now),
+    };
+    // The start-up time on site: how long a citizen would have waited for the first screen after a restart.
+    log.info('screen.shown', { ...shown });
+    for (const listener of shownListeners) listener(shown);
+  };
   const deps: ApiDeps = {
     info,
+    screenShown,
     catalog: offeredCatalog,
     visits,
-    devices: () => deviceStatuses(devices),
+    devices: allStatuses,
     wedgeScan,
     progress: createProgressLookup({
       store,
@@ -547,7 +572,8 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
       ...(client ? { centralProgress: (number, signal) => client.progress(number, signal) } : {}),
     }),
     simulation,
-    faceSettings: () => faceSettings,
+    faceSettings: () => cameraRoles.faceSettings(),
+    camerasReported: (report) => cameraRoles.reported(report),
     technician: {
       login: (connectionId, pin) => technicianAuth.login(connectionId, pin),
       logout: (connectionId) => technicianAuth.logout(connectionId),
@@ -563,7 +589,7 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
           mode,
           modeReason: options.modeReason ?? mode,
           service: serviceState(),
-          devices: deviceStatuses(devices),
+          devices: allStatuses(),
           catalog: {
             appliedVersion: status.appliedVersion,
             appliedSource: status.appliedSource,
@@ -652,6 +678,10 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
     store,
     sync,
     connect: (channel) => server.connect(channel),
+    onScreenShown(listener) {
+      shownListeners.add(listener);
+      return () => shownListeners.delete(listener);
+    },
     async close() {
       for (const off of offs) off();
       clearInterval(applyTimer);

@@ -11,7 +11,7 @@ import type { PrinterProfile } from '../../drivers/printer/profile.js';
 import type { Scanner, ScannerEvents } from '../../drivers/scanner/types.js';
 import type { DeviceSet, PrinterStatusSource } from './devices.js';
 
-/** The roles a live set can swap (the camera roles join here when cameras land). */
+/** The roles a live set can swap (the camera roles are not here: the renderer opens cameras, see cameras.ts). */
 export type LiveRole = 'idCard' | 'printer' | 'scanner';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- listeners of every event of a role, each typed by its device.

@@ -10,6 +10,8 @@ import type { HealthSnapshot } from '../api/health-view.js';
 import type { TechnicianToolsPort } from '../api/ports.js';
 import type {
   AssignableRole,
+  AssignView,
+  CameraAssignableRole,
   DiscoveryView,
   ExportTargetView,
   ScanTestView,
@@ -19,12 +21,20 @@ import { renderPaper } from '../../drivers/printer/render.js';
 import { testPage } from '../../drivers/printer/test-page.js';
 import { nodeHidBackend } from '../../drivers/transport/hid.js';
 import type { KioskStore } from '../store/store.js';
+import type { CameraRoles } from './cameras.js';
 import {
+  CAMERA_ENV,
   DEVICE_ENV,
   DEVICE_STORE_ROLE,
   DeviceConfigError,
+  cameraSpecSchema,
+  formatCameraSpec,
   formatDeviceSpec,
+  parseCameraRole,
+  parseCameraSpec,
   parseDeviceSpec,
+  type CameraRole,
+  type CameraSpec,
   type DeviceRole,
 } from './device-config.js';
 import { diagnosticsFileName, writeDiagnosticsBundle } from './diagnostics.js';
@@ -39,6 +49,8 @@ export interface TechnicianToolsOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly store: KioskStore;
   readonly devices: LiveDeviceSet;
+  /** The camera roles (the renderer opens the cameras; the core keeps their settings and rows). */
+  readonly cameras: CameraRoles;
   readonly health: () => Promise<HealthSnapshot>;
   readonly visitInProgress: () => boolean;
   readonly log: Logger;
@@ -59,7 +71,7 @@ export interface TechnicianTools extends TechnicianToolsPort {
   close(): void;
 }
 
-const ROLE_OF: Readonly<Record<AssignableRole, DeviceRole>> = {
+const ROLE_OF: Readonly<Record<Exclude<AssignableRole, CameraAssignableRole>, DeviceRole>> = {
   'id-card': 'idCard',
   printer: 'printer',
   scanner: 'scanner',
@@ -95,6 +107,44 @@ export function createTechnicianTools(options: TechnicianToolsOptions): Technici
     inUse,
   });
   const pending = new Map<DeviceRole, { spec: ReturnType<typeof parseDeviceSpec> }>();
+  const pendingCameras = new Map<CameraRole, CameraSpec | null>();
+
+  /**
+   * Stores a role's setting in the row `booth config set-device` writes, with its audit entry; returns the
+   * environment variable that overrides it at the next start, if one is set.
+   */
+  const persist = async (
+    storeRole: AssignableRole,
+    spec: unknown,
+    formatted: string,
+    variable: string,
+  ): Promise<string | null> => {
+    await store.deviceConfig.set(storeRole, spec);
+    await store.audit.append('device-config.set', 'technician', { role: storeRole, device: formatted });
+    return (options.env[variable] ?? '').trim() !== '' ? variable : null;
+  };
+
+  /**
+   * Stores a camera role like `booth config set-device` does, and puts it in force now or, during a visit,
+   * when the visit ends (a face check under way keeps the camera it opened).
+   */
+  const assignCamera = async (
+    storeRole: CameraAssignableRole,
+    spec: CameraSpec | null,
+  ): Promise<AssignView> => {
+    const role = parseCameraRole(storeRole);
+    if (!role) return { ok: false, role: storeRole, problem: `unknown role '${storeRole}'` };
+    const formatted = formatCameraSpec(spec);
+    const overriddenBy = await persist(storeRole, spec, formatted, CAMERA_ENV[role]);
+    if (options.visitInProgress()) {
+      pendingCameras.set(role, spec);
+      return { ok: true, role: storeRole, spec: formatted, applied: 'after-visit', overriddenBy };
+    }
+    pendingCameras.delete(role);
+    options.cameras.set(role, spec);
+    log.info('devices.assigned', { role: storeRole, connection: formatted });
+    return { ok: true, role: storeRole, spec: formatted, applied: 'now', overriddenBy };
+  };
 
   /** Puts a role's new device in place (stopping the old one). */
   const apply = async (role: DeviceRole, spec: ReturnType<typeof parseDeviceSpec>): Promise<void> => {
@@ -121,6 +171,15 @@ export function createTechnicianTools(options: TechnicianToolsOptions): Technici
     },
     probe: (portPath, baudRate) => discovery.probe(portPath, baudRate),
     async assign(storeRole, text) {
+      if (storeRole === 'citizen-camera' || storeRole === 'document-camera') {
+        try {
+          return await assignCamera(storeRole, parseCameraSpec(text, 'the setting'));
+        } catch (error) {
+          if (error instanceof DeviceConfigError)
+            return { ok: false, role: storeRole, problem: error.message };
+          throw error;
+        }
+      }
       const role = ROLE_OF[storeRole];
       let spec: ReturnType<typeof parseDeviceSpec>;
       try {
@@ -129,11 +188,8 @@ export function createTechnicianTools(options: TechnicianToolsOptions): Technici
         if (error instanceof DeviceConfigError) return { ok: false, role: storeRole, problem: error.message };
         throw error;
       }
-      await store.deviceConfig.set(storeRole, spec);
       const formatted = formatDeviceSpec(spec);
-      await store.audit.append('device-config.set', 'technician', { role: storeRole, device: formatted });
-      const variable = DEVICE_ENV[role];
-      const overriddenBy = (options.env[variable] ?? '').trim() !== '' ? variable : null;
+      const overriddenBy = await persist(storeRole, spec, formatted, DEVICE_ENV[role]);
       if (options.visitInProgress()) {
         pending.set(role, { spec });
         return { ok: true, role: storeRole, spec: formatted, applied: 'after-visit', overriddenBy };
@@ -142,6 +198,20 @@ export function createTechnicianTools(options: TechnicianToolsOptions): Technici
       await apply(role, spec);
       await discovery.refresh();
       return { ok: true, role: storeRole, spec: formatted, applied: 'now', overriddenBy };
+    },
+    async assignCamera(storeRole, camera) {
+      const parsed = cameraSpecSchema.safeParse(
+        camera === null
+          ? null
+          : {
+              kind: 'camera-id',
+              deviceId: camera.deviceId,
+              ...(camera.label.trim() !== '' ? { label: camera.label } : {}),
+            },
+      );
+      if (camera !== null && !parsed.success)
+        return { ok: false, role: storeRole, problem: 'not a camera the browser listed' };
+      return assignCamera(storeRole, parsed.success ? parsed.data : null);
     },
     printerBits() {
       const printer = devices.printer;
@@ -284,6 +354,10 @@ export function createTechnicianTools(options: TechnicianToolsOptions): Technici
       for (const [role, { spec }] of [...pending]) {
         pending.delete(role);
         await apply(role, spec);
+      }
+      for (const [role, spec] of [...pendingCameras]) {
+        pendingCameras.delete(role);
+        options.cameras.set(role, spec);
       }
     },
     onDiscovery: (listener) => discovery.events.on('changed', (view) => listener(view)),

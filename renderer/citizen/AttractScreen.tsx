@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import type { Catalog } from '../../main/api/views.js';
+import { useReportFirstScreen } from '../api/startup.js';
 import { useI18n } from '../i18n/i18n.js';
 import { PaperNotice } from './PaperNotice.js';
 
@@ -18,6 +19,7 @@ export function AttractScreen({
   readonly onCheckProgress: () => void;
 }): ReactNode {
   const { t, l } = useI18n();
+  useReportFirstScreen('attract');
   return (
     <section className="attract" aria-labelledby="attract-title">
       <h1 id="attract-title">{t('app.title')}</h1>

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import type { ServiceStateView } from '../../main/api/views.js';
+import { useReportFirstScreen } from '../api/startup.js';
 import { MESSAGES, type Locale, type MessageKey } from '../i18n/messages.js';
 
 const LOCALES: readonly Locale[] = ['zh-CN', 'zh-HK', 'en'];
@@ -19,6 +20,7 @@ export function OutOfServiceScreen({
   readonly maintenanceLabel: string;
 }): ReactNode {
   const text = (locale: Locale, key: MessageKey): string => MESSAGES[locale][key];
+  useReportFirstScreen('out-of-service');
   return (
     <section className="out-of-service" aria-labelledby="oos-title" role="status">
       <h1 id="oos-title">{text('zh-CN', 'oos.title')}</h1>

@@ -1,7 +1,7 @@
 /**
  * The face check, shown before the forms of a visit whose services ask for one: a consent screen with the
  * non-biometric alternative on it, then the live preview with spoken and written guidance, the quality gates,
- * a random liveness challenge, and the 1:1 comparison with the card photo. The core receives only the score
+ * a random sequence of two liveness challenges, and the 1:1 comparison with the card photo. The core receives only the score
  * and whether the challenge was passed (`visit.face`), decides with its own thresholds, and says what comes
  * next; every outcome other than a match leads on to the officer-review route — never a dead end.
  */
@@ -11,7 +11,8 @@ import { faceSimilarity, type QualityProblem } from '../../main/services/face/po
 import { useKiosk } from '../api/kiosk.js';
 import { useI18n } from '../i18n/i18n.js';
 import { speak } from '../i18n/speech.js';
-import { cameraStream, nextVideoFrame } from './camera.js';
+import { nextVideoFrame } from './camera.js';
+import { openCamera } from './cameras.js';
 import {
   CameraPreview,
   CameraStepFrame,
@@ -22,10 +23,12 @@ import {
 import { RendererFaceEngine, type FrameAnalysis } from './face-engine.js';
 import {
   LIVENESS_RULES,
-  drawChallenge,
-  judgeChallenge,
+  drawHoldMs,
+  drawSequence,
+  judgeSequence,
   steadyBaseline,
   type Challenge,
+  type ChallengeSequence,
   type Observation,
 } from './liveness.js';
 import { faceText, type FaceKey } from './messages.js';
@@ -67,7 +70,7 @@ export function FaceCheckScreen({
     visit.faceCheck === 'pending' ? { kind: 'consent' } : { kind: 'reported' },
   );
   const [guide, setGuide] = useState<FaceKey | null>(null);
-  const [challenge, setChallenge] = useState<Challenge | null>(null);
+  const [challenge, setChallenge] = useState<{ asked: Challenge; step: number; steps: number } | null>(null);
   const [busy, setBusy] = useState(false);
   const session = useCameraSession();
   const { videoRef, engineRef, streamRef, runRef, stop: stopCamera } = session;
@@ -105,8 +108,9 @@ export function FaceCheckScreen({
   );
 
   /**
-   * One attempt: wait for a steady frontal face that passes the quality gates, issue a random challenge,
-   * judge it frame by frame (detector and mesh only), then describe the frame it ends on — which must pass the
+   * One attempt: wait for a steady frontal face that passes the quality gates, draw two challenges and a
+   * pause, prompt each challenge in turn and judge the frames (detector and mesh only) against the sequence,
+   * then describe the frame it ends on — which must pass the
    * gates again — and compare it with the card photo. Only the score and the challenge's outcome leave.
    */
   const attempt = useCallback(async (): Promise<void> => {
@@ -116,7 +120,14 @@ export function FaceCheckScreen({
     if (!engine || !video || !reference) return;
     const run = ++runRef.current;
     const frames: Observation[] = [];
-    let issued: { challenge: Challenge; at: number } | null = null;
+    // The drawn sequence, once the steady moment was seen; `promptAt` once the first prompt is shown.
+    let issued: {
+      sequence: ChallengeSequence;
+      steadyAt: number;
+      holdUntil: number;
+      promptAt: number | null;
+    } | null = null;
+    let asked = -1;
     let spoken: FaceKey | null = null;
     let presence = 0;
     const say = (key: FaceKey): void => {
@@ -157,24 +168,38 @@ export function FaceCheckScreen({
       }
       frames.push(frame.observation);
       // Keep only what the rules look at: the steady moment and the challenge window.
-      while (frames.length > 0 && (frames[0]?.at ?? now) < now - LIVENESS_RULES.deadlineMs * 2)
-        frames.shift();
+      const keep = issued ? issued.steadyAt - LIVENESS_RULES.steadyMs : now - LIVENESS_RULES.steadyMs * 2;
+      while (frames.length > 0 && (frames[0]?.at ?? now) < keep) frames.shift();
       if (!issued) {
         const problem: QualityProblem | undefined = frame.quality.problems[0];
         say(problem ? `face.guide.${problem}` : 'face.guide.hold');
         if (!problem && steadyBaseline(frames, now).steady) {
-          issued = { challenge: drawChallenge(), at: now };
-          setChallenge(issued.challenge);
-          say(`face.challenge.${issued.challenge}`);
-        } else if (now - started > LIVENESS_RULES.deadlineMs * 3) {
+          issued = { sequence: drawSequence(), steadyAt: now, holdUntil: now + drawHoldMs(), promptAt: null };
+        } else if (now - started > LIVENESS_RULES.waitMs) {
           // No usable face for a long while: an attempt that failed, not a silent wait.
           return fail();
         }
+        if (!issued) continue;
+      }
+      // The first prompt is timed from when it is shown: frames taken before it count as the pause.
+      const promptAt = issued.promptAt ?? (now >= issued.holdUntil ? performance.now() : null);
+      issued.promptAt = promptAt;
+      const verdict = judgeSequence(
+        issued.sequence,
+        frames,
+        { steadyAt: issued.steadyAt, promptAt: promptAt ?? now },
+        now,
+      );
+      if (verdict.status === 'failed') return fail();
+      if (verdict.status === 'pending') {
+        const next = issued.sequence[verdict.step];
+        if (promptAt !== null && next && verdict.step !== asked) {
+          asked = verdict.step;
+          setChallenge({ asked: next, step: verdict.step + 1, steps: issued.sequence.length });
+          say(`face.challenge.${next}`);
+        }
         continue;
       }
-      const verdict = judgeChallenge(issued.challenge, frames, issued.at, now);
-      if (verdict.status === 'pending') continue;
-      if (verdict.status === 'failed') return fail();
       // The challenge was performed: the frame now in front of the camera is the one compared.
       const final = await analyse(true);
       if (!final) return;
@@ -202,7 +227,9 @@ export function FaceCheckScreen({
     if (!reference.ok) return unavailable('noPhoto', 'no-photo');
     referenceRef.current = reference.embedding;
     try {
-      streamRef.current = await cameraStream(selector);
+      // The assigned camera, found again by its label if its id changed; an assigned camera that is not
+      // attached is no camera (the technician screen's row says so), never silently another one.
+      streamRef.current = await openCamera(selector);
     } catch {
       return unavailable('noCamera', 'no-camera');
     }
@@ -255,8 +282,13 @@ export function FaceCheckScreen({
     body = (
       <>
         <CameraPreview videoRef={videoRef} label={ft('face.preview')} />
+        {challenge ? (
+          <p className="face-step">
+            {ft('face.challenge.step', { step: challenge.step, steps: challenge.steps })}
+          </p>
+        ) : null}
         <p role="status" className="face-guide" aria-live="polite">
-          {challenge ? ft(`face.challenge.${challenge}`) : guide ? ft(guide) : ft('face.loading')}
+          {challenge ? ft(`face.challenge.${challenge.asked}`) : guide ? ft(guide) : ft('face.loading')}
         </p>
         <div className="actions">
           <button type="button" onClick={decline} disabled={busy}>

@@ -14,7 +14,8 @@ import { useKiosk } from '../api/kiosk.js';
 import { PRESENCE_EVENT } from '../components/IdleGuard.js';
 import { useI18n } from '../i18n/i18n.js';
 import { speak } from '../i18n/speech.js';
-import { cameraStream, nextVideoFrame } from './camera.js';
+import { nextVideoFrame } from './camera.js';
+import { openCamera } from './cameras.js';
 import {
   CameraPreview,
   CameraStepFrame,
@@ -181,7 +182,7 @@ export function PhotoScreen({
     try {
       engineRef.current ??= await RendererFaceEngine.load();
       // More pixels than the face check: the photo is cut from part of the picture.
-      streamRef.current = await cameraStream(selector, { width: 1280, height: 960 });
+      streamRef.current = await openCamera(selector, { width: 1280, height: 960 });
     } catch {
       setPhase({ kind: 'unavailable' });
       return;

@@ -42,6 +42,15 @@ export interface FrameAnalysis {
   readonly live: number | null;
 }
 
+/** A face found in a frame: its box in the frame's pixels and the detector's confidence (0–1). */
+export interface FaceBox {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+  readonly score: number;
+}
+
 function measure(face: FaceResult, pixels: ImageData): FaceMeasure {
   return faceMeasure(face, { width: pixels.width, height: pixels.height, channels: 4, data: pixels.data });
 }
@@ -153,6 +162,27 @@ export class RendererFaceEngine {
       shot.width = 1;
       shot.height = 1;
     }
+  }
+
+  /**
+   * Where the faces are in the video's current frame (the technician's camera test draws boxes over the
+   * preview), in the video's own pixels: detector and mesh, no descriptor. Nothing of the frame is kept.
+   */
+  async faceBoxes(video: HTMLVideoElement): Promise<FaceBox[]> {
+    this.grab(video, video.videoWidth, video.videoHeight);
+    const result = await this.human.detect(this.canvas, {
+      // The mesh stays on: it refines the detector's boxes into one per face (the detector alone may give two).
+      face: {
+        description: { enabled: false },
+        antispoof: { enabled: false },
+        liveness: { enabled: false },
+      },
+    });
+    this.clear();
+    return result.face.map((f) => {
+      const [x = 0, y = 0, width = 0, height = 0] = f.box;
+      return { x, y, width, height, score: f.boxScore };
+    });
   }
 
   /**

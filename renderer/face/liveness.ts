@@ -1,8 +1,10 @@
 /**
- * Active liveness: a random challenge (blink, turn left, turn right) verified from the face mesh over the
- * frames that follow it. Pure functions over per-frame observations, so the rules are tested without a
- * camera. A replayed still never moves, so it times out; a looping clip has to show exactly the asked motion,
- * after a steady frontal moment, within the deadline — and the challenge is drawn only when that moment began.
+ * Active liveness: each attempt asks for a random sequence of two different motions (blink, turn left, turn
+ * right), verified from the face mesh over the frames that follow each prompt. Pure functions over per-frame
+ * observations, so the rules are tested without a camera. A replayed still never moves, so it runs out of
+ * time; a looping clip has to show exactly the asked motions, each starting after its own prompt and within
+ * the reaction window, with no other motion anywhere — every draw holds a turn, so a blinking loop always
+ * fails, and a clip of turns cannot know which one comes first or when (the prompt comes after a random pause).
  */
 
 /** The challenges the kiosk draws from. */
@@ -10,6 +12,9 @@ export const CHALLENGES = ['blink', 'turn-left', 'turn-right'] as const;
 
 /** One challenge. */
 export type Challenge = (typeof CHALLENGES)[number];
+
+/** The challenges of one attempt, in the order they are asked. */
+export type ChallengeSequence = readonly [Challenge, Challenge];
 
 /** What one camera frame showed. */
 export interface Observation {
@@ -23,44 +28,85 @@ export interface Observation {
   readonly eyes: number | null;
 }
 
-/** Limits of the challenge rules. */
+/**
+ * Every limit of the liveness rules, in one place (documented in docs/FACE.md, "Active liveness"). The wasm
+ * backend analyses about 3–8 frames a second on a 2-core kiosk during the challenges (detector and mesh only),
+ * 1–3 with the full models; the windows leave room for that.
+ */
 export const LIVENESS_RULES = {
-  /**
-   * How long the face must be steady and frontal before the challenge counts, seen in at least
-   * `steadyFrames` frames: the wasm backend analyses 1–3 frames a second on a 2-core kiosk.
-   */
-  steadyMs: 1200,
+  /** How long one frontal, open-eyed face must be seen, in at least `steadyFrames` frames, before the prompts. */
+  steadyMs: 1500,
   steadyFrames: 2,
-  /** Yaw within which the head counts as frontal. */
+  /** A random pause (0 to this) between the steady moment and the first prompt, in which nothing may move. */
+  holdMaxMs: 800,
+  /** Yaw within which the head counts as frontal (and as still, in the pause before the first prompt). */
   frontalYaw: 10,
-  /** Yaw the asked turn must reach. */
+  /** Yaw a turn must reach; a turn this far when it was not asked for fails the attempt. */
   turnYaw: 18,
-  /** A blink: eye openness below this share of the steady baseline, then back above `reopen`. */
+  /**
+   * A blink: eye openness below `closed` × the citizen's own steady baseline, then back above `reopen` ×. Eyes
+   * are judged on frontal frames only (a turned head changes the eyes' shape in the picture).
+   */
   closed: 0.6,
   reopen: 0.85,
-  /** Time allowed to perform the challenge. */
-  deadlineMs: 7000,
+  /** The asked motion must start (a turn past `frontalYaw`, the eyes below `closed`) this soon after its prompt… */
+  reactMs: 3500,
+  /** …and be complete (back to a frontal, open-eyed face) this soon after it. */
+  stepMs: 6000,
+  /** Waiting for a usable steady face before the prompts: after this the attempt counts as failed. */
+  waitMs: 21000,
 } as const;
 
-/** The verdict so far. */
-export type ChallengeState =
-  | { readonly status: 'pending' }
-  | { readonly status: 'passed'; readonly at: number }
-  | {
-      readonly status: 'failed';
-      readonly reason: 'timeout' | 'multiple-faces' | 'wrong-motion' | 'not-steady';
-    };
+/** Why an attempt's challenges failed. */
+export type ChallengeFailure =
+  | 'not-steady'
+  | 'multiple-faces'
+  /** A motion that was not asked for: in the pause before the first prompt, or during another prompt. */
+  | 'unprompted'
+  /** The turn the other way. */
+  | 'wrong-motion'
+  /** The asked motion did not start within `reactMs` of its prompt. */
+  | 'too-late'
+  /** It started but was not complete within `stepMs`. */
+  | 'timeout';
 
-/** Draws a challenge with the platform's CSPRNG (a replay cannot know which motion will be asked). */
-export function drawChallenge(random: () => number = cryptoRandom): Challenge {
-  const i = Math.min(CHALLENGES.length - 1, Math.floor(random() * CHALLENGES.length));
-  return CHALLENGES[i] ?? 'blink';
+/** The verdict so far: pending with the challenge now asked (and since when), passed, or failed. */
+export type ChallengeState =
+  | { readonly status: 'pending'; readonly step: number; readonly promptedAt: number }
+  | { readonly status: 'passed'; readonly at: number }
+  | { readonly status: 'failed'; readonly reason: ChallengeFailure };
+
+/** When the prompts of an attempt began: the steady moment seen at `steadyAt`, the first prompt at `promptAt`. */
+export interface PromptTimes {
+  readonly steadyAt: number;
+  readonly promptAt: number;
+}
+
+/** A uniform integer below `n`, from a source of uniform numbers in [0, 1). */
+function pick(random: () => number, n: number): number {
+  return Math.min(n - 1, Math.floor(random() * n));
 }
 
 function cryptoRandom(): number {
   const a = new Uint32Array(1);
   globalThis.crypto.getRandomValues(a);
   return (a[0] ?? 0) / 2 ** 32;
+}
+
+/**
+ * Draws an attempt's two different challenges with the platform's CSPRNG (a replay cannot know which motions
+ * will be asked, nor in which order): six sequences, each holding at least one turn.
+ */
+export function drawSequence(random: () => number = cryptoRandom): ChallengeSequence {
+  const first = CHALLENGES[pick(random, CHALLENGES.length)] ?? 'blink';
+  const rest = CHALLENGES.filter((c) => c !== first);
+  const second = rest[pick(random, rest.length)] ?? 'turn-left';
+  return [first, second];
+}
+
+/** Draws the pause before the first prompt (0 to `holdMaxMs`), so a replay cannot time its first motion. */
+export function drawHoldMs(random: () => number = cryptoRandom): number {
+  return Math.floor(random() * LIVENESS_RULES.holdMaxMs);
 }
 
 function median(values: readonly number[]): number {
@@ -70,57 +116,97 @@ function median(values: readonly number[]): number {
 }
 
 /**
- * Whether the frames just before `issuedAt` show one steady frontal face for `steadyMs` (the condition for
- * issuing a challenge), with the baseline eye openness.
+ * Whether the frames up to `at` show one steady frontal face with open eyes for `steadyMs` (the condition for
+ * the prompts), with the baseline eye openness (the median over that moment).
  */
 export function steadyBaseline(
   frames: readonly Observation[],
-  issuedAt: number,
+  at: number,
 ): { steady: boolean; eyes: number | null } {
-  const before = frames.filter((f) => f.at <= issuedAt && f.at >= issuedAt - LIVENESS_RULES.steadyMs);
-  const first = frames.find((f) => f.at <= issuedAt);
-  const covered = first !== undefined && first.at <= issuedAt - LIVENESS_RULES.steadyMs * 0.75;
+  const R = LIVENESS_RULES;
+  const before = frames.filter((f) => f.at <= at && f.at >= at - R.steadyMs);
+  const first = frames.find((f) => f.at <= at);
+  const covered = first !== undefined && first.at <= at - R.steadyMs * 0.75;
+  const values = before.flatMap((f) => (f.eyes === null ? [] : [f.eyes]));
+  const eyes = values.length > 0 ? median(values) : null;
   const steady =
     covered &&
-    before.length >= LIVENESS_RULES.steadyFrames &&
-    before.every((f) => f.faces === 1 && Math.abs(f.yaw) <= LIVENESS_RULES.frontalYaw);
-  const eyes = before.flatMap((f) => (f.eyes === null ? [] : [f.eyes]));
-  return { steady, eyes: eyes.length > 0 ? median(eyes) : null };
+    before.length >= R.steadyFrames &&
+    before.every(
+      (f) =>
+        f.faces === 1 &&
+        Math.abs(f.yaw) <= R.frontalYaw &&
+        (eyes === null || f.eyes === null || f.eyes >= eyes * R.closed),
+    );
+  return { steady, eyes };
 }
 
 /**
- * Judges the frames against a challenge issued at `issuedAt`, as of `now`. Passing needs the asked motion
- * and a return to a frontal, open-eyed face (the frame the match is then taken from); the other motion, a
- * second face, or the deadline fails it.
+ * Judges the frames against an attempt's challenge sequence, as of `now`. The first challenge is asked at
+ * `times.promptAt`, each next one on the frame that completed the one before. Each asked motion must start
+ * after its prompt within `reactMs` and come back to a frontal, open-eyed face within `stepMs` (the frame the
+ * match is then taken from); any other motion — a blink or turn in the pause before the first prompt, a blink
+ * during a turn prompt, a turn during a blink prompt, the other turn — a second face, or a window running out
+ * fails the attempt.
  */
-export function judgeChallenge(
-  challenge: Challenge,
+export function judgeSequence(
+  sequence: readonly Challenge[],
   frames: readonly Observation[],
-  issuedAt: number,
+  times: PromptTimes,
   now: number,
 ): ChallengeState {
   const R = LIVENESS_RULES;
-  const base = steadyBaseline(frames, issuedAt);
+  const base = steadyBaseline(frames, times.steadyAt);
   if (!base.steady) return { status: 'failed', reason: 'not-steady' };
-  const after = frames.filter((f) => f.at > issuedAt);
-  let performed = false;
-  let closedSeen = false;
-  for (const f of after) {
+  const baseEyes = base.eyes;
+  const frontal = (f: Observation): boolean => Math.abs(f.yaw) <= R.frontalYaw;
+  const shut = (f: Observation): boolean =>
+    baseEyes !== null && f.eyes !== null && frontal(f) && f.eyes < baseEyes * R.closed;
+  const open = (f: Observation): boolean =>
+    baseEyes === null || f.eyes === null || f.eyes >= baseEyes * R.reopen;
+
+  // The pause before the first prompt: the head stays frontal and the eyes open.
+  for (const f of frames) {
+    if (f.at <= times.steadyAt || f.at > times.promptAt) continue;
     if (f.faces > 1) return { status: 'failed', reason: 'multiple-faces' };
-    if (f.faces === 0) continue;
-    if (challenge === 'blink') {
-      if (Math.abs(f.yaw) > R.turnYaw) return { status: 'failed', reason: 'wrong-motion' };
-      if (base.eyes === null || f.eyes === null) continue;
-      if (f.eyes < base.eyes * R.closed) closedSeen = true;
-      else if (closedSeen && f.eyes >= base.eyes * R.reopen) return { status: 'passed', at: f.at };
-    } else {
-      const sign = challenge === 'turn-left' ? 1 : -1;
-      if (f.yaw * sign < -R.turnYaw) return { status: 'failed', reason: 'wrong-motion' };
-      if (f.yaw * sign >= R.turnYaw) performed = true;
-      else if (performed && Math.abs(f.yaw) <= R.frontalYaw) return { status: 'passed', at: f.at };
-    }
+    if (f.faces === 1 && (!frontal(f) || shut(f))) return { status: 'failed', reason: 'unprompted' };
   }
-  return now - issuedAt > R.deadlineMs ? { status: 'failed', reason: 'timeout' } : { status: 'pending' };
+
+  let step = 0;
+  let promptedAt = times.promptAt;
+  let started = false;
+  let reached = false;
+  for (const f of frames) {
+    if (f.at <= promptedAt) continue;
+    const challenge = sequence[step];
+    if (challenge === undefined) break;
+    if (f.faces > 1) return { status: 'failed', reason: 'multiple-faces' };
+    if (f.faces === 1) {
+      if (challenge === 'blink') {
+        if (Math.abs(f.yaw) >= R.turnYaw) return { status: 'failed', reason: 'unprompted' };
+        if (shut(f)) started = reached = true;
+      } else {
+        const sign = challenge === 'turn-left' ? 1 : -1;
+        if (shut(f)) return { status: 'failed', reason: 'unprompted' };
+        if (f.yaw * sign <= -R.turnYaw) return { status: 'failed', reason: 'wrong-motion' };
+        if (f.yaw * sign > R.frontalYaw) started = true;
+        if (f.yaw * sign >= R.turnYaw) reached = true;
+      }
+      if (reached && frontal(f) && !shut(f) && open(f) && f.at - promptedAt <= R.stepMs) {
+        // Done: the next challenge is asked from this frame on.
+        step += 1;
+        if (step === sequence.length) return { status: 'passed', at: f.at };
+        promptedAt = f.at;
+        started = reached = false;
+        continue;
+      }
+    }
+    if (!started && f.at - promptedAt > R.reactMs) return { status: 'failed', reason: 'too-late' };
+    if (f.at - promptedAt > R.stepMs) return { status: 'failed', reason: 'timeout' };
+  }
+  if (!started && now - promptedAt > R.reactMs) return { status: 'failed', reason: 'too-late' };
+  if (now - promptedAt > R.stepMs) return { status: 'failed', reason: 'timeout' };
+  return { status: 'pending', step, promptedAt };
 }
 
 /** A mesh point as human gives it: x, y in pixels, z depth. */

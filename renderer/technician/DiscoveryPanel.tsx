@@ -1,14 +1,9 @@
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
-import type {
-  AssignableRole,
-  AssignView,
-  DiscoveredDeviceView,
-  DiscoveryView,
-} from '../../main/api/technician-views.js';
+import type { AssignableRole, DiscoveredDeviceView, DiscoveryView } from '../../main/api/technician-views.js';
 import { useKiosk, useKioskEvent } from '../api/kiosk.js';
 import { keyboardField } from '../components/keyboard/field.js';
 import { useI18n } from '../i18n/i18n.js';
-import { Outcome } from './Outcome.js';
+import { Outcome, assignText } from './Outcome.js';
 
 const BAUD_RATES = [9600, 19200, 38400, 57600, 115200] as const;
 const ROLES: readonly AssignableRole[] = ['id-card', 'printer', 'scanner'];
@@ -59,24 +54,11 @@ export function DiscoveryPanel(): ReactNode {
   useKioskEvent('technician.discovery', (next) => setView(next));
 
   const roleName = (role: string): string => t(`device.${role}`);
-  const say = (r: AssignView): void => {
-    if (!r.ok) {
-      setOutcome(t('tech.assign.refused', { problem: r.problem }));
-      return;
-    }
-    const text = t(r.applied === 'now' ? 'tech.assign.now' : 'tech.assign.afterVisit', {
-      role: roleName(r.role),
-      spec: r.spec,
-    });
-    setOutcome(
-      r.overriddenBy ? `${text} · ${t('tech.assign.overridden', { variable: r.overriddenBy })}` : text,
-    );
-  };
   const assign = (role: AssignableRole, spec: string): void => {
     setBusy(role);
     void api?.['technician.assign']({ role, spec }).then((r) => {
       setBusy(null);
-      if (r.ok) say(r.value);
+      if (r.ok) setOutcome(assignText(t, r.value, r.value.ok ? r.value.spec : ''));
       else setOutcome(r.error.code);
       void refresh();
     });

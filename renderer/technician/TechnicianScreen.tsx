@@ -3,6 +3,7 @@ import type { DeviceStatusView, TechnicianLoginView, TechnicianOverview } from '
 import { useKiosk, useKioskEvent } from '../api/kiosk.js';
 import { keyboardField } from '../components/keyboard/field.js';
 import { useI18n } from '../i18n/i18n.js';
+import { CameraPanel } from './CameraPanel.js';
 import { DevicesPanel } from './DevicesPanel.js';
 import { DiscoveryPanel } from './DiscoveryPanel.js';
 import { ExportPanel } from './ExportPanel.js';
@@ -16,7 +17,8 @@ export const TECH_IDLE_MS = 2 * 60_000;
 
 /**
  * The technician's view, behind a PIN: each device's live state with what to do about it and its tests, the
- * kiosk's health, what is plugged in and which role it plays (assigned without a restart), the diagnostics
+ * kiosk's health, what is plugged in and which role it plays (assigned without a restart), the cameras with
+ * their roles and a camera test, the diagnostics
  * export, the catalog in use and the reason a catalog was last refused, the upload queue, and recent audit
  * events in words and local time. Nothing personal is shown here.
  */
@@ -164,6 +166,7 @@ export function TechnicianScreen({ onClose }: { readonly onClose: () => void }):
             <HealthPanel />
           </div>
           <DiscoveryPanel />
+          <CameraPanel />
           <ExportPanel />
           <PinPanel
             onSignedOut={() => {

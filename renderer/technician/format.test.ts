@@ -46,4 +46,24 @@ describe('technician words', () => {
       deviceWords({ kind: 'scanner', connection: 'simulated', status: { state: 'online' } }, 'en').hint,
     ).toBeNull();
   });
+
+  it('gives a camera row the camera hint its reason names', () => {
+    const camera = (state: 'no-device' | 'offline', reason: string) =>
+      deviceWords({ kind: 'citizen-camera', connection: 'Front', status: { state, reason } }, 'zh-CN');
+    expect(camera('no-device', 'missing')).toEqual({
+      state: '未连接',
+      hint: '未找到指定的摄像头：请检查 USB 连接线，或在“摄像头”中重新指定',
+    });
+    expect(camera('offline', 'no-permission').hint).toMatch(/摄像头测试/);
+    expect(
+      deviceWords(
+        {
+          kind: 'document-camera',
+          connection: 'not configured',
+          status: { state: 'no-device', reason: 'not configured' },
+        },
+        'en',
+      ).hint,
+    ).toBe('Not assigned: assign one under Cameras');
+  });
 });

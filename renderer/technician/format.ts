@@ -66,6 +66,9 @@ export function deviceWords(
       state: `${state}: ${message(locale, `tech.bits.${s.code}`) ?? s.code}`,
       hint: message(locale, `tech.recovery.${s.recovery}`) ?? s.recovery,
     };
+  // A camera row's reason says which camera hint applies (not attached, not assigned, not allowed yet).
+  if (view.kind.endsWith('-camera') && (s.state === 'no-device' || s.state === 'offline'))
+    return { state, hint: message(locale, `tech.hint.camera.${s.reason ?? 'missing'}`) };
   if (s.state === 'no-device') return { state, hint: message(locale, 'tech.hint.no-device') };
   if (s.state === 'offline') return { state, hint: message(locale, 'tech.hint.offline') };
   if (view.paperLow) return { state, hint: message(locale, 'tech.hint.paperLow') };

@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { CHROMIUM_EXECUTABLE, CHROMIUM_TEST_ARGS } from '../support/chromium.js';
-import { blinkClip, stillClip } from '../support/face-clips.js';
-import { photoCameraPicture, type Backdrop } from '../support/photo-frames.js';
+import { blinkClip, scriptedClip, stillClip } from '../support/face-clips.js';
+import { photoCameraPicture } from '../support/photo-frames.js';
 import { encodeY4m } from '../support/y4m.js';
 import { idCardJpeg } from '../support/face-variants.js';
 import { declineFaceCheck, placeCard, startVisit } from './citizen.js';
@@ -28,29 +28,30 @@ function clipFile(name: string, bytes: Uint8Array): string {
 const cardPhoto = `data:image/jpeg;base64,${Buffer.from(idCardJpeg('collins')).toString('base64')}`;
 
 /**
- * Chromium with a fake camera showing a clip (looped): `still` or `blink` (see test/support/face-clips.ts), or
- * a certificate photo sitter before a backdrop (`photo-studio`, `photo-dark`: test/support/photo-frames.ts).
+ * The camera clips of the face tests (see test/support/face-clips.ts): the still portrait; the portrait
+ * blinking in a loop (eyes open 3 s, shut 1 s); and the portrait performing "blink, then turn left" — 3 s
+ * still, a 1 s blink, 1 s still, a 1.4 s turn to the left and back — looped. Its only still stretch long enough
+ * for the steady moment (1.5 s) is the one before the blink, so the prompts come where the clip expects them.
+ * And for the certificate photo, a sitter before a light studio backdrop or a dark wall
+ * (test/support/photo-frames.ts), one frame.
  */
-export function cameraLaunch(clip: 'still' | 'blink' | `photo-${Backdrop}`): {
-  executablePath: string;
-  args: string[];
-} {
-  const file =
-    clip === 'still'
-      ? clipFile('collins-still.y4m', stillClip())
-      : clip === 'blink'
-        ? clipFile('collins-blink.y4m', blinkClip())
-        : clipFile(
-            `${clip}.y4m`,
-            encodeY4m(
-              [
-                photoCameraPicture(
-                  clip === 'photo-studio' ? 'studio' : clip === 'photo-dark' ? 'dark' : 'cluttered',
-                ),
-              ],
-              10,
-            ),
-          );
+const CLIPS = {
+  still: (): Uint8Array => stillClip(),
+  'blink-loop': (): Uint8Array => blinkClip(3000, 1000),
+  'blink-then-left': (): Uint8Array =>
+    scriptedClip([
+      { motion: 'still', ms: 3000 },
+      { motion: 'blink', ms: 1000 },
+      { motion: 'still', ms: 1000 },
+      { motion: 'turn-left', ms: 1400 },
+    ]),
+  'photo-studio': (): Uint8Array => encodeY4m([photoCameraPicture('studio')], 10),
+  'photo-dark': (): Uint8Array => encodeY4m([photoCameraPicture('dark')], 10),
+} as const;
+
+/** Chromium with a fake camera showing one of the {@link CLIPS} (looped). */
+export function cameraLaunch(clip: keyof typeof CLIPS): { executablePath: string; args: string[] } {
+  const file = clipFile(`collins-${clip}.y4m`, CLIPS[clip]());
   return {
     executablePath: CHROMIUM_EXECUTABLE,
     args: [
@@ -60,6 +61,20 @@ export function cameraLaunch(clip: 'still' | 'blink' | `photo-${Backdrop}`): {
       `--use-file-for-fake-video-capture=${file}`,
     ],
   };
+}
+
+/**
+ * Pins the page's draws of the liveness challenges: every one-word `crypto.getRandomValues` answers 0, so the
+ * sequence is "blink, then turn left" and the pause before the first prompt is 0 ms (nothing else on the face
+ * screen asks for one word). Before the two-challenge rules, the same pin drew the single challenge "blink".
+ */
+export async function pinChallengeDraw(page: Page): Promise<void> {
+  await page.addInitScript({
+    content: `{
+      const real = crypto.getRandomValues.bind(crypto);
+      crypto.getRandomValues = (a) => (a instanceof Uint32Array && a.length === 1 ? a.fill(0) : real(a));
+    }`,
+  });
 }
 
 /** Replaces every card photo in a JSON message from the core. */
@@ -100,6 +115,17 @@ export async function toFaceCheck(page: Page, kiosk: KioskUnderTest): Promise<vo
   // Consent, with the non-biometric route on the same screen.
   await expect(page.getByRole('heading', { name: '人脸核验' })).toBeVisible();
   await expect(page.getByRole('button', { name: '不进行人脸核验，由民警人工核验' })).toBeVisible();
+}
+
+/**
+ * From a fresh page through the consent to the camera, with the card photo swapped for the fake camera's person
+ * and the liveness draw pinned to "blink, then turn left" ({@link pinChallengeDraw}).
+ */
+export async function startPinnedFaceCheck(page: Page, kiosk: KioskUnderTest): Promise<void> {
+  await pinChallengeDraw(page);
+  await withCollinsCard(page);
+  await toFaceCheck(page, kiosk);
+  await page.getByRole('button', { name: '同意并开始人脸核验' }).tap();
 }
 
 const PERMIT: readonly [RegExp, RegExp] = [/出入境/, /往来港澳通行证申领/];

@@ -1,7 +1,7 @@
 /**
  * The face check with a still picture as the camera (a replayed photo): the consent screen offers the
- * officer-review route beside the check; the still passes the quality gates, so a challenge is drawn, but it
- * cannot perform it and the attempt fails; declining then leads on to the forms, never to a dead end; and
+ * officer-review route beside the check; the still passes the quality gates, so two challenges are drawn and
+ * the first is asked, but it cannot perform it and the attempt fails; declining then leads on to the forms, never to a dead end; and
  * after the visit nothing of a face is left in the page, its storage or the kiosk's data directory.
  */
 import {
@@ -26,7 +26,7 @@ test.describe('face check with a still picture as the camera', () => {
     await toFaceCheck(page, kiosk);
     await page.getByRole('button', { name: '同意并开始人脸核验' }).tap();
 
-    // The still passes the quality gates, so a challenge is drawn, shown and spoken…
+    // The still passes the quality gates, so the first challenge of the drawn pair is shown and spoken…
     await expect(page.getByLabel('摄像头画面')).toBeVisible({ timeout: 120_000 });
     await expect(page.locator('.face-guide')).toHaveText(/请慢慢眨一下眼|请慢慢向左转头|请慢慢向右转头/, {
       timeout: 90_000,

@@ -1,11 +1,11 @@
-import { test as base, expect, type Page } from '@playwright/test';
+import { test as base, expect } from '@playwright/test';
 import { readdirSync } from 'node:fs';
 import { IdCardSimulator } from '../../drivers/id-card/simulator.js';
 import { serveSimulatorOn } from '../../drivers/printer/serve.js';
 import { PrinterSimulator } from '../../drivers/printer/simulator.js';
 import { SerialTransport } from '../../drivers/transport/serial.js';
 import { startTechnicianKiosk, type TechnicianKiosk } from '../support/technician-kiosk.js';
-import { onScreenKeyboard, tapKeys, tapPin } from './touch.js';
+import { onScreenKeyboard, signInAsTechnician, tapKeys, tapPin } from './touch.js';
 
 const test = base.extend<{ tech: TechnicianKiosk }>({
   // eslint-disable-next-line no-empty-pattern
@@ -22,20 +22,12 @@ const test = base.extend<{ tech: TechnicianKiosk }>({
 
 test.use({ hasTouch: true, viewport: { width: 1080, height: 1920 } });
 
-async function signIn(page: Page, url: string): Promise<void> {
-  await page.goto(url);
-  await page.getByRole('button', { name: '维护' }).click();
-  await tapPin(page, '000000');
-  await page.getByRole('button', { name: '登录' }).click();
-  await expect(page.getByRole('heading', { name: '外设状态' })).toBeVisible();
-}
-
 test.describe('technician tools', () => {
   test('discover a printer on a PTY, assign it, print a test page with its preview, see paper-out live', async ({
     page,
     tech,
   }) => {
-    await signIn(page, tech.host.kioskUrl);
+    await signInAsTechnician(page, tech.host.kioskUrl);
     const found = page.getByRole('region', { name: '已连接的设备' });
     await expect(found.getByText('未发现串口或 HID 设备')).toBeVisible();
 
@@ -71,7 +63,7 @@ test.describe('technician tools', () => {
     page,
     tech,
   }) => {
-    await signIn(page, tech.host.kioskUrl);
+    await signInAsTechnician(page, tech.host.kioskUrl);
     let pair = await tech.pty(['reader', 'reader-sim']);
     let sim = new IdCardSimulator(new SerialTransport({ path: pair.b }));
     await sim.start();
@@ -105,7 +97,7 @@ test.describe('technician tools', () => {
     tech,
   }) => {
     await page.clock.install();
-    await signIn(page, tech.host.kioskUrl);
+    await signInAsTechnician(page, tech.host.kioskUrl);
     const panel = page.getByRole('region', { name: '更改维护密码' });
     const type = async (label: string, pin: string): Promise<void> => {
       await panel.getByLabel(label).tap();

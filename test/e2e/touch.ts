@@ -54,6 +54,15 @@ export async function tapPin(page: Page, pin: string): Promise<void> {
   await tapKeys(onScreenKeyboard(page), pin);
 }
 
+/** Opens the kiosk and signs in to technician mode with the demonstration PIN, by touch. */
+export async function signInAsTechnician(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.getByRole('button', { name: '维护' }).tap();
+  await tapPin(page, '000000');
+  await page.getByRole('button', { name: '登录' }).tap();
+  await expect(page.getByRole('heading', { name: '外设状态' })).toBeVisible();
+}
+
 /**
  * Fills the missing-person report by touch (the form is shown): phone, name 李四 in pinyin, sex, the age given,
  * relation, last contact today on the kiosk's date picker, the last place (公园, or 公园东门 with `longPlace`).

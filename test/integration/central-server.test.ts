@@ -1,6 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -16,6 +15,7 @@ import type { FaultKind } from '../../central/faults.js';
 import { openApiMatchesCommitted, OPENAPI_PATH, renderOpenApiYaml } from '../../central/openapi.js';
 import { OpenApiValidator } from '../../central/openapi-validator.js';
 import { startCentralServer, type CentralServer, type CentralServerOptions } from '../../central/server.js';
+import { CENTRAL_BACKEND, freshCentralStore, sharedCentralStore } from '../support/central-store.js';
 
 const KIOSK = 'SZ-FT-0012';
 const KIOSK_TOKEN = 'kiosk-token-0012';
@@ -79,14 +79,52 @@ async function call(
   return { status: response.status, headers: response.headers, text, json };
 }
 
+/**
+ * Everything a store holds, as bytes to search: the sqlite files (with the write-ahead log), or every row of
+ * every table of the PostgreSQL database as text.
+ */
+async function storedBytes(target: string): Promise<Buffer> {
+  if (CENTRAL_BACKEND === 'sqlite')
+    return Buffer.concat(
+      [target, `${target}-wal`].flatMap((file) => {
+        try {
+          return [readFileSync(file)];
+        } catch {
+          return [];
+        }
+      }),
+    );
+  const db = await openCentralDb(target);
+  try {
+    const tables = await db.all<{ name: string }>(
+      "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public'",
+    );
+    const rows = await Promise.all(
+      tables.map((t) => db.all<{ row: string }>(`SELECT t::text AS row FROM ${t.name} t`)),
+    );
+    return Buffer.from(
+      rows
+        .flat()
+        .map((r) => r.row)
+        .join('\n'),
+    );
+  } finally {
+    await db.close();
+  }
+}
+
 function errorCode(reply: Reply): string | undefined {
   return (reply.json as { error?: { code?: string } } | undefined)?.error?.code;
 }
 
+/** A central server on an empty store of the backend under test (test/support/central-store.ts), unless given one. */
 async function start(extra: Partial<CentralServerOptions> = {}): Promise<CentralServer> {
+  const store =
+    extra.dataDir === undefined && extra.database === undefined ? await freshCentralStore() : null;
   return startCentralServer({
     port: 0,
     dataDir: ':memory:',
+    ...store,
     kioskTokens: { [KIOSK]: KIOSK_TOKEN, [OTHER]: OTHER_TOKEN },
     adminToken: ADMIN_TOKEN,
     ...extra,
@@ -155,6 +193,47 @@ describe('central server', () => {
     expect(after.batches - before.batches).toBe(2);
     const viaHttp = await call(server, 'GET', '/v1/admin/stats', { token: ADMIN_TOKEN });
     expect(viaHttp.json).toEqual(after);
+  });
+
+  it('reads a stored transaction back for an administrator, without its progress key, and only for one', async () => {
+    const t = sampleTransaction(KIOSK, {
+      services: [
+        {
+          serviceId: 'exit-entry-permit',
+          form: { purpose: 'travel', identityCheck: 'face-verified' },
+        },
+      ],
+    });
+    const other = sampleTransaction(OTHER, { number: t.number });
+    await call(server, 'POST', '/v1/transactions:batch', {
+      body: { kioskId: KIOSK, items: [batchItemOf(t)] },
+    });
+    await call(server, 'POST', '/v1/transactions:batch', {
+      token: OTHER_TOKEN,
+      body: { kioskId: OTHER, items: [batchItemOf(other)] },
+    });
+    const template = '/v1/admin/transactions/{number}';
+    const reply = await call(server, 'GET', `/v1/admin/transactions/${t.number}`, {
+      token: ADMIN_TOKEN,
+      template,
+    });
+    expect(reply.status).toBe(200);
+    const { progressKey: _key, ...stored } = t;
+    const items = (reply.json as { items: { kioskId: string; transaction: unknown }[] }).items;
+    // Numbers are per kiosk: both kiosks' transactions with this number, each whole and without its key.
+    expect(items.map((i) => i.kioskId).sort()).toEqual([KIOSK, OTHER].sort());
+    expect(items.find((i) => i.kioskId === KIOSK)?.transaction).toEqual(stored);
+    expect(reply.text).not.toContain(t.progressKey ?? 'missing');
+    expect(
+      (
+        await call(server, 'GET', '/v1/admin/transactions/JW-20991231-999999', {
+          token: ADMIN_TOKEN,
+          template,
+        })
+      ).status,
+    ).toBe(404);
+    // A kiosk's token reads nothing back.
+    expect((await call(server, 'GET', `/v1/admin/transactions/${t.number}`, { template })).status).toBe(401);
   });
 
   it('treats the same key twice inside one batch as stored then duplicate', async () => {
@@ -592,17 +671,17 @@ describe('fault injection', () => {
 });
 
 describe('persistence and concurrency', () => {
-  it('keeps transactions and deduplicates across a restart (sqlite on disk)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'central-'));
+  it(`keeps transactions and deduplicates across a restart (${CENTRAL_BACKEND})`, async () => {
+    const store = await sharedCentralStore();
     try {
       const t = sampleTransaction(KIOSK);
-      const first = await start({ dataDir: dir });
+      const first = await start(store.options);
       await call(first, 'POST', '/v1/transactions:batch', {
         body: { kioskId: KIOSK, items: [batchItemOf(t)] },
       });
       await call(first, 'POST', '/v1/admin/catalog', { token: ADMIN_TOKEN, body: sampleCatalogDocument(5) });
       await first.close();
-      const second = await start({ dataDir: dir });
+      const second = await start(store.options);
       try {
         const reply = await call(second, 'POST', '/v1/transactions:batch', {
           body: { kioskId: KIOSK, items: [batchItemOf(t)] },
@@ -621,7 +700,7 @@ describe('persistence and concurrency', () => {
         await second.close();
       }
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      store.remove();
     }
   });
 
@@ -721,10 +800,11 @@ describe('idempotency conflicts', () => {
   });
 
   it('compares with rows stored before payload hashes were kept, and never stores the progress key', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'central-legacy-'));
+    const store = await sharedCentralStore();
+    const target = store.options.database ?? join(store.options.dataDir, 'central.sqlite');
     try {
       const legacy = sampleTransaction(KIOSK, { progressKey: undefined });
-      const db = await openCentralDb(join(dir, 'central.sqlite'));
+      const db = await openCentralDb(target);
       await db.run(
         `INSERT INTO transactions (idempotency_key, number, kiosk_id, urgent, completed_at, received_at, payload)
          VALUES (?, ?, ?, 0, ?, 0, ?)`,
@@ -732,7 +812,7 @@ describe('idempotency conflicts', () => {
       );
       await db.close();
       const keyed = sampleTransaction(KIOSK);
-      const onDisk = await start({ dataDir: dir });
+      const onDisk = await start(store.options);
       try {
         const reply = await call(onDisk, 'POST', '/v1/transactions:batch', {
           body: {
@@ -748,21 +828,11 @@ describe('idempotency conflicts', () => {
       } finally {
         await onDisk.close();
       }
-      const bytes = Buffer.concat(
-        ['central.sqlite', 'central.sqlite-wal']
-          .map((name) => join(dir, name))
-          .flatMap((file) => {
-            try {
-              return [readFileSync(file)];
-            } catch {
-              return [];
-            }
-          }),
-      );
+      const bytes = await storedBytes(target);
       expect(bytes.includes(Buffer.from(keyed.number))).toBe(true);
       expect(bytes.includes(Buffer.from(keyed.progressKey ?? 'missing'))).toBe(false);
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      store.remove();
     }
   });
 });
@@ -1023,6 +1093,7 @@ describe('coverage of the OpenAPI document', () => {
       'POST /v1/admin/catalog 500',
       'GET /v1/admin/fleet 500',
       'GET /v1/admin/stats 500',
+      'GET /v1/admin/transactions/{number} 500',
       'POST /v1/admin/transactions/{number}/progress 500',
       'POST /v1/admin/mailbox/{trackingNumber} 500',
     ]);

@@ -96,6 +96,9 @@ describe('health snapshot', () => {
       ['id-card', 'online'],
       ['printer', 'online'],
       ['scanner', 'online'],
+      // No renderer has listed the cameras yet; the document camera is not assigned.
+      ['citizen-camera', 'offline'],
+      ['document-camera', 'no-device'],
     ]);
 
     // The heartbeat carried the same figures to the central system.

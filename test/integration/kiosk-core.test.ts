@@ -131,10 +131,41 @@ describe('kiosk core with simulated peripherals', () => {
     }
   });
 
+  it('logs the start-up time the renderer reports, and refuses a report that is not one', async () => {
+    const lines: string[] = [];
+    const client = await startClient(createLogger((line) => lines.push(line)));
+    const shown: number[] = [];
+    core?.onScreenShown((s) => shown.push(s.sinceCoreStartMs));
+    const { api } = client;
+    for (const bad of [
+      { screen: 'attract', navigationMs: -1 },
+      { screen: 'attract', navigationMs: Number.NaN },
+      { screen: 'form', navigationMs: 10 },
+      { screen: 'attract', navigationMs: 10, extra: true },
+    ]) {
+      // @ts-expect-error -- what a misbehaving renderer could send
+      expect(await api['kiosk.shown'](bad)).toMatchObject({ ok: false, error: { code: 'invalid-params' } });
+    }
+    expect(shown).toEqual([]);
+    expect(await api['kiosk.shown']({ screen: 'attract', navigationMs: 812 })).toEqual({
+      ok: true,
+      value: null,
+    });
+    expect(shown).toHaveLength(1);
+    const logged = lines
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((l) => l.event === 'screen.shown');
+    expect(logged).toMatchObject({ screen: 'attract', navigationMs: 812 });
+    expect(logged?.sinceCoreStartMs).toEqual(shown[0]);
+    expect(logged?.sinceProcessStartMs).toBeGreaterThanOrEqual(shown[0] ?? Infinity);
+  });
+
   it('reports device statuses and simulation errors as typed results', async () => {
     const { api } = await startClient();
     const statuses = await api['devices.status']();
     expect(statuses.ok && statuses.value.map((s) => s.kind).sort()).toEqual([
+      'citizen-camera',
+      'document-camera',
       'id-card',
       'printer',
       'scanner',

@@ -75,7 +75,8 @@ describe('booth devices list', () => {
       if (code === 0) {
         const parsed: unknown = JSON.parse(p.stdout());
         expect(Array.isArray(parsed)).toBe(true);
-        for (const d of parsed as Array<Record<string, unknown>>) expect(['serial', 'hid']).toContain(d.kind);
+        for (const d of parsed as Array<Record<string, unknown>>)
+          expect(['serial', 'hid', 'camera']).toContain(d.kind);
       } else {
         // Machines without udev and libusb (containers, this CI) cannot enumerate at all: never "none found".
         expect(code).toBe(1);

@@ -1,12 +1,13 @@
 /**
  * Camera clips for the face check's end-to-end tests, made from the public-domain test portraits: what
  * Chromium's fake camera shows (`--use-file-for-fake-video-capture`, a looping Y4M file). A still picture, and
- * the same picture blinking: the eyes painted shut with the skin below them for part of every loop. A head
- * turn cannot be made from a frontal still — warping the picture sideways left the model's yaw under 4° —
- * so no clip here turns.
+ * the same picture blinking: the eyes painted shut with the skin below them for part of every loop; and clips
+ * performing a sequence of motions at set times, the turns made by rotating the picture's own 3D face mesh
+ * and warping it (test/support/face-turn.ts; a plain sideways warp left the model's yaw under 4°).
  */
 import { crop, mirror, resize, type RgbImage } from '../../main/services/face/image.js';
 import { fixtureImage, PORTRAITS } from './face-variants.js';
+import { collinsMesh, turnHead } from './face-turn.js';
 import { encodeY4m } from './y4m.js';
 
 /**
@@ -70,5 +71,60 @@ export function blinkClip(openMs = 2000, closedMs = 1000, fps = 10): Uint8Array 
     ...Array.from({ length: Math.round((openMs * fps) / 1000) }, () => open),
     ...Array.from({ length: Math.round((closedMs * fps) / 1000) }, () => closed),
   ];
+  return encodeY4m(frames, fps);
+}
+
+/**
+ * The rotation of the face mesh for a turn. The model's mesh is flatter than a real head (its depth spans
+ * about a third of the face's width), so the picture has to be turned further than a person would for the
+ * model to read the yaw a person's turn gives: at 58° it reads about 21–28° (checked by
+ * test/integration/face-turn.test.ts); positive is the model's positive yaw, the kiosk's "turn left".
+ */
+export const TURN_DEGREES = 58;
+
+/** The camera picture with the head turned by `degrees` of mesh rotation (see {@link TURN_DEGREES}). */
+export function turnedPicture(degrees: number): RgbImage {
+  return turnHead(cameraPicture('open'), collinsMesh(), degrees);
+}
+
+/** One stretch of a scripted clip: the face still (eyes open), blinking (eyes shut), or turned. */
+export interface ClipStep {
+  readonly motion: 'still' | 'blink' | 'turn-left' | 'turn-right';
+  readonly ms: number;
+}
+
+/**
+ * A clip performing `steps` in order, looped by Chromium. A turn goes through half the rotation for 200 ms on
+ * the way out and back, as a head does, and holds the full turn for the rest of its time.
+ */
+export function scriptedClip(steps: readonly ClipStep[], fps = 10): Uint8Array {
+  const open = cameraPicture('open');
+  const pictures = new Map<string, RgbImage>();
+  const picture = (key: string, make: () => RgbImage): RgbImage => {
+    const known = pictures.get(key);
+    if (known) return known;
+    const made = make();
+    pictures.set(key, made);
+    return made;
+  };
+  const frames: RgbImage[] = [];
+  const frameMs = 1000 / fps;
+  for (const step of steps) {
+    const n = Math.max(1, Math.round(step.ms / frameMs));
+    if (step.motion === 'still') frames.push(...Array.from({ length: n }, () => open));
+    else if (step.motion === 'blink')
+      frames.push(...Array.from({ length: n }, () => picture('closed', () => cameraPicture('closed'))));
+    else {
+      const sign = step.motion === 'turn-left' ? 1 : -1;
+      const half = picture(`${step.motion}-half`, () => turnedPicture((sign * TURN_DEGREES) / 2));
+      const full = picture(step.motion, () => turnedPicture(sign * TURN_DEGREES));
+      const ramp = Math.min(Math.round(200 / frameMs), Math.floor(n / 4));
+      frames.push(
+        ...Array.from({ length: ramp }, () => half),
+        ...Array.from({ length: n - 2 * ramp }, () => full),
+        ...Array.from({ length: ramp }, () => half),
+      );
+    }
+  }
   return encodeY4m(frames, fps);
 }

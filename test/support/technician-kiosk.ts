@@ -17,11 +17,18 @@ import { createPtyPair, type PtyPair } from './socat.js';
 export interface TechnicianKiosk {
   readonly core: KioskCore;
   readonly host: BrowserHost;
+  /** The kiosk's data directory (kept across `restart()`). */
+  readonly dataDir: string;
   readonly ptyDir: string;
   /** The USB drive folder the export offers (labelled `USB-STICK`). */
   readonly usb: string;
   /** Makes a PTY pair in `ptyDir` (closed by `close()`). */
   pty(names: [string, string]): Promise<PtyPair>;
+  /**
+   * Stops the core and its browser host and starts them again on the same data directory (a new URL);
+   * `between` runs while they are stopped (e.g. a `booth` command on the data directory).
+   */
+  restart(between?: () => Promise<void>): Promise<void>;
   /** Closes everything and removes the folders. */
   close(): Promise<void>;
 }
@@ -33,27 +40,36 @@ export async function startTechnicianKiosk(realDevices?: RealDevicesOptions): Pr
   const media = mkdtempSync(path.join(tmpdir(), 'booth-tech-media-'));
   const usb = path.join(media, 'kiosk', 'USB-STICK');
   mkdirSync(usb, { recursive: true });
-  const core = await startKioskCore({
-    dataDir,
-    mode: 'demonstration',
-    host: 'browser',
-    log: silentLogger,
-    technicianTools: {
-      discoveryListers: { serial: serialNodeLister([ptyDir]), hid: async () => [] },
-      exportRoots: [media],
-      ...(realDevices ? { realDevices } : {}),
-    },
-  });
-  const host = await startBrowserHost({
-    core,
-    staticDir: path.resolve('dist/renderer'),
-    port: 0,
-    log: silentLogger,
-  });
+  const start = async (): Promise<{ core: KioskCore; host: BrowserHost }> => {
+    const core = await startKioskCore({
+      dataDir,
+      mode: 'demonstration',
+      host: 'browser',
+      log: silentLogger,
+      technicianTools: {
+        discoveryListers: { serial: serialNodeLister([ptyDir]), hid: async () => [] },
+        exportRoots: [media],
+        ...(realDevices ? { realDevices } : {}),
+      },
+    });
+    const host = await startBrowserHost({
+      core,
+      staticDir: path.resolve('dist/renderer'),
+      port: 0,
+      log: silentLogger,
+    });
+    return { core, host };
+  };
+  let running = await start();
   const pairs: PtyPair[] = [];
   return {
-    core,
-    host,
+    get core() {
+      return running.core;
+    },
+    get host() {
+      return running.host;
+    },
+    dataDir,
     ptyDir,
     usb,
     async pty(names) {
@@ -61,9 +77,15 @@ export async function startTechnicianKiosk(realDevices?: RealDevicesOptions): Pr
       pairs.push(pair);
       return pair;
     },
+    async restart(between) {
+      await running.host.close();
+      await running.core.close();
+      await between?.();
+      running = await start();
+    },
     async close() {
-      await host.close();
-      await core.close();
+      await running.host.close();
+      await running.core.close();
       for (const pair of pairs) await pair.close();
       for (const dir of [dataDir, ptyDir, media]) rmSync(dir, { recursive: true, force: true });
     },

@@ -69,7 +69,8 @@ function table(views: readonly ConfiguredRoleView[]): string {
 
 const devicesCommand: CliCommand = {
   path: ['config', 'devices'],
-  summary: 'Show which device each role uses (ID card, printer, scanner) and where that setting comes from',
+  summary:
+    'Show which device each role uses (ID card, printer, scanner, citizen and document cameras) and where that setting comes from',
   usage: 'booth config devices [--data DIR] [--json]',
   async run(args, io) {
     const { values } = parseOptions(args, { data: { type: 'string' }, json: { type: 'boolean' } });
@@ -102,7 +103,7 @@ const devicesCommand: CliCommand = {
 const setDeviceCommand: CliCommand = {
   path: ['config', 'set-device'],
   summary:
-    'Store the device of a role (id-card, printer, scanner): serial:PATH[@BAUD], tcp:HOST[:PORT], file:PATH, hid:VID:PID, none; cameras (citizen-camera, document-camera): id:DEVICE_ID, label:TEXT, none',
+    'Store the device of a role (id-card, printer, scanner): serial:PATH[@BAUD], tcp:HOST[:PORT], file:PATH, hid:VID:PID, none; cameras (citizen-camera, document-camera): id:DEVICE_ID[?label=TEXT], label:TEXT, none',
   usage: 'booth config set-device ROLE SPEC [--data DIR]',
   async run(args, io) {
     const { values, positionals } = parseOptions(args, { data: { type: 'string' } }, true);

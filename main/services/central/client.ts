@@ -6,6 +6,7 @@ import {
   catalogPublishedSchema,
   centralPaths,
   errorResponseSchema,
+  adminTransactionsSchema,
   fleetResponseSchema,
   heartbeatResponseSchema,
   mailboxStatusSchema,
@@ -15,6 +16,7 @@ import {
   type BatchItem,
   type BatchUploadResponse,
   type CatalogPublished,
+  type AdminTransactions,
   type FleetResponse,
   type HeartbeatRequest,
   type HeartbeatResponse,
@@ -141,6 +143,8 @@ export interface CentralAdminClient {
   stats(signal?: AbortSignal): Promise<CentralResult<StatsResponse>>;
   /** Every kiosk with its last heartbeat. */
   fleet(signal?: AbortSignal): Promise<CentralResult<FleetResponse>>;
+  /** Reads back the stored transactions with this number (`not-found` when there is none). */
+  transactions(number: string, signal?: AbortSignal): Promise<CentralResult<AdminTransactions>>;
   /** Pins a transaction's progress status (demos and tests). */
   setProgress(
     number: string,
@@ -583,6 +587,12 @@ export function createCentralAdminClient(options: CentralConnectionOptions): Cen
       return transport.json(
         { method: 'GET', path: centralPaths.adminFleet, ...withSignal(signal) },
         fleetResponseSchema,
+      );
+    },
+    transactions(number, signal) {
+      return transport.json(
+        { method: 'GET', path: centralPaths.adminTransactions(number), ...withSignal(signal) },
+        adminTransactionsSchema,
       );
     },
     setProgress(number, status, signal) {

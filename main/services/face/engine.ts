@@ -207,6 +207,33 @@ export class FaceEngine {
     return { decision: decide(score, thresholds), score, thresholds, images: verdicts };
   }
 
+  /**
+   * The face mesh of each face in an image (468 points: x, y in pixels, z relative depth) with its yaw in
+   * degrees, and the mesh's triangulation: what the test clips of a turning head are warped with.
+   */
+  async meshes(image: RgbImage): Promise<{
+    faces: readonly { mesh: readonly (readonly [number, number, number])[]; yaw: number }[];
+    triangles: readonly number[];
+  }> {
+    const human = this.human;
+    const pixels = new Float32Array(image.data.length);
+    pixels.set(image.data);
+    const tensor: Tensor = human.tf.tensor(pixels, [1, image.height, image.width, 3], 'float32');
+    try {
+      const result = await human.detect(tensor);
+      if (result.error) throw new Error(`face detection failed: ${result.error}`);
+      return {
+        faces: result.face.map((f) => ({
+          mesh: f.mesh.map((p) => [p[0] ?? 0, p[1] ?? 0, p[2] ?? 0] as const),
+          yaw: toAnalysedFace(f, image).yaw,
+        })),
+        triangles: human.faceTriangulation,
+      };
+    } finally {
+      human.tf.dispose(tensor);
+    }
+  }
+
   /** Tensors and bytes tfjs holds (for the memory benchmark). */
   memory(): { tensors: number; bytes: number } {
     const m = this.human.tf.memory();

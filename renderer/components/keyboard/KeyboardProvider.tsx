@@ -11,6 +11,7 @@ import {
 } from 'react';
 import { createPortal } from 'react-dom';
 import { useI18n } from '../../i18n/i18n.js';
+import { firstScreenShown } from '../../api/startup.js';
 import { loadPinyinDictionary, loadTraditionalCandidates } from './dictionaries.js';
 import {
   initialState,
@@ -77,8 +78,17 @@ export function KeyboardProvider({ children }: { readonly children: ReactNode })
     localeRef.current = locale;
   }, [locale]);
 
-  // The pinyin table loads after first paint, in its own chunk; the Traditional one only when 繁體 is chosen.
-  const pinyin = useLoaded(loadPinyinDictionary, true);
+  // The pinyin table loads once the first screen is drawn (or when a field asks for the keyboard sooner), in its
+  // own chunk; the Traditional one only when 繁體 is chosen.
+  const [started, setStarted] = useState(false);
+  useEffect(() => {
+    let live = true;
+    void firstScreenShown().then(() => live && setStarted(true));
+    return () => {
+      live = false;
+    };
+  }, []);
+  const pinyin = useLoaded(loadPinyinDictionary, started || field !== null);
   const traditional = useLoaded(loadTraditionalCandidates, locale === 'zh-HK');
 
   const open = useCallback((target: KeyboardField) => {

@@ -1,0 +1,46 @@
+/**
+ * The face check with a looping video of the face blinking as the camera (a replay): the draw is pinned to
+ * "blink, then turn left", the sequence that suits a blinking loop best — it performs the blink — yet each of
+ * the three attempts fails (the loop never turns, and blinks again while the turn is asked), and the citizen is
+ * led to the officer-review route, which completes the visit. Before the two-challenge rules, the same pin drew
+ * "blink" alone, and this loop passed it.
+ */
+import {
+  cameraLaunch,
+  expectNothingOfTheFaceLeft,
+  startPinnedFaceCheck,
+  submitAndFinish,
+} from './face-steps.js';
+import { expect, test } from './kiosk-fixture.js';
+
+test.use({ hasTouch: true, launchOptions: cameraLaunch('blink-loop') });
+
+test.describe('face check with a looping blinking video as the camera', () => {
+  test.setTimeout(300_000);
+
+  test('every attempt fails, and the citizen is offered officer review; the visit completes', async ({
+    page,
+    kiosk,
+  }) => {
+    await startPinnedFaceCheck(page, kiosk);
+    for (const attempt of [1, 2, 3]) {
+      // The sequence is drawn and its first prompt shown (the loop can blink)…
+      await expect(page.locator('.face-guide')).toHaveText('请慢慢眨一下眼', { timeout: 120_000 });
+      if (attempt < 3) {
+        // …but the attempt fails, and another is offered.
+        await expect(page.getByText(`未能核验成功（第 ${attempt} 次，共 3 次）。`)).toBeVisible({
+          timeout: 60_000,
+        });
+        await page.getByRole('button', { name: '再试一次' }).tap();
+      }
+    }
+    // After the third failure the core sends the visit to officer review, and the screen says so.
+    await expect(page.getByText('人脸核验未完成。业务将照常提交，由民警人工核验您的身份。')).toBeVisible({
+      timeout: 60_000,
+    });
+    await expect(page.getByText('人脸核验通过。')).toHaveCount(0);
+    await page.getByRole('button', { name: '继续填写' }).tap();
+    await submitAndFinish(page);
+    await expectNothingOfTheFaceLeft(page, kiosk.core.store.dataDir);
+  });
+});
