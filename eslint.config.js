@@ -86,9 +86,9 @@ export default tseslint.config(
             { group: ['node:*'], message: 'The renderer never touches Node.' },
             {
               // The catalog's schema and rules and the face policy and model configuration are pure and shared on
-              // purpose (see main/services/catalog/rules.ts, main/services/face/policy.ts).
+              // purpose (see main/services/catalog/rules.ts, main/services/face/policy.ts and photo.ts).
               regex:
-                '(^|/)(drivers|main/core|main/store)/|(^|/)main/services/(?!(catalog/(rules|schema)|face/(policy|human-config))\\.js$)',
+                '(^|/)(drivers|main/core|main/store)/|(^|/)main/services/(?!(catalog/(rules|schema)|face/(policy|photo|human-config))\\.js$)',
               message: 'The renderer reaches the core only through the KioskApi client.',
             },
           ],
