@@ -34,6 +34,7 @@ import {
   type TransactionPayload,
   type TransactionProgress,
 } from './contract.js';
+import { createConsoleHandler, isConsolePath, type ConsoleOptions } from './console.js';
 import { isPostgresUrl, openCentralDb, type CentralDb } from './db.js';
 import { createFaultInjector, type FaultDecision, type FaultSetting } from './faults.js';
 import { createProgressPageHandler, isProgressPagePath, type ProgressPageSettings } from './progress-page.js';
@@ -114,6 +115,11 @@ export interface CentralServerOptions {
    * Default 15 s.
    */
   readonly requestTimeoutMs?: number;
+  /** The web console at /console/ (central/console.ts): where its build is, session limits, sign-in limit. */
+  readonly console?: Pick<
+    ConsoleOptions,
+    'staticDir' | 'sessionLimits' | 'signInLimit' | 'rateClock' | 'staleAfterMs'
+  >;
 }
 
 /** Default of {@link CentralServerOptions.requestTimeoutMs}. */
@@ -344,6 +350,34 @@ export async function startCentralServer(options: CentralServerOptions): Promise
       batches: await counter('batches'),
       kiosks: kiosks?.total ?? 0,
     };
+  };
+
+  /** Every configured kiosk and every kiosk that has called in (the admin API's and the console's fleet). */
+  const fleet = async (): Promise<FleetKiosk[]> => {
+    const rows = await db.all<KioskRow>('SELECT kiosk_id, last_heartbeat_at, heartbeat FROM kiosks');
+    const counts = await db.all<{ kiosk_id: string; total: number }>(
+      'SELECT kiosk_id, COUNT(*) AS total FROM transactions GROUP BY kiosk_id',
+    );
+    const countOf = new Map(counts.map((row) => [row.kiosk_id, row.total]));
+    const byId = new Map(rows.map((row) => [row.kiosk_id, row]));
+    const ids = [...new Set([...Object.keys(options.kioskTokens), ...byId.keys()])].sort();
+    return ids.map((kioskId): FleetKiosk => {
+      const row = byId.get(kioskId);
+      // Stored heartbeats were validated on the way in; re-parse anyway so a hand-edited row shows as empty.
+      const last = row?.heartbeat ? heartbeatRequestSchema.safeParse(parseStored(row.heartbeat)) : undefined;
+      const hb = last?.success ? last.data : undefined;
+      return {
+        kioskId,
+        lastHeartbeatAt: row?.last_heartbeat_at != null ? iso(row.last_heartbeat_at) : null,
+        appVersion: hb?.appVersion ?? null,
+        catalogVersion: hb?.catalogVersion ?? null,
+        devices: hb?.devices ?? null,
+        outbox: hb?.outbox ?? null,
+        lastCatalogRejection: hb?.lastCatalogRejection ?? null,
+        health: hb?.health ?? null,
+        transactions: countOf.get(kioskId) ?? 0,
+      };
+    });
   };
 
   const latestCatalog = (): Promise<{ version: number; etag: string; body: Buffer } | undefined> =>
@@ -620,33 +654,7 @@ export async function startCentralServer(options: CentralServerOptions): Promise
       pattern: /^\/v1\/admin\/fleet$/,
       role: 'admin',
       async handle() {
-        const rows = await db.all<KioskRow>('SELECT kiosk_id, last_heartbeat_at, heartbeat FROM kiosks');
-        const counts = await db.all<{ kiosk_id: string; total: number }>(
-          'SELECT kiosk_id, COUNT(*) AS total FROM transactions GROUP BY kiosk_id',
-        );
-        const countOf = new Map(counts.map((row) => [row.kiosk_id, row.total]));
-        const byId = new Map(rows.map((row) => [row.kiosk_id, row]));
-        const ids = [...new Set([...Object.keys(options.kioskTokens), ...byId.keys()])].sort();
-        const kiosks = ids.map((kioskId): FleetKiosk => {
-          const row = byId.get(kioskId);
-          // Stored heartbeats were validated on the way in; re-parse anyway so a hand-edited row shows as empty.
-          const last = row?.heartbeat
-            ? heartbeatRequestSchema.safeParse(parseStored(row.heartbeat))
-            : undefined;
-          const hb = last?.success ? last.data : undefined;
-          return {
-            kioskId,
-            lastHeartbeatAt: row?.last_heartbeat_at != null ? iso(row.last_heartbeat_at) : null,
-            appVersion: hb?.appVersion ?? null,
-            catalogVersion: hb?.catalogVersion ?? null,
-            devices: hb?.devices ?? null,
-            outbox: hb?.outbox ?? null,
-            lastCatalogRejection: hb?.lastCatalogRejection ?? null,
-            health: hb?.health ?? null,
-            transactions: countOf.get(kioskId) ?? 0,
-          };
-        });
-        const response: FleetResponse = { kiosks };
+        const response: FleetResponse = { kiosks: await fleet() };
         return { status: 200, body: response };
       },
     },
@@ -922,6 +930,15 @@ export async function startCentralServer(options: CentralServerOptions): Promise
     },
   });
 
+  // The web console (central/console.ts): session cookies instead of bearer tokens, never faulted.
+  const consoleHandler = createConsoleHandler({
+    ...options.console,
+    db,
+    now,
+    fleet,
+    secure: options.tls !== undefined,
+  });
+
   /** Sockets whose request our listener is answering (a late client error must not write a second answer). */
   const answering = new WeakSet<object>();
   const listener: RequestListener = (req, res) => {
@@ -931,6 +948,10 @@ export async function startCentralServer(options: CentralServerOptions): Promise
     res.once('close', () => answering.delete(socket));
     if (isProgressPagePath(req.url)) {
       void progressPage(req, res);
+      return;
+    }
+    if (isConsolePath(req.url)) {
+      void consoleHandler(req, res);
       return;
     }
     handleRequest(req, res, arrivedAt).catch((error: unknown) => {
