@@ -5,24 +5,21 @@ import {
   timingSafeEqual,
   type ScryptOptions,
 } from 'node:crypto';
-import { z } from 'zod';
+import {
+  consoleRoleSchema,
+  consoleUserNameSchema,
+  type AuditEntry,
+  type ConsoleRole,
+} from './console-schemas.js';
 import type { CentralDb } from './db.js';
+
+export { consoleRoleSchema, type AuditEntry, type ConsoleRole } from './console-schemas.js';
 
 /**
  * The web console's people and sessions (central/console.ts serves them): users with a role and an scrypt
  * password hash, sessions keyed by the SHA-256 of a random 256-bit cookie id, and the audit trail. Works on both
  * stores (the tables are migration 3 in central/db.ts and central/db-postgres.ts).
  */
-
-/** The console's roles: administrators see everything, duty officers see the fleet. */
-export const consoleRoleSchema = z.enum(['administrator', 'duty-officer']);
-/** A console role. */
-export type ConsoleRole = z.infer<typeof consoleRoleSchema>;
-
-/** A console user name: short, printable, no spaces (it appears in the audit trail). */
-export const consoleUserNameSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, . _ - only');
 
 /** Shortest password accepted when a user is created. */
 export const MIN_PASSWORD_LENGTH = 12;
@@ -212,18 +209,6 @@ export async function findConsoleSession(
 export async function closeConsoleSession(db: CentralDb, session: ConsoleSession): Promise<void> {
   await db.run('DELETE FROM console_sessions WHERE id_hash = ?', [session.idHash]);
 }
-
-/** One line of the audit trail. */
-export const auditEntrySchema = z.object({
-  id: z.int(),
-  at: z.string(),
-  user: z.string().nullable(),
-  action: z.string(),
-  outcome: z.enum(['ok', 'refused']),
-  detail: z.string().nullable(),
-});
-/** One line of the audit trail. */
-export type AuditEntry = z.infer<typeof auditEntrySchema>;
 
 /** Appends to the audit trail. `detail` never holds a password or a token. */
 export async function audit(
