@@ -14,6 +14,9 @@ import { startCentralServer, type CentralServer } from '../../central/server.js'
  * password is refused and audited. The console is for officers at desks: ordinary clicks and typing.
  */
 
+/** In the page (the test's tsconfig has no DOM types). */
+declare function getComputedStyle(element: unknown): { backgroundColor: string };
+
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** Screenshots of the console pages (1920×1080) for people to look at; not compared. */
 const SHOTS = path.join(repoRoot, '.tmp/console-screenshots');
