@@ -18,6 +18,7 @@ import {
 } from './console-auth.js';
 import type { FleetKiosk } from './contract.js';
 import type { CentralDb } from './db.js';
+import { HttpError, sendJson } from './http-json.js';
 import { clientAddressKey, createRateLimiter, validRateLimit, type RateLimit } from './rate-limit.js';
 
 /**
@@ -72,17 +73,6 @@ export function isConsolePath(url: string | undefined): boolean {
 
 const signInSchema = z.object({ name: z.string().max(200), password: z.string().min(1).max(1024) });
 
-class ConsoleError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-  }
-}
-
 const SECURITY_HEADERS: Record<string, string> = {
   'content-security-policy': CONSOLE_CSP,
   'x-content-type-options': 'nosniff',
@@ -116,7 +106,7 @@ function readSmallBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       total += chunk.length;
       if (total > limit) {
         reject(
-          new ConsoleError(413, 'too-large', `request body exceeds ${limit} bytes`, { connection: 'close' }),
+          new HttpError(413, 'too-large', `request body exceeds ${limit} bytes`, { connection: 'close' }),
         );
         req.destroy();
         return;
@@ -151,17 +141,7 @@ export function createConsoleHandler(
     status: number,
     body: unknown,
     headers: Record<string, string> = {},
-  ): void => {
-    const text = JSON.stringify(body);
-    res.writeHead(status, {
-      ...SECURITY_HEADERS,
-      'cache-control': 'no-store',
-      'content-type': 'application/json; charset=utf-8',
-      'content-length': Buffer.byteLength(text),
-      ...headers,
-    });
-    res.end(text);
-  };
+  ): void => sendJson(res, status, body, { ...SECURITY_HEADERS, 'cache-control': 'no-store', ...headers });
 
   /** The request's own origin, as a browser on this server would send it in `Origin`. */
   const ownOrigin = (req: IncomingMessage): string =>
@@ -171,7 +151,7 @@ export function createConsoleHandler(
     const origin = req.headers.origin;
     if (origin === undefined || origin !== ownOrigin(req)) {
       await audit(db, { user, action, outcome: 'refused', detail: 'cross-origin or missing Origin' }, now());
-      throw new ConsoleError(403, 'bad-origin', 'state-changing requests must come from the console itself');
+      throw new HttpError(403, 'bad-origin', 'state-changing requests must come from the console itself');
     }
   };
 
@@ -186,14 +166,14 @@ export function createConsoleHandler(
     action: string,
   ): Promise<ConsoleSession> => {
     const session = await sessionOf(req);
-    if (!session) throw new ConsoleError(401, 'signed-out', 'sign in first');
+    if (!session) throw new HttpError(401, 'signed-out', 'sign in first');
     if (!roles.includes(session.user.role)) {
       await audit(
         db,
         { user: session.user.name, action, outcome: 'refused', detail: `role ${session.user.role}` },
         now(),
       );
-      throw new ConsoleError(403, 'forbidden', 'your role does not allow this');
+      throw new HttpError(403, 'forbidden', 'your role does not allow this');
     }
     return session;
   };
@@ -213,23 +193,23 @@ export function createConsoleHandler(
         { user: session.user.name, action, outcome: 'refused', detail: 'missing or wrong CSRF token' },
         now(),
       );
-      throw new ConsoleError(403, 'bad-csrf-token', 'missing or wrong CSRF token');
+      throw new HttpError(403, 'bad-csrf-token', 'missing or wrong CSRF token');
     }
   };
 
   const signIn = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     await checkOrigin(req, null, 'sign-in');
     if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? ''))
-      throw new ConsoleError(415, 'unsupported-media-type', 'send application/json');
+      throw new HttpError(415, 'unsupported-media-type', 'send application/json');
     let json: unknown;
     try {
       json = JSON.parse((await readSmallBody(req, 16 * 1024)).toString('utf8'));
     } catch (error) {
-      if (error instanceof ConsoleError) throw error;
-      throw new ConsoleError(400, 'malformed-json', 'request body is not valid JSON');
+      if (error instanceof HttpError) throw error;
+      throw new HttpError(400, 'malformed-json', 'request body is not valid JSON');
     }
     const parsed = signInSchema.safeParse(json);
-    if (!parsed.success) throw new ConsoleError(400, 'invalid-body', 'name and password are required');
+    if (!parsed.success) throw new HttpError(400, 'invalid-body', 'name and password are required');
     const { name, password } = parsed.data;
     // Both buckets are charged on every attempt: one address guessing many names, many addresses one name.
     const address = byAddress.take(clientAddressKey(req.socket.remoteAddress));
@@ -237,7 +217,7 @@ export function createConsoleHandler(
     const limited = !address.ok ? address : !user.ok ? user : null;
     if (limited) {
       await audit(db, { user: name, action: 'sign-in', outcome: 'refused', detail: 'rate limited' }, now());
-      throw new ConsoleError(429, 'rate-limited', 'too many sign-in attempts; wait and try again', {
+      throw new HttpError(429, 'rate-limited', 'too many sign-in attempts; wait and try again', {
         'retry-after': String(limited.retryAfterSeconds),
       });
     }
@@ -249,7 +229,7 @@ export function createConsoleHandler(
         { user: name.slice(0, 64), action: 'sign-in', outcome: 'refused', detail: 'wrong name or password' },
         now(),
       );
-      throw new ConsoleError(401, 'bad-credentials', 'wrong name or password');
+      throw new HttpError(401, 'bad-credentials', 'wrong name or password');
     }
     // A fresh id on every sign-in (an id planted before sign-in is never promoted: no session fixation).
     const previous = await sessionOf(req);
@@ -269,12 +249,12 @@ export function createConsoleHandler(
     if (route === 'session' && method === 'POST') return signIn(req, res);
     if (route === 'session' && method === 'GET') {
       const session = await sessionOf(req);
-      if (!session) throw new ConsoleError(401, 'signed-out', 'sign in first');
+      if (!session) throw new HttpError(401, 'signed-out', 'sign in first');
       return send(res, 200, { user: session.user, csrfToken: session.csrfToken });
     }
     if (route === 'sign-out' && method === 'POST') {
       const session = await sessionOf(req);
-      if (!session) throw new ConsoleError(401, 'signed-out', 'sign in first');
+      if (!session) throw new HttpError(401, 'signed-out', 'sign in first');
       await requireCsrf(req, session, 'sign-out');
       await closeConsoleSession(db, session);
       await audit(db, { user: session.user.name, action: 'sign-out', outcome: 'ok' }, now());
@@ -293,22 +273,22 @@ export function createConsoleHandler(
       await audit(db, { user: session.user.name, action: 'audit.view', outcome: 'ok' }, now());
       return send(res, 200, { entries: await readAudit(db, 500) });
     }
-    throw new ConsoleError(404, 'no-route', 'no such console endpoint');
+    throw new HttpError(404, 'no-route', 'no such console endpoint');
   };
 
   const serveFile = async (res: ServerResponse, relative: string): Promise<void> => {
     const file = path.resolve(staticDir, relative);
     const type = CONTENT_TYPES[path.extname(file)];
     if (!file.startsWith(staticDir + path.sep) || type === undefined)
-      throw new ConsoleError(404, 'not-found', 'no such file');
+      throw new HttpError(404, 'not-found', 'no such file');
     let body: Buffer;
     try {
       if (!(await stat(file)).isFile()) throw new Error('not a file');
       body = await readFile(file);
     } catch {
       if (relative === 'index.html')
-        throw new ConsoleError(503, 'console-not-built', 'the console is not built: npm run build:console');
-      throw new ConsoleError(404, 'not-found', 'no such file');
+        throw new HttpError(503, 'console-not-built', 'the console is not built: npm run build:console');
+      throw new HttpError(404, 'not-found', 'no such file');
     }
     res.writeHead(200, {
       ...SECURITY_HEADERS,
@@ -334,7 +314,7 @@ export function createConsoleHandler(
         return;
       }
       if (req.method !== 'GET' && req.method !== 'HEAD')
-        throw new ConsoleError(405, 'method-not-allowed', `${req.method ?? '?'} is not allowed here`, {
+        throw new HttpError(405, 'method-not-allowed', `${req.method ?? '?'} is not allowed here`, {
           allow: 'GET',
         });
       const relative =
@@ -342,7 +322,7 @@ export function createConsoleHandler(
       await serveFile(res, relative);
     } catch (error) {
       if (res.headersSent || res.destroyed) return;
-      if (error instanceof ConsoleError) {
+      if (error instanceof HttpError) {
         send(res, error.status, { error: { code: error.code, message: error.message } }, error.headers);
       } else {
         console.error(`central: console error: ${error instanceof Error ? error.name : 'unknown'}`);

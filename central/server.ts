@@ -36,6 +36,7 @@ import {
 } from './contract.js';
 import { createConsoleHandler, isConsolePath, type ConsoleOptions } from './console.js';
 import { isPostgresUrl, openCentralDb, type CentralDb } from './db.js';
+import { HttpError, sendJson } from './http-json.js';
 import { createFaultInjector, type FaultDecision, type FaultSetting } from './faults.js';
 import { createProgressPageHandler, isProgressPagePath, type ProgressPageSettings } from './progress-page.js';
 import {
@@ -150,17 +151,6 @@ const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
 const NO_FAULT: FaultDecision = { kind: 'none', retryAfterSeconds: 0, retryAfterAsDate: false };
 /** Past this much an oversized body is no longer drained politely; the socket is dropped. */
 const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-  }
-}
 
 type Caller = { role: 'kiosk'; kioskId: string } | { role: 'admin' };
 
@@ -735,20 +725,6 @@ export async function startCentralServer(options: CentralServerOptions): Promise
     },
   ];
 
-  const sendJson = (
-    res: ServerResponse,
-    status: number,
-    body: unknown,
-    headers: Record<string, string> = {},
-  ): void => {
-    const text = JSON.stringify(body);
-    res.writeHead(status, {
-      'content-type': 'application/json; charset=utf-8',
-      'content-length': Buffer.byteLength(text),
-      ...headers,
-    });
-    res.end(text);
-  };
   const sendError = (res: ServerResponse, error: HttpError): void => {
     if (res.headersSent || res.destroyed) return;
     sendJson(res, error.status, { error: { code: error.code, message: error.message } }, error.headers);

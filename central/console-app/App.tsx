@@ -32,6 +32,21 @@ function text(k: TextKey): string {
   return `${zh} ${en}`;
 }
 
+/** A table's header row of bilingual labels. */
+function Head({ keys }: { keys: readonly TextKey[] }): ReactElement {
+  return (
+    <thead>
+      <tr>
+        {keys.map((key) => (
+          <th key={key}>
+            <T k={key} />
+          </th>
+        ))}
+      </tr>
+    </thead>
+  );
+}
+
 const FLEET_REFRESH_MS = 15_000;
 
 /** The console: sign-in, then the fleet, and for administrators the audit trail. */
@@ -88,6 +103,32 @@ export function App(): ReactElement {
   );
 }
 
+/** A labelled, required text input of the sign-in form. */
+function Field(props: {
+  label: TextKey;
+  name: string;
+  type?: 'password';
+  autoComplete: string;
+  value: string;
+  onChange: (value: string) => void;
+}): ReactElement {
+  return (
+    <label>
+      <span>
+        <T k={props.label} />
+      </span>
+      <input
+        name={props.name}
+        type={props.type ?? 'text'}
+        autoComplete={props.autoComplete}
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+        required
+      />
+    </label>
+  );
+}
+
 function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void }): ReactElement {
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
@@ -115,31 +156,15 @@ function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void }): Rea
         <h2>
           <T k="signInTitle" />
         </h2>
-        <label>
-          <span>
-            <T k="userName" />
-          </span>
-          <input
-            name="username"
-            autoComplete="username"
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            required
-          />
-        </label>
-        <label>
-          <span>
-            <T k="password" />
-          </span>
-          <input
-            name="password"
-            type="password"
-            autoComplete="current-password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            required
-          />
-        </label>
+        <Field label="userName" name="username" autoComplete="username" value={name} onChange={setName} />
+        <Field
+          label="password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={setPassword}
+        />
         {error ? (
           <p role="alert" className="error">
             <T k={error} />
@@ -242,31 +267,7 @@ function FleetPage(): ReactElement {
         ) : null}
       </div>
       <table className="fleet">
-        <thead>
-          <tr>
-            <th>
-              <T k="kiosk" />
-            </th>
-            <th>
-              <T k="lastHeartbeat" />
-            </th>
-            <th>
-              <T k="appVersion" />
-            </th>
-            <th>
-              <T k="catalogVersion" />
-            </th>
-            <th>
-              <T k="outbox" />
-            </th>
-            <th>
-              <T k="faults" />
-            </th>
-            <th>
-              <T k="mode" />
-            </th>
-          </tr>
-        </thead>
+        <Head keys={['kiosk', 'lastHeartbeat', 'appVersion', 'catalogVersion', 'outbox', 'faults', 'mode']} />
         <tbody>
           {shown.length === 0 ? (
             <tr>
@@ -334,25 +335,7 @@ function AuditPage(): ReactElement {
         <T k="audit" />
       </h2>
       <table className="audit">
-        <thead>
-          <tr>
-            <th>
-              <T k="time" />
-            </th>
-            <th>
-              <T k="user" />
-            </th>
-            <th>
-              <T k="action" />
-            </th>
-            <th>
-              <T k="outcome" />
-            </th>
-            <th>
-              <T k="detail" />
-            </th>
-          </tr>
-        </thead>
+        <Head keys={['time', 'user', 'action', 'outcome', 'detail']} />
         <tbody>
           {lines.map((line) => (
             <tr key={line.id} className={line.outcome}>
