@@ -68,6 +68,14 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': 'off' },
   },
   {
+    // The web console's browser app (its Vite config runs under Node).
+    files: ['central/console-app/**/*.ts', 'central/console-app/**/*.tsx'],
+    ignores: ['central/console-app/vite.config.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: { ...reactHooks.configs.recommended.rules },
+  },
+  {
     files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
     // The Vite config is build tooling that runs under Node, not renderer code.
     ignores: ['renderer/vite.config.ts'],

@@ -38,6 +38,7 @@ export default defineConfig({
             'central/db.test.ts',
             'test/integration/central-server.test.ts',
             'test/integration/central-instances.test.ts',
+            'test/integration/central-console.test.ts',
           ],
           env: { BOOTH_TEST_CENTRAL_BACKEND: 'postgres' },
           globalSetup: ['test/support/postgres-global-setup.ts'],

@@ -27,6 +27,7 @@ describe(`openCentralDb (${CENTRAL_BACKEND})`, () => {
       expect(await again.all('SELECT version FROM schema_migrations ORDER BY version')).toEqual([
         { version: 1 },
         { version: 2 },
+        { version: 3 },
       ]);
       // Migration 2's columns exist.
       await again.run(
