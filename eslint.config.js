@@ -68,6 +68,14 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': 'off' },
   },
   {
+    // The web console's browser app (its Vite config runs under Node).
+    files: ['central/console-app/**/*.ts', 'central/console-app/**/*.tsx'],
+    ignores: ['central/console-app/vite.config.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: { ...reactHooks.configs.recommended.rules },
+  },
+  {
     files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
     // The Vite config is build tooling that runs under Node, not renderer code.
     ignores: ['renderer/vite.config.ts'],
@@ -86,9 +94,9 @@ export default tseslint.config(
             { group: ['node:*'], message: 'The renderer never touches Node.' },
             {
               // The catalog's schema and rules and the face policy and model configuration are pure and shared on
-              // purpose (see main/services/catalog/rules.ts, main/services/face/policy.ts).
+              // purpose (see main/services/catalog/rules.ts, main/services/face/policy.ts and photo.ts).
               regex:
-                '(^|/)(drivers|main/core|main/store)/|(^|/)main/services/(?!(catalog/(rules|schema)|face/(policy|human-config))\\.js$)',
+                '(^|/)(drivers|main/core|main/store)/|(^|/)main/services/(?!(catalog/(rules|schema)|face/(policy|photo|human-config))\\.js$)',
               message: 'The renderer reaches the core only through the KioskApi client.',
             },
           ],

@@ -6,14 +6,6 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
-    include: [
-      'main/**/*.test.ts',
-      'drivers/**/*.test.ts',
-      'central/**/*.test.ts',
-      'renderer/**/*.test.ts',
-      'renderer/**/*.test.tsx',
-      'test/integration/**/*.test.ts',
-    ],
     exclude: ['node_modules/**', 'dist/**'],
     pool: 'forks',
     // Generous: a hang still fails, but a heavy integration test (real PDFs, subprocesses, PTYs) on a loaded
@@ -22,8 +14,22 @@ export default defineConfig({
     hookTimeout: 60_000,
     fileParallelism: true,
     maxWorkers: 2,
+    // Each project names its own files (an `include` here would be added to both projects' lists).
     projects: [
-      { extends: true, test: { name: 'unit' } },
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: [
+            'main/**/*.test.ts',
+            'drivers/**/*.test.ts',
+            'central/**/*.test.ts',
+            'renderer/**/*.test.ts',
+            'renderer/**/*.test.tsx',
+            'test/integration/**/*.test.ts',
+          ],
+        },
+      },
       {
         extends: true,
         test: {
@@ -32,6 +38,7 @@ export default defineConfig({
             'central/db.test.ts',
             'test/integration/central-server.test.ts',
             'test/integration/central-instances.test.ts',
+            'test/integration/central-console.test.ts',
           ],
           env: { BOOTH_TEST_CENTRAL_BACKEND: 'postgres' },
           globalSetup: ['test/support/postgres-global-setup.ts'],

@@ -1,6 +1,6 @@
 /**
  * Renderer time to first paint of the service list with a 500-service catalog in Chromium, side by side with
- * the 21-service default: the catalog is signed, applied on a real core, and the list is drawn by the real
+ * the 22-service default: the catalog is signed, applied on a real core, and the list is drawn by the real
  * renderer behind the browser host.
  */
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -11,8 +11,8 @@ import type { KioskApiTable } from '../main/api/kiosk-api.js';
 import { createRpcClient } from '../main/api/rpc-client.js';
 import type { KioskEvents } from '../main/api/views.js';
 import { chromiumArgs } from '../main/browser-host/chromium.js';
-import { RPC_SUBPROTOCOL, startBrowserHost } from '../main/browser-host/server.js';
-import { startKioskCore, type ScreenShown } from '../main/core/kiosk-core.js';
+import { RPC_SUBPROTOCOL, startBrowserHost, type BrowserHost } from '../main/browser-host/server.js';
+import { startKioskCore, type KioskCore, type ScreenShown } from '../main/core/kiosk-core.js';
 import { silentLogger } from '../main/core/log.js';
 import { CHROMIUM_EXECUTABLE, CHROMIUM_TEST_ARGS } from '../test/support/chromium.js';
 import type { Benchmark, Figure } from './harness.js';
@@ -53,6 +53,18 @@ function messageChannelPair(): [RpcChannel, RpcChannel, () => void] {
   return [wrap(port1), wrap(port2), () => port1.close()];
 }
 
+/** A demonstration core and its browser host serving the built renderer, as `npm start` starts them. */
+async function startDemoKiosk(dataDir: string): Promise<{ core: KioskCore; host: BrowserHost }> {
+  const core = await startKioskCore({ dataDir, mode: 'demonstration', host: 'browser', log: silentLogger });
+  const host = await startBrowserHost({
+    core,
+    staticDir: path.resolve('dist/renderer'),
+    port: 0,
+    log: silentLogger,
+  });
+  return { core, host };
+}
+
 interface ColdStart {
   /** Core start → attract screen drawn (with its fonts loaded), ms. */
   readonly total: number;
@@ -72,13 +84,7 @@ interface ColdStart {
 async function coldStart(blockFonts: boolean): Promise<ColdStart> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'booth-bench-'));
   const t0 = performance.now();
-  const core = await startKioskCore({ dataDir, mode: 'demonstration', host: 'browser', log: silentLogger });
-  const host = await startBrowserHost({
-    core,
-    staticDir: path.resolve('dist/renderer'),
-    port: 0,
-    log: silentLogger,
-  });
+  const { core, host } = await startDemoKiosk(dataDir);
   const tServing = performance.now();
   const browser = await chromium.launch({
     executablePath: CHROMIUM_EXECUTABLE,
@@ -119,13 +125,7 @@ async function productStart(): Promise<{ total: number; navigation: number }> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'booth-bench-'));
   const profileDir = mkdtempSync(path.join(tmpdir(), 'booth-bench-chromium-'));
   const t0 = performance.now();
-  const core = await startKioskCore({ dataDir, mode: 'demonstration', host: 'browser', log: silentLogger });
-  const host = await startBrowserHost({
-    core,
-    staticDir: path.resolve('dist/renderer'),
-    port: 0,
-    log: silentLogger,
-  });
+  const { core, host } = await startDemoKiosk(dataDir);
   const shown = new Promise<ScreenShown>((resolve) => {
     const off = core.onScreenShown((s) => {
       off();

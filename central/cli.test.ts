@@ -11,6 +11,8 @@ import {
   ENV_DATABASE_URL,
   ENV_KIOSK_TOKENS_FILE,
   parseCentralArgs,
+  parseUserAddArgs,
+  passwordFromText,
 } from './cli.js';
 import { DEFAULT_RATE_LIMITS } from './rate-limit.js';
 
@@ -213,5 +215,30 @@ describe('progress page options', () => {
       publicBaseUrl: 'https://jw.example.gov.cn',
     });
     expect(() => parseCentralArgs(['--public-url', 'ftp://x'], {})).toThrow('--public-url');
+  });
+});
+
+describe('user add command line', () => {
+  it('refuses a password on the command line and needs a role', () => {
+    expect(() =>
+      parseUserAddArgs(['add', 'chief', '--role', 'administrator', '--password', 'x'], {}),
+    ).toThrow(/not accepted on the command line/);
+    expect(() => parseUserAddArgs(['add', 'chief', '--role', 'administrator', '--password=x'], {})).toThrow(
+      /not accepted on the command line/,
+    );
+    expect(() => parseUserAddArgs(['add', 'chief'], {})).toThrow(/--role is required/);
+    expect(parseUserAddArgs(['add', 'chief', '--role', 'duty-officer', '--data', '/d'], {})).toEqual({
+      name: 'chief',
+      role: 'duty-officer',
+      passwordFile: undefined,
+      replace: false,
+      database: undefined,
+      dataDir: '/d',
+    });
+  });
+
+  it('takes the first line of a password file or of standard input', () => {
+    expect(passwordFromText('a long password\nsecond line\n')).toBe('a long password');
+    expect(() => passwordFromText('\n')).toThrow(/no password/);
   });
 });

@@ -284,3 +284,77 @@ export function parseCentralArgs(
     warnings,
   };
 }
+
+/** Usage text of `npm run central -- user add …`. */
+export const USER_USAGE = `usage: tsx central/main.ts user add NAME --role administrator|duty-officer [options]
+  --role R                   administrator (fleet, audit trail) or duty-officer (fleet)
+  --password-file FILE       read the password from FILE's first line (else from standard input's first line)
+  --replace                  change an existing user's password and role (ends their sessions)
+  --data DIR | --database URL  the store, as for the server (default .booth-data/central)
+The password never goes on the command line (other users see it in ps, shells keep it in history).`;
+
+/** Parsed `user add` command line. */
+export interface UserAddConfig {
+  readonly name: string;
+  readonly role: string;
+  readonly passwordFile: string | undefined;
+  readonly replace: boolean;
+  /** The store: a PostgreSQL URL, or sqlite in this directory. */
+  readonly database: string | undefined;
+  readonly dataDir: string;
+}
+
+/** Parses `user add NAME --role R …` (argv after `user`); throws a one-line reason on bad input. */
+export function parseUserAddArgs(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): UserAddConfig {
+  if (argv.some((arg) => /^--password(=|$)/.test(arg)))
+    throw new Error(
+      'a password is not accepted on the command line (visible in ps and shell history): use --password-file FILE or standard input',
+    );
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    strict: true,
+    allowPositionals: true,
+    options: {
+      role: { type: 'string' },
+      'password-file': { type: 'string' },
+      replace: { type: 'boolean' },
+      data: { type: 'string' },
+      database: { type: 'string' },
+    },
+  });
+  const [verb, name, ...rest] = positionals;
+  if (verb !== 'add' || name === undefined || rest.length > 0)
+    throw new Error(USER_USAGE.split('\n')[0] ?? '');
+  if (values.role === undefined) throw new Error('--role is required (administrator or duty-officer)');
+  const database = values.database ?? (env[ENV_DATABASE_URL]?.trim() || undefined);
+  if (values.database !== undefined) {
+    let password = '';
+    try {
+      password = new URL(values.database).password;
+    } catch {
+      throw new Error('--database must be a postgresql:// URL');
+    }
+    if (password !== '')
+      throw new Error(
+        `a database password is not accepted on the command line: use ${ENV_DATABASE_URL} or PGPASSFILE`,
+      );
+  }
+  return {
+    name,
+    role: values.role,
+    passwordFile: values['password-file'],
+    replace: values.replace === true,
+    database,
+    dataDir: values.data ?? '.booth-data/central',
+  };
+}
+
+/** The first line of a password file or of standard input's text, without its line ending. */
+export function passwordFromText(text: string): string {
+  const line = text.split(/\r?\n/)[0] ?? '';
+  if (line === '') throw new Error('no password given (an empty first line)');
+  return line;
+}

@@ -142,6 +142,25 @@ export const missingPersonSchema = z.object({
 /** A missing-person report. */
 export type MissingPerson = z.infer<typeof missingPersonSchema>;
 
+/** Largest certificate photo a transaction carries, in JPEG bytes (base64 in JSON is 4/3 of it). */
+export const MAX_CERTIFICATE_PHOTO_BYTES = 150_000;
+
+/**
+ * A certificate photo (证件照) taken at the kiosk with the citizen's consent, for the services named: a JPEG of
+ * the size the catalog asked for, base64. Personal data: sealed on the kiosk, never logged.
+ */
+export const certificatePhotoSchema = z
+  .object({
+    serviceIds: z.array(z.string().min(1).max(80)).min(1).max(20),
+    mediaType: z.literal('image/jpeg'),
+    width: z.int().min(100).max(1200),
+    height: z.int().min(100).max(1600),
+    data: z.base64().max(Math.ceil(MAX_CERTIFICATE_PHOTO_BYTES / 3) * 4),
+  })
+  .meta({ description: 'A certificate photo taken at the kiosk with consent: a JPEG, base64.' });
+/** A certificate photo as uploaded. */
+export type CertificatePhoto = z.infer<typeof certificatePhotoSchema>;
+
 /**
  * The key of a citizen's progress link (central/progress-link.ts): 128 random bits as 26 Crockford base32
  * digits, upper case. A credential: the server stores only its SHA-256 and never logs it.
@@ -169,6 +188,8 @@ export const transactionPayloadSchema = z
     services: z.array(transactionServiceSchema).min(1).max(20),
     letter: letterSchema.optional(),
     missingPerson: missingPersonSchema.optional(),
+    /** The certificate photo, when a service asked for one and the citizen agreed to have it taken. */
+    certificatePhoto: certificatePhotoSchema.optional(),
     /**
      * Unlocks the citizen's progress page and receipt PDF. Absent only for transactions completed before kiosks
      * drew these keys; their pages never open.

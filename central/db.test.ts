@@ -27,6 +27,7 @@ describe(`openCentralDb (${CENTRAL_BACKEND})`, () => {
       expect(await again.all('SELECT version FROM schema_migrations ORDER BY version')).toEqual([
         { version: 1 },
         { version: 2 },
+        { version: 3 },
       ]);
       // Migration 2's columns exist.
       await again.run(
@@ -108,6 +109,37 @@ describe(`openCentralDb (${CENTRAL_BACKEND})`, () => {
     }
   });
 });
+
+// Only where both stores exist (the central-postgres project): their migrations are written twice, once per SQL
+// dialect, and must describe the same schema.
+if (CENTRAL_BACKEND === 'postgres') {
+  describe('the two stores', () => {
+    it('have the same tables with the same columns after their migrations', async () => {
+      const { db: pg, remove } = await openStore();
+      const sqlite = await openCentralDb(':memory:');
+      try {
+        const pgColumns = await pg.all<{ t: string; c: string }>(
+          `SELECT table_name AS t, column_name AS c FROM information_schema.columns
+           WHERE table_schema = 'public' ORDER BY table_name, column_name`,
+        );
+        const tables = await sqlite.all<{ name: string }>(
+          "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+        );
+        const sqliteColumns: { t: string; c: string }[] = [];
+        for (const { name } of tables)
+          for (const col of await sqlite.all<{ name: string }>(`PRAGMA table_info(${name})`))
+            sqliteColumns.push({ t: name, c: col.name });
+        const key = (r: { t: string; c: string }): string => `${r.t}.${r.c}`;
+        expect(pgColumns.map(key).sort()).toEqual(sqliteColumns.map(key).sort());
+        expect(pgColumns.length).toBeGreaterThan(20);
+      } finally {
+        await sqlite.close();
+        await pg.close();
+        remove();
+      }
+    });
+  });
+}
 
 describe('store selection and SQL spelling', () => {
   it('takes postgres:// and postgresql:// URLs as PostgreSQL, anything else as a sqlite file', () => {

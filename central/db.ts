@@ -61,6 +61,31 @@ const MIGRATIONS: readonly string[] = [
   `ALTER TABLE transactions ADD COLUMN payload_hash TEXT;
    ALTER TABLE transactions ADD COLUMN progress_key_hash TEXT;
    CREATE INDEX transactions_kiosk_number ON transactions (kiosk_id, number);`,
+  // 3: the web console (central/console.ts): its users (scrypt password hashes), their sessions (the SHA-256
+  // of the cookie's random id, never the id) and the audit trail of every sign-in, sign-out and console action.
+  `CREATE TABLE console_users (
+     name TEXT PRIMARY KEY,
+     role TEXT NOT NULL,
+     password_hash TEXT NOT NULL,
+     created_at INTEGER NOT NULL
+   ) STRICT;
+   CREATE TABLE console_sessions (
+     id_hash TEXT PRIMARY KEY,
+     user_name TEXT NOT NULL REFERENCES console_users (name),
+     csrf_token TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     last_seen_at INTEGER NOT NULL,
+     expires_at INTEGER NOT NULL
+   ) STRICT;
+   CREATE TABLE console_audit (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     at INTEGER NOT NULL,
+     user_name TEXT,
+     action TEXT NOT NULL,
+     outcome TEXT NOT NULL,
+     detail TEXT
+   ) STRICT;
+   CREATE INDEX console_audit_at ON console_audit (at);`,
 ];
 
 /** Whether `target` names a PostgreSQL database (a postgres:// or postgresql:// URL) rather than a sqlite file. */

@@ -2,18 +2,66 @@
  * CLI entry of the reference central server: `npx tsx central/main.ts --help`. Prints its URL on stdout and
  * closes cleanly on Ctrl-C (SIGINT) or SIGTERM. Tokens come from files or the environment, never from argv.
  */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   CENTRAL_USAGE,
   DEV_ADMIN_TOKEN,
   DEV_KIOSK_ID,
   DEV_KIOSK_TOKEN,
   parseCentralArgs,
+  parseUserAddArgs,
+  passwordFromText,
+  USER_USAGE,
   type CentralCliConfig,
 } from './cli.js';
+import { addConsoleUser, consoleRoleSchema } from './console-auth.js';
+import { openCentralDb } from './db.js';
 import { describePostgresUrl } from './db-postgres.js';
 import { startCentralServer } from './server.js';
 
+/** Reads standard input to its end (the password of `user add`, piped or typed and ended with Ctrl-D). */
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) process.stderr.write('password (then Enter and Ctrl-D): ');
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** `user add NAME --role R`: creates a console user (central/console-auth.ts) in the store. */
+async function userCommand(argv: readonly string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(USER_USAGE);
+    return 0;
+  }
+  const config = parseUserAddArgs(argv);
+  const role = consoleRoleSchema.safeParse(config.role);
+  if (!role.success) throw new Error('--role must be administrator or duty-officer');
+  const password = passwordFromText(
+    config.passwordFile !== undefined ? readFileSync(config.passwordFile, 'utf8') : await readStdin(),
+  );
+  let target = config.database;
+  if (target === undefined) {
+    mkdirSync(config.dataDir, { recursive: true });
+    target = join(config.dataDir, 'central.sqlite');
+  }
+  const db = await openCentralDb(target);
+  try {
+    const created = await addConsoleUser(db, {
+      name: config.name,
+      role: role.data,
+      password,
+      replace: config.replace,
+    });
+    console.log(`central: console user ${config.name} (${role.data}) ${created ? 'created' : 'updated'}`);
+  } finally {
+    await db.close();
+  }
+  return 0;
+}
+
 async function main(): Promise<number> {
+  if (process.argv[2] === 'user') return userCommand(process.argv.slice(3));
   let config: CentralCliConfig;
   try {
     config = parseCentralArgs(process.argv.slice(2));

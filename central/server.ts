@@ -34,7 +34,9 @@ import {
   type TransactionPayload,
   type TransactionProgress,
 } from './contract.js';
+import { createConsoleHandler, isConsolePath, type ConsoleOptions } from './console.js';
 import { isPostgresUrl, openCentralDb, type CentralDb } from './db.js';
+import { HttpError, sendJson } from './http-json.js';
 import { createFaultInjector, type FaultDecision, type FaultSetting } from './faults.js';
 import { createProgressPageHandler, isProgressPagePath, type ProgressPageSettings } from './progress-page.js';
 import {
@@ -114,6 +116,11 @@ export interface CentralServerOptions {
    * Default 15 s.
    */
   readonly requestTimeoutMs?: number;
+  /** The web console at /console/ (central/console.ts): where its build is, session limits, sign-in limit. */
+  readonly console?: Pick<
+    ConsoleOptions,
+    'staticDir' | 'sessionLimits' | 'signInLimit' | 'rateClock' | 'staleAfterMs'
+  >;
 }
 
 /** Default of {@link CentralServerOptions.requestTimeoutMs}. */
@@ -144,17 +151,6 @@ const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
 const NO_FAULT: FaultDecision = { kind: 'none', retryAfterSeconds: 0, retryAfterAsDate: false };
 /** Past this much an oversized body is no longer drained politely; the socket is dropped. */
 const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-  }
-}
 
 type Caller = { role: 'kiosk'; kioskId: string } | { role: 'admin' };
 
@@ -344,6 +340,34 @@ export async function startCentralServer(options: CentralServerOptions): Promise
       batches: await counter('batches'),
       kiosks: kiosks?.total ?? 0,
     };
+  };
+
+  /** Every configured kiosk and every kiosk that has called in (the admin API's and the console's fleet). */
+  const fleet = async (): Promise<FleetKiosk[]> => {
+    const rows = await db.all<KioskRow>('SELECT kiosk_id, last_heartbeat_at, heartbeat FROM kiosks');
+    const counts = await db.all<{ kiosk_id: string; total: number }>(
+      'SELECT kiosk_id, COUNT(*) AS total FROM transactions GROUP BY kiosk_id',
+    );
+    const countOf = new Map(counts.map((row) => [row.kiosk_id, row.total]));
+    const byId = new Map(rows.map((row) => [row.kiosk_id, row]));
+    const ids = [...new Set([...Object.keys(options.kioskTokens), ...byId.keys()])].sort();
+    return ids.map((kioskId): FleetKiosk => {
+      const row = byId.get(kioskId);
+      // Stored heartbeats were validated on the way in; re-parse anyway so a hand-edited row shows as empty.
+      const last = row?.heartbeat ? heartbeatRequestSchema.safeParse(parseStored(row.heartbeat)) : undefined;
+      const hb = last?.success ? last.data : undefined;
+      return {
+        kioskId,
+        lastHeartbeatAt: row?.last_heartbeat_at != null ? iso(row.last_heartbeat_at) : null,
+        appVersion: hb?.appVersion ?? null,
+        catalogVersion: hb?.catalogVersion ?? null,
+        devices: hb?.devices ?? null,
+        outbox: hb?.outbox ?? null,
+        lastCatalogRejection: hb?.lastCatalogRejection ?? null,
+        health: hb?.health ?? null,
+        transactions: countOf.get(kioskId) ?? 0,
+      };
+    });
   };
 
   const latestCatalog = (): Promise<{ version: number; etag: string; body: Buffer } | undefined> =>
@@ -620,33 +644,7 @@ export async function startCentralServer(options: CentralServerOptions): Promise
       pattern: /^\/v1\/admin\/fleet$/,
       role: 'admin',
       async handle() {
-        const rows = await db.all<KioskRow>('SELECT kiosk_id, last_heartbeat_at, heartbeat FROM kiosks');
-        const counts = await db.all<{ kiosk_id: string; total: number }>(
-          'SELECT kiosk_id, COUNT(*) AS total FROM transactions GROUP BY kiosk_id',
-        );
-        const countOf = new Map(counts.map((row) => [row.kiosk_id, row.total]));
-        const byId = new Map(rows.map((row) => [row.kiosk_id, row]));
-        const ids = [...new Set([...Object.keys(options.kioskTokens), ...byId.keys()])].sort();
-        const kiosks = ids.map((kioskId): FleetKiosk => {
-          const row = byId.get(kioskId);
-          // Stored heartbeats were validated on the way in; re-parse anyway so a hand-edited row shows as empty.
-          const last = row?.heartbeat
-            ? heartbeatRequestSchema.safeParse(parseStored(row.heartbeat))
-            : undefined;
-          const hb = last?.success ? last.data : undefined;
-          return {
-            kioskId,
-            lastHeartbeatAt: row?.last_heartbeat_at != null ? iso(row.last_heartbeat_at) : null,
-            appVersion: hb?.appVersion ?? null,
-            catalogVersion: hb?.catalogVersion ?? null,
-            devices: hb?.devices ?? null,
-            outbox: hb?.outbox ?? null,
-            lastCatalogRejection: hb?.lastCatalogRejection ?? null,
-            health: hb?.health ?? null,
-            transactions: countOf.get(kioskId) ?? 0,
-          };
-        });
-        const response: FleetResponse = { kiosks };
+        const response: FleetResponse = { kiosks: await fleet() };
         return { status: 200, body: response };
       },
     },
@@ -727,20 +725,6 @@ export async function startCentralServer(options: CentralServerOptions): Promise
     },
   ];
 
-  const sendJson = (
-    res: ServerResponse,
-    status: number,
-    body: unknown,
-    headers: Record<string, string> = {},
-  ): void => {
-    const text = JSON.stringify(body);
-    res.writeHead(status, {
-      'content-type': 'application/json; charset=utf-8',
-      'content-length': Buffer.byteLength(text),
-      ...headers,
-    });
-    res.end(text);
-  };
   const sendError = (res: ServerResponse, error: HttpError): void => {
     if (res.headersSent || res.destroyed) return;
     sendJson(res, error.status, { error: { code: error.code, message: error.message } }, error.headers);
@@ -922,6 +906,15 @@ export async function startCentralServer(options: CentralServerOptions): Promise
     },
   });
 
+  // The web console (central/console.ts): session cookies instead of bearer tokens, never faulted.
+  const consoleHandler = createConsoleHandler({
+    ...options.console,
+    db,
+    now,
+    fleet,
+    secure: options.tls !== undefined,
+  });
+
   /** Sockets whose request our listener is answering (a late client error must not write a second answer). */
   const answering = new WeakSet<object>();
   const listener: RequestListener = (req, res) => {
@@ -931,6 +924,10 @@ export async function startCentralServer(options: CentralServerOptions): Promise
     res.once('close', () => answering.delete(socket));
     if (isProgressPagePath(req.url)) {
       void progressPage(req, res);
+      return;
+    }
+    if (isConsolePath(req.url)) {
+      void consoleHandler(req, res);
       return;
     }
     handleRequest(req, res, arrivedAt).catch((error: unknown) => {
@@ -974,6 +971,10 @@ export async function startCentralServer(options: CentralServerOptions): Promise
   // headers within the request timeout, the whole request a little after it (our 408 normally comes first).
   server.headersTimeout = requestTimeoutMs;
   server.requestTimeout = requestTimeoutMs + 5_000;
+  // Idle keep-alive connections stay open 65 s, longer than a load balancer's usual 60 s idle timeout: with
+  // Node's 5 s a client (or balancer) reusing a connection at the moment the server drops it gets a reset, and a
+  // client on a busy machine checks its own idle timer late. Idle sockets cost one descriptor each.
+  server.keepAliveTimeout = 65_000;
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
     if (!socket.writable || answering.has(socket)) {
       socket.destroy();

@@ -10,6 +10,7 @@ import { FormScreen, type Forms } from './citizen/FormScreen.js';
 import { IdentifyScreen } from './citizen/IdentifyScreen.js';
 import { FaceCheckScreen } from './face/FaceCheckScreen.js';
 import { preloadFaceEngineWhenIdle } from './face/face-engine.js';
+import { PhotoScreen } from './face/PhotoScreen.js';
 import { OutOfServiceScreen } from './citizen/OutOfServiceScreen.js';
 import { IdleGuard, idleTimingsFor } from './components/IdleGuard.js';
 import { KeptCard } from './components/KeptCard.js';
@@ -65,6 +66,8 @@ export function App(): ReactNode {
   const [progressScan, setProgressScan] = useState<ProgressScan | null>(null);
   // The visit whose face check the citizen has left (the forms come next); per visit, so a new one asks again.
   const [faceDoneFor, setFaceDoneFor] = useState<string | null>(null);
+  // Likewise the certificate photo step (after the face check, before the forms).
+  const [photoDoneFor, setPhotoDoneFor] = useState<string | null>(null);
 
   // On every (re)connection, pick up the visit the core holds (e.g. after the page was reloaded mid-visit).
   useEffect(() => {
@@ -172,9 +175,10 @@ export function App(): ReactNode {
     });
   }, [skipConfirm, api]);
 
-  // A visit with a service that asks for the face check: the face engine loads in idle time now (models and
-  // wasm only, nothing of the citizen), so that after consent only the card photo and the camera remain.
-  const needsFace = visit?.face != null;
+  // A visit with a service that asks for the face check or a certificate photo: the face engine loads in idle
+  // time now (models and wasm only, nothing of the citizen), so that after consent only the camera (and for
+  // the check the card photo) remain.
+  const needsFace = visit?.face != null || visit?.certificatePhoto != null;
   useEffect(() => {
     if (needsFace) preloadFaceEngineWhenIdle();
   }, [needsFace]);
@@ -232,6 +236,13 @@ export function App(): ReactNode {
     visit?.step === 'form' &&
     visit.face !== null &&
     (visit.faceCheck === 'pending' || faceDoneFor !== visit.id);
+  // The certificate photo comes next, until the citizen has given one or declined and seen the outcome.
+  const photoStep =
+    visit?.step === 'form' && !faceStep && visit.certificatePhoto !== null
+      ? visit.certificatePhoto.status === 'pending' || photoDoneFor !== visit.id
+        ? visit.certificatePhoto
+        : null
+      : null;
   let screen: ReactNode;
   if (technician && !visit) {
     screen = <TechnicianScreen onClose={() => setTechnician(false)} />;
@@ -261,6 +272,16 @@ export function App(): ReactNode {
         onCancel={cancel}
         onBack={back}
         onDone={() => setFaceDoneFor(visit.id)}
+      />
+    );
+  } else if (visit && photoStep) {
+    screen = (
+      <PhotoScreen
+        visit={visit}
+        step={photoStep}
+        onCancel={cancel}
+        onBack={back}
+        onDone={() => setPhotoDoneFor(visit.id)}
       />
     );
   } else if (visit?.step === 'form') {
@@ -382,7 +403,9 @@ export function App(): ReactNode {
           ? 'technician'
           : faceStep
             ? 'face'
-            : (visit?.step ?? (choosing ? 'choose' : progressOpen ? 'progress' : 'attract'))
+            : photoStep
+              ? 'photo'
+              : (visit?.step ?? (choosing ? 'choose' : progressOpen ? 'progress' : 'attract'))
       }
       wipeKey={wipeKey}
     >

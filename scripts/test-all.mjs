@@ -16,10 +16,11 @@ const playwrightJson = path.join(reports, 'playwright.json');
 const steps = [
   ['type check (core, drivers, tests)', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']],
   ['type check (renderer)', 'npx', ['tsc', '-p', 'renderer/tsconfig.json', '--noEmit']],
+  ['type check (web console)', 'npx', ['tsc', '-p', 'central/console-app/tsconfig.json', '--noEmit']],
   ['lint', 'npx', ['eslint', '.', '--max-warnings', '0']],
   // Built before the tests: some of them start the kiosk as `npm start` does, which would otherwise build the
   // renderer itself inside a test's time limit.
-  ['build (renderer + Electron main)', 'npm', ['run', 'build']],
+  ['build (renderer + web console + Electron main)', 'npm', ['run', 'build']],
   [
     'unit and integration tests',
     'npx',

@@ -5,6 +5,7 @@ import type { ApiDeps, CardCheckView, SimulationPort } from './ports.js';
 import type { ApiResult } from './protocol.js';
 import { apiError } from './protocol.js';
 import { MAX_SERVICES_PER_VISIT } from './limits.js';
+import { MAX_CERTIFICATE_PHOTO_BYTES } from '../../central/contract.js';
 import { technicianMethods } from './technician-methods.js';
 import type {
   Catalog,
@@ -21,6 +22,18 @@ import type {
 
 const none = z.undefined().or(z.object({}).strict()).optional();
 const serviceId = z.string().min(1).max(80);
+
+/** The certificate photo report (`visit.photo`): the JPEG as base64 within the size limit, or a decline. */
+export const photoReportSchema = z.discriminatedUnion('action', [
+  z
+    .object({
+      action: z.literal('submit'),
+      // Base64 of at most MAX_CERTIFICATE_PHOTO_BYTES; the core re-checks the JPEG and its size.
+      jpeg: z.base64().max(Math.ceil(MAX_CERTIFICATE_PHOTO_BYTES / 3) * 4),
+    })
+    .strict(),
+  z.object({ action: z.literal('decline') }).strict(),
+]);
 
 /**
  * The KioskApi: every method the renderer may call. Inputs are parsed with these schemas (the renderer is
@@ -110,6 +123,9 @@ export function buildApi(deps: ApiDeps) {
           .strict(),
       ]),
       async (report): Promise<ApiResult<VisitView>> => deps.visits.reportFace(report),
+    ),
+    'visit.photo': method(photoReportSchema, async (report): Promise<ApiResult<VisitView>> =>
+      deps.visits.reportPhoto(report),
     ),
     'face.settings': method(none, async (): Promise<ApiResult<FaceSettingsView>> => ok(deps.faceSettings())),
     // Any screen reports (the cameras' rows must follow a plug or unplug while citizens use the kiosk).

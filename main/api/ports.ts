@@ -23,6 +23,7 @@ import type {
   Catalog,
   DeviceStatusView,
   FaceReport,
+  PhotoReport,
   FaceSettingsView,
   FixtureView,
   KioskInfo,
@@ -105,6 +106,8 @@ export interface VisitPort {
   proceed(): ApiResult<VisitView>;
   /** A face check attempt's score and liveness, or the citizen's choice of the non-biometric route. */
   reportFace(report: FaceReport): ApiResult<VisitView>;
+  /** The certificate photo the citizen chose to use, or their decline (see the visit service). */
+  reportPhoto(report: PhotoReport): ApiResult<VisitView>;
   /** One step back without losing what was read; `null`: the visit ended, back to choosing services. */
   back(): ApiResult<VisitView | null>;
   submit(

@@ -6,6 +6,7 @@ import type { DeviceKind, DeviceStatus } from '../../drivers/common/status.js';
 import type { DiscoveryView } from './technician-views.js';
 import type { Gs1Element } from '../../drivers/scanner/gs1.js';
 import type { Catalog, CatalogService, CardType, LocalizedText } from '../services/catalog/schema.js';
+import type { PhotoSpec } from '../services/face/photo.js';
 
 export type { Catalog, CatalogService, CardType, LocalizedText, DeviceKind, DeviceStatus };
 export type {
@@ -125,11 +126,30 @@ export interface VisitView {
   readonly faceCheck: 'not-needed' | 'pending' | 'face-verified' | 'officer-review';
   /** The face step's attempts so far and the last outcome (null when no service asks for a face check). */
   readonly face: FaceStepView | null;
+  /**
+   * Services that ask for a certificate photo (null when none does): `pending` until the citizen has given one
+   * (`provided`) or declined (`declined`: the catalog's alternative, e.g. bring a photo to a counter). One photo
+   * serves every such service of the visit; the first one's spec applies.
+   */
+  readonly certificatePhoto: PhotoStepView | null;
   /** Per service, per field: values pre-filled from the card (form step only). */
   readonly prefill: Readonly<Record<string, Readonly<Record<string, PrefillView>>>>;
   readonly result: VisitResultView | null;
   readonly startedAt: string;
 }
+
+/** The certificate photo step as the screen shows it: never the photo itself. */
+export interface PhotoStepView {
+  readonly status: 'pending' | 'provided' | 'declined';
+  readonly spec: PhotoSpec;
+  /** What a citizen who declines does instead (from the catalog). */
+  readonly alternative: LocalizedText;
+  readonly serviceIds: readonly string[];
+}
+
+/** What the renderer sends of the certificate photo: the JPEG (base64) the citizen chose to use, or a decline. */
+export type PhotoReport =
+  { readonly action: 'submit'; readonly jpeg: string } | { readonly action: 'decline' };
 
 /** The face step as the screen shows it: no score, no image. */
 export interface FaceStepView {

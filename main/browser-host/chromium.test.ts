@@ -2,7 +2,13 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BrowserRefusedError, browserUserDecision, openChromium, type ChromiumWindow } from './chromium.js';
+import {
+  BrowserRefusedError,
+  browserUserDecision,
+  chromiumArgs,
+  openChromium,
+  type ChromiumWindow,
+} from './chromium.js';
 import { KIOSK_POLICY_FILE, kioskPolicyText } from './kiosk-policy.js';
 
 const dirs: string[] = [];
@@ -109,5 +115,31 @@ describe('who may run the kiosk browser', () => {
     expect(open().policy.state).toBe('different');
     writeFileSync(path.join(fake.dir, KIOSK_POLICY_FILE), kioskPolicyText('http://127.0.0.1:8570'));
     expect(open().policy.state).toBe('installed');
+  });
+});
+
+describe('the kiosk window flags', () => {
+  it('open the launch link as a kiosk or app window with its own profile, and start nothing else', () => {
+    const url = 'http://127.0.0.1:4173/launch/abc';
+    const kiosk = chromiumArgs(url, '/tmp/p', { kiosk: true, asRoot: false });
+    expect(kiosk).toEqual(expect.arrayContaining(['--user-data-dir=/tmp/p', '--kiosk', `--app=${url}`]));
+    expect(kiosk).not.toContain('--no-sandbox');
+    expect(chromiumArgs(url, '/tmp/p', { kiosk: false, asRoot: true })).toEqual(
+      expect.arrayContaining(['--start-maximized', '--no-sandbox']),
+    );
+    expect(kiosk).toEqual(
+      expect.arrayContaining([
+        '--disable-extensions',
+        '--disable-component-extensions-with-background-pages',
+        '--password-store=basic',
+        '--no-default-browser-check',
+      ]),
+    );
+    // One --disable-features switch (Chromium keeps only the last one given), naming the omnibox pop-up pages.
+    const features = kiosk.filter((a) => a.startsWith('--disable-features='));
+    expect(features).toHaveLength(1);
+    expect(features[0]?.split('=')[1]?.split(',')).toEqual(
+      expect.arrayContaining(['PreloadTopChromeWebUI', 'WebUIOmniboxPopup']),
+    );
   });
 });

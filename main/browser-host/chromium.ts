@@ -48,6 +48,17 @@ export function chromiumArgs(
     '--disable-pinch',
     '--overscroll-history-navigation=0',
     '--autoplay-policy=no-user-gesture-required',
+    // Nothing else starts with the kiosk window: no extensions (component ones with background pages included),
+    // default apps, crash reporter, phishing classifier or default-browser and search-engine prompts, and no
+    // system keyring (which may block or prompt on a desktop session). Less to start, and less to lock down.
+    '--disable-extensions',
+    '--disable-component-extensions-with-background-pages',
+    '--disable-default-apps',
+    '--disable-breakpad',
+    '--disable-client-side-phishing-detection',
+    '--no-default-browser-check',
+    '--disable-search-engine-choice-screen',
+    '--password-store=basic',
     // The browser's own omnibox pop-up pages, which this window never shows, are otherwise built at launch and
     // compete with the kiosk's first screen for the CPU.
     `--disable-features=${CHROMIUM_DISABLED_FEATURES.join(',')}`,

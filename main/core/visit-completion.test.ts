@@ -1,5 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { encodeJpeg, solid } from '../services/face/image.js';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -88,6 +90,61 @@ describe('completing a visit', () => {
       const payload = await transactions.payload(row!.id, 'kiosk-1');
       expect(payload.services[0]?.form).toMatchObject({ identityCheck: faceCheck });
     }
+  });
+
+  it('seals a certificate photo with the transaction, uploads it in the payload, and purges it with the rest', async () => {
+    const { transactions, complete } = await completion({ outcome: 'printed' }, []);
+    const permit = parsed.catalog.services.find((s) => s.id === 'hk-macao-permit-application')!;
+    const jpeg = encodeJpeg(solid(358, 441, [236, 238, 240]), 90);
+    const result = await complete({
+      locale: 'zh-CN',
+      card: null,
+      faceCheck: 'officer-review',
+      certificatePhoto: {
+        status: 'provided',
+        serviceIds: [permit.id],
+        jpeg,
+        width: 358,
+        height: 441,
+      },
+      services: [{ service: permit, values: { applicationType: 'first' } }],
+    });
+    if (!result.ok) throw new Error(result.error.code);
+    const row = await transactions.getByNumber(result.value.transactionNumber);
+    const payload = await transactions.payload(row!.id, 'kiosk-1');
+    expect(payload.certificatePhoto).toMatchObject({ serviceIds: [permit.id], width: 358, height: 441 });
+    expect(Buffer.from(payload.certificatePhoto!.data, 'base64')).toEqual(Buffer.from(jpeg));
+    expect(payload.services[0]?.form).toMatchObject({ certificatePhoto: 'provided' });
+    // Sealed at rest: neither the JPEG nor its base64 is anywhere in the database files.
+    await store!.db.run('PRAGMA wal_checkpoint(TRUNCATE)');
+    const files = (await readdir(dir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile());
+    expect(files.map((e) => e.name)).toContain('booth.sqlite3');
+    for (const entry of files) {
+      const name = path.join(entry.parentPath, entry.name);
+      const bytes = await readFile(name);
+      expect(bytes.includes(Buffer.from('JFIF')), name).toBe(false);
+      expect(bytes.includes(Buffer.from(payload.certificatePhoto!.data.slice(0, 40))), name).toBe(false);
+    }
+    await store!.db.run("UPDATE transactions SET state = 'acknowledged', updated_at = 0");
+    expect(await transactions.purgeExpired()).toBe(1);
+    await expect(transactions.payload(row!.id, 'kiosk-1')).rejects.toThrow();
+  });
+
+  it('records a declined photo on the service, and carries no photo', async () => {
+    const { transactions, complete } = await completion({ outcome: 'printed' }, []);
+    const permit = parsed.catalog.services.find((s) => s.id === 'hk-macao-permit-application')!;
+    const result = await complete({
+      locale: 'en',
+      card: null,
+      faceCheck: 'officer-review',
+      certificatePhoto: { status: 'declined', serviceIds: [permit.id] },
+      services: [{ service: permit, values: { applicationType: 'first' } }],
+    });
+    if (!result.ok) throw new Error(result.error.code);
+    const row = await transactions.getByNumber(result.value.transactionNumber);
+    const payload = await transactions.payload(row!.id, 'kiosk-1');
+    expect(payload.certificatePhoto).toBeUndefined();
+    expect(payload.services[0]?.form).toMatchObject({ certificatePhoto: 'declined' });
   });
 
   it('prints every promise of a service on the receipt, in the receipt’s language', () => {

@@ -74,7 +74,8 @@ function localIso(date: Date): string {
  * screen instead, and the result says why nothing was printed.
  */
 export function createVisitCompletion(deps: VisitCompletionDeps): CompleteVisit {
-  return async ({ locale, card, faceCheck, services }) => {
+  return async ({ locale, card, faceCheck, certificatePhoto, services }) => {
+    const photoFor = new Set(certificatePhoto?.serviceIds ?? []);
     let completed;
     try {
       completed = await deps.transactions.complete({
@@ -96,8 +97,26 @@ export function createVisitCompletion(deps: VisitCompletionDeps): CompleteVisit 
           // receipt name the service in the citizen's language, never by its id.
           name: service.name,
           urgent: service.urgent,
-          form: { ...values, ...(faceCheck === 'not-needed' ? {} : { identityCheck: faceCheck }) },
+          form: {
+            ...values,
+            ...(faceCheck === 'not-needed' ? {} : { identityCheck: faceCheck }),
+            // Whether the photo travels with the application, or the citizen brings one to the counter.
+            ...(certificatePhoto && photoFor.has(service.id)
+              ? { certificatePhoto: certificatePhoto.status }
+              : {}),
+          },
         })),
+        ...(certificatePhoto?.status === 'provided'
+          ? {
+              certificatePhoto: {
+                serviceIds: [...certificatePhoto.serviceIds],
+                mediaType: 'image/jpeg' as const,
+                width: certificatePhoto.width,
+                height: certificatePhoto.height,
+                data: Buffer.from(certificatePhoto.jpeg).toString('base64'),
+              },
+            }
+          : {}),
       });
     } catch (error) {
       deps.log.error('visit.store-failed', { error: error instanceof Error ? error.name : 'unknown' });

@@ -9,11 +9,18 @@ import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react'
 import type { FaceReport, FaceSettingsView, VisitView } from '../../main/api/views.js';
 import { faceSimilarity, type QualityProblem } from '../../main/services/face/policy.js';
 import { useKiosk } from '../api/kiosk.js';
-import { BackButton } from '../components/BackButton.js';
 import { useI18n } from '../i18n/i18n.js';
-import { speak, stopSpeaking } from '../i18n/speech.js';
+import { speak } from '../i18n/speech.js';
+import { nextVideoFrame } from './camera.js';
 import { openCamera } from './cameras.js';
-import { preloadFaceEngine, type FrameAnalysis, type RendererFaceEngine } from './face-engine.js';
+import {
+  CameraPreview,
+  CameraStepFrame,
+  ConsentActions,
+  useCameraSession,
+  useLivePreview,
+} from './camera-step.js';
+import { preloadFaceEngine, type FrameAnalysis } from './face-engine.js';
 import {
   LIVENESS_RULES,
   drawHoldMs,
@@ -37,18 +44,6 @@ type Phase =
 /** Antispoof and liveness model scores both this low on the live frame fail the attempt. */
 const SPOOF_FLOOR = 0.2;
 
-/** Resolves at the video's next frame, or after 250 ms at the latest (a stalled camera). */
-function nextVideoFrame(video: HTMLVideoElement): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, 250);
-    video.requestVideoFrameCallback(() => {
-      clearTimeout(timer);
-      // One more turn of the event loop, so a render scheduled by the last frame's state runs first.
-      setTimeout(resolve, 0);
-    });
-  });
-}
-
 /**
  * The face check screen. `onDone` leads on to the forms, whatever the outcome; `onBack` returns to the
  * confirmation (the check is asked again when the citizen comes back).
@@ -65,7 +60,7 @@ export function FaceCheckScreen({
   readonly onCancel: () => void;
 }): ReactNode {
   const { api } = useKiosk();
-  const { locale, t } = useI18n();
+  const { locale } = useI18n();
   const ft = useCallback(
     (key: FaceKey, values?: Readonly<Record<string, string | number>>) => faceText(locale, key, values),
     [locale],
@@ -77,28 +72,16 @@ export function FaceCheckScreen({
   const [guide, setGuide] = useState<FaceKey | null>(null);
   const [challenge, setChallenge] = useState<{ asked: Challenge; step: number; steps: number } | null>(null);
   const [busy, setBusy] = useState(false);
-  const videoRef = useRef<HTMLVideoElement | null>(null);
-  const engineRef = useRef<RendererFaceEngine | null>(null);
+  const session = useCameraSession();
+  const { videoRef, engineRef, streamRef, runRef, stop: stopCamera } = session;
   const referenceRef = useRef<readonly number[] | null>(null);
-  const streamRef = useRef<MediaStream | null>(null);
-  const runRef = useRef(0);
-
-  const stopCamera = useCallback(() => {
-    runRef.current += 1;
-    for (const track of streamRef.current?.getTracks() ?? []) track.stop();
-    streamRef.current = null;
-    if (videoRef.current) videoRef.current.srcObject = null;
-    engineRef.current?.clear();
-  }, []);
-  // Leaving the screen drops the camera and the descriptor, and the engine forgets the faces (it stays loaded).
+  // Leaving the screen drops the descriptor too (the session stops the camera, and the shared engine forgets
+  // the faces; it stays loaded).
   useEffect(
     () => () => {
-      stopCamera();
       referenceRef.current = null;
-      engineRef.current = null;
-      stopSpeaking();
     },
-    [stopCamera],
+    [],
   );
 
   const report = useCallback(
@@ -227,7 +210,7 @@ export function FaceCheckScreen({
       const score = faceSimilarity(reference, final.embedding);
       return report({ action: 'attempt', score: Number(score.toFixed(4)), liveness: !spoof });
     }
-  }, [ft, locale, report, unavailable]);
+  }, [ft, locale, report, unavailable, engineRef, runRef, videoRef]);
 
   const start = useCallback(async (): Promise<void> => {
     if (!api) return;
@@ -254,20 +237,10 @@ export function FaceCheckScreen({
       return unavailable('noCamera', 'no-camera');
     }
     setPhase({ kind: 'capture' });
-  }, [api, unavailable, visit.identity?.photo]);
+  }, [api, unavailable, visit.identity?.photo, engineRef, streamRef]);
 
   // Once the preview element exists, attach the stream and run an attempt.
-  useEffect(() => {
-    if (phase.kind !== 'capture') return;
-    const video = videoRef.current;
-    if (!video || !streamRef.current) return;
-    video.srcObject = streamRef.current;
-    void video.play().catch(() => undefined);
-    void attempt();
-    return () => {
-      runRef.current += 1;
-    };
-  }, [phase.kind, attempt]);
+  useLivePreview(session, phase.kind === 'capture', attempt);
 
   // The core's outcome: verified or officer review ends the check (camera off); pending allows another try.
   const status = visit.faceCheck;
@@ -286,14 +259,13 @@ export function FaceCheckScreen({
       <>
         <p>{ft('face.consent.body')}</p>
         <p className="notice-inline">{ft('face.consent.alternative')}</p>
-        <div className="actions">
-          <button type="button" onClick={decline} disabled={busy}>
-            {ft('face.consent.decline')}
-          </button>
-          <button type="button" className="primary" onClick={() => void start()} disabled={busy}>
-            {ft('face.consent.agree')}
-          </button>
-        </div>
+        <ConsentActions
+          declineLabel={ft('face.consent.decline')}
+          agreeLabel={ft('face.consent.agree')}
+          onDecline={decline}
+          onAgree={() => void start()}
+          busy={busy}
+        />
       </>
     );
   } else if (phase.kind === 'loading') {
@@ -312,14 +284,7 @@ export function FaceCheckScreen({
   } else if (phase.kind === 'capture') {
     body = (
       <>
-        <video
-          ref={videoRef}
-          className="face-preview"
-          aria-label={ft('face.preview')}
-          muted
-          playsInline
-          autoPlay
-        />
+        <CameraPreview videoRef={videoRef} label={ft('face.preview')} />
         {challenge ? (
           <p className="face-step">
             {ft('face.challenge.step', { step: challenge.step, steps: challenge.steps })}
@@ -371,15 +336,15 @@ export function FaceCheckScreen({
   }
 
   return (
-    <section className="face-check" aria-labelledby="face-title">
-      <h1 id="face-title">{ft('face.title')}</h1>
+    <CameraStepFrame
+      className="face-check"
+      titleId="face-title"
+      title={ft('face.title')}
+      busy={busy}
+      onBack={onBack}
+      onCancel={onCancel}
+    >
       {body}
-      <div className="actions secondary">
-        <BackButton onBack={onBack} disabled={busy} />
-        <button type="button" onClick={onCancel}>
-          {t('nav.cancel')}
-        </button>
-      </div>
-    </section>
+    </CameraStepFrame>
   );
 }

@@ -23,7 +23,23 @@ import {
   type FaceMeasure,
   type QualityVerdict,
 } from '../../main/services/face/policy.js';
+import {
+  checkBackground,
+  checkPhotoFrame,
+  checkPlacement,
+  headFromMesh,
+  headInCrop,
+  headPlacement,
+  measureBackground,
+  PHOTO_GATES,
+  type PhotoProblem,
+  type PhotoSpec,
+} from '../../main/services/face/photo.js';
 import { eyeOpenness, type MeshPoint, type Observation } from './liveness.js';
+
+/** One camera frame checked for a certificate photo: the cropped shot, or what to tell the citizen. */
+export type PhotoAnalysis =
+  { readonly ok: true; readonly photo: ImageData } | { readonly ok: false; readonly problem: PhotoProblem };
 
 /** What one analysed frame gives the face screen. */
 export interface FrameAnalysis {
@@ -84,19 +100,24 @@ export class RendererFaceEngine {
 
   /**
    * Draws a source into the work canvas (resized only when the size changes) and returns its pixels; the
-   * canvas is blanked again by {@link detect}.
+   * canvas is blanked again at once, unless `keep` (the certificate photo crops from it, then blanks it).
    */
-  private grab(source: CanvasImageSource, width: number, height: number): ImageData {
+  private grab(source: CanvasImageSource, width: number, height: number, keep = false): ImageData {
     if (this.canvas.width !== width || this.canvas.height !== height) {
       this.canvas.width = width;
       this.canvas.height = height;
     }
-    const ctx = this.canvas.getContext('2d', { willReadFrequently: true });
-    if (!ctx) throw new Error('no 2d canvas');
+    const ctx = this.context();
     ctx.drawImage(source, 0, 0, width, height);
     const pixels = ctx.getImageData(0, 0, width, height);
-    ctx.clearRect(0, 0, width, height);
+    if (!keep) ctx.clearRect(0, 0, width, height);
     return pixels;
+  }
+
+  private context(): CanvasRenderingContext2D {
+    const ctx = this.canvas.getContext('2d', { willReadFrequently: true });
+    if (!ctx) throw new Error('no 2d canvas');
+    return ctx;
   }
 
   /** Runs human on the pixels as a tensor (disposed after), with these face settings for this call. */
@@ -138,6 +159,61 @@ export class RendererFaceEngine {
       // A copy: human's array is its descriptor cache, which `clear` zeroes.
       const embedding = index >= 0 ? result.face[index]?.embedding?.slice() : undefined;
       return verdict.ok && embedding && embedding.length > 0 ? { ok: true, embedding } : { ok: false };
+    });
+  }
+
+  /**
+   * Checks the video's current frame for a certificate photo (`main/services/face/photo.ts`): one face passing
+   * the photo gates, a crop that puts the head where `spec` wants it, then on the crop scaled to the spec's size
+   * a plain light background and — the models run again on the crop — the head within the spec's rules. The
+   * frame is drawn once, so the crop is of the very frame that was checked; the frame's pixels are zeroed and
+   * both canvases emptied after (only the returned crop stays). Like every frame, it reaches human as a tensor.
+   */
+  async photo(video: HTMLVideoElement, spec: PhotoSpec): Promise<PhotoAnalysis> {
+    const photoOnly = {
+      description: { enabled: false },
+      antispoof: { enabled: false },
+      liveness: { enabled: false },
+    };
+    return this.serial(async () => {
+      const pixels = this.grab(video, video.videoWidth, video.videoHeight, true);
+      const shot = document.createElement('canvas');
+      try {
+        const result = await this.detect(pixels, photoOnly);
+        const faces = result.face.map((f) => ({
+          ...measure(f, pixels),
+          head: headFromMesh(f.mesh as unknown as MeshPoint[], f.box),
+        }));
+        const verdict = checkPhotoFrame(faces, pixels, spec);
+        if (!verdict.ok) return verdict;
+        shot.width = spec.width;
+        shot.height = spec.height;
+        const ctx = shot.getContext('2d', { willReadFrequently: true });
+        if (!ctx) throw new Error('no 2d canvas');
+        ctx.imageSmoothingQuality = 'high';
+        const [x, y, w, h] = verdict.rect;
+        ctx.drawImage(this.canvas, x, y, w, h, 0, 0, spec.width, spec.height);
+        const photo = ctx.getImageData(0, 0, spec.width, spec.height);
+        const view = { width: photo.width, height: photo.height, channels: 4 as const, data: photo.data };
+        const background = checkBackground(
+          measureBackground(view, headInCrop(verdict.head, verdict.rect, spec)),
+        );
+        if (background) return { ok: false, problem: background };
+        // The detector runs with a low floor; only detections the gates count as faces are faces here too.
+        const again = (await this.detect(photo, photoOnly)).face.filter(
+          (f) => f.boxScore >= PHOTO_GATES.minDetectionScore,
+        );
+        const face = again.length === 1 ? again[0] : undefined;
+        const head = face ? headFromMesh(face.mesh as unknown as MeshPoint[], face.box) : null;
+        if (!head) return { ok: false, problem: again.length > 1 ? 'multiple-faces' : 'no-face' };
+        const placement = checkPlacement(headPlacement(head, spec.width, spec.height), spec);
+        return placement ? { ok: false, problem: placement } : { ok: true, photo };
+      } finally {
+        pixels.data.fill(0);
+        this.context().clearRect(0, 0, this.canvas.width, this.canvas.height);
+        shot.width = 1;
+        shot.height = 1;
+      }
     });
   }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { QUALITY_PROBLEMS } from '../../main/services/face/policy.js';
+import { PHOTO_PROBLEMS } from '../../main/services/face/photo.js';
 import { CHALLENGES } from './liveness.js';
 import { FACE_TEXT_TABLE, faceText } from './messages.js';
 
@@ -19,6 +20,11 @@ describe('face check texts', () => {
       expect(FACE_TEXT_TABLE.en).toHaveProperty([`face.guide.${problem}`]);
     for (const challenge of CHALLENGES)
       expect(FACE_TEXT_TABLE.en).toHaveProperty([`face.challenge.${challenge}`]);
+  });
+
+  it('guides every certificate photo problem', () => {
+    for (const problem of PHOTO_PROBLEMS)
+      expect(FACE_TEXT_TABLE.en).toHaveProperty([`photo.guide.${problem}`]);
   });
 
   it('fills placeholders', () => {

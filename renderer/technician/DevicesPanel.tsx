@@ -110,7 +110,11 @@ export function DevicesPanel({ devices }: { readonly devices: readonly DeviceSta
                   ) : null}
                 </td>
                 <td className="tech-connection">
-                  {d.connection === 'simulated' ? t('tech.connection.simulated') : d.connection}
+                  {d.connection === 'simulated'
+                    ? t('tech.connection.simulated')
+                    : d.connection === 'not configured'
+                      ? t('tech.connection.notConfigured')
+                      : d.connection}
                 </td>
                 <td>
                   <div className="tech-buttons">

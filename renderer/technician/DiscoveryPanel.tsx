@@ -6,6 +6,9 @@ import { useI18n } from '../i18n/i18n.js';
 import { Outcome, assignText } from './Outcome.js';
 
 const BAUD_RATES = [9600, 19200, 38400, 57600, 115200] as const;
+/** Paper speeds offered for a printer profile (mm/s); `null` keeps the width's default (drivers/printer/profile.ts). */
+const PRINTER_SPEEDS = [null, 50, 70, 90, 150, 200, 250] as const;
+const CODE_PAGES = ['gb18030', 'ascii'] as const;
 const ROLES: readonly AssignableRole[] = ['id-card', 'printer', 'scanner'];
 
 /** The role a probe's guess suggests, so the matching "use as" button comes first. */
@@ -27,6 +30,14 @@ export function DiscoveryPanel(): ReactNode {
   const [view, setView] = useState<DiscoveryView | null>(null);
   const [baud, setBaud] = useState<number>(115200);
   const [width, setWidth] = useState<58 | 80>(80);
+  const [speed, setSpeed] = useState<number | null>(null);
+  const [codePage, setCodePage] = useState<(typeof CODE_PAGES)[number]>('gb18030');
+  // The printer profile after ';' in the setting: the width, then only what differs from its defaults.
+  const profile = [
+    `${width}mm`,
+    ...(speed !== null ? [`speed=${speed}`] : []),
+    ...(codePage !== 'gb18030' ? [`codepage=${codePage}`] : []),
+  ].join(',');
   const [host, setHost] = useState('');
   const [port, setPort] = useState('9100');
   const [outcome, setOutcome] = useState<string | null>(null);
@@ -65,7 +76,7 @@ export function DiscoveryPanel(): ReactNode {
   };
   const specFor = (d: DiscoveredDeviceView, role: AssignableRole): string => {
     const base = d.kind === 'hid' ? `hid:${d.vidPid ?? ''}` : `serial:${d.path ?? ''}@${baud}`;
-    return role === 'printer' ? `${base};${width}mm` : base;
+    return role === 'printer' ? `${base};${profile}` : base;
   };
   const probe = (d: DiscoveredDeviceView): void => {
     if (!d.path) return;
@@ -85,10 +96,23 @@ export function DiscoveryPanel(): ReactNode {
             {b}
           </button>
         ))}
-        <span className="tech-sep" />
+      </div>
+      <div className="tech-choices" role="group" aria-label={t('tech.discover.printerProfile')}>
         {([58, 80] as const).map((w) => (
           <button key={w} type="button" aria-pressed={width === w} onClick={() => setWidth(w)}>
             {w} mm
+          </button>
+        ))}
+        <span className="tech-sep" />
+        {PRINTER_SPEEDS.map((v) => (
+          <button key={v ?? 'default'} type="button" aria-pressed={speed === v} onClick={() => setSpeed(v)}>
+            {v === null ? t('tech.discover.speedDefault') : `${v} mm/s`}
+          </button>
+        ))}
+        <span className="tech-sep" />
+        {CODE_PAGES.map((c) => (
+          <button key={c} type="button" aria-pressed={codePage === c} onClick={() => setCodePage(c)}>
+            {t(`tech.discover.codePage.${c}`)}
           </button>
         ))}
       </div>
@@ -145,19 +169,31 @@ export function DiscoveryPanel(): ReactNode {
                   </td>
                   <td>
                     <div className="tech-buttons">
-                      {d.usedBy
-                        ? null
-                        : roles.map((role) => (
-                            <button
-                              key={role}
-                              type="button"
-                              className={role === suggested ? 'primary' : undefined}
-                              disabled={busy === role}
-                              onClick={() => assign(role, specFor(d, role))}
-                            >
-                              {t('tech.assign.use', { role: roleName(role) })}
-                            </button>
-                          ))}
+                      {d.usedBy ? (
+                        // A port in use keeps its role; its settings (baud, printer profile) can be applied again.
+                        <button
+                          type="button"
+                          disabled={busy === d.usedBy}
+                          onClick={() => {
+                            const role = ROLES.find((r) => r === d.usedBy);
+                            if (role) assign(role, specFor(d, role));
+                          }}
+                        >
+                          {t('tech.assign.reapply', { role: roleName(d.usedBy) })}
+                        </button>
+                      ) : (
+                        roles.map((role) => (
+                          <button
+                            key={role}
+                            type="button"
+                            className={role === suggested ? 'primary' : undefined}
+                            disabled={busy === role}
+                            onClick={() => assign(role, specFor(d, role))}
+                          >
+                            {t('tech.assign.use', { role: roleName(role) })}
+                          </button>
+                        ))
+                      )}
                     </div>
                   </td>
                 </tr>
@@ -190,7 +226,7 @@ export function DiscoveryPanel(): ReactNode {
         <button
           type="button"
           disabled={host.trim() === ''}
-          onClick={() => assign('printer', `tcp:${host.trim()}:${port.trim() || '9100'};${width}mm`)}
+          onClick={() => assign('printer', `tcp:${host.trim()}:${port.trim() || '9100'};${profile}`)}
         >
           {t('tech.assign.use', { role: roleName('printer') })}
         </button>

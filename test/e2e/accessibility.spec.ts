@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { chooseServices, placeCard, readCardToForm } from './citizen.js';
 import { expect, test } from './kiosk-fixture.js';
+import { recordSpeech, spoken, type SpeechLog } from './speech.js';
 
 // A kiosk has a touchscreen and no keyboard: the citizen taps.
 test.use({ hasTouch: true });
@@ -49,45 +50,6 @@ test.describe('accessibility and idle handling', () => {
     void kiosk;
   });
 });
-
-/** What the kiosk said aloud, recorded in the page in place of the platform's voice. */
-interface SpeechLog {
-  readonly spoken: string[];
-  cancels: number;
-}
-
-/** Replaces speech synthesis in the page with a recorder (headless Chromium has no voice to listen to). */
-async function recordSpeech(page: Page): Promise<void> {
-  await page.addInitScript(() => {
-    const log: SpeechLog = { spoken: [], cancels: 0 };
-    const w = globalThis as unknown as {
-      __speech: SpeechLog;
-      speechSynthesis?: { speak(u: { text: string }): void; cancel(): void };
-      SpeechSynthesisUtterance?: unknown;
-    };
-    w.__speech = log;
-    const synth = {
-      speak: (u: { text: string }) => void log.spoken.push(u.text),
-      cancel: () => void (log.cancels += 1),
-    };
-    Object.defineProperty(globalThis, 'speechSynthesis', { value: synth, configurable: true });
-    if (!w.SpeechSynthesisUtterance) {
-      Object.defineProperty(globalThis, 'SpeechSynthesisUtterance', {
-        value: class {
-          lang = '';
-          rate = 1;
-          constructor(readonly text: string) {}
-        },
-        configurable: true,
-      });
-    }
-  });
-}
-
-/** Everything said aloud so far, as one text. */
-async function spoken(page: Page): Promise<string> {
-  return page.evaluate(() => (globalThis as unknown as { __speech: SpeechLog }).__speech.spoken.join('\n'));
-}
 
 test.describe('elder mode, overlays and wiping', () => {
   test('elder mode doubles the idle time and the grace, with no ticking seconds, and says the warning', async ({

@@ -4,7 +4,7 @@
  */
 import { PNG } from 'pngjs';
 import jsQRModule from 'jsqr';
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { expect } from './kiosk-fixture.js';
 
 // jsqr's CommonJS default export is typed as a namespace under NodeNext (as in documents.test.ts).
@@ -103,4 +103,31 @@ export async function readCardToForm(
   await expect(face.or(form)).toBeVisible();
   if (await face.isVisible()) await declineFaceCheck(page);
   await expect(form).toBeVisible();
+}
+
+/**
+ * The screen in each language, compared with its baseline; ends in Simplified Chinese again. `unmaskedDir`, when
+ * given, also gets each picture without the masks (for a person to look at what the masks hide).
+ */
+export async function compareInEveryLanguage(
+  page: Page,
+  screen: string,
+  orientation: string,
+  mask: (page: Page) => Locator[] = () => [],
+  unmaskedDir?: string,
+): Promise<void> {
+  for (const { locale, button } of KIOSK_LANGUAGES) {
+    await page.getByRole('button', { name: button }).tap();
+    await expect(page.locator(`.lang-switch button[lang="${locale}"]`)).toHaveAttribute(
+      'aria-pressed',
+      'true',
+    );
+    await fontsReady(page);
+    await expect(page).toHaveScreenshot(`${screen}-${locale}-${orientation}.png`, {
+      mask: mask(page),
+      maxDiffPixels: 20,
+    });
+    if (unmaskedDir) await page.screenshot({ path: `${unmaskedDir}/${screen}-${locale}-${orientation}.png` });
+  }
+  await page.getByRole('button', { name: '简体中文' }).tap();
 }

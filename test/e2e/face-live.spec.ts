@@ -7,6 +7,7 @@
 import {
   cameraLaunch,
   expectNothingOfTheFaceLeft,
+  identityChecksAtCentral,
   startPinnedFaceCheck,
   submitAndFinish,
 } from './face-steps.js';
@@ -28,7 +29,9 @@ test.describe('face check with a clip that performs the asked motions', () => {
     await expect(page.locator('.face-step')).toHaveText('第 2 个动作，共 2 个');
     await expect(page.getByText('人脸核验通过。')).toBeVisible({ timeout: 60_000 });
     await page.getByRole('button', { name: '继续填写' }).tap();
-    await submitAndFinish(page);
+    const number = await submitAndFinish(page);
     await expectNothingOfTheFaceLeft(page, kiosk.core.store.dataDir);
+    // The central server holds the outcome, not the face: the transaction says the identity was face-verified.
+    expect(await identityChecksAtCentral(kiosk, number)).toEqual(['face-verified']);
   });
 });

@@ -12,8 +12,11 @@ import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { CHROMIUM_EXECUTABLE, CHROMIUM_TEST_ARGS } from '../support/chromium.js';
 import { blinkClip, scriptedClip, stillClip } from '../support/face-clips.js';
+import { photoCameraPicture } from '../support/photo-frames.js';
+import { encodeY4m } from '../support/y4m.js';
 import { idCardJpeg } from '../support/face-variants.js';
-import { placeCard, startVisit } from './citizen.js';
+import { createCentralAdminClient } from '../../main/services/central/client.js';
+import { declineFaceCheck, placeCard, startVisit } from './citizen.js';
 import { expect, type KioskUnderTest } from './kiosk-fixture.js';
 
 /** Writes a camera clip to a new file (before the browser starts: launch options are read at launch). */
@@ -30,6 +33,8 @@ const cardPhoto = `data:image/jpeg;base64,${Buffer.from(idCardJpeg('collins')).t
  * blinking in a loop (eyes open 3 s, shut 1 s); and the portrait performing "blink, then turn left" — 3 s
  * still, a 1 s blink, 1 s still, a 1.4 s turn to the left and back — looped. Its only still stretch long enough
  * for the steady moment (1.5 s) is the one before the blink, so the prompts come where the clip expects them.
+ * And for the certificate photo, a sitter before a light studio backdrop or a dark wall
+ * (test/support/photo-frames.ts), one frame.
  */
 const CLIPS = {
   still: (): Uint8Array => stillClip(),
@@ -41,6 +46,8 @@ const CLIPS = {
       { motion: 'still', ms: 1000 },
       { motion: 'turn-left', ms: 1400 },
     ]),
+  'photo-studio': (): Uint8Array => encodeY4m([photoCameraPicture('studio')], 10),
+  'photo-dark': (): Uint8Array => encodeY4m([photoCameraPicture('dark')], 10),
 } as const;
 
 /** Chromium with a fake camera showing one of the {@link CLIPS} (looped). */
@@ -122,24 +129,71 @@ export async function startPinnedFaceCheck(page: Page, kiosk: KioskUnderTest): P
   await page.getByRole('button', { name: '同意并开始人脸核验' }).tap();
 }
 
+const PERMIT: readonly [RegExp, RegExp] = [/出入境/, /往来港澳通行证申领/];
+
+/**
+ * From a fresh page to the photo's consent (at `viewport`'s size when given): the permit chosen, the card read,
+ * the face check declined.
+ */
+export async function toPhotoConsent(
+  page: Page,
+  kiosk: KioskUnderTest,
+  viewport?: { width: number; height: number },
+): Promise<void> {
+  if (viewport) await page.setViewportSize(viewport);
+  await startVisit(page, kiosk.host.kioskUrl, [PERMIT]);
+  await placeCard(page, kiosk.sim);
+  await page.getByRole('button', { name: '下一步' }).tap();
+  await expect(page.getByRole('heading', { name: '人脸核验' })).toBeVisible();
+  await declineFaceCheck(page);
+  await expect(page.getByRole('heading', { name: '证件照拍摄' })).toBeVisible();
+  // Its own consent, saying the photo is stored with the application, with the counter route beside it.
+  await expect(page.getByText(/这张照片将随申请一并提交，并保存在您的业务记录中/)).toBeVisible();
+  await expect(page.getByText(/到出入境接待窗口补交照片/)).toBeVisible();
+}
+
 /** The forms, submitted, and the visit finished. */
-export async function submitAndFinish(page: Page): Promise<void> {
+export async function submitAndFinish(page: Page): Promise<string> {
   await expect(page.getByRole('heading', { name: '请填写办理信息' })).toBeVisible();
   await page.getByRole('radio', { name: '就业' }).tap();
   await page.getByRole('button', { name: '提交办理' }).tap();
   await expect(page.getByRole('button', { name: '完成' })).toBeVisible({ timeout: 30_000 });
+  const number = (await page.locator('.txn-number').textContent()) ?? '';
+  expect(number).toMatch(/^JW-\d{8}-\d{6}$/);
   await page.getByRole('button', { name: '完成' }).tap();
   await expect(page.getByRole('button', { name: '点击开始办理' })).toBeVisible();
+  return number;
+}
+
+/**
+ * The identity check recorded on each service of the transaction as the central server stored it, read back
+ * with the administrator's token once the kiosk has uploaded it (waits up to 30 s).
+ */
+export async function identityChecksAtCentral(kiosk: KioskUnderTest, number: string): Promise<unknown[]> {
+  const admin = createCentralAdminClient({ baseUrl: kiosk.central.url, token: 'e2e-admin' });
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const reply = await admin.transactions(number);
+    if (reply.ok) {
+      const [stored] = reply.value.items;
+      return (stored?.transaction.services ?? []).map((service) => service.form.identityCheck);
+    }
+    if (reply.error.status !== 404 || Date.now() > deadline)
+      throw new Error(`transaction ${number} not readable at the central server: ${reply.error.message}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
 
 /** Fails the test if the page, its storage or the kiosk's data directory holds anything of a face. */
 export async function expectNothingOfTheFaceLeft(page: Page, dataDir: string): Promise<void> {
-  expect(await page.locator('video').count()).toBe(0);
+  // No camera picture, and no drawn photo (the certificate photo's preview is a canvas).
+  expect(await page.locator('video, canvas').count()).toBe(0);
   const html = await page.content();
   // A string expression: the page's storage, read in the page (this file has no DOM types).
   const storage = String(await page.evaluate('JSON.stringify([{ ...localStorage }, { ...sessionStorage }])'));
-  for (const text of [html, storage]) expect(text).not.toMatch(/data:image|embedding|descriptor/i);
-  // The store, its WAL and the logs (sealed rows would hide an image anyway; plain files would not).
+  for (const text of [html, storage])
+    expect(text).not.toMatch(/data:image|blob:|\/9j\/|embedding|descriptor/i);
+  // The store, its WAL and the logs: sealed rows hide a consented certificate photo; plain files would not.
   for (const file of filesUnder(dataDir)) {
     const bytes = readFileSync(file);
     for (const marker of ['data:image', 'embedding', 'JFIF', 'YUV4MPEG2'])

@@ -7,6 +7,7 @@
 import {
   cameraLaunch,
   expectNothingOfTheFaceLeft,
+  identityChecksAtCentral,
   submitAndFinish,
   toFaceCheck,
   withCollinsCard,
@@ -37,7 +38,9 @@ test.describe('face check with a still picture as the camera', () => {
     await page.getByRole('button', { name: '不进行人脸核验，由民警人工核验' }).tap();
     await expect(page.getByText('人脸核验未完成。业务将照常提交，由民警人工核验您的身份。')).toBeVisible();
     await page.getByRole('button', { name: '继续填写' }).tap();
-    await submitAndFinish(page);
+    const number = await submitAndFinish(page);
     await expectNothingOfTheFaceLeft(page, kiosk.core.store.dataDir);
+    // Declined: the transaction reaches the central server marked for an officer's review of the identity.
+    expect(await identityChecksAtCentral(kiosk, number)).toEqual(['officer-review']);
   });
 });

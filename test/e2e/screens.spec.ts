@@ -11,10 +11,9 @@
 import type { Locator, Page } from '@playwright/test';
 import {
   chooseServices,
-  fontsReady,
+  compareInEveryLanguage,
   HOUSEHOLD_CERTIFICATE,
   declineFaceCheck,
-  KIOSK_LANGUAGES,
   pickServices,
   readQr,
   SCREEN_ORIENTATIONS,
@@ -23,28 +22,6 @@ import { expect, test } from './kiosk-fixture.js';
 
 // A kiosk has a touchscreen and no keyboard: the citizen taps.
 test.use({ hasTouch: true });
-
-/** The screen in each language, compared with its baseline; ends in Simplified Chinese again. */
-async function compareInEveryLanguage(
-  page: Page,
-  screen: string,
-  orientation: string,
-  mask: (page: Page) => Locator[] = () => [],
-): Promise<void> {
-  for (const { locale, button } of KIOSK_LANGUAGES) {
-    await page.getByRole('button', { name: button }).tap();
-    await expect(page.locator(`.lang-switch button[lang="${locale}"]`)).toHaveAttribute(
-      'aria-pressed',
-      'true',
-    );
-    await fontsReady(page);
-    await expect(page).toHaveScreenshot(`${screen}-${locale}-${orientation}.png`, {
-      mask: mask(page),
-      maxDiffPixels: 20,
-    });
-  }
-  await page.getByRole('button', { name: '简体中文' }).tap();
-}
 
 const doneMasks = (page: Page): Locator[] => [
   page.locator('.txn-number'),

@@ -59,6 +59,11 @@ test.describe('technician: cameras', () => {
     const row = page.getByRole('region', { name: '外设状态' }).locator('tr[data-device="citizen-camera"]');
     await expect(row.getByText('正常')).toBeVisible();
     await expect(row.getByRole('cell', { name: label, exact: true })).toBeVisible();
+    // The document camera, assigned to nothing, says so in the screen's language.
+    const documentRow = page
+      .getByRole('region', { name: '外设状态' })
+      .locator('tr[data-device="document-camera"]');
+    await expect(documentRow.locator('.tech-connection')).toHaveText('未配置');
 
     // The camera test: the picture, a box around the face, the resolution and frame rate in words.
     await camera.getByRole('button', { name: '摄像头测试' }).tap();

@@ -56,6 +56,17 @@ test.describe('technician tools', () => {
     await expect(printerRow.getByText('请更换打印纸')).toBeVisible();
     await printerRow.getByRole('button', { name: '打印机状态位' }).tap();
     await expect(devices.getByRole('status')).toContainText('缺纸');
+
+    // The printer's profile: a slower mechanism printing ASCII only, chosen by taps and applied at once.
+    const profile = found.getByRole('group', { name: '打印机参数：纸宽、速度、字符集' });
+    await profile.getByRole('button', { name: '70 mm/s' }).tap();
+    await profile.getByRole('button', { name: '仅 ASCII' }).tap();
+    await expect(profile.getByRole('button', { name: '70 mm/s' })).toHaveAttribute('aria-pressed', 'true');
+    await row.getByRole('button', { name: '按当前设置重新应用（打印机）' }).tap();
+    await expect(found.getByRole('status')).toHaveText(
+      `已应用：打印机 → serial:${pair.a}@115200;80mm,speed=70,codepage=ascii`,
+    );
+    await expect(printerRow.getByText(`serial:${pair.a}@115200`)).toBeVisible();
     await endpoint.close();
   });
 

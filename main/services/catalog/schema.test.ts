@@ -159,6 +159,33 @@ describe('validateCatalog reports each mistake with its path', () => {
     ).toBeUndefined();
   });
 
+  it('certificate photo: a valid spec, only on services that read the card', () => {
+    const c = defaultCatalog();
+    const result = validateCatalog(c);
+    const permit = result.ok
+      ? result.catalog.services.find((s) => s.id === 'hk-macao-permit-application')
+      : undefined;
+    expect(permit?.certificatePhoto?.spec).toMatchObject({ width: 358, height: 441 });
+    const at = serviceIndex(c, 'hk-macao-permit-application');
+    const badSpec = errorsAfter((cat) => {
+      const spec = cat.services[at]?.certificatePhoto?.spec;
+      if (spec) (spec as { headHeight: { min: number; max: number } }).headHeight = { min: 0.8, max: 0.6 };
+    });
+    expect(badSpec.map((e) => e.path).join()).toContain(`services[${at}].certificatePhoto.spec`);
+    const noCard = errorsAfter((cat) => {
+      const s = cat.services[at];
+      if (s) {
+        s.identity = 'none';
+        s.eligibleCardTypes = [];
+        for (const f of s.form.fields) delete f.prefill;
+      }
+    });
+    expect(noCard).toContainEqual({
+      path: `services[${at}].certificatePhoto`,
+      message: 'certificatePhoto needs a service that reads the ID card (identity is "none")',
+    });
+  });
+
   it('identity service without eligible card types', () => {
     const errors = errorsAfter((c) => {
       const s = c.services[0];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { photoSpecSchema } from '../face/photo.js';
 
 /**
  * The service catalog: the signed document from which the kiosk builds every service screen and form.
@@ -224,6 +225,18 @@ export const availabilitySchema = z.strictObject({
 /** When and where a service is offered. */
 export type CatalogAvailability = z.infer<typeof availabilitySchema>;
 
+/**
+ * A service that needs a certificate photo (证件照) taken at the kiosk: the photo's size and head rules (absent =
+ * the kiosk's default, 358×441) and where a citizen who does not want it taken here goes instead, said on the
+ * consent screen (e.g. "bring a photo to the exit-entry counter"). Only on services that read the ID card.
+ */
+export const certificatePhotoSchema = z.strictObject({
+  spec: photoSpecSchema.optional(),
+  alternative: localizedTextSchema,
+});
+/** A service's certificate photo requirement. */
+export type CatalogCertificatePhoto = z.infer<typeof certificatePhotoSchema>;
+
 /** One service the citizen can choose. */
 export const serviceSchema = z.strictObject({
   id: slug,
@@ -235,6 +248,8 @@ export const serviceSchema = z.strictObject({
   eligibleCardTypes: z.array(z.enum(cardTypes)).max(cardTypes.length),
   /** Expired cards: refused (absent = `refuse`) or accepted with a notice. Only on services that read the card. */
   cardExpiry: z.enum(cardExpiryPolicies).optional(),
+  /** A certificate photo taken at the kiosk, with the citizen's consent (see {@link certificatePhotoSchema}). */
+  certificatePhoto: certificatePhotoSchema.optional(),
   form: z.strictObject({ fields: z.array(fieldSchema).max(60) }),
   requiredDocuments: z.array(requiredDocumentSchema).max(20),
   fee: feeSchema.nullable(),
@@ -399,6 +414,12 @@ function checkService(
   }
   if (service.identity === 'none' && service.cardExpiry !== undefined) {
     add([...path, 'cardExpiry'], 'cardExpiry needs a service that reads the ID card (identity is "none")');
+  }
+  if (service.identity === 'none' && service.certificatePhoto !== undefined) {
+    add(
+      [...path, 'certificatePhoto'],
+      'certificatePhoto needs a service that reads the ID card (identity is "none")',
+    );
   }
   if (new Set(service.eligibleCardTypes).size !== service.eligibleCardTypes.length) {
     add([...path, 'eligibleCardTypes'], 'card types are listed more than once');

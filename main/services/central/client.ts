@@ -143,7 +143,7 @@ export interface CentralAdminClient {
   stats(signal?: AbortSignal): Promise<CentralResult<StatsResponse>>;
   /** Every kiosk with its last heartbeat. */
   fleet(signal?: AbortSignal): Promise<CentralResult<FleetResponse>>;
-  /** Reads back the stored transactions with this number (`not-found` when there is none). */
+  /** Reads back the stored transactions with this number (an `http` error with status 404 when there is none). */
   transactions(number: string, signal?: AbortSignal): Promise<CentralResult<AdminTransactions>>;
   /** Pins a transaction's progress status (demos and tests). */
   setProgress(

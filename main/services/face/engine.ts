@@ -17,6 +17,7 @@ import { pathToFileURL, fileURLToPath } from 'node:url';
 import type { Config, FaceResult, Human, Tensor } from '@vladmandic/human';
 import { faceMeasure, forgetFaces, verificationConfig, warmUpModels } from './human-config.js';
 import type { RgbImage } from './image.js';
+import { headFromMesh, type HeadGeometry, type MeshPoint } from './photo.js';
 import {
   type FaceGates,
   type FaceMeasure,
@@ -68,6 +69,8 @@ export interface AnalysedFace extends FaceMeasure {
   readonly live: number | null;
   /** The face descriptor: kept in memory for the comparison at hand only. */
   readonly embedding: readonly number[] | null;
+  /** The head (crown to chin) from the face mesh, for the certificate photo rules. */
+  readonly head: HeadGeometry | null;
 }
 
 /** Everything found in one image. */
@@ -96,6 +99,7 @@ function toAnalysedFace(face: FaceResult, image: RgbImage): AnalysedFace {
     live: typeof face.live === 'number' ? face.live : null,
     // A copy: human's own array is its descriptor model's cache, which `forget` wipes.
     embedding: face.embedding && face.embedding.length > 0 ? [...face.embedding] : null,
+    head: headFromMesh(face.mesh as unknown as MeshPoint[], face.box),
   };
 }
 

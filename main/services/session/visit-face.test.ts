@@ -6,10 +6,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { maskIdNumber } from '../../../drivers/id-card/id-number.js';
-import { ID_CARD_FIXTURES } from '../../../drivers/id-card/fixtures.js';
 import type { IdCardData } from '../../../drivers/id-card/types.js';
 import { validateCatalog } from '../catalog/schema.js';
 import { MAX_FACE_ATTEMPTS, VisitService, type VisitCompletion } from './visit-service.js';
+import { SAVED_VISIT, residentCard } from './visit-test-support.js';
 
 const parsed = validateCatalog(JSON.parse(readFileSync('resources/catalog/default-catalog.json', 'utf8')));
 if (!parsed.ok) throw new Error('default catalog invalid');
@@ -19,20 +19,7 @@ const faceService =
   catalog.services.find((s) => s.identity === 'id-card+face');
 const cardOnly = catalog.services.find((s) => s.identity === 'id-card');
 
-// The simulator's resident card, as the reader hands it over.
-const card: IdCardData = {
-  englishName: null,
-  nationality: null,
-  passNumber: null,
-  issueCount: null,
-  idNumberValid: true,
-  photoWlt: new Uint8Array(1024).fill(7),
-  fingerprint: null,
-  ethnicity: null,
-  address: null,
-  issuer: null,
-  ...ID_CARD_FIXTURES.resident.identity,
-};
+const card: IdCardData = residentCard();
 
 async function atFaceStep(
   serviceId: string,
@@ -45,19 +32,7 @@ async function atFaceStep(
     faceThresholds: { match: 0.65, noMatch: 0.5 },
     complete: async (c) => {
       completions.push(c);
-      return {
-        ok: true,
-        value: {
-          transactionNumber: 'JW-1',
-          urgent: false,
-          acknowledged: false,
-          delivery: 'saved',
-          completedAt: '2026-11-29T02:00:00.000Z',
-          acknowledgedAt: null,
-          receipt: { outcome: 'printed', reason: null },
-          progressUrl: 'http://127.0.0.1/p',
-        },
-      };
+      return { ok: true, value: SAVED_VISIT };
     },
   });
   await visits.start([serviceId]);

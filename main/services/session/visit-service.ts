@@ -12,12 +12,16 @@ import type {
   CompletedVisitView,
   DeliveryState,
   FaceReport,
+  PhotoReport,
+  PhotoStepView,
   PrefillView,
   VisitView,
 } from '../../api/views.js';
 import { promiseClocks } from './promise-clocks.js';
 import type { CardType, Catalog, CatalogLocale, CatalogService, PrefillSource } from '../catalog/schema.js';
 import { DEFAULT_FACE_THRESHOLDS, decide, type FaceThresholds } from '../face/policy.js';
+import { DEFAULT_PHOTO_SPEC } from '../face/photo.js';
+import { checkPhotoJpeg } from '../face/photo-jpeg.js';
 
 /** Face check attempts (a no-match or failed liveness each count) before the officer-review route is taken. */
 export const MAX_FACE_ATTEMPTS = 3;
@@ -31,6 +35,22 @@ export interface VisitCompletion {
    * card photo by this kiosk, or left to an officer's review (declined, uncertain, failed, or no camera).
    */
   readonly faceCheck: 'not-needed' | 'face-verified' | 'officer-review';
+  /**
+   * The certificate photo for the services that ask for one: the JPEG the citizen agreed to (checked against
+   * the spec), or declined (they were told the catalog's alternative). Null or absent when no chosen service
+   * asks.
+   */
+  readonly certificatePhoto?:
+    | {
+        readonly status: 'provided';
+        readonly serviceIds: readonly string[];
+        readonly jpeg: Uint8Array;
+        readonly width: number;
+        readonly height: number;
+      }
+    | { readonly status: 'declined'; readonly serviceIds: readonly string[] }
+    | { readonly status: 'not-given'; readonly serviceIds: readonly string[] }
+    | null;
   readonly services: readonly {
     readonly service: CatalogService;
     readonly values: Readonly<Record<string, FormValue>>;
@@ -178,6 +198,8 @@ export class VisitService {
       attempts: number;
       last: 'match' | 'no-match' | 'uncertain' | 'liveness-failed' | 'declined' | 'unavailable' | null;
     };
+    /** The certificate photo (personal data: wiped with the card, and when the visit ends). */
+    certificatePhoto: { status: 'pending' | 'provided' | 'declined'; jpeg: Uint8Array | null };
     submitting: boolean;
     result: CompletedVisitView | null;
     /** Expired card accepted with a notice (every chosen service allows it): its last valid day. */
@@ -267,6 +289,7 @@ export class VisitService {
       backToIdentify: false,
       confirmed: false,
       face: { status: 'pending', attempts: 0, last: null },
+      certificatePhoto: { status: 'pending', jpeg: null },
       submitting: false,
       result: null,
       expiredOn: null,
@@ -313,6 +336,8 @@ export class VisitService {
       this.wipeCard();
       visit.backToIdentify = false;
       visit.face = { status: 'pending', attempts: 0, last: null };
+      // Nor does a photo of the person who held the old card.
+      visit.certificatePhoto = { status: 'pending', jpeg: null };
     }
     if (!visit.needsIdentity || visit.card || visit.result) {
       wipeCardBytes(card);
@@ -410,6 +435,34 @@ export class VisitService {
   }
 
   /**
+   * The renderer's certificate photo, after the citizen consented and chose "use this photo" — or their decline,
+   * after which they were shown the catalog's alternative. The JPEG is checked here again (size limit, the
+   * spec's pixel size, decodes whole) whatever the renderer checked; a new photo replaces the last one.
+   */
+  reportPhoto(report: PhotoReport): ApiResult<VisitView> {
+    const visit = this.visit;
+    if (!visit) return { ok: false, error: apiError('no-visit') };
+    const photo = this.photoStep(visit);
+    if (!visit.confirmed || visit.result || visit.submitting || !photo || !visit.card)
+      return { ok: false, error: apiError('wrong-step') };
+    visit.certificatePhoto.jpeg?.fill(0);
+    if (report.action === 'decline') {
+      visit.certificatePhoto = { status: 'declined', jpeg: null };
+    } else {
+      const bytes = new Uint8Array(Buffer.from(report.jpeg, 'base64'));
+      const problem = checkPhotoJpeg(bytes, photo.spec);
+      if (problem) {
+        bytes.fill(0);
+        visit.certificatePhoto = { status: 'pending', jpeg: null };
+        return { ok: false, error: apiError('invalid-params', `certificate photo: ${problem}`) };
+      }
+      visit.certificatePhoto = { status: 'provided', jpeg: bytes };
+    }
+    visit.touchedAt = this.now();
+    return this.changed();
+  }
+
+  /**
    * Validates every chosen service's form (prefilled fields take the card's values, whatever was sent) and
    * completes the visit. Field errors come back as `validation-failed` with the fields in `detail`.
    */
@@ -456,6 +509,7 @@ export class VisitService {
         locale,
         card: visit.card,
         faceCheck: this.faceOutcome(visit),
+        certificatePhoto: this.photoOutcome(visit),
         services,
       });
     } finally {
@@ -608,6 +662,8 @@ export class VisitService {
     const visit = this.visit;
     if (visit?.card) wipeCardBytes(visit.card);
     if (visit) {
+      visit.certificatePhoto.jpeg?.fill(0);
+      visit.certificatePhoto.jpeg = null;
       visit.card = null;
       visit.photo = null;
       visit.expiredOn = null;
@@ -638,6 +694,38 @@ export class VisitService {
   private faceOutcome(visit: NonNullable<VisitService['visit']>): VisitCompletion['faceCheck'] {
     if (!this.needsFace(visit)) return 'not-needed';
     return visit.face.status === 'face-verified' ? 'face-verified' : 'officer-review';
+  }
+
+  /** The certificate photo step of a visit whose services ask for one (the first such service's spec). */
+  private photoStep(visit: NonNullable<VisitService['visit']>): PhotoStepView | null {
+    const asking = visit.services.filter((s) => s.certificatePhoto);
+    const first = asking[0]?.certificatePhoto;
+    if (!first) return null;
+    return {
+      status: visit.certificatePhoto.status,
+      spec: first.spec ?? DEFAULT_PHOTO_SPEC,
+      alternative: first.alternative,
+      serviceIds: asking.map((s) => s.id),
+    };
+  }
+
+  /** What the transaction carries of the certificate photo (a photo never given is recorded as such). */
+  private photoOutcome(visit: NonNullable<VisitService['visit']>): VisitCompletion['certificatePhoto'] {
+    const step = this.photoStep(visit);
+    if (!step) return null;
+    const { jpeg } = visit.certificatePhoto;
+    if (visit.certificatePhoto.status === 'provided' && jpeg)
+      return {
+        status: 'provided',
+        serviceIds: step.serviceIds,
+        jpeg,
+        width: step.spec.width,
+        height: step.spec.height,
+      };
+    return {
+      status: visit.certificatePhoto.status === 'declined' ? 'declined' : 'not-given',
+      serviceIds: step.serviceIds,
+    };
   }
 
   private prefill(): VisitView['prefill'] {
@@ -710,6 +798,7 @@ export class VisitService {
       face: this.needsFace(visit)
         ? { attempts: visit.face.attempts, maxAttempts: MAX_FACE_ATTEMPTS, last: visit.face.last }
         : null,
+      certificatePhoto: this.photoStep(visit),
       prefill: this.prefill(),
       // Promise clocks run from the acknowledgement, so they are worked out afresh with each change.
       result: visit.result

@@ -2,6 +2,7 @@ import { monotonicFactory } from 'ulid';
 import { z } from 'zod';
 import { newProgressKey } from '../../../central/progress-link.js';
 import {
+  certificatePhotoSchema,
   centralLocaleSchema,
   citizenSchema,
   letterSchema,
@@ -31,6 +32,7 @@ export const completeTransactionInputSchema = z.object({
     .max(20),
   letter: letterSchema.optional(),
   missingPerson: missingPersonSchema.optional(),
+  certificatePhoto: certificatePhotoSchema.optional(),
 });
 /** Input of {@link TransactionService.complete} (before defaults). */
 export type CompleteTransactionInput = z.input<typeof completeTransactionInputSchema>;
@@ -46,6 +48,7 @@ const sealedBodySchema = transactionPayloadSchema.pick({
   services: true,
   letter: true,
   missingPerson: true,
+  certificatePhoto: true,
   progressKey: true,
 });
 type SealedBody = z.infer<typeof sealedBodySchema>;
@@ -148,6 +151,7 @@ export class TransactionService {
       services: parsed.services.map(({ urgent: _urgent, ...service }) => service),
       ...(parsed.letter ? { letter: parsed.letter } : {}),
       ...(parsed.missingPerson ? { missingPerson: parsed.missingPerson } : {}),
+      ...(parsed.certificatePhoto ? { certificatePhoto: parsed.certificatePhoto } : {}),
       progressKey,
     };
     const sealed = this.store.sealer.sealJson(body, id);

@@ -1,0 +1,355 @@
+import { useCallback, useEffect, useMemo, useState, type FormEvent, type ReactElement } from 'react';
+import {
+  ApiError,
+  currentSession,
+  loadAudit,
+  loadFleet,
+  signIn,
+  signOut,
+  type AuditLine,
+  type Fleet,
+  type Session,
+} from './api.js';
+import { TEXTS, type TextKey } from './messages.js';
+import { faultsOf, isStale, kioskGroupFilter } from './fleet-view.js';
+
+/** A label in Chinese with its English beside it. */
+function T({ k }: { k: TextKey }): ReactElement {
+  const [zh, en] = TEXTS[k];
+  return (
+    <>
+      <span lang="zh-CN">{zh}</span>{' '}
+      <span lang="en" className="en">
+        {en}
+      </span>
+    </>
+  );
+}
+
+/** Plain text of a label, for attributes (aria-label, placeholder). */
+function text(k: TextKey): string {
+  const [zh, en] = TEXTS[k];
+  return `${zh} ${en}`;
+}
+
+/** A table's header row of bilingual labels. */
+function Head({ keys }: { keys: readonly TextKey[] }): ReactElement {
+  return (
+    <thead>
+      <tr>
+        {keys.map((key) => (
+          <th key={key}>
+            <T k={key} />
+          </th>
+        ))}
+      </tr>
+    </thead>
+  );
+}
+
+const FLEET_REFRESH_MS = 15_000;
+
+/** The console: sign-in, then the fleet, and for administrators the audit trail. */
+export function App(): ReactElement {
+  const [session, setSession] = useState<Session | null | undefined>(undefined);
+  const [page, setPage] = useState<'fleet' | 'audit'>('fleet');
+
+  useEffect(() => {
+    currentSession().then(setSession, () => setSession(null));
+  }, []);
+
+  if (session === undefined)
+    return (
+      <main className="centered">
+        <T k="loading" />
+      </main>
+    );
+  if (session === null) return <SignIn onSignedIn={setSession} />;
+
+  const onSignOut = (): void => {
+    signOut(session).finally(() => {
+      setSession(null);
+      setPage('fleet');
+    });
+  };
+  return (
+    <div className="shell">
+      <header>
+        <h1>
+          <T k="title" />
+        </h1>
+        <nav aria-label="pages">
+          <button type="button" aria-current={page === 'fleet'} onClick={() => setPage('fleet')}>
+            <T k="fleet" />
+          </button>
+          {session.user.role === 'administrator' ? (
+            <button type="button" aria-current={page === 'audit'} onClick={() => setPage('audit')}>
+              <T k="audit" />
+            </button>
+          ) : null}
+        </nav>
+        <div className="who">
+          <span className="user-name">{session.user.name}</span>{' '}
+          <span className="role">
+            <T k={session.user.role === 'administrator' ? 'administrator' : 'dutyOfficer'} />
+          </span>
+          <button type="button" onClick={onSignOut}>
+            <T k="signOut" />
+          </button>
+        </div>
+      </header>
+      <main>{page === 'fleet' ? <FleetPage /> : <AuditPage />}</main>
+    </div>
+  );
+}
+
+/** A labelled, required text input of the sign-in form. */
+function Field(props: {
+  label: TextKey;
+  name: string;
+  type?: 'password';
+  autoComplete: string;
+  value: string;
+  onChange: (value: string) => void;
+}): ReactElement {
+  return (
+    <label>
+      <span>
+        <T k={props.label} />
+      </span>
+      <input
+        name={props.name}
+        type={props.type ?? 'text'}
+        autoComplete={props.autoComplete}
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+        required
+      />
+    </label>
+  );
+}
+
+function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void }): ReactElement {
+  const [name, setName] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<TextKey | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = (event: FormEvent): void => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    signIn(name, password).then(onSignedIn, (failure: unknown) => {
+      setBusy(false);
+      setPassword('');
+      if (failure instanceof ApiError && failure.status === 401) setError('badCredentials');
+      else if (failure instanceof ApiError && failure.status === 429) setError('rateLimited');
+      else setError('failed');
+    });
+  };
+  return (
+    <main className="centered">
+      <form className="sign-in" onSubmit={submit}>
+        <h1>
+          <T k="title" />
+        </h1>
+        <h2>
+          <T k="signInTitle" />
+        </h2>
+        <Field label="userName" name="username" autoComplete="username" value={name} onChange={setName} />
+        <Field
+          label="password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={setPassword}
+        />
+        {error ? (
+          <p role="alert" className="error">
+            <T k={error} />
+          </p>
+        ) : null}
+        <button type="submit" disabled={busy}>
+          <T k="signIn" />
+        </button>
+      </form>
+    </main>
+  );
+}
+
+function age(ms: number): ReactElement {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 120)
+    return (
+      <>
+        {s} <T k="secondsAgo" />
+      </>
+    );
+  if (s < 7200)
+    return (
+      <>
+        {Math.floor(s / 60)} <T k="minutesAgo" />
+      </>
+    );
+  return (
+    <>
+      {Math.floor(s / 3600)} <T k="hoursAgo" />
+    </>
+  );
+}
+
+function FleetPage(): ReactElement {
+  const [fleet, setFleet] = useState<{ data: Fleet; at: number } | null>(null);
+  const [failed, setFailed] = useState(false);
+  const [prefix, setPrefix] = useState('');
+  // The page's clock (performance.now at the last tick): ages count up between refreshes.
+  const [clock, setClock] = useState(0);
+
+  const refresh = useCallback((): void => {
+    loadFleet().then(
+      (data) => {
+        const at = performance.now();
+        setFleet({ data, at });
+        setClock(at);
+        setFailed(false);
+      },
+      () => setFailed(true),
+    );
+  }, []);
+  useEffect(() => {
+    refresh();
+    const poll = setInterval(refresh, FLEET_REFRESH_MS);
+    // Ages count up between refreshes.
+    const tick = setInterval(() => setClock(performance.now()), 1000);
+    return () => {
+      clearInterval(poll);
+      clearInterval(tick);
+    };
+  }, [refresh]);
+
+  const shown = useMemo(
+    () => (fleet ? fleet.data.kiosks.filter(kioskGroupFilter(prefix)) : []),
+    [fleet, prefix],
+  );
+  if (!fleet)
+    return failed ? (
+      <p role="alert">
+        <T k="failed" />
+      </p>
+    ) : (
+      <p>
+        <T k="loading" />
+      </p>
+    );
+  const serverNow = Date.parse(fleet.data.now) + Math.max(0, clock - fleet.at);
+  const staleCount = shown.filter((kiosk) => isStale(kiosk, serverNow, fleet.data.staleAfterMs)).length;
+  return (
+    <section aria-labelledby="fleet-title">
+      <div className="toolbar">
+        <h2 id="fleet-title">
+          <T k="fleet" />
+        </h2>
+        <input
+          type="search"
+          aria-label={text('filter')}
+          placeholder={text('filter')}
+          value={prefix}
+          onChange={(e) => setPrefix(e.target.value)}
+        />
+        <span className="summary">
+          {shown.length} <T k="kiosksShown" /> · {staleCount} <T k="staleCount" />
+        </span>
+        {failed ? (
+          <span role="alert" className="error">
+            <T k="failed" />
+          </span>
+        ) : null}
+      </div>
+      <table className="fleet">
+        <Head keys={['kiosk', 'lastHeartbeat', 'appVersion', 'catalogVersion', 'outbox', 'faults', 'mode']} />
+        <tbody>
+          {shown.length === 0 ? (
+            <tr>
+              <td colSpan={7}>
+                <T k="noKiosks" />
+              </td>
+            </tr>
+          ) : null}
+          {shown.map((kiosk) => {
+            const stale = isStale(kiosk, serverNow, fleet.data.staleAfterMs);
+            const faults = faultsOf(kiosk);
+            const last = kiosk.lastHeartbeatAt === null ? null : Date.parse(kiosk.lastHeartbeatAt);
+            return (
+              <tr key={kiosk.kioskId} className={stale ? 'stale' : undefined} data-stale={stale}>
+                <th scope="row">
+                  {kiosk.kioskId}
+                  {stale ? (
+                    <span className="badge">
+                      <T k="stale" />
+                    </span>
+                  ) : null}
+                </th>
+                <td>{last === null ? <T k="never" /> : age(serverNow - last)}</td>
+                <td>{kiosk.appVersion ?? '—'}</td>
+                <td>{kiosk.catalogVersion ?? '—'}</td>
+                <td>{kiosk.outbox ? kiosk.outbox.depth : '—'}</td>
+                <td>{faults.length === 0 ? kiosk.devices ? <T k="none" /> : '—' : faults.join(', ')}</td>
+                <td>
+                  {kiosk.health ? (
+                    <T k={kiosk.health.mode === 'production' ? 'production' : 'demonstration'} />
+                  ) : (
+                    <T k="unknown" />
+                  )}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+function AuditPage(): ReactElement {
+  const [lines, setLines] = useState<AuditLine[] | null>(null);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    loadAudit().then(setLines, () => setFailed(true));
+  }, []);
+  if (failed)
+    return (
+      <p role="alert">
+        <T k="failed" />
+      </p>
+    );
+  if (!lines)
+    return (
+      <p>
+        <T k="loading" />
+      </p>
+    );
+  return (
+    <section aria-labelledby="audit-title">
+      <h2 id="audit-title">
+        <T k="audit" />
+      </h2>
+      <table className="audit">
+        <Head keys={['time', 'user', 'action', 'outcome', 'detail']} />
+        <tbody>
+          {lines.map((line) => (
+            <tr key={line.id} className={line.outcome}>
+              <td>{new Date(line.at).toLocaleString('zh-CN', { hour12: false })}</td>
+              <td>{line.user ?? '—'}</td>
+              <td>{line.action}</td>
+              <td>
+                <T k={line.outcome === 'ok' ? 'ok' : 'refused'} />
+              </td>
+              <td>{line.detail ?? ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}

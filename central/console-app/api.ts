@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { auditEntrySchema, consoleRoleSchema } from '../console-schemas.js';
+import { fleetKioskSchema } from '../contract.js';
+
+/**
+ * The console's calls to its server (central/console.ts): same origin, the session cookie sent by the browser,
+ * the CSRF token in a header on every POST, answers checked with zod, every call with a deadline.
+ */
+
+const sessionSchema = z.object({
+  user: z.object({ name: z.string(), role: consoleRoleSchema }),
+  csrfToken: z.string().min(1),
+});
+/** The signed-in user and the session's CSRF token. */
+export type Session = z.infer<typeof sessionSchema>;
+
+const fleetSchema = z.object({
+  now: z.string(),
+  staleAfterMs: z.number().int().positive(),
+  kiosks: z.array(fleetKioskSchema),
+});
+/** The fleet page's data. */
+export type Fleet = z.infer<typeof fleetSchema>;
+
+const auditSchema = z.object({ entries: z.array(auditEntrySchema) });
+/** One audit line. */
+export type AuditLine = z.infer<typeof auditEntrySchema>;
+
+/** A failed call: the HTTP status (0 without an answer) and the server's error code. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+  ) {
+    super(`${status} ${code}`);
+  }
+}
+
+const DEADLINE_MS = 15_000;
+
+async function call<T>(path: string, schema: z.ZodType<T>, init: RequestInit = {}): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(`/console/api/${path}`, {
+      ...init,
+      credentials: 'same-origin',
+      signal: AbortSignal.timeout(DEADLINE_MS),
+    });
+  } catch {
+    throw new ApiError(0, 'network');
+  }
+  const json: unknown = await res.json().catch(() => undefined);
+  if (!res.ok) {
+    const code = z.object({ error: z.object({ code: z.string() }) }).safeParse(json);
+    throw new ApiError(res.status, code.success ? code.data.error.code : 'unknown');
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw new ApiError(res.status, 'bad-answer');
+  return parsed.data;
+}
+
+/** The current session, or null when signed out. */
+export async function currentSession(): Promise<Session | null> {
+  try {
+    return await call('session', sessionSchema);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return null;
+    throw error;
+  }
+}
+
+/** Signs in (the server sets the session cookie). */
+export function signIn(name: string, password: string): Promise<Session> {
+  return call('session', sessionSchema, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name, password }),
+  });
+}
+
+/** Signs out (needs the session's CSRF token). */
+export async function signOut(session: Session): Promise<void> {
+  await call('sign-out', z.object({ signedOut: z.literal(true) }), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrfToken },
+    body: '{}',
+  });
+}
+
+/** The fleet. */
+export function loadFleet(): Promise<Fleet> {
+  return call('fleet', fleetSchema);
+}
+
+/** The newest audit lines (administrators only). */
+export async function loadAudit(): Promise<AuditLine[]> {
+  return (await call('audit', auditSchema)).entries;
+}

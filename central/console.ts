@@ -1,0 +1,334 @@
+import { timingSafeEqual } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import {
+  audit,
+  checkConsoleCredentials,
+  closeConsoleSession,
+  DEFAULT_SESSION_LIMITS,
+  findConsoleSession,
+  openConsoleSession,
+  readAudit,
+  type ConsoleRole,
+  type ConsoleSession,
+  type SessionLimits,
+} from './console-auth.js';
+import type { FleetKiosk } from './contract.js';
+import type { CentralDb } from './db.js';
+import { HttpError, sendJson } from './http-json.js';
+import { clientAddressKey, createRateLimiter, validRateLimit, type RateLimit } from './rate-limit.js';
+
+/**
+ * The web console for administrators and duty officers, served by the central server at /console/: the built
+ * React app (dist/console, `npm run build:console`) under a strict CSP, and its JSON API under /console/api/,
+ * authenticated by a session cookie (never a bearer token, never a token in a URL).
+ *
+ * Every state-changing request (POST) must come from this server's own origin (`Origin` checked) and, once signed
+ * in, carry the session's CSRF token in `x-csrf-token`; sign-in attempts are rate limited per client address and
+ * per user name; every sign-in (success or failure, never the password), sign-out, refusal and console action is
+ * written to the audit trail.
+ */
+
+/** Where `npm run build:console` puts the app. */
+export const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL('../dist/console', import.meta.url));
+
+/** The session cookie's name (`__Secure-` prefixed over HTTPS, where browsers then insist on Secure). */
+export const CONSOLE_COOKIE = 'booth_console';
+
+/** A kiosk's heartbeat period (main/services/sync/heartbeat.ts default); stale after twice that. */
+export const DEFAULT_STALE_AFTER_MS = 2 * 60_000;
+
+/** Sign-in attempts: per client address and per user name, burst 5 then 5 a minute. */
+export const DEFAULT_SIGN_IN_LIMIT: RateLimit = { burst: 5, perMinute: 5 };
+
+/** The console's content security policy: everything from this origin only, no inline script or style. */
+export const CONSOLE_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; font-src 'self'; img-src 'self'; connect-src 'self'; " +
+  "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/** Options of {@link createConsoleHandler}. */
+export interface ConsoleOptions {
+  readonly db: CentralDb;
+  readonly now: () => number;
+  /** The fleet as GET /v1/admin/fleet answers it. */
+  readonly fleet: () => Promise<readonly FleetKiosk[]>;
+  /** True when served over HTTPS: the cookie is then Secure (and `__Secure-` prefixed). */
+  readonly secure: boolean;
+  /** The built app (default {@link DEFAULT_CONSOLE_DIR}). */
+  readonly staticDir?: string;
+  readonly sessionLimits?: Partial<SessionLimits>;
+  readonly signInLimit?: RateLimit;
+  /** A monotonic clock for the sign-in rate limit (tests). */
+  readonly rateClock?: () => number;
+  readonly staleAfterMs?: number;
+}
+
+/** Whether a request URL belongs to the console. */
+export function isConsolePath(url: string | undefined): boolean {
+  return /^\/console(?:[/?#]|$)/.test(url ?? '');
+}
+
+const signInSchema = z.object({ name: z.string().max(200), password: z.string().min(1).max(1024) });
+
+const SECURITY_HEADERS: Record<string, string> = {
+  'content-security-policy': CONSOLE_CSP,
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+};
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.woff2': 'font/woff2',
+  '.svg': 'image/svg+xml',
+};
+
+function cookieOf(req: IncomingMessage, name: string): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+function readSmallBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    req.on('data', (chunk: Buffer) => {
+      total += chunk.length;
+      if (total > limit) {
+        reject(
+          new HttpError(413, 'too-large', `request body exceeds ${limit} bytes`, { connection: 'close' }),
+        );
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** Creates the console's request handler (for URLs where {@link isConsolePath} is true). */
+export function createConsoleHandler(
+  options: ConsoleOptions,
+): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  const { db, now } = options;
+  const limits: SessionLimits = { ...DEFAULT_SESSION_LIMITS, ...options.sessionLimits };
+  const staticDir = path.resolve(options.staticDir ?? DEFAULT_CONSOLE_DIR);
+  const rateClock = options.rateClock ?? (() => performance.now());
+  const signInLimit = validRateLimit(options.signInLimit ?? DEFAULT_SIGN_IN_LIMIT);
+  const byAddress = createRateLimiter(signInLimit, rateClock);
+  const byName = createRateLimiter(signInLimit, rateClock);
+  const staleAfterMs = options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS;
+  const cookieName = options.secure ? `__Secure-${CONSOLE_COOKIE}` : CONSOLE_COOKIE;
+
+  const sessionCookie = (value: string, maxAgeS: number): string =>
+    `${cookieName}=${value}; Path=/console; HttpOnly; SameSite=Strict; Max-Age=${maxAgeS}` +
+    (options.secure ? '; Secure' : '');
+
+  const send = (
+    res: ServerResponse,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): void => sendJson(res, status, body, { ...SECURITY_HEADERS, 'cache-control': 'no-store', ...headers });
+
+  /** The request's own origin, as a browser on this server would send it in `Origin`. */
+  const ownOrigin = (req: IncomingMessage): string =>
+    `${options.secure ? 'https' : 'http'}://${req.headers.host ?? ''}`;
+
+  const checkOrigin = async (req: IncomingMessage, user: string | null, action: string): Promise<void> => {
+    const origin = req.headers.origin;
+    if (origin === undefined || origin !== ownOrigin(req)) {
+      await audit(db, { user, action, outcome: 'refused', detail: 'cross-origin or missing Origin' }, now());
+      throw new HttpError(403, 'bad-origin', 'state-changing requests must come from the console itself');
+    }
+  };
+
+  const sessionOf = async (req: IncomingMessage): Promise<ConsoleSession | null> => {
+    const id = cookieOf(req, cookieName);
+    return id === undefined || id === '' ? null : findConsoleSession(db, id, now(), limits);
+  };
+
+  const requireSession = async (
+    req: IncomingMessage,
+    roles: readonly ConsoleRole[],
+    action: string,
+  ): Promise<ConsoleSession> => {
+    const session = await sessionOf(req);
+    if (!session) throw new HttpError(401, 'signed-out', 'sign in first');
+    if (!roles.includes(session.user.role)) {
+      await audit(
+        db,
+        { user: session.user.name, action, outcome: 'refused', detail: `role ${session.user.role}` },
+        now(),
+      );
+      throw new HttpError(403, 'forbidden', 'your role does not allow this');
+    }
+    return session;
+  };
+
+  const requireCsrf = async (
+    req: IncomingMessage,
+    session: ConsoleSession,
+    action: string,
+  ): Promise<void> => {
+    await checkOrigin(req, session.user.name, action);
+    const presented = req.headers['x-csrf-token'];
+    const a = Buffer.from(typeof presented === 'string' ? presented : '');
+    const b = Buffer.from(session.csrfToken);
+    if (a.length !== b.length || !timingSafeEqual(a, b)) {
+      await audit(
+        db,
+        { user: session.user.name, action, outcome: 'refused', detail: 'missing or wrong CSRF token' },
+        now(),
+      );
+      throw new HttpError(403, 'bad-csrf-token', 'missing or wrong CSRF token');
+    }
+  };
+
+  const signIn = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    await checkOrigin(req, null, 'sign-in');
+    if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? ''))
+      throw new HttpError(415, 'unsupported-media-type', 'send application/json');
+    let json: unknown;
+    try {
+      json = JSON.parse((await readSmallBody(req, 16 * 1024)).toString('utf8'));
+    } catch (error) {
+      if (error instanceof HttpError) throw error;
+      throw new HttpError(400, 'malformed-json', 'request body is not valid JSON');
+    }
+    const parsed = signInSchema.safeParse(json);
+    if (!parsed.success) throw new HttpError(400, 'invalid-body', 'name and password are required');
+    const { name, password } = parsed.data;
+    // Both buckets are charged on every attempt: one address guessing many names, many addresses one name.
+    const address = byAddress.take(clientAddressKey(req.socket.remoteAddress));
+    const user = byName.take(name.toLowerCase());
+    const limited = !address.ok ? address : !user.ok ? user : null;
+    if (limited) {
+      await audit(db, { user: name, action: 'sign-in', outcome: 'refused', detail: 'rate limited' }, now());
+      throw new HttpError(429, 'rate-limited', 'too many sign-in attempts; wait and try again', {
+        'retry-after': String(limited.retryAfterSeconds),
+      });
+    }
+    const found = await checkConsoleCredentials(db, name, password);
+    if (!found) {
+      // The name tried is recorded (an officer may mistype it); the password never is.
+      await audit(
+        db,
+        { user: name.slice(0, 64), action: 'sign-in', outcome: 'refused', detail: 'wrong name or password' },
+        now(),
+      );
+      throw new HttpError(401, 'bad-credentials', 'wrong name or password');
+    }
+    // A fresh id on every sign-in (an id planted before sign-in is never promoted: no session fixation).
+    const previous = await sessionOf(req);
+    if (previous) await closeConsoleSession(db, previous);
+    const { id, session } = await openConsoleSession(db, found, now(), limits);
+    await audit(db, { user: found.name, action: 'sign-in', outcome: 'ok' }, now());
+    send(
+      res,
+      200,
+      { user: session.user, csrfToken: session.csrfToken },
+      { 'set-cookie': sessionCookie(id, Math.floor(limits.absoluteMs / 1000)) },
+    );
+  };
+
+  const api = async (req: IncomingMessage, res: ServerResponse, route: string): Promise<void> => {
+    const method = req.method ?? 'GET';
+    if (route === 'session' && method === 'POST') return signIn(req, res);
+    if (route === 'session' && method === 'GET') {
+      const session = await sessionOf(req);
+      if (!session) throw new HttpError(401, 'signed-out', 'sign in first');
+      return send(res, 200, { user: session.user, csrfToken: session.csrfToken });
+    }
+    if (route === 'sign-out' && method === 'POST') {
+      const session = await sessionOf(req);
+      if (!session) throw new HttpError(401, 'signed-out', 'sign in first');
+      await requireCsrf(req, session, 'sign-out');
+      await closeConsoleSession(db, session);
+      await audit(db, { user: session.user.name, action: 'sign-out', outcome: 'ok' }, now());
+      return send(res, 200, { signedOut: true }, { 'set-cookie': sessionCookie('', 0) });
+    }
+    if (route === 'fleet' && method === 'GET') {
+      await requireSession(req, ['administrator', 'duty-officer'], 'fleet.view');
+      return send(res, 200, {
+        now: new Date(now()).toISOString(),
+        staleAfterMs,
+        kiosks: await options.fleet(),
+      });
+    }
+    if (route === 'audit' && method === 'GET') {
+      const session = await requireSession(req, ['administrator'], 'audit.view');
+      await audit(db, { user: session.user.name, action: 'audit.view', outcome: 'ok' }, now());
+      return send(res, 200, { entries: await readAudit(db, 500) });
+    }
+    throw new HttpError(404, 'no-route', 'no such console endpoint');
+  };
+
+  const serveFile = async (res: ServerResponse, relative: string): Promise<void> => {
+    const file = path.resolve(staticDir, relative);
+    const type = CONTENT_TYPES[path.extname(file)];
+    if (!file.startsWith(staticDir + path.sep) || type === undefined)
+      throw new HttpError(404, 'not-found', 'no such file');
+    let body: Buffer;
+    try {
+      if (!(await stat(file)).isFile()) throw new Error('not a file');
+      body = await readFile(file);
+    } catch {
+      if (relative === 'index.html')
+        throw new HttpError(503, 'console-not-built', 'the console is not built: npm run build:console');
+      throw new HttpError(404, 'not-found', 'no such file');
+    }
+    res.writeHead(200, {
+      ...SECURITY_HEADERS,
+      'content-type': type,
+      'content-length': body.length,
+      // Hashed asset names never change content; the page itself is always fetched again.
+      'cache-control': relative.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-store',
+    });
+    res.end(body);
+  };
+
+  return async (req, res) => {
+    try {
+      const pathname = new URL(req.url ?? '/', 'http://console.invalid').pathname;
+      if (pathname === '/console') {
+        res.writeHead(308, { location: '/console/', 'content-length': 0 });
+        res.end();
+        return;
+      }
+      const apiRoute = /^\/console\/api\/([a-z-]+)$/.exec(pathname);
+      if (apiRoute?.[1] !== undefined) {
+        await api(req, res, apiRoute[1]);
+        return;
+      }
+      if (req.method !== 'GET' && req.method !== 'HEAD')
+        throw new HttpError(405, 'method-not-allowed', `${req.method ?? '?'} is not allowed here`, {
+          allow: 'GET',
+        });
+      const relative =
+        pathname === '/console/' ? 'index.html' : decodeURIComponent(pathname.slice('/console/'.length));
+      await serveFile(res, relative);
+    } catch (error) {
+      if (res.headersSent || res.destroyed) return;
+      if (error instanceof HttpError) {
+        send(res, error.status, { error: { code: error.code, message: error.message } }, error.headers);
+      } else {
+        console.error(`central: console error: ${error instanceof Error ? error.name : 'unknown'}`);
+        send(res, 500, { error: { code: 'internal', message: 'internal server error' } });
+      }
+      if (!req.complete) req.resume();
+    }
+  };
+}
