@@ -5,6 +5,10 @@
  * run resumes from what the store holds.
  *
  *   node --import tsx test/support/visit-worker.ts --data DIR --central URL --target N [--seed S]
+ *     [--token T --kiosk ID] [--pause-ms MS]
+ *
+ * `--pause-ms` waits between visits, as citizens take time: the run then lasts long enough for the test to kill
+ * things around it while batches are on their way.
  */
 import { parseArgs } from 'node:util';
 import { createCentralClient } from '../../main/services/central/client.js';
@@ -21,6 +25,7 @@ const { values } = parseArgs({
     seed: { type: 'string' },
     token: { type: 'string' },
     kiosk: { type: 'string' },
+    'pause-ms': { type: 'string' },
   },
 });
 if (!values.data || !values.central || !values.target) {
@@ -29,6 +34,7 @@ if (!values.data || !values.central || !values.target) {
 }
 const target = Number(values.target);
 const kioskId = values.kiosk ?? 'dev-kiosk';
+const pauseMs = Number(values['pause-ms'] ?? '0');
 
 // stdout to a pipe is synchronous on Linux, so a line written here is in the parent's pipe before the
 // next statement runs: a SIGKILL right after cannot lose it.
@@ -59,6 +65,7 @@ say(`START ${already}`);
 for (let i = already; i < target; i++) {
   const done = await transactions.complete(fictionalVisit(random, random() < 0.05));
   say(`DONE ${done.id}`);
+  if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
 }
 say('COMPLETED_ALL');
 await uploader.drain(60_000);
