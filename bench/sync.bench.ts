@@ -4,12 +4,9 @@
  *
  *   npx tsx bench/run.ts sync
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { monotonicFactory } from 'ulid';
 import { startCentralServer } from '../central/server.js';
 import { createCentralClient } from '../main/services/central/client.js';
@@ -17,9 +14,8 @@ import { Uploader } from '../main/services/sync/uploader.js';
 import { fictionalVisit, seededRandom } from '../main/services/transactions/fictional.js';
 import { TransactionService } from '../main/services/transactions/transactions.js';
 import { openStore, type KioskStore } from '../main/store/store.js';
+import { startCentralProcess } from './central-process.js';
 import type { Benchmark, Figure } from './harness.js';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 async function withStore<T>(fn: (store: KioskStore, dir: string) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'booth-bench-'));
@@ -127,27 +123,6 @@ const drain: Benchmark = {
   },
 };
 
-/** Starts the reference central server in another process, so its memory is not counted as the kiosk's. */
-async function centralProcess(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', path.join(root, 'central/main.ts'), '--port', '0', '--data', ':memory:'],
-    {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-  const url = await new Promise<string>((resolve, reject) => {
-    lines.on('line', (line) => {
-      const m = /listening on (\S+)/.exec(line);
-      if (m?.[1]) resolve(m[1]);
-    });
-    child.on('exit', () => reject(new Error('central server exited')));
-  });
-  return { url, child };
-}
-
 /** Peak RSS growth of store + uploader while draining `backlog` queued items for a fixed window. */
 async function drainMemory(url: string, backlog: number): Promise<{ growthMb: number; uploaded: number }> {
   return withStore(async (store) => {
@@ -178,7 +153,9 @@ async function drainMemory(url: string, backlog: number): Promise<{ growthMb: nu
 const memory: Benchmark = {
   name: 'sync: memory with backlog',
   async run(): Promise<Figure[]> {
-    const { url, child } = await centralProcess();
+    // In another process, so the server's memory is not counted as the kiosk's.
+    const central = await startCentralProcess(['--port', '0', '--data', ':memory:']);
+    const url = central.url;
     try {
       // Side by side: a small and a large backlog. Bounded memory means the large one costs about the same.
       const small = await drainMemory(url, 1_000);
@@ -194,7 +171,7 @@ const memory: Benchmark = {
         { name: 'items uploaded in the 15 s window (100,000 queued)', value: large.uploaded, unit: 'items' },
       ];
     } finally {
-      child.kill('SIGTERM');
+      await central.stop();
     }
   },
 };

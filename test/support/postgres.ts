@@ -61,8 +61,19 @@ function serverUser(): { uid: number; gid: number } | null {
   return { uid: id('-u'), gid: id('-g') };
 }
 
+/** Options of {@link startThrowawayPostgres}. */
+export interface ThrowawayPostgresOptions {
+  /**
+   * Keep PostgreSQL's durability settings (fsync, synchronous commit, full-page writes) as in production: for
+   * benchmarks that compare it with sqlite's synchronous=FULL. Tests leave them off, for speed.
+   */
+  readonly durable?: boolean;
+}
+
 /** Starts a cluster and waits (up to 60 s) until it accepts connections. */
-export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
+export async function startThrowawayPostgres(
+  options: ThrowawayPostgresOptions = {},
+): Promise<ThrowawayPostgres> {
   const bin = postgresBinDir();
   const dir = mkdtempSync(path.join(tmpdir(), 'booth-pg-'));
   const dataDir = path.join(dir, 'data');
@@ -88,12 +99,9 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
     dir,
     '-c',
     'listen_addresses=127.0.0.1',
-    '-c',
-    'fsync=off',
-    '-c',
-    'synchronous_commit=off',
-    '-c',
-    'full_page_writes=off',
+    ...(options.durable === true
+      ? []
+      : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
     '-c',
     'max_connections=200',
   ];
