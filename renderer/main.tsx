@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.js';
+import { connectEarly } from './api/connection.js';
 import { KioskProvider } from './api/kiosk.js';
 import { KeyboardProvider } from './components/keyboard/KeyboardProvider.js';
 import { I18nProvider } from './i18n/i18n.js';
@@ -14,6 +15,9 @@ z.config({ jitless: true });
 window.addEventListener('contextmenu', (e) => e.preventDefault());
 window.addEventListener('wheel', (e) => e.ctrlKey && e.preventDefault(), { passive: false });
 window.addEventListener('gesturestart', (e) => e.preventDefault());
+
+// The connection to the core opens while React renders the first screen, not after it.
+connectEarly();
 
 const root = document.getElementById('root');
 if (root) {

@@ -25,7 +25,7 @@ import {
   openChromium,
   type ChromiumWindow,
 } from './chromium.js';
-import { startBrowserHost, type BrowserHost } from './server.js';
+import { startBrowserHost, type BrowserHost, type ConnectableCore } from './server.js';
 import { announceKioskUrl } from './kiosk-url.js';
 import { startCentralServer, type CentralServer } from '../../central/server.js';
 
@@ -34,10 +34,7 @@ const say = (line: string): void => {
   process.stdout.write(`[booth] ${line}\n`);
 };
 
-async function listen(
-  core: Awaited<ReturnType<typeof startKioskCore>>,
-  staticDir: string,
-): Promise<BrowserHost> {
+async function listen(core: Promise<ConnectableCore>, staticDir: string): Promise<BrowserHost> {
   const log = createLogger();
   const wanted = env.BOOTH_PORT === undefined ? 8570 : Number(env.BOOTH_PORT);
   try {
@@ -120,26 +117,35 @@ async function main(): Promise<void> {
   let centralUrl = env.BOOTH_CENTRAL_URL;
   let centralToken = env.BOOTH_CENTRAL_TOKEN;
   const kioskId = env.BOOTH_KIOSK_ID ?? DEV_KIOSK_ID;
-  if (!centralUrl && mode === 'demonstration') {
-    centralToken = DEV_KIOSK_TOKEN;
-    central = await startLocalCentral(dataDir, kioskId);
-    centralUrl = central.url;
-    say(`central API: a local reference server at ${central.url} (set BOOTH_CENTRAL_URL to use a real one)`);
-  } else if (centralUrl) {
-    say(`central API: ${centralUrl}`);
-  } else {
-    say('central API: the one this kiosk was enrolled with (booth provision), if any');
-  }
-  const core = await startKioskCore({
-    dataDir,
-    mode,
-    modeReason: reason,
-    host: 'browser',
-    ...(centralUrl ? { centralUrl } : {}),
-    ...(env.BOOTH_KIOSK_ID || mode === 'demonstration' ? { kioskId } : {}),
-    ...(centralToken ? { centralToken } : {}),
-  });
-  const host = await listen(core, staticDir);
+  // The page is served, and Chromium started, while the (local central and the) core start: Chromium's own start
+  // takes about as long as the core's, so the two overlap. The host holds the page's connection until the core
+  // is ready (main/browser-host/server.ts).
+  const starting = (async () => {
+    if (!centralUrl && mode === 'demonstration') {
+      centralToken = DEV_KIOSK_TOKEN;
+      central = await startLocalCentral(dataDir, kioskId);
+      centralUrl = central.url;
+      say(
+        `central API: a local reference server at ${central.url} (set BOOTH_CENTRAL_URL to use a real one)`,
+      );
+    } else if (centralUrl) {
+      say(`central API: ${centralUrl}`);
+    } else {
+      say('central API: the one this kiosk was enrolled with (booth provision), if any');
+    }
+    return startKioskCore({
+      dataDir,
+      mode,
+      modeReason: reason,
+      host: 'browser',
+      ...(centralUrl ? { centralUrl } : {}),
+      ...(env.BOOTH_KIOSK_ID || mode === 'demonstration' ? { kioskId } : {}),
+      ...(centralToken ? { centralToken } : {}),
+    });
+  })();
+  // Settled here too, so a failure while the host starts is not an unhandled rejection.
+  starting.catch(() => undefined);
+  const host = await listen(starting, staticDir);
   say(`kiosk serving on ${host.origin} (127.0.0.1 only)`);
 
   let window: ChromiumWindow | null = null;
@@ -160,6 +166,15 @@ async function main(): Promise<void> {
         `warning: Chromium's managed kiosk policy is ${window.policy.state} at ${window.policy.path} (DevTools and other URLs stay reachable); install it with: booth kiosk policy --origin ${host.origin} --install`,
       );
     }
+  }
+  let core: Awaited<typeof starting>;
+  try {
+    core = await starting;
+  } catch (error) {
+    await window?.close();
+    await host.close();
+    await (central as CentralServer | null)?.close();
+    throw error;
   }
   // The token only where it is needed: the terminal when headless, a 0600 file, or nowhere (kiosk-url.ts).
   announceKioskUrl({ kioskUrl: host.kioskUrl, browserOpened: window !== null, dataDir, env, say });

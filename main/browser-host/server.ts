@@ -20,7 +20,12 @@ export interface ConnectableCore {
 
 /** Options of {@link startBrowserHost}. */
 export interface BrowserHostOptions {
-  readonly core: ConnectableCore;
+  /**
+   * The core, or the core still starting: the host then serves the page at once (so Chromium starts while the
+   * core opens its store and devices) and holds each WebSocket, unread, until the core is ready. A core that
+   * fails to start closes the held sockets (1011).
+   */
+  readonly core: ConnectableCore | Promise<ConnectableCore>;
   /** The built renderer (dist/renderer). */
   readonly staticDir: string;
   /** 0 picks a free port. */
@@ -179,6 +184,19 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     handleProtocols: (protocols) => (protocols.has(RPC_SUBPROTOCOL) ? RPC_SUBPROTOCOL : false),
   });
 
+  // The core once it is ready (undefined while it starts, null if it failed).
+  let readyCore: ConnectableCore | null | undefined;
+  const corePromise = Promise.resolve(options.core).then(
+    (core) => (readyCore = core),
+    (error: unknown) => {
+      readyCore = null;
+      log.error('browser-host.core-failed', {
+        message: error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error),
+      });
+      return null;
+    },
+  );
+
   const launchCodes = new Set<string>();
   const server = createServer((req, res) => {
     serveHttp(req, res).catch(() => {
@@ -286,8 +304,20 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
         log[event === 'overflow' ? 'warn' : 'info'](`browser-host.send-buffer-${event}`, { bufferedBytes }),
       );
       // The core serves one renderer session: this one replaces any earlier socket (closed with 4001).
-      const disconnect = options.core.connect(channel);
-      ws.on('close', disconnect);
+      const attach = (core: ConnectableCore): void => {
+        const disconnect = core.connect(channel);
+        ws.on('close', disconnect);
+      };
+      if (readyCore) return attach(readyCore);
+      // Still starting: nothing is read (requests wait in the socket, in order) until the core listens.
+      ws.pause();
+      void corePromise.then((core) => {
+        if (ws.readyState !== ws.OPEN) return;
+        if (core) attach(core);
+        // Read again: the held requests now, or the client's answer to the closing handshake.
+        ws.resume();
+        if (!core) ws.close(1011, 'the kiosk core failed to start');
+      });
     });
   });
 

@@ -57,17 +57,24 @@ function webSocketChannel(token: string): Promise<RpcChannel> {
       for (const l of [...closeListeners]) l();
     });
     socket.addEventListener('error', () => reject(new Error('connection refused')), { once: true });
+    // Frames that arrive before anyone listens (the socket is opened before React renders, see
+    // connectEarly) wait here for the first listener, in order.
+    const messageListeners = new Set<(text: string) => void>();
+    const early: string[] = [];
+    socket.addEventListener('message', (e: MessageEvent) => {
+      if (typeof e.data !== 'string') return;
+      if (messageListeners.size === 0) early.push(e.data);
+      for (const l of [...messageListeners]) l(e.data);
+    });
     socket.addEventListener(
       'open',
       () =>
         resolve({
           send: (text) => socket.send(text),
           onMessage: (listener) => {
-            const h = (e: MessageEvent): void => {
-              if (typeof e.data === 'string') listener(e.data);
-            };
-            socket.addEventListener('message', h);
-            return () => socket.removeEventListener('message', h);
+            messageListeners.add(listener);
+            for (const text of early.splice(0)) listener(text);
+            return () => messageListeners.delete(listener);
           },
           onClose: (listener) => {
             closeListeners.add(listener);
@@ -165,11 +172,31 @@ function messagePortChannel(): Promise<RpcChannel> {
   });
 }
 
+/** The channel {@link connectEarly} started, until {@link openChannel} takes it. */
+let earlyChannel: Promise<RpcChannel> | null = null;
+
+/**
+ * Starts opening the channel now, before React renders (renderer/main.tsx): the socket's handshake then overlaps
+ * the first render instead of following it. The first {@link openChannel} call takes this attempt.
+ */
+export function connectEarly(): void {
+  if (earlyChannel) return;
+  earlyChannel = openChannelNow();
+  // Whoever takes it handles a failure; until then it must not count as unhandled.
+  earlyChannel.catch(() => undefined);
+}
+
 /**
  * Opens the channel to the kiosk core for whichever host this page runs in. Rejects with
  * {@link SessionReplacedError} once another window has replaced this one: that is final, not a retry case.
  */
 export function openChannel(): Promise<RpcChannel> {
+  const early = earlyChannel;
+  earlyChannel = null;
+  return early ?? openChannelNow();
+}
+
+function openChannelNow(): Promise<RpcChannel> {
   // Electron has one window, which is handed each new port itself: a replaced port there is just an old one.
   if (window.kioskHost?.kind === 'electron') return messagePortChannel();
   if (replaced) return Promise.reject(new SessionReplacedError());

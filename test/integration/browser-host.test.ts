@@ -401,3 +401,48 @@ describe('browser host: shutdown', () => {
     socket.destroy();
   });
 });
+
+describe('browser host: started before the core', () => {
+  it('serves the page at once and answers requests sent while the core was starting, in order', async () => {
+    let ready: (core: KioskCore) => void = () => undefined;
+    const starting = new Promise<KioskCore>((resolve) => (ready = resolve));
+    const early = await startBrowserHost({ core: starting, staticDir, port: 0, log: silentLogger });
+    try {
+      // Chromium can load the page while the core still opens its store and devices.
+      const page = await fetch(`${early.origin}/`);
+      expect(page.status).toBe(200);
+      const ws = await connect({ to: early });
+      const replies: Record<string, unknown>[] = [];
+      ws.on('message', (data: WebSocket.RawData) => {
+        const frame = JSON.parse(String(data)) as Record<string, unknown>;
+        if (!('event' in frame)) replies.push(frame);
+      });
+      ws.send(JSON.stringify({ id: 1, method: 'kiosk.info' }));
+      ws.send(JSON.stringify({ id: 2, method: 'visit.get' }));
+      ws.send(JSON.stringify({ id: 3, method: 'kiosk.info' }));
+      // The host has handled later traffic meanwhile, and nothing is answered before the core is there.
+      expect((await fetch(`${early.origin}/assets/app.js`)).status).toBe(200);
+      expect(replies).toEqual([]);
+      ready(core);
+      await expect.poll(() => replies.map((r) => r.id), { timeout: 10_000 }).toEqual([1, 2, 3]);
+      expect(replies.every((r) => r.ok === true)).toBe(true);
+      ws.close();
+    } finally {
+      await early.close();
+    }
+  });
+
+  it('closes held sockets (1011) when the core fails to start', async () => {
+    let fail: (error: Error) => void = () => undefined;
+    const starting = new Promise<KioskCore>((_resolve, reject) => (fail = reject));
+    const early = await startBrowserHost({ core: starting, staticDir, port: 0, log: silentLogger });
+    try {
+      const ws = await connect({ to: early });
+      const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+      fail(new Error('store is locked'));
+      expect(await closed).toBe(1011);
+    } finally {
+      await early.close();
+    }
+  });
+});
