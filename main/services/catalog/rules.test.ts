@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultCatalog } from '../../../test/fixtures/catalog/helpers.js';
 import type { CatalogField, CatalogService } from './schema.js';
-import {
-  checkFieldValue,
-  checkServiceForm,
-  isCardEligible,
-  localTimeOf,
-  serviceAvailability,
-} from './rules.js';
+import { checkFieldValue, localTimeOf, serviceAvailability } from './rules.js';
 
 const label = { 'zh-CN': '字段', 'zh-HK': '欄位', en: 'Field' };
 const field = (f: Partial<CatalogField>): CatalogField => ({
@@ -54,26 +48,7 @@ describe('checkFieldValue', () => {
   });
 });
 
-describe('checkServiceForm', () => {
-  it('checks the chief mailbox letter form', () => {
-    const mailbox = service('chief-mailbox');
-    const good = {
-      name: '张三',
-      letterKind: 'complaint',
-      subject: '噪音扰民',
-      body: '小区附近工地夜间施工，噪音很大，影响休息。',
-      phone: '13800138000',
-    };
-    expect(checkServiceForm(mailbox, good)).toEqual({});
-    expect(checkServiceForm(mailbox, { ...good, letterKind: 'praise', phone: '', extra: 'x' })).toEqual({
-      letterKind: 'not-an-option',
-      phone: 'required',
-      extra: 'unknown-field',
-    });
-  });
-});
-
-describe('availability and eligibility', () => {
+describe('availability', () => {
   it('limits zone services to their kiosk group and office services to office hours', () => {
     const zone = service('hmt-residence-permit-renewal');
     const monday10 = { weekday: 1, minutes: 600 };
@@ -94,11 +69,5 @@ describe('availability and eligibility', () => {
       available: true,
     });
     expect(localTimeOf(new Date(2027, 5, 6, 9, 15))).toEqual({ weekday: 7, minutes: 555 });
-  });
-
-  it('card eligibility', () => {
-    expect(isCardEligible(service('hmt-accommodation-registration'), 'hmt-permit')).toBe(true);
-    expect(isCardEligible(service('hmt-accommodation-registration'), 'resident')).toBe(false);
-    expect(isCardEligible(service('chief-mailbox'), 'foreigner-2023')).toBe(true);
   });
 });

@@ -1,4 +1,4 @@
-import type { CardType, CatalogField, CatalogService } from './schema.js';
+import type { CatalogField, CatalogService } from './schema.js';
 import { fieldPatternRegExp } from './schema.js';
 
 /**
@@ -68,26 +68,6 @@ export function checkFieldValue(field: CatalogField, value: unknown): FieldValue
   }
   if (v?.pattern !== undefined && !fieldPatternRegExp(v.pattern).test(value)) return 'pattern';
   return null;
-}
-
-/** Problems of a whole form, by field id; `unknown-field` for values the service does not ask for. */
-export function checkServiceForm(
-  service: CatalogService,
-  values: Readonly<Record<string, unknown>>,
-): Record<string, FieldValueProblem | 'unknown-field'> {
-  const problems: Record<string, FieldValueProblem | 'unknown-field'> = {};
-  const known = new Set(service.form.fields.map((f) => f.id));
-  for (const id of Object.keys(values)) if (!known.has(id)) problems[id] = 'unknown-field';
-  for (const field of service.form.fields) {
-    const problem = checkFieldValue(field, Object.hasOwn(values, field.id) ? values[field.id] : undefined);
-    if (problem) problems[field.id] = problem;
-  }
-  return problems;
-}
-
-/** Whether a card of this kind may be used for the service (`none` identity accepts everyone). */
-export function isCardEligible(service: CatalogService, cardType: CardType): boolean {
-  return service.identity === 'none' || service.eligibleCardTypes.includes(cardType);
 }
 
 /** Whether a service is offered on this kiosk at this moment, and if not, why. */
