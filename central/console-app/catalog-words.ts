@@ -229,14 +229,14 @@ function fieldChanges(a: CatalogField, b: CatalogField): Words[] {
     if (diff.added.length)
       parts.push(
         w(
-          `新增选项 ${diff.added.map((o) => `「${o.label['zh-CN']}」`).join('')}`,
+          `新增选项${diff.added.map((o) => `「${o.label['zh-CN']}」`).join('')}`,
           `options added: ${diff.added.map((o) => `“${o.label.en}”`).join(', ')}`,
         ),
       );
     if (diff.removed.length)
       parts.push(
         w(
-          `删除选项 ${diff.removed.map((o) => `「${o.label['zh-CN']}」`).join('')}`,
+          `删除选项${diff.removed.map((o) => `「${o.label['zh-CN']}」`).join('')}`,
           `options removed: ${diff.removed.map((o) => `“${o.label.en}”`).join(', ')}`,
         ),
       );
