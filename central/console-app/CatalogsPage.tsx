@@ -204,6 +204,25 @@ function Upload({ session, onPublished }: { session: Session; onPublished: () =>
   );
 }
 
+/** A titled list of statements (nothing when empty). */
+function WordsList({ title, lines }: { title: TextKey; lines: readonly Words[] }): ReactElement | null {
+  if (lines.length === 0) return null;
+  return (
+    <div>
+      <h4>
+        <T k={title} />
+      </h4>
+      <ul>
+        {lines.map((line, index) => (
+          <li key={index}>
+            <Said words={line} />
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
 function ServiceList({
   title,
   changes,
@@ -275,20 +294,7 @@ function Preview({
         )}
       </h3>
       <div className="changes">
-        {changes.general.length > 0 ? (
-          <div>
-            <h4>
-              <T k="general" />
-            </h4>
-            <ul>
-              {changes.general.map((line, index) => (
-                <li key={index}>
-                  <Said words={line} />
-                </li>
-              ))}
-            </ul>
-          </div>
-        ) : null}
+        <WordsList title="general" lines={changes.general} />
         {changes.services.length === 0 ? (
           <p>
             <T k="noServiceChanges" />
@@ -297,20 +303,7 @@ function Preview({
         <ServiceList title="servicesAdded" changes={of('added')} />
         <ServiceList title="servicesRemoved" changes={of('removed')} />
         <ServiceList title="servicesChanged" changes={of('changed')} />
-        {changes.other.length > 0 ? (
-          <div>
-            <h4>
-              <T k="otherChanges" />
-            </h4>
-            <ul>
-              {changes.other.map((line, index) => (
-                <li key={index}>
-                  <Said words={line} />
-                </li>
-              ))}
-            </ul>
-          </div>
-        ) : null}
+        <WordsList title="otherChanges" lines={changes.other} />
       </div>
       <fieldset className="target">
         <legend>
