@@ -12,7 +12,7 @@ import {
 } from './api.js';
 import { TEXTS, type TextKey } from './messages.js';
 import { faultsOf, fleetGroups, isStale, kioskGroupFilter, kioskIdFilter, NO_GROUP } from './fleet-view.js';
-import { CatalogsPage } from './CatalogsPage.js';
+import { CatalogRejection, CatalogsPage } from './CatalogsPage.js';
 
 /** A label in Chinese with its English beside it. */
 export function T({ k }: { k: TextKey }): ReactElement {
@@ -330,7 +330,10 @@ function FleetPage(): ReactElement {
                 </td>
                 <td>{last === null ? <T k="never" /> : age(serverNow - last)}</td>
                 <td>{kiosk.appVersion ?? '—'}</td>
-                <td>{kiosk.catalogVersion ?? '—'}</td>
+                <td>
+                  {kiosk.catalogVersion ?? '—'}
+                  <CatalogRejection kiosk={kiosk} />
+                </td>
                 <td>{kiosk.outbox ? kiosk.outbox.depth : '—'}</td>
                 <td>{faults.length === 0 ? kiosk.devices ? <T k="none" /> : '—' : faults.join(', ')}</td>
                 <td>

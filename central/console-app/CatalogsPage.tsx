@@ -11,6 +11,7 @@ import {
 } from './api.js';
 import { Head, T, text } from './App.js';
 import type { ServiceChange, Words } from './catalog-words.js';
+import type { FleetKiosk } from '../contract.js';
 import { CATALOG_REASONS, type TextKey } from './messages.js';
 
 /**
@@ -41,6 +42,18 @@ function Reason({ code, detail }: { code: string | null; detail: string | null }
       {known ? <Said words={{ zh: known[0], en: known[1] }} /> : code}
       {detail ? <span className="detail">{detail}</span> : null}
     </>
+  );
+}
+
+/** The fleet's note under a kiosk's catalog version: the last catalog it refused and why, in words. */
+export function CatalogRejection({ kiosk }: { kiosk: FleetKiosk }): ReactElement | null {
+  const rejection = kiosk.lastCatalogRejection;
+  if (!rejection) return null;
+  return (
+    <span className="fleet-rejection">
+      <T k="rejected" /> {rejection.version ?? ''}:{' '}
+      <Reason code={rejection.code ?? null} detail={rejection.code === undefined ? rejection.reason : null} />
+    </span>
   );
 }
 
