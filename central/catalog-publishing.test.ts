@@ -43,11 +43,13 @@ describe('catalogReaches / targetOutsideAudience', () => {
 
 describe(`published catalogs by group (${CENTRAL_BACKEND})`, () => {
   let db: CentralDb;
+  let target: string;
   let remove: () => void;
   beforeEach(async () => {
     const store = await sharedCentralStore();
     remove = store.remove;
-    db = await openCentralDb(store.options.database ?? `${store.options.dataDir}/central.sqlite`);
+    target = store.options.database ?? `${store.options.dataDir}/central.sqlite`;
+    db = await openCentralDb(target);
   });
   afterEach(async () => {
     await db.close();
@@ -101,6 +103,34 @@ describe(`published catalogs by group (${CENTRAL_BACKEND})`, () => {
       [5, null, 'chief'],
     ]);
     expect(listed[1]?.audience).toEqual({ kioskGroups: ['airport'] });
+  });
+
+  it('lets one of several publishers reviewing the same base win (two connections, as two instances)', async () => {
+    const other = await openCentralDb(target);
+    try {
+      const attempts = [1, 2, 3, 4, 5, 6].map((version) => {
+        const body = Buffer.from(`{"v":${version}}`);
+        return publishCatalogRecord(version % 2 === 0 ? other : db, {
+          version,
+          etag: catalogEtag(body),
+          body,
+          targetGroups: null,
+          audience: null,
+          keyId: null,
+          publishedBy: 'chief',
+          at: version,
+          baseVersion: null,
+        });
+      });
+      const outcomes = await Promise.allSettled(attempts);
+      expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+      for (const outcome of outcomes)
+        if (outcome.status === 'rejected')
+          expect(outcome.reason).toMatchObject({ status: 409, code: 'base-changed' });
+      expect(await listPublishedCatalogs(db)).toHaveLength(1);
+    } finally {
+      await other.close();
+    }
   });
 
   it('serves nothing to a kiosk no catalog reaches', async () => {

@@ -189,10 +189,17 @@ export interface CatalogPublication {
 
 /**
  * Stores a published catalog: its version must be greater than every published one (409 `version-not-newer`).
- * One transaction, so two instances publishing at once cannot both win.
+ * One transaction behind a row lock, so two instances publishing at once cannot both win, and a diff reviewed
+ * against the newest version is still against the newest when it is stored.
  */
 export async function publishCatalogRecord(db: CentralDb, publication: CatalogPublication): Promise<void> {
   await db.transaction(async () => {
+    // First a row lock every publisher takes (PostgreSQL holds it to the commit; sqlite's write lock already
+    // serializes): a second instance publishing at the same moment reads the version after this one commits.
+    await db.run(
+      `INSERT INTO counters (name, value) VALUES ('catalog_publications', 1)
+       ON CONFLICT (name) DO UPDATE SET value = counters.value + 1`,
+    );
     const latest = await db.get<{ version: number | null }>('SELECT MAX(version) AS version FROM catalogs');
     const current = latest?.version === null || latest?.version === undefined ? null : Number(latest.version);
     if (publication.baseVersion !== undefined && publication.baseVersion !== current) {
