@@ -11,6 +11,7 @@ import { PROGRESS_KEY_PATTERN } from './progress-link.js';
  *                                          (per item: stored | duplicate | conflict | rejected)
  *   POST /v1/heartbeat                     kiosk token   HeartbeatRequest    → HeartbeatResponse
  *   GET  /v1/catalog                       kiosk token   If-None-Match       → signed catalog document | 304
+ *                                          (the newest published to the kiosk's groups, within its signed audience)
  *   GET  /v1/transactions/{number}/progress kiosk token                      → TransactionProgress | 404
  *                                          (only the calling kiosk's own transactions)
  *   GET  /v1/mailbox/{trackingNumber}      kiosk token                       → MailboxStatus | 404
