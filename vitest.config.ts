@@ -42,6 +42,8 @@ export default defineConfig({
             'test/integration/central-instances.test.ts',
             'test/integration/central-console.test.ts',
             'test/integration/central-crash.test.ts',
+            'central/catalog-publishing.test.ts',
+            'test/integration/console-catalogs.test.ts',
           ],
           env: { BOOTH_TEST_CENTRAL_BACKEND: 'postgres' },
           globalSetup: ['test/support/postgres-global-setup.ts'],

@@ -8,12 +8,14 @@ import {
   DEV_KIOSK_TOKEN,
   ENV_ADMIN_TOKEN,
   ENV_ADMIN_TOKEN_FILE,
+  ENV_CATALOG_KEYS,
   ENV_DATABASE_URL,
   ENV_KIOSK_TOKENS_FILE,
   parseCentralArgs,
   parseUserAddArgs,
   passwordFromText,
 } from './cli.js';
+import { generateCatalogKeyPair } from '../main/services/catalog/signing.js';
 import { DEFAULT_RATE_LIMITS } from './rate-limit.js';
 
 const dirs: string[] = [];
@@ -32,6 +34,31 @@ function secretFile(text: string, mode = 0o600): string {
 }
 
 describe('parseCentralArgs', () => {
+  it('trusts the catalog keys given (files or folders), the demonstration key only on development tokens', () => {
+    const pub = generateCatalogKeyPair();
+    const key = secretFile(pub.publicKeyPem, 0o644);
+    const folder = join(key, '..');
+    const tokens = secretFile('SZ-1=kiosk-token\n');
+    const admin = secretFile('admin-token\n');
+    const production = ['--kiosk-tokens-file', tokens, '--admin-token-file', admin];
+    expect(parseCentralArgs(production, {})).toMatchObject({ catalogKeys: [], catalogKeysFrom: 'none' });
+    const given = parseCentralArgs([...production, '--catalog-keys', key], {});
+    expect(given.catalogKeys.map((k) => k.keyId)).toEqual([pub.keyId]);
+    expect(given.catalogKeysFrom).toBe('option');
+    // A folder: every *.pub file in it (the key file above is named "secret", so the folder has none).
+    writeFileSync(join(folder, 'bureau.pub'), pub.publicKeyPem);
+    chmodSync(join(folder, 'bureau.pub'), 0o644);
+    expect(
+      parseCentralArgs(production, { [ENV_CATALOG_KEYS]: folder }).catalogKeys.map((k) => k.keyId),
+    ).toEqual([pub.keyId]);
+    const dev = parseCentralArgs([], {});
+    expect(dev.catalogKeysFrom).toBe('demonstration');
+    expect(dev.catalogKeys.map((k) => k.keyId)).toEqual(['24e68f4b91fe9f5e']);
+    // Anyone who can replace a trusted key can sign catalogs: a key file others may write is refused.
+    chmodSync(key, 0o666);
+    expect(() => parseCentralArgs([...production, '--catalog-keys', key], {})).toThrow(/writable by others/);
+  });
+
   it('falls back to documented development tokens when none are given', () => {
     const config = parseCentralArgs([], {});
     expect(config).toMatchObject({

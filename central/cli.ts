@@ -1,4 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadTrustedKeys, type TrustedKey } from '../main/services/catalog/signing.js';
 import { parseArgs } from 'node:util';
 import { kioskIdSchema } from './contract.js';
 import { parseFaultSpec, type FaultConfig } from './faults.js';
@@ -18,6 +21,11 @@ export const ENV_KIOSK_TOKENS_FILE = 'BOOTH_CENTRAL_KIOSK_TOKENS_FILE';
 export const ENV_ADMIN_TOKEN_FILE = 'BOOTH_CENTRAL_ADMIN_TOKEN_FILE';
 /** Environment variable holding the admin token itself. */
 export const ENV_ADMIN_TOKEN = 'BOOTH_CENTRAL_ADMIN_TOKEN';
+/** Environment variable naming the catalog signing keys the console verifies uploads against. */
+export const ENV_CATALOG_KEYS = 'BOOTH_CENTRAL_CATALOG_KEYS';
+/** The demonstration catalog key's folder, trusted by a server running on development tokens only. */
+export const DEMO_CATALOG_KEY_DIR = fileURLToPath(new URL('../resources/demo/keys', import.meta.url));
+
 /** Environment variable naming the PostgreSQL store (it may carry a password; the command line may not). */
 export const ENV_DATABASE_URL = 'BOOTH_CENTRAL_DATABASE_URL';
 
@@ -43,6 +51,9 @@ export const CENTRAL_USAGE = `usage: tsx central/main.ts [options]
   --lookup-limit B:N         per kiosk token: progress/mailbox look-ups, burst B then N a minute (default ${limitText(DEFAULT_RATE_LIMITS.kioskLookups)})
   --page-limit B:N           per client address: citizens' progress page and receipt PDF (default ${limitText(DEFAULT_RATE_LIMITS.progressPage)})
   --request-timeout S        seconds a client may take to send a whole request (default 15)
+  --catalog-keys LIST        catalog signing public keys the console verifies uploaded catalogs against:
+                             files or folders of *.pub, comma-separated (or ${ENV_CATALOG_KEYS}); with
+                             development tokens and no list, the demonstration key
   -h, --help                 this text
 Tokens never go on the command line (other users see it in ps, shells keep it in history). Instead:
   ${ENV_KIOSK_TOKENS_FILE}=FILE   same as --kiosk-tokens-file
@@ -69,6 +80,10 @@ export interface CentralCliConfig {
   readonly progressPage: { readonly production: boolean; readonly publicBaseUrl?: string };
   readonly rateLimits: CentralRateLimits;
   readonly requestTimeoutMs: number;
+  /** The catalog signing keys the console trusts (none: uploads are refused). */
+  readonly catalogKeys: readonly TrustedKey[];
+  /** Where they came from, for the start-up lines. */
+  readonly catalogKeysFrom: 'option' | 'demonstration' | 'none';
   /** One-line warnings to print at start (e.g. a token file other users can read). */
   readonly warnings: readonly string[];
 }
@@ -164,6 +179,7 @@ export function parseCentralArgs(
       'lookup-limit': { type: 'string' },
       'page-limit': { type: 'string' },
       'request-timeout': { type: 'string' },
+      'catalog-keys': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -258,6 +274,8 @@ export function parseCentralArgs(
     if (values.data !== undefined)
       throw new Error('--data and --database name two different stores: give one');
   }
+  const keyList = values['catalog-keys'] ?? nonEmpty(env[ENV_CATALOG_KEYS]);
+  const { catalogKeys, catalogKeysFrom } = catalogKeysOf(keyList, devTokens, warnings);
   const publicUrl = values['public-url'];
   if (publicUrl !== undefined && !/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(publicUrl))
     throw new Error('--public-url must be an http(s) URL');
@@ -281,8 +299,53 @@ export function parseCentralArgs(
       progressPage: rateLimit(values['page-limit'], 'page-limit', DEFAULT_RATE_LIMITS.progressPage),
     },
     requestTimeoutMs: integer(values['request-timeout'], 'request-timeout', 1, 3_600, 15) * 1000,
+    catalogKeys,
+    catalogKeysFrom,
     warnings,
   };
+}
+
+/**
+ * The catalog keys of `--catalog-keys` (files, or folders whose `*.pub` files are read), each refused unless
+ * owned by root or this user and not writable by others (as on kiosks); the demonstration key on development
+ * tokens when no list is given.
+ */
+function catalogKeysOf(
+  list: string | undefined,
+  devTokens: boolean,
+  warnings: string[],
+): { catalogKeys: TrustedKey[]; catalogKeysFrom: CentralCliConfig['catalogKeysFrom'] } {
+  if (list === undefined) {
+    if (!devTokens) return { catalogKeys: [], catalogKeysFrom: 'none' };
+    try {
+      return {
+        catalogKeys: loadTrustedKeys({ extraDirs: [DEMO_CATALOG_KEY_DIR] }),
+        catalogKeysFrom: 'demonstration',
+      };
+    } catch (error) {
+      warnings.push(
+        `demonstration catalog key not trusted: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      return { catalogKeys: [], catalogKeysFrom: 'none' };
+    }
+  }
+  const entries = list
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  const isDir = (entry: string): boolean => {
+    try {
+      return statSync(entry).isDirectory();
+    } catch {
+      return false;
+    }
+  };
+  const keys = loadTrustedKeys({
+    extraDirs: entries.filter(isDir).map((dir) => path.resolve(dir)),
+    extraFiles: entries.filter((entry) => !isDir(entry)),
+  });
+  if (keys.length === 0) throw new Error(`--catalog-keys ${list}: no public key found (*.pub files)`);
+  return { catalogKeys: keys, catalogKeysFrom: 'option' };
 }
 
 /** Usage text of `npm run central -- user add …`. */

@@ -16,6 +16,8 @@ import {
   type ConsoleSession,
   type SessionLimits,
 } from './console-auth.js';
+import type { TrustedKey } from '../main/services/catalog/signing.js';
+import { createConsoleCatalogs, isCatalogRoute } from './console-catalogs.js';
 import type { FleetKiosk } from './contract.js';
 import type { CentralDb } from './db.js';
 import { HttpError, sendJson } from './http-json.js';
@@ -64,6 +66,8 @@ export interface ConsoleOptions {
   /** A monotonic clock for the sign-in rate limit (tests). */
   readonly rateClock?: () => number;
   readonly staleAfterMs?: number;
+  /** The catalog signing keys uploads are verified against (central/console-catalogs.ts); none = refused. */
+  readonly catalogKeys?: readonly TrustedKey[];
 }
 
 /** Whether a request URL belongs to the console. */
@@ -98,7 +102,8 @@ function cookieOf(req: IncomingMessage, name: string): string | undefined {
   return undefined;
 }
 
-function readSmallBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+/** Reads a request body of at most `limit` bytes (413, and the connection dropped, beyond it). */
+export function readSmallBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let total = 0;
@@ -131,6 +136,12 @@ export function createConsoleHandler(
   const byName = createRateLimiter(signInLimit, rateClock);
   const staleAfterMs = options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS;
   const cookieName = options.secure ? `__Secure-${CONSOLE_COOKIE}` : CONSOLE_COOKIE;
+  const catalogs = createConsoleCatalogs({
+    db,
+    now,
+    fleet: options.fleet,
+    trustedKeys: options.catalogKeys ?? [],
+  });
 
   const sessionCookie = (value: string, maxAgeS: number): string =>
     `${cookieName}=${value}; Path=/console; HttpOnly; SameSite=Strict; Max-Age=${maxAgeS}` +
@@ -273,6 +284,8 @@ export function createConsoleHandler(
       await audit(db, { user: session.user.name, action: 'audit.view', outcome: 'ok' }, now());
       return send(res, 200, { entries: await readAudit(db, 500) });
     }
+    if (isCatalogRoute(route))
+      return catalogs(req, res, route, { requireSession, requireCsrf, send, readBody: readSmallBody });
     throw new HttpError(404, 'no-route', 'no such console endpoint');
   };
 

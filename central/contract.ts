@@ -11,6 +11,7 @@ import { PROGRESS_KEY_PATTERN } from './progress-link.js';
  *                                          (per item: stored | duplicate | conflict | rejected)
  *   POST /v1/heartbeat                     kiosk token   HeartbeatRequest    → HeartbeatResponse
  *   GET  /v1/catalog                       kiosk token   If-None-Match       → signed catalog document | 304
+ *                                          (the newest published to the kiosk's groups, within its signed audience)
  *   GET  /v1/transactions/{number}/progress kiosk token                      → TransactionProgress | 404
  *                                          (only the calling kiosk's own transactions)
  *   GET  /v1/mailbox/{trackingNumber}      kiosk token                       → MailboxStatus | 404
@@ -278,6 +279,29 @@ export const deviceReportSchema = z.object({
   code: z.string().min(1).max(80).optional(),
 });
 
+/** A kiosk group's id, e.g. "hk-macao-zone" (the catalog's kiosk group slugs). */
+export const kioskGroupIdSchema = z
+  .string()
+  .max(80)
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'expected a lower-case slug like "hk-macao-zone"')
+  .meta({ description: 'A kiosk group id, e.g. "hk-macao-zone".' });
+
+/**
+ * The last catalog a kiosk refused, and why: `reason` is one line for people; `code` the kiosk's rejection
+ * reason (`bad-signature`, `unknown-key`, `expired`, `not-yet-valid`, `schema`, `rollback`, `audience`,
+ * `malformed`, `unsigned`; a string so that a newer kiosk's new reason is not a malformed heartbeat).
+ */
+export const catalogRejectionReportSchema = z.object({
+  version: z.int().min(0).optional(),
+  reason: z.string().min(1).max(500),
+  code: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,39}$/)
+    .optional(),
+});
+/** A kiosk's report of a refused catalog. */
+export type CatalogRejectionReport = z.infer<typeof catalogRejectionReportSchema>;
+
 /** The kiosk's health figures a heartbeat carries besides devices, catalog and outbox (main/core/health.ts). */
 export const heartbeatHealthSchema = z.object({
   mode: z.enum(['demonstration', 'production']),
@@ -306,13 +330,14 @@ export const heartbeatRequestSchema = z
       oldestAgeMs: z.int().min(0).nullable(),
     }),
     /** The last catalog the kiosk refused to apply, and why (bad signature, expired, older version...). */
-    lastCatalogRejection: z
-      .object({
-        version: z.int().min(0).optional(),
-        reason: z.string().min(1).max(500),
-      })
-      .optional(),
+    lastCatalogRejection: catalogRejectionReportSchema.optional(),
     health: heartbeatHealthSchema.optional(),
+    /**
+     * The kiosk groups this kiosk belongs to (its enrolment's, `booth provision --groups`, or
+     * BOOTH_KIOSK_GROUPS): the central server serves it the catalogs published to these groups. Absent from
+     * kiosks that predate it (they get catalogs published to every kiosk).
+     */
+    kioskGroups: z.array(kioskGroupIdSchema).max(50).optional(),
   })
   .meta({ id: 'HeartbeatRequest' });
 /** A heartbeat. */
@@ -406,7 +431,11 @@ export const fleetKioskSchema = z.object({
   catalogVersion: z.int().min(0).nullable(),
   devices: z.record(z.string(), deviceReportSchema).nullable(),
   outbox: z.object({ depth: z.int().min(0), oldestAgeMs: z.int().min(0).nullable() }).nullable(),
-  lastCatalogRejection: z.object({ version: z.int().min(0).optional(), reason: z.string() }).nullable(),
+  lastCatalogRejection: z
+    .object({ version: z.int().min(0).optional(), reason: z.string(), code: z.string().optional() })
+    .nullable(),
+  /** The kiosk groups its last heartbeat named ([] for none; null before a heartbeat that carries them). */
+  kioskGroups: z.array(z.string()).nullable(),
   /** The health figures of the last heartbeat (null for kiosks that send none). */
   health: heartbeatHealthSchema.nullable(),
   /** Distinct transactions stored from this kiosk. */

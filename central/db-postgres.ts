@@ -69,6 +69,22 @@ const MIGRATIONS: readonly string[] = [
      detail TEXT
    );
    CREATE INDEX console_audit_at ON console_audit (at);`,
+  // Catalogs in the console: target groups, signed audience, key, publisher; kiosks' groups; kiosks' reports.
+  `ALTER TABLE catalogs ADD COLUMN target_groups TEXT;
+   ALTER TABLE catalogs ADD COLUMN audience TEXT;
+   ALTER TABLE catalogs ADD COLUMN key_id TEXT;
+   ALTER TABLE catalogs ADD COLUMN published_by TEXT;
+   ALTER TABLE kiosks ADD COLUMN kiosk_groups TEXT;
+   CREATE TABLE catalog_reports (
+     kiosk_id TEXT NOT NULL,
+     version BIGINT NOT NULL,
+     outcome TEXT NOT NULL,
+     reason_code TEXT,
+     reason TEXT,
+     reported_at BIGINT NOT NULL,
+     PRIMARY KEY (kiosk_id, version)
+   );
+   CREATE INDEX catalog_reports_version ON catalog_reports (version);`,
 ];
 
 /** The number of migrations this server knows (the same for both stores). */

@@ -86,6 +86,24 @@ const MIGRATIONS: readonly string[] = [
      detail TEXT
    ) STRICT;
    CREATE INDEX console_audit_at ON console_audit (at);`,
+  // Catalogs in the console (central/console-catalogs.ts): whom a catalog is published to (target groups, null =
+  // every kiosk), its signed audience, the key that verified it and who published it; the groups each kiosk's
+  // heartbeat names; and each kiosk's report on each published catalog (applied, or rejected and why).
+  `ALTER TABLE catalogs ADD COLUMN target_groups TEXT;
+   ALTER TABLE catalogs ADD COLUMN audience TEXT;
+   ALTER TABLE catalogs ADD COLUMN key_id TEXT;
+   ALTER TABLE catalogs ADD COLUMN published_by TEXT;
+   ALTER TABLE kiosks ADD COLUMN kiosk_groups TEXT;
+   CREATE TABLE catalog_reports (
+     kiosk_id TEXT NOT NULL,
+     version INTEGER NOT NULL,
+     outcome TEXT NOT NULL,
+     reason_code TEXT,
+     reason TEXT,
+     reported_at INTEGER NOT NULL,
+     PRIMARY KEY (kiosk_id, version)
+   ) STRICT;
+   CREATE INDEX catalog_reports_version ON catalog_reports (version);`,
 ];
 
 /** Whether `target` names a PostgreSQL database (a postgres:// or postgresql:// URL) rather than a sqlite file. */

@@ -87,6 +87,7 @@ async function main(): Promise<number> {
     progressPage: config.progressPage,
     rateLimits: config.rateLimits,
     requestTimeoutMs: config.requestTimeoutMs,
+    catalogTrustedKeys: config.catalogKeys,
   });
   // One write, so that a reader waiting for the URL line already has everything above it.
   const lines = [
@@ -102,6 +103,11 @@ async function main(): Promise<number> {
   } else {
     lines.push(`central: ${Object.keys(config.kioskTokens).length} kiosk token(s) configured`);
   }
+  lines.push(
+    config.catalogKeysFrom === 'none'
+      ? 'central: no catalog keys (--catalog-keys): the console refuses catalog uploads'
+      : `central: console verifies catalogs against ${config.catalogKeysFrom === 'demonstration' ? 'the DEMONSTRATION key ' : ''}${config.catalogKeys.map((key) => key.keyId).join(', ')}`,
+  );
   if (config.faults !== undefined) {
     const rates = Object.entries(config.faults.rates)
       .map(([kind, rate]) => `${kind}:${rate}`)

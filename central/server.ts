@@ -34,6 +34,14 @@ import {
   type TransactionPayload,
   type TransactionProgress,
 } from './contract.js';
+import type { TrustedKey } from '../main/services/catalog/signing.js';
+import {
+  audienceOf,
+  catalogEtag,
+  catalogForKiosk,
+  publishCatalogRecord,
+  recordCatalogReports,
+} from './catalog-publishing.js';
 import { createConsoleHandler, isConsolePath, type ConsoleOptions } from './console.js';
 import { isPostgresUrl, openCentralDb, type CentralDb } from './db.js';
 import { HttpError, sendJson } from './http-json.js';
@@ -121,6 +129,12 @@ export interface CentralServerOptions {
     ConsoleOptions,
     'staticDir' | 'sessionLimits' | 'signInLimit' | 'rateClock' | 'staleAfterMs'
   >;
+  /**
+   * The catalog signing keys the console verifies uploaded catalogs against (the public keys the kiosks
+   * trust); without any, the console refuses every upload. The bearer-token `POST /v1/admin/catalog` does not
+   * verify (kiosks do).
+   */
+  readonly catalogTrustedKeys?: readonly TrustedKey[];
 }
 
 /** Default of {@link CentralServerOptions.requestTimeoutMs}. */
@@ -268,10 +282,6 @@ function parseStored(text: string): unknown {
   }
 }
 
-function etagOf(body: Buffer): string {
-  return `"${createHash('sha256').update(body).digest('hex').slice(0, 32)}"`;
-}
-
 /** RFC 9110 If-None-Match: a list of (possibly weak) tags, or `*`. */
 function ifNoneMatchHits(header: string | undefined, etag: string): boolean {
   if (header === undefined) return false;
@@ -364,14 +374,24 @@ export async function startCentralServer(options: CentralServerOptions): Promise
         devices: hb?.devices ?? null,
         outbox: hb?.outbox ?? null,
         lastCatalogRejection: hb?.lastCatalogRejection ?? null,
+        kioskGroups: hb?.kioskGroups ?? null,
         health: hb?.health ?? null,
         transactions: countOf.get(kioskId) ?? 0,
       };
     });
   };
 
-  const latestCatalog = (): Promise<{ version: number; etag: string; body: Buffer } | undefined> =>
-    db.get('SELECT version, etag, body FROM catalogs ORDER BY version DESC LIMIT 1');
+  /** The groups a kiosk's last heartbeat named (catalogs are served by group; central/catalog-publishing.ts). */
+  const groupsOf = async (kioskId: string): Promise<string[]> => {
+    const row = await db.get<{ kiosk_groups: string | null }>(
+      'SELECT kiosk_groups FROM kiosks WHERE kiosk_id = ?',
+      [kioskId],
+    );
+    const parsed = heartbeatRequestSchema.shape.kioskGroups.safeParse(
+      row?.kiosk_groups ? parseStored(row.kiosk_groups) : undefined,
+    );
+    return parsed.success ? (parsed.data ?? []) : [];
+  };
 
   const progressOf = (row: TransactionRow): TransactionProgress => {
     const stages: [ProgressStatus, number][] = [
@@ -552,13 +572,22 @@ export async function startCentralServer(options: CentralServerOptions): Promise
         const at = now();
         await db.transaction(async () => {
           await seeKiosk(heartbeat.kioskId);
-          await db.run('UPDATE kiosks SET last_heartbeat_at = ?, heartbeat = ? WHERE kiosk_id = ?', [
-            at,
-            JSON.stringify(heartbeat),
-            heartbeat.kioskId,
-          ]);
+          await db.run(
+            'UPDATE kiosks SET last_heartbeat_at = ?, heartbeat = ?, kiosk_groups = ? WHERE kiosk_id = ?',
+            [
+              at,
+              JSON.stringify(heartbeat),
+              heartbeat.kioskGroups ? JSON.stringify(heartbeat.kioskGroups) : null,
+              heartbeat.kioskId,
+            ],
+          );
+          await recordCatalogReports(db, heartbeat, at);
         });
-        const latest = await latestCatalog();
+        // The newest catalog published to this kiosk's groups (and within its signed audience).
+        const latest = await catalogForKiosk(db, {
+          kioskId: heartbeat.kioskId,
+          groups: heartbeat.kioskGroups ?? [],
+        });
         const response: HeartbeatResponse = {
           serverTime: iso(at),
           catalog: latest ? { version: latest.version, etag: latest.etag } : null,
@@ -570,12 +599,13 @@ export async function startCentralServer(options: CentralServerOptions): Promise
       method: 'GET',
       pattern: /^\/v1\/catalog$/,
       role: 'kiosk',
-      async handle({ req }) {
-        const latest = await latestCatalog();
-        if (!latest) throw new HttpError(404, 'no-catalog', 'no catalog has been published');
+      async handle({ req, caller }) {
+        const kioskId = caller.role === 'kiosk' ? caller.kioskId : '';
+        const latest = await catalogForKiosk(db, { kioskId, groups: await groupsOf(kioskId) });
+        if (!latest) throw new HttpError(404, 'no-catalog', 'no catalog has been published to this kiosk');
         const headers = { etag: latest.etag, 'cache-control': 'no-cache' };
         if (ifNoneMatchHits(req.headers['if-none-match'], latest.etag)) return { status: 304, headers };
-        return { status: 200, raw: latest.body, headers };
+        return { status: 200, raw: await latest.body(), headers };
       },
     },
     {
@@ -618,22 +648,19 @@ export async function startCentralServer(options: CentralServerOptions): Promise
         const bytes = await body();
         const document = parseJson(bytes, signedCatalogDocumentSchema);
         const version = document.catalog.version;
-        const etag = etagOf(bytes);
-        await db.transaction(async () => {
-          const latest = await db.get<{ version: number }>('SELECT MAX(version) AS version FROM catalogs');
-          if (latest?.version !== null && latest?.version !== undefined && version <= latest.version) {
-            throw new HttpError(
-              409,
-              'version-not-newer',
-              `catalog version ${version} is not greater than the published ${latest.version}`,
-            );
-          }
-          await db.run('INSERT INTO catalogs (version, etag, body, published_at) VALUES (?, ?, ?, ?)', [
-            version,
-            etag,
-            bytes,
-            now(),
-          ]);
+        const etag = catalogEtag(bytes);
+        // The bearer-token API publishes to every kiosk (within the document's signed audience, which the
+        // kiosks enforce anyway); target groups are chosen in the console, which also verifies the signature.
+        const keyId = (document.signature as { keyId?: unknown }).keyId;
+        await publishCatalogRecord(db, {
+          version,
+          etag,
+          body: bytes,
+          targetGroups: null,
+          audience: audienceOf(document.catalog),
+          keyId: typeof keyId === 'string' ? keyId.slice(0, 128) : null,
+          publishedBy: 'admin-api',
+          at: now(),
         });
         const published: CatalogPublished = { version, etag };
         return { status: 200, body: published };
@@ -913,6 +940,7 @@ export async function startCentralServer(options: CentralServerOptions): Promise
     now,
     fleet,
     secure: options.tls !== undefined,
+    ...(options.catalogTrustedKeys ? { catalogKeys: options.catalogTrustedKeys } : {}),
   });
 
   /** Sockets whose request our listener is answering (a late client error must not write a second answer). */

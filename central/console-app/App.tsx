@@ -11,10 +11,11 @@ import {
   type Session,
 } from './api.js';
 import { TEXTS, type TextKey } from './messages.js';
-import { faultsOf, isStale, kioskGroupFilter } from './fleet-view.js';
+import { faultsOf, fleetGroups, isStale, kioskGroupFilter, kioskIdFilter, NO_GROUP } from './fleet-view.js';
+import { CatalogRejection, CatalogsPage } from './CatalogsPage.js';
 
 /** A label in Chinese with its English beside it. */
-function T({ k }: { k: TextKey }): ReactElement {
+export function T({ k }: { k: TextKey }): ReactElement {
   const [zh, en] = TEXTS[k];
   return (
     <>
@@ -27,13 +28,13 @@ function T({ k }: { k: TextKey }): ReactElement {
 }
 
 /** Plain text of a label, for attributes (aria-label, placeholder). */
-function text(k: TextKey): string {
+export function text(k: TextKey): string {
   const [zh, en] = TEXTS[k];
   return `${zh} ${en}`;
 }
 
 /** A table's header row of bilingual labels. */
-function Head({ keys }: { keys: readonly TextKey[] }): ReactElement {
+export function Head({ keys }: { keys: readonly TextKey[] }): ReactElement {
   return (
     <thead>
       <tr>
@@ -52,7 +53,7 @@ const FLEET_REFRESH_MS = 15_000;
 /** The console: sign-in, then the fleet, and for administrators the audit trail. */
 export function App(): ReactElement {
   const [session, setSession] = useState<Session | null | undefined>(undefined);
-  const [page, setPage] = useState<'fleet' | 'audit'>('fleet');
+  const [page, setPage] = useState<'fleet' | 'audit' | 'catalogs'>('fleet');
 
   useEffect(() => {
     currentSession().then(setSession, () => setSession(null));
@@ -83,6 +84,11 @@ export function App(): ReactElement {
             <T k="fleet" />
           </button>
           {session.user.role === 'administrator' ? (
+            <button type="button" aria-current={page === 'catalogs'} onClick={() => setPage('catalogs')}>
+              <T k="catalogs" />
+            </button>
+          ) : null}
+          {session.user.role === 'administrator' ? (
             <button type="button" aria-current={page === 'audit'} onClick={() => setPage('audit')}>
               <T k="audit" />
             </button>
@@ -98,7 +104,15 @@ export function App(): ReactElement {
           </button>
         </div>
       </header>
-      <main>{page === 'fleet' ? <FleetPage /> : <AuditPage />}</main>
+      <main>
+        {page === 'fleet' ? (
+          <FleetPage />
+        ) : page === 'catalogs' ? (
+          <CatalogsPage session={session} />
+        ) : (
+          <AuditPage />
+        )}
+      </main>
     </div>
   );
 }
@@ -203,6 +217,7 @@ function FleetPage(): ReactElement {
   const [fleet, setFleet] = useState<{ data: Fleet; at: number } | null>(null);
   const [failed, setFailed] = useState(false);
   const [prefix, setPrefix] = useState('');
+  const [group, setGroup] = useState('');
   // The page's clock (performance.now at the last tick): ages count up between refreshes.
   const [clock, setClock] = useState(0);
 
@@ -229,8 +244,8 @@ function FleetPage(): ReactElement {
   }, [refresh]);
 
   const shown = useMemo(
-    () => (fleet ? fleet.data.kiosks.filter(kioskGroupFilter(prefix)) : []),
-    [fleet, prefix],
+    () => (fleet ? fleet.data.kiosks.filter(kioskIdFilter(prefix)).filter(kioskGroupFilter(group)) : []),
+    [fleet, prefix, group],
   );
   if (!fleet)
     return failed ? (
@@ -257,6 +272,15 @@ function FleetPage(): ReactElement {
           value={prefix}
           onChange={(e) => setPrefix(e.target.value)}
         />
+        <select aria-label={text('groupFilter')} value={group} onChange={(e) => setGroup(e.target.value)}>
+          <option value="">{text('allGroups')}</option>
+          {fleetGroups(fleet.data.kiosks).map((id) => (
+            <option key={id} value={id}>
+              {id}
+            </option>
+          ))}
+          <option value={NO_GROUP}>{text('noGroup')}</option>
+        </select>
         <span className="summary">
           {shown.length} <T k="kiosksShown" /> · {staleCount} <T k="staleCount" />
         </span>
@@ -267,11 +291,22 @@ function FleetPage(): ReactElement {
         ) : null}
       </div>
       <table className="fleet">
-        <Head keys={['kiosk', 'lastHeartbeat', 'appVersion', 'catalogVersion', 'outbox', 'faults', 'mode']} />
+        <Head
+          keys={[
+            'kiosk',
+            'group',
+            'lastHeartbeat',
+            'appVersion',
+            'catalogVersion',
+            'outbox',
+            'faults',
+            'mode',
+          ]}
+        />
         <tbody>
           {shown.length === 0 ? (
             <tr>
-              <td colSpan={7}>
+              <td colSpan={8}>
                 <T k="noKiosks" />
               </td>
             </tr>
@@ -290,9 +325,15 @@ function FleetPage(): ReactElement {
                     </span>
                   ) : null}
                 </th>
+                <td className="groups-cell">
+                  {kiosk.kioskGroups?.length ? kiosk.kioskGroups.join(', ') : '—'}
+                </td>
                 <td>{last === null ? <T k="never" /> : age(serverNow - last)}</td>
                 <td>{kiosk.appVersion ?? '—'}</td>
-                <td>{kiosk.catalogVersion ?? '—'}</td>
+                <td>
+                  {kiosk.catalogVersion ?? '—'}
+                  <CatalogRejection kiosk={kiosk} />
+                </td>
                 <td>{kiosk.outbox ? kiosk.outbox.depth : '—'}</td>
                 <td>{faults.length === 0 ? kiosk.devices ? <T k="none" /> : '—' : faults.join(', ')}</td>
                 <td>

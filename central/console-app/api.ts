@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { auditEntrySchema, consoleRoleSchema } from '../console-schemas.js';
 import { fleetKioskSchema } from '../contract.js';
+import { catalogChangesSchema } from './catalog-words.js';
 
 /**
  * The console's calls to its server (central/console.ts): same origin, the session cookie sent by the browser,
@@ -31,6 +32,8 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
+    /** The server's one-line message (names what was wrong, never personal data). */
+    readonly detail = '',
   ) {
     super(`${status} ${code}`);
   }
@@ -51,8 +54,14 @@ async function call<T>(path: string, schema: z.ZodType<T>, init: RequestInit = {
   }
   const json: unknown = await res.json().catch(() => undefined);
   if (!res.ok) {
-    const code = z.object({ error: z.object({ code: z.string() }) }).safeParse(json);
-    throw new ApiError(res.status, code.success ? code.data.error.code : 'unknown');
+    const code = z
+      .object({ error: z.object({ code: z.string(), message: z.string().optional() }) })
+      .safeParse(json);
+    throw new ApiError(
+      res.status,
+      code.success ? code.data.error.code : 'unknown',
+      code.success ? (code.data.error.message ?? '') : '',
+    );
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) throw new ApiError(res.status, 'bad-answer');
@@ -95,4 +104,96 @@ export function loadFleet(): Promise<Fleet> {
 /** The newest audit lines (administrators only). */
 export async function loadAudit(): Promise<AuditLine[]> {
   return (await call('audit', auditSchema)).entries;
+}
+
+// Catalogs (central/console-catalogs.ts; administrators only).
+
+const wordsSchema = z.object({ zh: z.string(), en: z.string() });
+
+const catalogPreviewSchema = z.object({
+  version: z.number().int(),
+  keyId: z.string(),
+  issuedAt: z.string(),
+  expiresAt: z.string(),
+  demonstration: z.boolean(),
+  audience: z
+    .object({ kioskIds: z.array(z.string()).optional(), kioskGroups: z.array(z.string()).optional() })
+    .nullable(),
+  baseVersion: z.number().int().nullable(),
+  changes: catalogChangesSchema,
+  groups: z.array(
+    z.object({
+      id: z.string(),
+      name: wordsSchema.nullable(),
+      kiosks: z.number().int(),
+      allowed: z.boolean(),
+    }),
+  ),
+  reachAll: z.number().int(),
+});
+/** What the server says about an uploaded catalog before it is published. */
+export type CatalogPreview = z.infer<typeof catalogPreviewSchema>;
+
+const kioskStatusSchema = z.object({
+  kioskId: z.string(),
+  groups: z.array(z.string()).nullable(),
+  state: z.enum(['applied', 'rejected', 'pending', 'newer']),
+  reasonCode: z.string().nullable(),
+  reason: z.string().nullable(),
+  reportedAt: z.string().nullable(),
+  catalogVersion: z.number().int().nullable(),
+  targeted: z.boolean(),
+});
+/** One kiosk's standing with a published catalog. */
+export type KioskStatus = z.infer<typeof kioskStatusSchema>;
+
+const publishedSchema = z.object({
+  version: z.number().int(),
+  publishedAt: z.string(),
+  publishedBy: z.string().nullable(),
+  keyId: z.string().nullable(),
+  targetGroups: z.array(z.string()).nullable(),
+  audience: z
+    .object({ kioskIds: z.array(z.string()).optional(), kioskGroups: z.array(z.string()).optional() })
+    .nullable(),
+  counts: z.object({ applied: z.number(), rejected: z.number(), pending: z.number(), newer: z.number() }),
+  kiosks: z.array(kioskStatusSchema),
+});
+/** A published catalog with its kiosks. */
+export type PublishedCatalog = z.infer<typeof publishedSchema>;
+
+/** The published catalogs, newest first. */
+export async function loadCatalogs(): Promise<PublishedCatalog[]> {
+  return (await call('catalogs', z.object({ catalogs: z.array(publishedSchema) }))).catalogs;
+}
+
+/** Uploads a signed catalog for checking: its verification and the diff in words (nothing is stored). */
+export function previewCatalog(session: Session, document: unknown): Promise<CatalogPreview> {
+  return call('catalog-preview', catalogPreviewSchema, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrfToken },
+    body: JSON.stringify({ document }),
+  });
+}
+
+/** Publishes a checked catalog to every kiosk (`groups` null) or to some groups. */
+export function publishCatalog(
+  session: Session,
+  document: unknown,
+  groups: readonly string[] | null,
+  baseVersion: number | null,
+): Promise<{ version: number; targetGroups: string[] | null; reach: number }> {
+  return call(
+    'catalog-publish',
+    z.object({
+      version: z.number().int(),
+      targetGroups: z.array(z.string()).nullable(),
+      reach: z.number().int(),
+    }),
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrfToken },
+      body: JSON.stringify({ document, groups, baseVersion }),
+    },
+  );
 }

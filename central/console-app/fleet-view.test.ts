@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FleetKiosk } from '../contract.js';
-import { faultsOf, isStale, kioskGroupFilter } from './fleet-view.js';
+import { faultsOf, fleetGroups, isStale, kioskGroupFilter, kioskIdFilter, NO_GROUP } from './fleet-view.js';
 
 function kiosk(overrides: Partial<FleetKiosk>): FleetKiosk {
   return {
@@ -11,6 +11,7 @@ function kiosk(overrides: Partial<FleetKiosk>): FleetKiosk {
     devices: null,
     outbox: null,
     lastCatalogRejection: null,
+    kioskGroups: null,
     health: null,
     transactions: 0,
     ...overrides,
@@ -37,7 +38,22 @@ describe('fleet page rules', () => {
 
   it('filters by kiosk id prefix, case-insensitively; empty shows all', () => {
     const ids = ['bj-dc-01', 'BJ-HD-02', 'sh-pd-01'].map((kioskId) => kiosk({ kioskId }));
-    expect(ids.filter(kioskGroupFilter('bj-')).map((k) => k.kioskId)).toEqual(['bj-dc-01', 'BJ-HD-02']);
-    expect(ids.filter(kioskGroupFilter(' ')).length).toBe(3);
+    expect(ids.filter(kioskIdFilter('bj-')).map((k) => k.kioskId)).toEqual(['bj-dc-01', 'BJ-HD-02']);
+    expect(ids.filter(kioskIdFilter(' ')).length).toBe(3);
+  });
+
+  it('filters by the groups the kiosks report; kiosks in no group have their own choice', () => {
+    const fleet = [
+      kiosk({ kioskId: 'a', kioskGroups: ['hk-macao-zone'] }),
+      kiosk({ kioskId: 'b', kioskGroups: ['airport', 'hk-macao-zone'] }),
+      kiosk({ kioskId: 'c', kioskGroups: [] }),
+      kiosk({ kioskId: 'd', kioskGroups: null }),
+    ];
+    const ids = (group: string): string[] => fleet.filter(kioskGroupFilter(group)).map((k) => k.kioskId);
+    expect(fleetGroups(fleet)).toEqual(['airport', 'hk-macao-zone']);
+    expect(ids('hk-macao-zone')).toEqual(['a', 'b']);
+    expect(ids('airport')).toEqual(['b']);
+    expect(ids(NO_GROUP)).toEqual(['c', 'd']);
+    expect(ids('')).toEqual(['a', 'b', 'c', 'd']);
   });
 });

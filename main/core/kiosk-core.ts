@@ -439,6 +439,7 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
           ),
         catalogVersion: () => catalogs.current()?.version ?? null,
         lastCatalogRejection: () => poller?.currentReport().lastCatalogRejection,
+        kioskGroups,
       })
     : null;
   if (sync) {

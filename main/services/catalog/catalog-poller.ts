@@ -26,7 +26,12 @@ export type FetchCatalogFn = (
 /** What the kiosk tells the central system about its catalog (heartbeat fields). */
 export interface CatalogReport {
   readonly catalogVersion: number | null;
-  readonly lastCatalogRejection?: { readonly version?: number; readonly reason: string };
+  /** `code` is the rejection reason (`bad-signature`, `audience`, …), `reason` the line for people. */
+  readonly lastCatalogRejection?: {
+    readonly version?: number;
+    readonly reason: string;
+    readonly code: string;
+  };
 }
 
 /** A heartbeat's catalog announcement: the latest published version and its ETag. */
@@ -80,6 +85,7 @@ export class CatalogPoller {
             lastCatalogRejection: {
               ...(rejection.version !== undefined ? { version: rejection.version } : {}),
               reason: `${rejection.reason}: ${rejection.message}`.slice(0, 500),
+              code: rejection.reason,
             },
           }
         : {}),

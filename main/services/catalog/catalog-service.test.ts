@@ -303,6 +303,8 @@ describe('CatalogPoller', () => {
       lastCatalogRejection: {
         version: 3,
         reason: expect.stringMatching(/^unknown-key: /) as unknown as string,
+        // The reason code the central server records and the console puts in words.
+        code: 'unknown-key',
       },
     });
     // The refused bytes are not fetched again: the ETag moved on.

@@ -1,4 +1,10 @@
-import type { HeartbeatHealth, HeartbeatRequest, HeartbeatResponse } from '../../../central/contract.js';
+import {
+  kioskGroupIdSchema,
+  type CatalogRejectionReport,
+  type HeartbeatHealth,
+  type HeartbeatRequest,
+  type HeartbeatResponse,
+} from '../../../central/contract.js';
 import type { CentralResult } from '../central/client.js';
 import { TypedEmitter } from '../../../drivers/common/emitter.js';
 import { systemClock, type SyncClock } from './clock.js';
@@ -35,7 +41,12 @@ export interface HeartbeatOptions {
   readonly devices: () => Readonly<Record<string, DeviceReport>>;
   readonly catalogVersion: () => number | null;
   readonly outbox: () => Promise<{ depth: number; oldestAgeMs: number | null }>;
-  readonly lastCatalogRejection?: () => { version?: number; reason: string } | undefined;
+  readonly lastCatalogRejection?: () => CatalogRejectionReport | undefined;
+  /**
+   * The kiosk groups this kiosk belongs to (the central server serves catalogs by group). Ids that are not
+   * group slugs are left out rather than make the whole heartbeat malformed.
+   */
+  readonly kioskGroups?: readonly string[];
   /** The kiosk's health figures (main/core/health.ts), read at send time. */
   readonly health?: () => Promise<HeartbeatHealth>;
   readonly clock?: SyncClock;
@@ -51,8 +62,8 @@ export interface HeartbeatOutcome {
 }
 
 /**
- * Sends a heartbeat every `intervalMs` (default 60 s): app version, device states, catalog version and
- * outbox depth/age. When the answer names a catalog newer than the applied one it emits `catalog-announced`
+ * Sends a heartbeat every `intervalMs` (default 60 s): app version, device states, catalog version (and the
+ * last catalog refused, with why), kiosk groups and outbox depth/age. When the answer names a catalog newer than the applied one it emits `catalog-announced`
  * (once per version/etag, so the catalog service is not asked again every minute).
  */
 export class Heartbeat {
@@ -121,6 +132,13 @@ export class Heartbeat {
         },
         ...(rejection ? { lastCatalogRejection: rejection } : {}),
         ...(health ? { health } : {}),
+        ...(this.options.kioskGroups
+          ? {
+              kioskGroups: this.options.kioskGroups
+                .filter((group) => kioskGroupIdSchema.safeParse(group).success)
+                .slice(0, 50),
+            }
+          : {}),
       };
       const started = this.clock.now();
       const result = await this.options.client.heartbeat(body, this.abort.signal);

@@ -18,7 +18,9 @@ export interface KioskSyncOptions {
   readonly devices: () => Readonly<Record<string, DeviceReport>>;
   /** The applied catalog version, read at send time. */
   readonly catalogVersion: () => number | null;
-  readonly lastCatalogRejection?: () => { version?: number; reason: string } | undefined;
+  readonly lastCatalogRejection?: HeartbeatOptions['lastCatalogRejection'];
+  /** The kiosk groups this kiosk belongs to, for the heartbeat. */
+  readonly kioskGroups?: readonly string[];
   /** Health figures for the heartbeat (main/core/health.ts). */
   readonly health?: HeartbeatOptions['health'];
   readonly heartbeatIntervalMs?: number;
@@ -80,6 +82,7 @@ export function createKioskSync(options: KioskSyncOptions): KioskSync {
     devices: options.devices,
     catalogVersion: options.catalogVersion,
     ...(options.lastCatalogRejection ? { lastCatalogRejection: options.lastCatalogRejection } : {}),
+    ...(options.kioskGroups ? { kioskGroups: options.kioskGroups } : {}),
     ...(options.health ? { health: options.health } : {}),
     ...(options.heartbeatIntervalMs !== undefined ? { intervalMs: options.heartbeatIntervalMs } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
