@@ -16,7 +16,9 @@ import { DEV_KIOSK_ID } from '../core/kiosk-identity.js';
 import { resolveKioskMode } from '../core/mode.js';
 import { provisioningPath } from '../core/provisioning.js';
 import { createLogger } from '../core/log.js';
-import { appRootDir } from '../core/paths.js';
+import { appRootDir, resourcesDir } from '../core/paths.js';
+import { collectTrustedKeys } from '../services/catalog/signing.js';
+import { kioskTrustedKeySources } from '../services/catalog/trust.js';
 import {
   browserUserDecision,
   currentUid,
@@ -69,11 +71,16 @@ async function startLocalCentral(dataDir: string, kioskId: string): Promise<Cent
     accessSync(existing, constants.W_OK);
     mkdirSync(centralDir, { recursive: true, mode: 0o700 });
     accessSync(centralDir, constants.W_OK);
+    // Its console verifies uploaded catalogs against the keys this demonstration kiosk trusts.
+    const trust = collectTrustedKeys(
+      kioskTrustedKeySources({ mode: 'demonstration', resourcesDir: resourcesDir(), dataDir, env }),
+    );
     return await startCentralServer({
       port: 0,
       dataDir: centralDir,
       kioskTokens: { [kioskId]: DEV_KIOSK_TOKEN },
       adminToken: env.BOOTH_ADMIN_TOKEN ?? 'dev-admin-token',
+      catalogTrustedKeys: trust.keys,
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
