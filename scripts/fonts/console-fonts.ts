@@ -1,7 +1,8 @@
 /**
  * The web console's own font (central/console-app): Noto Sans SC (SIL OFL 1.1, from the same build-time package
- * as the kiosk's fonts) cut down to the characters the console shows — every non-ASCII character in its sources
- * plus the base set the kiosk's subset always carries — in weights 400 and 700, as WOFF2. The console then
+ * as the kiosk's fonts) cut down to the characters the console shows — every non-ASCII character in its sources,
+ * the texts of the catalogs known at build time (service names on the urgent board) and the base set the kiosk's
+ * subset always carries — in weights 400 and 700, as WOFF2. The console then
  * draws its Chinese the same on every machine, fonts installed or not, and the CSP needs only font-src 'self'.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -12,6 +13,8 @@ import type { Plugin } from 'vite';
 import { codePointsOf, openFontSubsetter } from '../../main/services/documents/font-subset.js';
 import {
   baseText,
+  catalogFiles,
+  catalogText,
   rendererSourceText,
   SUBSET_WEIGHTS,
   sourceFontLicencePath,
@@ -28,7 +31,9 @@ const FEATURES = ['ccmp', 'locl', 'kern', 'liga', 'calt', 'mark', 'mkmk'] as con
 
 /** Builds console-sans-400.woff2 and console-sans-700.woff2 into `outDir`; returns their sizes in bytes. */
 export async function buildConsoleFonts(outDir: string = CONSOLE_FONT_DIR): Promise<Record<string, number>> {
-  const codePoints = codePointsOf(baseText() + (await rendererSourceText(CONSOLE_APP_DIR)));
+  // The catalogs' texts too: the console shows service names the kiosks send (urgent reports, catalogs).
+  const catalogs = (await Promise.all(catalogFiles().map((file) => catalogText(file)))).join('');
+  const codePoints = codePointsOf(baseText() + (await rendererSourceText(CONSOLE_APP_DIR)) + catalogs);
   await mkdir(outDir, { recursive: true });
   const sizes: Record<string, number> = {};
   for (const weight of SUBSET_WEIGHTS) {
