@@ -12,6 +12,8 @@ import { createRpcClient } from '../../main/api/rpc-client.js';
 import type { KioskEvents, VisitView } from '../../main/api/views.js';
 import { startKioskCore, type KioskCore } from '../../main/core/kiosk-core.js';
 import { silentLogger } from '../../main/core/log.js';
+import { MISSING_PERSON_FORM } from '../../main/services/session/visit-test-support.js';
+import { nextEvent, type KioskClient } from '../support/kiosk-client.js';
 
 /**
  * The kiosk learns the command centre's acknowledgement of a missing-person report: the central system storing
@@ -32,33 +34,19 @@ afterEach(async () => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-type Client = ReturnType<typeof createRpcClient<KioskApiTable, KioskEvents>>;
-
 function tempDir(prefix: string): string {
   const dir = mkdtempSync(path.join(tmpdir(), prefix));
   dirs.push(dir);
   return dir;
 }
 
-/** Resolves with the first visit view the predicate accepts, or fails after `ms`. */
+/** The first visit view `pred` accepts, or a rejection naming what never came. */
 function nextVisit(
-  client: Client,
+  client: KioskClient,
   pred: (v: VisitView | null) => boolean,
-  ms = 15_000,
+  what: string,
 ): Promise<VisitView | null> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error('no such visit state in time'));
-    }, ms);
-    const off = client.on('visit.changed', (v) => {
-      if (pred(v)) {
-        clearTimeout(timer);
-        off();
-        resolve(v);
-      }
-    });
-  });
+  return nextEvent(client, 'visit.changed', pred, what);
 }
 
 /** Signs the officer in to the console and acknowledges the only open urgent report. */
@@ -114,28 +102,18 @@ describe('the command centre’s acknowledgement at the kiosk', () => {
     });
     const [coreEnd, rendererEnd] = channelPair();
     core.connect(coreEnd);
-    const client: Client = createRpcClient<KioskApiTable, KioskEvents>(rendererEnd);
+    const client: KioskClient = createRpcClient<KioskApiTable, KioskEvents>(rendererEnd);
     const { api } = client;
 
     await api['visit.start']({ serviceIds: ['missing-person'] });
-    const confirmed = nextVisit(client, (v) => v?.step === 'confirm');
+    const confirmed = nextVisit(client, (v) => v?.step === 'confirm', 'the card read');
     await api['sim.placeCard']({ fixture: 'resident' });
     await confirmed;
     await api['visit.proceed']();
-    const received = nextVisit(client, (v) => v?.result?.delivery === 'acknowledged');
+    const received = nextVisit(client, (v) => v?.result?.delivery === 'acknowledged', 'stored centrally');
     const done = await api['visit.submit']({
       locale: 'zh-CN',
-      forms: {
-        'missing-person': {
-          phone: '13800138000',
-          missingName: '李四',
-          missingSex: 'male',
-          missingAge: '78',
-          relationship: 'parent',
-          lastSeenDate: '2026-11-28',
-          lastSeenPlace: '福田区示例公园东门',
-        },
-      },
+      forms: { 'missing-person': MISSING_PERSON_FORM },
     });
     expect(done).toMatchObject({ ok: true, value: { result: { urgent: true } } });
     // Stored by the central system: received, but no officer yet — and Finish still asks about 110.
@@ -145,7 +123,11 @@ describe('the command centre’s acknowledgement at the kiosk', () => {
       error: { code: 'urgent-not-acknowledged' },
     });
 
-    const acknowledged = nextVisit(client, (v) => v?.result?.commandCentreAcknowledgedAt != null);
+    const acknowledged = nextVisit(
+      client,
+      (v) => v?.result?.commandCentreAcknowledgedAt != null,
+      'the command centre acknowledging',
+    );
     await officerAcknowledges(central);
     const view = await acknowledged;
     expect(Date.parse(view?.result?.commandCentreAcknowledgedAt ?? '')).not.toBeNaN();

@@ -9,6 +9,7 @@ import { createRpcClient } from '../../main/api/rpc-client.js';
 import type { KioskEvents, VisitView } from '../../main/api/views.js';
 import { startKioskCore, type KioskCore, type KioskCoreOptions } from '../../main/core/kiosk-core.js';
 import { silentLogger } from '../../main/core/log.js';
+import { MISSING_PERSON_FORM } from '../../main/services/session/visit-test-support.js';
 
 let core: KioskCore | null = null;
 let central: CentralServer | null = null;
@@ -98,15 +99,6 @@ async function householdVisit(client: Client): Promise<VisitView> {
   return done.value;
 }
 
-const missingPersonForm = {
-  phone: '13800138000',
-  missingName: '李四',
-  missingSex: 'male',
-  missingAge: '78',
-  relationship: 'parent',
-  lastSeenDate: '2026-11-28',
-  lastSeenPlace: '福田区示例公园东门',
-};
 
 describe('honest endings', () => {
   it('an urgent report with the central system down says not received, refuses a plain Finish, and turns received (not yet acknowledged by an officer) once it is back', async () => {
@@ -121,7 +113,7 @@ describe('honest endings', () => {
     const retrying = nextVisit(client, (v) => v?.result?.delivery === 'retrying');
     const done = await api['visit.submit']({
       locale: 'zh-CN',
-      forms: { 'missing-person': missingPersonForm },
+      forms: { 'missing-person': MISSING_PERSON_FORM },
     });
     expect(done).toMatchObject({ ok: true, value: { result: { urgent: true, acknowledged: false } } });
     expect(await retrying).toMatchObject({ result: { delivery: 'retrying', acknowledgedAt: null } });
