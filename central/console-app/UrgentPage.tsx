@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState, type ReactElement } from 'react';
 import { ApiError, type Session } from './api.js';
 import { age, Head, T } from './App.js';
+import type { TextKey } from './messages.js';
 import type { UrgentBoard, UrgentReport } from '../urgent-schemas.js';
 import { acknowledgeUrgent, loadUrgentBoard, parseUrgentSnapshot, URGENT_EVENTS_PATH } from './urgent-api.js';
 import { isEscalated, newlyArrived, serverNow, waitedMs } from './urgent-view.js';
@@ -33,6 +34,17 @@ function Services({ report }: { report: UrgentReport }): ReactElement {
         </span>
       ))}
     </>
+  );
+}
+
+/** The row of an empty table. */
+function EmptyRow({ k }: { k: TextKey }): ReactElement {
+  return (
+    <tr>
+      <td colSpan={6}>
+        <T k={k} />
+      </td>
+    </tr>
   );
 }
 
@@ -187,13 +199,7 @@ export function UrgentPage({ session }: { session: Session }): ReactElement {
       <table className="urgent-open">
         <Head keys={['kiosk', 'urgentNumber', 'urgentService', 'urgentReceived', 'urgentAge', 'action']} />
         <tbody>
-          {open.length === 0 ? (
-            <tr>
-              <td colSpan={6}>
-                <T k="urgentNone" />
-              </td>
-            </tr>
-          ) : null}
+          {open.length === 0 ? <EmptyRow k="urgentNone" /> : null}
           {open.map((report) => {
             const late = isEscalated(report, now, escalateAfterMs);
             return (
@@ -237,13 +243,7 @@ export function UrgentPage({ session }: { session: Session }): ReactElement {
           ]}
         />
         <tbody>
-          {acknowledged.length === 0 ? (
-            <tr>
-              <td colSpan={6}>
-                <T k="urgentNoneDone" />
-              </td>
-            </tr>
-          ) : null}
+          {acknowledged.length === 0 ? <EmptyRow k="urgentNoneDone" /> : null}
           {acknowledged.map((report) => (
             <tr key={report.id}>
               <th scope="row">{report.kioskId}</th>

@@ -5,6 +5,7 @@ import type { IdCardData } from '../../../drivers/id-card/types.js';
 import type { VisitView } from '../../api/views.js';
 import { validateCatalog, type Catalog } from '../catalog/schema.js';
 import { VisitService, type VisitCompletion, type VisitServiceOptions } from './visit-service.js';
+import { MISSING_PERSON_FORM } from './visit-test-support.js';
 
 const parsed = validateCatalog(JSON.parse(readFileSync('resources/catalog/default-catalog.json', 'utf8')));
 if (!parsed.ok) throw new Error('default catalog invalid');
@@ -609,16 +610,7 @@ describe('VisitService', () => {
       visits.cardRead(card());
       visits.proceed();
       return visits.submit('zh-CN', {
-        'missing-person': {
-          phone: '13800138000',
-          missingName: '李四',
-          missingSex: 'male',
-          missingAge: '78',
-          relationship: 'parent',
-          lastSeenDate: '2026-11-28',
-          lastSeenPlace: '福田区示例公园东门',
-          appearance: '灰色外套',
-        },
+        'missing-person': { ...MISSING_PERSON_FORM, appearance: '灰色外套' },
       });
     };
     expect(await report()).toMatchObject({
