@@ -99,7 +99,6 @@ async function householdVisit(client: Client): Promise<VisitView> {
   return done.value;
 }
 
-
 describe('honest endings', () => {
   it('an urgent report with the central system down says not received, refuses a plain Finish, and turns received (not yet acknowledged by an officer) once it is back', async () => {
     const client = await startWithCentral();
