@@ -37,7 +37,7 @@ beforeEach(async () => {
     kioskTokens: KIOSKS,
     adminToken: 'admin-bearer-token',
     console: { staticDir },
-    urgent: { escalateAfterMs: 5_000, pollMs: 100 },
+    urgent: { escalateAfterMs: 5_000, pollMs: 100, sessionCheckMs: 200 },
   };
   central = await startCentralServer(serverOptions);
   db = await openCentralDb(store.options.database ?? path.join(store.options.dataDir, 'central.sqlite'));
@@ -275,6 +275,29 @@ describe(`urgent reports over HTTP (${CENTRAL_BACKEND})`, () => {
         [report.id, 'officer-li'],
       ]);
       again.close();
+    } finally {
+      events.close();
+    }
+  });
+
+  it('ends the stream once its session has ended (signed out elsewhere)', async () => {
+    const li = await signIn(central, 'officer-li');
+    const events = await openEvents(central, li.cookie);
+    try {
+      await events.next(() => true);
+      const signOut = await fetch(`${central.url}/console/api/sign-out`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          origin: central.url,
+          cookie: li.cookie,
+          'x-csrf-token': li.csrf,
+        },
+        body: '{}',
+        signal: AbortSignal.timeout(10_000),
+      });
+      expect(signOut.status).toBe(200);
+      await expect(events.next(() => false)).rejects.toThrow('the stream ended');
     } finally {
       events.close();
     }
