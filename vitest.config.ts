@@ -44,6 +44,8 @@ export default defineConfig({
             'test/integration/central-crash.test.ts',
             'central/catalog-publishing.test.ts',
             'test/integration/console-catalogs.test.ts',
+            'central/console-urgent.test.ts',
+            'test/integration/central-urgent.test.ts',
           ],
           env: { BOOTH_TEST_CENTRAL_BACKEND: 'postgres' },
           globalSetup: ['test/support/postgres-global-setup.ts'],

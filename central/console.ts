@@ -19,6 +19,7 @@ import {
 import type { TrustedKey } from '../main/services/catalog/signing.js';
 import { createConsoleCatalogs, isCatalogRoute } from './console-catalogs.js';
 import type { FleetKiosk } from './contract.js';
+import type { ConsoleRouteKit, UrgentDesk } from './console-urgent.js';
 import type { CentralDb } from './db.js';
 import { HttpError, sendJson } from './http-json.js';
 import { clientAddressKey, createRateLimiter, validRateLimit, type RateLimit } from './rate-limit.js';
@@ -68,6 +69,8 @@ export interface ConsoleOptions {
   readonly staleAfterMs?: number;
   /** The catalog signing keys uploads are verified against (central/console-catalogs.ts); none = refused. */
   readonly catalogKeys?: readonly TrustedKey[];
+  /** Urgent reports: the board, its live stream and the officers' acknowledgements (central/console-urgent.ts). */
+  readonly urgent?: UrgentDesk;
 }
 
 /** Whether a request URL belongs to the console. */
@@ -255,6 +258,25 @@ export function createConsoleHandler(
     );
   };
 
+  /** What the console's feature modules (urgent reports, …) get to authenticate and answer. */
+  const kit: ConsoleRouteKit = {
+    requireSession,
+    requireCsrf,
+    sessionOf,
+    send: (res, status, body) => send(res, status, body),
+    async readJson(req) {
+      if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? ''))
+        throw new HttpError(415, 'unsupported-media-type', 'send application/json');
+      const body = await readSmallBody(req, 16 * 1024);
+      try {
+        return JSON.parse(body.toString('utf8'));
+      } catch {
+        throw new HttpError(400, 'malformed-json', 'request body is not valid JSON');
+      }
+    },
+    headers: SECURITY_HEADERS,
+  };
+
   const api = async (req: IncomingMessage, res: ServerResponse, route: string): Promise<void> => {
     const method = req.method ?? 'GET';
     if (route === 'session' && method === 'POST') return signIn(req, res);
@@ -286,6 +308,7 @@ export function createConsoleHandler(
     }
     if (isCatalogRoute(route))
       return catalogs(req, res, route, { requireSession, requireCsrf, send, readBody: readSmallBody });
+    if (options.urgent && (await options.urgent.handle(req, res, route, kit))) return;
     throw new HttpError(404, 'no-route', 'no such console endpoint');
   };
 

@@ -15,6 +15,8 @@ import { PROGRESS_KEY_PATTERN } from './progress-link.js';
  *   GET  /v1/transactions/{number}/progress kiosk token                      → TransactionProgress | 404
  *                                          (only the calling kiosk's own transactions)
  *   GET  /v1/mailbox/{trackingNumber}      kiosk token                       → MailboxStatus | 404
+ *   GET  /v1/urgent-reports/{id}           kiosk token                       → UrgentReportStatus | 404
+ *                                          (only the calling kiosk's own urgent transactions)
  *   POST /v1/admin/catalog                 admin token   signed catalog      → CatalogPublished | 409
  *   GET  /v1/admin/fleet                   admin token                       → FleetResponse
  *   GET  /v1/admin/stats                   admin token                       → StatsResponse
@@ -36,6 +38,7 @@ export const centralPaths = {
   adminTransactions: (number: string): string => `/v1/admin/transactions/${encodeURIComponent(number)}`,
   adminProgress: (number: string): string => `/v1/admin/transactions/${encodeURIComponent(number)}/progress`,
   adminMailbox: (trackingNumber: string): string => `/v1/admin/mailbox/${encodeURIComponent(trackingNumber)}`,
+  urgentReport: (id: string): string => `/v1/urgent-reports/${encodeURIComponent(id)}`,
 } as const;
 
 /** Most items one batch upload may carry. */
@@ -493,3 +496,19 @@ export const statsResponseSchema = z
   .meta({ id: 'StatsResponse' });
 /** Server counters. */
 export type StatsResponse = z.infer<typeof statsResponseSchema>;
+
+/**
+ * `GET /v1/urgent-reports/{id}` 200 body: whether a duty officer in the command centre has acknowledged one of
+ * the calling kiosk's urgent reports (by transaction id). `waiting`: the central system stored it and no officer
+ * has acknowledged it yet. The officer's name stays in the console: the kiosk only learns that and when.
+ */
+export const urgentReportStatusSchema = z
+  .object({
+    id: ulidSchema,
+    number: referenceNumberSchema,
+    status: z.enum(['waiting', 'acknowledged']),
+    acknowledgedAt: isoDateTimeSchema.nullable(),
+  })
+  .meta({ id: 'UrgentReportStatus' });
+/** An urgent report's command-centre acknowledgement, as its kiosk sees it. */
+export type UrgentReportStatus = z.infer<typeof urgentReportStatusSchema>;

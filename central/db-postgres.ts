@@ -85,6 +85,14 @@ const MIGRATIONS: readonly string[] = [
      PRIMARY KEY (kiosk_id, version)
    );
    CREATE INDEX catalog_reports_version ON catalog_reports (version);`,
+  // urgent: a duty officer's acknowledgement of an urgent report (central/console-urgent.ts), at most one per
+  // transaction (the first officer's; a second one is told who was first), and the urgent reports by arrival.
+  `CREATE TABLE urgent_acknowledgements (
+     idempotency_key TEXT PRIMARY KEY REFERENCES transactions (idempotency_key),
+     officer TEXT NOT NULL,
+     acknowledged_at BIGINT NOT NULL
+   );
+   CREATE INDEX transactions_urgent_received ON transactions (received_at) WHERE urgent = 1;`,
 ];
 
 /** The number of migrations this server knows (the same for both stores). */

@@ -104,6 +104,14 @@ const MIGRATIONS: readonly string[] = [
      PRIMARY KEY (kiosk_id, version)
    ) STRICT;
    CREATE INDEX catalog_reports_version ON catalog_reports (version);`,
+  // urgent: a duty officer's acknowledgement of an urgent report (central/console-urgent.ts), at most one per
+  // transaction (the first officer's; a second one is told who was first), and the urgent reports by arrival.
+  `CREATE TABLE urgent_acknowledgements (
+     idempotency_key TEXT PRIMARY KEY REFERENCES transactions (idempotency_key),
+     officer TEXT NOT NULL,
+     acknowledged_at INTEGER NOT NULL
+   ) STRICT;
+   CREATE INDEX transactions_urgent_received ON transactions (received_at) WHERE urgent = 1;`,
 ];
 
 /** Whether `target` names a PostgreSQL database (a postgres:// or postgresql:// URL) rather than a sqlite file. */

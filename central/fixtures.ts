@@ -71,3 +71,28 @@ export function sampleCatalogDocument(version: number): SignedCatalogDocument {
     signature: { alg: 'Ed25519', keyId: 'test-key', value: 'AAAA' },
   };
 }
+
+/** A made-up missing-person report (urgent) from `kioskId`, as a kiosk uploads it; override any field. */
+export function sampleMissingPersonReport(
+  kioskId: string,
+  overrides: Partial<TransactionPayload> = {},
+): TransactionPayload {
+  return sampleTransaction(kioskId, {
+    urgent: true,
+    services: [
+      {
+        serviceId: 'missing-person',
+        name: { 'zh-CN': '失踪人员报告', 'zh-HK': '失蹤人口報告', en: 'Missing person report' },
+        form: { missingName: '王测试', relation: '父母' },
+      },
+    ],
+    missingPerson: {
+      name: '王测试',
+      age: 78,
+      lastSeenPlace: '测试公园东门',
+      description: '灰色外套',
+      contactPhone: '13800138000',
+    },
+    ...overrides,
+  });
+}

@@ -21,6 +21,8 @@ import {
   adminTransactionsSchema,
   transactionPayloadSchema,
   transactionProgressSchema,
+  ulidSchema,
+  urgentReportStatusSchema,
 } from './contract.js';
 
 /** Where the committed document lives, relative to the repository root. */
@@ -50,6 +52,7 @@ function componentSchemas(): Record<string, Json> {
     CatalogPublished: catalogPublishedSchema,
     TransactionProgress: transactionProgressSchema,
     MailboxStatus: mailboxStatusSchema,
+    UrgentReportStatus: urgentReportStatusSchema,
     FleetResponse: fleetResponseSchema,
     StatsResponse: statsResponseSchema,
     AdminTransactions: adminTransactionsSchema,
@@ -251,6 +254,35 @@ export function buildOpenApiDocument(): Json {
           parameters: [referenceParameter('trackingNumber', 'The tracking number printed on the receipt.')],
           responses: {
             '200': ok('MailboxStatus', 'The current state.'),
+            '401': responseRef('Unauthorized'),
+            '404': responseRef('NotFound'),
+            ...kioskFaults,
+          },
+        },
+      },
+      '/v1/urgent-reports/{id}': {
+        get: {
+          tags: ['kiosk'],
+          operationId: 'getUrgentReportStatus',
+          summary: "Whether the command centre has acknowledged one of this kiosk's urgent reports",
+          description:
+            'Storing an urgent report (a missing-person report) is only the delivery receipt: a duty officer then ' +
+            'acknowledges it on the console. The kiosk polls this while its end screen shows the report, and says ' +
+            '"acknowledged by the command centre" only once `status` is `acknowledged`. Only the calling kiosk\'s own ' +
+            "urgent transactions: anything else answers 404 like an unknown id. The officer's name is not given.",
+          parameters: [
+            {
+              name: 'id',
+              in: 'path',
+              required: true,
+              description: 'The transaction id (its idempotency key), a ULID.',
+              schema: (({ $schema: _schema, ...schema }) => schema)(
+                z.toJSONSchema(ulidSchema, { target: 'draft-2020-12' }) as Json,
+              ),
+            },
+          ],
+          responses: {
+            '200': ok('UrgentReportStatus', 'Waiting for an officer, or acknowledged (with the time).'),
             '401': responseRef('Unauthorized'),
             '404': responseRef('NotFound'),
             ...kioskFaults,

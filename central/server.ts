@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type RequestListener, type ServerRe
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { z } from 'zod';
+import { z } from 'zod';
 import {
   adminTransactionSchema,
   batchEnvelopeSchema,
@@ -43,6 +43,7 @@ import {
   recordCatalogReports,
 } from './catalog-publishing.js';
 import { createConsoleHandler, isConsolePath, type ConsoleOptions } from './console.js';
+import { createUrgentDesk, urgentReportStatus, type UrgentDeskSettings } from './console-urgent.js';
 import { isPostgresUrl, openCentralDb, type CentralDb } from './db.js';
 import { HttpError, sendJson } from './http-json.js';
 import { createFaultInjector, type FaultDecision, type FaultSetting } from './faults.js';
@@ -135,6 +136,8 @@ export interface CentralServerOptions {
    * verify (kiosks do).
    */
   readonly catalogTrustedKeys?: readonly TrustedKey[];
+  /** Urgent reports on the console (central/console-urgent.ts): escalation threshold (default 60 s), polling. */
+  readonly urgent?: UrgentDeskSettings;
 }
 
 /** Default of {@link CentralServerOptions.requestTimeoutMs}. */
@@ -291,6 +294,12 @@ function ifNoneMatchHits(header: string | undefined, etag: string): boolean {
     .some((tag) => tag === '*' || tag === etag);
 }
 
+/** Whether a raw batch item says it is urgent (a hint to look at the board now; the board reads the store). */
+function isUrgentItem(raw: unknown): boolean {
+  return urgentItemHint.safeParse(raw).success;
+}
+const urgentItemHint = z.object({ transaction: z.object({ urgent: z.literal(true) }) });
+
 function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
@@ -323,6 +332,7 @@ export async function startCentralServer(options: CentralServerOptions): Promise
     dbFile = join(options.dataDir, 'central.sqlite');
   }
   const db: CentralDb = await openCentralDb(dbFile);
+  const urgentDesk = createUrgentDesk({ ...options.urgent, db, now });
 
   const bump = (name: string, by: number): Promise<unknown> =>
     db.run(
@@ -558,6 +568,9 @@ export async function startCentralServer(options: CentralServerOptions): Promise
           await seeKiosk(envelope.kioskId);
           return out;
         });
+        // Stored is not acknowledged: an urgent report now waits for a duty officer on the console.
+        if (results.some((r) => r.status === 'stored') && envelope.items.some(isUrgentItem))
+          urgentDesk.nudge();
         const response: BatchUploadResponse = { results };
         return { status: 200, body: response };
       },
@@ -638,6 +651,19 @@ export async function startCentralServer(options: CentralServerOptions): Promise
         const row = await findByTracking(tracking);
         if (!row) throw new HttpError(404, 'not-found', 'no letter with this tracking number');
         return { status: 200, body: mailboxOf(row, tracking) };
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/v1\/urgent-reports\/([0-9A-HJKMNP-TV-Z]{26})$/,
+      role: 'kiosk',
+      async handle({ params, caller }) {
+        // Whether a duty officer acknowledged it: the kiosk's end screen waits for this, polling while it shows.
+        // A kiosk sees its own urgent reports only; anything else answers like an unknown id.
+        const status =
+          caller.role === 'kiosk' ? await urgentReportStatus(db, caller.kioskId, params[0] ?? '') : undefined;
+        if (!status) throw new HttpError(404, 'not-found', 'no urgent report with this id');
+        return { status: 200, body: status };
       },
     },
     {
@@ -941,6 +967,7 @@ export async function startCentralServer(options: CentralServerOptions): Promise
     fleet,
     secure: options.tls !== undefined,
     ...(options.catalogTrustedKeys ? { catalogKeys: options.catalogTrustedKeys } : {}),
+    urgent: urgentDesk,
   });
 
   /** Sockets whose request our listener is answering (a late client error must not write a second answer). */
@@ -1047,6 +1074,7 @@ export async function startCentralServer(options: CentralServerOptions): Promise
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
         await stopped;
+        await urgentDesk.close();
         await db.close();
       })();
       return closed;

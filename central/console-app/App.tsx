@@ -13,6 +13,7 @@ import {
 import { TEXTS, type TextKey } from './messages.js';
 import { faultsOf, fleetGroups, isStale, kioskGroupFilter, kioskIdFilter, NO_GROUP } from './fleet-view.js';
 import { CatalogRejection, CatalogsPage } from './CatalogsPage.js';
+import { UrgentPage } from './UrgentPage.js';
 
 /** A label in Chinese with its English beside it. */
 export function T({ k }: { k: TextKey }): ReactElement {
@@ -53,7 +54,7 @@ const FLEET_REFRESH_MS = 15_000;
 /** The console: sign-in, then the fleet, and for administrators the audit trail. */
 export function App(): ReactElement {
   const [session, setSession] = useState<Session | null | undefined>(undefined);
-  const [page, setPage] = useState<'fleet' | 'audit' | 'catalogs'>('fleet');
+  const [page, setPage] = useState<'fleet' | 'audit' | 'catalogs' | 'urgent'>('fleet');
 
   useEffect(() => {
     currentSession().then(setSession, () => setSession(null));
@@ -83,6 +84,9 @@ export function App(): ReactElement {
           <button type="button" aria-current={page === 'fleet'} onClick={() => setPage('fleet')}>
             <T k="fleet" />
           </button>
+          <button type="button" aria-current={page === 'urgent'} onClick={() => setPage('urgent')}>
+            <T k="urgent" />
+          </button>
           {session.user.role === 'administrator' ? (
             <button type="button" aria-current={page === 'catalogs'} onClick={() => setPage('catalogs')}>
               <T k="catalogs" />
@@ -105,7 +109,9 @@ export function App(): ReactElement {
         </div>
       </header>
       <main>
-        {page === 'fleet' ? (
+        {page === 'urgent' ? (
+          <UrgentPage session={session} />
+        ) : page === 'fleet' ? (
           <FleetPage />
         ) : page === 'catalogs' ? (
           <CatalogsPage session={session} />
@@ -192,7 +198,8 @@ function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void }): Rea
   );
 }
 
-function age(ms: number): ReactElement {
+/** An age in seconds, minutes or hours, bilingual. */
+export function age(ms: number): ReactElement {
   const s = Math.max(0, Math.round(ms / 1000));
   if (s < 120)
     return (

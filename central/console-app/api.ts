@@ -41,7 +41,8 @@ export class ApiError extends Error {
 
 const DEADLINE_MS = 15_000;
 
-async function call<T>(path: string, schema: z.ZodType<T>, init: RequestInit = {}): Promise<T> {
+/** One call to the console API (also used by the pages' own API modules). */
+export async function call<T>(path: string, schema: z.ZodType<T>, init: RequestInit = {}): Promise<T> {
   let res: Response;
   try {
     res = await fetch(`/console/api/${path}`, {

@@ -97,6 +97,27 @@ export const TEXTS = {
   reportedAt: ['报告时间', 'Reported'],
   notTargeted: ['不在发布范围', 'not a target'],
   noTargetKiosks: ['发布范围内没有终端', 'No kiosk in its target'],
+  // Urgent reports (UrgentPage.tsx).
+  urgent: ['紧急报告', 'Urgent reports'],
+  urgentOpen: ['待确认', 'Waiting for an officer'],
+  urgentDone: ['已确认（24 小时内）', 'Acknowledged (last 24 h)'],
+  urgentNone: ['没有待确认的紧急报告', 'No urgent report is waiting'],
+  urgentNoneDone: ['暂无已确认的报告', 'None acknowledged yet'],
+  urgentNumber: ['业务编号', 'Number'],
+  urgentService: ['业务', 'Service'],
+  urgentReceived: ['送达时间', 'Received'],
+  urgentAge: ['已等待', 'Waiting for'],
+  urgentAcknowledge: ['确认接收', 'Acknowledge'],
+  urgentAcknowledgedBy: ['确认民警', 'Acknowledged by'],
+  urgentAcknowledgedAt: ['确认时间', 'Acknowledged at'],
+  urgentEscalated: ['超时未确认', 'Overdue'],
+  urgentEscalation: ['紧急报告超时未确认，请立即处理', 'Urgent reports not acknowledged in time: act now'],
+  urgentThreshold: ['超过此时间未确认即升级提醒（秒）', 'Escalates when unacknowledged for (s)'],
+  urgentArrived: ['新的紧急报告，来自终端', 'New urgent report from kiosk'],
+  urgentAlready: ['已由其他民警确认', 'Already acknowledged by'],
+  urgentLive: ['实时更新中', 'Live'],
+  urgentReconnecting: ['连接中断，正在重新连接', 'Connection lost; reconnecting'],
+  urgentSignedOut: ['登录已失效，请重新登录', 'Your session ended; sign in again'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 /**

@@ -37,7 +37,8 @@ export interface ReceiptOutcomeView {
  * Where a stored transaction stands on its way to the central system:
  * - `saved`: stored on this kiosk (sealed) and queued; not sent yet, or the first attempt is under way;
  * - `retrying`: an attempt failed (the central system cannot be reached); the kiosk keeps trying;
- * - `acknowledged`: the central system has stored it (for urgent reports: the command centre has it);
+ * - `acknowledged`: the central system has stored it (for urgent reports this is not yet the command centre: a
+ *   duty officer acknowledges them, see `VisitResultView.commandCentreAcknowledgedAt`);
  * - `rejected`: the central system refused it for good; it stays on the kiosk for an officer to look at.
  */
 export type DeliveryState = 'saved' | 'retrying' | 'acknowledged' | 'rejected';
@@ -75,10 +76,19 @@ export interface VisitResultView {
   readonly progressUrl: string;
   /** The chosen services' promises, with due times once acknowledged. */
   readonly promises: readonly PromiseClockView[];
+  /**
+   * For an urgent report: when a duty officer in the command centre acknowledged it (ISO, UTC), learnt from the
+   * central system while this screen shows. Null until then, and for other transactions. The central system
+   * storing the report (`delivery === 'acknowledged'`) is not this.
+   */
+  readonly commandCentreAcknowledgedAt: string | null;
 }
 
-/** What completing a visit returns; the visit adds the promise clocks (which follow the acknowledgement). */
-export type CompletedVisitView = Omit<VisitResultView, 'promises'>;
+/**
+ * What completing a visit returns; the visit adds the promise clocks (which follow the acknowledgement) and the
+ * command centre's acknowledgement (which comes later, from the central system).
+ */
+export type CompletedVisitView = Omit<VisitResultView, 'promises' | 'commandCentreAcknowledgedAt'>;
 
 /** The identity read from the card, as shown on screen. */
 export interface IdentityView {

@@ -53,7 +53,7 @@ import { TechnicianAuth } from '../services/technician/technician-auth.js';
 import { minFreeBytesFromEnv, openStore, type KioskStore } from '../store/index.js';
 import { TransactionService } from '../services/transactions/transactions.js';
 import { createCentralClient } from '../services/central/client.js';
-import { createKioskSync, type KioskSync } from '../services/sync/index.js';
+import { CommandCentreWatch, createKioskSync, type KioskSync } from '../services/sync/index.js';
 import { readSyncState } from '../services/sync/uploader.js';
 import { heartbeatHealth } from './health.js';
 
@@ -85,6 +85,8 @@ export interface KioskCoreOptions {
   readonly progressBaseUrl?: string;
   /** Heartbeat period (ms). */
   readonly heartbeatIntervalMs?: number;
+  /** How often the end screen of an urgent report asks whether the command centre acknowledged it (default 2 s). */
+  readonly commandCentrePollMs?: number;
   /** Where diagnostics may be exported, how devices are discovered and opened (tests set these). */
   readonly technicianTools?: Pick<TechnicianToolsOptions, 'exportRoots' | 'discoveryListers' | 'realDevices'>;
   /** How often the health snapshot is written to `<data dir>/health.json` (ms, default 10 s). */
@@ -420,6 +422,15 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
       catalog: () => catalogs.status(),
       devices: () => healthDevices(allStatuses()),
     });
+  const commandCentre = client
+    ? new CommandCentreWatch({
+        client,
+        wanted: (number) => visits.awaitsCommandCentre(number),
+        onAcknowledged: (number, at) => visits.commandCentreAcknowledged(number, at),
+        log,
+        ...(options.commandCentrePollMs !== undefined ? { intervalMs: options.commandCentrePollMs } : {}),
+      })
+    : null;
   const sync = client
     ? createKioskSync({
         health: async () => heartbeatHealth(await health()),
@@ -444,6 +455,12 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
     : null;
   if (sync) {
     offs.push(sync.events.on('acknowledged', ({ number }) => visits.acknowledged(number)));
+    // Stored is not acknowledged by an officer: while its end screen shows, ask about an urgent report.
+    offs.push(
+      sync.events.on('acknowledged', ({ id, number, urgent }) => {
+        if (urgent && visits.awaitsCommandCentre(number)) commandCentre?.watch(id, number);
+      }),
+    );
     offs.push(
       sync.events.on('attempt-failed', ({ items }) => {
         for (const item of items) visits.deliveryFailed(item.number);
@@ -690,6 +707,7 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
       tools.close();
       await healthWrite;
       poller?.stop();
+      commandCentre?.stop();
       visits.dispose();
       await sync?.stop();
       await devices.stop();

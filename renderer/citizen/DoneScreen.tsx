@@ -4,10 +4,15 @@ import type { Catalog, VisitResultView, VisitView } from '../../main/api/views.j
 import { useI18n } from '../i18n/i18n.js';
 import { formatMoment } from './outcome-format.js';
 
-/** The final screen's title: what really happened, never "done" for something that is not. */
+/**
+ * The final screen's title: what really happened, never "done" for something that is not. An urgent report is
+ * "acknowledged by the command centre" only once a duty officer acknowledged it; the central system storing it
+ * is "received by the central system, waiting for the command centre".
+ */
 function titleKey(result: VisitResultView): string {
   if (result.urgent) {
-    if (result.delivery === 'acknowledged') return 'done.title.urgentAcknowledged';
+    if (result.commandCentreAcknowledgedAt !== null) return 'done.title.urgentAcknowledged';
+    if (result.delivery === 'acknowledged') return 'done.title.urgentReceived';
     return result.delivery === 'rejected' ? 'done.title.rejected' : 'done.title.urgentWaiting';
   }
   if (result.delivery === 'acknowledged') return 'done.title.sent';
@@ -48,7 +53,9 @@ export function DoneScreen({
     };
   }, [progressUrl]);
   if (!result) return null;
-  const waitingUrgent = result.urgent && result.delivery !== 'acknowledged';
+  // Until a duty officer acknowledges it, an urgent report keeps the advice to call 110.
+  const waitingUrgent = result.urgent && result.commandCentreAcknowledgedAt === null;
+  const receivedUrgent = waitingUrgent && result.delivery === 'acknowledged';
   const services = visit.serviceIds
     .map((id) => catalog.services.find((s) => s.id === id))
     .filter((s): s is NonNullable<typeof s> => s !== undefined);
@@ -62,7 +69,13 @@ export function DoneScreen({
       <h1 id="done-title">{t(titleKey(result))}</h1>
       {waitingUrgent ? (
         <div role="alert" className="urgent-alert">
-          <p>{result.delivery === 'rejected' ? t('done.rejected') : t('done.urgentNotReceived')}</p>
+          <p>
+            {result.delivery === 'rejected'
+              ? t('done.rejected')
+              : receivedUrgent
+                ? t('done.urgentReceived')
+                : t('done.urgentNotReceived')}
+          </p>
           <p className="call-110">
             <strong>{t('done.urgentCall110')}</strong>
           </p>
@@ -125,8 +138,10 @@ export function DoneScreen({
       </figure>
       {confirming && waitingUrgent ? (
         <div role="alertdialog" aria-labelledby="confirm-finish-title" className="confirm-finish">
-          <h2 id="confirm-finish-title">{t('done.confirmTitle')}</h2>
-          <p>{t('done.confirmBody')}</p>
+          <h2 id="confirm-finish-title">
+            {t(receivedUrgent ? 'done.confirmTitleReceived' : 'done.confirmTitle')}
+          </h2>
+          <p>{t(receivedUrgent ? 'done.confirmBodyReceived' : 'done.confirmBody')}</p>
           <div className="actions">
             <button type="button" className="primary" onClick={() => setConfirming(false)} autoFocus>
               {t('done.keepWaiting')}

@@ -134,11 +134,8 @@ export function ProgressScreen({
             </dd>
             <dt>{t('progress.delivery')}</dt>
             <dd className={`delivery-${view.delivery}`}>
-              {t(
-                view.delivery === 'acknowledged' && view.urgent
-                  ? 'progress.delivery.urgentAcknowledged'
-                  : `progress.delivery.${view.delivery}`,
-              )}
+              {/* The central system storing an urgent report is not the command centre acknowledging it. */}
+              {t(`progress.delivery.${view.delivery}`)}
             </dd>
             {view.delivery === 'acknowledged' ? (
               <>

@@ -26,7 +26,7 @@ function cardLifted(kiosk: KioskUnderTest): Promise<void> {
 test.use({ hasTouch: true });
 
 test.describe('visit outcomes', () => {
-  test('a missing-person report with the central system down says it has not arrived and to call 110, then shows the acknowledgement', async ({
+  test('a missing-person report with the central system down says it has not arrived and to call 110, then that it arrived and waits for the command centre', async ({
     page,
     kiosk,
   }) => {
@@ -49,7 +49,7 @@ test.describe('visit outcomes', () => {
     await expect(alert).toContainText('请立即拨打 110');
     await expect(alert).toContainText('呼叫民警');
     await expect(page.locator('body')).not.toContainText('办理完成');
-    await expect(page.getByRole('heading', { name: '指挥中心已收到您的紧急报告' })).toHaveCount(0);
+    await expect(page.getByRole('heading', { name: '指挥中心已确认您的紧急报告' })).toHaveCount(0);
     // Promises ("an officer within 5 minutes") are not made for a report the command centre does not have.
     await expect(page.getByRole('heading', { name: '服务承诺' })).toHaveCount(0);
     // The same, plainly, in English.
@@ -68,13 +68,18 @@ test.describe('visit outcomes', () => {
 
     // The central system is back: the kiosk's retries get through and the screen says so by itself.
     kiosk.central.setFaults(undefined);
-    await expect(page.getByRole('heading', { name: '指挥中心已收到您的紧急报告' })).toBeVisible({
+    // Received by the central system; no duty officer has acknowledged it, so the 110 advice stays.
+    await expect(page.getByRole('heading', { name: '已送达公安业务系统，等待指挥中心确认' })).toBeVisible({
       timeout: 45_000,
     });
-    await expect(page.getByText('紧急报告已送达指挥中心，民警将尽快与您联系。')).toBeVisible();
-    await expect(page.locator('.urgent-alert')).toHaveCount(0);
+    await expect(alert).toContainText('正在等待指挥中心值班民警确认');
+    await expect(alert).toContainText('请立即拨打 110');
     expect((await kiosk.central.stats()).urgent).toBe(1);
     await page.getByRole('button', { name: '完成' }).tap();
+    await page
+      .getByRole('alertdialog', { name: '指挥中心尚未确认，确定要结束吗？' })
+      .getByRole('button', { name: '我已知晓，结束' })
+      .tap();
     await expect(page.getByRole('button', { name: '点击开始办理' })).toBeVisible();
     await expect(page.locator('body')).not.toContainText('李四');
   });

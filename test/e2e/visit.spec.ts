@@ -12,7 +12,7 @@ import { onScreenKeyboard, tapKeys, tapMissingPersonReport } from './touch.js';
 test.use({ hasTouch: true });
 
 test.describe('complete visits', () => {
-  test('a missing-person report goes to the central system at once and the screen says it arrived', async ({
+  test('a missing-person report goes to the central system at once and the screen says it arrived, waiting for the command centre', async ({
     page,
     kiosk,
   }) => {
@@ -33,17 +33,22 @@ test.describe('complete visits', () => {
     await expect(page.getByLabel(/^失联人员年龄/)).toHaveValue('78');
     await page.getByRole('button', { name: '提交办理' }).tap();
 
-    await expect(page.getByRole('heading', { name: '指挥中心已收到您的紧急报告' })).toBeVisible({
+    // Stored by the central system is not acknowledged by the command centre (a duty officer does that).
+    await expect(page.getByRole('heading', { name: '已送达公安业务系统，等待指挥中心确认' })).toBeVisible({
       timeout: 20_000,
     });
-    await expect(page.getByText('紧急报告已送达指挥中心')).toBeVisible();
+    await expect(page.getByText('正在等待指挥中心值班民警确认')).toBeVisible();
+    await expect(page.getByRole('heading', { name: '指挥中心已确认您的紧急报告' })).toHaveCount(0);
     const number = (await page.locator('.txn-number').textContent()) ?? '';
     const stats = await (
       await fetch(`${kiosk.central.url}/v1/admin/stats`, { headers: { Authorization: 'Bearer e2e-admin' } })
     ).json();
     expect(stats).toMatchObject({ transactions: 1, urgent: 1 });
     expect(number).toMatch(/^JW-/);
+    // No officer has acknowledged it: finishing asks about 110 first.
     await page.getByRole('button', { name: '完成' }).tap();
+    const confirm = page.getByRole('alertdialog', { name: '指挥中心尚未确认，确定要结束吗？' });
+    await confirm.getByRole('button', { name: '我已知晓，结束' }).tap();
     await expect(page.getByRole('button', { name: '点击开始办理' })).toBeVisible();
     await expect(page.locator('body')).not.toContainText('李四');
   });

@@ -8,6 +8,7 @@ import {
   newTransactionId,
   sampleCatalogDocument,
   sampleHeartbeat,
+  sampleMissingPersonReport,
   sampleTransaction,
 } from '../../central/fixtures.js';
 import { openCentralDb } from '../../central/db.js';
@@ -1011,9 +1012,18 @@ describe('coverage of the OpenAPI document', () => {
     const letter = sampleTransaction(KIOSK, {
       letter: { kind: 'complaint', subject: '投诉', body: '内容', trackingNumber: 'XX-COVER-1' },
     });
+    const urgent = sampleMissingPersonReport(KIOSK);
     await call(server, 'POST', '/v1/transactions:batch', {
-      body: { kioskId: KIOSK, items: [batchItemOf(letter)] },
+      body: { kioskId: KIOSK, items: [batchItemOf(letter), batchItemOf(urgent)] },
     });
+    const urgentTemplate = '/v1/urgent-reports/{id}';
+    const waiting = await call(server, 'GET', `/v1/urgent-reports/${urgent.id}`, {
+      template: urgentTemplate,
+    });
+    expect(waiting).toMatchObject({ status: 200, json: { status: 'waiting' } });
+    expect(
+      (await call(server, 'GET', `/v1/urgent-reports/${letter.id}`, { template: urgentTemplate })).status,
+    ).toBe(404);
     const kioskEndpoints: [method: 'GET' | 'POST', path: string, template: string, body?: unknown][] = [
       [
         'POST',
@@ -1025,6 +1035,7 @@ describe('coverage of the OpenAPI document', () => {
       ['GET', '/v1/catalog', '/v1/catalog'],
       ['GET', `/v1/transactions/${letter.number}/progress`, '/v1/transactions/{number}/progress'],
       ['GET', '/v1/mailbox/XX-COVER-1', '/v1/mailbox/{trackingNumber}'],
+      ['GET', `/v1/urgent-reports/${urgent.id}`, urgentTemplate],
     ];
     for (const fault of ['429', '500', '503'] as const) {
       server.setFaults(() => fault);

@@ -9,6 +9,7 @@ import { createRpcClient } from '../../main/api/rpc-client.js';
 import type { KioskEvents, VisitView } from '../../main/api/views.js';
 import { startKioskCore, type KioskCore, type KioskCoreOptions } from '../../main/core/kiosk-core.js';
 import { silentLogger } from '../../main/core/log.js';
+import { MISSING_PERSON_FORM } from '../../main/services/session/visit-test-support.js';
 
 let core: KioskCore | null = null;
 let central: CentralServer | null = null;
@@ -98,18 +99,8 @@ async function householdVisit(client: Client): Promise<VisitView> {
   return done.value;
 }
 
-const missingPersonForm = {
-  phone: '13800138000',
-  missingName: '李四',
-  missingSex: 'male',
-  missingAge: '78',
-  relationship: 'parent',
-  lastSeenDate: '2026-11-28',
-  lastSeenPlace: '福田区示例公园东门',
-};
-
 describe('honest endings', () => {
-  it('an urgent report with the central system down says not received, refuses a plain Finish, and turns acknowledged once it is back', async () => {
+  it('an urgent report with the central system down says not received, refuses a plain Finish, and turns received (not yet acknowledged by an officer) once it is back', async () => {
     const client = await startWithCentral();
     const { api } = client;
     central!.setFaults(() => 'reset');
@@ -121,7 +112,7 @@ describe('honest endings', () => {
     const retrying = nextVisit(client, (v) => v?.result?.delivery === 'retrying');
     const done = await api['visit.submit']({
       locale: 'zh-CN',
-      forms: { 'missing-person': missingPersonForm },
+      forms: { 'missing-person': MISSING_PERSON_FORM },
     });
     expect(done).toMatchObject({ ok: true, value: { result: { urgent: true, acknowledged: false } } });
     expect(await retrying).toMatchObject({ result: { delivery: 'retrying', acknowledgedAt: null } });
@@ -133,10 +124,15 @@ describe('honest endings', () => {
     const acknowledged = nextVisit(client, (v) => v?.result?.delivery === 'acknowledged', 40_000);
     central!.setFaults(undefined);
     const view = await acknowledged;
-    expect(view?.result).toMatchObject({ acknowledged: true });
+    // Stored by the central system, which is not yet the command centre: no officer has acknowledged it.
+    expect(view?.result).toMatchObject({ acknowledged: true, commandCentreAcknowledgedAt: null });
     expect(Date.parse(view?.result?.acknowledgedAt ?? '')).not.toBeNaN();
     expect((await central!.stats()).urgent).toBe(1);
-    expect(await api['visit.finish']()).toEqual({ ok: true, value: null });
+    expect(await api['visit.finish']()).toMatchObject({
+      ok: false,
+      error: { code: 'urgent-not-acknowledged' },
+    });
+    expect(await api['visit.finish']({ acceptUndelivered: true })).toEqual({ ok: true, value: null });
   }, 60_000);
 });
 

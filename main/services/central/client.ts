@@ -13,6 +13,7 @@ import {
   signedCatalogDocumentSchema,
   statsResponseSchema,
   transactionProgressSchema,
+  urgentReportStatusSchema,
   type BatchItem,
   type BatchUploadResponse,
   type CatalogPublished,
@@ -26,6 +27,7 @@ import {
   type SignedCatalogDocument,
   type StatsResponse,
   type TransactionProgress,
+  type UrgentReportStatus,
 } from '../../../central/contract.js';
 import { httpsFetch, type TlsMaterial } from './https-fetch.js';
 
@@ -130,6 +132,11 @@ export interface CentralClient {
   progress(number: string, signal?: AbortSignal): Promise<CentralResult<TransactionProgress | null>>;
   /** A mailbox letter's state; `null` when the server does not know the tracking number. */
   mailboxStatus(trackingNumber: string, signal?: AbortSignal): Promise<CentralResult<MailboxStatus | null>>;
+  /**
+   * Whether a duty officer has acknowledged this kiosk's urgent report `id` (the transaction id); `null` when
+   * the server does not know it as this kiosk's urgent report.
+   */
+  urgentReportStatus(id: string, signal?: AbortSignal): Promise<CentralResult<UrgentReportStatus | null>>;
 }
 
 /** The administrator's view of the central API (separate token). */
@@ -547,6 +554,10 @@ export function createCentralClient(options: CentralClientOptions): CentralClien
 
     mailboxStatus(trackingNumber, signal) {
       return getOrNull(transport, centralPaths.mailbox(trackingNumber), mailboxStatusSchema, signal);
+    },
+
+    urgentReportStatus(id, signal) {
+      return getOrNull(transport, centralPaths.urgentReport(id), urgentReportStatusSchema, signal);
     },
   };
 }

@@ -5,6 +5,7 @@ import type { IdCardData } from '../../../drivers/id-card/types.js';
 import type { VisitView } from '../../api/views.js';
 import { validateCatalog, type Catalog } from '../catalog/schema.js';
 import { VisitService, type VisitCompletion, type VisitServiceOptions } from './visit-service.js';
+import { MISSING_PERSON_FORM } from './visit-test-support.js';
 
 const parsed = validateCatalog(JSON.parse(readFileSync('resources/catalog/default-catalog.json', 'utf8')));
 if (!parsed.ok) throw new Error('default catalog invalid');
@@ -260,6 +261,19 @@ describe('VisitService', () => {
       { acknowledged: true, delivery: 'acknowledged' },
     ],
     ['a failed attempt', (v: VisitService, n: string) => v.deliveryFailed(n), { delivery: 'retrying' }],
+    [
+      'the command centre’s acknowledgement',
+      (v: VisitService, n: string) => {
+        // The core asks the central system about the report while it is still being completed.
+        expect(v.awaitsCommandCentre(n)).toBe(true);
+        v.commandCentreAcknowledged(n, '2026-11-29T02:00:30.000Z');
+      },
+      {
+        acknowledged: true,
+        delivery: 'acknowledged',
+        commandCentreAcknowledgedAt: '2026-11-29T02:00:30.000Z',
+      },
+    ],
   ] as const)('keeps %s that arrives while the receipt is still printing', async (_what, event, expected) => {
     let release: () => void = () => undefined;
     const visits = new VisitService({
@@ -596,16 +610,7 @@ describe('VisitService', () => {
       visits.cardRead(card());
       visits.proceed();
       return visits.submit('zh-CN', {
-        'missing-person': {
-          phone: '13800138000',
-          missingName: '李四',
-          missingSex: 'male',
-          missingAge: '78',
-          relationship: 'parent',
-          lastSeenDate: '2026-11-28',
-          lastSeenPlace: '福田区示例公园东门',
-          appearance: '灰色外套',
-        },
+        'missing-person': { ...MISSING_PERSON_FORM, appearance: '灰色外套' },
       });
     };
     expect(await report()).toMatchObject({
@@ -618,10 +623,24 @@ describe('VisitService', () => {
     expect(visits.inProgress).toBe(true);
     expect(visits.finish({ acceptUndelivered: true })).toEqual({ ok: true, value: null });
 
-    // Once acknowledged, Finish needs nothing more.
+    // The central system storing it is not enough: no duty officer has acknowledged it yet.
     await report();
     visits.acknowledged('JW-20261129-000001');
+    expect(visits.current()?.result).toMatchObject({
+      delivery: 'acknowledged',
+      commandCentreAcknowledgedAt: null,
+    });
+    expect(visits.awaitsCommandCentre('JW-20261129-000001')).toBe(true);
+    expect(visits.finish()).toMatchObject({ ok: false, error: { code: 'urgent-not-acknowledged' } });
+    // Another transaction's acknowledgement changes nothing.
+    visits.commandCentreAcknowledged('JW-20261129-000099', '2026-11-29T02:01:00.000Z');
+    expect(visits.current()?.result?.commandCentreAcknowledgedAt).toBeNull();
+    // Once an officer acknowledged it, Finish needs nothing more, and the kiosk stops asking.
+    visits.commandCentreAcknowledged('JW-20261129-000001', '2026-11-29T02:01:00.000Z');
+    expect(visits.current()?.result?.commandCentreAcknowledgedAt).toBe('2026-11-29T02:01:00.000Z');
+    expect(visits.awaitsCommandCentre('JW-20261129-000001')).toBe(false);
     expect(visits.finish()).toEqual({ ok: true, value: null });
+    expect(visits.awaitsCommandCentre('JW-20261129-000001')).toBe(false);
     visits.dispose();
   });
 

@@ -209,6 +209,11 @@ export class VisitService {
      * (printing the receipt), by transaction number, in order.
      */
     earlyDelivery: { number: string; event: DeliveryEvent }[];
+    /**
+     * When a duty officer acknowledged this visit's urgent report (ISO), or, while the visit is still being
+     * completed, an acknowledgement that arrived early (by number).
+     */
+    commandCentre: { number: string; at: string } | null;
     startedAt: number;
     touchedAt: number;
   } | null = null;
@@ -294,6 +299,7 @@ export class VisitService {
       result: null,
       expiredOn: null,
       earlyDelivery: [],
+      commandCentre: null,
       startedAt: at,
       touchedAt: at,
     };
@@ -533,6 +539,36 @@ export class VisitService {
     this.delivered(transactionNumber, { state: 'acknowledged', at: this.now() });
   }
 
+  /**
+   * A duty officer in the command centre acknowledged an urgent report (the central system said so): the final
+   * screen now says "acknowledged by the command centre", and the visit may end without the 110 confirmation.
+   * An officer acknowledges only what the central system has, so the delivery is acknowledged too.
+   */
+  commandCentreAcknowledged(transactionNumber: string, at: string): void {
+    const visit = this.visit;
+    if (!visit || visit.commandCentre?.number === transactionNumber) return;
+    if (visit.submitting && !visit.result) {
+      visit.commandCentre = { number: transactionNumber, at };
+      this.delivered(transactionNumber, { state: 'acknowledged', at: Date.parse(at) });
+      return;
+    }
+    if (visit.result?.transactionNumber !== transactionNumber || !visit.result.urgent) return;
+    visit.commandCentre = { number: transactionNumber, at };
+    visit.result = nextDelivery(visit.result, { state: 'acknowledged', at: Date.parse(at) });
+    this.changed();
+  }
+
+  /**
+   * Whether the kiosk should keep asking the central system about the urgent report `transactionNumber`: while it
+   * is being completed or shown on the final screen, and no officer has acknowledged it yet.
+   */
+  awaitsCommandCentre(transactionNumber: string): boolean {
+    const visit = this.visit;
+    if (!visit || visit.commandCentre?.number === transactionNumber) return false;
+    if (visit.submitting && !visit.result) return true;
+    return visit.result?.transactionNumber === transactionNumber && visit.result.urgent;
+  }
+
   /** An attempt to send a transaction failed; the uploader retries it. The final screen says it is not sent. */
   deliveryFailed(transactionNumber: string): void {
     this.delivered(transactionNumber, { state: 'retrying', at: this.now() });
@@ -591,7 +627,7 @@ export class VisitService {
     const visit = this.visit;
     if (!visit) return { ok: false, error: apiError('no-visit') };
     if (!visit.result) return { ok: false, error: apiError('wrong-step', 'submit first') };
-    if (visit.result.urgent && !visit.result.acknowledged && options.acceptUndelivered !== true)
+    if (visit.result.urgent && !this.commandCentreAt(visit) && options.acceptUndelivered !== true)
       return { ok: false, error: apiError('urgent-not-acknowledged') };
     this.end('finished');
     return { ok: true, value: null };
@@ -651,6 +687,17 @@ export class VisitService {
     this.idleTimer = null;
     this.options.onChange(null);
     this.options.onEnded?.(reason);
+  }
+
+  /** When an officer acknowledged the visit's urgent report (null: not yet, or not urgent). */
+  private commandCentreAt(visit: {
+    readonly commandCentre: { number: string; at: string } | null;
+    readonly result: CompletedVisitView | null;
+  }): string | null {
+    const { commandCentre, result } = visit;
+    return commandCentre && result?.urgent === true && commandCentre.number === result.transactionNumber
+      ? commandCentre.at
+      : null;
   }
 
   private wipe(): void {
@@ -802,7 +849,11 @@ export class VisitService {
       prefill: this.prefill(),
       // Promise clocks run from the acknowledgement, so they are worked out afresh with each change.
       result: visit.result
-        ? { ...visit.result, promises: promiseClocks(visit.services, visit.result.acknowledgedAt) }
+        ? {
+            ...visit.result,
+            promises: promiseClocks(visit.services, visit.result.acknowledgedAt),
+            commandCentreAcknowledgedAt: this.commandCentreAt(visit),
+          }
         : null,
       startedAt: new Date(visit.startedAt).toISOString(),
     };

@@ -34,3 +34,14 @@ export const SAVED_VISIT: CompletedVisitView = {
   receipt: { outcome: 'printed', reason: null },
   progressUrl: 'http://127.0.0.1/p',
 };
+
+/** A complete missing-person report form of the default catalog (made-up person), as the renderer submits it. */
+export const MISSING_PERSON_FORM = {
+  phone: '13800138000',
+  missingName: '李四',
+  missingSex: 'male',
+  missingAge: '78',
+  relationship: 'parent',
+  lastSeenDate: '2026-11-28',
+  lastSeenPlace: '福田区示例公园东门',
+} as const;

@@ -5,3 +5,4 @@ export * from './outbox.js';
 export * from './uploader.js';
 export * from './heartbeat.js';
 export * from './kiosk-sync.js';
+export * from './command-centre.js';
