@@ -39,6 +39,8 @@ export default defineConfig({
             'test/integration/central-server.test.ts',
             'test/integration/central-instances.test.ts',
             'test/integration/central-console.test.ts',
+            'test/integration/central-console-letters.test.ts',
+            'central/mailbox.test.ts',
           ],
           env: { BOOTH_TEST_CENTRAL_BACKEND: 'postgres' },
           globalSetup: ['test/support/postgres-global-setup.ts'],

@@ -64,6 +64,28 @@ export interface ConsoleOptions {
   /** A monotonic clock for the sign-in rate limit (tests). */
   readonly rateClock?: () => number;
   readonly staleAfterMs?: number;
+  /** Parts of the console's API kept in files of their own (e.g. central/console-letters.ts). */
+  readonly modules?: readonly ConsoleModule[];
+}
+
+/** What the console lends its API modules: sessions with roles, the CSRF check, JSON in and out. */
+export interface ConsoleKit {
+  /** The signed-in session if its role is one of `roles` (401 signed out; 403 and audited otherwise). */
+  requireSession(
+    req: IncomingMessage,
+    roles: readonly ConsoleRole[],
+    action: string,
+  ): Promise<ConsoleSession>;
+  /** The Origin and CSRF checks of a state-changing request (403 and audited when they fail). */
+  requireCsrf(req: IncomingMessage, session: ConsoleSession, action: string): Promise<void>;
+  /** A small JSON body (415 unless JSON, 400 when malformed or not matching `schema`). */
+  readJson<S extends z.ZodType>(req: IncomingMessage, schema: S): Promise<z.output<S>>;
+  send(res: ServerResponse, status: number, body: unknown): void;
+}
+
+/** A part of the console's API: answers its routes (`/console/api/<route>`) and says whether it did. */
+export interface ConsoleModule {
+  handle(route: string, req: IncomingMessage, res: ServerResponse, kit: ConsoleKit): Promise<boolean>;
 }
 
 /** Whether a request URL belongs to the console. */
@@ -244,6 +266,32 @@ export function createConsoleHandler(
     );
   };
 
+  const kit: ConsoleKit = {
+    requireSession,
+    requireCsrf,
+    async readJson(req, schema) {
+      if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? ''))
+        throw new HttpError(415, 'unsupported-media-type', 'send application/json');
+      let json: unknown;
+      try {
+        json = JSON.parse((await readSmallBody(req, 64 * 1024)).toString('utf8'));
+      } catch (error) {
+        if (error instanceof HttpError) throw error;
+        throw new HttpError(400, 'malformed-json', 'request body is not valid JSON');
+      }
+      const parsed = schema.safeParse(json);
+      // Field paths only: zod's messages never echo the values (a reply's text is the citizen's business).
+      if (!parsed.success)
+        throw new HttpError(
+          400,
+          'invalid-body',
+          parsed.error.issues.map((issue) => issue.path.join('.') || '(root)').join(', '),
+        );
+      return parsed.data;
+    },
+    send: (res, status, body) => send(res, status, body),
+  };
+
   const api = async (req: IncomingMessage, res: ServerResponse, route: string): Promise<void> => {
     const method = req.method ?? 'GET';
     if (route === 'session' && method === 'POST') return signIn(req, res);
@@ -273,6 +321,7 @@ export function createConsoleHandler(
       await audit(db, { user: session.user.name, action: 'audit.view', outcome: 'ok' }, now());
       return send(res, 200, { entries: await readAudit(db, 500) });
     }
+    for (const module of options.modules ?? []) if (await module.handle(route, req, res, kit)) return;
     throw new HttpError(404, 'no-route', 'no such console endpoint');
   };
 

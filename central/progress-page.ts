@@ -115,7 +115,7 @@ const LABELS: Readonly<Record<ProgressPageLocale, Labels>> = {
     reference: '编号',
     receipt: '下载电子回执（PDF）',
     demonstration: '演示数据 · 非正式办理',
-    statuses: { received: '已受理', 'in-progress': '办理中', done: '已办结' },
+    statuses: { received: '已受理', 'in-progress': '办理中', 'ready-for-pickup': '待领取', done: '已办结' },
     hint: '进度会定时更新，可刷新本页查看。',
     notFoundTitle: '未找到办理记录',
     notFoundBody: '没有找到与此链接对应的办理记录。请确认扫描的是回执上的二维码，且链接完整。',
@@ -139,7 +139,7 @@ const LABELS: Readonly<Record<ProgressPageLocale, Labels>> = {
     reference: '編號',
     receipt: '下載電子回執（PDF）',
     demonstration: '示範數據 · 非正式辦理',
-    statuses: { received: '已受理', 'in-progress': '辦理中', done: '已辦結' },
+    statuses: { received: '已受理', 'in-progress': '辦理中', 'ready-for-pickup': '待領取', done: '已辦結' },
     hint: '進度會定時更新，可重新整理本頁查看。',
     notFoundTitle: '找不到辦理記錄',
     notFoundBody: '找不到與此連結對應的辦理記錄。請確認掃描的是回執上的二維碼，且連結完整。',
@@ -163,7 +163,12 @@ const LABELS: Readonly<Record<ProgressPageLocale, Labels>> = {
     reference: 'Reference',
     receipt: 'Download the receipt (PDF)',
     demonstration: 'Demonstration data – not a real application',
-    statuses: { received: 'Received', 'in-progress': 'In progress', done: 'Done' },
+    statuses: {
+      received: 'Received',
+      'in-progress': 'In progress',
+      'ready-for-pickup': 'Ready for pickup',
+      done: 'Done',
+    },
     hint: 'Progress is updated from time to time; reload this page to check.',
     notFoundTitle: 'Record not found',
     notFoundBody:
@@ -188,7 +193,7 @@ const LANGUAGE_NAMES: Readonly<Record<ProgressPageLocale, string>> = {
   en: 'English',
 };
 
-const STATUS_ORDER: readonly ProgressStatus[] = ['received', 'in-progress', 'done'];
+const STATUS_ORDER: readonly ProgressStatus[] = ['received', 'in-progress', 'ready-for-pickup', 'done'];
 
 /** Escapes text for HTML element content and quoted attribute values. */
 export function escapeHtml(text: string): string {
