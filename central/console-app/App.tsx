@@ -12,9 +12,11 @@ import {
 } from './api.js';
 import { TEXTS, type TextKey } from './messages.js';
 import { faultsOf, isStale, kioskGroupFilter } from './fleet-view.js';
+import { MailboxPage } from './MailboxPage.js';
+import { TransactionsPage } from './TransactionsPage.js';
 
 /** A label in Chinese with its English beside it. */
-function T({ k }: { k: TextKey }): ReactElement {
+export function T({ k }: { k: TextKey }): ReactElement {
   const [zh, en] = TEXTS[k];
   return (
     <>
@@ -27,13 +29,13 @@ function T({ k }: { k: TextKey }): ReactElement {
 }
 
 /** Plain text of a label, for attributes (aria-label, placeholder). */
-function text(k: TextKey): string {
+export function text(k: TextKey): string {
   const [zh, en] = TEXTS[k];
   return `${zh} ${en}`;
 }
 
 /** A table's header row of bilingual labels. */
-function Head({ keys }: { keys: readonly TextKey[] }): ReactElement {
+export function Head({ keys }: { keys: readonly TextKey[] }): ReactElement {
   return (
     <thead>
       <tr>
@@ -52,7 +54,7 @@ const FLEET_REFRESH_MS = 15_000;
 /** The console: sign-in, then the fleet, and for administrators the audit trail. */
 export function App(): ReactElement {
   const [session, setSession] = useState<Session | null | undefined>(undefined);
-  const [page, setPage] = useState<'fleet' | 'audit'>('fleet');
+  const [page, setPage] = useState<'fleet' | 'audit' | 'mailbox' | 'transactions'>('fleet');
 
   useEffect(() => {
     currentSession().then(setSession, () => setSession(null));
@@ -82,6 +84,16 @@ export function App(): ReactElement {
           <button type="button" aria-current={page === 'fleet'} onClick={() => setPage('fleet')}>
             <T k="fleet" />
           </button>
+          <button type="button" aria-current={page === 'mailbox'} onClick={() => setPage('mailbox')}>
+            <T k="mailbox" />
+          </button>
+          <button
+            type="button"
+            aria-current={page === 'transactions'}
+            onClick={() => setPage('transactions')}
+          >
+            <T k="transactions" />
+          </button>
           {session.user.role === 'administrator' ? (
             <button type="button" aria-current={page === 'audit'} onClick={() => setPage('audit')}>
               <T k="audit" />
@@ -98,7 +110,17 @@ export function App(): ReactElement {
           </button>
         </div>
       </header>
-      <main>{page === 'fleet' ? <FleetPage /> : <AuditPage />}</main>
+      <main>
+        {page === 'mailbox' ? (
+          <MailboxPage session={session} />
+        ) : page === 'transactions' ? (
+          <TransactionsPage session={session} />
+        ) : page === 'fleet' ? (
+          <FleetPage />
+        ) : (
+          <AuditPage />
+        )}
+      </main>
     </div>
   );
 }

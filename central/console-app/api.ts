@@ -38,7 +38,8 @@ export class ApiError extends Error {
 
 const DEADLINE_MS = 15_000;
 
-async function call<T>(path: string, schema: z.ZodType<T>, init: RequestInit = {}): Promise<T> {
+/** One call to the console's API: `path` under /console/api/, the answer checked against `schema`. */
+export async function call<T>(path: string, schema: z.ZodType<T>, init: RequestInit = {}): Promise<T> {
   let res: Response;
   try {
     res = await fetch(`/console/api/${path}`, {
