@@ -21,6 +21,7 @@ import {
 } from './contract.js';
 import type { CentralDb } from './db.js';
 import { HttpError } from './http-json.js';
+import type { TransactionRow } from './server.js';
 import {
   actOnLetter,
   letterStateOf,
@@ -57,25 +58,10 @@ export interface LettersConsoleOptions {
   readonly db: CentralDb;
   readonly now: () => number;
   /** A stored transaction's progress as the kiosk and the progress page see it. */
-  readonly progressOf: (row: ProgressRow) => TransactionProgress;
+  readonly progressOf: (row: TransactionRow) => TransactionProgress;
 }
 
-/** The columns of a stored transaction the progress needs. */
-export interface ProgressRow {
-  idempotency_key: string;
-  number: string;
-  kiosk_id: string;
-  received_at: number;
-  tracking_number: string | null;
-  progress_override: string | null;
-  progress_override_at: number | null;
-  mailbox_override: string | null;
-  mailbox_override_at: number | null;
-  payload_hash: string | null;
-  progress_key_hash: string | null;
-}
-
-interface StoredRow extends ProgressRow {
+interface StoredRow extends TransactionRow {
   payload: string;
   completed_at: string;
   urgent: number;

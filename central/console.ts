@@ -140,6 +140,18 @@ function readSmallBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
+/** A small JSON body, parsed (415 unless JSON, 413 above `limit` bytes, 400 when it does not parse). */
+async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
+  if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? ''))
+    throw new HttpError(415, 'unsupported-media-type', 'send application/json');
+  try {
+    return JSON.parse((await readSmallBody(req, limit)).toString('utf8'));
+  } catch (error) {
+    if (error instanceof HttpError) throw error;
+    throw new HttpError(400, 'malformed-json', 'request body is not valid JSON');
+  }
+}
+
 /** Creates the console's request handler (for URLs where {@link isConsolePath} is true). */
 export function createConsoleHandler(
   options: ConsoleOptions,
@@ -221,16 +233,7 @@ export function createConsoleHandler(
 
   const signIn = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     await checkOrigin(req, null, 'sign-in');
-    if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? ''))
-      throw new HttpError(415, 'unsupported-media-type', 'send application/json');
-    let json: unknown;
-    try {
-      json = JSON.parse((await readSmallBody(req, 16 * 1024)).toString('utf8'));
-    } catch (error) {
-      if (error instanceof HttpError) throw error;
-      throw new HttpError(400, 'malformed-json', 'request body is not valid JSON');
-    }
-    const parsed = signInSchema.safeParse(json);
+    const parsed = signInSchema.safeParse(await readJsonBody(req, 16 * 1024));
     if (!parsed.success) throw new HttpError(400, 'invalid-body', 'name and password are required');
     const { name, password } = parsed.data;
     // Both buckets are charged on every attempt: one address guessing many names, many addresses one name.
@@ -270,16 +273,7 @@ export function createConsoleHandler(
     requireSession,
     requireCsrf,
     async readJson(req, schema) {
-      if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? ''))
-        throw new HttpError(415, 'unsupported-media-type', 'send application/json');
-      let json: unknown;
-      try {
-        json = JSON.parse((await readSmallBody(req, 64 * 1024)).toString('utf8'));
-      } catch (error) {
-        if (error instanceof HttpError) throw error;
-        throw new HttpError(400, 'malformed-json', 'request body is not valid JSON');
-      }
-      const parsed = schema.safeParse(json);
+      const parsed = schema.safeParse(await readJsonBody(req, 64 * 1024));
       // Field paths only: zod's messages never echo the values (a reply's text is the citizen's business).
       if (!parsed.success)
         throw new HttpError(

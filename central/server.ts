@@ -187,7 +187,8 @@ interface Route {
   readonly handle: (context: RouteContext) => Promise<RouteResult>;
 }
 
-interface TransactionRow {
+/** A stored transaction's columns as the server reads them (central/console-letters.ts reads them too). */
+export interface TransactionRow {
   idempotency_key: string;
   number: string;
   kiosk_id: string;

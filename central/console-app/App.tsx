@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState, type FormEvent, type ReactElement } from 'react';
+import { useEffect, useMemo, useState, type FormEvent, type ReactElement } from 'react';
 import {
   ApiError,
   currentSession,
@@ -7,13 +7,13 @@ import {
   signIn,
   signOut,
   type AuditLine,
-  type Fleet,
   type Session,
 } from './api.js';
 import { TEXTS, type TextKey } from './messages.js';
 import { faultsOf, isStale, kioskGroupFilter } from './fleet-view.js';
 import { MailboxPage } from './MailboxPage.js';
 import { TransactionsPage } from './TransactionsPage.js';
+import { Pending, usePolled } from './polling.js';
 
 /** A label in Chinese with its English beside it. */
 export function T({ k }: { k: TextKey }): ReactElement {
@@ -222,48 +222,15 @@ function age(ms: number): ReactElement {
 }
 
 function FleetPage(): ReactElement {
-  const [fleet, setFleet] = useState<{ data: Fleet; at: number } | null>(null);
-  const [failed, setFailed] = useState(false);
+  // Polled every 15 s; the page's clock ticks each second, so ages count up between refreshes.
+  const { value: fleet, failed, clock } = usePolled(loadFleet, FLEET_REFRESH_MS);
   const [prefix, setPrefix] = useState('');
-  // The page's clock (performance.now at the last tick): ages count up between refreshes.
-  const [clock, setClock] = useState(0);
-
-  const refresh = useCallback((): void => {
-    loadFleet().then(
-      (data) => {
-        const at = performance.now();
-        setFleet({ data, at });
-        setClock(at);
-        setFailed(false);
-      },
-      () => setFailed(true),
-    );
-  }, []);
-  useEffect(() => {
-    refresh();
-    const poll = setInterval(refresh, FLEET_REFRESH_MS);
-    // Ages count up between refreshes.
-    const tick = setInterval(() => setClock(performance.now()), 1000);
-    return () => {
-      clearInterval(poll);
-      clearInterval(tick);
-    };
-  }, [refresh]);
 
   const shown = useMemo(
     () => (fleet ? fleet.data.kiosks.filter(kioskGroupFilter(prefix)) : []),
     [fleet, prefix],
   );
-  if (!fleet)
-    return failed ? (
-      <p role="alert">
-        <T k="failed" />
-      </p>
-    ) : (
-      <p>
-        <T k="loading" />
-      </p>
-    );
+  if (!fleet) return <Pending failed={failed} />;
   const serverNow = Date.parse(fleet.data.now) + Math.max(0, clock - fleet.at);
   const staleCount = shown.filter((kiosk) => isStale(kiosk, serverNow, fleet.data.staleAfterMs)).length;
   return (

@@ -1,10 +1,11 @@
-import { useCallback, useEffect, useState, type FormEvent, type ReactElement } from 'react';
-import type { ConsoleLetter, ConsoleMailbox, PromiseClock } from '../console-letters-schemas.js';
+import { useState, type FormEvent, type ReactElement } from 'react';
+import type { ConsoleLetter, PromiseClock } from '../console-letters-schemas.js';
 import { ApiError, type Session } from './api.js';
 import { Head, T, text } from './App.js';
 import { closeLetter, loadMailbox, replyToLetter, signLetter } from './letters-api.js';
 import { clockView, formatClockTime, formatDuration } from './letters-view.js';
 import type { TextKey } from './messages.js';
+import { FailedNote, Pending, usePolled } from './polling.js';
 
 const MAILBOX_REFRESH_MS = 15_000;
 
@@ -54,42 +55,10 @@ function Clock({ clock, now }: { clock: PromiseClock; now: number }): ReactEleme
  * clocks counting down from its arrival; a duty officer signs for, replies to and closes the chosen letter.
  */
 export function MailboxPage({ session }: { session: Session }): ReactElement {
-  const [mailbox, setMailbox] = useState<{ data: ConsoleMailbox; at: number } | null>(null);
-  const [failed, setFailed] = useState(false);
-  const [clock, setClock] = useState(0);
+  const { value: mailbox, failed, clock, update } = usePolled(loadMailbox, MAILBOX_REFRESH_MS);
   const [selected, setSelected] = useState<string | null>(null);
 
-  const refresh = useCallback((): void => {
-    loadMailbox().then(
-      (data) => {
-        const at = performance.now();
-        setMailbox({ data, at });
-        setClock(at);
-        setFailed(false);
-      },
-      () => setFailed(true),
-    );
-  }, []);
-  useEffect(() => {
-    refresh();
-    const poll = setInterval(refresh, MAILBOX_REFRESH_MS);
-    const tick = setInterval(() => setClock(performance.now()), 1000);
-    return () => {
-      clearInterval(poll);
-      clearInterval(tick);
-    };
-  }, [refresh]);
-
-  if (!mailbox)
-    return failed ? (
-      <p role="alert">
-        <T k="failed" />
-      </p>
-    ) : (
-      <p>
-        <T k="loading" />
-      </p>
-    );
+  if (!mailbox) return <Pending failed={failed} />;
   const now = Date.parse(mailbox.data.now) + Math.max(0, clock - mailbox.at);
   const letters = mailbox.data.letters;
   const open = letters.filter((letter) => letter.closed === null);
@@ -100,17 +69,7 @@ export function MailboxPage({ session }: { session: Session }): ReactElement {
   ).length;
   const chosen = letters.find((letter) => letter.id === selected) ?? null;
   const replace = (letter: ConsoleLetter): void =>
-    setMailbox((current) =>
-      current
-        ? {
-            ...current,
-            data: {
-              ...current.data,
-              letters: current.data.letters.map((l) => (l.id === letter.id ? letter : l)),
-            },
-          }
-        : current,
-    );
+    update((data) => ({ ...data, letters: data.letters.map((l) => (l.id === letter.id ? letter : l)) }));
 
   return (
     <section aria-labelledby="mailbox-title" className="mailbox">
@@ -121,11 +80,7 @@ export function MailboxPage({ session }: { session: Session }): ReactElement {
         <span className="summary">
           {open.length} <T k="openLetters" /> · {overdue} <T k="overdueCount" />
         </span>
-        {failed ? (
-          <span role="alert" className="error">
-            <T k="failed" />
-          </span>
-        ) : null}
+        {failed ? <FailedNote /> : null}
       </div>
       <div className="mailbox-layout">
         <table className="letters">

@@ -5,6 +5,7 @@ import { ApiError, type Session } from './api.js';
 import { T, text } from './App.js';
 import { findTransactions, setProgress } from './letters-api.js';
 import type { TextKey } from './messages.js';
+import { FailedNote } from './polling.js';
 
 /** The progress states an officer sets, in their usual order (the kiosk and the progress page show the same). */
 const STATUSES: readonly ProgressStatus[] = ['received', 'in-progress', 'ready-for-pickup', 'done'];
@@ -192,11 +193,7 @@ function TransactionCard({
               <T k={`progress_${status}`} />
             </button>
           ))}
-          {failed ? (
-            <span role="alert" className="error">
-              <T k="failed" />
-            </span>
-          ) : null}
+          {failed ? <FailedNote /> : null}
         </div>
       ) : (
         <p className="note">

@@ -5,7 +5,7 @@ import type { Browser, Page } from '@playwright/test';
 import { addConsoleUser } from '../../central/console-auth.js';
 import { DEFAULT_CONSOLE_DIR } from '../../central/console.js';
 import { openCentralDb } from '../../central/db.js';
-import { declineFaceCheck, fontsReady, HOUSEHOLD_CERTIFICATE, readQr, startVisit } from './citizen.js';
+import { fontsReady, readQr, submitHouseholdCertificate } from './citizen.js';
 import { expect, test, type KioskUnderTest } from './kiosk-fixture.js';
 import { onScreenKeyboard, openMailboxForm, tapKeys, tapStreetLightLetter } from './touch.js';
 
@@ -169,14 +169,7 @@ test('an officer finds a transaction by number, sets it ready for pickup, and th
   browser,
 }) => {
   await addDutyOfficer(kiosk);
-  await startVisit(page, kiosk.host.kioskUrl, [HOUSEHOLD_CERTIFICATE]);
-  kiosk.sim.placeCard('resident');
-  await page.getByRole('button', { name: '下一步' }).tap();
-  await declineFaceCheck(page);
-  await page.getByRole('radio', { name: '就业' }).tap();
-  await page.getByRole('button', { name: '提交办理' }).tap();
-  await expect(page.getByRole('heading', { name: '已提交至公安业务系统' })).toBeVisible();
-  const number = (await page.locator('.txn-number').textContent()) ?? '';
+  const number = await submitHouseholdCertificate(page, kiosk.host.kioskUrl, kiosk.sim);
   await page.getByRole('button', { name: '完成' }).tap();
   await expect(page.getByRole('button', { name: '点击开始办理' })).toBeVisible();
   kiosk.sim.removeCard();

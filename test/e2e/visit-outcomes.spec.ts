@@ -1,11 +1,10 @@
 import { expect, test, type KioskUnderTest } from './kiosk-fixture.js';
 import {
-  declineFaceCheck,
-  HOUSEHOLD_CERTIFICATE,
   MISSING_PERSON_REPORT,
   placeCard,
   readQr,
   startVisit,
+  submitHouseholdCertificate,
 } from './citizen.js';
 import {
   onScreenKeyboard,
@@ -89,14 +88,7 @@ test.describe('visit outcomes', () => {
     page,
     kiosk,
   }) => {
-    await startVisit(page, kiosk.host.kioskUrl, [HOUSEHOLD_CERTIFICATE]);
-    kiosk.sim.placeCard('resident');
-    await page.getByRole('button', { name: '下一步' }).tap();
-    await declineFaceCheck(page);
-    await page.getByRole('radio', { name: '就业' }).tap();
-    await page.getByRole('button', { name: '提交办理' }).tap();
-    await expect(page.getByRole('heading', { name: '已提交至公安业务系统' })).toBeVisible();
-    const number = (await page.locator('.txn-number').textContent()) ?? '';
+    const number = await submitHouseholdCertificate(page, kiosk.host.kioskUrl, kiosk.sim);
     // The local central server is on loopback: the screen says a phone cannot open this link.
     await expect(page.getByText('此二维码链接仅在本机上有效')).toBeVisible();
     const url = await readQr(page);

@@ -18,6 +18,7 @@ import { openCentralDb, type CentralDb } from '../../central/db.js';
 import { batchItemOf, sampleTransaction } from '../../central/fixtures.js';
 import { startCentralServer, type CentralServer } from '../../central/server.js';
 import { CENTRAL_BACKEND, sharedCentralStore } from '../support/central-store.js';
+import { consoleClient, type ConsoleAnswer } from '../support/console-client.js';
 
 /**
  * The console's chief's mailbox and transactions (central/console-letters.ts, central/mailbox.ts) on both stores:
@@ -66,51 +67,7 @@ afterEach(async () => {
   rmSync(staticDir, { recursive: true, force: true });
 });
 
-interface Answer {
-  status: number;
-  body: unknown;
-}
-
-async function request(
-  pathname: string,
-  init: { method?: string; cookie?: string; csrf?: string; body?: unknown; bearer?: string } = {},
-): Promise<Answer> {
-  const headers: Record<string, string> = {};
-  if (init.cookie !== undefined) headers.cookie = init.cookie;
-  if (init.csrf !== undefined) headers['x-csrf-token'] = init.csrf;
-  if (init.bearer !== undefined) headers.authorization = `Bearer ${init.bearer}`;
-  const method = init.method ?? 'GET';
-  if (method === 'POST') {
-    headers['content-type'] = 'application/json';
-    headers.origin = central.url;
-  }
-  const res = await fetch(`${central.url}${pathname}`, {
-    method,
-    headers,
-    ...(method === 'POST' ? { body: JSON.stringify(init.body ?? {}) } : {}),
-    signal: AbortSignal.timeout(15_000),
-  });
-  const text = await res.text();
-  let body: unknown = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // not JSON
-  }
-  return { status: res.status, body };
-}
-
-async function signIn(name: string, password: string): Promise<{ cookie: string; csrf: string }> {
-  const res = await fetch(`${central.url}/console/api/session`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: central.url },
-    body: JSON.stringify({ name, password }),
-    signal: AbortSignal.timeout(15_000),
-  });
-  expect(res.status).toBe(200);
-  const csrf = ((await res.json()) as { csrfToken: string }).csrfToken;
-  return { cookie: (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '', csrf };
-}
+const { request, signIn } = consoleClient(() => central.url);
 
 async function upload(kioskId: string, transaction: TransactionPayload): Promise<void> {
   const answer = await request('/v1/transactions:batch', {
@@ -154,7 +111,7 @@ describe(`chief's mailbox in the console (${CENTRAL_BACKEND})`, () => {
     await upload(KIOSK, letter);
     const arrived = clock;
     const officer = await signIn('officer1', OFFICER_PASSWORD);
-    const act = (body: Record<string, unknown>, who = officer): Promise<Answer> =>
+    const act = (body: Record<string, unknown>, who = officer): Promise<ConsoleAnswer> =>
       request('/console/api/mailbox-action', { method: 'POST', cookie: who.cookie, csrf: who.csrf, body });
 
     const list = consoleMailboxSchema.parse(
@@ -357,7 +314,7 @@ describe(`transactions in the console (${CENTRAL_BACKEND})`, () => {
     expect((await request('/console/api/transactions?number=', { cookie: officer.cookie })).status).toBe(400);
 
     clock += 5 * MINUTE;
-    const update = async (status: string): Promise<Answer> =>
+    const update = async (status: string): Promise<ConsoleAnswer> =>
       request('/console/api/transaction-progress', {
         method: 'POST',
         cookie: officer.cookie,
