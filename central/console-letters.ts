@@ -50,7 +50,7 @@ import {
 
 /** How long a closed letter stays in the mailbox list. */
 export const CLOSED_LETTERS_SHOWN_MS = 7 * 24 * 3_600_000;
-/** Most letters the list returns (open ones first by arrival). */
+/** Most letters the list returns (the oldest first). */
 export const MAX_LETTERS_LISTED = 200;
 
 /** What the module needs of the server. */
@@ -148,11 +148,12 @@ export function createLettersConsole(options: LettersConsoleOptions): ConsoleMod
 
   const mailbox = async (): Promise<ConsoleMailbox> => {
     const at = now();
+    // Every open letter however old (oldest first: the most pressing clocks), and those closed within the week.
     const rows = await db.all<StoredRow>(
-      `SELECT * FROM transactions WHERE tracking_number IS NOT NULL AND received_at >= ?
-       ORDER BY received_at DESC LIMIT ?`,
-      // Open letters older than this are rare enough; closed ones drop off after a week (below).
-      [at - 90 * 24 * 3_600_000, MAX_LETTERS_LISTED * 2],
+      `SELECT * FROM transactions t WHERE t.tracking_number IS NOT NULL AND NOT EXISTS (
+         SELECT 1 FROM mailbox_actions a WHERE a.letter_id = t.idempotency_key AND a.action = 'close' AND a.at < ?)
+       ORDER BY t.received_at LIMIT ?`,
+      [at - CLOSED_LETTERS_SHOWN_MS, MAX_LETTERS_LISTED],
     );
     const actions = await loadLetterActions(
       db,
@@ -163,9 +164,7 @@ export function createLettersConsole(options: LettersConsoleOptions): ConsoleMod
         const payload = parsePayload(row.payload);
         if (!payload) return [];
         const view = letterView(row, payload, letterStateOf(actions.get(row.idempotency_key) ?? []));
-        if (!view) return [];
-        if (view.closed && Date.parse(view.closed.at) < at - CLOSED_LETTERS_SHOWN_MS) return [];
-        return [view];
+        return view ? [view] : [];
       })
       // Open letters first, oldest first (the most urgent clock on top); closed ones after, newest first.
       .sort((a, b) =>
@@ -176,8 +175,7 @@ export function createLettersConsole(options: LettersConsoleOptions): ConsoleMod
             : b.closed === null
               ? 1
               : b.receivedAt.localeCompare(a.receivedAt),
-      )
-      .slice(0, MAX_LETTERS_LISTED);
+      );
     return { now: iso(at), promiseMinutes: { ...MAILBOX_PROMISE_MINUTES }, letters };
   };
 

@@ -239,6 +239,46 @@ describe(`chief's mailbox in the console (${CENTRAL_BACKEND})`, () => {
     expect(JSON.stringify(await auditRows())).not.toContain('交警');
   });
 
+  it('lists every open letter however old, oldest first, and closed ones for a week', async () => {
+    const closedOne = letterOf(KIOSK, 'JW-20261201-000005');
+    const oldOpen = letterOf(KIOSK, 'JW-20261201-000006');
+    await upload(KIOSK, closedOne);
+    clock += MINUTE;
+    await upload(KIOSK, oldOpen);
+    const officer = await signIn('officer1', OFFICER_PASSWORD);
+    for (const body of [
+      { letterId: closedOne.id, action: 'sign' },
+      { letterId: closedOne.id, action: 'reply', text: '已处理', requestId: 'reply-00000005' },
+      { letterId: closedOne.id, action: 'close' },
+    ])
+      expect(
+        (
+          await request('/console/api/mailbox-action', {
+            method: 'POST',
+            cookie: officer.cookie,
+            csrf: officer.csrf,
+            body,
+          })
+        ).status,
+      ).toBe(200);
+    clock += 6 * 24 * 60 * MINUTE;
+    const newer = letterOf(OTHER, 'JW-20261207-000001');
+    await upload(OTHER, newer);
+    const list = async (): Promise<string[]> => {
+      const viewer = await signIn('chief', ADMIN_PASSWORD);
+      const mailbox = consoleMailboxSchema.parse(
+        (await request('/console/api/mailbox', { cookie: viewer.cookie })).body,
+      );
+      return mailbox.letters.map((letter) => letter.trackingNumber);
+    };
+    // Open ones first, oldest first; then the closed one.
+    expect(await list()).toEqual([oldOpen.number, newer.number, closedOne.number]);
+    clock += 2 * 24 * 60 * MINUTE;
+    expect(await list()).toEqual([oldOpen.number, newer.number]);
+    clock += 200 * 24 * 60 * MINUTE;
+    expect(await list()).toEqual([oldOpen.number, newer.number]);
+  });
+
   it('lets administrators look but not act, and refuses a missing CSRF token', async () => {
     const letter = letterOf(KIOSK, 'JW-20261201-000003');
     await upload(KIOSK, letter);
