@@ -939,7 +939,11 @@ export async function startCentralServer(options: CentralServerOptions): Promise
         'SELECT * FROM transactions WHERE idempotency_key = ?',
         [id],
       );
-      return row ? { payload: row.payload, progress: progressOf(row) } : undefined;
+      if (!row) return undefined;
+      // The page opens only with the receipt's key: a letter's reply may be shown there.
+      const letter =
+        row.tracking_number !== null ? await mailboxOf(row, row.tracking_number, true) : undefined;
+      return { payload: row.payload, progress: progressOf(row), ...(letter ? { letter } : {}) };
     },
   });
 

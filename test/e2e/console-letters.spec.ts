@@ -136,6 +136,13 @@ test('a letter written at the kiosk is signed for and answered in the console, a
   await page.screenshot({ path: path.join(SHOTS, 'kiosk-lookup-letter-typed-zh-CN-landscape.png') });
   await page.getByRole('button', { name: '返回' }).tap();
 
+  // The same QR code on the citizen's phone: the progress page, opened by its key, shows the reply too.
+  const phone = await browser.newPage();
+  await phone.goto(receiptQr);
+  await expect(phone.locator('.letter')).toContainText('已答复');
+  await expect(phone.locator('.letter')).toContainText(REPLY);
+  await phone.close();
+
   // The receipt's QR code at the scanner: the reply itself, in each of the kiosk's languages.
   await kiosk.sim.scan(receiptQr);
   await expect(result).toContainText(REPLY);
