@@ -46,6 +46,8 @@ export default defineConfig({
             'test/integration/console-catalogs.test.ts',
             'central/console-urgent.test.ts',
             'test/integration/central-urgent.test.ts',
+            'test/integration/central-console-letters.test.ts',
+            'central/mailbox.test.ts',
           ],
           env: { BOOTH_TEST_CENTRAL_BACKEND: 'postgres' },
           globalSetup: ['test/support/postgres-global-setup.ts'],

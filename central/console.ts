@@ -71,6 +71,28 @@ export interface ConsoleOptions {
   readonly catalogKeys?: readonly TrustedKey[];
   /** Urgent reports: the board, its live stream and the officers' acknowledgements (central/console-urgent.ts). */
   readonly urgent?: UrgentDesk;
+  /** Parts of the console's API kept in files of their own (e.g. central/console-letters.ts). */
+  readonly modules?: readonly ConsoleModule[];
+}
+
+/** What the console lends its API modules: sessions with roles, the CSRF check, JSON in and out. */
+export interface ConsoleKit {
+  /** The signed-in session if its role is one of `roles` (401 signed out; 403 and audited otherwise). */
+  requireSession(
+    req: IncomingMessage,
+    roles: readonly ConsoleRole[],
+    action: string,
+  ): Promise<ConsoleSession>;
+  /** The Origin and CSRF checks of a state-changing request (403 and audited when they fail). */
+  requireCsrf(req: IncomingMessage, session: ConsoleSession, action: string): Promise<void>;
+  /** A small JSON body (415 unless JSON, 400 when malformed or not matching `schema`). */
+  readJson<S extends z.ZodType>(req: IncomingMessage, schema: S): Promise<z.output<S>>;
+  send(res: ServerResponse, status: number, body: unknown): void;
+}
+
+/** A part of the console's API: answers its routes (`/console/api/<route>`) and says whether it did. */
+export interface ConsoleModule {
+  handle(route: string, req: IncomingMessage, res: ServerResponse, kit: ConsoleKit): Promise<boolean>;
 }
 
 /** Whether a request URL belongs to the console. */
@@ -124,6 +146,18 @@ export function readSmallBody(req: IncomingMessage, limit: number): Promise<Buff
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+/** A small JSON body, parsed (415 unless JSON, 413 above `limit` bytes, 400 when it does not parse). */
+async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
+  if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? ''))
+    throw new HttpError(415, 'unsupported-media-type', 'send application/json');
+  try {
+    return JSON.parse((await readSmallBody(req, limit)).toString('utf8'));
+  } catch (error) {
+    if (error instanceof HttpError) throw error;
+    throw new HttpError(400, 'malformed-json', 'request body is not valid JSON');
+  }
 }
 
 /** Creates the console's request handler (for URLs where {@link isConsolePath} is true). */
@@ -213,16 +247,7 @@ export function createConsoleHandler(
 
   const signIn = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     await checkOrigin(req, null, 'sign-in');
-    if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? ''))
-      throw new HttpError(415, 'unsupported-media-type', 'send application/json');
-    let json: unknown;
-    try {
-      json = JSON.parse((await readSmallBody(req, 16 * 1024)).toString('utf8'));
-    } catch (error) {
-      if (error instanceof HttpError) throw error;
-      throw new HttpError(400, 'malformed-json', 'request body is not valid JSON');
-    }
-    const parsed = signInSchema.safeParse(json);
+    const parsed = signInSchema.safeParse(await readJsonBody(req, 16 * 1024));
     if (!parsed.success) throw new HttpError(400, 'invalid-body', 'name and password are required');
     const { name, password } = parsed.data;
     // Both buckets are charged on every attempt: one address guessing many names, many addresses one name.
@@ -276,6 +301,22 @@ export function createConsoleHandler(
     },
     headers: SECURITY_HEADERS,
   };
+  const moduleKit: ConsoleKit = {
+    requireSession,
+    requireCsrf,
+    async readJson(req, schema) {
+      const parsed = schema.safeParse(await readJsonBody(req, 64 * 1024));
+      // Field paths only: zod's messages never echo the values (a reply's text is the citizen's business).
+      if (!parsed.success)
+        throw new HttpError(
+          400,
+          'invalid-body',
+          parsed.error.issues.map((issue) => issue.path.join('.') || '(root)').join(', '),
+        );
+      return parsed.data;
+    },
+    send: (res, status, body) => send(res, status, body),
+  };
 
   const api = async (req: IncomingMessage, res: ServerResponse, route: string): Promise<void> => {
     const method = req.method ?? 'GET';
@@ -309,6 +350,7 @@ export function createConsoleHandler(
     if (isCatalogRoute(route))
       return catalogs(req, res, route, { requireSession, requireCsrf, send, readBody: readSmallBody });
     if (options.urgent && (await options.urgent.handle(req, res, route, kit))) return;
+    for (const module of options.modules ?? []) if (await module.handle(route, req, res, moduleKit)) return;
     throw new HttpError(404, 'no-route', 'no such console endpoint');
   };
 

@@ -123,6 +123,8 @@ export type TransactionService = z.infer<typeof transactionServiceSchema>;
 
 /** Kinds of letter to the police chief's mailbox (局长信箱). */
 export const letterKindSchema = z.enum(['consultation', 'help', 'complaint', 'suggestion']);
+/** A kind of letter. */
+export type LetterKind = z.infer<typeof letterKindSchema>;
 
 /** A letter to the mailbox, tracked by its number. */
 export const letterSchema = z.object({
@@ -386,8 +388,12 @@ export const catalogPublishedSchema = catalogRefSchema.meta({ id: 'CatalogPublis
 /** A published catalog's reference. */
 export type CatalogPublished = z.infer<typeof catalogPublishedSchema>;
 
-/** Processing states of a transaction as the citizen sees them. */
-export const progressStatusSchema = z.enum(['received', 'in-progress', 'done']);
+/**
+ * Processing states of a transaction as the citizen sees them, in their usual order: received (accepted),
+ * in progress, ready for pickup (a certificate or document waits at the counter), done. Officers set them in the
+ * console (central/console-letters.ts); a demonstration server may also advance the first three on a timer.
+ */
+export const progressStatusSchema = z.enum(['received', 'in-progress', 'ready-for-pickup', 'done']);
 /** A transaction's processing state. */
 export type ProgressStatus = z.infer<typeof progressStatusSchema>;
 
@@ -413,7 +419,15 @@ export const mailboxStatusSchema = z
     trackingNumber: referenceNumberSchema,
     status: mailboxStateSchema,
     signedAt: isoDateTimeSchema.optional(),
+    /** When the first reply was sent. */
     answeredAt: isoDateTimeSchema.optional(),
+    closedAt: isoDateTimeSchema.optional(),
+    /**
+     * The officers' latest reply to the citizen and when it was sent. Given only to the kiosk the letter was
+     * written at (tracking numbers are sequential; other kiosks see the status alone), which shows it only to
+     * the holder of the receipt's QR code.
+     */
+    reply: z.object({ text: z.string().min(1).max(2000), at: isoDateTimeSchema }).optional(),
   })
   .meta({ id: 'MailboxStatus' });
 /** A letter's status. */

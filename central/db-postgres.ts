@@ -93,6 +93,19 @@ const MIGRATIONS: readonly string[] = [
      acknowledged_at BIGINT NOT NULL
    );
    CREATE INDEX transactions_urgent_received ON transactions (received_at) WHERE urgent = 1;`,
+  // The chief's mailbox and transaction progress worked by officers in the console (see central/db.ts).
+  `CREATE TABLE mailbox_actions (
+     seq BIGSERIAL PRIMARY KEY,
+     letter_id TEXT NOT NULL,
+     action_key TEXT NOT NULL,
+     action TEXT NOT NULL,
+     at BIGINT NOT NULL,
+     officer TEXT NOT NULL,
+     text TEXT,
+     UNIQUE (letter_id, action_key)
+   );
+   ALTER TABLE transactions ADD COLUMN progress_override_by TEXT;
+   CREATE INDEX transactions_letters ON transactions (received_at) WHERE tracking_number IS NOT NULL;`,
 ];
 
 /** The number of migrations this server knows (the same for both stores). */

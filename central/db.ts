@@ -112,6 +112,21 @@ const MIGRATIONS: readonly string[] = [
      acknowledged_at INTEGER NOT NULL
    ) STRICT;
    CREATE INDEX transactions_urgent_received ON transactions (received_at) WHERE urgent = 1;`,
+  // The chief's mailbox and transaction progress worked by officers in the console (central/mailbox.ts,
+  // central/console-letters.ts): each officer action on a letter with who and when (a reply with its text; the
+  // action key makes signing, closing and a re-sent reply idempotent), and who set a transaction's progress.
+  `CREATE TABLE mailbox_actions (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     letter_id TEXT NOT NULL,
+     action_key TEXT NOT NULL,
+     action TEXT NOT NULL,
+     at INTEGER NOT NULL,
+     officer TEXT NOT NULL,
+     text TEXT,
+     UNIQUE (letter_id, action_key)
+   ) STRICT;
+   ALTER TABLE transactions ADD COLUMN progress_override_by TEXT;
+   CREATE INDEX transactions_letters ON transactions (received_at) WHERE tracking_number IS NOT NULL;`,
 ];
 
 /** Whether `target` names a PostgreSQL database (a postgres:// or postgresql:// URL) rather than a sqlite file. */

@@ -143,6 +143,31 @@ describe('progress page rendering', () => {
     expect(escapeHtml(`<>&"'`)).toBe('&#60;&#62;&#38;&#34;&#39;');
   });
 
+  it('shows a letter’s handling and the officers’ reply (the page opens only with the key), escaped', () => {
+    const letter = {
+      trackingNumber: 'JW-20261129-000123',
+      status: 'answered' as const,
+      signedAt: '2026-11-29T00:20:00.000Z',
+      answeredAt: '2026-11-29T00:30:00.000Z',
+      reply: { text: '已转交交警大队 <b>今天</b>修复。', at: '2026-11-29T00:30:00.000Z' },
+    };
+    const html = renderProgressPage({ ...view, letter });
+    expect(html).toContain('<h2>来信处理</h2>');
+    expect(html).toContain('<strong>已答复</strong>');
+    expect(html).toContain('<dd class="reply">已转交交警大队 &#60;b&#62;今天&#60;/b&#62;修复。</dd>');
+    expect(html).toContain('2026-11-29 08:30');
+    expect(renderProgressPage({ ...view, locale: 'en', letter: { ...letter, status: 'closed' } })).toContain(
+      '<strong>Closed</strong>',
+    );
+    const waiting = renderProgressPage({
+      ...view,
+      letter: { trackingNumber: letter.trackingNumber, status: 'received' },
+    });
+    expect(waiting).toContain('已送达局长信箱，等待签收');
+    expect(waiting).not.toContain('答复内容');
+    expect(renderProgressPage(view)).not.toContain('来信处理');
+  });
+
   it('has one not-found page per language that says the record may not have arrived yet', () => {
     expect(renderNotFoundPage('zh-CN')).toBe(renderNotFoundPage('zh-CN'));
     expect(renderNotFoundPage('zh-CN')).toContain('尚未传到系统');

@@ -26,6 +26,8 @@ import {
   centralLocaleSchema,
   referenceNumberSchema,
   transactionPayloadSchema,
+  type MailboxState,
+  type MailboxStatus,
   type ProgressStatus,
   type TransactionPayload,
   type TransactionProgress,
@@ -42,8 +44,13 @@ export const PROGRESS_PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline';
 export interface ProgressPageRecord {
   /** The stored upload (JSON of a TransactionPayload); parsed again here, it is a boundary. */
   readonly payload: string;
-  /** Its status from the server's schedule (or an administrator's pin). */
+  /** Its status as officers (or an administrator's pin, or a demonstration timer) set it. */
   readonly progress: TransactionProgress;
+  /**
+   * For a letter to the chief's mailbox: where the officers have it, with their latest reply. The page opens only
+   * with the receipt's key, so the reply may be shown here.
+   */
+  readonly letter?: MailboxStatus;
 }
 
 /** Settings a server operator chooses (part of CentralServerOptions). */
@@ -89,6 +96,10 @@ interface Labels {
   readonly receipt: string;
   readonly demonstration: string;
   readonly statuses: Readonly<Record<ProgressStatus, string>>;
+  readonly letter: string;
+  readonly letterStatuses: Readonly<Record<MailboxState, string>>;
+  readonly reply: string;
+  readonly replyAt: string;
   readonly hint: string;
   readonly notFoundTitle: string;
   readonly notFoundBody: string;
@@ -115,7 +126,16 @@ const LABELS: Readonly<Record<ProgressPageLocale, Labels>> = {
     reference: '编号',
     receipt: '下载电子回执（PDF）',
     demonstration: '演示数据 · 非正式办理',
-    statuses: { received: '已受理', 'in-progress': '办理中', done: '已办结' },
+    statuses: { received: '已受理', 'in-progress': '办理中', 'ready-for-pickup': '待领取', done: '已办结' },
+    letter: '来信处理',
+    letterStatuses: {
+      received: '已送达局长信箱，等待签收',
+      signed: '已签收，正在处理',
+      answered: '已答复',
+      closed: '已办结',
+    },
+    reply: '答复内容',
+    replyAt: '答复时间',
     hint: '进度会定时更新，可刷新本页查看。',
     notFoundTitle: '未找到办理记录',
     notFoundBody: '没有找到与此链接对应的办理记录。请确认扫描的是回执上的二维码，且链接完整。',
@@ -139,7 +159,16 @@ const LABELS: Readonly<Record<ProgressPageLocale, Labels>> = {
     reference: '編號',
     receipt: '下載電子回執（PDF）',
     demonstration: '示範數據 · 非正式辦理',
-    statuses: { received: '已受理', 'in-progress': '辦理中', done: '已辦結' },
+    statuses: { received: '已受理', 'in-progress': '辦理中', 'ready-for-pickup': '待領取', done: '已辦結' },
+    letter: '來信處理',
+    letterStatuses: {
+      received: '已送達局長信箱，等待簽收',
+      signed: '已簽收，正在處理',
+      answered: '已答覆',
+      closed: '已辦結',
+    },
+    reply: '答覆內容',
+    replyAt: '答覆時間',
     hint: '進度會定時更新，可重新整理本頁查看。',
     notFoundTitle: '找不到辦理記錄',
     notFoundBody: '找不到與此連結對應的辦理記錄。請確認掃描的是回執上的二維碼，且連結完整。',
@@ -163,7 +192,21 @@ const LABELS: Readonly<Record<ProgressPageLocale, Labels>> = {
     reference: 'Reference',
     receipt: 'Download the receipt (PDF)',
     demonstration: 'Demonstration data – not a real application',
-    statuses: { received: 'Received', 'in-progress': 'In progress', done: 'Done' },
+    statuses: {
+      received: 'Received',
+      'in-progress': 'In progress',
+      'ready-for-pickup': 'Ready for pickup',
+      done: 'Done',
+    },
+    letter: 'Your letter',
+    letterStatuses: {
+      received: "In the chief's mailbox, waiting to be signed for",
+      signed: 'Signed for; being handled',
+      answered: 'Answered',
+      closed: 'Closed',
+    },
+    reply: 'Reply',
+    replyAt: 'Replied',
     hint: 'Progress is updated from time to time; reload this page to check.',
     notFoundTitle: 'Record not found',
     notFoundBody:
@@ -188,7 +231,7 @@ const LANGUAGE_NAMES: Readonly<Record<ProgressPageLocale, string>> = {
   en: 'English',
 };
 
-const STATUS_ORDER: readonly ProgressStatus[] = ['received', 'in-progress', 'done'];
+const STATUS_ORDER: readonly ProgressStatus[] = ['received', 'in-progress', 'ready-for-pickup', 'done'];
 
 /** Escapes text for HTML element content and quoted attribute values. */
 export function escapeHtml(text: string): string {
@@ -223,6 +266,7 @@ dd{margin:0;word-break:break-all}
 ul.services{margin:0;padding-left:1.25rem}
 ul.services li{word-break:break-all}
 .ref{color:#5a6270}
+.letter .reply{white-space:pre-wrap;word-break:normal;overflow-wrap:anywhere}
 a.button{display:block;text-align:center;margin:1.25rem 0;padding:.85rem;border-radius:.6rem;background:#0b5cad;color:#fff;text-decoration:none;font-weight:600}
 .hint{color:#5a6270;font-size:.9rem}
 nav{margin-top:1.5rem;font-size:.9rem;color:#5a6270}
@@ -255,6 +299,8 @@ export interface ProgressView {
   /** Each service by its catalog name in the page's language (the id only for uploads that carried no name). */
   readonly services: readonly { readonly name: string; readonly reference?: string }[];
   readonly progress: TransactionProgress;
+  /** A chief's-mailbox letter's state and reply (see {@link ProgressPageRecord.letter}). */
+  readonly letter?: MailboxStatus;
   /** When the kiosk completed the transaction, with the kiosk's offset. */
   readonly completedAt: string;
   readonly demonstration: boolean;
@@ -303,6 +349,20 @@ export function renderProgressPage(view: ProgressView): string {
     '</dl>',
     `<ol class="steps">${steps}</ol>`,
     '</section>',
+    ...(view.letter
+      ? [
+          `<h2>${escapeHtml(l.letter)}</h2>`,
+          '<section class="card letter"><dl>',
+          `<dt>${escapeHtml(l.status)}</dt><dd><strong>${escapeHtml(l.letterStatuses[view.letter.status])}</strong></dd>`,
+          ...(view.letter.reply
+            ? [
+                `<dt>${escapeHtml(l.reply)}</dt><dd class="reply">${escapeHtml(view.letter.reply.text)}</dd>`,
+                `<dt>${escapeHtml(l.replyAt)}</dt><dd>${escapeHtml(formatInOffsetOf(view.letter.reply.at, view.completedAt))}</dd>`,
+              ]
+            : []),
+          '</dl></section>',
+        ]
+      : []),
     `<h2>${escapeHtml(l.services)}</h2>`,
     `<section class="card"><ul class="services">${services}</ul></section>`,
     `<a class="button" href="${escapeHtml(receiptHref)}">${escapeHtml(l.receipt)}</a>`,
@@ -547,6 +607,7 @@ export function createProgressPageHandler(options: ProgressPageOptions): Progres
           ...(service.reference ? { reference: service.reference } : {}),
         })),
         progress: record.progress,
+        ...(record.letter ? { letter: record.letter } : {}),
         completedAt: transaction.completedAt,
         demonstration,
         trailingSlash: path[2] === '/',

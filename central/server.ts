@@ -44,6 +44,8 @@ import {
 } from './catalog-publishing.js';
 import { createConsoleHandler, isConsolePath, type ConsoleOptions } from './console.js';
 import { createUrgentDesk, urgentReportStatus, type UrgentDeskSettings } from './console-urgent.js';
+import { createLettersConsole } from './console-letters.js';
+import { letterStateOf, loadLetterActions } from './mailbox.js';
 import { isPostgresUrl, openCentralDb, type CentralDb } from './db.js';
 import { HttpError, sendJson } from './http-json.js';
 import { createFaultInjector, type FaultDecision, type FaultSetting } from './faults.js';
@@ -61,11 +63,13 @@ export { DEFAULT_RATE_LIMITS, type CentralRateLimits, type RateLimit } from './r
 /**
  * The reference central API server: the contract in central/contract.ts on node:http and sqlite.
  *
- * Progress and mailbox statuses advance with time from the moment the server stored the transaction
- * (defaults: progress received → in-progress after 1 min → done after 30 min; a letter received → signed after
- * 10 min → answered after 24 h → closed after 7 days), unless an administrator pinned a status with
- * `POST /v1/admin/transactions/{number}/progress` or `POST /v1/admin/mailbox/{trackingNumber}`: a pinned status
- * stays as set. Timestamps of stages reached are reported (`updatedAt`, `signedAt`, `answeredAt`).
+ * Progress and mailbox statuses move by people: officers in the console (central/console-letters.ts) set a
+ * transaction's progress and sign for, reply to and close letters (central/mailbox.ts); the admin API can pin a
+ * status too (`POST /v1/admin/transactions/{number}/progress`, `POST /v1/admin/mailbox/{trackingNumber}`).
+ * Only a demonstration server (`demonstrationStatuses`, the `npm start` kiosk's local central) also advances
+ * statuses nobody has set on a timer from the moment it stored the transaction (defaults: progress received →
+ * in-progress after 1 min → done after 30 min; a letter received → signed after 10 min → answered after 24 h →
+ * closed after 7 days); a production server never does. Timestamps of stages reached are reported.
  *
  * Trust boundaries: an idempotency key re-sent with a different payload (SHA-256 of its RFC 8785 canonical
  * JSON) is a `conflict`, never a silent duplicate; a kiosk's progress look-up sees only its own transactions;
@@ -73,7 +77,7 @@ export { DEFAULT_RATE_LIMITS, type CentralRateLimits, type RateLimit } from './r
  * whole within `requestTimeoutMs` (408 otherwise) and within `maxBodyBytes` (413).
  */
 
-/** When time-based statuses advance, in ms after the server stored the transaction. */
+/** When a demonstration server advances statuses on its own, in ms after it stored the transaction. */
 export interface StatusSchedule {
   readonly inProgressAfterMs: number;
   readonly doneAfterMs: number;
@@ -111,7 +115,11 @@ export interface CentralServerOptions {
   readonly faults?: FaultSetting;
   /** Largest request body accepted (413 above it). Default 8 MiB. */
   readonly maxBodyBytes?: number;
-  readonly statusSchedule?: Partial<StatusSchedule>;
+  /**
+   * Demonstration only: statuses nobody set advance on a timer ({@link DEFAULT_STATUS_SCHEDULE}, or the times
+   * given). Absent in production: a status changes only when an officer (or the admin API) sets it.
+   */
+  readonly demonstrationStatuses?: true | Partial<StatusSchedule>;
   /** Clock (tests). */
   readonly now?: () => number;
   /** Serve HTTPS (kiosks refuse plain http beyond loopback); with `clientCa`, require a client certificate. */
@@ -196,7 +204,8 @@ interface Route {
   readonly handle: (context: RouteContext) => Promise<RouteResult>;
 }
 
-interface TransactionRow {
+/** A stored transaction's columns as the server reads them (central/console-letters.ts reads them too). */
+export interface TransactionRow {
   idempotency_key: string;
   number: string;
   kiosk_id: string;
@@ -204,6 +213,7 @@ interface TransactionRow {
   tracking_number: string | null;
   progress_override: string | null;
   progress_override_at: number | null;
+  progress_override_by?: string | null;
   mailbox_override: string | null;
   mailbox_override_at: number | null;
   payload_hash: string | null;
@@ -307,7 +317,9 @@ function iso(ms: number): string {
 /** Starts the server; resolves once it listens. */
 export async function startCentralServer(options: CentralServerOptions): Promise<CentralServer> {
   const now = options.now ?? Date.now;
-  const schedule: StatusSchedule = { ...DEFAULT_STATUS_SCHEDULE, ...options.statusSchedule };
+  const demo = options.demonstrationStatuses;
+  const schedule: StatusSchedule | null =
+    demo === undefined ? null : { ...DEFAULT_STATUS_SCHEDULE, ...(demo === true ? {} : demo) };
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const authenticate = makeAuthenticator(options.kioskTokens, options.adminToken);
   const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
@@ -404,34 +416,51 @@ export async function startCentralServer(options: CentralServerOptions): Promise
   };
 
   const progressOf = (row: TransactionRow): TransactionProgress => {
+    const pinned = progressStatusSchema.safeParse(row.progress_override);
+    if (pinned.success && row.progress_override_at !== null)
+      return { number: row.number, status: pinned.data, updatedAt: iso(row.progress_override_at) };
+    if (schedule === null) return { number: row.number, status: 'received', updatedAt: iso(row.received_at) };
     const stages: [ProgressStatus, number][] = [
       ['received', row.received_at],
       ['in-progress', row.received_at + schedule.inProgressAfterMs],
       ['done', row.received_at + schedule.doneAfterMs],
     ];
-    const pinned = progressStatusSchema.safeParse(row.progress_override);
-    if (pinned.success && row.progress_override_at !== null) {
-      const at = stages.find(([status]) => status === pinned.data)?.[1] ?? row.progress_override_at;
-      return {
-        number: row.number,
-        status: pinned.data,
-        updatedAt: iso(Math.min(at, row.progress_override_at)),
-      };
-    }
     const reached = stages.filter(([, at]) => at <= now()).at(-1) ?? stages[0];
     const [status, at] = reached ?? ['received', row.received_at];
     return { number: row.number, status, updatedAt: iso(at) };
   };
 
-  const mailboxOf = (row: TransactionRow, trackingNumber: string): MailboxStatus => {
+  /**
+   * A letter's status: from officers' actions when there are any (with the latest reply only when `withReply`),
+   * else an admin pin, else (demonstration only) the timer, else received.
+   */
+  const mailboxOf = async (
+    row: TransactionRow,
+    trackingNumber: string,
+    withReply = false,
+  ): Promise<MailboxStatus> => {
+    const actions = (await loadLetterActions(db, [row.idempotency_key])).get(row.idempotency_key);
+    if (actions && actions.length > 0) {
+      const state = letterStateOf(actions);
+      return {
+        trackingNumber,
+        status: state.status,
+        ...(state.signed ? { signedAt: iso(state.signed.at) } : {}),
+        ...(state.answered ? { answeredAt: iso(state.answered.at) } : {}),
+        ...(state.closed ? { closedAt: iso(state.closed.at) } : {}),
+        ...(withReply && state.reply ? { reply: { text: state.reply.text, at: iso(state.reply.at) } } : {}),
+      };
+    }
     const order: MailboxState[] = ['received', 'signed', 'answered', 'closed'];
-    const times = [
-      row.received_at,
-      row.received_at + schedule.signedAfterMs,
-      row.received_at + schedule.answeredAfterMs,
-      row.received_at + schedule.closedAfterMs,
-    ];
     const pinned = mailboxStateSchema.safeParse(row.mailbox_override);
+    const times = schedule
+      ? [
+          row.received_at,
+          row.received_at + schedule.signedAfterMs,
+          row.received_at + schedule.answeredAfterMs,
+          row.received_at + schedule.closedAfterMs,
+        ]
+      : [row.received_at];
     let index: number;
     let cap = Number.POSITIVE_INFINITY;
     if (pinned.success && row.mailbox_override_at !== null) {
@@ -646,11 +675,20 @@ export async function startCentralServer(options: CentralServerOptions): Promise
       pattern: /^\/v1\/mailbox\/([^/]+)$/,
       role: 'kiosk',
       lookup: true,
-      async handle({ params }) {
+      async handle({ params, caller }) {
+        // Tracking numbers are per kiosk: the calling kiosk's own letter first, else the newest in the fleet
+        // (a citizen may ask at any kiosk). Only the kiosk the letter was written at gets the reply's text.
         const tracking = pathParam(params);
-        const row = await findByTracking(tracking);
+        const own =
+          caller.role === 'kiosk'
+            ? await db.get<TransactionRow>(
+                'SELECT * FROM transactions WHERE kiosk_id = ? AND tracking_number = ? ORDER BY received_at DESC LIMIT 1',
+                [caller.kioskId, tracking],
+              )
+            : undefined;
+        const row = own ?? (await findByTracking(tracking));
         if (!row) throw new HttpError(404, 'not-found', 'no letter with this tracking number');
-        return { status: 200, body: mailboxOf(row, tracking) };
+        return { status: 200, body: await mailboxOf(row, tracking, own !== undefined) };
       },
     },
     {
@@ -742,11 +780,10 @@ export async function startCentralServer(options: CentralServerOptions): Promise
         if (!row) throw new HttpError(404, 'not-found', 'no transaction with this number');
         const at = now();
         await db.transaction(() =>
-          db.run('UPDATE transactions SET progress_override = ?, progress_override_at = ? WHERE number = ?', [
-            status,
-            at,
-            number,
-          ]),
+          db.run(
+            'UPDATE transactions SET progress_override = ?, progress_override_at = ?, progress_override_by = NULL WHERE number = ?',
+            [status, at, number],
+          ),
         );
         return {
           status: 200,
@@ -772,7 +809,7 @@ export async function startCentralServer(options: CentralServerOptions): Promise
         );
         return {
           status: 200,
-          body: mailboxOf({ ...row, mailbox_override: status, mailbox_override_at: at }, tracking),
+          body: await mailboxOf({ ...row, mailbox_override: status, mailbox_override_at: at }, tracking),
         };
       },
     },
@@ -955,7 +992,11 @@ export async function startCentralServer(options: CentralServerOptions): Promise
         'SELECT * FROM transactions WHERE idempotency_key = ?',
         [id],
       );
-      return row ? { payload: row.payload, progress: progressOf(row) } : undefined;
+      if (!row) return undefined;
+      // The page opens only with the receipt's key: a letter's reply may be shown there.
+      const letter =
+        row.tracking_number !== null ? await mailboxOf(row, row.tracking_number, true) : undefined;
+      return { payload: row.payload, progress: progressOf(row), ...(letter ? { letter } : {}) };
     },
   });
 
@@ -968,6 +1009,7 @@ export async function startCentralServer(options: CentralServerOptions): Promise
     secure: options.tls !== undefined,
     ...(options.catalogTrustedKeys ? { catalogKeys: options.catalogTrustedKeys } : {}),
     urgent: urgentDesk,
+    modules: [createLettersConsole({ db, now, progressOf })],
   });
 
   /** Sockets whose request our listener is answering (a late client error must not write a second answer). */

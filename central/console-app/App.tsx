@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState, type FormEvent, type ReactElement } from 'react';
+import { useEffect, useMemo, useState, type FormEvent, type ReactElement } from 'react';
 import {
   ApiError,
   currentSession,
@@ -7,13 +7,15 @@ import {
   signIn,
   signOut,
   type AuditLine,
-  type Fleet,
   type Session,
 } from './api.js';
 import { TEXTS, type TextKey } from './messages.js';
 import { faultsOf, fleetGroups, isStale, kioskGroupFilter, kioskIdFilter, NO_GROUP } from './fleet-view.js';
 import { CatalogRejection, CatalogsPage } from './CatalogsPage.js';
 import { UrgentPage } from './UrgentPage.js';
+import { MailboxPage } from './MailboxPage.js';
+import { TransactionsPage } from './TransactionsPage.js';
+import { Pending, usePolled } from './polling.js';
 
 /** A label in Chinese with its English beside it. */
 export function T({ k }: { k: TextKey }): ReactElement {
@@ -54,7 +56,9 @@ const FLEET_REFRESH_MS = 15_000;
 /** The console: sign-in, then the fleet, and for administrators the audit trail. */
 export function App(): ReactElement {
   const [session, setSession] = useState<Session | null | undefined>(undefined);
-  const [page, setPage] = useState<'fleet' | 'audit' | 'catalogs' | 'urgent'>('fleet');
+  const [page, setPage] = useState<
+    'fleet' | 'audit' | 'catalogs' | 'urgent' | 'mailbox' | 'transactions'
+  >('fleet');
 
   useEffect(() => {
     currentSession().then(setSession, () => setSession(null));
@@ -87,6 +91,16 @@ export function App(): ReactElement {
           <button type="button" aria-current={page === 'urgent'} onClick={() => setPage('urgent')}>
             <T k="urgent" />
           </button>
+          <button type="button" aria-current={page === 'mailbox'} onClick={() => setPage('mailbox')}>
+            <T k="mailbox" />
+          </button>
+          <button
+            type="button"
+            aria-current={page === 'transactions'}
+            onClick={() => setPage('transactions')}
+          >
+            <T k="transactions" />
+          </button>
           {session.user.role === 'administrator' ? (
             <button type="button" aria-current={page === 'catalogs'} onClick={() => setPage('catalogs')}>
               <T k="catalogs" />
@@ -111,6 +125,10 @@ export function App(): ReactElement {
       <main>
         {page === 'urgent' ? (
           <UrgentPage session={session} />
+        ) : page === 'mailbox' ? (
+          <MailboxPage session={session} />
+        ) : page === 'transactions' ? (
+          <TransactionsPage session={session} />
         ) : page === 'fleet' ? (
           <FleetPage />
         ) : page === 'catalogs' ? (
@@ -221,49 +239,16 @@ export function age(ms: number): ReactElement {
 }
 
 function FleetPage(): ReactElement {
-  const [fleet, setFleet] = useState<{ data: Fleet; at: number } | null>(null);
-  const [failed, setFailed] = useState(false);
+  // Polled every 15 s; the page's clock ticks each second, so ages count up between refreshes.
+  const { value: fleet, failed, clock } = usePolled(loadFleet, FLEET_REFRESH_MS);
   const [prefix, setPrefix] = useState('');
   const [group, setGroup] = useState('');
-  // The page's clock (performance.now at the last tick): ages count up between refreshes.
-  const [clock, setClock] = useState(0);
-
-  const refresh = useCallback((): void => {
-    loadFleet().then(
-      (data) => {
-        const at = performance.now();
-        setFleet({ data, at });
-        setClock(at);
-        setFailed(false);
-      },
-      () => setFailed(true),
-    );
-  }, []);
-  useEffect(() => {
-    refresh();
-    const poll = setInterval(refresh, FLEET_REFRESH_MS);
-    // Ages count up between refreshes.
-    const tick = setInterval(() => setClock(performance.now()), 1000);
-    return () => {
-      clearInterval(poll);
-      clearInterval(tick);
-    };
-  }, [refresh]);
 
   const shown = useMemo(
     () => (fleet ? fleet.data.kiosks.filter(kioskIdFilter(prefix)).filter(kioskGroupFilter(group)) : []),
     [fleet, prefix, group],
   );
-  if (!fleet)
-    return failed ? (
-      <p role="alert">
-        <T k="failed" />
-      </p>
-    ) : (
-      <p>
-        <T k="loading" />
-      </p>
-    );
+  if (!fleet) return <Pending failed={failed} />;
   const serverNow = Date.parse(fleet.data.now) + Math.max(0, clock - fleet.at);
   const staleCount = shown.filter((kiosk) => isStale(kiosk, serverNow, fleet.data.staleAfterMs)).length;
   return (

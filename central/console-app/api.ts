@@ -41,7 +41,7 @@ export class ApiError extends Error {
 
 const DEADLINE_MS = 15_000;
 
-/** One call to the console API (also used by the pages' own API modules). */
+/** One call to the console's API: `path` under /console/api/, the answer checked against `schema`. */
 export async function call<T>(path: string, schema: z.ZodType<T>, init: RequestInit = {}): Promise<T> {
   let res: Response;
   try {

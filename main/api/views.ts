@@ -258,13 +258,30 @@ export interface TransactionProgressView {
   readonly services: readonly { readonly id: string; readonly name: LocalizedText | null }[];
   readonly delivery: DeliveryState;
   /** The processing state the central system reports, when it could be asked (null: unknown right now). */
-  readonly centralStatus: 'received' | 'in-progress' | 'done' | null;
+  readonly centralStatus: 'received' | 'in-progress' | 'ready-for-pickup' | 'done' | null;
+  /**
+   * For a letter to the chief's mailbox: where the officers have it (null: not a letter, not yet with the
+   * central system, or unknown right now). The reply's text only with the receipt's QR code (`keyMatched`).
+   */
+  readonly letter: LetterProgressView | null;
   /** Whether the receipt was printed at the time (null: not recorded, e.g. before this was kept). */
   readonly receiptPrinted: boolean | null;
   /** The name as the receipt prints it (first character, then asterisks); null without the QR code's key. */
   readonly citizenNameMasked: string | null;
   /** Whether the QR code's key was presented and matched (a typed number has none). */
   readonly keyMatched: boolean;
+}
+
+/** A mailbox letter's state as the kiosk's look-up shows it (times ISO, UTC). */
+export interface LetterProgressView {
+  readonly status: 'received' | 'signed' | 'answered' | 'closed';
+  readonly signedAt: string | null;
+  readonly answeredAt: string | null;
+  readonly closedAt: string | null;
+  /** The officers' latest reply; null without one, or without the QR code's key. */
+  readonly reply: { readonly text: string; readonly at: string } | null;
+  /** A reply exists but is not shown: the number was typed, not scanned from the receipt's QR code. */
+  readonly replyWithheld: boolean;
 }
 
 /** A simulated ID card the panel can place. */

@@ -81,6 +81,9 @@ async function startLocalCentral(dataDir: string, kioskId: string): Promise<Cent
       kioskTokens: { [kioskId]: DEV_KIOSK_TOKEN },
       adminToken: env.BOOTH_ADMIN_TOKEN ?? 'dev-admin-token',
       catalogTrustedKeys: trust.keys,
+      // The demonstration's local central: statuses nobody sets move on a timer, so the look-up has something
+      // to show (a production central server never does this; officers move statuses in its console).
+      demonstrationStatuses: true,
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

@@ -588,6 +588,7 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
       catalog: offeredCatalog,
       baseUrls: progressBases,
       ...(client ? { centralProgress: (number, signal) => client.progress(number, signal) } : {}),
+      ...(client ? { centralMailbox: (tracking, signal) => client.mailboxStatus(tracking, signal) } : {}),
     }),
     simulation,
     faceSettings: () => cameraRoles.faceSettings(),

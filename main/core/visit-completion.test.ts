@@ -76,6 +76,48 @@ describe('completing a visit', () => {
     });
   });
 
+  it('uploads a chief’s-mailbox letter with its kind, subject and text, tracked by the transaction number', async () => {
+    const { transactions, complete } = await completion({ outcome: 'printed' }, []);
+    const result = await complete({
+      locale: 'zh-CN',
+      card: null,
+      faceCheck: 'not-needed',
+      services: [
+        {
+          service: mailbox,
+          values: {
+            letterKind: 'complaint',
+            subject: ' 路灯 ',
+            body: '路口的灯坏了一周了。',
+            phone: '13800138000',
+          },
+        },
+      ],
+    });
+    if (!result.ok) throw new Error(result.error.code);
+    const row = await transactions.getByNumber(result.value.transactionNumber);
+    const payload = await transactions.payload(row!.id, 'kiosk-1');
+    expect(payload.letter).toEqual({
+      kind: 'complaint',
+      subject: '路灯',
+      body: '路口的灯坏了一周了。',
+      trackingNumber: result.value.transactionNumber,
+    });
+    // Any other service writes no letter.
+    const plain = parsed.ok
+      ? parsed.catalog.services.find((s) => s.id === 'household-certificate')!
+      : mailbox;
+    const other = await complete({
+      locale: 'zh-CN',
+      card: null,
+      faceCheck: 'not-needed',
+      services: [{ service: plain, values: { letterKind: 'complaint', subject: 'x', body: 'y' } }],
+    });
+    if (!other.ok) throw new Error(other.error.code);
+    const otherRow = await transactions.getByNumber(other.value.transactionNumber);
+    expect((await transactions.payload(otherRow!.id, 'kiosk-1')).letter).toBeUndefined();
+  });
+
   it('records how the identity was checked on each service of a face-checked visit', async () => {
     const { transactions, complete } = await completion({ outcome: 'printed' }, []);
     for (const faceCheck of ['face-verified', 'officer-review'] as const) {

@@ -1,6 +1,7 @@
 import type { PrintJobResult } from '../../drivers/printer/printer.js';
 import type { PrinterProfile } from '../../drivers/printer/profile.js';
 import { progressPageUrl } from '../../central/progress-link.js';
+import { letterKindSchema, type LetterKind } from '../../central/contract.js';
 import { PROFILE_80MM } from '../../drivers/printer/encoder.js';
 import { maskIdNumber } from '../../drivers/id-card/id-number.js';
 import { apiError } from '../api/protocol.js';
@@ -59,6 +60,28 @@ export function promiseLine(
   return line.length <= MAX_PROMISE_TEXT ? line : `${line.slice(0, MAX_PROMISE_TEXT - 1)}…`;
 }
 
+/**
+ * The letter of a chief's-mailbox service (one whose outputs include a letter copy), from its form's `letterKind`,
+ * `subject` and `body`, so that the central system files it in the mailbox; tracked by the transaction number.
+ * Nothing when no service writes a letter or its form lacks those fields.
+ */
+export function letterOf(
+  services: readonly {
+    readonly service: { readonly outputs: readonly string[] };
+    readonly values: Readonly<Record<string, unknown>>;
+  }[],
+): { letter: { kind: LetterKind; subject: string; body: string } } | Record<string, never> {
+  for (const { service, values } of services) {
+    if (!service.outputs.includes('letter-copy')) continue;
+    const kind = letterKindSchema.safeParse(values.letterKind);
+    const subject = typeof values.subject === 'string' ? values.subject.trim() : '';
+    const body = typeof values.body === 'string' ? values.body.trim() : '';
+    if (kind.success && subject !== '' && body !== '')
+      return { letter: { kind: kind.data, subject: subject.slice(0, 200), body: body.slice(0, 10_000) } };
+  }
+  return {};
+}
+
 /** `2026-11-29T10:15:00+08:00` in the kiosk's local offset. */
 function localIso(date: Date): string {
   const offset = -date.getTimezoneOffset();
@@ -106,6 +129,7 @@ export function createVisitCompletion(deps: VisitCompletionDeps): CompleteVisit 
               : {}),
           },
         })),
+        ...letterOf(services),
         ...(certificatePhoto?.status === 'provided'
           ? {
               certificatePhoto: {

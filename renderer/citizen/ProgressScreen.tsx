@@ -137,10 +137,42 @@ export function ProgressScreen({
               {/* The central system storing an urgent report is not the command centre acknowledging it. */}
               {t(`progress.delivery.${view.delivery}`)}
             </dd>
-            {view.delivery === 'acknowledged' ? (
+            {/* A letter's own handling (below) is its status; other transactions show their progress. */}
+            {view.delivery === 'acknowledged' && !view.letter ? (
               <>
                 <dt>{t('progress.status')}</dt>
                 <dd>{t(`progress.status.${view.centralStatus ?? 'unknown'}`)}</dd>
+              </>
+            ) : null}
+            {view.letter ? (
+              <>
+                <dt>{t('progress.letter')}</dt>
+                <dd className={`letter-status letter-${view.letter.status}`}>
+                  {t(`progress.letter.${view.letter.status}`)}
+                </dd>
+                {(
+                  [
+                    ['progress.letter.signedAt', view.letter.signedAt],
+                    ['progress.letter.answeredAt', view.letter.answeredAt],
+                    ['progress.letter.closedAt', view.letter.closedAt],
+                  ] as const
+                ).map(([label, at]) =>
+                  at ? (
+                    <div key={label} className="letter-time">
+                      <dt>{t(label)}</dt>
+                      <dd>{formatMoment(at, locale, words)}</dd>
+                    </div>
+                  ) : null,
+                )}
+                {view.letter.reply ? (
+                  <>
+                    <dt>{t('progress.letter.reply')}</dt>
+                    <dd>
+                      {/* The officers' text as sent: plain text, never markup. */}
+                      <p className="letter-reply">{view.letter.reply.text}</p>
+                    </dd>
+                  </>
+                ) : null}
               </>
             ) : null}
             <dt>{t('progress.receipt')}</dt>
@@ -154,6 +186,11 @@ export function ProgressScreen({
               )}
             </dd>
           </dl>
+          {view.letter?.replyWithheld ? (
+            <p className="letter-withheld" role="note">
+              {t('progress.letter.replyWithheld')}
+            </p>
+          ) : null}
           {progressLinksLocal ? <p className="local-link">{t('link.localOnly')}</p> : null}
         </section>
       ) : null}

@@ -131,3 +131,22 @@ export async function compareInEveryLanguage(
   }
   await page.getByRole('button', { name: '简体中文' }).tap();
 }
+
+/**
+ * A household certificate from the attract screen to the end screen by taps (the face check declined, purpose
+ * 就业); the number shown once the police system has it.
+ */
+export async function submitHouseholdCertificate(
+  page: Page,
+  kioskUrl: string,
+  sim: { placeCard(fixture: string): boolean },
+): Promise<string> {
+  await startVisit(page, kioskUrl, [HOUSEHOLD_CERTIFICATE]);
+  sim.placeCard('resident');
+  await page.getByRole('button', { name: '下一步' }).tap();
+  await declineFaceCheck(page);
+  await page.getByRole('radio', { name: '就业' }).tap();
+  await page.getByRole('button', { name: '提交办理' }).tap();
+  await expect(page.getByRole('heading', { name: '已提交至公安业务系统' })).toBeVisible();
+  return (await page.locator('.txn-number').textContent()) ?? '';
+}

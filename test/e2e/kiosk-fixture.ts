@@ -13,6 +13,8 @@ export interface KioskUnderTest {
   readonly host: BrowserHost;
   /** The local reference central API the kiosk uploads to. */
   readonly central: CentralServer;
+  /** Its sqlite folder (central.sqlite), for a test that adds console users as the CLI would. */
+  readonly centralDataDir: string;
   /** The device simulators, driven by the test as hardware would be. */
   readonly sim: NonNullable<KioskCore['devices']['simulation']>;
 }
@@ -39,9 +41,10 @@ export const test = base.extend<{ kiosk: KioskUnderTest }>({
     // eslint-disable-next-line no-empty-pattern
     async ({}, use) => {
       const dataDir = mkdtempSync(path.join(tmpdir(), 'booth-e2e-'));
+      const centralDataDir = mkdtempSync(path.join(tmpdir(), 'booth-e2e-central-'));
       const central = await startCentralServer({
         port: 0,
-        dataDir: ':memory:',
+        dataDir: centralDataDir,
         kioskTokens: { 'e2e-kiosk': 'e2e-token' },
         adminToken: 'e2e-admin',
       });
@@ -62,11 +65,12 @@ export const test = base.extend<{ kiosk: KioskUnderTest }>({
       });
       const sim = core.devices.simulation;
       if (!sim) throw new Error('the core did not start with simulated peripherals');
-      await use({ core, host, sim, central });
+      await use({ core, host, sim, central, centralDataDir });
       await closeWithin('the browser host', () => host.close());
       await closeWithin('the kiosk core', () => core.close());
       await closeWithin('the central server', () => central.close());
       rmSync(dataDir, { recursive: true, force: true });
+      rmSync(centralDataDir, { recursive: true, force: true });
     },
     { timeout: 60_000 },
   ],

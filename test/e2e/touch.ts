@@ -95,3 +95,32 @@ export async function tapMissingPersonReport(page: Page, age: string, longPlace 
   ] as const;
   for (const [pinyin, character] of place) await tapPinyin(keyboard, pinyin, character);
 }
+
+/**
+ * Writes a chief's-mailbox letter by touch (the form is shown): a suggestion titled 路灯, the letter
+ * 路口的灯坏了一周了。 in pinyin, and a phone number on the digit pad.
+ */
+export async function tapStreetLightLetter(page: Page): Promise<void> {
+  await page.getByRole('radio', { name: '建议' }).tap();
+  const keyboard = onScreenKeyboard(page);
+  await page.getByLabel(/^标题/).tap();
+  await tapPinyin(keyboard, 'lu', '路');
+  await tapPinyin(keyboard, 'deng', '灯');
+  // At least 10 characters: 路口的灯坏了一周了。
+  await page.getByLabel(/^来信内容/).tap();
+  for (const [pinyin, character] of [
+    ['lu', '路'],
+    ['kou', '口'],
+    ['de', '的'],
+    ['deng', '灯'],
+    ['huai', '坏'],
+    ['le', '了'],
+    ['yi', '一'],
+    ['zhou', '周'],
+    ['le', '了'],
+  ] as const)
+    await tapPinyin(keyboard, pinyin, character);
+  await tapKeys(keyboard, '。');
+  await page.getByLabel(/^联系电话/).tap();
+  await tapKeys(keyboard, '13800138000');
+}

@@ -1,13 +1,18 @@
 import { expect, test, type KioskUnderTest } from './kiosk-fixture.js';
 import {
-  declineFaceCheck,
-  HOUSEHOLD_CERTIFICATE,
   MISSING_PERSON_REPORT,
   placeCard,
   readQr,
   startVisit,
+  submitHouseholdCertificate,
 } from './citizen.js';
-import { onScreenKeyboard, openMailboxForm, tapKeys, tapMissingPersonReport, tapPinyin } from './touch.js';
+import {
+  onScreenKeyboard,
+  openMailboxForm,
+  tapKeys,
+  tapMissingPersonReport,
+  tapStreetLightLetter,
+} from './touch.js';
 
 /** Waits until the simulated reader has seen the card go (so the next card is a new placement). */
 function cardLifted(kiosk: KioskUnderTest): Promise<void> {
@@ -88,14 +93,7 @@ test.describe('visit outcomes', () => {
     page,
     kiosk,
   }) => {
-    await startVisit(page, kiosk.host.kioskUrl, [HOUSEHOLD_CERTIFICATE]);
-    kiosk.sim.placeCard('resident');
-    await page.getByRole('button', { name: '下一步' }).tap();
-    await declineFaceCheck(page);
-    await page.getByRole('radio', { name: '就业' }).tap();
-    await page.getByRole('button', { name: '提交办理' }).tap();
-    await expect(page.getByRole('heading', { name: '已提交至公安业务系统' })).toBeVisible();
-    const number = (await page.locator('.txn-number').textContent()) ?? '';
+    const number = await submitHouseholdCertificate(page, kiosk.host.kioskUrl, kiosk.sim);
     // The local central server is on loopback: the screen says a phone cannot open this link.
     await expect(page.getByText('此二维码链接仅在本机上有效')).toBeVisible();
     const url = await readQr(page);
@@ -168,28 +166,7 @@ test.describe('visit outcomes', () => {
   }) => {
     await page.goto(kiosk.host.kioskUrl);
     await openMailboxForm(page, () => kiosk.sim.placeCard('resident'));
-    await page.getByRole('radio', { name: '建议' }).tap();
-    const keyboard = onScreenKeyboard(page);
-    await page.getByLabel(/^标题/).tap();
-    await tapPinyin(keyboard, 'lu', '路');
-    await tapPinyin(keyboard, 'deng', '灯');
-    // At least 10 characters: 路口的灯坏了一周了。
-    await page.getByLabel(/^来信内容/).tap();
-    for (const [pinyin, character] of [
-      ['lu', '路'],
-      ['kou', '口'],
-      ['de', '的'],
-      ['deng', '灯'],
-      ['huai', '坏'],
-      ['le', '了'],
-      ['yi', '一'],
-      ['zhou', '周'],
-      ['le', '了'],
-    ] as const)
-      await tapPinyin(keyboard, pinyin, character);
-    await tapKeys(keyboard, '。');
-    await page.getByLabel(/^联系电话/).tap();
-    await tapKeys(keyboard, '13800138000');
+    await tapStreetLightLetter(page);
     await page.getByRole('button', { name: '提交办理' }).tap();
     await expect(page.getByRole('heading', { name: '已提交至公安业务系统' })).toBeVisible();
     const number = (await page.locator('.txn-number').textContent()) ?? '';

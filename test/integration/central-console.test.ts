@@ -8,6 +8,7 @@ import { openCentralDb, type CentralDb } from '../../central/db.js';
 import { sampleHeartbeat } from '../../central/fixtures.js';
 import { startCentralServer, type CentralServer } from '../../central/server.js';
 import { CENTRAL_BACKEND, sharedCentralStore } from '../support/central-store.js';
+import { consoleClient } from '../support/console-client.js';
 
 /**
  * The web console's server side (central/console.ts) on both stores: sign-in and sessions (cookie attributes,
@@ -58,52 +59,7 @@ afterEach(async () => {
   rmSync(staticDir, { recursive: true, force: true });
 });
 
-interface Answer {
-  status: number;
-  body: unknown;
-  headers: Headers;
-}
-
-async function request(
-  pathname: string,
-  init: { method?: string; cookie?: string; csrf?: string; origin?: string | null; body?: unknown } = {},
-): Promise<Answer> {
-  const headers: Record<string, string> = {};
-  if (init.cookie !== undefined) headers.cookie = init.cookie;
-  if (init.csrf !== undefined) headers['x-csrf-token'] = init.csrf;
-  const method = init.method ?? 'GET';
-  if (method === 'POST') {
-    headers['content-type'] = 'application/json';
-    if (init.origin !== null) headers.origin = init.origin ?? central.url;
-  }
-  const res = await fetch(`${central.url}${pathname}`, {
-    method,
-    headers,
-    ...(method === 'POST' ? { body: JSON.stringify(init.body ?? {}) } : {}),
-    redirect: 'manual',
-    signal: AbortSignal.timeout(15_000),
-  });
-  const text = await res.text();
-  let body: unknown = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // HTML or empty
-  }
-  return { status: res.status, body, headers: res.headers };
-}
-
-/** Signs in; the cookie pair (`name=value`) and the CSRF token. */
-async function signIn(
-  name: string,
-  password: string,
-): Promise<{ cookie: string; csrf: string; setCookie: string }> {
-  const answer = await request('/console/api/session', { method: 'POST', body: { name, password } });
-  expect(answer.status).toBe(200);
-  const setCookie = answer.headers.get('set-cookie') ?? '';
-  const csrf = (answer.body as { csrfToken: string }).csrfToken;
-  return { cookie: setCookie.split(';')[0] ?? '', csrf, setCookie };
-}
+const { request, signIn } = consoleClient(() => central.url);
 
 async function auditRows(): Promise<
   { user_name: string | null; action: string; outcome: string; detail: string | null }[]

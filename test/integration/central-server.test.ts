@@ -487,17 +487,17 @@ describe('catalog distribution', () => {
   });
 });
 
-describe('progress and mailbox statuses', () => {
+describe('progress and mailbox statuses on a demonstration server', () => {
   let clock = Date.parse('2026-11-29T00:00:00Z');
   let server: CentralServer;
   beforeAll(async () => {
-    server = await start({ now: () => clock });
+    server = await start({ now: () => clock, demonstrationStatuses: true });
   });
   afterAll(async () => {
     await server.close();
   });
 
-  it('advance with time from storage and can be pinned by an administrator', async () => {
+  it('advance with time from storage (demonstration only) and can be pinned by an administrator', async () => {
     const letter = sampleTransaction(KIOSK, {
       letter: {
         kind: 'suggestion',

@@ -93,7 +93,8 @@ beforeAll(async () => {
       progressPage: { burst: 1_000, perMinute: 1_000 },
     },
   };
-  server = await startCentralServer({ ...common, now: () => clock });
+  // The demonstration timer moves the status here (a production server never moves it by itself).
+  server = await startCentralServer({ ...common, now: () => clock, demonstrationStatuses: true });
   production = await startCentralServer({ ...common, progressPage: { production: true } });
   await upload(server, stored, hostile);
   await upload(production, stored);

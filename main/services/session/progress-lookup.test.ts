@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { TransactionProgress } from '../../../central/contract.js';
+import type { MailboxStatus, TransactionProgress } from '../../../central/contract.js';
 import { openStore, type KioskStore } from '../../store/store.js';
 import { validateCatalog } from '../catalog/schema.js';
 import type { CentralResult } from '../central/client.js';
@@ -110,6 +110,7 @@ describe('the kiosk’s progress look-up', () => {
         ],
         delivery: 'saved',
         centralStatus: null,
+        letter: null,
         receiptPrinted: false,
         citizenNameMasked: null,
         keyMatched: false,
@@ -141,6 +142,75 @@ describe('the kiosk’s progress look-up', () => {
       ok: true,
       value: { delivery: 'acknowledged', centralStatus: 'in-progress' },
     });
+  });
+
+  it('shows a letter’s officer-driven status to anyone with its number, and the reply only with the QR code', async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'booth-progress-'));
+    const kioskStore = await openStore({ dataDir: dir });
+    store = kioskStore;
+    const transactions = new TransactionService(kioskStore);
+    const asked: string[] = [];
+    let answer: MailboxStatus | null = null;
+    const lookup = createProgressLookup({
+      store: kioskStore,
+      transactions,
+      kioskId: 'kiosk-1',
+      catalog: () => catalog,
+      baseUrls: ['http://127.0.0.1:8571'],
+      centralMailbox: async (tracking) => {
+        asked.push(tracking);
+        return { ok: true, value: answer };
+      },
+    });
+    const completed = await transactions.complete({
+      locale: 'zh-CN',
+      catalogVersion: 1,
+      citizen: { cardType: 'resident', name: '张三', idNumber: '11010519491231002X' },
+      services: [{ serviceId: 'chief-mailbox', form: { letterKind: 'suggestion' } }],
+      letter: { kind: 'suggestion', subject: '路灯', body: '路口的灯坏了一周了。' },
+    });
+    // The letter is tracked by the transaction's own number, as the end screen and the receipt say.
+    expect((await transactions.payload(completed.id, 'kiosk-1')).letter?.trackingNumber).toBe(
+      completed.number,
+    );
+    // Not yet with the central system: nothing to ask.
+    expect(await lookup(completed.number)).toMatchObject({ ok: true, value: { letter: null } });
+    expect(asked).toEqual([]);
+    await new OutboxRepository(kioskStore).markAcknowledged([completed.id], Date.now());
+
+    answer = {
+      trackingNumber: completed.number,
+      status: 'answered',
+      signedAt: '2026-12-01T08:04:00.000Z',
+      answeredAt: '2026-12-01T08:20:00.000Z',
+      reply: { text: '已转交交警大队，今天修复。', at: '2026-12-01T08:20:00.000Z' },
+    };
+    const typed = await lookup(completed.number);
+    expect(typed).toMatchObject({
+      ok: true,
+      value: {
+        letter: {
+          status: 'answered',
+          signedAt: '2026-12-01T08:04:00.000Z',
+          answeredAt: '2026-12-01T08:20:00.000Z',
+          closedAt: null,
+          reply: null,
+          replyWithheld: true,
+        },
+      },
+    });
+    expect(JSON.stringify(typed)).not.toContain('交警');
+    const scanned = await lookup(
+      `http://127.0.0.1:8571/progress/${completed.number}?k=${completed.progressKey}`,
+    );
+    expect(scanned).toMatchObject({
+      ok: true,
+      value: {
+        keyMatched: true,
+        letter: { reply: { text: '已转交交警大队，今天修复。' }, replyWithheld: false },
+      },
+    });
+    expect(asked).toEqual([completed.number, completed.number]);
   });
 
   it('says not-found for a number this kiosk does not hold, and invalid-params for what is no receipt code', async () => {

@@ -6,14 +6,17 @@
  *
  * The screen is public, so the view carries nothing personal: the citizen's name appears only masked as the
  * receipt prints it, and only when the QR code's key was presented (a number alone is sequential and guessable).
+ * A letter to the chief's mailbox shows where the officers have it (signed for, replied, closed) to anyone with
+ * its number, but the officers' reply — which may speak of the citizen's affairs — only with the QR code's key.
  */
 import { timingSafeEqual } from 'node:crypto';
 import { parseProgressLinkKey } from '../../../central/progress-link.js';
-import type { TransactionProgress } from '../../../central/contract.js';
+import type { MailboxStatus, TransactionProgress } from '../../../central/contract.js';
 import { isTransactionNumber, sanitizeScannedText } from '../../../drivers/scanner/classify.js';
 import { apiError, type ApiResult } from '../../api/protocol.js';
 import type {
   DeliveryState,
+  LetterProgressView,
   LocalizedText,
   ReceiptOutcomeView,
   TransactionProgressView,
@@ -117,6 +120,11 @@ export interface ProgressLookupDeps {
     number: string,
     signal: AbortSignal,
   ) => Promise<CentralResult<TransactionProgress | null>>;
+  /** Asks the central system where a mailbox letter stands (by its tracking number); absent without a central API. */
+  readonly centralMailbox?: (
+    trackingNumber: string,
+    signal: AbortSignal,
+  ) => Promise<CentralResult<MailboxStatus | null>>;
   /** How long the central system may take to answer before the screen shows without it. Default 2500 ms. */
   readonly centralTimeoutMs?: number;
 }
@@ -165,11 +173,14 @@ export function createProgressLookup(
     // The key unlocks the masked name (and the names the transaction was stored with); a number alone does not.
     let keyMatched = false;
     let citizenNameMasked: string | null = null;
+    let trackingNumber: string | null = null;
     const storedNames = new Map<string, LocalizedText>();
-    if (parsed.key !== null && row.sealed !== null) {
+    if (row.sealed !== null) {
       try {
         const payload = deps.transactions.payloadFromRow(row, deps.kioskId);
-        if (sameKey(parsed.key, payload.progressKey)) {
+        // Whether it is a letter (and its tracking number) is not personal; what follows needs the key.
+        trackingNumber = payload.letter?.trackingNumber ?? null;
+        if (parsed.key !== null && sameKey(parsed.key, payload.progressKey)) {
           keyMatched = true;
           citizenNameMasked = payload.citizen ? maskName(payload.citizen.name) : null;
           for (const s of payload.services) if (s.name) storedNames.set(s.serviceId, s.name);
@@ -205,16 +216,30 @@ export function createProgressLookup(
 
     const delivery = deliveryOf(row);
     let centralStatus: TransactionProgressView['centralStatus'] = null;
-    if (delivery === 'acknowledged' && deps.centralProgress) {
-      try {
-        const answer = await deps.centralProgress(
-          row.number,
-          AbortSignal.timeout(deps.centralTimeoutMs ?? 2500),
-        );
+    let letter: LetterProgressView | null = null;
+    if (delivery === 'acknowledged') {
+      const signal = AbortSignal.timeout(deps.centralTimeoutMs ?? 2500);
+      const askProgress = async (): Promise<void> => {
+        if (!deps.centralProgress) return;
+        const answer = await deps.centralProgress(row.number, signal);
         if (answer.ok && answer.value) centralStatus = answer.value.status;
-      } catch {
-        // Unknown right now: the screen says what the kiosk knows.
-      }
+      };
+      const askMailbox = async (): Promise<void> => {
+        if (!deps.centralMailbox || trackingNumber === null) return;
+        const answer = await deps.centralMailbox(trackingNumber, signal);
+        if (!answer.ok || !answer.value) return;
+        const status = answer.value;
+        letter = {
+          status: status.status,
+          signedAt: status.signedAt ?? null,
+          answeredAt: status.answeredAt ?? null,
+          closedAt: status.closedAt ?? null,
+          reply: keyMatched && status.reply ? { text: status.reply.text, at: status.reply.at } : null,
+          replyWithheld: !keyMatched && status.reply !== undefined,
+        };
+      };
+      // Both at once, within one deadline; either unknown right now leaves the screen with what the kiosk knows.
+      await Promise.all([askProgress().catch(() => undefined), askMailbox().catch(() => undefined)]);
     }
 
     return {
@@ -226,6 +251,7 @@ export function createProgressLookup(
         services,
         delivery,
         centralStatus,
+        letter,
         receiptPrinted,
         citizenNameMasked,
         keyMatched,

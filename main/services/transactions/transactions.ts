@@ -30,7 +30,11 @@ export const completeTransactionInputSchema = z.object({
     )
     .min(1)
     .max(20),
-  letter: letterSchema.optional(),
+  /**
+   * A letter to the chief's mailbox; without a tracking number it is tracked by the transaction's own number
+   * (the one the citizen's receipt and end screen show).
+   */
+  letter: letterSchema.partial({ trackingNumber: true }).optional(),
   missingPerson: missingPersonSchema.optional(),
   certificatePhoto: certificatePhotoSchema.optional(),
 });
@@ -144,17 +148,18 @@ export class TransactionService {
     const urgent = parsed.services.some((s) => s.urgent) || parsed.missingPerson !== undefined;
     // 128 bits from the CSPRNG, drawn here and nowhere else: unrelated to the id, the number and the clock.
     const progressKey = newProgressKey();
-    const body: SealedBody = {
+    const bodyFor = (num: string): SealedBody => ({
       locale: parsed.locale,
       catalogVersion: parsed.catalogVersion,
       citizen: parsed.citizen,
       services: parsed.services.map(({ urgent: _urgent, ...service }) => service),
-      ...(parsed.letter ? { letter: parsed.letter } : {}),
+      ...(parsed.letter
+        ? { letter: { ...parsed.letter, trackingNumber: parsed.letter.trackingNumber ?? num } }
+        : {}),
       ...(parsed.missingPerson ? { missingPerson: parsed.missingPerson } : {}),
       ...(parsed.certificatePhoto ? { certificatePhoto: parsed.certificatePhoto } : {}),
       progressKey,
-    };
-    const sealed = this.store.sealer.sealJson(body, id);
+    });
     const serviceIds = JSON.stringify(parsed.services.map((s) => s.serviceId));
     const day = localDay(now);
     const number = await this.store.db.transaction(async (tx) => {
@@ -165,6 +170,8 @@ export class TransactionService {
       );
       if (!seq) throw new StoreError('io', 'the daily sequence did not return a value');
       const num = formatTransactionNumber(day, seq.last);
+      // Sealed once the number is known: a letter is tracked by it.
+      const sealed = this.store.sealer.sealJson(bodyFor(num), id);
       await tx.run(
         `INSERT INTO transactions (id, number, services, state, urgent, created_at, completed_at, updated_at, sealed)
          VALUES (?, ?, ?, 'completed', ?, ?, ?, ?, ?)`,
