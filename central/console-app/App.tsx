@@ -56,9 +56,9 @@ const FLEET_REFRESH_MS = 15_000;
 /** The console: sign-in, then the fleet, and for administrators the audit trail. */
 export function App(): ReactElement {
   const [session, setSession] = useState<Session | null | undefined>(undefined);
-  const [page, setPage] = useState<
-    'fleet' | 'audit' | 'catalogs' | 'urgent' | 'mailbox' | 'transactions'
-  >('fleet');
+  const [page, setPage] = useState<'fleet' | 'audit' | 'catalogs' | 'urgent' | 'mailbox' | 'transactions'>(
+    'fleet',
+  );
 
   useEffect(() => {
     currentSession().then(setSession, () => setSession(null));
