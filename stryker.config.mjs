@@ -10,10 +10,13 @@ const selected = /** @type {Record<string, { mutate: string[] }>} */ (MUTATION_M
 if (selected === undefined)
   throw new Error(`MUTATION_MODULE must be one of: ${Object.keys(MUTATION_MODULES).join(', ')}`);
 const checker = process.env.MUTATION_TYPECHECK === '1';
+// MUTATION_LINES=A-B (scripts/mutation.mjs --lines A-B): only those lines of a one-file module, reported apart.
+const lines = process.env.MUTATION_LINES ?? '';
+const report = lines ? `reports/mutation/${name}@${lines}` : `reports/mutation/${name}`;
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
-  mutate: selected.mutate,
+  mutate: lines ? selected.mutate.map((file) => `${file}:${lines}`) : selected.mutate,
   testRunner: 'vitest',
   vitest: { configFile: 'vitest.mutation.config.ts', related: false },
   coverageAnalysis: 'perTest',
@@ -26,8 +29,8 @@ export default {
       }
     : {}),
   reporters: ['json', 'html', 'progress', 'clear-text'],
-  jsonReporter: { fileName: `reports/mutation/${name}/mutation.json` },
-  htmlReporter: { fileName: `reports/mutation/${name}/index.html` },
+  jsonReporter: { fileName: `${report}/mutation.json` },
+  htmlReporter: { fileName: `${report}/index.html` },
   clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true, reportMutants: true },
   tempDirName: '.stryker-tmp',
   cleanTempDir: true,

@@ -3,7 +3,8 @@
  * `npm run mutation [-- MODULE...] [--report-only] [--typecheck]`: runs Stryker over each critical module in turn
  * (scripts/mutation-modules.mjs), one test process at a lowered priority, then prints the mutation score per
  * module from Stryker's JSON reports (reports/mutation/<module>/mutation.json) with every surviving mutant.
- * `--report-only` prints the scores of the last runs without running Stryker. Exit code 1 when a module that
+ * `--report-only` prints the scores of the last runs without running Stryker. `--lines A-B` mutates only those
+ * lines of a one-file module (a focused run, reported apart as MODULE@A-B). Exit code 1 when a module that
  * was reported scores below the target.
  */
 import { spawnSync } from 'node:child_process';
@@ -16,7 +17,9 @@ const TARGET = 85;
 const args = process.argv.slice(2);
 const reportOnly = args.includes('--report-only');
 const typecheck = args.includes('--typecheck');
-const named = args.filter((a) => !a.startsWith('--'));
+const linesAt = args.indexOf('--lines');
+const lines = linesAt >= 0 ? (args[linesAt + 1] ?? '') : '';
+const named = args.filter((a, i) => !a.startsWith('--') && !(linesAt >= 0 && i === linesAt + 1));
 for (const n of named) {
   if (!(n in MUTATION_MODULES)) {
     console.error(`unknown module ${n}; known: ${Object.keys(MUTATION_MODULES).join(', ')}`);
@@ -50,7 +53,12 @@ if (!reportOnly) {
     const started = Date.now();
     const r = spawnSync('nice', ['-n', '10', strykerNode(), STRYKER_BIN, 'run', 'stryker.config.mjs'], {
       stdio: 'inherit',
-      env: { ...process.env, MUTATION_MODULE: name, MUTATION_TYPECHECK: typecheck ? '1' : '0' },
+      env: {
+        ...process.env,
+        MUTATION_MODULE: name,
+        MUTATION_TYPECHECK: typecheck ? '1' : '0',
+        MUTATION_LINES: lines,
+      },
     });
     console.log(
       `=== ${name}: stryker exited ${r.status} after ${Math.round((Date.now() - started) / 1000)} s`,
@@ -96,7 +104,7 @@ function summarize(file) {
 let failed = false;
 console.log('\nmodule            score   killed timeout survived nocov  (target ≥ 85 %)');
 for (const name of modules) {
-  const file = `reports/mutation/${name}/mutation.json`;
+  const file = `reports/mutation/${lines ? `${name}@${lines}` : name}/mutation.json`;
   if (!existsSync(file)) {
     console.log(`${name.padEnd(17)} (not run)`);
     continue;

@@ -33,6 +33,8 @@ describe('EscPosEncoder golden bytes', () => {
     expect(build((e) => e.cut({ mode: 'partial' }))).toBe('1d5601');
     expect(build((e) => e.cut({ mode: 'full', feed: 4 }))).toBe('1d564104');
     expect(build((e) => e.cut({ mode: 'partial', feed: 2 }))).toBe('1d564202');
+    // A receipt stays attached to the roll unless a full cut is asked for.
+    expect(build((e) => e.cut())).toBe('1d5601');
   });
   it('status queries DLE EOT n', () => {
     expect(build((e) => e.statusQuery(1).statusQuery(2).statusQuery(3).statusQuery(4))).toBe(
@@ -253,6 +255,7 @@ describe('EscPosEncoder limits a receipt layout relies on', () => {
     for (const empty of [
       { width: 0, height: 0, bits: new Uint8Array(0) },
       { width: 8, height: 0, bits: new Uint8Array(0) },
+      { width: 0, height: 1, bits: new Uint8Array(0) },
     ])
       expect(() => new EscPosEncoder().image(empty)).toThrow(
         expect.objectContaining({
@@ -318,6 +321,10 @@ describe('bitmapFromPng prints colours and translucent ink as the eye sees them 
     const png = new PNG({ width: pixels.length, height: 1 });
     pixels.forEach((p, i) => png.data.set(p, i * 4));
     expect(hex(bitmapFromPng(PNG.sync.write(png)).bits)).toBe('2c');
+    // Bare paper is never ink, whatever the threshold.
+    const blank = new PNG({ width: 1, height: 1 });
+    blank.data.set([0, 0, 0, 0], 0);
+    expect(hex(bitmapFromPng(PNG.sync.write(blank), { threshold: 255 }).bits)).toBe('00');
   });
   it('rejects a non-PNG with a typed error saying so', () => {
     expect(() => bitmapFromPng(new Uint8Array([1, 2, 3]))).toThrow(
