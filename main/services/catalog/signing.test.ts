@@ -144,6 +144,28 @@ describe('keys a kiosk may trust', () => {
     expect(() => keyIdOf(rsa.publicKey)).toThrow('not an Ed25519 public key');
   });
 
+  it('reads a raw key with or without base64 padding, and refuses one with stray characters', () => {
+    const pem = readFileSync(demoPublicKeyFile, 'utf8');
+    const raw = Buffer.from(parsePublicKey(pem).export({ format: 'jwk' }).x ?? '', 'base64url').toString(
+      'base64',
+    );
+    expect(raw).toMatch(/[^=]=$/);
+    expect(keyIdOf(parsePublicKey(raw.replace(/=+$/, '')))).toBe(demoTrustedKey().keyId);
+    for (const junk of [`*${raw}`, `${raw}*`, `${raw.slice(0, 20)}**${raw.slice(20)}`])
+      expect(() => parsePublicKey(junk), junk).toThrow(/PEM or the base64/);
+  });
+
+  it('refuses a key file owned by someone outside the given owner policy', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'catalog-keys-'));
+    const file = path.join(dir, 'a.pub');
+    writeFileSync(file, generateCatalogKeyPair().publicKeyPem);
+    const ownerPolicy = { allowedUids: [4242] };
+    const collected = collectTrustedKeys({ extraFiles: [file], ownerPolicy });
+    expect(collected.keys).toEqual([]);
+    expect(collected.refused.map((r) => r.file)).toEqual([file]);
+    expect(() => loadTrustedKeys({ extraFiles: [file], ownerPolicy })).toThrow(/a\.pub/);
+  });
+
   it('reads a key file with blank lines around the key', () => {
     const pem = readFileSync(demoPublicKeyFile, 'utf8');
     const raw = Buffer.from(parsePublicKey(pem).export({ format: 'jwk' }).x ?? '', 'base64url').toString(
@@ -308,6 +330,8 @@ describe('verifySignedCatalog', () => {
       [signed],
       { ...signed, signature: { ...signed.signature, alg: 'RS256' } },
       { ...signed, signature: { ...signed.signature, value: 'not base64!' } },
+      // Base64 decoders skip stray characters: a signature with junk before it must not pass as the signature.
+      { ...signed, signature: { ...signed.signature, value: `!${signed.signature.value}` } },
       { ...signed, catalog: [1, 2] },
       { ...signed, extra: true },
     ];
@@ -364,6 +388,11 @@ describe('verifySignedCatalog tells the operator what it decided and why', () =>
       [dated, { now: Date.parse('2026-12-01T00:00:00Z') }, 'catalog 2 is valid from 2027-01-01T00:00:00Z'],
       [dated, { now: Date.parse('2027-03-01T00:00:00Z') }, 'catalog 2 expired at 2027-02-01T00:00:00Z'],
       [forOthers, { kiosk }, 'catalog 2 is addressed to other kiosks (kiosk SZ-FT-0012, groups none)'],
+      [
+        forOthers,
+        { kiosk: { kioskId: 'SZ-FT-0012', kioskGroups: ['north', 'south'] } },
+        'catalog 2 is addressed to other kiosks (kiosk SZ-FT-0012, groups north,south)',
+      ],
       [signed, { appliedVersion: 2 }, 'catalog 2 is not newer than the applied 2'],
     ];
     for (const [doc, options, message] of cases)
