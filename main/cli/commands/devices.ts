@@ -5,7 +5,7 @@ import { listDevices, type DeviceListing, type DiscoveryListers } from '../../co
 import { listCameraNodes, type CameraNode } from '../../core/camera-nodes.js';
 import type { CliCommand } from '../command.js';
 import { CliError } from '../command.js';
-import { parseOptions } from '../main.js';
+import { parseOptions } from '../options.js';
 
 /** One attached device as `booth devices list` reports it: a serial port, a HID device or a camera. */
 export type ListedDevice = ListedDeviceView | CameraListing;
