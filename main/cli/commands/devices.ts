@@ -1,6 +1,6 @@
 import { SerialPort } from 'serialport';
 import { nodeHidBackend } from '../../../drivers/transport/hid.js';
-import type { ListedDeviceView } from '../../api/technician-views.js';
+import type { ListedDeviceView } from '../../services/technician-views.js';
 import { listDevices, type DeviceListing, type DiscoveryListers } from '../../core/discovery.js';
 import { listCameraNodes, type CameraNode } from '../../core/camera-nodes.js';
 import type { CliCommand } from '../command.js';
