@@ -1014,20 +1014,26 @@ export async function startCentralServer(options: CentralServerOptions): Promise
 
   /** Sockets whose request our listener is answering (a late client error must not write a second answer). */
   const answering = new WeakSet<object>();
+  /** Handlers still running: close() lets them finish (their connection may be gone) before the store closes. */
+  const running = new Set<Promise<unknown>>();
+  const track = (work: Promise<unknown>): void => {
+    const settled = work.catch(() => undefined).finally(() => running.delete(settled));
+    running.add(settled);
+  };
   const listener: RequestListener = (req, res) => {
     const arrivedAt = performance.now();
     const socket = req.socket;
     answering.add(socket);
     res.once('close', () => answering.delete(socket));
     if (isProgressPagePath(req.url)) {
-      void progressPage(req, res);
+      track(progressPage(req, res));
       return;
     }
     if (isConsolePath(req.url)) {
-      void consoleHandler(req, res);
+      track(consoleHandler(req, res));
       return;
     }
-    handleRequest(req, res, arrivedAt).catch((error: unknown) => {
+    const handled = handleRequest(req, res, arrivedAt).catch((error: unknown) => {
       if (error instanceof HttpError) {
         sendError(res, error);
         if (error.status === 408) {
@@ -1047,6 +1053,7 @@ export async function startCentralServer(options: CentralServerOptions): Promise
       // If the body was never read (an early error), make sure the connection does not wait for it.
       if (!req.complete) req.resume();
     });
+    track(handled);
   };
   const tls = options.tls;
   // How often Node checks its header/request deadlines (its default, 30 s, would dwarf a 15 s timeout).
@@ -1117,6 +1124,14 @@ export async function startCentralServer(options: CentralServerOptions): Promise
         server.closeAllConnections();
         await stopped;
         await urgentDesk.close();
+        // A handler whose client went away may still be using the store: let it finish (bounded), so it does not
+        // fail on a closed database.
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await Promise.race([
+          Promise.all([...running]),
+          new Promise((resolve) => (timer = setTimeout(resolve, 5_000))),
+        ]);
+        clearTimeout(timer);
         await db.close();
       })();
       return closed;

@@ -41,6 +41,8 @@ describe('ID number check character (MOD 11-2)', () => {
     expect(isValidIdNumber(good.slice(0, 17))).toBe(false);
     expect(idCheckCharacter('4403041990010112')).toBeNull();
     expect(idCheckCharacter('4403041990010112A')).toBeNull();
+    // One digit too many is not "the first 17": no check character is computed from a longer number.
+    expect(idCheckCharacter('440304199001011234')).toBeNull();
   });
 
   it('has no check digit for a 15-character permit number', () => {
@@ -52,5 +54,13 @@ describe('ID number check character (MOD 11-2)', () => {
   it('masks the birth date away at every length', () => {
     expect(maskIdNumber('11010519491231002X')).toBe('1101**********002X');
     expect(maskIdNumber('11010519491231002X')).not.toContain('19491231');
+  });
+
+  it('keeps 3 and 2 characters of an 8- to 17-character number, 1 and 1 below, and hides 4 or fewer', () => {
+    expect(maskIdNumber('C1234567')).toBe('C12***67');
+    expect(maskIdNumber('USA123456789012')).toBe('USA**********12');
+    expect(maskIdNumber('H123456')).toBe('H*****6');
+    expect(maskIdNumber('12345')).toBe('1***5');
+    expect(maskIdNumber('1234')).toBe('****');
   });
 });

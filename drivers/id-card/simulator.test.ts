@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MemoryTransport } from '../transport/memory.js';
 import {
   FrameParser,
@@ -108,10 +108,13 @@ describe('IdCardSimulator', () => {
     const e = await h.next();
     expect(e.type === 'error' && e.error.code).toBe('frame-checksum');
     h.simulator.goSilent(true);
+    const received = h.simulator.received.length;
     await h.host.write(encodeCommand({ kind: 'find-card' }));
-    await new Promise((r) => setTimeout(r, 100));
-    expect(h.events).toEqual([]);
+    await vi.waitFor(() => expect(h.simulator.received).toHaveLength(received + 1), { timeout: 5000 });
     h.simulator.goSilent(false);
+    // Answers come in order: had the silent reader answered the find-card (0x9f), that would arrive first.
+    expect(await h.ask({ kind: 'sam-status' })).toMatchObject({ sw3: 0x90 });
+    expect(h.events).toEqual([]);
     expect(await h.ask({ kind: 'find-card' })).toMatchObject({ sw3: 0x9f });
   });
 

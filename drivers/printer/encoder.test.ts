@@ -33,6 +33,8 @@ describe('EscPosEncoder golden bytes', () => {
     expect(build((e) => e.cut({ mode: 'partial' }))).toBe('1d5601');
     expect(build((e) => e.cut({ mode: 'full', feed: 4 }))).toBe('1d564104');
     expect(build((e) => e.cut({ mode: 'partial', feed: 2 }))).toBe('1d564202');
+    // A receipt stays attached to the roll unless a full cut is asked for.
+    expect(build((e) => e.cut())).toBe('1d5601');
   });
   it('status queries DLE EOT n', () => {
     expect(build((e) => e.statusQuery(1).statusQuery(2).statusQuery(3).statusQuery(4))).toBe(
@@ -219,5 +221,114 @@ describe('bitmapFromPng', () => {
   });
   it('rejects a non-PNG with a typed error', () => {
     expect(() => bitmapFromPng(new Uint8Array([1, 2, 3]))).toThrow(EncoderError);
+  });
+});
+
+describe('EscPosEncoder limits a receipt layout relies on', () => {
+  it('QR: level M by default, holding exactly 2331 bytes; one more is refused saying how many', () => {
+    const full = hex(new EscPosEncoder().qr('a'.repeat(2331)).encode().bytes);
+    expect(full).toContain('1d286b0300314531'); // GS ( k … 45 49: error correction M
+    try {
+      new EscPosEncoder().qr('a'.repeat(2332));
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toMatchObject({
+        code: 'qr-too-long',
+        message: 'QR data is 2332 bytes; level M holds at most 2331',
+      });
+    }
+    expect(() => new EscPosEncoder().qr('')).toThrow(
+      expect.objectContaining({ code: 'qr-empty', message: 'QR data is empty' }),
+    );
+  });
+  it('QR: bytes given as bytes are stored as they are', () => {
+    expect(hex(new EscPosEncoder().qr(Uint8Array.of(0xff, 0x00, 0x80)).encode().bytes)).toContain(
+      '1d286b0600315030ff0080',
+    );
+  });
+  it('images: 1×1 and exactly the paper width print; empty or too wide ones are typed errors', () => {
+    expect(build((e) => e.image({ width: 1, height: 1, bits: Uint8Array.of(0x80) }))).toBe(
+      '1d7630' + '00' + '0100' + '0100' + '80',
+    );
+    const wide = new EscPosEncoder(PROFILE_58MM).image({ width: 384, height: 1, bits: new Uint8Array(48) });
+    expect(wide.encode().bytes).toHaveLength(8 + 48);
+    for (const empty of [
+      { width: 0, height: 0, bits: new Uint8Array(0) },
+      { width: 8, height: 0, bits: new Uint8Array(0) },
+      { width: 0, height: 1, bits: new Uint8Array(0) },
+    ])
+      expect(() => new EscPosEncoder().image(empty)).toThrow(
+        expect.objectContaining({
+          code: 'bad-image',
+          message: `bitmap ${empty.width}x${empty.height} has 0 bytes`,
+        }),
+      );
+    expect(() =>
+      new EscPosEncoder(PROFILE_58MM).image({ width: 385, height: 1, bits: new Uint8Array(49) }),
+    ).toThrow(expect.objectContaining({ code: 'image-too-wide' }));
+  });
+  it('images: each band carries its own rows, and 255 rows make one band', () => {
+    // 16 dots wide (2 bytes a row), row r filled with r's low byte.
+    const bits = new Uint8Array(600);
+    for (let r = 0; r < 300; r++) bits.fill(r & 0xff, r * 2, r * 2 + 2);
+    const b = Buffer.from(new EscPosEncoder().image({ width: 16, height: 300, bits }).encode().bytes);
+    const second = 8 + 510;
+    expect(b.subarray(second, second + 8).toString('hex')).toBe('1d763000' + '0200' + '2d00');
+    expect(b.subarray(second + 8, second + 12).toString('hex')).toBe('ffff0000');
+    const one = new EscPosEncoder().image({ width: 8, height: 255, bits: new Uint8Array(255) }).encode();
+    expect(one.bytes).toHaveLength(8 + 255);
+  });
+  it('bad arguments name the argument and its range', () => {
+    const message = (f: () => unknown): string => {
+      try {
+        f();
+      } catch (error) {
+        expect(error).toMatchObject({ code: 'bad-argument' });
+        return (error as Error).message;
+      }
+      return 'accepted';
+    };
+    expect(message(() => new EscPosEncoder().size(9))).toBe(
+      'width multiplier must be an integer from 1 to 8, got 9',
+    );
+    expect(message(() => new EscPosEncoder().size(1, 0))).toMatch(/^height multiplier /);
+    expect(message(() => new EscPosEncoder().lineSpacing(256))).toMatch(/^line spacing /);
+    expect(message(() => new EscPosEncoder().feed(-1))).toMatch(/^feed lines /);
+    expect(message(() => new EscPosEncoder().cut({ feed: 256 }))).toMatch(/^cut feed /);
+  });
+  it('a separator of wide characters fills the line by display width; the default is dashes', () => {
+    const b = Buffer.from(new EscPosEncoder(PROFILE_58MM).init().separator('═').separator().encode().bytes);
+    const printed = new TextDecoder('gb18030').decode(b.subarray(4));
+    expect(printed).toBe('═'.repeat(16) + '\n' + '-'.repeat(32) + '\n');
+    expect(hex(new EscPosEncoder().line().encode().bytes)).toBe('0a');
+  });
+  it('wrapped text without a new alignment sends no alignment command', () => {
+    expect(hex(new EscPosEncoder(PROFILE_58MM).wrapped('ab').encode().bytes)).toBe('61620a');
+    expect(hex(new EscPosEncoder(PROFILE_58MM).wrapped('ab', 'left').encode().bytes)).toBe('61620a');
+  });
+});
+
+describe('bitmapFromPng prints colours and translucent ink as the eye sees them on white paper', () => {
+  it('light colours are white, dark ones black, translucent ink as composited over the paper', () => {
+    const pixels = [
+      [0, 200, 255, 255], // sky blue: light (luma 147)
+      [255, 100, 0, 255], // orange: light (luma 135)
+      [0, 0, 128, 255], // navy: dark
+      [10, 10, 10, 100], // faint ink: the paper shows through
+      [10, 10, 10, 200], // mostly opaque ink: dark
+      [80, 80, 80, 204], // grey at 80 % over white: 64 + 51 = 115, dark
+    ];
+    const png = new PNG({ width: pixels.length, height: 1 });
+    pixels.forEach((p, i) => png.data.set(p, i * 4));
+    expect(hex(bitmapFromPng(PNG.sync.write(png)).bits)).toBe('2c');
+    // Bare paper is never ink, whatever the threshold.
+    const blank = new PNG({ width: 1, height: 1 });
+    blank.data.set([0, 0, 0, 0], 0);
+    expect(hex(bitmapFromPng(PNG.sync.write(blank), { threshold: 255 }).bits)).toBe('00');
+  });
+  it('rejects a non-PNG with a typed error saying so', () => {
+    expect(() => bitmapFromPng(new Uint8Array([1, 2, 3]))).toThrow(
+      expect.objectContaining({ code: 'bad-image', message: expect.stringMatching(/^not a readable PNG: /) }),
+    );
   });
 });

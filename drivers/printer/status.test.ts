@@ -27,6 +27,22 @@ describe('DLE EOT reply bytes', () => {
     for (const bad of [0x01, 0x80, 0x13, 0x92, 0xff, -1, 256, 1.5])
       expect(isPlausibleStatusByte(bad), String(bad)).toBe(false);
   });
+  it('refuses values that are not one byte, even when their low bits look like a reply', () => {
+    // 0x112, -238 (two's complement …12) and 18.5 all carry the bit pattern of the reply 0x12.
+    for (const notAByte of [0x112, -238, 18.5]) {
+      expect(isStatusByte(notAByte), String(notAByte)).toBe(false);
+      expect(isPlausibleStatusByte(notAByte), String(notAByte)).toBe(false);
+    }
+    // The technician reads the value as received: bytes in hex, anything else as it is.
+    const messageOf = (byte: number): string => {
+      const r = parseStatusByte(1, byte);
+      return r.ok ? 'accepted' : r.error.message;
+    };
+    expect(messageOf(0x112)).toMatch(/^reply 274 to DLE EOT 1 /);
+    expect(messageOf(-238)).toMatch(/^reply -238 to DLE EOT 1 /);
+    expect(messageOf(18.5)).toMatch(/^reply 18\.5 to DLE EOT 1 /);
+    expect(messageOf(0x01)).toMatch(/^reply 0x01 to DLE EOT 1 /);
+  });
   it("decodes a clone's replies by their meaningful bits", () => {
     expect(value(parseStatusByte(1, 0x08)).offline).toBe(true);
     expect(value(parseStatusByte(2, 0x04)).coverOpen).toBe(true);
@@ -163,9 +179,32 @@ describe('PrinterCondition and DeviceStatus', () => {
       state: 'offline',
     });
   });
-  it('one byte that cannot be a status reply fails the whole condition', () => {
-    const r = parseCondition([0x12, 0x12, 0x80, 0x12]);
-    expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.error.message).toMatch(/DLE EOT 3/);
+  it('one byte that cannot be a status reply fails the whole condition, naming its query', () => {
+    for (let n = 0; n < 4; n++) {
+      const bytes: [number, number, number, number] = [0x12, 0x12, 0x12, 0x12];
+      bytes[n] = 0x80;
+      const r = parseCondition(bytes);
+      expect(r.ok, `byte ${n + 1}`).toBe(false);
+      if (!r.ok) expect(r.error.message).toMatch(new RegExp(`DLE EOT ${n + 1} `));
+    }
+  });
+  it('an error reported only as the offline cause (n2 bit 6) stops printing with a retry hint', () => {
+    const c = value(parseCondition([0x12, 0x52, 0x12, 0x12]));
+    expect(c.error).toBe(true);
+    expect(conditionToDeviceStatus(c)).toEqual({
+      state: 'error',
+      code: 'error',
+      recovery: 'retry',
+      message: 'printer reports a recoverable error',
+    });
+  });
+  it('tells the technician each problem in words', () => {
+    const status = (bytes: [number, number, number, number]) =>
+      conditionToDeviceStatus(value(parseCondition(bytes)));
+    expect(status([0x1a, 0x16, 0x12, 0x12])).toMatchObject({ message: 'printer cover is open' });
+    expect(status([0x1a, 0x12, 0x12, 0x72])).toMatchObject({ message: 'printer is out of paper' });
+    expect(status([0x3a, 0x52, 0x1a, 0x12])).toMatchObject({ message: 'autocutter error (paper jam?)' });
+    expect(status([0x3a, 0x52, 0x32, 0x12])).toMatchObject({ message: 'unrecoverable printer error' });
+    expect(status([0x1a, 0x12, 0x12, 0x12])).toEqual({ state: 'offline', reason: 'printer is offline' });
   });
 });

@@ -130,13 +130,13 @@ export interface PrinterCondition {
   readonly details: PrinterConditionDetails;
 }
 
-/** Combines the four parsed replies. */
+/** Combines the four parsed replies; `nonStandardFixedBits` when any of them left the fixed bits unset. */
 export function combineCondition(
   s1: PrinterStatusBits,
   s2: OfflineCauseBits,
   s3: ErrorCauseBits,
   s4: PaperSensorBits,
-  nonStandardFixedBits = false,
+  nonStandardFixedBits: boolean,
 ): PrinterCondition {
   const details: PrinterConditionDetails = { ...s1, ...s2, ...s3, ...s4 };
   return {

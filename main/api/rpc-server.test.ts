@@ -106,9 +106,9 @@ describe('RpcServer', () => {
     const client = createRpcClient<typeof table, { tick: number }>(rendererEnd);
     expect(await client.api['math.add']({ a: 20, b: 22 })).toEqual({ ok: true, value: 42 });
     const ticks: number[] = [];
-    client.on('tick', (n) => ticks.push(n));
+    const ticked = new Promise<void>((resolve) => client.on('tick', (n) => (ticks.push(n), resolve())));
     server.broadcast('tick', 7);
-    await new Promise((r) => setTimeout(r, 10));
+    await ticked;
     expect(ticks).toEqual([7]);
     expect(server.connectionCount).toBe(1);
     rendererEnd.close();

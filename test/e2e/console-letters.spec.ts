@@ -23,7 +23,7 @@ declare function getComputedStyle(element: unknown): { backgroundColor: string }
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** Pictures for people to look at (not compared, not committed). */
-const SHOTS = path.join(repoRoot, 'screens-tmp');
+const SHOTS = path.join(repoRoot, '.tmp/console-screenshots');
 const PASSWORD = 'duty officer password 1';
 const REPLY = '您好，已转交交警大队，今天修复路灯。';
 

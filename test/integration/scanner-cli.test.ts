@@ -7,6 +7,7 @@ import { createDevicesCommands } from '../../main/cli/commands/devices.js';
 import { createScannerCommands } from '../../main/cli/commands/scanner.js';
 import { runCli } from '../../main/cli/main.js';
 import { createPtyPair, type PtyPair } from '../support/socat.js';
+import { createWaiter } from '../support/wait.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const booth = path.join(root, 'bin/booth.mjs');
@@ -14,16 +15,16 @@ const booth = path.join(root, 'bin/booth.mjs');
 function collectingIo(signal = new AbortController().signal) {
   const out: string[] = [];
   const err: string[] = [];
-  let wake: (() => void) | null = null;
+  const waiter = createWaiter(
+    () => `stdout: ${out.join('').slice(-300)}; stderr: ${err.join('').slice(-300)}`,
+  );
   const io: CliIO = {
-    stdout: (t) => (out.push(t), wake?.()),
-    stderr: (t) => (err.push(t), wake?.()),
+    stdout: (t) => (out.push(t), waiter.poke()),
+    stderr: (t) => (err.push(t), waiter.poke()),
     env: {},
     signal,
   };
-  const until = async (done: () => boolean): Promise<void> => {
-    while (!done()) await new Promise<void>((r) => (wake = r));
-  };
+  const until = (done: () => boolean): Promise<void> => waiter.until(String(done), done);
   return { io, out, err, until, text: () => out.join(''), errText: () => err.join('') };
 }
 
@@ -35,21 +36,19 @@ function run(args: string[]) {
   });
   let stdout = '';
   let stderr = '';
-  const waiters = new Set<() => void>();
-  const poke = (): void => waiters.forEach((w) => w());
-  child.stdout?.on('data', (d: Buffer) => ((stdout += d.toString()), poke()));
-  child.stderr?.on('data', (d: Buffer) => ((stderr += d.toString()), poke()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => (poke(), resolve(code))));
-  const until = async (done: () => boolean, what: string): Promise<void> => {
-    while (!done()) {
+  const waiter = createWaiter(() => `stdout: ${stdout.slice(-300)}; stderr: ${stderr.slice(-300)}`);
+  child.stdout?.on('data', (d: Buffer) => ((stdout += d.toString()), waiter.poke()));
+  child.stderr?.on('data', (d: Buffer) => ((stderr += d.toString()), waiter.poke()));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => (waiter.poke(), resolve(code))),
+  );
+  const until = (done: () => boolean, what: string): Promise<void> =>
+    waiter.until(what, () => {
+      if (done()) return true;
       if (child.exitCode !== null)
         throw new Error(`process exited (${child.exitCode}) before ${what}: ${stderr}`);
-      await new Promise<void>((r) => {
-        waiters.add(r);
-        setTimeout(r, 200);
-      });
-    }
-  };
+      return false;
+    });
   return { child, exited, until, stdout: () => stdout, stderr: () => stderr };
 }
 

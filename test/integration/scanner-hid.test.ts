@@ -5,6 +5,7 @@ import { HidPosScanner } from '../../drivers/scanner/hid-pos.js';
 import { hidReportsFor } from '../../drivers/scanner/simulator.js';
 import type { ScannedCode } from '../../drivers/scanner/types.js';
 import { HidTransport, type HidBackend, type HidDeviceHandle } from '../../drivers/transport/hid.js';
+import { createWaiter } from '../support/wait.js';
 
 /** Stands in for node-hid's HIDAsync (no /dev/uhid on these machines to fake a real device). */
 class FakeHidDevice extends EventEmitter implements HidDeviceHandle {
@@ -42,13 +43,11 @@ describe('HID POS scanner facade over HidTransport with an injected node-hid bac
     });
     const codes: ScannedCode[] = [];
     const errors: DeviceError[] = [];
-    let wake: (() => void) | null = null;
-    scanner.on('scanned', (c) => (codes.push(c), wake?.()));
-    scanner.on('scan-error', (e) => (errors.push(e), wake?.()));
-    scanner.on('status', () => wake?.());
-    const until = async (done: () => boolean): Promise<void> => {
-      while (!done()) await new Promise<void>((r) => (wake = r));
-    };
+    const waiter = createWaiter(() => `state ${scanner.status.state}, ${codes.length} codes`);
+    scanner.on('scanned', (c) => (codes.push(c), waiter.poke()));
+    scanner.on('scan-error', (e) => (errors.push(e), waiter.poke()));
+    scanner.on('status', () => waiter.poke());
+    const until = (done: () => boolean): Promise<void> => waiter.until(String(done), done);
 
     await scanner.start();
     expect(scanner.status.state).toBe('online');

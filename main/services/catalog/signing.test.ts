@@ -1,3 +1,4 @@
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,6 +22,7 @@ import {
   keyFileUnsafeReason,
   keyIdOf,
   loadTrustedKeys,
+  parsePrivateKey,
   parsePublicKey,
   signCatalog,
   verifySignedCatalog,
@@ -126,6 +128,76 @@ describe('keys', () => {
     expect(keys.map((k) => k.keyId)).toEqual([demoTrustedKey().keyId, a.keyId, b.keyId]);
     expect(() => loadTrustedKeys({ extraFiles: [path.join(dir, 'missing.pub')] })).toThrow(/missing\.pub/);
     expect(loadTrustedKeys({ shippedDir: path.join(dir, 'no-such-dir') })).toEqual([]);
+  });
+});
+
+describe('keys a kiosk may trust', () => {
+  it('refuses keys of any other algorithm, naming it', () => {
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    const x25519 = generateKeyPairSync('x25519');
+    const pem = (k: KeyObject, type: 'spki' | 'pkcs8'): string =>
+      k.export({ format: 'pem', type }).toString();
+    expect(() => parsePublicKey(pem(rsa.publicKey, 'spki'))).toThrow('not an Ed25519 key (rsa)');
+    expect(() => parsePublicKey(pem(x25519.publicKey, 'spki'))).toThrow('not an Ed25519 key (x25519)');
+    expect(() => parsePrivateKey(pem(rsa.privateKey, 'pkcs8'))).toThrow('not an Ed25519 key (rsa)');
+    expect(() => keyIdOf(x25519.publicKey)).toThrow('not an Ed25519 public key');
+    expect(() => keyIdOf(rsa.publicKey)).toThrow('not an Ed25519 public key');
+  });
+
+  it('reads a raw key with or without base64 padding, and refuses one with stray characters', () => {
+    const pem = readFileSync(demoPublicKeyFile, 'utf8');
+    const raw = Buffer.from(parsePublicKey(pem).export({ format: 'jwk' }).x ?? '', 'base64url').toString(
+      'base64',
+    );
+    expect(raw).toMatch(/[^=]=$/);
+    expect(keyIdOf(parsePublicKey(raw.replace(/=+$/, '')))).toBe(demoTrustedKey().keyId);
+    for (const junk of [`*${raw}`, `${raw}*`, `${raw.slice(0, 20)}**${raw.slice(20)}`])
+      expect(() => parsePublicKey(junk), junk).toThrow(/PEM or the base64/);
+  });
+
+  it('refuses a key file owned by someone outside the given owner policy', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'catalog-keys-'));
+    const file = path.join(dir, 'a.pub');
+    writeFileSync(file, generateCatalogKeyPair().publicKeyPem);
+    const ownerPolicy = { allowedUids: [4242] };
+    const collected = collectTrustedKeys({ extraFiles: [file], ownerPolicy });
+    expect(collected.keys).toEqual([]);
+    expect(collected.refused.map((r) => r.file)).toEqual([file]);
+    expect(() => loadTrustedKeys({ extraFiles: [file], ownerPolicy })).toThrow(/a\.pub/);
+  });
+
+  it('reads a key file with blank lines around the key', () => {
+    const pem = readFileSync(demoPublicKeyFile, 'utf8');
+    const raw = Buffer.from(parsePublicKey(pem).export({ format: 'jwk' }).x ?? '', 'base64url').toString(
+      'base64',
+    );
+    expect(keyIdOf(parsePublicKey(`\n  ${raw}\n\n`))).toBe(demoTrustedKey().keyId);
+    expect(keyIdOf(parsePublicKey(`\n${pem}\n`))).toBe(demoTrustedKey().keyId);
+  });
+
+  it('collects *.pub files of extra folders in name order, skips empty list entries, and keeps the first source of a key', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'catalog-keys-'));
+    const a = generateCatalogKeyPair();
+    const b = generateCatalogKeyPair();
+    writeFileSync(path.join(dir, 'b.pub'), b.publicKeyPem);
+    writeFileSync(path.join(dir, 'a.pub'), a.publicKeyPem);
+    writeFileSync(path.join(dir, 'notes.txt'), 'not a key');
+    const again = path.join(dir, 'again.pem');
+    writeFileSync(again, a.publicKeyPem);
+    const sources = {
+      extraDirs: [dir],
+      env: { BOOTH_CATALOG_TRUSTED_KEYS: `,${again}, ,` },
+    };
+    const collected = collectTrustedKeys(sources);
+    expect(collected.refused).toEqual([]);
+    expect(collected.keys.map((k) => [k.keyId, k.source])).toEqual([
+      [a.keyId, path.join(dir, 'a.pub')],
+      [b.keyId, path.join(dir, 'b.pub')],
+    ]);
+    expect(loadTrustedKeys(sources).map((k) => [k.keyId, k.source])).toEqual([
+      [a.keyId, path.join(dir, 'a.pub')],
+      [b.keyId, path.join(dir, 'b.pub')],
+    ]);
   });
 });
 
@@ -258,6 +330,8 @@ describe('verifySignedCatalog', () => {
       [signed],
       { ...signed, signature: { ...signed.signature, alg: 'RS256' } },
       { ...signed, signature: { ...signed.signature, value: 'not base64!' } },
+      // Base64 decoders skip stray characters: a signature with junk before it must not pass as the signature.
+      { ...signed, signature: { ...signed.signature, value: `!${signed.signature.value}` } },
       { ...signed, catalog: [1, 2] },
       { ...signed, extra: true },
     ];
@@ -283,6 +357,118 @@ describe('verifySignedCatalog', () => {
         path: 'services[4].category',
         message: 'unknown category "nowhere"',
       });
+  });
+});
+
+describe('verifySignedCatalog tells the operator what it decided and why', () => {
+  const trustedKeys = [demoTrustedKey()];
+  const kiosk = { kioskId: 'SZ-FT-0012', kioskGroups: [] as string[] };
+
+  it('names the reason in words for each refusal', () => {
+    const other = newKey();
+    const byOther = signedVersion(2, {}, other.privateKey);
+    const signed = signedVersion(2);
+    const forged = { ...signed, catalog: { ...(signed.catalog as object), version: 3 } };
+    const dated = signedVersion(2, { issuedAt: '2027-01-01T00:00:00Z', expiresAt: '2027-02-01T00:00:00Z' });
+    const forOthers = signCatalog(
+      { ...defaultCatalog(), version: 2, audience: { kioskIds: ['SZ-FT-0001'] } },
+      demoPrivateKey(),
+    );
+    const cases: [unknown, object, string][] = [
+      [null, {}, 'the document is not a JSON object'],
+      [defaultCatalog(), {}, 'the document carries no signature'],
+      [{ catalog: defaultCatalog() }, {}, 'the document carries no signature'],
+      [
+        { ...signed, signature: { ...signed.signature, value: 'not base64!' } },
+        {},
+        'bad signed-catalog envelope at signature.value: must be base64',
+      ],
+      [byOther, {}, `signed with key ${other.trusted.keyId}, which this kiosk does not trust`],
+      [forged, {}, `the signature does not match the content (key ${demoTrustedKey().keyId})`],
+      [dated, { now: Date.parse('2026-12-01T00:00:00Z') }, 'catalog 2 is valid from 2027-01-01T00:00:00Z'],
+      [dated, { now: Date.parse('2027-03-01T00:00:00Z') }, 'catalog 2 expired at 2027-02-01T00:00:00Z'],
+      [forOthers, { kiosk }, 'catalog 2 is addressed to other kiosks (kiosk SZ-FT-0012, groups none)'],
+      [
+        forOthers,
+        { kiosk: { kioskId: 'SZ-FT-0012', kioskGroups: ['north', 'south'] } },
+        'catalog 2 is addressed to other kiosks (kiosk SZ-FT-0012, groups north,south)',
+      ],
+      [signed, { appliedVersion: 2 }, 'catalog 2 is not newer than the applied 2'],
+    ];
+    for (const [doc, options, message] of cases)
+      expect(verifySignedCatalog(doc, { trustedKeys, now: NOW, ...options })).toMatchObject({
+        ok: false,
+        message,
+      });
+  });
+
+  it('reports the version of an unsigned document only when it is a whole number', () => {
+    const unsigned = (catalog: unknown): unknown =>
+      verifySignedCatalog({ catalog, signature: null }, { trustedKeys, now: NOW });
+    expect(unsigned({ version: 7 })).toMatchObject({ reason: 'unsigned', version: 7 });
+    for (const odd of [{ version: 7.5 }, { version: '7' }, null, 'text'])
+      expect(unsigned(odd)).not.toHaveProperty('version');
+  });
+
+  it('sums up schema errors: the first one with its path, and how many more', () => {
+    const key = newKey();
+    const broken = signCatalog(
+      { ...defaultCatalog(), version: 2, locales: 'all', services: 'none' },
+      key.privateKey,
+    );
+    const r = verifySignedCatalog(broken, { trustedKeys: [...trustedKeys, key.trusted], now: NOW });
+    expect(r).toMatchObject({ ok: false, reason: 'schema' });
+    if (r.ok) return;
+    const errors = (r as { errors?: readonly unknown[] }).errors ?? [];
+    expect(errors.length).toBeGreaterThan(1);
+    expect(r.message).toMatch(new RegExp(`^schema: \\S+: .+ \\(\\+${errors.length - 1} more\\)$`));
+    const oneError = signCatalog({ ...defaultCatalog(), version: 2, services: 'none' }, key.privateKey);
+    const one = verifySignedCatalog(oneError, { trustedKeys: [...trustedKeys, key.trusted], now: NOW });
+    expect(one).toMatchObject({ reason: 'schema' });
+    const only = (one as { errors?: readonly { path: string; message: string }[] }).errors ?? [];
+    expect(only).toHaveLength(1);
+    // One error: the message is that error and nothing more.
+    if (!one.ok) expect(one.message).toBe(`schema: ${only[0]?.path}: ${only[0]?.message}`);
+  });
+
+  it('accepts a catalog up to the clock tolerance on either side of its validity, and ignores dates when told', () => {
+    const dated = signedVersion(2, { issuedAt: '2027-01-01T00:00:00Z', expiresAt: '2027-02-01T00:00:00Z' });
+    const skew = 5 * 60_000;
+    const at = (iso: string, delta = 0): number => Date.parse(iso) + delta;
+    expect(verifySignedCatalog(dated, { trustedKeys, now: at('2027-01-01T00:00:00Z', -skew) }).ok).toBe(true);
+    expect(verifySignedCatalog(dated, { trustedKeys, now: at('2027-02-01T00:00:00Z', skew - 1) }).ok).toBe(
+      true,
+    );
+    expect(verifySignedCatalog(dated, { trustedKeys, now: at('2027-02-01T00:00:00Z', skew) })).toMatchObject({
+      reason: 'expired',
+    });
+    expect(
+      verifySignedCatalog(dated, { trustedKeys, now: at('2030-01-01T00:00:00Z'), skipTimeCheck: true }).ok,
+    ).toBe(true);
+  });
+
+  it('on success, hands back the checked catalog, the key that signed it and the document to store', () => {
+    const signed = signedVersion(4);
+    const r = verifySignedCatalog(signed, { trustedKeys, now: NOW, appliedVersion: null });
+    expect(r).toMatchObject({
+      ok: true,
+      catalog: { version: 4 },
+      keyId: demoTrustedKey().keyId,
+      signed: { catalog: signed.catalog, signature: signed.signature },
+    });
+  });
+
+  it('a catalog for this kiosk by id, or by one of its groups, is accepted', () => {
+    const to = (audience: object): unknown =>
+      verifySignedCatalog(signCatalog({ ...defaultCatalog(), version: 2, audience }, demoPrivateKey()), {
+        trustedKeys,
+        now: NOW,
+        kiosk: { kioskId: 'SZ-FT-0012', kioskGroups: ['north', 'hk-macao-zone'] },
+      });
+    expect(to({ kioskIds: ['SZ-FT-0001', 'SZ-FT-0012'] })).toMatchObject({ ok: true });
+    expect(to({ kioskGroups: ['hk-macao-zone'] })).toMatchObject({ ok: true });
+    expect(to({ kioskGroups: ['south'] })).toMatchObject({ ok: false, reason: 'audience' });
+    expect(to({ kioskIds: ['SZ-FT-0001'], kioskGroups: ['south'] })).toMatchObject({ ok: false });
   });
 });
 

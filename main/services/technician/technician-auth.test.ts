@@ -62,7 +62,11 @@ describe('TechnicianAuth', () => {
     const s = await open();
     const auth = new TechnicianAuth(s, { demonstration: true });
     await auth.setPin('482913');
-    expect(JSON.stringify(await s.settings.get('technician.pin', z.unknown(), null))).not.toContain('482913');
+    // Stored under the key earlier versions used (a renamed key would drop every kiosk's PIN on upgrade),
+    // as a salted hash, never the PIN itself.
+    const stored = await s.settings.get('technician.pin', z.unknown(), null);
+    expect(stored).toMatchObject({ salt: expect.any(String), hash: expect.any(String), n: 16384 });
+    expect(JSON.stringify(stored)).not.toContain('482913');
     expect(await auth.login(7, DEMO_TECHNICIAN_PIN)).toMatchObject({
       ok: false,
       reason: 'wrong-pin',
@@ -271,6 +275,126 @@ describe('TechnicianAuth', () => {
     expect(isAcceptablePin('111111')).toBe(false);
     expect(isAcceptablePin('12345')).toBe(false);
     expect(isAcceptablePin('12ab56')).toBe(false);
+  });
+
+  it('takes 6 to 12 digits and nothing around them; only a PIN of one repeated digit is too weak', () => {
+    expect(isAcceptablePin('123456789012')).toBe(true);
+    expect(isAcceptablePin('1234567890123')).toBe(false);
+    expect(isAcceptablePin('a123456')).toBe(false);
+    expect(isAcceptablePin('123456a')).toBe(false);
+    // A repeated digit at the start or the end is fine; only the whole PIN being one digit is refused.
+    expect(isAcceptablePin('112345')).toBe(true);
+    expect(isAcceptablePin('123455')).toBe(true);
+  });
+
+  it('refuses to set a weak PIN from the CLI, saying what a PIN must be', async () => {
+    const s = await open();
+    const auth = new TechnicianAuth(s, { demonstration: false });
+    await expect(auth.setPin('111111')).rejects.toThrow(/6 to 12 digits/);
+    expect(await auth.login(1, '111111')).toMatchObject({ ok: false, reason: 'no-pin-set' });
+  });
+
+  it('records who acted and how each round ended in the audit log', async () => {
+    const s = await open();
+    const now = 0;
+    const auth = new TechnicianAuth(s, {
+      demonstration: false,
+      now: () => now,
+      maxFailures: 2,
+      lockoutMs: 60_000,
+    });
+    // Two refusals on a kiosk without a PIN lock it; both are counted as such.
+    await auth.login(1, '000000');
+    await auth.login(1, '000000');
+    await auth.login(1, '000000');
+    await auth.setPin('482913');
+    expect(await auth.login(1, '111222')).toMatchObject({ reason: 'wrong-pin' });
+    expect(await auth.login(1, '482913')).toMatchObject({ ok: true });
+    await auth.logout(1);
+    const all = (await s.audit.recent(100)).reverse();
+    expect(all.map((e) => [e.event, e.actor])).toEqual([
+      ['technician.login-failed', 'technician'],
+      ['technician.login-refused', 'technician'],
+      ['technician.pin-changed', 'technician'],
+      ['technician.login-failed', 'technician'],
+      ['technician.login', 'technician'],
+      ['technician.logout', 'technician'],
+    ]);
+    expect(all.map((e) => e.details)).toEqual([
+      { count: 2, noPinSet: 2, lockedUntil: 60_000, level: 1 },
+      { reason: 'locked', count: 1, lockedUntil: 60_000 },
+      { lockoutCleared: true },
+      { count: 1, noPinSet: 0, lockedUntil: null, level: null },
+      {},
+      {},
+    ]);
+    // A PIN changed with no lockout in force says so.
+    await auth.setPin('730291');
+    expect((await s.audit.recent(1))[0]?.details).toEqual({ lockoutCleared: false });
+  });
+
+  it('a quiet day after a lockout starts the back-off over (the next lockout is the first length again)', async () => {
+    const s = await open();
+    let now = 0;
+    const hour = 3_600_000;
+    const auth = new TechnicianAuth(s, {
+      demonstration: true,
+      now: () => now,
+      maxFailures: 1,
+      lockoutMs: 60_000,
+      resetAfterMs: hour,
+    });
+    expect(await auth.login(1, '123123')).toMatchObject({ lockedUntil: 60_000 });
+    // Within the quiet period the next lockout doubles ...
+    now = 120_000;
+    expect(await auth.login(1, '123123')).toMatchObject({ lockedUntil: now + 120_000 });
+    // ... after it (an hour here, not the default day) it is back to one minute.
+    now += hour;
+    expect(await auth.login(1, '123123')).toMatchObject({ lockedUntil: now + 60_000 });
+  });
+
+  it('ends a session exactly when it expires, and a clock stepped back does not revive it', async () => {
+    const s = await open();
+    let now = 1_000;
+    const auth = new TechnicianAuth(s, { demonstration: true, now: () => now, sessionMs: 1000 });
+    expect(await auth.login(1, '000000')).toEqual({ ok: true, expiresAt: 2_000 });
+    now = 1_999;
+    expect(auth.isSignedIn(1)).toBe(true);
+    now = 2_000;
+    expect(auth.isSignedIn(1)).toBe(false);
+    now = 1_500;
+    expect(auth.isSignedIn(1)).toBe(false);
+  });
+
+  it('treats a damaged stored PIN hash as a wrong PIN, not a crash', async () => {
+    const s = await open();
+    const auth = new TechnicianAuth(s, { demonstration: false });
+    await auth.setPin('482913');
+    const stored = await s.settings.get(
+      'technician.pin',
+      z.object({ salt: z.string(), hash: z.string(), n: z.number() }),
+      null,
+    );
+    await s.settings.set('technician.pin', { ...stored, hash: Buffer.alloc(16).toString('base64') });
+    expect(await auth.login(1, '482913')).toMatchObject({ ok: false, reason: 'wrong-pin' });
+  });
+
+  it('on screen, checks the current PIN against the set PIN (or the demonstration PIN while none is set)', async () => {
+    const s = await open();
+    const auth = new TechnicianAuth(s, { demonstration: true });
+    await auth.login(1, DEMO_TECHNICIAN_PIN);
+    expect(await auth.changePin(1, '135791', '246810')).toEqual({ ok: false, reason: 'wrong-pin' });
+    expect(auth.isSignedIn(1)).toBe(false);
+
+    await auth.setPin('482913');
+    await auth.login(2, '482913');
+    expect(await auth.changePin(2, DEMO_TECHNICIAN_PIN, '246810')).toEqual({
+      ok: false,
+      reason: 'wrong-pin',
+    });
+    await auth.login(3, '482913');
+    expect(await auth.changePin(3, '482913', '246810')).toEqual({ ok: true });
+    expect(await auth.login(4, '246810')).toMatchObject({ ok: true });
   });
 
   it('changes the PIN on screen only for a signed-in connection that gives the current PIN again', async () => {

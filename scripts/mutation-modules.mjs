@@ -1,0 +1,43 @@
+/**
+ * The critical modules under mutation testing: the files Stryker mutates and the unit tests that must kill the
+ * mutants. Only fast unit tests are listed (no end-to-end, no PostgreSQL, no subprocess-heavy integration
+ * tests), so one module runs in minutes on a shared 2-core machine.
+ */
+export const MUTATION_MODULES = {
+  'sam-codec': {
+    mutate: ['drivers/id-card/codec.ts', 'drivers/id-card/text-block.ts'],
+    tests: ['drivers/id-card/codec.test.ts', 'drivers/id-card/text-block.test.ts'],
+  },
+  'id-number': {
+    mutate: ['drivers/id-card/id-number.ts'],
+    tests: ['drivers/id-card/id-number.test.ts', 'drivers/id-card/text-block.test.ts'],
+  },
+  'escpos-encoder': {
+    mutate: ['drivers/printer/encoder.ts'],
+    tests: ['drivers/printer/encoder.test.ts'],
+  },
+  'printer-status': {
+    mutate: ['drivers/printer/status.ts'],
+    tests: ['drivers/printer/status.test.ts'],
+  },
+  'sync-outbox': {
+    mutate: ['main/services/sync/outbox.ts'],
+    tests: ['main/services/sync/outbox.test.ts', 'main/services/sync/uploader.test.ts'],
+  },
+  'sync-uploader': {
+    mutate: ['main/services/sync/uploader.ts'],
+    tests: ['main/services/sync/uploader.test.ts'],
+  },
+  'catalog-signing': {
+    mutate: ['main/services/catalog/signing.ts'],
+    tests: ['main/services/catalog/signing.test.ts'],
+  },
+  'technician-auth': {
+    mutate: ['main/services/technician/technician-auth.ts'],
+    tests: ['main/services/technician/technician-auth.test.ts'],
+  },
+  'progress-link': {
+    mutate: ['central/progress-link.ts'],
+    tests: ['central/progress-link.test.ts', 'central/progress-page.test.ts'],
+  },
+};
