@@ -3,6 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 import reactHooks from 'eslint-plugin-react-hooks';
+import { importBoundaries } from './scripts/eslint-import-boundaries.js';
 
 const nodeBuiltins = [
   'fs',
@@ -26,6 +27,51 @@ const nodeBuiltins = [
   'dgram',
   'zlib',
   'readline',
+];
+
+/**
+ * Which way imports point between the top-level parts (docs/ARCHITECTURE.md, "Dependencies"). Each zone: files in
+ * `from` must not import `disallow`, but for the files listed in `allow` (known exceptions, each documented there).
+ */
+export const importZones = [
+  {
+    from: ['main', 'renderer', 'drivers'],
+    disallow: ['central', 'compose'],
+    message:
+      'the kiosk and the central server share only contract/; the demonstration joins them in compose/ (see docs/ARCHITECTURE.md).',
+  },
+  {
+    from: ['central'],
+    disallow: ['main', 'renderer', 'compose'],
+    // Kiosk modules the reference server still reuses: the catalog's schema and signature (it verifies what it
+    // publishes exactly as a kiosk does) and the receipt's rendering and masking (its progress page offers the
+    // receipt as a PDF). Nothing else: move new shared code to contract/.
+    allow: [
+      'main/services/catalog/schema',
+      'main/services/catalog/signing',
+      'main/services/documents/receipt-data',
+      'main/services/documents/receipt-escpos',
+      'main/services/documents/render',
+    ],
+    message: 'the central server shares only contract/ with the kiosk (see docs/ARCHITECTURE.md).',
+  },
+  {
+    from: ['contract'],
+    disallow: ['main', 'central', 'drivers', 'renderer', 'compose'],
+    message: 'contract/ is the leaf both sides import; it imports neither.',
+  },
+  {
+    from: ['drivers'],
+    disallow: ['main', 'renderer'],
+    message: 'drivers know nothing of the app.',
+  },
+  {
+    from: ['main/services', 'main/store'],
+    disallow: ['main/api', 'main/core', 'main/electron', 'main/browser-host', 'main/cli'],
+    // The logger's type (and the store's default logger) only.
+    allow: ['main/core/log'],
+    message: 'services and the store never import the layers built on them; the API layer adapts services.',
+  },
 ];
 
 export default tseslint.config(
@@ -57,6 +103,13 @@ export default tseslint.config(
         { paths: [{ name: 'electron', message: "Only main/electron may import 'electron'." }] },
       ],
     },
+  },
+  {
+    // Tests and benches may import both sides; build tooling (Vite configs) is not app code.
+    files: ['**/*.ts', '**/*.tsx'],
+    ignores: ['**/*.test.ts', '**/*.test.tsx', 'test/**', 'bench/**', '**/vite.config.ts'],
+    plugins: { booth: { rules: { 'import-boundaries': importBoundaries } } },
+    rules: { 'booth/import-boundaries': ['error', { zones: importZones }] },
   },
   {
     // Tests may use non-null assertions and looser boundaries.

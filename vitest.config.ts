@@ -24,6 +24,7 @@ export default defineConfig({
             'main/**/*.test.ts',
             'drivers/**/*.test.ts',
             'central/**/*.test.ts',
+            'contract/**/*.test.ts',
             'renderer/**/*.test.ts',
             'renderer/**/*.test.tsx',
             'test/integration/**/*.test.ts',

@@ -9,7 +9,7 @@ import WebSocket from 'ws';
 import type { RpcChannel } from '../main/api/channel.js';
 import type { KioskApiTable } from '../main/api/kiosk-api.js';
 import { createRpcClient } from '../main/api/rpc-client.js';
-import type { KioskEvents } from '../main/api/views.js';
+import type { KioskEvents } from '../main/services/views.js';
 import { chromiumArgs } from '../main/browser-host/chromium.js';
 import { RPC_SUBPROTOCOL, startBrowserHost, type BrowserHost } from '../main/browser-host/server.js';
 import { startKioskCore, type KioskCore, type ScreenShown } from '../main/core/kiosk-core.js';
@@ -116,7 +116,7 @@ async function coldStart(blockFonts: boolean): Promise<ColdStart> {
 }
 
 /**
- * One cold start the way the kiosk starts (main/browser-host/main.ts): the host, then system Chromium spawned
+ * One cold start the way the kiosk starts (compose/browser-host.ts): the host, then system Chromium spawned
  * with the kiosk's own flags on its one-time launch link, in kiosk mode with a fresh profile, while the core
  * starts (`overlap`; without it, the order before: core, host, then Chromium) — until the renderer reports the
  * attract screen drawn with its fonts (`kiosk.shown`). Headless here, as there is no display; Node's own start

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadTrustedKeys, type TrustedKey } from '../main/services/catalog/signing.js';
 import { parseArgs } from 'node:util';
-import { kioskIdSchema } from './contract.js';
+import { kioskIdSchema } from '../contract/central-api.js';
 import { parseFaultSpec, type FaultConfig } from './faults.js';
 import { DEFAULT_RATE_LIMITS, type CentralRateLimits, type RateLimit } from './rate-limit.js';
 import type { CentralServerTls } from './server.js';

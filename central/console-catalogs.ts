@@ -15,7 +15,7 @@ import {
 } from './catalog-publishing.js';
 import { describeCatalogChanges, type Words } from './console-app/catalog-words.js';
 import { audit, type ConsoleRole, type ConsoleSession } from './console-auth.js';
-import { kioskGroupIdSchema, type FleetKiosk } from './contract.js';
+import { kioskGroupIdSchema, type FleetKiosk } from '../contract/central-api.js';
 import type { CentralDb } from './db.js';
 import { HttpError } from './http-json.js';
 

@@ -5,7 +5,7 @@ import {
   mailboxStateSchema,
   progressStatusSchema,
   ulidSchema,
-} from './contract.js';
+} from '../contract/central-api.js';
 
 /**
  * The shapes of the console's mailbox and transaction pages, shared by the server (central/console-letters.ts)

@@ -18,7 +18,7 @@ import {
   transactionPayloadSchema,
   type LocalizedName,
   type TransactionProgress,
-} from './contract.js';
+} from '../contract/central-api.js';
 import type { CentralDb } from './db.js';
 import { HttpError } from './http-json.js';
 import type { TransactionRow } from './server.js';

@@ -6,7 +6,7 @@ import {
   urgentFingerprint,
   urgentReportStatus,
 } from './console-urgent.js';
-import type { TransactionPayload } from './contract.js';
+import type { TransactionPayload } from '../contract/central-api.js';
 import { openCentralDb, type CentralDb } from './db.js';
 import { sampleMissingPersonReport, sampleTransaction } from './fixtures.js';
 

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { audit, type ConsoleRole, type ConsoleSession } from './console-auth.js';
-import { localizedNameSchema, type UrgentReportStatus } from './contract.js';
+import { localizedNameSchema, type UrgentReportStatus } from '../contract/central-api.js';
 import type { CentralDb } from './db.js';
 import { HttpError } from './http-json.js';
 import {

@@ -18,7 +18,7 @@ import {
 } from './console-auth.js';
 import type { TrustedKey } from '../main/services/catalog/signing.js';
 import { createConsoleCatalogs, isCatalogRoute } from './console-catalogs.js';
-import type { FleetKiosk } from './contract.js';
+import type { FleetKiosk } from '../contract/central-api.js';
 import type { ConsoleRouteKit, UrgentDesk } from './console-urgent.js';
 import type { CentralDb } from './db.js';
 import { HttpError, sendJson } from './http-json.js';

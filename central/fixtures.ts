@@ -1,6 +1,11 @@
 import { monotonicFactory } from 'ulid';
-import type { BatchItem, HeartbeatRequest, SignedCatalogDocument, TransactionPayload } from './contract.js';
-import { newProgressKey } from './progress-link.js';
+import type {
+  BatchItem,
+  HeartbeatRequest,
+  SignedCatalogDocument,
+  TransactionPayload,
+} from '../contract/central-api.js';
+import { newProgressKey } from '../contract/progress-link.js';
 
 /**
  * Made-up payloads for tests and demos (the people in them do not exist). Shared by the central server's tests

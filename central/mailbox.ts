@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { MailboxState } from './contract.js';
+import type { MailboxState } from '../contract/central-api.js';
 import type { CentralDb } from './db.js';
 
 /**

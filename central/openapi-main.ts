@@ -1,6 +1,6 @@
 /**
  * Writes or checks resources/openapi/central-api.yaml:
- *   npx tsx central/openapi-main.ts --write   regenerate it from central/contract.ts (formatted with Prettier)
+ *   npx tsx central/openapi-main.ts --write   regenerate it from contract/central-api.ts (formatted with Prettier)
  *   npx tsx central/openapi-main.ts --check   exit 1 when the committed file's content is out of date
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { printableReceiptSchema } from '../main/services/documents/schemas.js';
-import type { TransactionProgress } from './contract.js';
+import type { TransactionProgress } from '../contract/central-api.js';
 import { createHash } from 'node:crypto';
 import { sampleTransaction } from './fixtures.js';
 import {
@@ -11,7 +11,7 @@ import {
   parseProgressLinkKey,
   PROGRESS_KEY_LENGTH,
   progressPageUrl,
-} from './progress-link.js';
+} from '../contract/progress-link.js';
 import {
   createProgressPageHandler,
   escapeHtml,

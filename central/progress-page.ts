@@ -1,6 +1,6 @@
 /**
  * The citizen's progress page and electronic receipt, served by the central server to phones that scanned the
- * receipt's QR code (central/progress-link.ts builds the link):
+ * receipt's QR code (contract/progress-link.ts builds the link):
  *
  *   GET /progress/{number}?k={key}[&lang=zh-CN|zh-HK|en]              → a small server-rendered HTML page
  *   GET /progress/{number}/receipt.pdf?k={key}[&lang=zh-CN|zh-HK|en]  → the A4 receipt PDF
@@ -31,8 +31,8 @@ import {
   type ProgressStatus,
   type TransactionPayload,
   type TransactionProgress,
-} from './contract.js';
-import { parseProgressLinkKey, progressPageUrl } from './progress-link.js';
+} from '../contract/central-api.js';
+import { parseProgressLinkKey, progressPageUrl } from '../contract/progress-link.js';
 
 /** A display language of the page. */
 export type ProgressPageLocale = 'zh-CN' | 'zh-HK' | 'en';

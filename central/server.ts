@@ -33,7 +33,7 @@ import {
   type StatsResponse,
   type TransactionPayload,
   type TransactionProgress,
-} from './contract.js';
+} from '../contract/central-api.js';
 import type { TrustedKey } from '../main/services/catalog/signing.js';
 import {
   audienceOf,
@@ -61,7 +61,7 @@ import {
 export { DEFAULT_RATE_LIMITS, type CentralRateLimits, type RateLimit } from './rate-limit.js';
 
 /**
- * The reference central API server: the contract in central/contract.ts on node:http and sqlite.
+ * The reference central API server: the contract in contract/central-api.ts on node:http and sqlite.
  *
  * Progress and mailbox statuses move by people: officers in the console (central/console-letters.ts) set a
  * transaction's progress and sign for, reply to and close letters (central/mailbox.ts); the admin API can pin a

@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { kioskIdSchema, localizedNameSchema, referenceNumberSchema, ulidSchema } from './contract.js';
+import {
+  kioskIdSchema,
+  localizedNameSchema,
+  referenceNumberSchema,
+  ulidSchema,
+} from '../contract/central-api.js';
 
 /**
  * The console's urgent-report shapes, shared by the server (central/console-urgent.ts) and the browser app

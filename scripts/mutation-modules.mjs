@@ -37,7 +37,7 @@ export const MUTATION_MODULES = {
     tests: ['main/services/technician/technician-auth.test.ts'],
   },
   'progress-link': {
-    mutate: ['central/progress-link.ts'],
-    tests: ['central/progress-link.test.ts', 'central/progress-page.test.ts'],
+    mutate: ['contract/progress-link.ts'],
+    tests: ['contract/progress-link.test.ts', 'central/progress-page.test.ts'],
   },
 };

@@ -64,7 +64,7 @@ if (electron && display) {
       ? 'Electron is installed but there is no display: using the browser host (headless)'
       : "Electron's binary is not installed (npx install-electron fetches it where downloads are allowed): using the browser host",
   );
-  child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'main', 'browser-host', 'main.ts')], {
+  child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'compose', 'browser-host.ts')], {
     cwd: root,
     stdio: 'inherit',
   });

@@ -9,47 +9,14 @@ import {
   type AuditLine,
   type Session,
 } from './api.js';
-import { TEXTS, type TextKey } from './messages.js';
+import type { TextKey } from './messages.js';
+import { age, Head, T, text } from './labels.js';
 import { faultsOf, fleetGroups, isStale, kioskGroupFilter, kioskIdFilter, NO_GROUP } from './fleet-view.js';
 import { CatalogRejection, CatalogsPage } from './CatalogsPage.js';
 import { UrgentPage } from './UrgentPage.js';
 import { MailboxPage } from './MailboxPage.js';
 import { TransactionsPage } from './TransactionsPage.js';
 import { Pending, usePolled } from './polling.js';
-
-/** A label in Chinese with its English beside it. */
-export function T({ k }: { k: TextKey }): ReactElement {
-  const [zh, en] = TEXTS[k];
-  return (
-    <>
-      <span lang="zh-CN">{zh}</span>{' '}
-      <span lang="en" className="en">
-        {en}
-      </span>
-    </>
-  );
-}
-
-/** Plain text of a label, for attributes (aria-label, placeholder). */
-export function text(k: TextKey): string {
-  const [zh, en] = TEXTS[k];
-  return `${zh} ${en}`;
-}
-
-/** A table's header row of bilingual labels. */
-export function Head({ keys }: { keys: readonly TextKey[] }): ReactElement {
-  return (
-    <thead>
-      <tr>
-        {keys.map((key) => (
-          <th key={key}>
-            <T k={key} />
-          </th>
-        ))}
-      </tr>
-    </thead>
-  );
-}
 
 const FLEET_REFRESH_MS = 15_000;
 
@@ -213,28 +180,6 @@ function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void }): Rea
         </button>
       </form>
     </main>
-  );
-}
-
-/** An age in seconds, minutes or hours, bilingual. */
-export function age(ms: number): ReactElement {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 120)
-    return (
-      <>
-        {s} <T k="secondsAgo" />
-      </>
-    );
-  if (s < 7200)
-    return (
-      <>
-        {Math.floor(s / 60)} <T k="minutesAgo" />
-      </>
-    );
-  return (
-    <>
-      {Math.floor(s / 3600)} <T k="hoursAgo" />
-    </>
   );
 }
 

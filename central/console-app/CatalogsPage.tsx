@@ -9,9 +9,9 @@ import {
   type PublishedCatalog,
   type Session,
 } from './api.js';
-import { Head, T, text } from './App.js';
+import { Head, T, text } from './labels.js';
 import type { ServiceChange, Words } from './catalog-words.js';
-import type { FleetKiosk } from '../contract.js';
+import type { FleetKiosk } from '../../contract/central-api.js';
 import { CATALOG_REASONS, type TextKey } from './messages.js';
 
 /**

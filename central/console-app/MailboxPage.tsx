@@ -1,7 +1,7 @@
 import { useState, type FormEvent, type ReactElement } from 'react';
 import type { ConsoleLetter, PromiseClock } from '../console-letters-schemas.js';
 import { ApiError, type Session } from './api.js';
-import { Head, T, text } from './App.js';
+import { Head, T, text } from './labels.js';
 import { closeLetter, loadMailbox, replyToLetter, signLetter } from './letters-api.js';
 import { clockView, formatClockTime, formatDuration } from './letters-view.js';
 import type { TextKey } from './messages.js';

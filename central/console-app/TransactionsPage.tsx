@@ -1,8 +1,8 @@
 import { useState, type FormEvent, type ReactElement } from 'react';
 import type { ConsoleTransaction } from '../console-letters-schemas.js';
-import type { ProgressStatus } from '../contract.js';
+import type { ProgressStatus } from '../../contract/central-api.js';
 import { ApiError, type Session } from './api.js';
-import { T, text } from './App.js';
+import { T, text } from './labels.js';
 import { findTransactions, setProgress } from './letters-api.js';
 import type { TextKey } from './messages.js';
 import { FailedNote } from './polling.js';

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState, type ReactElement } from 'react';
 import { ApiError, type Session } from './api.js';
-import { age, Head, T } from './App.js';
+import { age, Head, T } from './labels.js';
 import type { TextKey } from './messages.js';
 import type { UrgentBoard, UrgentReport } from '../urgent-schemas.js';
 import { acknowledgeUrgent, loadUrgentBoard, parseUrgentSnapshot, URGENT_EVENTS_PATH } from './urgent-api.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { auditEntrySchema, consoleRoleSchema } from '../console-schemas.js';
-import { fleetKioskSchema } from '../contract.js';
+import { fleetKioskSchema } from '../../contract/central-api.js';
 import { catalogChangesSchema } from './catalog-words.js';
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FleetKiosk } from '../contract.js';
+import type { FleetKiosk } from '../../contract/central-api.js';
 import { faultsOf, fleetGroups, isStale, kioskGroupFilter, kioskIdFilter, NO_GROUP } from './fleet-view.js';
 
 function kiosk(overrides: Partial<FleetKiosk>): FleetKiosk {

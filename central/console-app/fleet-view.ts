@@ -1,4 +1,4 @@
-import type { FleetKiosk } from '../contract.js';
+import type { FleetKiosk } from '../../contract/central-api.js';
 
 /**
  * The fleet page's rules, kept apart from the React code so that they are unit tested: when a kiosk is stale,

@@ -7,7 +7,7 @@ import {
   type ConsoleMailbox,
   type ConsoleTransaction,
 } from '../console-letters-schemas.js';
-import type { ProgressStatus } from '../contract.js';
+import type { ProgressStatus } from '../../contract/central-api.js';
 import { call, type Session } from './api.js';
 
 /** The console's calls for the chief's mailbox and transactions (central/console-letters.ts). */

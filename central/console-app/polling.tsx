@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState, type ReactElement } from 'react';
-import { T } from './App.js';
+import { T } from './labels.js';
 
 /** What {@link usePolled} gives a page. */
 export interface Polled<D> {

@@ -4,8 +4,8 @@ import { method } from './define.js';
 import type { ApiDeps, CardCheckView, SimulationPort } from './ports.js';
 import type { ApiResult } from './protocol.js';
 import { apiError } from './protocol.js';
-import { MAX_SERVICES_PER_VISIT } from './limits.js';
-import { MAX_CERTIFICATE_PHOTO_BYTES } from '../../central/contract.js';
+import { MAX_SERVICES_PER_VISIT } from '../services/session/limits.js';
+import { MAX_CERTIFICATE_PHOTO_BYTES } from '../../contract/central-api.js';
 import { technicianMethods } from './technician-methods.js';
 import type {
   Catalog,
@@ -18,7 +18,7 @@ import type {
   TechnicianOverview,
   TransactionProgressView,
   VisitView,
-} from './views.js';
+} from '../services/views.js';
 
 const none = z.undefined().or(z.object({}).strict()).optional();
 const serviceId = z.string().min(1).max(80);

@@ -2,9 +2,9 @@
  * What the KioskApi needs from the core, as interfaces. The API layer (and so the renderer's client type)
  * depends only on these, never on drivers or Node.
  */
-import type { FormValue } from './form-validation.js';
+import type { FormValue } from '../services/catalog/form-validation.js';
 import type { ApiResult } from './protocol.js';
-import type { CatalogLocale } from './views.js';
+import type { CatalogLocale } from '../services/views.js';
 import type { HealthSnapshot } from './health-view.js';
 import type {
   AssignableRole,
@@ -17,7 +17,7 @@ import type {
   PrinterBitsView,
   PrinterTestView,
   ScanTestView,
-} from './technician-views.js';
+} from '../services/technician-views.js';
 import type {
   CameraReportView,
   Catalog,
@@ -32,7 +32,7 @@ import type {
   TechnicianOverview,
   TransactionProgressView,
   VisitView,
-} from './views.js';
+} from '../services/views.js';
 
 /** Technician sign-in (PIN, per connection) and the diagnostics it unlocks. */
 export interface TechnicianPort {

@@ -14,7 +14,7 @@ import {
   type PrinterBitsView,
   type PrinterTestView,
   type ScanTestView,
-} from './technician-views.js';
+} from '../services/technician-views.js';
 import type { ApiResult } from './protocol.js';
 import { apiError } from './protocol.js';
 

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import type { CliCommand, CliIO } from './command.js';
 import { CliError } from './command.js';
 import { allCommands } from './registry.js';
@@ -55,25 +54,5 @@ export async function runCli(argv: readonly string[], io: CliIO, commands = allC
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
     io.stderr(`booth ${found.command.path.join(' ')}: ${message}\n`);
     return 1;
-  }
-}
-
-/** Parses options strictly (unknown options are errors), with one-line messages. */
-export function parseOptions<T extends NonNullable<Parameters<typeof parseArgs>[0]>['options']>(
-  args: readonly string[],
-  options: T,
-  allowPositionals = false,
-): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
-  try {
-    const parsed = parseArgs({ args: [...args], options, strict: true, allowPositionals });
-    return {
-      values: parsed.values as Record<string, string | boolean | undefined>,
-      positionals: parsed.positionals,
-    };
-  } catch (error) {
-    throw new CliError(
-      error instanceof Error ? (error.message.split('\n')[0] ?? 'bad arguments') : 'bad arguments',
-      2,
-    );
   }
 }

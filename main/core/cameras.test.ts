@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DeviceStatusView } from '../api/views.js';
+import type { DeviceStatusView } from '../services/views.js';
 import { CameraRoles, cameraMatches, cameraSelector } from './cameras.js';
 
 const none = { spec: null, source: 'none' } as const;

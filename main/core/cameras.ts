@@ -12,7 +12,7 @@ import type {
   CameraSelectorView,
   DeviceStatusView,
   FaceSettingsView,
-} from '../api/views.js';
+} from '../services/views.js';
 import {
   CAMERA_ROLES,
   CAMERA_STORE_ROLE,

@@ -5,7 +5,7 @@ import type { PrintJobResult } from '../../drivers/printer/printer.js';
 import type { PrinterProfile } from '../../drivers/printer/profile.js';
 import type { PrinterCondition } from '../../drivers/printer/status.js';
 import type { Scanner } from '../../drivers/scanner/types.js';
-import type { DeviceStatusView, FixtureView, PaperState } from '../api/views.js';
+import type { DeviceStatusView, FixtureView, PaperState } from '../services/views.js';
 
 /** What the core needs of a receipt printer: its status and printing a job (never assumed printed). */
 export interface PrinterStatusSource {

@@ -14,7 +14,7 @@ import type { HidDeviceInfo } from '../../drivers/transport/hid.js';
 import { formatVidPid } from '../../drivers/transport/hid.js';
 import { SerialTransport } from '../../drivers/transport/serial.js';
 import type { ByteTransport } from '../../drivers/transport/types.js';
-import type { DiscoveredDeviceView, DeviceGuess, ListedDeviceView } from '../api/technician-views.js';
+import type { DiscoveredDeviceView, DeviceGuess, ListedDeviceView } from '../services/technician-views.js';
 
 /** The HID usage page of point-of-sale barcode scanners. */
 export const HID_POS_USAGE_PAGE = 0x8c;

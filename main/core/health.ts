@@ -7,8 +7,8 @@
 import { statfs, readFile, rename, writeFile } from 'node:fs/promises';
 import { freemem } from 'node:os';
 import path from 'node:path';
-import type { HeartbeatHealth } from '../../central/contract.js';
-import type { DeviceStatusView } from '../api/views.js';
+import type { HeartbeatHealth } from '../../contract/central-api.js';
+import type { DeviceStatusView } from '../services/views.js';
 import { healthSnapshotSchema, type HealthDevice, type HealthSnapshot } from '../api/health-view.js';
 
 export { healthSnapshotSchema, type HealthDevice, type HealthSnapshot };

@@ -12,7 +12,7 @@ import type {
   KioskInfo,
   ScanView,
   ServiceStateView,
-} from '../api/views.js';
+} from '../services/views.js';
 import { CameraRoles } from './cameras.js';
 import { CAMERA_ROLES, resolveCameraConfig } from './device-config.js';
 import { faceThresholdsFromEnv } from '../services/face/config.js';

@@ -6,7 +6,7 @@ import {
 } from '../../drivers/id-card/index.js';
 import { createSimulatedPrinter } from '../../drivers/printer/index.js';
 import { createSimulatedScanner } from '../../drivers/scanner/index.js';
-import type { PaperState } from '../api/views.js';
+import type { PaperState } from '../services/views.js';
 import type { DeviceSet, PrinterStatusSource } from './devices.js';
 
 /**

@@ -15,7 +15,7 @@ import type {
   DiscoveryView,
   ExportTargetView,
   ScanTestView,
-} from '../api/technician-views.js';
+} from '../services/technician-views.js';
 import { PrinterSimulator } from '../../drivers/printer/simulator.js';
 import { renderPaper } from '../../drivers/printer/render.js';
 import { testPage } from '../../drivers/printer/test-page.js';

@@ -1,11 +1,11 @@
 import type { PrintJobResult } from '../../drivers/printer/printer.js';
 import type { PrinterProfile } from '../../drivers/printer/profile.js';
-import { progressPageUrl } from '../../central/progress-link.js';
-import { letterKindSchema, type LetterKind } from '../../central/contract.js';
+import { progressPageUrl } from '../../contract/progress-link.js';
+import { letterKindSchema, type LetterKind } from '../../contract/central-api.js';
 import { PROFILE_80MM } from '../../drivers/printer/encoder.js';
 import { maskIdNumber } from '../../drivers/id-card/id-number.js';
 import { apiError } from '../api/protocol.js';
-import type { CatalogLocale, ReceiptOutcomeView } from '../api/views.js';
+import type { CatalogLocale, ReceiptOutcomeView } from '../services/views.js';
 import type { ReceiptData } from '../services/documents/receipt-data.js';
 import { encodeReceipt, maskName } from '../services/documents/receipt-escpos.js';
 import type { CompleteVisit } from '../services/session/visit-service.js';
@@ -148,7 +148,7 @@ export function createVisitCompletion(deps: VisitCompletionDeps): CompleteVisit 
     }
     deps.log.info('visit.completed', { urgent: completed.urgent, services: services.length });
 
-    // Keyed (central/progress-link.ts): sequential numbers alone must not unlock the page. The key is the
+    // Keyed (contract/progress-link.ts): sequential numbers alone must not unlock the page. The key is the
     // transaction's own 128 random bits, uploaded with it; the URL is never logged.
     const progressUrl = progressPageUrl(deps.progressBaseUrl, completed.number, completed.progressKey);
     let receipt: ReceiptOutcomeView = { outcome: 'not-printed', reason: 'no-device' };

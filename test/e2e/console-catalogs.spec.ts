@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { addConsoleUser } from '../../central/console-auth.js';
 import { DEFAULT_CONSOLE_DIR } from '../../central/console.js';
-import type { FleetResponse } from '../../central/contract.js';
+import type { FleetResponse } from '../../contract/central-api.js';
 import { openCentralDb } from '../../central/db.js';
 import { startCentralServer, type CentralServer } from '../../central/server.js';
 import { startKioskCore, type KioskCore } from '../../main/core/kiosk-core.js';

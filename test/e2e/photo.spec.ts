@@ -9,7 +9,7 @@ import jpeg from 'jpeg-js';
 import type { Page } from '@playwright/test';
 import { jpegSize } from '../../main/services/face/photo.js';
 import { TransactionService } from '../../main/services/transactions/transactions.js';
-import type { TransactionPayload } from '../../central/contract.js';
+import type { TransactionPayload } from '../../contract/central-api.js';
 import { cameraLaunch, expectNothingOfTheFaceLeft, toPhotoConsent } from './face-steps.js';
 import { expect, test, type KioskUnderTest } from './kiosk-fixture.js';
 import { recordSpeech, spoken } from './speech.js';

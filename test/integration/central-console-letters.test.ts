@@ -13,7 +13,7 @@ import {
   mailboxStatusSchema,
   transactionProgressSchema,
   type TransactionPayload,
-} from '../../central/contract.js';
+} from '../../contract/central-api.js';
 import { openCentralDb, type CentralDb } from '../../central/db.js';
 import { batchItemOf, sampleTransaction } from '../../central/fixtures.js';
 import { startCentralServer, type CentralServer } from '../../central/server.js';

@@ -133,7 +133,7 @@ async function start(extra: Partial<CentralServerOptions> = {}): Promise<Central
 }
 
 describe('OpenAPI document', () => {
-  it('is up to date with central/contract.ts', () => {
+  it('is up to date with contract/central-api.ts', () => {
     const committed = readFileSync(join(import.meta.dirname, '../..', OPENAPI_PATH), 'utf8');
     expect(openApiMatchesCommitted(committed)).toBe(true);
     expect(openApiMatchesCommitted(renderOpenApiYaml())).toBe(true);

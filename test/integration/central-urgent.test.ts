@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addConsoleUser } from '../../central/console-auth.js';
-import { centralPaths, type TransactionPayload } from '../../central/contract.js';
+import { centralPaths, type TransactionPayload } from '../../contract/central-api.js';
 import { openCentralDb, type CentralDb } from '../../central/db.js';
 import { batchItemOf, sampleMissingPersonReport, sampleTransaction } from '../../central/fixtures.js';
 import { startCentralServer, type CentralServer, type CentralServerOptions } from '../../central/server.js';

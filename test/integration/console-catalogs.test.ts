@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addConsoleUser } from '../../central/console-auth.js';
-import type { HeartbeatRequest } from '../../central/contract.js';
+import type { HeartbeatRequest } from '../../contract/central-api.js';
 import { openCentralDb, type CentralDb } from '../../central/db.js';
 import { sampleHeartbeat } from '../../central/fixtures.js';
 import { startCentralServer, type CentralServer } from '../../central/server.js';

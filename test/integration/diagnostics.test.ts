@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { channelPair } from '../../main/api/channel.js';
 import type { KioskApiTable } from '../../main/api/kiosk-api.js';
 import { createRpcClient } from '../../main/api/rpc-client.js';
-import type { KioskEvents } from '../../main/api/views.js';
+import type { KioskEvents } from '../../main/services/views.js';
 import { runCli } from '../../main/cli/main.js';
 import { startKioskCore, type KioskCore } from '../../main/core/kiosk-core.js';
 import { logDir, silentLogger } from '../../main/core/log.js';

@@ -6,7 +6,7 @@ import { startCentralServer, type CentralServer } from '../../central/server.js'
 import { channelPair } from '../../main/api/channel.js';
 import type { KioskApiTable } from '../../main/api/kiosk-api.js';
 import { createRpcClient } from '../../main/api/rpc-client.js';
-import type { KioskEvents } from '../../main/api/views.js';
+import type { KioskEvents } from '../../main/services/views.js';
 import { runCli } from '../../main/cli/main.js';
 import { healthFile, healthSnapshotSchema } from '../../main/core/health.js';
 import { DEV_KIOSK_TOKEN, startKioskCore } from '../../main/core/kiosk-core.js';

@@ -15,7 +15,7 @@ import { SerialTransport } from '../../drivers/transport/serial.js';
 import { channelPair } from '../../main/api/channel.js';
 import type { KioskApiTable } from '../../main/api/kiosk-api.js';
 import { createRpcClient } from '../../main/api/rpc-client.js';
-import type { KioskEvents, VisitView } from '../../main/api/views.js';
+import type { KioskEvents, VisitView } from '../../main/services/views.js';
 import type { CliIO } from '../../main/cli/command.js';
 import { runCli } from '../../main/cli/main.js';
 import { startKioskCore } from '../../main/core/kiosk-core.js';

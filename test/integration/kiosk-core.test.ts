@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { channelPair } from '../../main/api/channel.js';
 import type { KioskApiTable } from '../../main/api/kiosk-api.js';
 import { createRpcClient } from '../../main/api/rpc-client.js';
-import type { KioskEvents, VisitView } from '../../main/api/views.js';
+import type { KioskEvents, VisitView } from '../../main/services/views.js';
 import { startKioskCore, type KioskCore } from '../../main/core/kiosk-core.js';
 import { createLogger, silentLogger, type Logger } from '../../main/core/log.js';
 

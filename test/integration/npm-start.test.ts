@@ -27,7 +27,7 @@ function dataDirForTest(): string {
 async function runBrowserHost(
   env: NodeJS.ProcessEnv,
 ): Promise<{ out: () => string; stop: () => Promise<number | null> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'main/browser-host/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'compose/browser-host.ts'], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -129,7 +129,7 @@ describe('the local central server of a demonstration kiosk', () => {
         BOOTH_OPEN_BROWSER: '0',
         BOOTH_LOCAL_CENTRAL_DIR: path.join(parent, 'central'),
       };
-      const child = spawn(process.execPath, ['--import', 'tsx', 'main/browser-host/main.ts'], {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'compose/browser-host.ts'], {
         env,
         stdio: ['ignore', 'pipe', 'pipe'],
       });

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { BatchItem } from '../../central/contract.js';
+import type { BatchItem } from '../../contract/central-api.js';
 import { startCentralServer, type CentralServer } from '../../central/server.js';
 import { createCentralClient, type CentralErrorKind } from '../../main/services/central/client.js';
 import { Uploader, type UploadPort } from '../../main/services/sync/uploader.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DeviceStatusView, VisitView } from '../../main/api/views.js';
+import type { DeviceStatusView, VisitView } from '../../main/services/views.js';
 import { runCli } from '../../main/cli/main.js';
 import { silentLogger } from '../../main/core/log.js';
 import { nextEvent, startSignedInKiosk } from '../support/kiosk-client.js';

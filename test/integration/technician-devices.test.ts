@@ -6,7 +6,7 @@ import { IdCardSimulator } from '../../drivers/id-card/simulator.js';
 import { serveSimulatorOn } from '../../drivers/printer/serve.js';
 import { PrinterSimulator } from '../../drivers/printer/simulator.js';
 import { SerialTransport } from '../../drivers/transport/serial.js';
-import type { DeviceStatusView, VisitView } from '../../main/api/views.js';
+import type { DeviceStatusView, VisitView } from '../../main/services/views.js';
 import type { KioskCore } from '../../main/core/kiosk-core.js';
 import { serialNodeLister } from '../../main/core/discovery.js';
 import { silentLogger } from '../../main/core/log.js';

@@ -9,7 +9,7 @@ import { urgentBoardSchema } from '../../central/urgent-schemas.js';
 import { channelPair } from '../../main/api/channel.js';
 import type { KioskApiTable } from '../../main/api/kiosk-api.js';
 import { createRpcClient } from '../../main/api/rpc-client.js';
-import type { KioskEvents, VisitView } from '../../main/api/views.js';
+import type { KioskEvents, VisitView } from '../../main/services/views.js';
 import { startKioskCore, type KioskCore } from '../../main/core/kiosk-core.js';
 import { silentLogger } from '../../main/core/log.js';
 import { MISSING_PERSON_FORM } from '../../main/services/session/visit-test-support.js';

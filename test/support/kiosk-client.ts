@@ -5,7 +5,7 @@
 import { channelPair } from '../../main/api/channel.js';
 import type { KioskApiTable } from '../../main/api/kiosk-api.js';
 import { createRpcClient, type RpcClient } from '../../main/api/rpc-client.js';
-import type { KioskEvents } from '../../main/api/views.js';
+import type { KioskEvents } from '../../main/services/views.js';
 import { startKioskCore, type KioskCore, type KioskCoreOptions } from '../../main/core/kiosk-core.js';
 
 /** A renderer's client of the core. */

@@ -30,7 +30,7 @@ import { readProvisioning } from '../../core/provisioning.js';
 import { resolveDataDir } from '../../store/data-dir.js';
 import type { CliCommand, CliIO } from '../command.js';
 import { CliError } from '../command.js';
-import { parseOptions } from '../main.js';
+import { parseOptions } from '../options.js';
 
 /**
  * The local demonstration central server's administrator token: used only when neither --token-file nor

@@ -21,7 +21,7 @@ import {
 } from '../../core/device-config.js';
 import type { CliCommand, CliIO } from '../command.js';
 import { CliError } from '../command.js';
-import { parseOptions } from '../main.js';
+import { parseOptions } from '../options.js';
 import { openCliStore } from './sync.js';
 
 /** One role as `booth config devices --json` reports it. */

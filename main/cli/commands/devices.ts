@@ -1,11 +1,11 @@
 import { SerialPort } from 'serialport';
 import { nodeHidBackend } from '../../../drivers/transport/hid.js';
-import type { ListedDeviceView } from '../../api/technician-views.js';
+import type { ListedDeviceView } from '../../services/technician-views.js';
 import { listDevices, type DeviceListing, type DiscoveryListers } from '../../core/discovery.js';
 import { listCameraNodes, type CameraNode } from '../../core/camera-nodes.js';
 import type { CliCommand } from '../command.js';
 import { CliError } from '../command.js';
-import { parseOptions } from '../main.js';
+import { parseOptions } from '../options.js';
 
 /** One attached device as `booth devices list` reports it: a serial port, a HID device or a camera. */
 export type ListedDevice = ListedDeviceView | CameraListing;

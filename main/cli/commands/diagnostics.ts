@@ -3,7 +3,7 @@ import path from 'node:path';
 import { diagnosticsFileName, writeDiagnosticsBundle } from '../../core/diagnostics.js';
 import type { CliCommand } from '../command.js';
 import { CliError } from '../command.js';
-import { parseOptions } from '../main.js';
+import { parseOptions } from '../options.js';
 import { defaultDeviceListers, listDevices } from './devices.js';
 import { dataDirHealth } from './health.js';
 import { cliDataDir, openCliStore } from './sync.js';

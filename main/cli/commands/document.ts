@@ -2,7 +2,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { CliCommand, CliIO } from '../command.js';
 import { CliError } from '../command.js';
-import { parseOptions } from '../main.js';
+import { parseOptions } from '../options.js';
 import { documentKinds } from '../../services/documents/kinds.js';
 import type { DocumentKind } from '../../services/documents/kinds.js';
 

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import type { CliCommand, CliIO } from '../command.js';
 import { CliError } from '../command.js';
-import { parseOptions } from '../main.js';
+import { parseOptions } from '../options.js';
 import { FaceConfigError, faceThresholdsFromEnv } from '../../services/face/config.js';
 import type { FaceEngine } from '../../services/face/engine.js';
 import type { RgbImage } from '../../services/face/image.js';

@@ -17,7 +17,7 @@ import { DEV_KIOSK_ID } from '../../core/kiosk-identity.js';
 import { readVersion } from '../../core/kiosk-core.js';
 import { readSyncState } from '../../services/sync/uploader.js';
 import type { CliCommand, CliIO } from '../command.js';
-import { parseOptions } from '../main.js';
+import { parseOptions } from '../options.js';
 import { openCatalogService } from './catalog.js';
 import { cliDataDir, cliKioskMode, openCliStore } from './sync.js';
 

@@ -23,7 +23,7 @@ import { SerialTransport } from '../../../drivers/transport/serial.js';
 import type { ByteTransport } from '../../../drivers/transport/types.js';
 import type { CliCommand, CliIO } from '../command.js';
 import { CliError } from '../command.js';
-import { parseOptions } from '../main.js';
+import { parseOptions } from '../options.js';
 
 const intOption = (name: string, min: number, max: number) =>
   z

@@ -6,7 +6,7 @@ import {
 } from '../../browser-host/kiosk-policy.js';
 import type { CliCommand, CliIO } from '../command.js';
 import { CliError } from '../command.js';
-import { parseOptions } from '../main.js';
+import { parseOptions } from '../options.js';
 
 /** The kiosk origin: `--origin`, else the browser host's default port (or BOOTH_PORT) on 127.0.0.1. */
 function originOf(

@@ -31,7 +31,7 @@ import { encodeReceipt } from '../../services/documents/receipt-escpos.js';
 import { receiptDataSchema } from '../../services/documents/receipt-data.js';
 import type { CliCommand, CliIO } from '../command.js';
 import { CliError } from '../command.js';
-import { parseOptions } from '../main.js';
+import { parseOptions } from '../options.js';
 
 const intOption = (name: string, min: number, max: number): z.ZodType<number> =>
   z

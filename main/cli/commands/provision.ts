@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CliCommand, CliIO } from '../command.js';
 import { CliError } from '../command.js';
-import { parseOptions } from '../main.js';
+import { parseOptions } from '../options.js';
 import { readFirstLine } from '../read-line.js';
 import { resolveDataDir } from '../../store/data-dir.js';
 import {

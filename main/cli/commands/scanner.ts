@@ -13,7 +13,7 @@ import { HidTransport, parseVidPid, type HidTarget } from '../../../drivers/tran
 import { SerialTransport } from '../../../drivers/transport/serial.js';
 import type { CliCommand, CliIO } from '../command.js';
 import { CliError } from '../command.js';
-import { parseOptions } from '../main.js';
+import { parseOptions } from '../options.js';
 
 const baudSchema = z.coerce.number().int().min(300).max(4_000_000);
 

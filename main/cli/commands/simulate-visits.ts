@@ -5,7 +5,7 @@ import { fictionalVisit, seededRandom } from '../../services/transactions/fictio
 import { TransactionService } from '../../services/transactions/transactions.js';
 import type { CliCommand } from '../command.js';
 import { CliError } from '../command.js';
-import { parseOptions } from '../main.js';
+import { parseOptions } from '../options.js';
 import { centralSettings, cliDataDir, cliKioskMode, openCliStore } from './sync.js';
 
 const optionsSchema = z.object({

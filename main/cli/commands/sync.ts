@@ -6,7 +6,7 @@ import { StoreError } from '../../store/errors.js';
 import { openStore, type KioskStore } from '../../store/store.js';
 import type { CliCommand, CliIO } from '../command.js';
 import { CliError } from '../command.js';
-import { parseOptions } from '../main.js';
+import { parseOptions } from '../options.js';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { DEV_KIOSK_TOKEN } from '../../core/kiosk-core.js';

@@ -1,6 +1,6 @@
 import type { CliCommand, CliIO } from '../command.js';
 import { CliError } from '../command.js';
-import { parseOptions } from '../main.js';
+import { parseOptions } from '../options.js';
 import { TechnicianAuth, isAcceptablePin } from '../../services/technician/technician-auth.js';
 import { openCliStore } from './sync.js';
 

@@ -28,7 +28,7 @@ import {
   type StatsResponse,
   type TransactionProgress,
   type UrgentReportStatus,
-} from '../../../central/contract.js';
+} from '../../../contract/central-api.js';
 import { httpsFetch, type TlsMaterial } from './https-fetch.js';
 
 /**

@@ -3,7 +3,7 @@
  * header says the size the catalog asked for, and which decodes whole to that size (a header alone can lie).
  */
 import jpeg from 'jpeg-js';
-import { MAX_CERTIFICATE_PHOTO_BYTES } from '../../../central/contract.js';
+import { MAX_CERTIFICATE_PHOTO_BYTES } from '../../../contract/central-api.js';
 import { jpegSize, type PhotoSpec } from './photo.js';
 
 /** Why a certificate photo was refused (no image data in it: it is safe to log). */

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { MailboxStatus, TransactionProgress } from '../../../central/contract.js';
+import type { MailboxStatus, TransactionProgress } from '../../../contract/central-api.js';
 import { openStore, type KioskStore } from '../../store/store.js';
 import { validateCatalog } from '../catalog/schema.js';
 import type { CentralResult } from '../central/client.js';

@@ -10,17 +10,17 @@
  * its number, but the officers' reply — which may speak of the citizen's affairs — only with the QR code's key.
  */
 import { timingSafeEqual } from 'node:crypto';
-import { parseProgressLinkKey } from '../../../central/progress-link.js';
-import type { MailboxStatus, TransactionProgress } from '../../../central/contract.js';
+import { parseProgressLinkKey } from '../../../contract/progress-link.js';
+import type { MailboxStatus, TransactionProgress } from '../../../contract/central-api.js';
 import { isTransactionNumber, sanitizeScannedText } from '../../../drivers/scanner/classify.js';
-import { apiError, type ApiResult } from '../../api/protocol.js';
+import { apiError, type ApiResult } from '../errors.js';
 import type {
   DeliveryState,
   LetterProgressView,
   LocalizedText,
   ReceiptOutcomeView,
   TransactionProgressView,
-} from '../../api/views.js';
+} from '../views.js';
 import type { KioskStore } from '../../store/store.js';
 import type { Catalog } from '../catalog/schema.js';
 import type { CentralResult } from '../central/client.js';

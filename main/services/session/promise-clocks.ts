@@ -7,7 +7,7 @@
  * moment the kiosk saved it: before that, no due time is given. Promises counted in working days (`processed`,
  * e.g. "within 3 working days") get no due time either: minutes since acknowledgement would misstate them.
  */
-import type { PromiseClockView } from '../../api/views.js';
+import type { PromiseClockView } from '../views.js';
 import type { CatalogPromise, CatalogService, PromiseKind } from '../catalog/schema.js';
 
 /** Promise kinds that run on the clock (minutes since the central system received the transaction). */

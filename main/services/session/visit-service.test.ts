@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import { maskIdNumber } from '../../../drivers/id-card/id-number.js';
 import type { IdCardData } from '../../../drivers/id-card/types.js';
-import type { VisitView } from '../../api/views.js';
+import type { VisitView } from '../views.js';
 import { validateCatalog, type Catalog } from '../catalog/schema.js';
 import { VisitService, type VisitCompletion, type VisitServiceOptions } from './visit-service.js';
 import { MISSING_PERSON_FORM } from './visit-test-support.js';

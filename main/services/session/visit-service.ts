@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { DeviceError } from '../../../drivers/common/result.js';
 import type { IdCardData } from '../../../drivers/id-card/types.js';
-import type { ApiResult } from '../../api/protocol.js';
-import { apiError } from '../../api/protocol.js';
-import type { FieldError, FormValue } from '../../api/form-validation.js';
-import { MAX_SERVICES_PER_VISIT } from '../../api/limits.js';
+import type { ApiResult } from '../errors.js';
+import { apiError } from '../errors.js';
+import type { FieldError, FormValue } from '../catalog/form-validation.js';
+import { MAX_SERVICES_PER_VISIT } from './limits.js';
 import { isWithinOpeningHours, localTimeOf } from '../catalog/rules.js';
-import { validateForm } from '../../api/form-validation.js';
+import { validateForm } from '../catalog/form-validation.js';
 import type {
   CardProblemView,
   CompletedVisitView,
@@ -16,7 +16,7 @@ import type {
   PhotoStepView,
   PrefillView,
   VisitView,
-} from '../../api/views.js';
+} from '../views.js';
 import { promiseClocks } from './promise-clocks.js';
 import type { CardType, Catalog, CatalogLocale, CatalogService, PrefillSource } from '../catalog/schema.js';
 import { DEFAULT_FACE_THRESHOLDS, decide, type FaceThresholds } from '../face/policy.js';

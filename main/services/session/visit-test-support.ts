@@ -4,7 +4,7 @@
  */
 import { ID_CARD_FIXTURES } from '../../../drivers/id-card/fixtures.js';
 import type { IdCardData } from '../../../drivers/id-card/types.js';
-import type { CompletedVisitView } from '../../api/views.js';
+import type { CompletedVisitView } from '../views.js';
 
 /** The simulator's resident card, with photo bytes of its own (the visit zeroes them when it wipes the card). */
 export function residentCard(): IdCardData {

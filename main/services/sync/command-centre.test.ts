@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { UrgentReportStatus } from '../../../central/contract.js';
+import type { UrgentReportStatus } from '../../../contract/central-api.js';
 import type { CentralResult } from '../central/client.js';
 import { ManualClock } from './clock.js';
 import { CommandCentreWatch } from './command-centre.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { HeartbeatRequest, HeartbeatResponse } from '../../../central/contract.js';
+import type { HeartbeatRequest, HeartbeatResponse } from '../../../contract/central-api.js';
 import type { CentralResult } from '../central/client.js';
 import { Heartbeat } from './heartbeat.js';
 

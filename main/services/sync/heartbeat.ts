@@ -4,7 +4,7 @@ import {
   type HeartbeatHealth,
   type HeartbeatRequest,
   type HeartbeatResponse,
-} from '../../../central/contract.js';
+} from '../../../contract/central-api.js';
 import type { CentralResult } from '../central/client.js';
 import { TypedEmitter } from '../../../drivers/common/emitter.js';
 import { systemClock, type SyncClock } from './clock.js';

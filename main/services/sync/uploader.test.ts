@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { BatchItem, BatchUploadResponse } from '../../../central/contract.js';
+import type { BatchItem, BatchUploadResponse } from '../../../contract/central-api.js';
 import type { CentralError, CentralResult } from '../central/client.js';
 import { openStore } from '../../store/store.js';
 import { TransactionService, type CompleteTransactionInput } from '../transactions/transactions.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { BatchItem, BatchUploadResponse } from '../../../central/contract.js';
+import type { BatchItem, BatchUploadResponse } from '../../../contract/central-api.js';
 import type { CentralError, CentralResult } from '../central/client.js';
 import type { Logger } from '../../core/log.js';
 import { TypedEmitter } from '../../../drivers/common/emitter.js';

@@ -1,6 +1,6 @@
 import { monotonicFactory } from 'ulid';
 import { z } from 'zod';
-import { newProgressKey } from '../../../central/progress-link.js';
+import { newProgressKey } from '../../../contract/progress-link.js';
 import {
   certificatePhotoSchema,
   centralLocaleSchema,
@@ -10,7 +10,7 @@ import {
   transactionPayloadSchema,
   transactionServiceSchema,
   type TransactionPayload,
-} from '../../../central/contract.js';
+} from '../../../contract/central-api.js';
 import { TypedEmitter } from '../../../drivers/common/emitter.js';
 import type { KioskStore } from '../../store/store.js';
 import { StoreError } from '../../store/errors.js';
@@ -64,7 +64,7 @@ export interface CompletedTransaction {
   readonly urgent: boolean;
   readonly completedAt: number;
   /**
-   * The key of the citizen's progress link (central/progress-link.ts), for the receipt's QR code only: a
+   * The key of the citizen's progress link (contract/progress-link.ts), for the receipt's QR code only: a
    * credential, never logged, never in an event.
    */
   readonly progressKey: string;

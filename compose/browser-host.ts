@@ -7,18 +7,22 @@
  * --kiosk instead of an app window), BOOTH_CENTRAL_URL and BOOTH_CENTRAL_TOKEN (else the kiosk's enrolment; a
  * demonstration kiosk without a URL starts a local reference central server in BOOTH_LOCAL_CENTRAL_DIR, default
  * `<data dir>-local-central`), BOOTH_KIOSK_ID.
+ *
+ * It lives outside main/ on purpose: it is the one composition root that joins the kiosk (main/) with the reference
+ * central server (central/), for the demonstration's local central API; main/ and central/ never import each other
+ * (see docs/ARCHITECTURE.md, "Dependencies").
  */
 import { accessSync, constants, existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { resolveDataDir } from '../store/data-dir.js';
-import { DEV_KIOSK_TOKEN, startKioskCore } from '../core/kiosk-core.js';
-import { DEV_KIOSK_ID } from '../core/kiosk-identity.js';
-import { resolveKioskMode } from '../core/mode.js';
-import { provisioningPath } from '../core/provisioning.js';
-import { createLogger } from '../core/log.js';
-import { appRootDir, resourcesDir } from '../core/paths.js';
-import { collectTrustedKeys } from '../services/catalog/signing.js';
-import { kioskTrustedKeySources } from '../services/catalog/trust.js';
+import { resolveDataDir } from '../main/store/data-dir.js';
+import { DEV_KIOSK_TOKEN, startKioskCore } from '../main/core/kiosk-core.js';
+import { DEV_KIOSK_ID } from '../main/core/kiosk-identity.js';
+import { resolveKioskMode } from '../main/core/mode.js';
+import { provisioningPath } from '../main/core/provisioning.js';
+import { createLogger } from '../main/core/log.js';
+import { appRootDir, resourcesDir } from '../main/core/paths.js';
+import { collectTrustedKeys } from '../main/services/catalog/signing.js';
+import { kioskTrustedKeySources } from '../main/services/catalog/trust.js';
 import {
   browserUserDecision,
   currentUid,
@@ -26,10 +30,10 @@ import {
   hasDisplay,
   openChromium,
   type ChromiumWindow,
-} from './chromium.js';
-import { startBrowserHost, type BrowserHost, type ConnectableCore } from './server.js';
-import { announceKioskUrl } from './kiosk-url.js';
-import { startCentralServer, type CentralServer } from '../../central/server.js';
+} from '../main/browser-host/chromium.js';
+import { startBrowserHost, type BrowserHost, type ConnectableCore } from '../main/browser-host/server.js';
+import { announceKioskUrl } from '../main/browser-host/kiosk-url.js';
+import { startCentralServer, type CentralServer } from '../central/server.js';
 
 const env = process.env;
 const say = (line: string): void => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultCatalog } from '../../test/fixtures/catalog/helpers.js';
+import { defaultCatalog } from '../../../test/fixtures/catalog/helpers.js';
 import { validateForm } from './form-validation.js';
 
 const mailbox = defaultCatalog().services.find((s) => s.id === 'chief-mailbox');

@@ -168,7 +168,7 @@ export const certificatePhotoSchema = z
 export type CertificatePhoto = z.infer<typeof certificatePhotoSchema>;
 
 /**
- * The key of a citizen's progress link (central/progress-link.ts): 128 random bits as 26 Crockford base32
+ * The key of a citizen's progress link (contract/progress-link.ts): 128 random bits as 26 Crockford base32
  * digits, upper case. A credential: the server stores only its SHA-256 and never logs it.
  */
 export const progressKeySchema = z
