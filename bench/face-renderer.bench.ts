@@ -20,7 +20,7 @@ import { chromium, type CDPSession, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { z } from 'zod';
 import { faceAssets } from '../scripts/face/vite-plugin.js';
-import { CHROMIUM_EXECUTABLE, CHROMIUM_TEST_ARGS } from '../test/support/chromium.js';
+import { CHROMIUM_EXECUTABLE, CHROMIUM_TEST_ARGS, fakeCameraArgs } from '../test/support/chromium.js';
 import { stillClip } from '../test/support/face-clips.js';
 import { idCardJpeg } from '../test/support/face-variants.js';
 import type { Benchmark, Figure } from './harness.js';
@@ -167,12 +167,7 @@ async function measure(): Promise<Reading[]> {
   const { server, url } = await serve(dir);
   const browser = await chromium.launch({
     executablePath: CHROMIUM_EXECUTABLE,
-    args: [
-      ...CHROMIUM_TEST_ARGS,
-      '--use-fake-device-for-media-stream',
-      '--use-fake-ui-for-media-stream',
-      `--use-file-for-fake-video-capture=${clip}`,
-    ],
+    args: [...CHROMIUM_TEST_ARGS, ...fakeCameraArgs(clip)],
   });
   try {
     const page = await browser.newPage();

@@ -6,8 +6,10 @@
  *
  * One engine serves the whole kiosk ({@link preloadFaceEngine}): its models load and warm up on zeros before
  * consent (no camera, no card photo), and {@link RendererFaceEngine.clear} wipes what it holds of a face when
- * a check ends. Frames reach human as tensors made from one reused work canvas, so human's own canvases
- * (which would keep the last frame, and with the wasm backend are re-created for every frame) are never used.
+ * a check ends. Camera frames are copied out of the frame itself (`VideoFrame.copyTo`, never drawn into a
+ * canvas: that leaves a copy in Chromium's discardable memory) and reach human as tensors; the card photo
+ * goes through one reused work canvas. human's own canvases (which would keep the last frame, and with the
+ * wasm backend are re-created for every frame) are never used.
  */
 import type { Config, FaceResult, Human, Result } from '@vladmandic/human';
 import {
