@@ -120,6 +120,11 @@ export default tseslint.config(
     },
   },
   {
+    // The face memory benchmark's page (bench/face-renderer.bench.ts builds it) runs in Chromium.
+    files: ['bench/face-page/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
     files: ['main/electron/**/*.ts', 'main/electron/**/*.cts'],
     rules: { 'no-restricted-imports': 'off' },
   },

@@ -14,7 +14,7 @@ import { chromium, type Page } from 'playwright-core';
 import { serveSimulatorOn } from '../drivers/printer/serve.js';
 import { PrinterSimulator } from '../drivers/printer/simulator.js';
 import { SerialTransport } from '../drivers/transport/serial.js';
-import { CHROMIUM_EXECUTABLE, CHROMIUM_TEST_ARGS } from '../test/support/chromium.js';
+import { CHROMIUM_EXECUTABLE, CHROMIUM_TEST_ARGS, fakeCameraArgs } from '../test/support/chromium.js';
 import { stillClip } from '../test/support/face-clips.js';
 import { startTechnicianKiosk } from '../test/support/technician-kiosk.js';
 
@@ -29,12 +29,7 @@ const clip = path.join(mkdtempSync(path.join(tmpdir(), 'booth-shots-')), 'portra
 writeFileSync(clip, stillClip());
 const browser = await chromium.launch({
   executablePath: CHROMIUM_EXECUTABLE,
-  args: [
-    ...CHROMIUM_TEST_ARGS,
-    '--use-fake-device-for-media-stream',
-    '--use-fake-ui-for-media-stream',
-    `--use-file-for-fake-video-capture=${clip}`,
-  ],
+  args: [...CHROMIUM_TEST_ARGS, ...fakeCameraArgs(clip)],
 });
 
 async function shoot(page: Page, name: string): Promise<void> {

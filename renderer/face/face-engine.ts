@@ -6,8 +6,10 @@
  *
  * One engine serves the whole kiosk ({@link preloadFaceEngine}): its models load and warm up on zeros before
  * consent (no camera, no card photo), and {@link RendererFaceEngine.clear} wipes what it holds of a face when
- * a check ends. Frames reach human as tensors made from one reused work canvas, so human's own canvases
- * (which would keep the last frame, and with the wasm backend are re-created for every frame) are never used.
+ * a check ends. Camera frames are copied out of the frame itself (`VideoFrame.copyTo`, never drawn into a
+ * canvas: that leaves a copy in Chromium's discardable memory) and reach human as tensors; the card photo
+ * goes through one reused work canvas. human's own canvases (which would keep the last frame, and with the
+ * wasm backend are re-created for every frame) are never used.
  */
 import type { Config, FaceResult, Human, Result } from '@vladmandic/human';
 import {
@@ -99,19 +101,45 @@ export class RendererFaceEngine {
   }
 
   /**
-   * Draws a source into the work canvas (resized only when the size changes) and returns its pixels; the
-   * canvas is blanked again at once, unless `keep` (the certificate photo crops from it, then blanks it).
+   * Draws an image into the work canvas (resized only when the size changes) and returns its pixels; the
+   * canvas is blanked again at once.
    */
-  private grab(source: CanvasImageSource, width: number, height: number, keep = false): ImageData {
+  private grab(source: HTMLImageElement, width: number, height: number): ImageData {
+    this.size(width, height);
+    const ctx = this.context();
+    ctx.drawImage(source, 0, 0, width, height);
+    const pixels = ctx.getImageData(0, 0, width, height);
+    ctx.clearRect(0, 0, width, height);
+    return pixels;
+  }
+
+  /**
+   * The video's current frame as RGBA pixels, copied straight out of the camera's frame (closed at once)
+   * without a canvas: drawing a video frame into a canvas leaves an RGBA copy of the whole frame in
+   * Chromium's discardable memory, one per frame drawn, kept until the renderer's limit (about 512 MB) makes it
+   * drop old ones — camera pictures outliving the check, and the renderer growing by ~1.2 MB a 640×480 frame
+   * (measured by bench/face-renderer.bench.ts, docs/FACE.md "Memory").
+   */
+  private async videoPixels(video: HTMLVideoElement): Promise<ImageData> {
+    const frame = new VideoFrame(video);
+    try {
+      const { width, height } = frame.visibleRect ?? {
+        width: frame.displayWidth,
+        height: frame.displayHeight,
+      };
+      const data = new Uint8ClampedArray(width * height * 4);
+      await frame.copyTo(data, { format: 'RGBA', colorSpace: 'srgb' });
+      return new ImageData(data, width, height);
+    } finally {
+      frame.close();
+    }
+  }
+
+  private size(width: number, height: number): void {
     if (this.canvas.width !== width || this.canvas.height !== height) {
       this.canvas.width = width;
       this.canvas.height = height;
     }
-    const ctx = this.context();
-    ctx.drawImage(source, 0, 0, width, height);
-    const pixels = ctx.getImageData(0, 0, width, height);
-    if (!keep) ctx.clearRect(0, 0, width, height);
-    return pixels;
   }
 
   private context(): CanvasRenderingContext2D {
@@ -135,6 +163,23 @@ export class RendererFaceEngine {
     this.canvas.width = 1;
     this.canvas.height = 1;
     void this.serial(() => forgetFaces(this.human)).catch(() => undefined);
+  }
+
+  /**
+   * What the engine holds once the work queued before this call (a wipe included) is done: tfjs tensors and
+   * their bytes (the models' weights between checks), and the wasm backend's heap size (it grows, never
+   * shrinks). For the Chromium memory benchmark (bench/face-renderer.bench.ts); no face data.
+   */
+  memory(): Promise<{ tensors: number; bytes: number; wasmHeapBytes: number }> {
+    return this.serial(() => {
+      const m = this.human.tf.memory();
+      const backend = this.human.tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } };
+      return Promise.resolve({
+        tensors: m.numTensors,
+        bytes: m.numBytes,
+        wasmHeapBytes: backend.wasm?.HEAPU8?.length ?? 0,
+      });
+    });
   }
 
   /**
@@ -176,9 +221,12 @@ export class RendererFaceEngine {
       liveness: { enabled: false },
     };
     return this.serial(async () => {
-      const pixels = this.grab(video, video.videoWidth, video.videoHeight, true);
+      const pixels = await this.videoPixels(video);
       const shot = document.createElement('canvas');
       try {
+        // The crop is drawn from the work canvas: the frame's pixels are put there (no video draw).
+        this.size(pixels.width, pixels.height);
+        this.context().putImageData(pixels, 0, 0);
         const result = await this.detect(pixels, photoOnly);
         const faces = result.face.map((f) => ({
           ...measure(f, pixels),
@@ -223,7 +271,7 @@ export class RendererFaceEngine {
    */
   async faceBoxes(video: HTMLVideoElement): Promise<FaceBox[]> {
     const result = await this.serial(async () => {
-      const pixels = this.grab(video, video.videoWidth, video.videoHeight);
+      const pixels = await this.videoPixels(video);
       // The mesh stays on: it refines the detector's boxes into one per face (the detector alone may give two).
       const found = await this.detect(pixels, {
         description: { enabled: false },
@@ -247,7 +295,7 @@ export class RendererFaceEngine {
   async frame(video: HTMLVideoElement, full: boolean): Promise<FrameAnalysis> {
     return this.serial(async () => {
       const at = performance.now();
-      const pixels = this.grab(video, video.videoWidth, video.videoHeight);
+      const pixels = await this.videoPixels(video);
       const result = await this.detect(pixels, {
         description: { enabled: full },
         antispoof: { enabled: full },

@@ -13,3 +13,12 @@ export const CHROMIUM_TEST_ARGS: readonly string[] = [
   '--disable-sync',
   '--no-first-run',
 ];
+
+/** Launch flags for Chromium's fake camera showing a Y4M clip (looped), granted without a prompt. */
+export function fakeCameraArgs(clipFile: string): string[] {
+  return [
+    '--use-fake-device-for-media-stream',
+    '--use-fake-ui-for-media-stream',
+    `--use-file-for-fake-video-capture=${clipFile}`,
+  ];
+}
