@@ -21,6 +21,7 @@ import { build } from 'vite';
 import { z } from 'zod';
 import { faceAssets } from '../scripts/face/vite-plugin.js';
 import { CHROMIUM_EXECUTABLE, CHROMIUM_TEST_ARGS, fakeCameraArgs } from '../test/support/chromium.js';
+import { chromiumProcesses, resident } from '../test/support/chromium-memory.js';
 import { stillClip } from '../test/support/face-clips.js';
 import { idCardJpeg } from '../test/support/face-variants.js';
 import type { Benchmark, Figure } from './harness.js';
@@ -82,21 +83,7 @@ async function serve(dir: string): Promise<{ server: Server; url: string }> {
 
 const EngineMemory = z.object({ tensors: z.number(), bytes: z.number(), wasmHeapBytes: z.number() });
 const Odd = z.record(z.string(), z.number());
-const ProcessInfo = z.object({
-  processInfo: z.array(z.object({ type: z.string(), id: z.number() })),
-});
 const HeapUsage = z.object({ usedSize: z.number(), totalSize: z.number() });
-
-/**
- * A process's resident memory from /proc (bytes): all of it, its anonymous part, and its shared memory (where
- * Chromium's discardable memory — decoded images, video frames drawn into canvases — lives).
- */
-function resident(pid: number): { rss: number; anon: number; shmem: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (key: string): number =>
-    Number(new RegExp(`\\n${key}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN) * 1024;
-  return { rss: kb('VmRSS'), anon: kb('RssAnon'), shmem: kb('RssShmem') };
-}
 
 interface Reading {
   readonly after: number;
@@ -112,18 +99,6 @@ interface Reading {
   readonly renderers: number;
 }
 
-/** Chromium's processes: the page's renderer (the largest renderer: a spare one may idle next to it) and the GPU process. */
-async function processes(
-  browserCdp: CDPSession,
-): Promise<{ renderer: number; gpu: number[]; renderers: number }> {
-  const { processInfo } = ProcessInfo.parse(await browserCdp.send('SystemInfo.getProcessInfo'));
-  const renderers = processInfo.filter((p) => p.type === 'renderer').map((p) => p.id);
-  const biggest = renderers.sort((a, b) => resident(b).rss - resident(a).rss)[0];
-  if (biggest === undefined) throw new Error('Chromium reported no renderer process');
-  const gpu = processInfo.filter((p) => p.type.toLowerCase().includes('gpu')).map((p) => p.id);
-  return { renderer: biggest, gpu, renderers: renderers.length };
-}
-
 async function read(
   page: Page,
   pageCdp: CDPSession,
@@ -135,7 +110,7 @@ async function read(
   await pageCdp.send('HeapProfiler.collectGarbage');
   await pageCdp.send('HeapProfiler.collectGarbage');
   const heap = HeapUsage.parse(await pageCdp.send('Runtime.getHeapUsage'));
-  const procs = await processes(browserCdp);
+  const procs = await chromiumProcesses(browserCdp);
   const { rss, anon, shmem } = resident(procs.renderer);
   const gpuRss = procs.gpu.reduce((sum, pid) => sum + resident(pid).rss, 0);
   return {
