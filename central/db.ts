@@ -147,11 +147,37 @@ export async function openCentralDb(target: string): Promise<CentralDb> {
   return openSqliteCentralDb(target);
 }
 
-/** Opens (creating if needed) the sqlite central database at `file` (or ':memory:') and applies pending migrations. */
+/**
+ * Opens (creating if needed) the sqlite central database at `file` (or ':memory:') and applies pending migrations.
+ * Servers starting on the same new file at once can find it locked in ways SQLite's busy timeout does not wait
+ * out (the switch to WAL, lock upgrades it refuses to avoid a deadlock): such an attempt is closed and made again,
+ * for up to 15 s.
+ */
 async function openSqliteCentralDb(file: string): Promise<CentralDb> {
+  const deadline = Date.now() + 15_000;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await openSqliteCentralDbOnce(file);
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'SQLITE_BUSY' || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(500, 20 * attempt) * (0.5 + Math.random())));
+    }
+  }
+}
+
+async function openSqliteCentralDbOnce(file: string): Promise<CentralDb> {
   const db = await new Promise<sqlite3.Database>((resolve, reject) => {
     const handle = new sqlite3.Database(file, (error) => (error ? reject(error) : resolve(handle)));
   });
+  try {
+    return await prepareSqliteCentralDb(db);
+  } catch (error) {
+    await new Promise<void>((resolve) => db.close(() => resolve()));
+    throw error;
+  }
+}
+
+async function prepareSqliteCentralDb(db: sqlite3.Database): Promise<CentralDb> {
   // node-sqlite3's API is callback based; params are typed `any` there, hence the casts to unknown[].
   const run = (sql: string, params: readonly SqlValue[] = []): Promise<{ changes: number }> =>
     new Promise((resolve, reject) => {
@@ -194,14 +220,14 @@ async function openSqliteCentralDb(file: string): Promise<CentralDb> {
     return next;
   };
 
-  await exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;');
+  // The busy timeout first, so that the statements after it wait for another server's lock.
+  await exec('PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;');
   await exec(
     'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL) STRICT',
   );
   const row = await get<{ version: number | null }>('SELECT MAX(version) AS version FROM schema_migrations');
   const current = row?.version ?? 0;
   if (current > MIGRATIONS.length) {
-    db.close();
     throw new Error(
       `central database schema version ${current} is newer than this server (${MIGRATIONS.length})`,
     );

@@ -1,13 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openCentralDb } from '../../central/db.js';
 import { openStore } from '../../main/store/store.js';
+import { startBalancer } from '../support/balancer.js';
 import { CENTRAL_BACKEND, freshCentralStore } from '../support/central-store.js';
 import { createWaiter } from '../support/wait.js';
 
@@ -65,84 +64,6 @@ function startChild(args: readonly string[], env: NodeJS.ProcessEnv, onLine: () 
   return { process: child, lines, exited, stderr: () => stderr };
 }
 
-/**
- * A round-robin balancer over instances that come and go: a request to a dead instance resets the client's
- * connection (as a balancer without health checks does). `inFlightBatches(i)` counts the batch uploads instance i
- * has received in full and not yet answered.
- */
-async function balancer(): Promise<{
-  url: string;
-  targets: (string | null)[];
-  inFlightBatches: (index: number) => number;
-  served: number[];
-  onChange: (listener: () => void) => void;
-}> {
-  const targets: (string | null)[] = [null, null];
-  const inFlight = [0, 0];
-  const served = [0, 0];
-  const listeners: (() => void)[] = [];
-  const changed = (): void => {
-    for (const l of listeners) l();
-  };
-  let next = 0;
-  const server: Server = createServer((req, res) => {
-    const index = next;
-    next = (next + 1) % targets.length;
-    const target = targets[index];
-    if (!target) {
-      res.destroy();
-      return;
-    }
-    served[index] = (served[index] ?? 0) + 1;
-    const url = new URL(target);
-    const batch = req.method === 'POST' && (req.url ?? '').includes('transactions:batch');
-    let counted = false;
-    const settle = (): void => {
-      if (counted) {
-        counted = false;
-        inFlight[index] = (inFlight[index] ?? 1) - 1;
-        changed();
-      }
-    };
-    const upstream = request(
-      { host: url.hostname, port: url.port, method: req.method, path: req.url, headers: req.headers },
-      (reply) => {
-        settle();
-        res.writeHead(reply.statusCode ?? 502, reply.headers);
-        reply.pipe(res);
-      },
-    );
-    upstream.on('error', () => {
-      settle();
-      res.destroy();
-    });
-    // The whole batch has gone to the instance: from here it may be storing it.
-    upstream.on('finish', () => {
-      if (batch) {
-        counted = true;
-        inFlight[index] = (inFlight[index] ?? 0) + 1;
-        changed();
-      }
-    });
-    req.pipe(upstream);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanups.push(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    targets,
-    inFlightBatches: (index) => inFlight[index] ?? 0,
-    served,
-    onChange: (listener) => listeners.push(listener),
-  };
-}
-
 describe('kill -9 on the fleet side, PostgreSQL store', () => {
   it(
     'a kiosk killed mid-run and a central instance killed mid-batch: every transaction stored exactly once',
@@ -167,7 +88,8 @@ describe('kill -9 on the fleet side, PostgreSQL store', () => {
       await writeFile(adminFile, 'crash-admin-token\n', { mode: 0o600 });
 
       const waiter = createWaiter();
-      const lb = await balancer();
+      const lb = await startBalancer([null, null]);
+      cleanups.push(() => lb.close());
       lb.onChange(() => waiter.poke());
 
       const startInstance = async (index: number): Promise<Child> => {

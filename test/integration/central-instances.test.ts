@@ -1,62 +1,21 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openCentralDb } from '../../central/db.js';
-import { startCentralServer, type CentralServer } from '../../central/server.js';
+import { startCentralServer } from '../../central/server.js';
 import { createCentralClient } from '../../main/services/central/client.js';
 import { fictionalVisit, seededRandom } from '../../main/services/transactions/fictional.js';
 import { TransactionService } from '../../main/services/transactions/transactions.js';
 import { Uploader } from '../../main/services/sync/uploader.js';
 import { openStore } from '../../main/store/store.js';
+import { startBalancer } from '../support/balancer.js';
 import { CENTRAL_BACKEND, sharedCentralStore } from '../support/central-store.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-/**
- * A load balancer without sticky routing: each request goes to the next instance in turn, so a kiosk's retry of a
- * batch usually lands on the other instance. Counts the requests each instance got.
- */
-async function roundRobin(targets: readonly CentralServer[]): Promise<{ url: string; served: number[] }> {
-  const served = targets.map(() => 0);
-  let next = 0;
-  const server: Server = createServer((req, res) => {
-    const index = next;
-    next = (next + 1) % targets.length;
-    served[index] = (served[index] ?? 0) + 1;
-    const target = new URL(targets[index]?.url ?? '');
-    const upstream = request(
-      {
-        host: target.hostname,
-        port: target.port,
-        method: req.method,
-        path: req.url,
-        headers: req.headers,
-      },
-      (reply) => {
-        res.writeHead(reply.statusCode ?? 502, reply.headers);
-        reply.pipe(res);
-      },
-    );
-    // An instance that resets the connection (an injected fault) resets the kiosk's connection too.
-    upstream.on('error', () => res.destroy());
-    req.pipe(upstream);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanups.push(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, served };
-}
 
 const KIOSKS = ['SZ-FT-001', 'SZ-FT-002', 'SZ-FT-003'] as const;
 
@@ -82,7 +41,8 @@ describe(`two central instances on one ${CENTRAL_BACKEND} store`, () => {
     const instances = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
     for (const instance of instances) cleanups.push(() => instance.close());
     for (const s of started) if (s.status === 'rejected') throw s.reason;
-    const balancer = await roundRobin(instances);
+    const balancer = await startBalancer(instances.map((instance) => instance.url));
+    cleanups.push(() => balancer.close());
 
     const perKiosk = 30;
     const sent = await Promise.all(
