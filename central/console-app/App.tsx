@@ -10,7 +10,7 @@ import {
   type Session,
 } from './api.js';
 import type { TextKey } from './messages.js';
-import { age, Head, T, text } from './labels.js';
+import { age, Head, RowHeader, T, text } from './labels.js';
 import { faultsOf, fleetGroups, isStale, kioskGroupFilter, kioskIdFilter, NO_GROUP } from './fleet-view.js';
 import { CatalogRejection, CatalogsPage } from './CatalogsPage.js';
 import { UrgentPage } from './UrgentPage.js';
@@ -254,14 +254,7 @@ function FleetPage(): ReactElement {
             const last = kiosk.lastHeartbeatAt === null ? null : Date.parse(kiosk.lastHeartbeatAt);
             return (
               <tr key={kiosk.kioskId} className={stale ? 'stale' : undefined} data-stale={stale}>
-                <th scope="row">
-                  {kiosk.kioskId}
-                  {stale ? (
-                    <span className="badge">
-                      <T k="stale" />
-                    </span>
-                  ) : null}
-                </th>
+                <RowHeader id={kiosk.kioskId} badge={stale ? 'stale' : null} />
                 <td className="groups-cell">
                   {kiosk.kioskGroups?.length ? kiosk.kioskGroups.join(', ') : '—'}
                 </td>

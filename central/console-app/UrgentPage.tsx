@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState, type ReactElement } from 'react';
 import { ApiError, type Session } from './api.js';
-import { age, Head, T } from './labels.js';
+import { age, Head, RowHeader, T } from './labels.js';
 import type { TextKey } from './messages.js';
 import type { UrgentBoard, UrgentReport } from '../urgent-schemas.js';
 import { acknowledgeUrgent, loadUrgentBoard, parseUrgentSnapshot, URGENT_EVENTS_PATH } from './urgent-api.js';
@@ -204,14 +204,7 @@ export function UrgentPage({ session }: { session: Session }): ReactElement {
             const late = isEscalated(report, now, escalateAfterMs);
             return (
               <tr key={report.id} className={late ? 'escalated' : undefined} data-escalated={late}>
-                <th scope="row">
-                  {report.kioskId}
-                  {late ? (
-                    <span className="badge">
-                      <T k="urgentEscalated" />
-                    </span>
-                  ) : null}
-                </th>
+                <RowHeader id={report.kioskId} badge={late ? 'urgentEscalated' : null} />
                 <td className="txn-number">{report.number}</td>
                 <td>
                   <Services report={report} />

@@ -60,3 +60,17 @@ export function age(ms: number): ReactElement {
     </>
   );
 }
+
+/** A row's heading cell: the kiosk (or other) id, with a badge naming what is wrong with the row, if anything. */
+export function RowHeader({ id, badge }: { id: string; badge: TextKey | null }): ReactElement {
+  return (
+    <th scope="row">
+      {id}
+      {badge !== null ? (
+        <span className="badge">
+          <T k={badge} />
+        </span>
+      ) : null}
+    </th>
+  );
+}
