@@ -22,8 +22,8 @@ function sourceFiles(repoRoot: string, dir: string): string[] {
   });
 }
 
-/** The relative module specifiers a file imports at run time. */
-function runtimeImports(file: string): string[] {
+/** The module specifiers a file imports at run time (static imports and re-exports; `import()` is left out). */
+function runtimeSpecifiers(file: string): string[] {
   const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, false);
   const specs: string[] = [];
   for (const statement of source.statements) {
@@ -44,7 +44,12 @@ function runtimeImports(file: string): string[] {
       if (ts.isStringLiteral(statement.moduleSpecifier)) specs.push(statement.moduleSpecifier.text);
     }
   }
-  return specs.filter((s) => s.startsWith('.'));
+  return specs;
+}
+
+/** The relative module specifiers a file imports at run time. */
+function runtimeImports(file: string): string[] {
+  return runtimeSpecifiers(file).filter((s) => s.startsWith('.'));
 }
 
 /** Resolves `./x.js` to the TypeScript file it names. */
@@ -118,6 +123,43 @@ export function findImportCycles(repoRoot: string): { modules: number; cycles: s
       group.map((file) => path.relative(repoRoot, file).split(path.sep).join('/')),
     ),
   };
+}
+
+/** The modules a page evaluates before its first screen: everything `entry` reaches through static imports. */
+export interface StaticImportClosure {
+  /** Repository-relative paths of the repository's own modules, the entry included. */
+  readonly modules: readonly string[];
+  /** For each package imported (bare specifier's package name), the modules that import it. */
+  readonly packages: ReadonlyMap<string, readonly string[]>;
+}
+
+/**
+ * Follows the static runtime imports from `entry` (repository-relative); dynamic `import()` ends a path, as it
+ * does for the bundler, which puts what it loads in a chunk of its own.
+ */
+export function staticImportClosure(repoRoot: string, entry: string): StaticImportClosure {
+  const rel = (file: string): string => path.relative(repoRoot, file).split(path.sep).join('/');
+  const seen = new Set<string>();
+  const packages = new Map<string, string[]>();
+  const queue = [path.resolve(repoRoot, entry)];
+  while (queue.length > 0) {
+    const file = queue.pop();
+    if (file === undefined || seen.has(file)) continue;
+    seen.add(file);
+    for (const spec of runtimeSpecifiers(file)) {
+      if (spec.startsWith('.')) {
+        const target = resolve(file, spec);
+        if (target !== null) queue.push(target);
+        continue;
+      }
+      if (/\.(css|svg|woff2?)$/.test(spec)) continue;
+      const name = spec.startsWith('@')
+        ? spec.split('/').slice(0, 2).join('/')
+        : (spec.split('/')[0] ?? spec);
+      packages.set(name, [...(packages.get(name) ?? []), rel(file)]);
+    }
+  }
+  return { modules: [...seen].map(rel).sort(), packages };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

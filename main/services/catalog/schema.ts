@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fieldPatternRegExp } from './field-pattern.js';
 import { photoSpecSchema } from '../face/photo.js';
 
 /**
@@ -333,13 +334,7 @@ export const catalogStructureSchema = z.strictObject({
     .optional(),
 });
 
-/**
- * Compiles a field's `pattern` the way every consumer must: anchored to the whole value, Unicode mode.
- * Throws a SyntaxError when the pattern does not compile (the catalog validator rejects those).
- */
-export function fieldPatternRegExp(pattern: string): RegExp {
-  return new RegExp(`^(?:${pattern})$`, 'u');
-}
+export { fieldPatternRegExp };
 
 type Path = (string | number)[];
 type AddIssue = (path: Path, message: string) => void;
