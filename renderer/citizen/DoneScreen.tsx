@@ -66,71 +66,75 @@ export function DoneScreen({
   const printed = result.receipt.outcome === 'printed';
   return (
     <section className={`done delivery-${result.delivery}`} aria-labelledby="done-title">
-      <h1 id="done-title">{t(titleKey(result))}</h1>
-      {waitingUrgent ? (
-        <div role="alert" className="urgent-alert">
-          <p>
-            {result.delivery === 'rejected'
-              ? t('done.rejected')
-              : receivedUrgent
-                ? t('done.urgentReceived')
-                : t('done.urgentNotReceived')}
+      {/* What happened, beside the QR code on a landscape screen so that Finish shows without scrolling. */}
+      <div className="done-main">
+        <h1 id="done-title">{t(titleKey(result))}</h1>
+        {waitingUrgent ? (
+          <div role="alert" className="urgent-alert">
+            <p>
+              {result.delivery === 'rejected'
+                ? t('done.rejected')
+                : receivedUrgent
+                  ? t('done.urgentReceived')
+                  : t('done.urgentNotReceived')}
+            </p>
+            <p className="call-110">
+              <strong>{t('done.urgentCall110')}</strong>
+            </p>
+          </div>
+        ) : result.urgent ? (
+          <p role="status" className="urgent-ok">
+            {t('done.urgentAcknowledged')}
           </p>
-          <p className="call-110">
-            <strong>{t('done.urgentCall110')}</strong>
+        ) : (
+          <p role="status" className={`delivery-note delivery-${result.delivery}`}>
+            {t(
+              result.delivery === 'acknowledged'
+                ? 'done.sent'
+                : result.delivery === 'retrying'
+                  ? 'done.retrying'
+                  : result.delivery === 'rejected'
+                    ? 'done.rejected'
+                    : 'done.saved',
+            )}
           </p>
-        </div>
-      ) : result.urgent ? (
-        <p role="status" className="urgent-ok">
-          {t('done.urgentAcknowledged')}
-        </p>
-      ) : (
-        <p role="status" className={`delivery-note delivery-${result.delivery}`}>
-          {t(
-            result.delivery === 'acknowledged'
-              ? 'done.sent'
-              : result.delivery === 'retrying'
-                ? 'done.retrying'
-                : result.delivery === 'rejected'
-                  ? 'done.rejected'
-                  : 'done.saved',
-          )}
-        </p>
-      )}
-      <p className="txn">
-        {t('done.number')}: <strong className="txn-number">{result.transactionNumber}</strong>
-      </p>
-      {mailbox ? (
+        )}
         <p className="txn">
-          {t('done.trackingNumber')}: <strong className="tracking-number">{result.transactionNumber}</strong>
+          {t('done.number')}: <strong className="txn-number">{result.transactionNumber}</strong>
         </p>
-      ) : null}
-      {clocks.length > 0 ? (
-        <section className="promises" aria-labelledby="promises-title">
-          <h2 id="promises-title">{t('done.promises')}</h2>
-          <ul>
-            {clocks.map((c) => (
-              <li key={`${c.serviceId}-${c.kind}`}>
-                <span>{l(c.text)}</span>
-                {c.dueAt ? (
-                  <strong className="promise-due">
-                    {t('done.promiseDue', { time: formatMoment(c.dueAt, locale, words) })}
-                  </strong>
-                ) : null}
-              </li>
-            ))}
-          </ul>
-          {result.acknowledgedAt === null ? <p className="hint">{t('done.promisesStart')}</p> : null}
-        </section>
-      ) : null}
-      {printed ? (
-        <p role="status">{t('done.printed')}</p>
-      ) : (
-        <p role="alert" className="problem">
-          {t('done.notPrinted')}
-          {result.receipt.reason ? ` (${t(`printer.reason.${result.receipt.reason}`)})` : ''}
-        </p>
-      )}
+        {mailbox ? (
+          <p className="txn">
+            {t('done.trackingNumber')}:{' '}
+            <strong className="tracking-number">{result.transactionNumber}</strong>
+          </p>
+        ) : null}
+        {clocks.length > 0 ? (
+          <section className="promises" aria-labelledby="promises-title">
+            <h2 id="promises-title">{t('done.promises')}</h2>
+            <ul>
+              {clocks.map((c) => (
+                <li key={`${c.serviceId}-${c.kind}`}>
+                  <span>{l(c.text)}</span>
+                  {c.dueAt ? (
+                    <strong className="promise-due">
+                      {t('done.promiseDue', { time: formatMoment(c.dueAt, locale, words) })}
+                    </strong>
+                  ) : null}
+                </li>
+              ))}
+            </ul>
+            {result.acknowledgedAt === null ? <p className="hint">{t('done.promisesStart')}</p> : null}
+          </section>
+        ) : null}
+        {printed ? (
+          <p role="status">{t('done.printed')}</p>
+        ) : (
+          <p role="alert" className="problem">
+            {t('done.notPrinted')}
+            {result.receipt.reason ? ` (${t(`printer.reason.${result.receipt.reason}`)})` : ''}
+          </p>
+        )}
+      </div>
       <figure className="qr">
         {qr ? <img src={qr} alt={t('done.qr')} width={240} height={240} /> : null}
         <figcaption>{t('done.qr')}</figcaption>

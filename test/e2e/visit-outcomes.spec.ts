@@ -80,6 +80,21 @@ test.describe('visit outcomes', () => {
     await expect(alert).toContainText('正在等待指挥中心值班民警确认');
     await expect(alert).toContainText('请立即拨打 110');
     expect((await kiosk.central.stats()).urgent).toBe(1);
+    // On a short landscape screen (1280×800) the way out shows beside the QR code, above the help bar,
+    // without scrolling — in the longer English wording too.
+    await page.setViewportSize({ width: 1280, height: 800 });
+    for (const [language, finish] of [
+      ['English', 'Finish'],
+      ['简体中文', '完成'],
+    ] as const) {
+      await page.getByRole('button', { name: language }).tap();
+      const button = await page.getByRole('button', { name: finish, exact: true }).boundingBox();
+      const bar = await page.locator('footer.bottombar').boundingBox();
+      expect(button).not.toBeNull();
+      expect(bar).not.toBeNull();
+      if (button && bar) expect(button.y + button.height).toBeLessThanOrEqual(bar.y);
+    }
+    await page.setViewportSize({ width: 1920, height: 1080 });
     await page.getByRole('button', { name: '完成' }).tap();
     await page
       .getByRole('alertdialog', { name: '指挥中心尚未确认，确定要结束吗？' })
