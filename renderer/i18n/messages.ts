@@ -757,7 +757,7 @@ const en: Messages = {
     'The police system did not accept this request. It is still kept on this kiosk; please ask the officer on duty.',
   'done.urgentNotReceived':
     'Your urgent report is saved on this kiosk but has not yet been received by the command centre. The kiosk keeps trying to send it.',
-  'done.urgentCall110': 'Call 110 now, or press the “Call an officer” button on this screen.',
+  'done.urgentCall110': 'Call 110 now, or press "Call an officer" on this screen.',
   'done.confirmTitle': 'The urgent report has not arrived yet. Finish anyway?',
   'done.confirmBody':
     'The kiosk goes on sending the report after you leave. Please confirm that you have called 110 or called an officer.',
