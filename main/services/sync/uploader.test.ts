@@ -591,9 +591,10 @@ describe('Uploader: errors, refusals, draining', () => {
   it('stopping aborts the request in flight without counting it as a failed attempt', async () => {
     const { transactions, central, uploader, store } = await setup({ lingerMs: 0 });
     let sent = 0;
-    central.uploadBatch = (_items, signal) => {
+    // The real client answers `aborted` once the uploader's signal aborts.
+    central.uploadBatch = (_items: readonly BatchItem[], signal?: AbortSignal) => {
       sent++;
-      return new Promise((resolve) =>
+      return new Promise<CentralResult<BatchUploadResponse>>((resolve) =>
         signal?.addEventListener('abort', () =>
           resolve({ ok: false, error: { kind: 'aborted', message: 'aborted by caller' } }),
         ),
