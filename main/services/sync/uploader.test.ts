@@ -611,6 +611,24 @@ describe('Uploader: errors, refusals, draining', () => {
     expect((await readSyncState(store)).lastError).toBeNull();
   });
 
+  it('survives a failing store: says so as a local error and tries again after the longest backoff', async () => {
+    const { clock, transactions, central, uploader, store } = await setup({ lingerMs: 0 });
+    await transactions.complete(visit());
+    await store.db.run('ALTER TABLE outbox RENAME TO outbox_away');
+    await uploader.start();
+    // Both lanes fail to read the outbox and set their retry timer.
+    await vi.waitFor(() => expect(clock.pendingTimers()).toBe(1), { timeout: 10_000 });
+    await store.db.run('ALTER TABLE outbox_away RENAME TO outbox');
+    expect((await uploader.state()).lastError).toMatch(/^local: .*no such table: outbox/);
+    expect(central.calls).toHaveLength(0);
+    clock.advance(15_999);
+    await settle();
+    expect(central.calls).toHaveLength(0);
+    clock.advance(1);
+    await eventually(clock, async () => expect((await uploader.state()).pending).toBe(0));
+    expect(central.calls).toHaveLength(1);
+  });
+
   it('reports how long the oldest pending item has waited, never less than zero', async () => {
     const { clock, transactions, store } = await setup();
     expect((await readSyncState(store)).oldestPendingAgeMs).toBeNull();
