@@ -575,3 +575,84 @@ describe('text block encoder: edges', () => {
     expect(at(encodeTextBlock({ ...y, issueCount: 7 }), 32, 4)).toBe('07');
   });
 });
+
+describe('text block: what mutation testing found untested', () => {
+  const resident = ID_CARD_FIXTURES.resident.identity;
+  const permit = ID_CARD_FIXTURES['hk-permit'].identity;
+  const foreigner = ID_CARD_FIXTURES.foreigner.identity;
+  const y = ID_CARD_FIXTURES['foreigner-2023'].identity;
+  const at = (block: Uint8Array, offset: number, length: number): string =>
+    Buffer.from(block.subarray(offset, offset + length)).toString('utf16le');
+
+  it('names the field that does not fit, for every field a value can overflow', () => {
+    const long = 'W'.repeat(61);
+    const cases: [Parameters<typeof encodeTextBlock>[0], string][] = [
+      [{ ...resident, address: long }, 'address'],
+      [{ ...resident, idNumber: long }, 'idNumber'],
+      [{ ...resident, issuer: long }, 'issuer'],
+      [{ ...permit, passNumber: long }, 'passNumber'],
+      [{ ...permit, issueCount: 100 }, 'issueCount'],
+      [{ ...foreigner, englishName: long }, 'englishName'],
+      [{ ...foreigner, idNumber: long }, 'idNumber'],
+      [{ ...foreigner, nationality: long }, 'nationality'],
+      [{ ...foreigner, name: long }, 'name'],
+      [{ ...foreigner, issuer: long }, 'issuer'],
+      [{ ...y, name: long }, 'name'],
+      [{ ...y, issueCount: 100 }, 'issueCount'],
+      [{ ...y, englishName: long }, 'englishName'],
+      [{ ...y, idNumber: long }, 'idNumber'],
+      [{ ...y, nationality: long }, 'nationality'],
+      [{ ...resident, birthDate: 'x1990-01-01' }, 'birthDate must be YYYY-MM-DD'],
+      [{ ...resident, birthDate: '1990-01-01x' }, 'birthDate must be YYYY-MM-DD'],
+      [{ ...foreigner, birthDate: '1990' }, 'birthDate must be YYYY-MM-DD'],
+      [{ ...y, birthDate: '1990' }, 'birthDate must be YYYY-MM-DD'],
+      [{ ...resident, validFrom: '2016' }, 'validFrom must be YYYY-MM-DD'],
+      [{ ...resident, ethnicity: 'x05' }, 'unknown ethnicity x05'],
+      [{ ...resident, ethnicity: '05x' }, 'unknown ethnicity 05x'],
+    ];
+    for (const [identity, start] of cases) {
+      expect(() => encodeTextBlock(identity), start).toThrow(new RegExp(`^${start}( is|$)`));
+    }
+  });
+
+  it('leaves absent values blank: no birth date, address, issue count', () => {
+    const card = decoded(encodeTextBlock({ ...resident, birthDate: null, address: null }));
+    expect(card).toMatchObject({ birthDate: null, address: null });
+    const noCount: Parameters<typeof encodeTextBlock>[0] = { ...permit };
+    delete (noCount as { issueCount?: unknown }).issueCount;
+    expect(at(encodeTextBlock(noCount), 238, 4)).toBe('  ');
+  });
+
+  it('writes a field only on the card type that has it', () => {
+    const permitBlock = encodeTextBlock({ ...permit, ethnicity: '汉' });
+    expect(at(permitBlock, 32, 4)).toBe('  ');
+    const residentBlock = encodeTextBlock({ ...resident, passNumber: 'H1', issueCount: 3 });
+    expect(at(residentBlock, 220, 22)).toBe(' '.repeat(11));
+  });
+
+  it('round-trips every sex, including unspecified', () => {
+    for (const sex of ['male', 'female', 'unspecified', 'unknown'] as const) {
+      expect(decoded(encodeTextBlock({ ...resident, sex })).sex).toBe(sex);
+      expect(decoded(encodeTextBlock({ ...foreigner, sex })).sex).toBe(sex);
+      expect(decoded(encodeTextBlock({ ...y, sex })).sex).toBe(sex);
+    }
+  });
+
+  it('reads absent ID numbers and names as empty, and counts with a trailing digit only as digits', () => {
+    expect(decoded(handBlock([]))).toMatchObject({ idNumber: '', name: '' });
+    expect(decoded(handBlock([[248, 'I']]))).toMatchObject({ idNumber: '', name: '' });
+    expect(
+      decoded(
+        handBlock([
+          [238, 'A1'],
+          [248, 'J'],
+        ]),
+      ).issueCount,
+    ).toBeNull();
+  });
+
+  it('shows an unknown card type marker as its full UTF-16 code unit', () => {
+    const r = decodeTextBlock(handBlock([[248, '长']]));
+    expect(r.ok ? 'ok' : r.error.message).toBe('unknown card type marker U+957f');
+  });
+});
