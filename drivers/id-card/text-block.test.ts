@@ -651,6 +651,15 @@ describe('text block: what mutation testing found untested', () => {
     ).toBeNull();
   });
 
+  it('asks for a retry on a block of the wrong size, and decodes a 2023 card without an English name', () => {
+    expect(decodeTextBlock(new Uint8Array(200))).toMatchObject({ ok: false, error: { recovery: 'retry' } });
+    const y = ID_CARD_FIXTURES['foreigner-2023'].identity;
+    expect(decoded(encodeTextBlock({ ...y, englishName: null }))).toMatchObject({
+      englishName: null,
+      name: y.name,
+    });
+  });
+
   it('shows an unknown card type marker as its full UTF-16 code unit', () => {
     const r = decodeTextBlock(handBlock([[248, '长']]));
     expect(r.ok ? 'ok' : r.error.message).toBe('unknown card type marker U+957f');
