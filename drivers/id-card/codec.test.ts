@@ -315,8 +315,16 @@ describe('FrameParser', () => {
 
 describe('read responses: lengths and their errors', () => {
   const text = encodeTextBlock(ID_CARD_FIXTURES.resident.identity);
-  const message = (r: { ok: boolean; error?: { message: string } }): string =>
-    r.ok ? 'ok' : (r.error?.message ?? '');
+  /** The message of a typed, retryable length error (anything else fails the test). */
+  const message = (r: {
+    ok: boolean;
+    error?: { code: string; recovery: string; message: string };
+  }): string => {
+    if (r.ok) return 'ok';
+    expect(r.error?.code).toMatch(/^(read-payload-length|sam-id-length)$/);
+    expect(r.error?.recovery).toBe('retry');
+    return r.error?.message ?? '';
+  };
 
   it('says when a payload is too short to hold its lengths', () => {
     expect(message(decodeReadPayload(hex('01 00 04'), false))).toBe(
@@ -392,6 +400,15 @@ describe('FrameParser: accounting, messages and edge cases', () => {
     const q = new FrameParser();
     q.push(Uint8Array.from([...stale, ...find]));
     expect(q.discardedBytes).toBe(27);
+    // The same behind a frame earlier in the chunk: only the stale frame's own bytes count, and its message
+    // gives its own size.
+    const r = new FrameParser();
+    const events = r.push(Uint8Array.from([...noCard, ...stale, ...find]));
+    expect(frames(events)).toEqual(['000080', '00009f00000000']);
+    expect(r.discardedBytes).toBe(27);
+    expect(errorEvents(events).map((e) => e.message)).toEqual([
+      'an unfinished frame (27 of 1295 bytes) was followed by a complete one; dropped',
+    ]);
   });
 
   it('reports each framing error as retryable, with the numbers that explain it', () => {
