@@ -48,5 +48,10 @@ export default {
   ],
   timeoutMS: 20_000,
   timeoutFactor: 2,
-  incremental: false,
+  // Incremental mode: a re-run only tests the mutants whose code or covering tests changed since the last run
+  // of this module (or of these lines); the file sits next to the report (ignored by git).
+  // `npm run mutation -- MODULE --force` re-tests every mutant.
+  incremental: true,
+  incrementalFile: `${report}/stryker-incremental.json`,
+  force: process.env.MUTATION_FORCE === '1',
 };

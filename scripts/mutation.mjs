@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 /**
- * `npm run mutation [-- MODULE...] [--report-only] [--typecheck]`: runs Stryker over each critical module in turn
+ * `npm run mutation [-- MODULE...] [--report-only] [--typecheck] [--force]`: runs Stryker over each critical module in turn
  * (scripts/mutation-modules.mjs), one test process at a lowered priority, then prints the mutation score per
  * module from Stryker's JSON reports (reports/mutation/<module>/mutation.json) with every surviving mutant.
  * `--report-only` prints the scores of the last runs without running Stryker. `--lines A-B` mutates only those
  * lines of a one-file module (a focused run, reported apart as MODULE@A-B). Exit code 1 when a module that
- * was reported scores below the target.
+ * was reported scores below the target. Runs are incremental (stryker.config.mjs): only mutants whose code or
+ * tests changed are tested again; `--force` tests them all (needed after adding tests that should kill static
+ * mutants, which incremental mode does not re-test).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -17,6 +19,7 @@ const TARGET = 85;
 const args = process.argv.slice(2);
 const reportOnly = args.includes('--report-only');
 const typecheck = args.includes('--typecheck');
+const force = args.includes('--force');
 const linesAt = args.indexOf('--lines');
 const lines = linesAt >= 0 ? (args[linesAt + 1] ?? '') : '';
 const named = args.filter((a, i) => !a.startsWith('--') && !(linesAt >= 0 && i === linesAt + 1));
@@ -67,6 +70,7 @@ if (!reportOnly) {
         ...process.env,
         MUTATION_MODULE: name,
         MUTATION_TYPECHECK: typecheck ? '1' : '0',
+        MUTATION_FORCE: force ? '1' : '0',
         MUTATION_LINES: lines,
       },
     });

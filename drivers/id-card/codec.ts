@@ -452,7 +452,7 @@ export class FrameParser {
         events.push(
           frameError(
             'frame-truncated',
-            `an unfinished frame (${n - pos} of ${end - pos} bytes) was followed by a complete one; dropped`,
+            `an unfinished frame (${next - pos} of ${end - pos} bytes) was followed by a complete one; dropped`,
           ),
         );
         this.discardedBytes += next - pos;

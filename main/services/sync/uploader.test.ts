@@ -6,6 +6,7 @@ import type { BatchItem, BatchUploadResponse } from '../../../contract/central-a
 import type { CentralError, CentralResult } from '../central/client.js';
 import { openStore } from '../../store/store.js';
 import { TransactionService, type CompleteTransactionInput } from '../transactions/transactions.js';
+import type { Logger } from '../../core/log.js';
 import { ManualClock } from './clock.js';
 import { Uploader, readSyncState, type UploadPort } from './uploader.js';
 
@@ -58,6 +59,8 @@ async function setup(
     dir?: string;
     clock?: ManualClock;
     urgentRetryCapMs?: number;
+    resetBackoff?: boolean;
+    log?: Logger;
   } = {},
 ) {
   const dir = options.dir ?? (await mkdtemp(path.join(os.tmpdir(), 'booth-up-')));
@@ -75,6 +78,8 @@ async function setup(
     lingerMs: options.lingerMs ?? 1000,
     retry: { baseMs: 1000, capMs: 16_000, minMs: 10, failureThreshold: 3 },
     ...(options.urgentRetryCapMs !== undefined ? { urgentRetryCapMs: options.urgentRetryCapMs } : {}),
+    ...(options.resetBackoff !== undefined ? { resetBackoff: options.resetBackoff } : {}),
+    ...(options.log !== undefined ? { log: options.log } : {}),
     clock,
     random: () => 0.99999,
   });
@@ -417,5 +422,221 @@ describe('Uploader', () => {
     await vi.waitFor(() => expect(states.at(-1)).toBe(1), { timeout: 10_000 });
     clock.advance(1000);
     await eventually(clock, () => expect(states.at(-1)).toBe(0));
+  });
+});
+
+describe('Uploader: errors, refusals, draining', () => {
+  it('keeps the failure class, HTTP status and message as the last error, and clears it on success', async () => {
+    const { clock, transactions, central, uploader, store } = await setup({ lingerMs: 0 });
+    central.respond = fail({ kind: 'http', status: 503, message: 'down' });
+    await uploader.start();
+    await transactions.complete(visit());
+    await eventually(clock, async () => expect((await uploader.state()).lastError).toBe('http 503: down'));
+    expect((await readSyncState(store)).lastError).toBe('http 503: down');
+    central.respond = fail({ kind: 'network', message: 'ECONNREFUSED' });
+    clock.advance(999);
+    await eventually(clock, async () =>
+      expect((await uploader.state()).lastError).toBe('network: ECONNREFUSED'),
+    );
+    expect((await uploader.state()).lastSuccessAt).toBeNull();
+    central.respond = storeAll;
+    clock.advance(1999);
+    const deliveredAt = clock.now();
+    await eventually(clock, async () => expect((await uploader.state()).pending).toBe(0));
+    expect(await uploader.state()).toMatchObject({ lastError: null, lastSuccessAt: deliveredAt });
+    expect(await readSyncState(store)).toMatchObject({ lastError: null, lastSuccessAt: deliveredAt });
+  });
+
+  it('flags a record that cannot be unsealed (reason local), sends the rest, and says so to a waiter', async () => {
+    const { transactions, central, uploader, store } = await setup({ lingerMs: 0, batchSize: 10 });
+    const purged = await transactions.complete(visit());
+    const fine = await transactions.complete(visit());
+    await store.db.run('UPDATE transactions SET sealed = NULL WHERE id = ?', [purged.id]);
+    const rejected: { id: string; number: string; reason: string }[] = [];
+    uploader.events.on('rejected', (e) => rejected.push(e));
+    await uploader.start();
+    await vi.waitFor(async () => expect((await uploader.state()).pending).toBe(0), { timeout: 10_000 });
+    expect(rejected).toEqual([
+      {
+        id: purged.id,
+        number: purged.number,
+        reason: `local: transaction ${purged.id} has no personal data left (purged)`,
+      },
+    ]);
+    expect(central.calls.map((c) => c.items.map((i) => i.idempotencyKey))).toEqual([[fine.id]]);
+    expect(await uploader.state()).toMatchObject({ acknowledged: 1, rejected: 1, conflicts: 0 });
+    await expect(uploader.waitForAcknowledgement(purged.id)).rejects.toThrow(
+      `transaction ${purged.number} was rejected: local: transaction ${purged.id} has no personal data left`,
+    );
+    await uploader.waitForAcknowledgement(fine.id);
+  });
+
+  it('words each refusal from the reply, logs it by transaction number and code only, and counts only conflicts as conflicts', async () => {
+    const logged: [string, string, unknown][] = [];
+    const log: Logger = {
+      info: (event, fields) => logged.push(['info', event, fields]),
+      warn: (event, fields) => logged.push(['warn', event, fields]),
+      error: (event, fields) => logged.push(['error', event, fields]),
+    };
+    const { transactions, central, uploader } = await setup({ lingerMs: 0, batchSize: 10, log });
+    const done = [];
+    for (let i = 0; i < 4; i++) done.push(await transactions.complete(visit(i === 3)));
+    // The three normal items go in one request, the urgent one in its own.
+    const replies = new Map<string, Omit<BatchUploadResponse['results'][number], 'index' | 'idempotencyKey'>>(
+      [
+        [done[0]?.id ?? '', { status: 'rejected' }],
+        [done[1]?.id ?? '', { status: 'rejected', error: { code: 'invalid', message: 'bad form' } }],
+        [done[2]?.id ?? '', { status: 'conflict' }],
+        [done[3]?.id ?? '', { status: 'stored' }],
+      ],
+    );
+    central.respond = (items) => ({
+      ok: true,
+      value: {
+        results: items.map((item, index) => ({
+          index,
+          idempotencyKey: item.idempotencyKey,
+          ...(replies.get(item.idempotencyKey) ?? { status: 'stored' as const }),
+        })),
+      },
+    });
+    const reasons: string[] = [];
+    const acked: { id: string; urgent: boolean }[] = [];
+    uploader.events.on('rejected', (e) => reasons.push(e.reason));
+    uploader.events.on('acknowledged', (e) => acked.push({ id: e.id, urgent: e.urgent }));
+    const normal = await setup({ lingerMs: 0 });
+    await uploader.start();
+    await vi.waitFor(async () => expect((await uploader.state()).pending).toBe(0), { timeout: 10_000 });
+    await vi.waitFor(() => expect(reasons).toHaveLength(3), { timeout: 10_000 });
+    expect(reasons).toEqual([
+      'rejected',
+      'invalid: bad form',
+      'conflict: the central API holds a different payload under this id',
+    ]);
+    expect(acked).toEqual([{ id: done[3]?.id, urgent: true }]);
+    expect(await uploader.state()).toMatchObject({ rejected: 3, conflicts: 1, acknowledged: 1 });
+    expect(logged).toEqual([
+      ['warn', 'sync.rejected', { transactionNumber: done[0]?.number, code: null }],
+      ['warn', 'sync.rejected', { transactionNumber: done[1]?.number, code: 'invalid' }],
+      ['error', 'sync.conflict', { transactionNumber: done[2]?.number, code: null }],
+    ]);
+
+    // A normal item's acknowledgement says it was not urgent.
+    const normalAcked: boolean[] = [];
+    normal.uploader.events.on('acknowledged', (e) => normalAcked.push(e.urgent));
+    await normal.uploader.start();
+    await normal.transactions.complete(visit());
+    await vi.waitFor(() => expect(normalAcked).toEqual([false]), { timeout: 10_000 });
+  });
+
+  it('a waiter stops waiting when its signal aborts', async () => {
+    const { transactions, central, uploader } = await setup({ lingerMs: 0 });
+    central.respond = fail({ kind: 'network', message: 'ECONNREFUSED' });
+    await uploader.start();
+    const t = await transactions.complete(visit());
+    const controller = new AbortController();
+    const waiting = uploader.waitForAcknowledgement(t.id, controller.signal);
+    controller.abort();
+    await expect(waiting).rejects.toThrow('aborted');
+  });
+
+  it('drains: returns once nothing is pending, stops when interrupted, gives up at its deadline with the last error', async () => {
+    const { clock, transactions, central, uploader } = await setup({ lingerMs: 60_000 });
+    await uploader.start();
+    await transactions.complete(visit());
+    // The normal lane would linger a minute; a drain kicks it and waits for the acknowledgement.
+    clock.advance(60_000);
+    expect(await uploader.drain(10_000)).toMatchObject({ pending: 0, acknowledged: 1 });
+
+    central.respond = fail({ kind: 'network', message: 'ECONNREFUSED' });
+    await transactions.complete(visit());
+    const interrupted = new AbortController();
+    interrupted.abort();
+    await expect(uploader.drain(10_000, interrupted.signal)).rejects.toThrow('interrupted with 1 pending');
+
+    clock.advance(60_000);
+    await eventually(clock, () => expect(central.calls).toHaveLength(2));
+    const outcome = uploader.drain(1000).then(
+      () => 'drained',
+      (error: Error) => error.message,
+    );
+    await vi.waitFor(
+      async () => {
+        clock.advance(250);
+        const now = await Promise.race([outcome, new Promise((r) => setTimeout(() => r('waiting'), 5))]);
+        expect(now).toBe('central API not reached in time: 1 pending; last error: network: ECONNREFUSED');
+      },
+      { timeout: 10_000 },
+    );
+  });
+
+  it("an operator's drain (resetBackoff) sends at once what a Retry-After had put off", async () => {
+    const first = await setup({ lingerMs: 0 });
+    first.central.respond = fail({ kind: 'http', status: 503, message: 'down', retryAfterMs: 600_000 });
+    await first.uploader.start();
+    await first.transactions.complete(visit());
+    await vi.waitFor(async () => expect((await readSyncState(first.store)).lastError).toContain('503'), {
+      timeout: 10_000,
+    });
+    await first.stop();
+    const second = await setup({ lingerMs: 0, dir: first.dir, clock: first.clock, resetBackoff: true });
+    await second.uploader.start();
+    await vi.waitFor(async () => expect((await second.uploader.state()).pending).toBe(0), {
+      timeout: 10_000,
+    });
+    expect(second.central.calls).toHaveLength(1);
+    expect((await second.uploader.state()).circuit).toBe('closed');
+  });
+
+  it('stopping aborts the request in flight without counting it as a failed attempt', async () => {
+    const { transactions, central, uploader, store } = await setup({ lingerMs: 0 });
+    let sent = 0;
+    // The real client answers `aborted` once the uploader's signal aborts.
+    central.uploadBatch = (_items: readonly BatchItem[], signal?: AbortSignal) => {
+      sent++;
+      return new Promise<CentralResult<BatchUploadResponse>>((resolve) =>
+        signal?.addEventListener('abort', () =>
+          resolve({ ok: false, error: { kind: 'aborted', message: 'aborted by caller' } }),
+        ),
+      );
+    };
+    await uploader.start();
+    await transactions.complete(visit());
+    await vi.waitFor(() => expect(sent).toBe(1), { timeout: 10_000 });
+    await uploader.stop();
+    expect(await store.db.get('SELECT attempts, last_error FROM outbox')).toEqual({
+      attempts: 0,
+      last_error: null,
+    });
+    expect((await readSyncState(store)).lastError).toBeNull();
+  });
+
+  it('survives a failing store: says so as a local error and tries again after the longest backoff', async () => {
+    const { clock, transactions, central, uploader, store } = await setup({ lingerMs: 0 });
+    await transactions.complete(visit());
+    await store.db.run('ALTER TABLE outbox RENAME TO outbox_away');
+    await uploader.start();
+    // Both lanes fail to read the outbox and set their retry timer.
+    await vi.waitFor(() => expect(clock.pendingTimers()).toBe(1), { timeout: 10_000 });
+    await store.db.run('ALTER TABLE outbox_away RENAME TO outbox');
+    expect((await uploader.state()).lastError).toMatch(/^local: .*no such table: outbox/);
+    expect(central.calls).toHaveLength(0);
+    clock.advance(15_999);
+    await settle();
+    expect(central.calls).toHaveLength(0);
+    clock.advance(1);
+    await eventually(clock, async () => expect((await uploader.state()).pending).toBe(0));
+    expect(central.calls).toHaveLength(1);
+  });
+
+  it('reports how long the oldest pending item has waited, never less than zero', async () => {
+    const { clock, transactions, store } = await setup();
+    expect((await readSyncState(store)).oldestPendingAgeMs).toBeNull();
+    await transactions.complete(visit());
+    clock.advance(5000);
+    expect((await readSyncState(store)).oldestPendingAgeMs).toBe(5000);
+    // A clock stepped back behind the item's time.
+    clock.advance(-60_000);
+    expect((await readSyncState(store)).oldestPendingAgeMs).toBe(0);
   });
 });

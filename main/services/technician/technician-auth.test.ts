@@ -138,6 +138,12 @@ describe('TechnicianAuth', () => {
       reason: 'locked',
       lockedUntil: 5_060_000,
     });
+    // Stored under the key earlier versions used: a renamed key would hand every locked-out kiosk fresh
+    // guesses on upgrade.
+    expect(await s.settings.get('technician.lockout', z.unknown(), null)).toMatchObject({
+      level: 1,
+      lockedUntil: 5_060_000,
+    });
     s = await restart(s);
     now += 10_000;
     // Still locked after the restart, even for the right PIN.
@@ -366,10 +372,11 @@ describe('TechnicianAuth', () => {
     expect(auth.isSignedIn(1)).toBe(false);
   });
 
-  it('treats a damaged stored PIN hash as a wrong PIN, not a crash', async () => {
+  it('treats a damaged stored PIN hash as a wrong PIN, not a crash (sign-in and PIN change)', async () => {
     const s = await open();
     const auth = new TechnicianAuth(s, { demonstration: false });
     await auth.setPin('482913');
+    expect(await auth.login(2, '482913')).toMatchObject({ ok: true });
     const stored = await s.settings.get(
       'technician.pin',
       z.object({ salt: z.string(), hash: z.string(), n: z.number() }),
@@ -377,6 +384,7 @@ describe('TechnicianAuth', () => {
     );
     await s.settings.set('technician.pin', { ...stored, hash: Buffer.alloc(16).toString('base64') });
     expect(await auth.login(1, '482913')).toMatchObject({ ok: false, reason: 'wrong-pin' });
+    expect(await auth.changePin(2, '482913', '246810')).toEqual({ ok: false, reason: 'wrong-pin' });
   });
 
   it('on screen, checks the current PIN against the set PIN (or the demonstration PIN while none is set)', async () => {
