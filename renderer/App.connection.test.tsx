@@ -1,11 +1,8 @@
 import { act, render, screen, waitFor } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RpcChannel } from '../main/api/channel.js';
-import { App } from './App.js';
+import { KioskPage } from './App.js';
 import type * as Connection from './api/connection.js';
-import { KioskProvider } from './api/kiosk.js';
-import { KeyboardProvider } from './components/keyboard/KeyboardProvider.js';
-import { I18nProvider } from './i18n/i18n.js';
 import { MESSAGES } from './i18n/messages.js';
 import { FakeCore } from './test-support/fake-core.js';
 import { demoCatalog, kioskInfo, visitAt } from './test-support/fixtures.js';
@@ -31,15 +28,7 @@ const zh = MESSAGES['zh-CN'];
 const SERVICE = 'no-criminal-record';
 
 function renderPage(): void {
-  render(
-    <I18nProvider>
-      <KioskProvider>
-        <KeyboardProvider>
-          <App />
-        </KeyboardProvider>
-      </KioskProvider>
-    </I18nProvider>,
-  );
+  render(<KioskPage />);
 }
 
 describe('the page’s connection to the core', () => {

@@ -1,15 +1,16 @@
 import { Suspense, useEffect, useState, type ReactNode } from 'react';
 import type { Catalog, KioskInfo } from '../main/api/views.js';
-import { useKiosk, useKioskEvent, useKioskQuery } from './api/kiosk.js';
+import { KioskProvider, useKiosk, useKioskEvent, useKioskQuery } from './api/kiosk.js';
 import { firstScreenShown } from './api/startup.js';
 import { ConnectionScreen } from './ConnectionScreen.js';
 import { OutOfServiceScreen } from './citizen/OutOfServiceScreen.js';
 import { IdleGuard, idleTimingsFor } from './components/IdleGuard.js';
+import { KeyboardProvider } from './components/keyboard/KeyboardProvider.js';
 import { Layout } from './components/Layout.js';
 import { StepIndicator } from './components/StepIndicator.js';
 import { choiceNeedsIdentity, visitStages } from './components/steps.js';
 import { useCameraReport } from './face/cameras.js';
-import { useI18n } from './i18n/i18n.js';
+import { I18nProvider, useI18n } from './i18n/i18n.js';
 import { useWedgeScanner } from './scanner/useWedgeScanner.js';
 import { idleTimeoutEnds, idleWatched, stageOf } from './visit/flow.js';
 import { preloadCitizenScreens, SimulationPanel, TechnicianScreen } from './visit/screens.js';
@@ -69,6 +70,19 @@ export function App(): ReactNode {
       progressLinksLocal={info.data.progressLinksLocal}
       simulated={info.data.simulated}
     />
+  );
+}
+
+/** The whole page: languages, the connection to the core, the on-screen keyboard, and the kiosk in them. */
+export function KioskPage(): ReactNode {
+  return (
+    <I18nProvider>
+      <KioskProvider>
+        <KeyboardProvider>
+          <App />
+        </KeyboardProvider>
+      </KioskProvider>
+    </I18nProvider>
   );
 }
 
