@@ -33,7 +33,7 @@ describe('screens loaded on demand', () => {
       'catalog.get': () => ({ value: demoCatalog }),
       'visit.get': () => ({ value: null }),
       'devices.status': () => ({ value: [] }),
-      'kiosk.shown': () => ({ value: undefined }),
+      'kiosk.shown': () => ({ value: null }),
     });
     renderWithCore(<App />, core);
     const start = await screen.findByRole('button', { name: zh['attract.start'] });

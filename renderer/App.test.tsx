@@ -16,8 +16,8 @@ function coreWith(visit: VisitView | null, more: Handlers = {}): FakeCore {
     'catalog.get': () => ({ value: demoCatalog }),
     'visit.get': () => ({ value: visit }),
     'devices.status': () => ({ value: [] }),
-    'kiosk.shown': () => ({ value: undefined }),
-    'visit.touch': () => ({ value: undefined }),
+    'kiosk.shown': () => ({ value: null }),
+    'visit.touch': () => ({ value: null }),
     ...more,
   });
 }

@@ -56,10 +56,10 @@ describe('technician sign-in', () => {
       },
       { signedIn: true, expiresAt: Date.now() + 60_000 },
     ] as const;
-    const core = new FakeCore({
+    const core: FakeCore = new FakeCore({
       'technician.login': () => ({ value: answers[core.paramsOf('technician.login').length - 1]! }),
       'technician.overview': () => ({ value: overview }),
-      'technician.logout': () => ({ value: undefined }),
+      'technician.logout': () => ({ value: null }),
     });
     const onClose = vi.fn();
     renderWithCore(<TechnicianScreen onClose={onClose} />, core);
