@@ -1,4 +1,8 @@
-/** Views the renderer's tests build screens from: the demonstration catalog and visits at each step. */
+/**
+ * Views the renderer's tests build screens from: the demonstration catalog and visits at each step. No Han
+ * characters here: the font build takes every character of the renderer's non-test sources into the first-paint
+ * subset (scripts/fonts/renderer-fonts.ts), and test data must not change what the kiosk ships.
+ */
 import signed from '../../resources/catalog/default-catalog.signed.json';
 import type { Catalog, IdentityView, KioskInfo, VisitView } from '../../main/api/views.js';
 
@@ -8,7 +12,7 @@ export const demoCatalog = signed.catalog as unknown as Catalog;
 /** A card as the core shows it: name and masked number only. */
 export const identity: IdentityView = {
   cardType: 'resident',
-  name: '张三',
+  name: 'ZHANG San',
   idNumberMasked: '1101**********0015',
   idNumberValid: true,
   photo: null,
@@ -44,7 +48,7 @@ export function visitAt(
 export const kioskInfo: KioskInfo = {
   version: '0.1.0',
   kioskId: 'SZ-FT-0012',
-  kioskName: { 'zh-CN': '福田派出所', 'zh-HK': '福田派出所', en: 'Futian station' },
+  kioskName: { 'zh-CN': 'Futian', 'zh-HK': 'Futian', en: 'Futian station' },
   host: 'browser',
   mode: 'demonstration',
   simulated: false,
