@@ -26,11 +26,21 @@ export default defineConfig({
             'central/**/*.test.ts',
             'contract/**/*.test.ts',
             'renderer/**/*.test.ts',
-            'renderer/**/*.test.tsx',
             'test/integration/**/*.test.ts',
           ],
           // Needs several central processes on one PostgreSQL database: the central-postgres project runs it.
           exclude: ['node_modules/**', 'dist/**', 'test/integration/central-crash.test.ts'],
+        },
+      },
+      {
+        // The renderer's screens with Testing Library, in a DOM (happy-dom); every other test keeps Node's.
+        extends: true,
+        oxc: { jsx: { runtime: 'automatic', importSource: 'react' } },
+        test: {
+          name: 'renderer-dom',
+          include: ['renderer/**/*.test.tsx'],
+          environment: 'happy-dom',
+          setupFiles: ['renderer/test-support/setup.ts'],
         },
       },
       {

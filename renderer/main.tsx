@@ -1,10 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './App.js';
+import { KioskPage } from './App.js';
 import { connectEarly } from './api/connection.js';
-import { KioskProvider } from './api/kiosk.js';
-import { KeyboardProvider } from './components/keyboard/KeyboardProvider.js';
-import { I18nProvider } from './i18n/i18n.js';
 import { z } from 'zod';
 import './styles.css';
 
@@ -23,13 +20,7 @@ const root = document.getElementById('root');
 if (root) {
   createRoot(root).render(
     <StrictMode>
-      <I18nProvider>
-        <KioskProvider>
-          <KeyboardProvider>
-            <App />
-          </KeyboardProvider>
-        </KioskProvider>
-      </I18nProvider>
+      <KioskPage />
     </StrictMode>,
   );
 }

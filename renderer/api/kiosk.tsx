@@ -79,6 +79,20 @@ export function KioskProvider({ children }: { readonly children: ReactNode }): R
   return <KioskContext.Provider value={conn}>{children}</KioskContext.Provider>;
 }
 
+/**
+ * Provides a connection made elsewhere instead of connecting: the renderer's tests drive screens through it with a
+ * core of their own (renderer/test-support/fake-core.tsx).
+ */
+export function KioskConnectionProvider({
+  value,
+  children,
+}: {
+  readonly value: KioskConnection;
+  readonly children: ReactNode;
+}): ReactNode {
+  return <KioskContext.Provider value={value}>{children}</KioskContext.Provider>;
+}
+
 /** The connection. */
 export function useKiosk(): KioskConnection {
   return useContext(KioskContext);
