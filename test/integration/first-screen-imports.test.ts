@@ -24,4 +24,20 @@ describe("the renderer's first screen (static imports from renderer/main.tsx)", 
     // from the core already validated.
     expect(closure.modules).not.toContain('main/services/catalog/schema.ts');
   });
+
+  it('loads the screens after the attract screen, and what only they use, on demand', () => {
+    for (const later of [
+      'renderer/citizen/ChooseScreen.tsx',
+      'renderer/citizen/FormScreen.tsx',
+      'renderer/citizen/DoneScreen.tsx',
+      'renderer/components/DatePicker.tsx',
+      'renderer/face/FaceCheckScreen.tsx',
+      'renderer/face/PhotoScreen.tsx',
+      'renderer/face/face-engine.ts',
+      'renderer/technician/TechnicianScreen.tsx',
+    ])
+      expect(closure.modules).not.toContain(later);
+    expect(closure.modules).not.toContain('renderer/technician/SimulationPanel.tsx');
+    expect([...closure.packages.keys()].sort()).toEqual(['react', 'react-dom', 'zod']);
+  });
 });
