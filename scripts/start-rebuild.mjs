@@ -32,8 +32,8 @@ export const START_BUILDS = [
   { what: 'the web console', script: 'build:console', output: 'dist/console/index.html' },
 ];
 
-/** Inside the source folders but not sources: what the builds generate there, and tests. */
-const NOT_SOURCE = /(^|\/)(generated|__image_snapshots__|node_modules)(\/|$)|\.(test|spec)\.tsx?$/;
+/** Inside the source folders but not sources: what the builds generate there, tests, and documents. */
+const NOT_SOURCE = /(^|\/)(generated|__image_snapshots__|node_modules)(\/|$)|\.(test|spec)\.tsx?$|\.md$/;
 
 /**
  * The newest source file under `sources` (relative to `root`; missing ones are skipped), or null when none.
