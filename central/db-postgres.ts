@@ -108,9 +108,6 @@ const MIGRATIONS: readonly string[] = [
    CREATE INDEX transactions_letters ON transactions (received_at) WHERE tracking_number IS NOT NULL;`,
 ];
 
-/** The number of migrations this server knows (the same for both stores). */
-export const POSTGRES_SCHEMA_VERSION = MIGRATIONS.length;
-
 /** Any constant: the advisory lock that lets one of several instances starting at once migrate, the rest wait. */
 const MIGRATION_LOCK = 0x626f6f7468; // "booth"
 

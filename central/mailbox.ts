@@ -26,12 +26,6 @@ export const letterActionSchema = z.enum(['sign', 'reply', 'close']);
 /** An officer's action on a letter. */
 export type LetterAction = z.infer<typeof letterActionSchema>;
 
-/** Longest reply an officer may send (the citizen reads it on the kiosk's screen). */
-export const MAX_REPLY_LENGTH = 2000;
-
-/** A reply's text: trimmed, not empty, at most {@link MAX_REPLY_LENGTH} characters. */
-export const replyTextSchema = z.string().trim().min(1).max(MAX_REPLY_LENGTH);
-
 /** One stored action. */
 export interface LetterActionRecord {
   readonly action: LetterAction;

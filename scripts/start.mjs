@@ -3,21 +3,13 @@
 // With Electron's binary installed and a display: the Electron kiosk. Otherwise the browser host — system
 // Chromium as the window when a display exists, else headless, printing the kiosk URL. It says which and why.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { staleBuilds } from './start-rebuild.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const say = (line) => console.log(`[booth] ${line}`);
-
-function newest(dir) {
-  let latest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    latest = Math.max(latest, entry.isDirectory() ? newest(full) : statSync(full).mtimeMs);
-  }
-  return latest;
-}
 
 function electronBinary() {
   try {
@@ -35,11 +27,10 @@ function run(cmd, args) {
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
-const built = path.join(root, 'dist', 'renderer', 'index.html');
-const sources = Math.max(newest(path.join(root, 'renderer')), newest(path.join(root, 'main', 'api')));
-if (!existsSync(built) || statSync(built).mtimeMs < sources) {
-  say('building the renderer (it is missing or older than its sources)');
-  run('npm', ['run', '--silent', 'build:renderer']);
+// The renderer and the web console, each when it is missing or older than a source that ends up in it.
+for (const build of staleBuilds(root)) {
+  say(`building ${build.what} (${build.reason})`);
+  run('npm', ['run', '--silent', build.script]);
 }
 
 // `npm start` from the repository is the demonstration kiosk: it asks for demonstration mode unless told

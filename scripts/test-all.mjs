@@ -1,17 +1,46 @@
 #!/usr/bin/env node
-// `npm test`: every check, in order — type check, lint, build, unit + integration tests, Electron security
-// scan, end-to-end tests in system Chromium. All steps run; any failure fails the command. The last line is
-// the summary of individual tests.
+// `npm test`: every check, in order — type check, lint, build, unit + integration tests (on this Node, then
+// again on the Node the pinned Electron embeds, scripts/electron-node.mjs), Electron security scan, end-to-end
+// tests in system Chromium. All steps run; any failure fails the command. The last line is the summary of
+// individual tests (both unit runs counted).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { electronNodeBinary } from './electron-node.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 // Not test-results/: Playwright empties that folder when it starts.
 const reports = path.join(root, '.test-reports');
 mkdirSync(reports, { recursive: true });
 const vitestJson = path.join(reports, 'vitest.json');
+const electronVitestJson = path.join(reports, 'vitest-electron-node.json');
 const playwrightJson = path.join(reports, 'playwright.json');
+// A report left by an earlier run must not be counted for a step that did not get to write one.
+for (const f of [vitestJson, electronVitestJson, playwrightJson]) rmSync(f, { force: true });
+
+/**
+ * The unit and integration tests again on the pinned Electron's Node: vitest started by that binary, whose
+ * folder goes first on PATH so that the processes tests start (`node`, `npx tsx`) run on it too. Throws when
+ * that Node cannot be determined or fetched; the step then fails with the reason.
+ * @returns {[string, string[], Record<string, string>]}
+ */
+function onElectronNode() {
+  const { bin, electron, version } = electronNodeBinary(root);
+  console.log(
+    `electron@${electron} embeds Node ${version.split('.')[0]}: running on Node ${version} (${bin})`,
+  );
+  return [
+    bin,
+    [
+      path.join(root, 'node_modules', 'vitest', 'vitest.mjs'),
+      'run',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${electronVitestJson}`,
+    ],
+    { PATH: `${path.dirname(bin)}${path.delimiter}${process.env.PATH ?? ''}` },
+  ];
+}
 
 const steps = [
   ['type check (core, drivers, tests)', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']],
@@ -26,6 +55,7 @@ const steps = [
     'npx',
     ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`],
   ],
+  ["unit and integration tests on the pinned Electron's Node", onElectronNode],
   ['Electron security scan', 'npm', ['run', 'security']],
   [
     'end-to-end tests (Playwright, system Chromium)',
@@ -36,13 +66,19 @@ const steps = [
 ];
 
 const results = [];
-for (const [name, cmd, args, extraEnv] of steps) {
+for (const [name, ...step] of steps) {
   console.log(`\n=== ${name} ===`);
   const started = Date.now();
-  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...extraEnv } });
-  const ok = r.status === 0;
-  results.push({ name, ok, seconds: Math.round((Date.now() - started) / 1000) });
-  console.log(`=== ${name}: ${ok ? 'ok' : `FAILED (exit ${r.status ?? r.signal})`} ===`);
+  let status;
+  try {
+    const [cmd, args, extraEnv] = typeof step[0] === 'function' ? step[0]() : step;
+    const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...extraEnv } });
+    status = r.status === 0 ? 'ok' : `FAILED (exit ${r.status ?? r.signal})`;
+  } catch (error) {
+    status = `FAILED (${error instanceof Error ? error.message : String(error)})`;
+  }
+  results.push({ name, ok: status === 'ok', seconds: Math.round((Date.now() - started) / 1000) });
+  console.log(`=== ${name}: ${status} ===`);
 }
 
 let passed = 0;
@@ -57,13 +93,22 @@ const firstLine = (text) =>
     .find((l) => l.trim() !== '')
     ?.trim()
     .slice(0, 300) ?? '';
-if (existsSync(vitestJson)) {
-  const v = JSON.parse(readFileSync(vitestJson, 'utf8'));
+/** Counts of each Vitest run, printed apart in the summary. */
+const runs = [];
+for (const [label, json] of [
+  ['this Node', vitestJson],
+  ["Electron's Node", electronVitestJson],
+]) {
+  if (!existsSync(json)) continue;
+  const v = JSON.parse(readFileSync(json, 'utf8'));
   passed += v.numPassedTests ?? 0;
   failed += v.numFailedTests ?? 0;
   skipped += (v.numPendingTests ?? 0) + (v.numTodoTests ?? 0);
+  runs.push(
+    `unit and integration tests on ${label}: ${v.numPassedTests ?? 0} passed, ${v.numFailedTests ?? 0} failed`,
+  );
   for (const file of v.testResults ?? []) {
-    const rel = path.relative(root, file.name ?? '');
+    const rel = `${json === vitestJson ? '' : `[${label}] `}${path.relative(root, file.name ?? '')}`;
     const failedTests = (file.assertionResults ?? []).filter((t) => t.status === 'failed');
     for (const t of failedTests)
       failures.push(
@@ -95,6 +140,7 @@ if (existsSync(playwrightJson)) {
 console.log('\n=== summary ===');
 for (const f of failures) console.log(`failed: ${f}`);
 for (const r of results) console.log(`${r.ok ? 'ok    ' : 'FAILED'} ${r.name} (${r.seconds} s)`);
+for (const r of runs) console.log(r);
 const failedSteps = results.filter((r) => !r.ok).length;
 if (failedSteps > 0) failed = Math.max(failed, 1);
 console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);

@@ -529,8 +529,3 @@ export function describeCatalogChanges(before: Catalog | null, after: Catalog): 
     other.push(w(`公告「${n.title['zh-CN']}」已修改`, `notice “${n.title.en}” changed`));
   return { general, services, other };
 }
-
-/** Whether nothing but the version (and validity) changed. */
-export function onlyVersionChanged(changes: CatalogChanges): boolean {
-  return changes.services.length === 0 && changes.other.length === 0;
-}

@@ -5,7 +5,6 @@ import {
   isPlausibleStatusByte,
   isStatusByte,
   parseCondition,
-  parsePaperSensorReply,
   parseStatusByte,
 } from './status.js';
 
@@ -165,14 +164,11 @@ describe('PrinterCondition and DeviceStatus', () => {
     expect(value(parseCondition([0x12, 0x12, 0x02, 0x12])).nonStandardFixedBits).toBe(true);
     expect(value(parseCondition([0x12, 0x12, 0x12, 0x12])).nonStandardFixedBits).toBe(false);
   });
-  it('GS r 1 replies: told apart from standard DLE EOT replies by bit 4; paper bits 0–3', () => {
+  it('GS r 1 replies: told apart from standard DLE EOT replies by bit 4', () => {
     expect(isPaperSensorReply(0x00)).toBe(true);
     expect(isPaperSensorReply(0x0f)).toBe(true);
     expect(isPaperSensorReply(0x12)).toBe(false);
     expect(isPaperSensorReply(0x80)).toBe(false);
-    expect(parsePaperSensorReply(0x00)).toEqual({ paperNearEnd: false, paperEnd: false });
-    expect(parsePaperSensorReply(0x03)).toEqual({ paperNearEnd: true, paperEnd: false });
-    expect(parsePaperSensorReply(0x0f)).toEqual({ paperNearEnd: true, paperEnd: true });
   });
   it('plain offline → offline', () => {
     expect(conditionToDeviceStatus(value(parseCondition([0x1a, 0x12, 0x12, 0x12])))).toMatchObject({

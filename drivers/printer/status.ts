@@ -109,11 +109,6 @@ export function isPaperSensorReply(byte: number): boolean {
   return (byte & 0x90) === 0;
 }
 
-/** GS r 1 reply: bits 0–1 paper near end, bits 2–3 paper end (either bit of a pair counts). */
-export function parsePaperSensorReply(byte: number): PaperSensorBits {
-  return { paperNearEnd: (byte & 0x03) !== 0, paperEnd: (byte & 0x0c) !== 0 };
-}
-
 /** Every detail of the four replies together. */
 export type PrinterConditionDetails = PrinterStatusBits & OfflineCauseBits & ErrorCauseBits & PaperSensorBits;
 

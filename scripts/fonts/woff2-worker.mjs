@@ -9,7 +9,9 @@ const port = parentPort;
 
 port.on('message', async (/** @type {{ id: number, sfnt: Uint8Array }} */ job) => {
   try {
-    const woff2 = await compress(job.sfnt);
+    // wawoff2 returns a view of memory the transfer list cannot take on Node 24 ("Cannot transfer object of
+    // unsupported type"; Node 20 let it through): a copy in a fresh ArrayBuffer of exactly its length is moved.
+    const woff2 = new Uint8Array(await compress(job.sfnt));
     port.postMessage({ id: job.id, woff2 }, [woff2.buffer]);
   } catch (error) {
     port.postMessage({ id: job.id, error: error instanceof Error ? error.message : String(error) });

@@ -105,18 +105,6 @@ export function diffCatalogs(before: unknown, after: unknown): CatalogDiff {
   };
 }
 
-/** Whether a diff found nothing. */
-export function isEmptyDiff(diff: CatalogDiff): boolean {
-  const empty = (l: CatalogListDiff): boolean => l.added.length + l.removed.length + l.changed.length === 0;
-  return (
-    diff.header.length === 0 &&
-    empty(diff.services) &&
-    empty(diff.categories) &&
-    empty(diff.kioskGroups) &&
-    empty(diff.notices)
-  );
-}
-
 /** The diff as text lines: `+ id` added, `- id` removed, `~ id: what changed`. */
 export function formatCatalogDiff(diff: CatalogDiff): string[] {
   const lines: string[] = [];

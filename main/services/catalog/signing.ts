@@ -357,19 +357,6 @@ export function addressedTo(
 }
 
 /**
- * Parses a signed catalog file's text; `malformed` when it is not JSON. Verification still has to follow.
- */
-export function parseSignedCatalogText(
-  text: string,
-): { ok: true; value: unknown } | { ok: false; message: string } {
-  try {
-    return { ok: true, value: JSON.parse(text) as unknown };
-  } catch (error) {
-    return { ok: false, message: `not JSON: ${error instanceof Error ? error.message : String(error)}` };
-  }
-}
-
-/**
  * Verifies an untrusted signed catalog: shape, key, signature, schema, validity period, version. The signature
  * is checked before the schema, so nothing but the envelope of an unsigned or forged document is examined.
  */
