@@ -24,7 +24,8 @@ function collectingIo(signal = new AbortController().signal) {
     env: {},
     signal,
   };
-  const until = (done: () => boolean): Promise<void> => waiter.until(String(done), done);
+  // 30 s: a serial port opening on a loaded 2-core CI machine has taken longer than the default 10 s.
+  const until = (done: () => boolean): Promise<void> => waiter.until(String(done), done, 30_000);
   return { io, out, err, until, text: () => out.join(''), errText: () => err.join('') };
 }
 
