@@ -34,7 +34,7 @@ import {
   type TransactionPayload,
   type TransactionProgress,
 } from '../contract/central-api.js';
-import type { TrustedKey } from '../main/services/catalog/signing.js';
+import type { TrustedKey } from '../contract/catalog/signing.js';
 import {
   audienceOf,
   catalogEtag,

@@ -24,13 +24,13 @@ import { VendorPhotoDecoder, type PhotoDecoder } from '../../drivers/id-card/pho
 import { CatalogService, shippedDefaultLoader } from '../services/catalog/catalog-service.js';
 import { CatalogPoller } from '../services/catalog/catalog-poller.js';
 import { FileCatalogStore, catalogStoreFiles } from '../services/catalog/catalog-store.js';
-import { collectTrustedKeys } from '../services/catalog/signing.js';
+import { collectTrustedKeys } from '../../contract/catalog/signing.js';
 import { kioskTrustedKeySources } from '../services/catalog/trust.js';
 import type { KioskMode } from './mode.js';
 import { readProvisioning } from './provisioning.js';
 import { DEV_KIOSK_ID, kioskGroupsFromEnv } from './kiosk-identity.js';
 import { serviceAvailability } from '../services/catalog/rules.js';
-import type { CatalogService as CatalogEntry } from '../services/catalog/schema.js';
+import type { CatalogService as CatalogEntry } from '../../contract/catalog/schema.js';
 import { VisitService } from '../services/session/visit-service.js';
 import {
   createProgressLookup,

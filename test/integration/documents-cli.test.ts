@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../main/cli/main.js';
 import type { CliIO } from '../../main/cli/command.js';
-import { documentsDir, pdfText } from '../../main/services/documents/test-support.js';
+import { documentsDir, pdfText } from '../../domain/documents/test-support.js';
 
 const run = promisify(execFile);
 const root = path.resolve(documentsDir, '../../..');

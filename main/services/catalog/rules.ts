@@ -1,5 +1,5 @@
-import type { CatalogField, CatalogService } from './schema.js';
-import { fieldPatternRegExp } from './schema.js';
+import type { CatalogField, CatalogService } from '../../../contract/catalog/schema.js';
+import { fieldPatternRegExp } from '../../../contract/catalog/schema.js';
 
 /**
  * The rules a catalog states, evaluated the same way in the renderer (to guide the citizen) and in the core

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as fontkit from 'fontkit';
@@ -6,11 +6,17 @@ import type { Font } from 'fontkit';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-/** The committed CJK font (a subset of Noto Sans CJK SC; see resources/fonts/README.md). */
-export const DEFAULT_FONT_PATH = path.resolve(
-  here,
-  '../../../resources/fonts/NotoSansCJKsc-Regular.subset.otf',
-);
+const FONT_FILE = 'resources/fonts/NotoSansCJKsc-Regular.subset.otf';
+
+/**
+ * The committed CJK font (a subset of Noto Sans CJK SC; see resources/fonts/README.md). From the source tree
+ * (domain/documents/) it is two folders up; from the bundled kiosk core (dist/main/core/utility-entry.js, where
+ * this module is inlined) three.
+ */
+export const DEFAULT_FONT_PATH =
+  [path.resolve(here, '../..', FONT_FILE), path.resolve(here, '../../..', FONT_FILE)].find((candidate) =>
+    existsSync(candidate),
+  ) ?? path.resolve(here, '../..', FONT_FILE);
 
 /** Why the document font could not be loaded. */
 export class DocumentFontError extends Error {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { photoSpecSchema } from '../face/photo.js';
+import { photoSpecSchema } from './photo-spec.js';
 
 /**
  * The service catalog: the signed document from which the kiosk builds every service screen and form.
