@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as fontkit from 'fontkit';
@@ -6,17 +6,11 @@ import type { Font } from 'fontkit';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-const FONT_FILE = 'resources/fonts/NotoSansCJKsc-Regular.subset.otf';
-
 /**
- * The committed CJK font (a subset of Noto Sans CJK SC; see resources/fonts/README.md). From the source tree
- * (domain/documents/) it is two folders up; from the bundled kiosk core (dist/main/core/utility-entry.js, where
- * this module is inlined) three.
+ * The committed CJK font (a subset of Noto Sans CJK SC; see resources/fonts/README.md), two folders up from
+ * domain/documents/ — and from dist/cli/, where the built `booth` command inlines this module.
  */
-export const DEFAULT_FONT_PATH =
-  [path.resolve(here, '../..', FONT_FILE), path.resolve(here, '../../..', FONT_FILE)].find((candidate) =>
-    existsSync(candidate),
-  ) ?? path.resolve(here, '../..', FONT_FILE);
+export const DEFAULT_FONT_PATH = path.resolve(here, '../../resources/fonts/NotoSansCJKsc-Regular.subset.otf');
 
 /** Why the document font could not be loaded. */
 export class DocumentFontError extends Error {
