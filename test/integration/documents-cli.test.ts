@@ -9,7 +9,7 @@ import type { CliIO } from '../../main/cli/command.js';
 import { documentsDir, pdfText } from '../../domain/documents/test-support.js';
 
 const run = promisify(execFile);
-const root = path.resolve(documentsDir, '../../..');
+const root = path.resolve(documentsDir, '../..');
 const fixtures = path.join(documentsDir, '__fixtures__');
 const work = mkdtempSync(path.join(tmpdir(), 'booth-document-cli-'));
 
