@@ -38,27 +38,23 @@ export const importZones = [
     from: ['main', 'renderer', 'drivers'],
     disallow: ['central', 'compose'],
     message:
-      'the kiosk and the central server share only contract/; the demonstration joins them in compose/ (see docs/ARCHITECTURE.md).',
+      'the kiosk and the central server share only contract/ and domain/; the demonstration joins them in compose/ (see docs/ARCHITECTURE.md).',
   },
   {
     from: ['central'],
     disallow: ['main', 'renderer', 'compose'],
-    // Kiosk modules the reference server still reuses: the catalog's schema and signature (it verifies what it
-    // publishes exactly as a kiosk does) and the receipt's rendering and masking (its progress page offers the
-    // receipt as a PDF). Nothing else: move new shared code to contract/.
-    allow: [
-      'main/services/catalog/schema',
-      'main/services/catalog/signing',
-      'main/services/documents/receipt-data',
-      'main/services/documents/receipt-escpos',
-      'main/services/documents/render',
-    ],
-    message: 'the central server shares only contract/ with the kiosk (see docs/ARCHITECTURE.md).',
+    message:
+      'the central server shares only contract/ and domain/ with the kiosk (see docs/ARCHITECTURE.md).',
   },
   {
     from: ['contract'],
-    disallow: ['main', 'central', 'drivers', 'renderer', 'compose'],
+    disallow: ['main', 'central', 'domain', 'drivers', 'renderer', 'compose'],
     message: 'contract/ is the leaf both sides import; it imports neither.',
+  },
+  {
+    from: ['domain'],
+    disallow: ['main', 'central', 'drivers', 'renderer', 'compose'],
+    message: 'domain/ is shared by the kiosk and the central server; it imports only contract/.',
   },
   {
     from: ['drivers'],
@@ -154,10 +150,11 @@ export default tseslint.config(
           patterns: [
             { group: ['node:*'], message: 'The renderer never touches Node.' },
             {
-              // The catalog's schema and rules and the face policy and model configuration are pure and shared on
-              // purpose (see main/services/catalog/rules.ts, main/services/face/policy.ts and photo.ts).
+              // The catalog's rules and the face policy and model configuration are pure and shared on purpose (see
+              // main/services/catalog/rules.ts, main/services/face/policy.ts and photo.ts); the catalog's schema is
+              // in contract/catalog.
               regex:
-                '(^|/)(drivers|main/core|main/store)/|(^|/)main/services/(?!(catalog/(rules|schema)|face/(policy|photo|human-config))\\.js$)',
+                '(^|/)(drivers|main/core|main/store)/|(^|/)main/services/(?!(catalog/rules|face/(policy|photo|human-config))\\.js$)',
               message: 'The renderer reaches the core only through the KioskApi client.',
             },
           ],

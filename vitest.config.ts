@@ -25,6 +25,7 @@ export default defineConfig({
             'drivers/**/*.test.ts',
             'central/**/*.test.ts',
             'contract/**/*.test.ts',
+            'domain/**/*.test.ts',
             'renderer/**/*.test.ts',
             'test/integration/**/*.test.ts',
           ],

@@ -13,7 +13,7 @@ import { silentLogger } from '../main/core/log.js';
 import { resourcesDir } from '../main/core/paths.js';
 import { CatalogService } from '../main/services/catalog/catalog-service.js';
 import { FileCatalogStore } from '../main/services/catalog/catalog-store.js';
-import { loadTrustedKeys, signCatalog } from '../main/services/catalog/signing.js';
+import { loadTrustedKeys, signCatalog } from '../contract/catalog/signing.js';
 import { demoPrivateKey } from '../test/fixtures/catalog/helpers.js';
 import { CHROMIUM_EXECUTABLE, CHROMIUM_TEST_ARGS } from '../test/support/chromium.js';
 import { bigCatalog } from './catalog.bench.js';

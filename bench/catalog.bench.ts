@@ -9,14 +9,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CatalogService } from '../main/services/catalog/catalog-service.js';
 import { FileCatalogStore, MemoryCatalogStore } from '../main/services/catalog/catalog-store.js';
-import type { Catalog } from '../main/services/catalog/schema.js';
-import { validateCatalog } from '../main/services/catalog/schema.js';
+import type { Catalog } from '../contract/catalog/schema.js';
+import { validateCatalog } from '../contract/catalog/schema.js';
 import {
   canonicalJsonBytes,
   keyIdOf,
   signCatalog,
   verifySignedCatalog,
-} from '../main/services/catalog/signing.js';
+} from '../contract/catalog/signing.js';
 import type { Benchmark, Figure } from './harness.js';
 import { median, percentile } from './harness.js';
 

@@ -4,9 +4,9 @@
  * with CSS for Chromium's print-to-PDF.
  */
 import QRCode from 'qrcode';
-import type { CertificateData } from '../main/services/documents/schemas.js';
-import { documentLabels } from '../main/services/documents/labels.js';
-import { formatDate } from '../main/services/documents/text.js';
+import type { CertificateData } from '../domain/documents/schemas.js';
+import { documentLabels } from '../domain/documents/labels.js';
+import { formatDate } from '../domain/documents/text.js';
 
 function escape(text: string): string {
   return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);

@@ -8,15 +8,15 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import type { Benchmark, Figure } from './harness.js';
 import { median } from './harness.js';
-import { renderDocument } from '../main/services/documents/render.js';
-import { clearDocumentFontCache } from '../main/services/documents/font.js';
-import { certificateDataSchema } from '../main/services/documents/schemas.js';
+import { renderDocument } from '../domain/documents/render.js';
+import { clearDocumentFontCache } from '../domain/documents/font.js';
+import { certificateDataSchema } from '../domain/documents/schemas.js';
 import { certificateHtml } from './documents-certificate-html.js';
 import { CHROMIUM_EXECUTABLE, CHROMIUM_TEST_ARGS } from '../test/support/chromium.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const data: unknown = JSON.parse(
-  readFileSync(path.join(here, '../main/services/documents/__fixtures__/certificate.household.json'), 'utf8'),
+  readFileSync(path.join(here, '../domain/documents/__fixtures__/certificate.household.json'), 'utf8'),
 );
 
 async function pdfkitOnce(): Promise<number> {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { addressedTo } from '../main/services/catalog/signing.js';
+import { addressedTo } from '../contract/catalog/signing.js';
 import type { HeartbeatRequest } from '../contract/central-api.js';
 import type { CentralDb } from './db.js';
 import { HttpError } from './http-json.js';

@@ -15,7 +15,7 @@ import {
   parseUserAddArgs,
   passwordFromText,
 } from './cli.js';
-import { generateCatalogKeyPair } from '../main/services/catalog/signing.js';
+import { generateCatalogKeyPair } from '../contract/catalog/signing.js';
 import { DEFAULT_RATE_LIMITS } from './rate-limit.js';
 
 const dirs: string[] = [];

@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadTrustedKeys, type TrustedKey } from '../main/services/catalog/signing.js';
+import { loadTrustedKeys, type TrustedKey } from '../contract/catalog/signing.js';
 import { parseArgs } from 'node:util';
 import { kioskIdSchema } from '../contract/central-api.js';
 import { parseFaultSpec, type FaultConfig } from './faults.js';

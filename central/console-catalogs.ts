@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { validateCatalog, type Catalog } from '../main/services/catalog/schema.js';
-import { verifySignedCatalog, type TrustedKey } from '../main/services/catalog/signing.js';
+import { validateCatalog, type Catalog } from '../contract/catalog/schema.js';
+import { verifySignedCatalog, type TrustedKey } from '../contract/catalog/signing.js';
 import {
   audienceOf,
   catalogEtag,

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
 import { maskIdNumber } from '../drivers/id-card/id-number.js';
-import { maskName } from '../main/services/documents/receipt-escpos.js';
+import { maskName } from '../domain/documents/masking.js';
 import { audit } from './console-auth.js';
 import {
   consoleLetterActionSchema,

@@ -16,7 +16,7 @@ import {
   type ConsoleSession,
   type SessionLimits,
 } from './console-auth.js';
-import type { TrustedKey } from '../main/services/catalog/signing.js';
+import type { TrustedKey } from '../contract/catalog/signing.js';
 import { createConsoleCatalogs, isCatalogRoute } from './console-catalogs.js';
 import type { FleetKiosk } from '../contract/central-api.js';
 import type { ConsoleRouteKit, UrgentDesk } from './console-urgent.js';

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { printableReceiptSchema } from '../main/services/documents/schemas.js';
+import { printableReceiptSchema } from '../domain/documents/schemas.js';
 import type { TransactionProgress } from '../contract/central-api.js';
 import { createHash } from 'node:crypto';
 import { sampleTransaction } from './fixtures.js';

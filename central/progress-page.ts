@@ -19,9 +19,9 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { maskIdNumber } from '../drivers/id-card/id-number.js';
-import type { ReceiptData } from '../main/services/documents/receipt-data.js';
-import { maskName } from '../main/services/documents/receipt-escpos.js';
-import { renderDocument } from '../main/services/documents/render.js';
+import type { ReceiptData } from '../domain/documents/receipt-data.js';
+import { maskName } from '../domain/documents/masking.js';
+import { renderDocument } from '../domain/documents/render.js';
 import {
   centralLocaleSchema,
   referenceNumberSchema,

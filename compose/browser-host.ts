@@ -21,7 +21,7 @@ import { resolveKioskMode } from '../main/core/mode.js';
 import { provisioningPath } from '../main/core/provisioning.js';
 import { createLogger } from '../main/core/log.js';
 import { appRootDir, resourcesDir } from '../main/core/paths.js';
-import { collectTrustedKeys } from '../main/services/catalog/signing.js';
+import { collectTrustedKeys } from '../contract/catalog/signing.js';
 import { kioskTrustedKeySources } from '../main/services/catalog/trust.js';
 import {
   browserUserDecision,

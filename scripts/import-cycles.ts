@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import ts from 'typescript';
 
-const roots = ['main', 'renderer', 'drivers', 'central', 'contract', 'compose', 'scripts'];
+const roots = ['main', 'renderer', 'drivers', 'central', 'contract', 'domain', 'compose', 'scripts'];
 const skip = /(^|\/)(node_modules|dist|generated)(\/|$)|\.test\.tsx?$|\.spec\.ts$|\.d\.ts$/;
 
 function sourceFiles(repoRoot: string, dir: string): string[] {

@@ -36,8 +36,8 @@ export const MUTATION_MODULES = {
     tests: ['main/services/sync/uploader.test.ts'],
   },
   'catalog-signing': {
-    mutate: ['main/services/catalog/signing.ts'],
-    tests: ['main/services/catalog/signing.test.ts'],
+    mutate: ['contract/catalog/signing.ts'],
+    tests: ['contract/catalog/signing.test.ts'],
   },
   'technician-auth': {
     mutate: ['main/services/technician/technician-auth.ts'],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Catalog, CatalogService } from '../../main/services/catalog/schema.js';
+import type { Catalog, CatalogService } from '../../contract/catalog/schema.js';
 import { defaultCatalog } from '../../test/fixtures/catalog/helpers.js';
 import { catalogChangesSchema, describeCatalogChanges, type CatalogChanges } from './catalog-words.js';
 

@@ -5,7 +5,7 @@ import type {
   CatalogOpeningHours,
   CatalogService,
   LocalizedText,
-} from '../../main/services/catalog/schema.js';
+} from '../../contract/catalog/schema.js';
 
 /**
  * What changed between the published catalog and an uploaded one, in words, in the console's language (Chinese

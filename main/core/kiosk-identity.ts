@@ -1,4 +1,4 @@
-import type { KioskIdentity } from '../services/catalog/signing.js';
+import type { KioskIdentity } from '../../contract/catalog/signing.js';
 import type { Provisioning } from './provisioning.js';
 
 /** The development kiosk id of a demonstration kiosk with nothing configured. */

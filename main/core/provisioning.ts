@@ -2,7 +2,7 @@ import { chmod, copyFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../services/catalog/catalog-store.js';
-import { trustedKeyFromText, type TrustedKey } from '../services/catalog/signing.js';
+import { trustedKeyFromText, type TrustedKey } from '../../contract/catalog/signing.js';
 import { provisionedKeysDir } from '../services/catalog/trust.js';
 
 /**

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PrintJobResult } from '../../drivers/printer/printer.js';
 import type { ReceiptOutcomeView } from '../services/views.js';
-import { validateCatalog } from '../services/catalog/schema.js';
+import { validateCatalog } from '../../contract/catalog/schema.js';
 import { TransactionService } from '../services/transactions/transactions.js';
 import { openStore, type KioskStore } from '../store/store.js';
 import { silentLogger } from './log.js';

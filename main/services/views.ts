@@ -5,7 +5,7 @@
 import type { DeviceKind, DeviceStatus } from '../../drivers/common/status.js';
 import type { DiscoveryView } from './technician-views.js';
 import type { Gs1Element } from '../../drivers/scanner/gs1.js';
-import type { Catalog, CatalogService, CardType, LocalizedText } from './catalog/schema.js';
+import type { Catalog, CatalogService, CardType, LocalizedText } from '../../contract/catalog/schema.js';
 import type { PhotoSpec } from './face/photo.js';
 
 export type { Catalog, CatalogService, CardType, LocalizedText, DeviceKind, DeviceStatus };
@@ -15,7 +15,7 @@ export type {
   CatalogNotice,
   CatalogLocale,
   CatalogIconName,
-} from './catalog/schema.js';
+} from '../../contract/catalog/schema.js';
 
 /** The steps of a visit the core tracks: read the card, check the details, fill the forms, done. */
 export type VisitStep = 'identify' | 'confirm' | 'form' | 'done';

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compress } from 'wawoff2';
 import type { Plugin } from 'vite';
-import { codePointsOf, openFontSubsetter } from '../../main/services/documents/font-subset.js';
+import { codePointsOf, openFontSubsetter } from '../../domain/documents/font-subset.js';
 import {
   baseText,
   catalogFiles,

@@ -28,7 +28,7 @@ import { Worker } from 'node:worker_threads';
 import * as fontkit from 'fontkit';
 import { z } from 'zod';
 import { LOCALE_NAMES, MESSAGES } from '../../renderer/i18n/messages.js';
-import { openFontSubsetter, type FontSubsetter } from '../../main/services/documents/font-subset.js';
+import { openFontSubsetter, type FontSubsetter } from '../../domain/documents/font-subset.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../..');

@@ -1,5 +1,5 @@
 import type { Locator, Page } from '@playwright/test';
-import { signCatalog } from '../../main/services/catalog/signing.js';
+import { signCatalog } from '../../contract/catalog/signing.js';
 import { defaultCatalog, demoPrivateKey } from '../fixtures/catalog/helpers.js';
 import { expect, test, type KioskUnderTest } from './kiosk-fixture.js';
 import { tapPin } from './touch.js';

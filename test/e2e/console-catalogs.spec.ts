@@ -11,7 +11,7 @@ import { openCentralDb } from '../../central/db.js';
 import { startCentralServer, type CentralServer } from '../../central/server.js';
 import { startKioskCore, type KioskCore } from '../../main/core/kiosk-core.js';
 import { silentLogger } from '../../main/core/log.js';
-import { signCatalog } from '../../main/services/catalog/signing.js';
+import { signCatalog } from '../../contract/catalog/signing.js';
 import { defaultCatalog, demoPrivateKey, demoTrustedKey } from '../fixtures/catalog/helpers.js';
 
 /**

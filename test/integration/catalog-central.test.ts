@@ -10,7 +10,7 @@ import { CatalogPoller } from '../../main/services/catalog/catalog-poller.js';
 import type { CatalogReport } from '../../main/services/catalog/catalog-poller.js';
 import { CatalogService, shippedDefaultLoader } from '../../main/services/catalog/catalog-service.js';
 import { FileCatalogStore } from '../../main/services/catalog/catalog-store.js';
-import { signCatalog } from '../../main/services/catalog/signing.js';
+import { signCatalog } from '../../contract/catalog/signing.js';
 import {
   defaultCatalog,
   demoPrivateKey,

@@ -276,7 +276,7 @@ describe('booth catalog (in-process)', () => {
     const good = writeJson(
       dir,
       'v4.signed.json',
-      (await import('../../main/services/catalog/signing.js')).signCatalog(validNow(4), demoPrivateKey()),
+      (await import('../../contract/catalog/signing.js')).signCatalog(validNow(4), demoPrivateKey()),
     );
     // A production kiosk (the default) refuses the demonstration key: anyone can sign with it.
     const forged = await cli(['catalog', 'apply', good, '--data', data]);
@@ -291,7 +291,7 @@ describe('booth catalog (in-process)', () => {
     const old = writeJson(
       dir,
       'v3.signed.json',
-      (await import('../../main/services/catalog/signing.js')).signCatalog(validNow(3), demoPrivateKey()),
+      (await import('../../contract/catalog/signing.js')).signCatalog(validNow(3), demoPrivateKey()),
     );
     const refused = await cli(['catalog', 'apply', old, '--data', data], demo);
     expect(refused.code).toBe(1);

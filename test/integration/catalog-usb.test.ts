@@ -9,7 +9,7 @@ import type { KioskEvents } from '../../main/services/views.js';
 import { runCli } from '../../main/cli/main.js';
 import { startKioskCore, type KioskCore } from '../../main/core/kiosk-core.js';
 import { silentLogger } from '../../main/core/log.js';
-import { signCatalog } from '../../main/services/catalog/signing.js';
+import { signCatalog } from '../../contract/catalog/signing.js';
 import { defaultCatalog, demoPrivateKey } from '../fixtures/catalog/helpers.js';
 
 let core: KioskCore | null = null;

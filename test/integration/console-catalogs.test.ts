@@ -7,8 +7,8 @@ import type { HeartbeatRequest } from '../../contract/central-api.js';
 import { openCentralDb, type CentralDb } from '../../central/db.js';
 import { sampleHeartbeat } from '../../central/fixtures.js';
 import { startCentralServer, type CentralServer } from '../../central/server.js';
-import type { Catalog } from '../../main/services/catalog/schema.js';
-import { signCatalog } from '../../main/services/catalog/signing.js';
+import type { Catalog } from '../../contract/catalog/schema.js';
+import { signCatalog } from '../../contract/catalog/signing.js';
 import { defaultCatalog, demoPrivateKey, demoTrustedKey, newKey } from '../fixtures/catalog/helpers.js';
 import { CENTRAL_BACKEND, sharedCentralStore } from '../support/central-store.js';
 

@@ -6,10 +6,10 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../main/cli/main.js';
 import type { CliIO } from '../../main/cli/command.js';
-import { documentsDir, pdfText } from '../../main/services/documents/test-support.js';
+import { documentsDir, pdfText } from '../../domain/documents/test-support.js';
 
 const run = promisify(execFile);
-const root = path.resolve(documentsDir, '../../..');
+const root = path.resolve(documentsDir, '../..');
 const fixtures = path.join(documentsDir, '__fixtures__');
 const work = mkdtempSync(path.join(tmpdir(), 'booth-document-cli-'));
 

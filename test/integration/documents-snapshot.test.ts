@@ -2,15 +2,15 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PNG } from 'pngjs';
-import { renderDocument } from '../../main/services/documents/render.js';
-import type { DocumentKind } from '../../main/services/documents/render.js';
+import { renderDocument } from '../../domain/documents/render.js';
+import type { DocumentKind } from '../../domain/documents/render.js';
 import {
   differingShare,
   fixture,
   rasterize,
   savePdf,
   snapshotDir,
-} from '../../main/services/documents/test-support.js';
+} from '../../domain/documents/test-support.js';
 
 /**
  * Page 1 of each document, rasterized at 50 dpi, against a committed reference PNG. Set

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import jsQRModule from 'jsqr';
-import { renderDocument } from '../../main/services/documents/render.js';
-import type { DocumentKind, DocumentResult } from '../../main/services/documents/render.js';
+import { renderDocument } from '../../domain/documents/render.js';
+import type { DocumentKind, DocumentResult } from '../../domain/documents/render.js';
 import {
   fixture,
   pageSize,
@@ -10,7 +10,7 @@ import {
   pdfText,
   rasterize,
   savePdf,
-} from '../../main/services/documents/test-support.js';
+} from '../../domain/documents/test-support.js';
 
 // jsqr is CommonJS with an ES-style default: the NodeNext types see the module, the runtime gives either.
 type JsQr = typeof jsQRModule.default;

@@ -20,9 +20,9 @@ describe("the renderer's first screen (static imports from renderer/main.tsx)", 
   });
 
   it('does not build the catalog schema (a few hundred zod schemas) to draw the attract screen', () => {
-    // The form rules need only the pattern compiler (main/services/catalog/field-pattern.ts); the catalog arrives
+    // The form rules need only the pattern compiler (contract/catalog/field-pattern.ts); the catalog arrives
     // from the core already validated.
-    expect(closure.modules).not.toContain('main/services/catalog/schema.ts');
+    expect(closure.modules).not.toContain('contract/catalog/schema.ts');
   });
 
   it('loads the screens after the attract screen, and what only they use, on demand', () => {

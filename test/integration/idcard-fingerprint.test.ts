@@ -20,7 +20,7 @@ import type { CliIO } from '../../main/cli/command.js';
 import { runCli } from '../../main/cli/main.js';
 import { startKioskCore } from '../../main/core/kiosk-core.js';
 import { createLogger } from '../../main/core/log.js';
-import { signCatalog } from '../../main/services/catalog/signing.js';
+import { signCatalog } from '../../contract/catalog/signing.js';
 import { TransactionService } from '../../main/services/transactions/transactions.js';
 import { openStore } from '../../main/store/index.js';
 import { defaultCatalog, newKey } from '../fixtures/catalog/helpers.js';

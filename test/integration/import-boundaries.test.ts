@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ESLint } from 'eslint';
@@ -37,6 +38,50 @@ describe('the import boundaries rule (project ESLint config)', () => {
       "import { x } from '../../compose/browser-host.js';\n",
       'compose/browser-host',
     ],
+    // The five kiosk modules the central server used to reuse (moved to contract/catalog and domain/documents):
+    // no allowance is left, whatever the path.
+    [
+      'central/wrong.ts',
+      "import { validateCatalog } from '../main/services/catalog/schema.js';\n",
+      'main/services/catalog/schema',
+    ],
+    [
+      'central/wrong.ts',
+      "import type { TrustedKey } from '../main/services/catalog/signing.js';\n",
+      'main/services/catalog/signing',
+    ],
+    [
+      'central/wrong.ts',
+      "import type { ReceiptData } from '../main/services/documents/receipt-data.js';\n",
+      'main/services/documents/receipt-data',
+    ],
+    [
+      'central/wrong.ts',
+      "import { maskName } from '../main/services/documents/receipt-escpos.js';\n",
+      'main/services/documents/receipt-escpos',
+    ],
+    [
+      'central/wrong.ts',
+      "import { renderDocument } from '../main/services/documents/render.js';\n",
+      'main/services/documents/render',
+    ],
+    [
+      'central/console-app/wrong.ts',
+      "import { x } from '../../main/services/face/photo.js';\n",
+      'main/services/face/photo',
+    ],
+    [
+      'contract/catalog/wrong.ts',
+      "import { x } from '../../domain/documents/text.js';\n",
+      'domain/documents/text',
+    ],
+    ['domain/documents/wrong.ts', "import { x } from '../../main/core/log.js';\n", 'main/core/log'],
+    ['domain/documents/wrong.ts', "import { x } from '../../central/db.js';\n", 'central/db'],
+    [
+      'domain/documents/wrong.ts',
+      "import { x } from '../../drivers/printer/encoder.js';\n",
+      'drivers/printer/encoder',
+    ],
   ])('reports a wrong-way import in %s', async (file, code, target) => {
     const problems = await boundaryProblems(file, `${code}export const y = 1;\n`);
     expect(problems).toHaveLength(1);
@@ -51,9 +96,63 @@ describe('the import boundaries rule (project ESLint config)', () => {
     ['main/api/right.ts', "import { apiError } from '../services/errors.js';\n"],
     ['main/services/sync/right3.ts', "import type { Logger } from '../../core/log.js';\n"],
     ['compose/right.ts', "import { startCentralServer } from '../central/server.js';\n"],
+    // What both sides share: the catalog's format and signature (contract/), documents and masking (domain/).
+    ['central/right2.ts', "import { verifySignedCatalog } from '../contract/catalog/signing.js';\n"],
+    ['central/right3.ts', "import { renderDocument } from '../domain/documents/render.js';\n"],
+    ['main/core/right.ts', "import { maskName } from '../../domain/documents/masking.js';\n"],
+    ['domain/documents/right.ts', "import type { Catalog } from '../../contract/catalog/schema.js';\n"],
     // Tests may import both sides.
     ['main/services/sync/right.test.ts', "import { fixtures } from '../../../central/fixtures.js';\n"],
   ])('accepts the right-way import in %s', async (file, code) => {
     expect(await boundaryProblems(file, `${code}export const y = 1;\n`)).toEqual([]);
+  });
+});
+
+/** Repository-relative targets of the relative imports in `file` (without extension). */
+function relativeImports(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  const specs = [...text.matchAll(/(?:from|import)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g)].map((m) => m[1]!);
+  return specs.map((spec) =>
+    path
+      .relative(repoRoot, path.resolve(path.dirname(file), spec))
+      .split(path.sep)
+      .join('/')
+      .replace(/\.(c|m)?(t|j)sx?$/, ''),
+  );
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.name === 'node_modules' || entry.name === 'generated') return [];
+    if (entry.isDirectory()) return sourceFiles(full);
+    return /\.tsx?$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name) ? [full] : [];
+  });
+}
+
+describe('the tree as it is', () => {
+  it.each([
+    ['central', ['main/', 'renderer/', 'compose/']],
+    ['contract', ['main/', 'central/', 'domain/', 'drivers/', 'renderer/', 'compose/']],
+    ['domain', ['main/', 'central/', 'drivers/', 'renderer/', 'compose/']],
+    ['main', ['central/', 'compose/']],
+  ])('%s/ imports none of %j (outside its tests)', (root, forbidden) => {
+    const files = sourceFiles(path.join(repoRoot, root));
+    expect(files.length).toBeGreaterThan(0);
+    const wrong = files.flatMap((file) =>
+      relativeImports(file)
+        .filter((target) => forbidden.some((f) => target.startsWith(f)))
+        .map((target) => `${path.relative(repoRoot, file)} → ${target}`),
+    );
+    expect(wrong).toEqual([]);
+  });
+
+  it('the central server has no allowance into the kiosk left', async () => {
+    const { importZones } = (await import(path.join(repoRoot, 'eslint.config.js'))) as {
+      importZones: { from: string[]; allow?: string[] }[];
+    };
+    const central = importZones.filter((z) => z.from.includes('central'));
+    expect(central.length).toBeGreaterThan(0);
+    expect(central.flatMap((z) => z.allow ?? [])).toEqual([]);
   });
 });

@@ -16,9 +16,9 @@ import { SerialTransport } from '../../drivers/transport/serial.js';
 import { TcpTransport } from '../../drivers/transport/tcp.js';
 import { runCli } from '../../main/cli/main.js';
 import { createRealDevices } from '../../main/core/real-devices.js';
-import { receiptDataSchema } from '../../main/services/documents/receipt-data.js';
+import { receiptDataSchema } from '../../domain/documents/receipt-data.js';
 import { encodeReceipt } from '../../main/services/documents/receipt-escpos.js';
-import { fixture } from '../../main/services/documents/test-support.js';
+import { fixture } from '../../domain/documents/test-support.js';
 import { createPtyPair } from '../support/socat.js';
 
 const cleanups: Array<() => Promise<void>> = [];

@@ -10,7 +10,7 @@ import { runCli } from '../../main/cli/main.js';
 import { startKioskCore, type KioskCore } from '../../main/core/kiosk-core.js';
 import { silentLogger } from '../../main/core/log.js';
 import { createSimulatedDevices } from '../../main/core/simulated-devices.js';
-import { signCatalog } from '../../main/services/catalog/signing.js';
+import { signCatalog } from '../../contract/catalog/signing.js';
 import { defaultCatalog, demoPrivateKey, newKey } from '../fixtures/catalog/helpers.js';
 
 /**

@@ -16,7 +16,7 @@ import { createRpcClient } from '../../main/api/rpc-client.js';
 import type { KioskEvents, VisitView } from '../../main/services/views.js';
 import { startKioskCore } from '../../main/core/kiosk-core.js';
 import { silentLogger } from '../../main/core/log.js';
-import { pdfText, rasterize, savePdf } from '../../main/services/documents/test-support.js';
+import { pdfText, rasterize, savePdf } from '../../domain/documents/test-support.js';
 import { TransactionService } from '../../main/services/transactions/transactions.js';
 import { openStore } from '../../main/store/store.js';
 

@@ -18,7 +18,7 @@ import { runCli } from '../../main/cli/main.js';
 import { startKioskCore, type KioskCore } from '../../main/core/kiosk-core.js';
 import { silentLogger } from '../../main/core/log.js';
 import { openStore } from '../../main/store/index.js';
-import { signCatalog } from '../../main/services/catalog/signing.js';
+import { signCatalog } from '../../contract/catalog/signing.js';
 import { defaultCatalog, newKey } from '../fixtures/catalog/helpers.js';
 import { createPtyPair, type PtyPair } from '../support/socat.js';
 import { nextEvent } from '../support/kiosk-client.js';

@@ -22,7 +22,7 @@ import { TransactionService } from '../../main/services/transactions/transaction
 import { buildApi } from '../../main/api/kiosk-api.js';
 import type { ApiDeps } from '../../main/api/ports.js';
 import { maskIdNumber } from '../../drivers/id-card/id-number.js';
-import { validateCatalog } from '../../main/services/catalog/schema.js';
+import { validateCatalog } from '../../contract/catalog/schema.js';
 import { VisitService } from '../../main/services/session/visit-service.js';
 import { checkStorage, type StorageProbe } from '../../main/store/data-dir.js';
 import { MissingKeyError, StoreError } from '../../main/store/errors.js';

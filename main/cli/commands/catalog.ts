@@ -12,9 +12,9 @@ import type { CatalogStatus } from '../../services/catalog/catalog-service.js';
 import { FileCatalogStore, writeFileAtomic } from '../../services/catalog/catalog-store.js';
 import type { CatalogStore } from '../../services/catalog/catalog-store.js';
 import { diffCatalogs, formatCatalogDiff } from '../../services/catalog/diff.js';
-import { catalogJsonSchemaText, validateCatalog } from '../../services/catalog/schema.js';
-import type { TrustedKey } from '../../services/catalog/signing.js';
-import type { KioskIdentity } from '../../services/catalog/signing.js';
+import { catalogJsonSchemaText, validateCatalog } from '../../../contract/catalog/schema.js';
+import type { TrustedKey } from '../../../contract/catalog/signing.js';
+import type { KioskIdentity } from '../../../contract/catalog/signing.js';
 import {
   collectTrustedKeys,
   generateCatalogKeyPair,
@@ -22,7 +22,7 @@ import {
   parsePrivateKey,
   signCatalog,
   verifySignedCatalog,
-} from '../../services/catalog/signing.js';
+} from '../../../contract/catalog/signing.js';
 import { kioskTrustedKeySources } from '../../services/catalog/trust.js';
 import { resolveKioskMode, type KioskMode } from '../../core/mode.js';
 import { kioskIdentity } from '../../core/kiosk-identity.js';

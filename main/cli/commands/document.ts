@@ -3,8 +3,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import type { CliCommand, CliIO } from '../command.js';
 import { CliError } from '../command.js';
 import { parseOptions } from '../options.js';
-import { documentKinds } from '../../services/documents/kinds.js';
-import type { DocumentKind } from '../../services/documents/kinds.js';
+import { documentKinds } from '../../../domain/documents/kinds.js';
+import type { DocumentKind } from '../../../domain/documents/kinds.js';
 
 function isKind(value: string): value is DocumentKind {
   return (documentKinds as readonly string[]).includes(value);
@@ -37,7 +37,7 @@ async function render(args: readonly string[], io: CliIO): Promise<number> {
     );
   }
   // Loaded on use: pdfkit and fontkit would slow every other booth command's start.
-  const { renderDocument } = await import('../../services/documents/render.js');
+  const { renderDocument } = await import('../../../domain/documents/render.js');
   const result = await renderDocument(kind, data);
   if (!result.ok) {
     // The message already starts with the JSON path of the offending field.

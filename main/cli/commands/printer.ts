@@ -28,7 +28,7 @@ import { TcpTransport, parseHostPort } from '../../../drivers/transport/tcp.js';
 import type { ByteTransport } from '../../../drivers/transport/types.js';
 import { toTransportError } from '../../../drivers/transport/types.js';
 import { encodeReceipt } from '../../services/documents/receipt-escpos.js';
-import { receiptDataSchema } from '../../services/documents/receipt-data.js';
+import { receiptDataSchema } from '../../../domain/documents/receipt-data.js';
 import type { CliCommand, CliIO } from '../command.js';
 import { CliError } from '../command.js';
 import { parseOptions } from '../options.js';

@@ -4,9 +4,9 @@ import { TypedEmitter } from '../../../drivers/common/emitter.js';
 import type { Logger } from '../../core/log.js';
 import { createHash } from 'node:crypto';
 import type { CatalogFloor, CatalogRejection, CatalogSource, CatalogStore } from './catalog-store.js';
-import type { Catalog } from './schema.js';
-import type { CatalogVerification, KioskIdentity, TrustedKey } from './signing.js';
-import { canonicalJsonBytes, verifySignedCatalog } from './signing.js';
+import type { Catalog } from '../../../contract/catalog/schema.js';
+import type { CatalogVerification, KioskIdentity, TrustedKey } from '../../../contract/catalog/signing.js';
+import { canonicalJsonBytes, verifySignedCatalog } from '../../../contract/catalog/signing.js';
 
 /**
  * The kiosk side of catalog updates: verify what arrives (central API or USB file), stage it, and apply it

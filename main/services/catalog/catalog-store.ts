@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { catalogRejectionReasons, type CatalogRejectionReason } from './signing.js';
+import { catalogRejectionReasons, type CatalogRejectionReason } from '../../../contract/catalog/signing.js';
 
 /** Where a catalog came from: the central API, a USB file, the shipped default, or this kiosk's own store. */
 export type CatalogSource = 'central' | 'file' | 'default' | 'stored';

@@ -1,4 +1,4 @@
-import { canonicalJsonBytes } from './signing.js';
+import { canonicalJsonBytes } from '../../../contract/catalog/signing.js';
 
 /**
  * What changed between two catalogs, for administrators reviewing a catalog before signing it. Works on plain

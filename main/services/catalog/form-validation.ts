@@ -5,7 +5,7 @@
  */
 import type { FieldValueProblem } from './rules.js';
 import { checkFieldValue } from './rules.js';
-import type { CatalogField } from './schema.js';
+import type { CatalogField } from '../../../contract/catalog/schema.js';
 
 /** A form value as the renderer sends it. */
 export type FormValue = string | boolean;

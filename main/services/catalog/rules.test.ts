@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultCatalog } from '../../../test/fixtures/catalog/helpers.js';
-import type { CatalogField, CatalogService } from './schema.js';
+import type { CatalogField, CatalogService } from '../../../contract/catalog/schema.js';
 import { checkFieldValue, localTimeOf, serviceAvailability } from './rules.js';
 
 const label = { 'zh-CN': '字段', 'zh-HK': '欄位', en: 'Field' };

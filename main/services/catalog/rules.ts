@@ -1,5 +1,5 @@
-import type { CatalogField, CatalogService } from './schema.js';
-import { fieldPatternRegExp } from './field-pattern.js';
+import type { CatalogField, CatalogService } from '../../../contract/catalog/schema.js';
+import { fieldPatternRegExp } from '../../../contract/catalog/field-pattern.js';
 
 /**
  * The rules a catalog states, evaluated the same way in the renderer (to guide the citizen) and in the core

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { TrustedKeySources } from './signing.js';
+import type { TrustedKeySources } from '../../../contract/catalog/signing.js';
 
 /** Where `booth provision` puts the trusted catalog keys of an enrolled kiosk: `<dataDir>/trusted-keys/`. */
 export function provisionedKeysDir(dataDir: string): string {

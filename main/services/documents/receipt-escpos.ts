@@ -1,7 +1,8 @@
 import type { MonoBitmap, PrinterProfile } from '../../../drivers/printer/encoder.js';
 import { EscPosEncoder, PROFILE_80MM } from '../../../drivers/printer/encoder.js';
 import type { Replacement } from '../../../drivers/printer/text.js';
-import type { Locale, ReceiptData } from './receipt-data.js';
+import { maskName } from '../../../domain/documents/masking.js';
+import type { Locale, ReceiptData } from '../../../domain/documents/receipt-data.js';
 
 /**
  * The visit receipt as ESC/POS bytes for the kiosk's thermal printer: header, kiosk, masked citizen, each
@@ -91,13 +92,6 @@ export interface ReceiptEncodeOptions {
 export interface EncodedReceipt {
   readonly bytes: Uint8Array;
   readonly replacements: Replacement[];
-}
-
-/** The name as printed on paper: the first character, then asterisks (receipts leave the booth). */
-export function maskName(name: string): string {
-  const chars = [...name.trim()];
-  if (chars.length <= 1) return chars.join('');
-  return (chars[0] ?? '') + '*'.repeat(Math.min(3, chars.length - 1));
 }
 
 /**

@@ -4,7 +4,7 @@
  * the photo's size, where the head must sit in it, how the head is found from the face mesh, the crop that puts
  * it there, and the plain light background check. Thresholds and how they were measured: docs/FACE.md.
  */
-import { z } from 'zod';
+import type { PhotoSpec } from '../../../contract/catalog/photo-spec.js';
 import {
   LIVE_GATES,
   QUALITY_PROBLEMS,
@@ -15,28 +15,10 @@ import {
   type QualityProblem,
 } from './policy.js';
 
-const fraction = z.number().min(0).max(1);
+// The photo's specification is part of the catalog document (a service may give its own), so it lives with the
+// catalog's schema in contract/; re-exported for the renderer and the core's photo checks.
+export type { PhotoSpec };
 
-/**
- * What a service's certificate photo must look like. Heights and offsets are fractions of the photo: the head
- * (crown to chin) fills `headHeight` of the height, the crown sits `headTop` below the top edge, and the head's
- * centre line is at most `maxCentreOffset` of the width from the photo's centre line.
- */
-export const photoSpecSchema = z
-  .strictObject({
-    width: z.number().int().min(100).max(1200),
-    height: z.number().int().min(100).max(1600),
-    headHeight: z.strictObject({ min: fraction, max: fraction }),
-    headTop: z.strictObject({ min: fraction, max: fraction }),
-    maxCentreOffset: fraction,
-  })
-  .refine((s) => s.headHeight.min < s.headHeight.max && s.headTop.min < s.headTop.max, {
-    message: 'each range needs min below max',
-  })
-  .refine((s) => s.headTop.max + s.headHeight.max < 1, { message: 'the head must fit in the photo' });
-
-/** A certificate photo specification (see {@link photoSpecSchema}). */
-export type PhotoSpec = z.infer<typeof photoSpecSchema>;
 
 /**
  * The default: 358×441 pixels (the exit-entry documents' digital photo size), head 58–72 % of the height with

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MailboxStatus, TransactionProgress } from '../../../contract/central-api.js';
 import { openStore, type KioskStore } from '../../store/store.js';
-import { validateCatalog } from '../catalog/schema.js';
+import { validateCatalog } from '../../../contract/catalog/schema.js';
 import type { CentralResult } from '../central/client.js';
 import { OutboxRepository } from '../sync/outbox.js';
 import { TransactionService } from '../transactions/transactions.js';

@@ -22,9 +22,9 @@ import type {
   TransactionProgressView,
 } from '../views.js';
 import type { KioskStore } from '../../store/store.js';
-import type { Catalog } from '../catalog/schema.js';
+import type { Catalog } from '../../../contract/catalog/schema.js';
 import type { CentralResult } from '../central/client.js';
-import { maskName } from '../documents/receipt-escpos.js';
+import { maskName } from '../../../domain/documents/masking.js';
 import type { TransactionService } from '../transactions/transactions.js';
 
 /** The audit event that keeps a receipt's outcome with its transaction number (no personal data). */

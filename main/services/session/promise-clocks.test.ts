@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { validateCatalog } from '../catalog/schema.js';
+import { validateCatalog } from '../../../contract/catalog/schema.js';
 import { promiseClocks } from './promise-clocks.js';
 
 const parsed = validateCatalog(JSON.parse(readFileSync('resources/catalog/default-catalog.json', 'utf8')));

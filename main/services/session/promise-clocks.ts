@@ -8,7 +8,7 @@
  * e.g. "within 3 working days") get no due time either: minutes since acknowledgement would misstate them.
  */
 import type { PromiseClockView } from '../views.js';
-import type { CatalogPromise, CatalogService, PromiseKind } from '../catalog/schema.js';
+import type { CatalogPromise, CatalogService, PromiseKind } from '../../../contract/catalog/schema.js';
 
 /** Promise kinds that run on the clock (minutes since the central system received the transaction). */
 export const CLOCK_PROMISE_KINDS: readonly PromiseKind[] = ['signed', 'answered', 'first-feedback'];

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { maskIdNumber } from '../../../drivers/id-card/id-number.js';
 import type { IdCardData } from '../../../drivers/id-card/types.js';
-import { validateCatalog } from '../catalog/schema.js';
+import { validateCatalog } from '../../../contract/catalog/schema.js';
 import { MAX_FACE_ATTEMPTS, VisitService, type VisitCompletion } from './visit-service.js';
 import { SAVED_VISIT, residentCard } from './visit-test-support.js';
 

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { maskIdNumber } from '../../../drivers/id-card/id-number.js';
 import type { IdCardData } from '../../../drivers/id-card/types.js';
 import { photoReportSchema } from '../../api/kiosk-api.js';
-import { validateCatalog } from '../catalog/schema.js';
+import { validateCatalog } from '../../../contract/catalog/schema.js';
 import { encodeJpeg, solid } from '../face/image.js';
 import { SAVED_VISIT, residentCard } from './visit-test-support.js';
 import { VisitService, type VisitCompletion } from './visit-service.js';

@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { maskIdNumber } from '../../../drivers/id-card/id-number.js';
 import type { IdCardData } from '../../../drivers/id-card/types.js';
 import type { VisitView } from '../views.js';
-import { validateCatalog, type Catalog } from '../catalog/schema.js';
+import { validateCatalog, type Catalog } from '../../../contract/catalog/schema.js';
 import { VisitService, type VisitCompletion, type VisitServiceOptions } from './visit-service.js';
 import { MISSING_PERSON_FORM } from './visit-test-support.js';
 

@@ -18,7 +18,7 @@ import type {
   VisitView,
 } from '../views.js';
 import { promiseClocks } from './promise-clocks.js';
-import type { CardType, Catalog, CatalogLocale, CatalogService, PrefillSource } from '../catalog/schema.js';
+import type { CardType, Catalog, CatalogLocale, CatalogService, PrefillSource } from '../../../contract/catalog/schema.js';
 import { DEFAULT_FACE_THRESHOLDS, decide, type FaceThresholds } from '../face/policy.js';
 import { DEFAULT_PHOTO_SPEC } from '../face/photo.js';
 import { checkPhotoJpeg } from '../face/photo-jpeg.js';

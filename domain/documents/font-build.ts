@@ -1,5 +1,5 @@
 /**
- * Builds the CJK font the documents embed: `npx tsx main/services/documents/font-build.ts [SOURCE.ttc]`.
+ * Builds the CJK font the documents embed: `npx tsx domain/documents/font-build.ts [SOURCE.ttc]`.
  *
  * Run by hand (not at install time) when the character set changes; the output is committed under
  * resources/fonts/ so a fresh clone needs no system font. Source: Debian's `fonts-noto-cjk` collection
@@ -19,7 +19,7 @@ import { REPLACEMENT_CHAR } from './text.js';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const DEFAULT_SOURCE = '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc';
 const FACE = 'NotoSansCJKsc-Regular';
-const OUTPUT = path.resolve(here, '../../../resources/fonts/NotoSansCJKsc-Regular.subset.otf');
+const OUTPUT = path.resolve(here, '../../resources/fonts/NotoSansCJKsc-Regular.subset.otf');
 
 /** Decodes every two-byte code in the given lead/trail ranges with a legacy Chinese encoding. */
 function decodeRange(encoding: string, leads: [number, number], trails: Array<[number, number]>): string {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { defaultCatalog, resourcesRoot } from '../../../test/fixtures/catalog/helpers.js';
+import { defaultCatalog, resourcesRoot } from '../../test/fixtures/catalog/helpers.js';
 import type { Catalog } from './schema.js';
 import { catalogJsonSchema, fieldPatternRegExp, formatCatalogPath, validateCatalog } from './schema.js';
 

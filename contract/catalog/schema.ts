@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { fieldPatternRegExp } from './field-pattern.js';
-import { photoSpecSchema } from '../face/photo.js';
+import { photoSpecSchema } from './photo-spec.js';
 
 /**
  * The service catalog: the signed document from which the kiosk builds every service screen and form.

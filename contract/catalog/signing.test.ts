@@ -13,7 +13,7 @@ import {
   newKey,
   resourcesRoot,
   signedVersion,
-} from '../../../test/fixtures/catalog/helpers.js';
+} from '../../test/fixtures/catalog/helpers.js';
 import {
   addressedTo,
   canonicalJsonBytes,

@@ -6,11 +6,11 @@ import type { Font } from 'fontkit';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-/** The committed CJK font (a subset of Noto Sans CJK SC; see resources/fonts/README.md). */
-export const DEFAULT_FONT_PATH = path.resolve(
-  here,
-  '../../../resources/fonts/NotoSansCJKsc-Regular.subset.otf',
-);
+/**
+ * The committed CJK font (a subset of Noto Sans CJK SC; see resources/fonts/README.md), two folders up from
+ * domain/documents/ — and from dist/cli/, where the built `booth` command inlines this module.
+ */
+export const DEFAULT_FONT_PATH = path.resolve(here, '../../resources/fonts/NotoSansCJKsc-Regular.subset.otf');
 
 /** Why the document font could not be loaded. */
 export class DocumentFontError extends Error {

@@ -12,7 +12,7 @@ export const documentsDir = here;
 /** Reference PNGs of page 1 of each snapshot document. */
 export const snapshotDir = path.join(documentsDir, '__pdf_snapshots__');
 
-/** A fresh JSON copy of a fixture under main/services/documents/__fixtures__/. */
+/** A fresh JSON copy of a fixture under domain/documents/__fixtures__/. */
 export function fixture(name: string): Record<string, unknown> {
   return JSON.parse(readFileSync(path.join(documentsDir, '__fixtures__', `${name}.json`), 'utf8')) as Record<
     string,
