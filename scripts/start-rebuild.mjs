@@ -19,6 +19,7 @@ export const BUILD_SOURCES = [
   'main',
   'drivers',
   'contract',
+  'domain',
   'scripts/fonts',
   'scripts/face',
   'resources',

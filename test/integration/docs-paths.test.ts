@@ -60,7 +60,8 @@ function layoutTree(text: string): Citation[] {
   const first = text.slice(0, text.indexOf(block)).split('\n').length;
   block.split('\n').forEach((line, i) => {
     const m = /^( *)([\w.-]+\/)(?:\s|$)/.exec(line);
-    if (!m) return;
+    // A description's continuation line (indented to the description column) is not an entry.
+    if (!m || m[1]!.length % 2 !== 0) return;
     const depth = m[1]!.length / 2;
     parents.length = depth;
     const full = `${parents.join('')}${m[2]}`;
