@@ -89,6 +89,7 @@ function storedCatalog(body: Buffer | undefined): Catalog | null {
     const validated = validateCatalog(doc.catalog);
     return validated.ok ? validated.catalog : null;
   } catch {
+    // An upload that is not JSON is no catalog; the caller says so to the officer.
     return null;
   }
 }

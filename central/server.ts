@@ -291,6 +291,7 @@ function parseStored(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
+    // A stored body that is not JSON is answered as absent, like one never stored.
     return undefined;
   }
 }
@@ -1017,6 +1018,7 @@ export async function startCentralServer(options: CentralServerOptions): Promise
   /** Handlers still running: close() lets them finish (their connection may be gone) before the store closes. */
   const running = new Set<Promise<unknown>>();
   const track = (work: Promise<unknown>): void => {
+    // Only awaited by close(): each handler answers its own errors.
     const settled = work.catch(() => undefined).finally(() => running.delete(settled));
     running.add(settled);
   };

@@ -188,9 +188,11 @@ export class EscPosPrinter {
     this.reconnectTimer = null;
     this.monitorTimer = null;
     this.resolveWaiter('closed');
+    // Only waits for the last job: its caller got its result.
     await this.lockTail.catch(() => undefined);
     for (const u of this.unsubscribe) u();
     this.unsubscribe = [];
+    // Stopping: a transport that fails to close is gone either way.
     await this.transport.close().catch(() => undefined);
     this.setStatus({ state: 'no-device', reason: 'stopped' });
   }
@@ -394,6 +396,7 @@ export class EscPosPrinter {
           if (r && !r.ok && r.error.code === 'timeout')
             this.setStatus({ state: 'offline', reason: 'printer does not answer status requests' });
         })
+        // The status poll's failure is what the status shows; the next poll is scheduled either way.
         .catch(() => undefined)
         .finally(() => this.scheduleMonitor());
     }, this.monitorIntervalMs);
@@ -511,6 +514,7 @@ export class EscPosPrinter {
 
   private locked<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.lockTail.then(fn, fn);
+    // Only the lock's chain: the caller of `run` gets its error.
     this.lockTail = run.catch(() => undefined);
     return run;
   }

@@ -147,6 +147,7 @@ export function readVersion(): string {
     };
     return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
   } catch {
+    // Version shown in health and heartbeats only; a missing package.json reads as 0.0.0.
     return '0.0.0';
   }
 }
@@ -370,6 +371,7 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
     try {
       return statSync(appliedFile).mtimeMs;
     } catch {
+      // No applied catalog file yet: stamp 0, so the first one written is noticed.
       return 0;
     }
   };

@@ -297,8 +297,10 @@ export function createTechnicianTools(options: TechnicianToolsOptions): Technici
           if (!(await stat(dir)).isDirectory()) return;
           await access(dir, constants.W_OK);
         } catch {
+          // Not a writable folder: not offered as an export target.
           return;
         }
+        // Free space unknown: shown as such.
         const fs = await statfs(dir).catch(() => null);
         targets.push({ path: dir, label, freeBytes: fs ? fs.bavail * fs.bsize : null });
       };
@@ -309,6 +311,7 @@ export function createTechnicianTools(options: TechnicianToolsOptions): Technici
           const second = (await readdir(one).catch(() => [] as string[])).sort();
           const children = await Promise.all(
             second.map(async (n) =>
+              // An unreadable mount point has no drives to offer.
               (await stat(path.join(one, n)).catch(() => null))?.isDirectory() ? n : null,
             ),
           );

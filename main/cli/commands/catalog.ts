@@ -146,6 +146,7 @@ async function exists(file: string): Promise<boolean> {
     await access(file, constants.F_OK);
     return true;
   } catch {
+    // Cannot be seen: does not exist, for the purpose of this check.
     return false;
   }
 }

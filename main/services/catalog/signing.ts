@@ -264,6 +264,7 @@ function keyFilesIn(dir: string | undefined): string[] {
   try {
     names = readdirSync(dir).filter((n) => n.endsWith('.pub'));
   } catch {
+    // No trusted-keys folder: no extra keys (the built-in ones still apply).
     return [];
   }
   return names.sort().map((n) => path.join(dir, n));

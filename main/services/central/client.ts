@@ -404,6 +404,7 @@ function parseBody<S extends z.ZodType>(raw: RawResponse, schema: S): CentralRes
  */
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   if (signal.aborted) {
+    // Already aborted: the caller gets the abort; the late promise's outcome is of no use.
     promise.catch(() => undefined);
     return Promise.reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
   }
@@ -428,6 +429,7 @@ type LimitedBody = { ok: true; text: string } | { ok: false; tooLarge: boolean; 
 async function readLimited(response: Response, maxBytes: number): Promise<LimitedBody> {
   const declared = Number(response.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > maxBytes) {
+    // The body is refused as too large; a failed cancel only means the stream is gone.
     await response.body?.cancel().catch(() => undefined);
     return { ok: false, tooLarge: true, message: `response body of ${declared} bytes exceeds ${maxBytes}` };
   }
@@ -441,6 +443,7 @@ async function readLimited(response: Response, maxBytes: number): Promise<Limite
       if (done) break;
       total += value.byteLength;
       if (total > maxBytes) {
+        // The body is refused as too large; a failed cancel only means the stream is gone.
         await reader.cancel().catch(() => undefined);
         return { ok: false, tooLarge: true, message: `response body exceeds ${maxBytes} bytes` };
       }

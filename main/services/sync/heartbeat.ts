@@ -120,6 +120,7 @@ export class Heartbeat {
     try {
       const outbox = await this.options.outbox();
       const rejection = this.options.lastCatalogRejection?.();
+      // The heartbeat goes without health figures rather than not at all.
       const health = await this.options.health?.().catch(() => undefined);
       const body: Omit<HeartbeatRequest, 'kioskId'> = {
         appVersion: this.options.appVersion,

@@ -293,6 +293,7 @@ export class Uploader {
            FROM outbox o JOIN transactions t ON t.id = o.transaction_id WHERE o.transaction_id = ?`,
           [id],
         )
+        // A store closing under the wait: the acknowledged/rejected events or the signal still end it.
         .then(
           (row) => {
             if (row?.acked_at != null) done();
