@@ -211,7 +211,7 @@ describe('Uploader', () => {
 
   it('backs off exponentially (capped) while the central API fails, then delivers everything once', async () => {
     const { clock, transactions, central, uploader, store } = await setup({ lingerMs: 0 });
-    central.respond = fail({ kind: 'network', message: 'ECONNREFUSED' });
+    central.respond = fail({ code: 'network', message: 'ECONNREFUSED' });
     await uploader.start();
     await transactions.complete(visit());
     await eventually(clock, () => expect(central.calls).toHaveLength(1));
@@ -237,7 +237,7 @@ describe('Uploader', () => {
 
   it('honours Retry-After on 429', async () => {
     const { clock, transactions, central, uploader } = await setup({ lingerMs: 0 });
-    central.respond = fail({ kind: 'http', status: 429, retryAfterMs: 30_000, message: 'HTTP 429' });
+    central.respond = fail({ code: 'http', status: 429, retryAfterMs: 30_000, message: 'HTTP 429' });
     await uploader.start();
     await transactions.complete(visit());
     await eventually(clock, () => expect(central.calls).toHaveLength(1));
@@ -256,7 +256,7 @@ describe('Uploader', () => {
 
   it('lets a fresh urgent item probe an open circuit', async () => {
     const { clock, transactions, central, uploader } = await setup({ lingerMs: 0 });
-    central.respond = fail({ kind: 'timeout', message: 'no answer' });
+    central.respond = fail({ code: 'timeout', message: 'no answer' });
     await uploader.start();
     await transactions.complete(visit());
     await eventually(clock, () => expect(central.calls).toHaveLength(1));
@@ -276,7 +276,7 @@ describe('Uploader', () => {
 
   it('keeps retrying an urgent report at least every urgentRetryCapMs while the central API is down, saying so each time', async () => {
     const { clock, transactions, central, uploader } = await setup({ lingerMs: 0, urgentRetryCapMs: 4000 });
-    central.respond = fail({ kind: 'network', message: 'ECONNREFUSED' });
+    central.respond = fail({ code: 'network', message: 'ECONNREFUSED' });
     const failed: { numbers: string[]; urgent: boolean; error: string }[] = [];
     uploader.events.on('attempt-failed', (f) =>
       failed.push({ numbers: f.items.map((i) => i.number), urgent: f.urgent, error: f.error }),
@@ -381,7 +381,7 @@ describe('Uploader', () => {
 
   it('resumes after a restart: pending items and the backoff survive', async () => {
     const first = await setup({ lingerMs: 0 });
-    first.central.respond = fail({ kind: 'http', status: 503, message: 'down', retryAfterMs: 60_000 });
+    first.central.respond = fail({ code: 'http', status: 503, message: 'down', retryAfterMs: 60_000 });
     await first.uploader.start();
     await first.transactions.complete(visit());
     await vi.waitFor(() => expect(first.central.calls).toHaveLength(1), { timeout: 10_000 });
