@@ -20,6 +20,7 @@ import { DEFAULT_FACE_THRESHOLDS } from '../services/face/policy.js';
 import { classifyCode } from '../../drivers/scanner/classify.js';
 import { checkDigitStatus, maskIdNumber } from '../../drivers/id-card/id-number.js';
 import { testPage } from '../../drivers/printer/test-page.js';
+import { printJobOutcome } from '../../drivers/printer/printer.js';
 import { VendorPhotoDecoder, type PhotoDecoder } from '../../drivers/id-card/photo.js';
 import { CatalogService, shippedDefaultLoader } from '../services/catalog/catalog-service.js';
 import { CatalogPoller } from '../services/catalog/catalog-poller.js';
@@ -632,8 +633,9 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
       },
       printTestPage: async () => {
         const result = await devices.printer.print(testPage(devices.printer.profile));
-        await store.audit.append('technician.printer-test', 'technician', { outcome: result.outcome });
-        return { outcome: result.outcome, reason: result.outcome === 'printed' ? null : result.reason };
+        const outcome = printJobOutcome(result);
+        await store.audit.append('technician.printer-test', 'technician', { outcome: outcome.outcome });
+        return outcome;
       },
       readCard: (timeoutMs) =>
         new Promise((resolve) => {

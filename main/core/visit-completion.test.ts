@@ -52,7 +52,10 @@ async function completion(
 describe('completing a visit', () => {
   it('stores the services with their catalog names, keeps the receipt outcome, and starts as saved', async () => {
     const recorded: [string, ReceiptOutcomeView][] = [];
-    const { transactions, complete } = await completion({ outcome: 'failed', reason: 'paper-end' }, recorded);
+    const { transactions, complete } = await completion(
+      { ok: false, error: { kind: 'failed', code: 'paper-end' } },
+      recorded,
+    );
     const result = await complete({
       locale: 'en',
       card: null,
@@ -77,7 +80,7 @@ describe('completing a visit', () => {
   });
 
   it('uploads a chief’s-mailbox letter with its kind, subject and text, tracked by the transaction number', async () => {
-    const { transactions, complete } = await completion({ outcome: 'printed' }, []);
+    const { transactions, complete } = await completion({ ok: true, value: undefined }, []);
     const result = await complete({
       locale: 'zh-CN',
       card: null,
@@ -119,7 +122,7 @@ describe('completing a visit', () => {
   });
 
   it('records how the identity was checked on each service of a face-checked visit', async () => {
-    const { transactions, complete } = await completion({ outcome: 'printed' }, []);
+    const { transactions, complete } = await completion({ ok: true, value: undefined }, []);
     for (const faceCheck of ['face-verified', 'officer-review'] as const) {
       const result = await complete({
         locale: 'en',
@@ -135,7 +138,7 @@ describe('completing a visit', () => {
   });
 
   it('seals a certificate photo with the transaction, uploads it in the payload, and purges it with the rest', async () => {
-    const { transactions, complete } = await completion({ outcome: 'printed' }, []);
+    const { transactions, complete } = await completion({ ok: true, value: undefined }, []);
     const permit = parsed.catalog.services.find((s) => s.id === 'hk-macao-permit-application')!;
     const jpeg = encodeJpeg(solid(358, 441, [236, 238, 240]), 90);
     const result = await complete({
@@ -173,7 +176,7 @@ describe('completing a visit', () => {
   });
 
   it('records a declined photo on the service, and carries no photo', async () => {
-    const { transactions, complete } = await completion({ outcome: 'printed' }, []);
+    const { transactions, complete } = await completion({ ok: true, value: undefined }, []);
     const permit = parsed.catalog.services.find((s) => s.id === 'hk-macao-permit-application')!;
     const result = await complete({
       locale: 'en',
