@@ -15,7 +15,7 @@ import { createVisitCompletion, promiseLine } from './visit-completion.js';
 
 const parsed = validateCatalog(JSON.parse(readFileSync('resources/catalog/default-catalog.json', 'utf8')));
 if (!parsed.ok) throw new Error('default catalog invalid');
-const mailbox = parsed.catalog.services.find((s) => s.id === 'chief-mailbox')!;
+const mailbox = parsed.value.services.find((s) => s.id === 'chief-mailbox')!;
 
 let dir = '';
 let store: KioskStore | null = null;
@@ -107,9 +107,7 @@ describe('completing a visit', () => {
       trackingNumber: result.value.transactionNumber,
     });
     // Any other service writes no letter.
-    const plain = parsed.ok
-      ? parsed.catalog.services.find((s) => s.id === 'household-certificate')!
-      : mailbox;
+    const plain = parsed.ok ? parsed.value.services.find((s) => s.id === 'household-certificate')! : mailbox;
     const other = await complete({
       locale: 'zh-CN',
       card: null,
@@ -139,7 +137,7 @@ describe('completing a visit', () => {
 
   it('seals a certificate photo with the transaction, uploads it in the payload, and purges it with the rest', async () => {
     const { transactions, complete } = await completion({ ok: true, value: undefined }, []);
-    const permit = parsed.catalog.services.find((s) => s.id === 'hk-macao-permit-application')!;
+    const permit = parsed.value.services.find((s) => s.id === 'hk-macao-permit-application')!;
     const jpeg = encodeJpeg(solid(358, 441, [236, 238, 240]), 90);
     const result = await complete({
       locale: 'zh-CN',
@@ -177,7 +175,7 @@ describe('completing a visit', () => {
 
   it('records a declined photo on the service, and carries no photo', async () => {
     const { transactions, complete } = await completion({ ok: true, value: undefined }, []);
-    const permit = parsed.catalog.services.find((s) => s.id === 'hk-macao-permit-application')!;
+    const permit = parsed.value.services.find((s) => s.id === 'hk-macao-permit-application')!;
     const result = await complete({
       locale: 'en',
       card: null,
