@@ -96,7 +96,7 @@ async function upload(
         const t0 = performance.now();
         const result = await client.uploadBatch(items);
         latencies.push(performance.now() - t0);
-        if (!result.ok) throw new Error(`batch refused: ${result.error.kind} ${result.error.message}`);
+        if (!result.ok) throw new Error(`batch refused: ${result.error.code} ${result.error.message}`);
         if (result.value.results.some((r) => r.status !== 'stored'))
           throw new Error('a batch item was not stored');
       }

@@ -80,8 +80,7 @@ async function confirmRuns(
       const result = await s.printer.print(bytes);
       for (const off of offs) off();
       const r = report as PrintJobReport | null;
-      if (result.outcome !== 'printed' || !r)
-        throw new Error(`receipt not printed: ${JSON.stringify(result)}`);
+      if (!result.ok || !r) throw new Error(`receipt not printed: ${JSON.stringify(result)}`);
       estimateMs = r.estimate.ms;
       ratios.push(r.decisionMs / r.estimate.ms);
       decisions.push(r.decisionMs);

@@ -74,6 +74,7 @@ function parseList(text: string | null): string[] | null {
     const parsed = groupsSchema.safeParse(JSON.parse(text));
     return parsed.success ? parsed.data : null;
   } catch {
+    // A stored value that is not JSON is treated as unset, exactly like a missing one.
     return null;
   }
 }
@@ -84,6 +85,7 @@ function parseAudience(text: string | null): CatalogAudience | null {
     const parsed = audienceSchema.safeParse(JSON.parse(text));
     return parsed.success ? parsed.data : null;
   } catch {
+    // A stored value that is not JSON is treated as unset, exactly like a missing one.
     return null;
   }
 }

@@ -337,6 +337,7 @@ function catalogKeysOf(
     try {
       return statSync(entry).isDirectory();
     } catch {
+      // Missing or unreadable: not a folder, and the caller reports the path it could not use.
       return false;
     }
   };

@@ -87,8 +87,9 @@ function storedCatalog(body: Buffer | undefined): Catalog | null {
   try {
     const doc = JSON.parse(body.toString('utf8')) as { catalog?: unknown };
     const validated = validateCatalog(doc.catalog);
-    return validated.ok ? validated.catalog : null;
+    return validated.ok ? validated.value : null;
   } catch {
+    // An upload that is not JSON is no catalog; the caller says so to the officer.
     return null;
   }
 }

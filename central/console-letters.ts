@@ -76,6 +76,7 @@ function parsePayload(text: string): StoredPayload | null {
     const parsed = storedPayloadSchema.safeParse(JSON.parse(text));
     return parsed.success ? parsed.data : null;
   } catch {
+    // A stored payload that is not JSON shows as missing, like one that fails its schema.
     return null;
   }
 }

@@ -284,6 +284,7 @@ export function createUrgentDesk(
     }
     const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), keepAliveMs);
     const sessionCheck = setInterval(() => {
+      // The next check runs in a moment; a session store that fails keeps the stream until then.
       kit.sessionOf(req).then(
         (session) => {
           if (session) return;

@@ -140,6 +140,7 @@ export function describePostgresUrl(url: string): string {
     const u = new URL(url);
     return `${u.username || '(default user)'}@${u.host || 'local socket'}${u.pathname}`;
   } catch {
+    // Only a description for messages: an unparsable URL is named as such, the real error comes from connecting.
     return 'an unparsable PostgreSQL URL';
   }
 }
@@ -181,6 +182,7 @@ export async function openPostgresCentralDb(
         await client.query('COMMIT');
         return value;
       } catch (error) {
+        // The transaction's own error is rethrown below; a failed ROLLBACK means the connection is broken anyway.
         await client.query('ROLLBACK').catch(() => undefined);
         const code = (error as { code?: unknown }).code;
         if (attempt >= MAX_ATTEMPTS || typeof code !== 'string' || !RETRYABLE.has(code)) throw error;
@@ -215,6 +217,7 @@ export async function openPostgresCentralDb(
       }
     });
   } catch (error) {
+    // The opening error is rethrown below; closing a pool that never worked adds nothing.
     await pool.end().catch(() => undefined);
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`cannot open the central database ${describePostgresUrl(url)}: ${reason}`, {

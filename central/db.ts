@@ -212,10 +212,12 @@ async function prepareSqliteCentralDb(db: sqlite3.Database): Promise<CentralDb> 
         await exec('COMMIT');
         return value;
       } catch (error) {
+        // The transaction's own error is rethrown; a failed ROLLBACK leaves nothing more to undo.
         await exec('ROLLBACK').catch(() => undefined);
         throw error;
       }
     });
+    // Only the queue's order: the caller of `next` gets its error.
     queue = next.catch(() => undefined);
     return next;
   };

@@ -460,6 +460,7 @@ export function openApiMatchesCommitted(committedYaml: string): boolean {
   try {
     committed = parse(committedYaml);
   } catch {
+    // A committed file that is not YAML does not match; the check says it is out of date.
     return false;
   }
   return isDeepStrictEqual(committed, JSON.parse(JSON.stringify(buildOpenApiDocument())));

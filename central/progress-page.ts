@@ -584,7 +584,7 @@ export function createProgressPageHandler(options: ProgressPageOptions): Progres
         sendHtml(res, 500, renderMessagePage(locale, l.errorTitle, l.errorBody));
         return;
       }
-      const pdf = Buffer.from(rendered.pdf);
+      const pdf = Buffer.from(rendered.value);
       res.writeHead(200, {
         ...COMMON_HEADERS,
         'content-type': 'application/pdf',

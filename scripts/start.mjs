@@ -18,6 +18,7 @@ function electronBinary() {
     const bin = path.join(pkg, 'dist', rel);
     return existsSync(bin) ? bin : null;
   } catch {
+    // No Electron binary installed: the browser-hosted kiosk starts instead.
     return null;
   }
 }

@@ -46,6 +46,7 @@ export async function listenCentral(deps: CentralHttpDeps): Promise<CentralHttp>
   /** Handlers still running: close() lets them finish (their connection may be gone) before the store closes. */
   const running = new Set<Promise<unknown>>();
   const track = (work: Promise<unknown>): void => {
+    // Only awaited by close(): each handler answers its own errors.
     const settled = work.catch(() => undefined).finally(() => running.delete(settled));
     running.add(settled);
   };

@@ -77,6 +77,7 @@ export function parseStored(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
+    // A stored body that is not JSON is answered as absent, like one never stored.
     return undefined;
   }
 }

@@ -53,6 +53,7 @@ export async function call<T>(path: string, schema: z.ZodType<T>, init: RequestI
   } catch {
     throw new ApiError(0, 'network');
   }
+  // A body that is not JSON (a proxy's page): the status below is what the caller gets.
   const json: unknown = await res.json().catch(() => undefined);
   if (!res.ok) {
     const code = z

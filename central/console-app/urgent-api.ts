@@ -22,6 +22,7 @@ export function parseUrgentSnapshot(data: string): UrgentBoard | null {
     const parsed = urgentBoardSchema.safeParse(JSON.parse(data));
     return parsed.success ? parsed.data : null;
   } catch {
+    // A snapshot that is not JSON is skipped like an invalid one; the next one replaces it.
     return null;
   }
 }

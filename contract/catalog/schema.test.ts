@@ -13,7 +13,7 @@ function errorsAfter(mutate: (c: Catalog) => void): { path: string; message: str
   mutate(c);
   const result = validateCatalog(c);
   if (result.ok) throw new Error('expected the catalog to be invalid');
-  return [...result.errors];
+  return [...result.error.errors];
 }
 
 function serviceIndex(c: Catalog, id: string): number {
@@ -25,8 +25,8 @@ function serviceIndex(c: Catalog, id: string): number {
 describe('default catalog', () => {
   it('passes the schema and covers what the kiosk needs', () => {
     const result = validateCatalog(defaultCatalog());
-    if (!result.ok) throw new Error(JSON.stringify(result.errors.slice(0, 5)));
-    const c = result.catalog;
+    if (!result.ok) throw new Error(JSON.stringify(result.error.errors.slice(0, 5)));
+    const c = result.value;
     expect(c.demonstration).toBe(true);
     expect(c.publisher).toBe('演示数据 / Demonstration data');
     expect(c.services.length).toBeGreaterThanOrEqual(16);
@@ -150,12 +150,12 @@ describe('validateCatalog reports each mistake with its path', () => {
     });
     const c = defaultCatalog();
     const result = validateCatalog(c);
-    expect(result.ok && result.catalog.services.find((s) => s.id === 'missing-person')?.cardExpiry).toBe(
+    expect(result.ok && result.value.services.find((s) => s.id === 'missing-person')?.cardExpiry).toBe(
       'accept-with-notice',
     );
     // Absent means refuse (the kiosk's default): most services say nothing.
     expect(
-      result.ok && result.catalog.services.find((s) => s.id === 'violation-query')?.cardExpiry,
+      result.ok && result.value.services.find((s) => s.id === 'violation-query')?.cardExpiry,
     ).toBeUndefined();
   });
 
@@ -163,7 +163,7 @@ describe('validateCatalog reports each mistake with its path', () => {
     const c = defaultCatalog();
     const result = validateCatalog(c);
     const permit = result.ok
-      ? result.catalog.services.find((s) => s.id === 'hk-macao-permit-application')
+      ? result.value.services.find((s) => s.id === 'hk-macao-permit-application')
       : undefined;
     expect(permit?.certificatePhoto?.spec).toMatchObject({ width: 358, height: 441 });
     const at = serviceIndex(c, 'hk-macao-permit-application');
@@ -243,7 +243,7 @@ describe('validateCatalog reports each mistake with its path', () => {
     for (const value of [null, 42, 'catalog', []]) {
       const r = validateCatalog(value);
       expect(r.ok).toBe(false);
-      if (!r.ok) expect(r.errors[0]?.path).toBe('(root)');
+      if (!r.ok) expect(r.error.errors[0]?.path).toBe('(root)');
     }
   });
 });

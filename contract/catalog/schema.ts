@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { Result } from '../result.js';
+import { err, ok } from '../result.js';
 import { fieldPatternRegExp } from './field-pattern.js';
 import { photoSpecSchema } from './photo-spec.js';
 
@@ -472,10 +474,14 @@ export interface CatalogValidationError {
   readonly message: string;
 }
 
-/** The outcome of {@link validateCatalog}. */
-export type CatalogValidationResult =
-  | { readonly ok: true; readonly catalog: Catalog }
-  | { readonly ok: false; readonly errors: readonly CatalogValidationError[] };
+/** Why a document is no valid catalog: every problem, each with its path. */
+export interface CatalogInvalid {
+  readonly code: 'invalid-catalog';
+  readonly errors: readonly CatalogValidationError[];
+}
+
+/** The outcome of {@link validateCatalog}: the catalog, or every problem found. */
+export type CatalogValidationResult = Result<Catalog, CatalogInvalid>;
 
 /** Formats a path as `services[3].form.fields[0].label.en`; the document itself is `(root)`. */
 export function formatCatalogPath(path: readonly PropertyKey[]): string {
@@ -493,14 +499,14 @@ export function formatCatalogPath(path: readonly PropertyKey[]): string {
  */
 export function validateCatalog(json: unknown): CatalogValidationResult {
   const parsed = catalogSchema.safeParse(json);
-  if (parsed.success) return { ok: true, catalog: parsed.data };
+  if (parsed.success) return ok(parsed.data);
   const errors = parsed.error.issues.map((issue) => {
     if (issue.code === 'unrecognized_keys') {
       return { path: formatCatalogPath(issue.path), message: `unknown key(s): ${issue.keys.join(', ')}` };
     }
     return { path: formatCatalogPath(issue.path), message: issue.message };
   });
-  return { ok: false, errors };
+  return err({ code: 'invalid-catalog', errors });
 }
 
 /** The JSON Schema (draft 2020-12) for catalog authors, generated from {@link catalogStructureSchema}. */

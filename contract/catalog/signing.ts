@@ -264,6 +264,7 @@ function keyFilesIn(dir: string | undefined): string[] {
   try {
     names = readdirSync(dir).filter((n) => n.endsWith('.pub'));
   } catch {
+    // No trusted-keys folder: no extra keys (the built-in ones still apply).
     return [];
   }
   return names.sort().map((n) => path.join(dir, n));
@@ -410,16 +411,16 @@ export function verifySignedCatalog(doc: unknown, options: VerifyOptions): Catal
   }
   const validated = validateCatalog(catalog);
   if (!validated.ok) {
-    const first = validated.errors[0];
-    const more = validated.errors.length > 1 ? ` (+${validated.errors.length - 1} more)` : '';
+    const first = validated.error.errors[0];
+    const more = validated.error.errors.length > 1 ? ` (+${validated.error.errors.length - 1} more)` : '';
     return reject(
       'schema',
       `schema: ${first?.path ?? '?'}: ${first?.message ?? '?'}${more}`,
       version,
-      validated.errors,
+      validated.error.errors,
     );
   }
-  const c = validated.catalog;
+  const c = validated.value;
   if (!options.skipTimeCheck) {
     const skew = options.clockSkewMs ?? DEFAULT_CLOCK_SKEW_MS;
     if (options.now + skew < Date.parse(c.issuedAt)) {

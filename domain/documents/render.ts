@@ -3,6 +3,8 @@
  * shared CJK font and returns the bytes, or a typed error; it never throws.
  */
 import type { z } from 'zod';
+import type { Result } from '../../contract/result.js';
+import { err, ok } from '../../contract/result.js';
 import type { Font } from 'fontkit';
 import {
   certificateDataSchema,
@@ -32,9 +34,8 @@ export interface DocumentError {
   readonly path?: string;
 }
 
-/** The outcome of {@link renderDocument}. */
-export type DocumentResult =
-  { readonly ok: true; readonly pdf: Uint8Array } | { readonly ok: false; readonly error: DocumentError };
+/** The outcome of {@link renderDocument}: the PDF's bytes, or why it could not be made. */
+export type DocumentResult = Result<Uint8Array, DocumentError>;
 
 /** Options of {@link renderDocument}. */
 export interface RenderOptions {
@@ -63,7 +64,7 @@ function validationError(error: z.ZodError): DocumentError {
 }
 
 async function draw(kind: DocumentKind, data: unknown, font: Font): Promise<DocumentResult> {
-  const fail = (error: z.ZodError): DocumentResult => ({ ok: false, error: validationError(error) });
+  const fail = (error: z.ZodError): DocumentResult => err(validationError(error));
   switch (kind) {
     case 'receipt-80mm':
     case 'receipt-a4': {
@@ -73,17 +74,17 @@ async function draw(kind: DocumentKind, data: unknown, font: Font): Promise<Docu
         kind === 'receipt-80mm'
           ? await renderReceiptRoll(font, parsed.data)
           : await renderReceiptA4(font, parsed.data);
-      return { ok: true, pdf };
+      return ok(pdf);
     }
     case 'certificate': {
       const parsed = certificateDataSchema.safeParse(data);
       if (!parsed.success) return fail(parsed.error);
-      return { ok: true, pdf: await renderCertificate(font, parsed.data) };
+      return ok(await renderCertificate(font, parsed.data));
     }
     case 'letter-copy': {
       const parsed = letterCopySchema.safeParse(data);
       if (!parsed.success) return fail(parsed.error);
-      return { ok: true, pdf: await renderLetterCopy(font, parsed.data) };
+      return ok(await renderLetterCopy(font, parsed.data));
     }
   }
 }

@@ -104,6 +104,8 @@ describe('reader response encoder and SW3 codes', () => {
     expect(sw3Error(0x40)).toMatchObject({ code: 'unknown-card-type', recovery: 'unsupported' });
     expect(sw3Error(0x21)).toMatchObject({ code: 'bad-command', recovery: 'check-configuration' });
     expect(sw3Error(0x42)).toMatchObject({ code: 'unknown-sw3-42', recovery: 'reset-device' });
+    expect(sw3Error(0x90)).toMatchObject({ code: 'unexpected-sam-status' });
+    expect(sw3Error(0x9f)).toMatchObject({ code: 'unexpected-sam-status' });
   });
 
   it('refuses a response body shorter than the status words', () => {

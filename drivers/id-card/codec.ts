@@ -6,7 +6,7 @@
  * and CHK is the XOR of LEN_H..last body byte. A host body is `CMD PARA [data]`; a reader body is
  * `SW1 SW2 SW3 [data]`.
  */
-import type { DeviceError, DeviceResult, RecoveryHint } from '../common/result.js';
+import type { DeviceError, DeviceResult, RecoveryHint, SamStatusCode } from '../common/result.js';
 import { fail, ok } from '../common/result.js';
 
 /** The five-byte preamble that starts every frame in both directions. */
@@ -136,15 +136,15 @@ export function decodeResponse(body: Uint8Array): DeviceResult<SamResponse> {
 /** What an SW3 code means, and what to do about it. */
 export interface Sw3Info {
   readonly sw3: number;
-  /** Stable code name, used as the DeviceError code. */
-  readonly name: string;
+  /** Stable code name, used as the DeviceError code of the failures. */
+  readonly name: 'ok' | 'card-found' | SamStatusCode;
   readonly meaning: string;
   readonly recovery: RecoveryHint;
   /** Whether the code reports success (90, or 9F for find). */
   readonly success: boolean;
 }
 
-const SW3_TABLE: ReadonlyArray<readonly [number, string, string, RecoveryHint, boolean]> = [
+const SW3_TABLE: ReadonlyArray<readonly [number, Sw3Info['name'], string, RecoveryHint, boolean]> = [
   [0x90, 'ok', 'operation succeeded', 'retry', true],
   [0x9f, 'card-found', 'card found', 'retry', true],
   [0x91, 'no-content', 'the card holds no content for this item', 'retry', false],
@@ -187,10 +187,14 @@ export function interpretSw3(sw3: number): Sw3Info {
   );
 }
 
-/** The DeviceError for a failing SW3. */
+/**
+ * The DeviceError for an SW3 other than the one a command expects. A success code where another was due (90
+ * answering a find, which succeeds with 9F) is `unexpected-sam-status`, never an error coded `ok`.
+ */
 export function sw3Error(sw3: number): DeviceError {
   const info = interpretSw3(sw3);
-  return { code: info.name, recovery: info.recovery, message: `SAM status 0x${hex(sw3)}: ${info.meaning}` };
+  const code = info.name === 'ok' || info.name === 'card-found' ? 'unexpected-sam-status' : info.name;
+  return { code, recovery: info.recovery, message: `SAM status 0x${hex(sw3)}: ${info.meaning}` };
 }
 
 function hex(n: number): string {

@@ -409,7 +409,7 @@ describe('SamIdCardReader against a scripted device (framing faults)', () => {
 
 describe('isTransientReadError', () => {
   it('retries framing errors, timeouts and SAM answers that say try again, not the rest', () => {
-    const e = (code: string, recovery: DeviceError['recovery']): DeviceError => ({
+    const e = (code: DeviceError['code'], recovery: DeviceError['recovery']): DeviceError => ({
       code,
       recovery,
       message: '',

@@ -147,6 +147,7 @@ export class SamIdCardReader implements IdCardReader {
     this.pending?.settle(fail('stopped', 'retry', 'reader stopped'));
     this.wake?.();
     await this.loopDone;
+    // Only waits for the last command: its caller got its result or error.
     await this.lock.catch(() => undefined);
     try {
       await this.transport.close();
@@ -286,6 +287,7 @@ export class SamIdCardReader implements IdCardReader {
   /** Runs one command under the lock: write the frame, wait for one answer or the timeout. */
   private exchange(command: HostCommand, timeoutMs: number): Promise<DeviceResult<SamResponse>> {
     const run = this.lock.then(() => this.exchangeUnlocked(command, timeoutMs));
+    // Only the lock's chain: the caller of `run` gets its error as a result below.
     this.lock = run.catch(() => undefined);
     return run.catch((error: unknown) => fail('internal', 'reset-device', String(error)));
   }

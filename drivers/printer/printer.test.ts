@@ -3,7 +3,7 @@ import { MemoryTransport } from '../transport/memory.js';
 import type { DeviceStatus } from '../common/status.js';
 import { EscPosEncoder, PROFILE_80MM } from './encoder.js';
 import type { PrintJobReport, PrintJobResult } from './printer.js';
-import { EscPosPrinter } from './printer.js';
+import { EscPosPrinter, printFailed, printJobOutcome, printUnknown, printed } from './printer.js';
 import type { PrinterProfile } from './profile.js';
 import type { SimulatedPrinter, SimulatorOptions } from './simulator.js';
 import { PrinterSimulator, createSimulatedPrinter } from './simulator.js';
@@ -59,7 +59,7 @@ describe('EscPosPrinter over the simulator', () => {
   it('prints a job and the simulator has it on paper', async () => {
     const { printer, simulator } = await sim();
     const r = await printer.print(receipt());
-    expect(r).toEqual({ outcome: 'printed' });
+    expect(r).toEqual({ ok: true, value: undefined });
     expect(simulator.jobs).toHaveLength(1);
     expect(PrinterSimulator.textLines(simulator.jobs[0]!.items)[0]).toBe('自助警务舱');
     expect(printer.status).toEqual({ state: 'online' });
@@ -69,46 +69,55 @@ describe('EscPosPrinter over the simulator', () => {
     const { printer, simulator } = await sim({ scenario: 'paper-out' });
     expect(printer.status).toMatchObject({ state: 'error', code: 'paper-end', recovery: 'refill-paper' });
     const r = await printer.print(receipt());
-    expect(r).toMatchObject({ outcome: 'failed', reason: 'paper-end' });
+    expect(r).toMatchObject({ ok: false, error: { kind: 'failed', code: 'paper-end' } });
     expect(simulator.paper).toHaveLength(0);
   });
 
   it('paper running out during a job is failed{paper-end}, never printed', async () => {
     const { printer, simulator } = await sim({ paperDots: 200 });
     const r = await printer.print(receipt(20));
-    expect(r.outcome).not.toBe('printed');
-    expect(r).toMatchObject({ outcome: 'failed', reason: 'paper-end' });
+    expect(r.ok).toBe(false);
+    expect(r).toMatchObject({ ok: false, error: { kind: 'failed', code: 'paper-end' } });
     expect(simulator.jobs).toHaveLength(0);
     expect(printer.condition?.details.stoppedAtPaperEnd).toBe(true);
   });
 
   it('cover open refuses; closing it lets the job print', async () => {
     const { printer, simulator } = await sim({ scenario: 'cover-open' });
-    expect(await printer.print(receipt())).toMatchObject({ outcome: 'failed', reason: 'cover-open' });
+    expect(await printer.print(receipt())).toMatchObject({
+      ok: false,
+      error: { kind: 'failed', code: 'cover-open' },
+    });
     expect(printer.status).toMatchObject({ code: 'cover-open', recovery: 'close-cover' });
     simulator.coverOpen = false;
-    expect(await printer.print(receipt())).toEqual({ outcome: 'printed' });
+    expect(await printer.print(receipt())).toEqual({ ok: true, value: undefined });
   });
 
   it('offline mid-job → failed{offline}', async () => {
     const { printer, simulator } = await sim({ scenario: 'offline-mid-job', offlineAfterBytes: 40 });
     const r = await printer.print(receipt(10));
-    expect(r).toMatchObject({ outcome: 'failed', reason: 'offline' });
+    expect(r).toMatchObject({ ok: false, error: { kind: 'failed', code: 'offline' } });
     expect(simulator.jobs).toHaveLength(0);
   });
 
   it('autocutter error → failed{cutter-error}', async () => {
     const { printer, simulator } = await sim();
     simulator.autocutterError = true;
-    expect(await printer.print(receipt())).toMatchObject({ outcome: 'failed', reason: 'cutter-error' });
+    expect(await printer.print(receipt())).toMatchObject({
+      ok: false,
+      error: { kind: 'failed', code: 'cutter-error' },
+    });
     simulator.autocutterError = false;
     simulator.unrecoverableError = true;
-    expect(await printer.print(receipt())).toMatchObject({ outcome: 'failed', reason: 'unrecoverable' });
+    expect(await printer.print(receipt())).toMatchObject({
+      ok: false,
+      error: { kind: 'failed', code: 'unrecoverable' },
+    });
   });
 
   it('near end prints and reports near end', async () => {
     const { printer } = await sim({ scenario: 'paper-near-end' });
-    expect(await printer.print(receipt())).toEqual({ outcome: 'printed' });
+    expect(await printer.print(receipt())).toEqual({ ok: true, value: undefined });
     expect(printer.condition?.paperNearEnd).toBe(true);
   });
 
@@ -116,7 +125,7 @@ describe('EscPosPrinter over the simulator', () => {
     const { printer, simulator } = await sim({ scenario: 'silent' });
     expect(printer.status).toMatchObject({ state: 'offline' });
     const r = await printer.print(receipt());
-    expect(r).toMatchObject({ outcome: 'failed', reason: 'offline' });
+    expect(r).toMatchObject({ ok: false, error: { kind: 'failed', code: 'offline' } });
     expect(simulator.paper).toHaveLength(0);
   });
 
@@ -128,13 +137,13 @@ describe('EscPosPrinter over the simulator', () => {
       if (requests === 5) simulator.silent = true; // answers the 4 pre-check requests, then nothing
     });
     const r = await printer.print(receipt());
-    expect(r).toMatchObject({ outcome: 'unknown', reason: 'timeout' });
+    expect(r).toMatchObject({ ok: false, error: { kind: 'unknown', code: 'timeout' } });
     expect(printer.status).toMatchObject({ state: 'offline' });
   });
 
   it('a slow printer within the reply timeout still prints', async () => {
     const { printer } = await sim({ scenario: 'slow', replyDelayMs: 20 });
-    expect(await printer.print(receipt())).toEqual({ outcome: 'printed' });
+    expect(await printer.print(receipt())).toEqual({ ok: true, value: undefined });
   });
 
   it('a slow printer beyond the reply timeout is never reported printed', async () => {
@@ -147,7 +156,7 @@ describe('EscPosPrinter over the simulator', () => {
     open.push(s);
     await s.printer.start();
     const r = await s.printer.print(receipt());
-    expect(r.outcome).not.toBe('printed');
+    expect(r.ok).toBe(false);
   });
 
   it('garbage status bytes → typed error, failed{io}, no crash', async () => {
@@ -157,7 +166,10 @@ describe('EscPosPrinter over the simulator', () => {
     const printer = new EscPosPrinter({ transport: host, ...fast });
     await printer.start();
     expect(printer.status).toMatchObject({ state: 'error', code: 'invalid-status-byte' });
-    expect(await printer.print(receipt())).toMatchObject({ outcome: 'failed', reason: 'io' });
+    expect(await printer.print(receipt())).toMatchObject({
+      ok: false,
+      error: { kind: 'failed', code: 'io' },
+    });
     await printer.stop();
   });
 
@@ -168,8 +180,8 @@ describe('EscPosPrinter over the simulator', () => {
       printer.print(receipt(2)),
       printer.queryCondition(),
     ]);
-    expect(results[0]).toEqual({ outcome: 'printed' });
-    expect(results[1]).toEqual({ outcome: 'printed' });
+    expect(results[0]).toEqual({ ok: true, value: undefined });
+    expect(results[1]).toEqual({ ok: true, value: undefined });
     expect(simulator.jobs.map((j) => PrinterSimulator.textLines(j.items).length)).toEqual([2, 3]);
   });
 
@@ -179,10 +191,13 @@ describe('EscPosPrinter over the simulator', () => {
     s.printer.on('status', (st) => statuses.push(st));
     s.hostTransport.unplug();
     expect(s.printer.status).toMatchObject({ state: 'no-device' });
-    expect(await s.printer.print(receipt())).toMatchObject({ outcome: 'failed', reason: 'no-device' });
+    expect(await s.printer.print(receipt())).toMatchObject({
+      ok: false,
+      error: { kind: 'failed', code: 'no-device' },
+    });
     s.hostTransport.replug();
     await until(() => s.printer.status.state === 'online');
-    expect(await s.printer.print(receipt())).toEqual({ outcome: 'printed' });
+    expect(await s.printer.print(receipt())).toEqual({ ok: true, value: undefined });
     expect(statuses.map((x) => x.state)).toContain('no-device');
   });
 
@@ -198,14 +213,17 @@ describe('EscPosPrinter over the simulator', () => {
     for (let i = 0; i < 400; i++) big.line(`第 ${i} 行 line`);
     const r = await s.printer.print(big.cut().encode().bytes);
     off();
-    expect(r.outcome).not.toBe('printed');
-    expect(r).toMatchObject({ outcome: 'unknown', reason: 'connection-lost' });
+    expect(r.ok).toBe(false);
+    expect(r).toMatchObject({ ok: false, error: { kind: 'unknown', code: 'connection-lost' } });
   });
 
   it('print before start → failed{no-device}', async () => {
     const [host] = MemoryTransport.pair();
     const printer = new EscPosPrinter({ transport: host });
-    expect(await printer.print(receipt())).toMatchObject({ outcome: 'failed', reason: 'no-device' });
+    expect(await printer.print(receipt())).toMatchObject({
+      ok: false,
+      error: { kind: 'failed', code: 'no-device' },
+    });
   });
 
   it('start with an absent device reports no-device and retries until present', async () => {
@@ -263,7 +281,7 @@ describe('EscPosPrinter: "printed" means the paper came out', () => {
     const s = await sim({ profile: REAL, printer: { pollIntervalMs: 100 } });
     const page = testPage(REAL);
     const { result, cutAt, decidedAt, report } = await timedPrint(s, page);
-    expect(result).toEqual({ outcome: 'printed' });
+    expect(result).toEqual({ ok: true, value: undefined });
     expect(cutAt).not.toBeNull();
     expect(decidedAt).toBeGreaterThanOrEqual(cutAt!);
     // The host's estimate from the bytes is the paper the simulated mechanism actually used.
@@ -278,7 +296,7 @@ describe('EscPosPrinter: "printed" means the paper came out', () => {
     let lost = 0;
     s.simulator.on('lost', (n) => (lost += n));
     const { result, cutAt } = await timedPrint(s, testPage(REAL));
-    expect(result).toMatchObject({ outcome: 'failed', reason: 'paper-end' });
+    expect(result).toMatchObject({ ok: false, error: { kind: 'failed', code: 'paper-end' } });
     expect(cutAt).toBeNull();
     expect(s.simulator.jobs).toHaveLength(0);
     expect(PrinterSimulator.textLines(s.simulator.paper).length).toBeGreaterThan(3);
@@ -291,14 +309,14 @@ describe('EscPosPrinter: "printed" means the paper came out', () => {
     for (let i = 0; i < 80; i++) long.line(`第 ${i} 行`); // 80 × 3.75 mm = 300 mm ≈ 2 s
     const s = await sim({ profile: REAL, paperDots: 200, printer: { pollIntervalMs: 50 } });
     const { result, report } = await timedPrint(s, long.cut().encode().bytes);
-    expect(result).toMatchObject({ outcome: 'failed', reason: 'paper-end' });
+    expect(result).toMatchObject({ ok: false, error: { kind: 'failed', code: 'paper-end' } });
     expect(report!.decisionMs).toBeLessThan(report!.estimate.ms);
   });
 
   it('GS r confirmation: printed once the printer reaches the end of the job', async () => {
     const s = await sim({ profile: { ...REAL, confirm: 'gs-r' }, printer: { pollIntervalMs: 100 } });
     const { result, cutAt, decidedAt, report } = await timedPrint(s, testPage(REAL));
-    expect(result).toEqual({ outcome: 'printed' });
+    expect(result).toEqual({ ok: true, value: undefined });
     expect(report!.confirmation).toBe('gs-r');
     expect(decidedAt).toBeGreaterThanOrEqual(cutAt!);
     // The GS r reply was taken by the job, not left to be misread as a status reply.
@@ -311,7 +329,10 @@ describe('EscPosPrinter: "printed" means the paper came out', () => {
       paperDots: 300,
       printer: { pollIntervalMs: 100 },
     });
-    expect(await s.printer.print(testPage(REAL))).toMatchObject({ outcome: 'failed', reason: 'paper-end' });
+    expect(await s.printer.print(testPage(REAL))).toMatchObject({
+      ok: false,
+      error: { kind: 'failed', code: 'paper-end' },
+    });
   });
 
   it('GS r confirmation on a printer that never answers GS r → unknown{not-confirmed}', async () => {
@@ -320,7 +341,10 @@ describe('EscPosPrinter: "printed" means the paper came out', () => {
       answersGsR: false,
       printer: { confirmGraceMs: 50 },
     });
-    expect(await s.printer.print(receipt())).toMatchObject({ outcome: 'unknown', reason: 'not-confirmed' });
+    expect(await s.printer.print(receipt())).toMatchObject({
+      ok: false,
+      error: { kind: 'unknown', code: 'not-confirmed' },
+    });
     expect(s.simulator.jobs).toHaveLength(1);
   });
 
@@ -330,7 +354,7 @@ describe('EscPosPrinter: "printed" means the paper came out', () => {
       if (n > 100) setTimeout(() => s.hostTransport.unplug(), 150);
     });
     const { result } = await timedPrint(s, testPage(REAL));
-    expect(result).toMatchObject({ outcome: 'unknown', reason: 'connection-lost' });
+    expect(result).toMatchObject({ ok: false, error: { kind: 'unknown', code: 'connection-lost' } });
     expect(s.printer.status).toMatchObject({ state: 'no-device' });
   });
 });
@@ -373,7 +397,7 @@ describe('EscPosPrinter with a device that is not the simulator', () => {
     const d = await device(() => 0x00);
     try {
       expect(d.printer.status).toEqual({ state: 'online', warning: 'status-fixed-bits' });
-      expect(await d.printer.print(receipt())).toEqual({ outcome: 'printed' });
+      expect(await d.printer.print(receipt())).toEqual({ ok: true, value: undefined });
       expect(d.printer.condition?.nonStandardFixedBits).toBe(true);
     } finally {
       await d.close();
@@ -389,7 +413,10 @@ describe('EscPosPrinter with a device that is not the simulator', () => {
         code: 'paper-end',
         warning: 'status-fixed-bits',
       });
-      expect(await d.printer.print(receipt())).toMatchObject({ outcome: 'failed', reason: 'paper-end' });
+      expect(await d.printer.print(receipt())).toMatchObject({
+        ok: false,
+        error: { kind: 'failed', code: 'paper-end' },
+      });
     } finally {
       await d.close();
     }
@@ -402,9 +429,35 @@ describe('EscPosPrinter with a device that is not the simulator', () => {
       const long = new EscPosEncoder(QUICK).init();
       for (let i = 0; i < 60; i++) long.line(`line ${i}`); // 225 mm at 300 mm/s: 750 ms
       const r = await d.printer.print(long.cut().encode().bytes);
-      expect(r).toEqual({ outcome: 'printed' });
+      expect(r).toEqual({ ok: true, value: undefined });
     } finally {
       await d.close();
     }
+  });
+});
+
+describe('print job results', () => {
+  it('are the one Result: printed is ok, failed and unknown are errors whose code is the reason', () => {
+    expect(printed).toStrictEqual({ ok: true, value: undefined });
+    expect(printFailed('paper-end')).toStrictEqual({
+      ok: false,
+      error: { kind: 'failed', code: 'paper-end' },
+    });
+    expect(printUnknown('timeout', 'no answer')).toStrictEqual({
+      ok: false,
+      error: { kind: 'unknown', code: 'timeout', message: 'no answer' },
+    });
+  });
+
+  it('name their outcome for the screens and the audit log as before', () => {
+    expect(printJobOutcome(printed)).toStrictEqual({ outcome: 'printed', reason: null });
+    expect(printJobOutcome(printFailed('cover-open', 'open'))).toStrictEqual({
+      outcome: 'failed',
+      reason: 'cover-open',
+    });
+    expect(printJobOutcome(printUnknown('connection-lost'))).toStrictEqual({
+      outcome: 'unknown',
+      reason: 'connection-lost',
+    });
   });
 });

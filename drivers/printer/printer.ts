@@ -1,4 +1,6 @@
 import { TypedEmitter } from '../common/emitter.js';
+import type { Err, Result } from '../../contract/result.js';
+import { err, ok } from '../../contract/result.js';
 import type { DeviceResult } from '../common/result.js';
 import { fail } from '../common/result.js';
 import type { DeviceStatus } from '../common/status.js';
@@ -30,11 +32,41 @@ export type PrintFailureReason =
  */
 export type PrintUnknownReason = 'timeout' | 'connection-lost' | 'not-confirmed';
 
-/** The outcome of a job; `unknown` means the bytes may or may not have printed. */
-export type PrintJobResult =
-  | { readonly outcome: 'printed' }
-  | { readonly outcome: 'failed'; readonly reason: PrintFailureReason; readonly message?: string }
-  | { readonly outcome: 'unknown'; readonly reason: PrintUnknownReason; readonly message?: string };
+/**
+ * Why a job did not certainly print: `failed` (it did not print, `code` says why) or `unknown` (the bytes may or
+ * may not have printed).
+ */
+export type PrintJobError =
+  | { readonly kind: 'failed'; readonly code: PrintFailureReason; readonly message?: string }
+  | { readonly kind: 'unknown'; readonly code: PrintUnknownReason; readonly message?: string };
+
+/** The outcome of a job: printed (nothing to carry), or a {@link PrintJobError}. */
+export type PrintJobResult = Result<void, PrintJobError>;
+
+/** A job that certainly did not print. */
+export function printFailed(code: PrintFailureReason, message?: string): Err<PrintJobError> {
+  return err(message === undefined ? { kind: 'failed', code } : { kind: 'failed', code, message });
+}
+
+/** A job whose outcome is not known. */
+export function printUnknown(code: PrintUnknownReason, message?: string): Err<PrintJobError> {
+  return err(message === undefined ? { kind: 'unknown', code } : { kind: 'unknown', code, message });
+}
+
+/** A job that printed. */
+export const printed: PrintJobResult = ok(undefined);
+
+/** A job's outcome as the screens, the audit log and the CLI name it: `printed`, or the error's kind and code. */
+export function printJobOutcome(result: PrintJobResult):
+  | { readonly outcome: 'printed'; readonly reason: null }
+  | {
+      readonly outcome: PrintJobError['kind'];
+      readonly reason: PrintJobError['code'];
+    } {
+  return result.ok
+    ? { outcome: 'printed', reason: null }
+    : { outcome: result.error.kind, reason: result.error.code };
+}
 
 /** What happened to a job that was sent, with its timing (the `job` event), for diagnostics and benchmarks. */
 export interface PrintJobReport {
@@ -188,9 +220,11 @@ export class EscPosPrinter {
     this.reconnectTimer = null;
     this.monitorTimer = null;
     this.resolveWaiter('closed');
+    // Only waits for the last job: its caller got its result.
     await this.lockTail.catch(() => undefined);
     for (const u of this.unsubscribe) u();
     this.unsubscribe = [];
+    // Stopping: a transport that fails to close is gone either way.
     await this.transport.close().catch(() => undefined);
     this.setStatus({ state: 'no-device', reason: 'stopped' });
   }
@@ -215,27 +249,20 @@ export class EscPosPrinter {
    */
   async print(job: Uint8Array | { readonly bytes: Uint8Array }): Promise<PrintJobResult> {
     const bytes = job instanceof Uint8Array ? job : job.bytes;
-    if (!this.started || !this.transport.isOpen)
-      return { outcome: 'failed', reason: 'no-device', message: 'printer not connected' };
+    if (!this.started || !this.transport.isOpen) return printFailed('no-device', 'printer not connected');
     return this.locked(async (): Promise<PrintJobResult> => {
-      if (!this.transport.isOpen)
-        return { outcome: 'failed', reason: 'no-device', message: 'printer not connected' };
+      if (!this.transport.isOpen) return printFailed('no-device', 'printer not connected');
       const before = await this.readCondition();
       this.afterRead(before);
       if (!before.ok) {
         // Nothing was sent, so the receipt certainly did not print.
-        if (before.error.code === 'closed')
-          return { outcome: 'failed', reason: 'no-device', message: before.error.message };
+        if (before.error.code === 'closed') return printFailed('no-device', before.error.message);
         if (before.error.code === 'timeout')
-          return {
-            outcome: 'failed',
-            reason: 'offline',
-            message: 'printer did not answer the status request',
-          };
-        return { outcome: 'failed', reason: 'io', message: before.error.message };
+          return printFailed('offline', 'printer did not answer the status request');
+        return printFailed('io', before.error.message);
       }
       const problem = conditionProblem(before.value);
-      if (problem) return { outcome: 'failed', reason: REASON_FOR[problem.code], message: problem.message };
+      if (problem) return printFailed(REASON_FOR[problem.code], problem.message);
 
       // A GS r reply is told apart from DLE EOT replies by its fixed bits, so a clone gets status confirmation.
       const confirmation: PrintConfirmation =
@@ -272,8 +299,7 @@ export class EscPosPrinter {
   /** Writes a job in chunks; null when all of it reached the transport, else the outcome. */
   private async send(bytes: Uint8Array): Promise<PrintJobResult | null> {
     for (let off = 0; off < bytes.length; off += this.chunkSize) {
-      if (off === 0 && !this.transport.isOpen)
-        return { outcome: 'failed', reason: 'no-device', message: 'printer not connected' };
+      if (off === 0 && !this.transport.isOpen) return printFailed('no-device', 'printer not connected');
       const w = await this.writeBounded(bytes.subarray(off, off + this.chunkSize));
       if (w === 'timeout') return this.finishUnknown('timeout', 'write did not complete in time');
       // Part of the job may be on paper: whether the receipt came out is not known.
@@ -310,8 +336,7 @@ export class EscPosPrinter {
       this.afterRead(r, !final);
       if (!r.ok) {
         if (r.error.code === 'closed') return this.finishUnknown('connection-lost', r.error.message);
-        if (r.error.code === 'invalid-status-byte')
-          return { outcome: 'failed', reason: 'io', message: r.error.message };
+        if (r.error.code === 'invalid-status-byte') return printFailed('io', r.error.message);
         // A printer whose input buffer is full takes DLE EOT only when there is room: not yet a verdict.
         if (!final && performance.now() < job.settleAt) {
           answering = false;
@@ -321,14 +346,13 @@ export class EscPosPrinter {
       }
       answering = true;
       const p = conditionProblem(r.value);
-      if (p) return { outcome: 'failed', reason: REASON_FOR[p.code], message: p.message };
-      if (final) return { outcome: 'printed' };
+      if (p) return printFailed(REASON_FOR[p.code], p.message);
+      if (final) return printed;
       if (gsr && performance.now() >= job.giveUpAt + this.confirmGraceMs)
-        return {
-          outcome: 'unknown',
-          reason: 'not-confirmed',
-          message: 'the printer reports no problem but did not reach the end of the job',
-        };
+        return printUnknown(
+          'not-confirmed',
+          'the printer reports no problem but did not reach the end of the job',
+        );
     }
   }
 
@@ -357,7 +381,7 @@ export class EscPosPrinter {
   private finishUnknown(reason: PrintUnknownReason, message: string): PrintJobResult {
     if (reason === 'timeout' && this.transport.isOpen)
       this.setStatus({ state: 'offline', reason: 'printer stopped answering' });
-    return { outcome: 'unknown', reason, message };
+    return printUnknown(reason, message);
   }
 
   private async connect(): Promise<void> {
@@ -394,6 +418,7 @@ export class EscPosPrinter {
           if (r && !r.ok && r.error.code === 'timeout')
             this.setStatus({ state: 'offline', reason: 'printer does not answer status requests' });
         })
+        // The status poll's failure is what the status shows; the next poll is scheduled either way.
         .catch(() => undefined)
         .finally(() => this.scheduleMonitor());
     }, this.monitorIntervalMs);
@@ -511,6 +536,7 @@ export class EscPosPrinter {
 
   private locked<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.lockTail.then(fn, fn);
+    // Only the lock's chain: the caller of `run` gets its error.
     this.lockTail = run.catch(() => undefined);
     return run;
   }

@@ -60,6 +60,7 @@ function loadFont(options: RenderOptions): Font {
       fonts.set(key, f);
       return f;
     } catch {
+      // A font file that does not load is skipped; the next candidate (or the error below) follows.
       continue;
     }
   }

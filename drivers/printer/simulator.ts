@@ -231,6 +231,7 @@ export class PrinterSimulator extends TypedEmitter<SimulatorEvents> {
   attach(transport: ByteTransport): () => void {
     const offData = transport.onData((chunk) => this.receive(chunk));
     const offOut = this.onOutput((bytes) => {
+      // The simulated printer answers into a closing transport: nobody is left to read it.
       if (transport.isOpen) transport.write(bytes).catch(() => undefined);
     });
     return () => {

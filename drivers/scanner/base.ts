@@ -165,6 +165,7 @@ export abstract class TransportScanner implements Scanner {
       return;
     }
     if (!this.running) {
+      // Stopped while opening: a transport that fails to close is gone either way.
       await this.transport.close().catch(() => undefined);
       return;
     }

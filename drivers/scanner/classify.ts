@@ -132,6 +132,7 @@ function parseWebUrl(text: string): URL | null {
   try {
     url = new URL(text);
   } catch {
+    // Not a URL: classified as plain text by the caller.
     return null;
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;

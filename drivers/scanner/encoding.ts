@@ -43,6 +43,7 @@ function tryDecode(decoder: TextDecoder | null, bytes: Uint8Array): string | nul
   try {
     return decoder.decode(bytes);
   } catch {
+    // Not valid in this encoding: the caller tries the next one.
     return null;
   }
 }

@@ -3,7 +3,7 @@
  * the layout is data ({@link HidPosLayout}); the codec ({@link parseHidPosReport}, {@link HidPosAssembler}) is
  * pure, and {@link HidPosScanner} is the facade over a report transport (drivers/transport/hid.ts).
  */
-import type { DeviceError } from '../common/result.js';
+import type { DeviceError, DeviceErrorCode } from '../common/result.js';
 import type { ByteTransport } from '../transport/types.js';
 import { TransportScanner, type ScannerFacadeOptions } from './base.js';
 import { parseAimIdentifier } from './symbology.js';
@@ -59,7 +59,7 @@ export type HidPosParse =
   | { readonly type: 'ignored' }
   | { readonly type: 'error'; readonly error: DeviceError };
 
-function badReport(code: string, message: string): HidPosParse {
+function badReport(code: DeviceErrorCode, message: string): HidPosParse {
   return { type: 'error', error: { code, recovery: 'retry', message } };
 }
 

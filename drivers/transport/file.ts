@@ -44,6 +44,7 @@ export class FileTransport extends TransportListeners implements ByteTransport {
       );
       this.charDevice = (await this.handle.stat()).isCharacterDevice();
     } catch (error) {
+      // The open error is thrown below; closing a half-open handle adds nothing.
       await this.handle?.close().catch(() => undefined);
       this.handle = null;
       throw toTransportError(error);
@@ -132,6 +133,7 @@ export class FileTransport extends TransportListeners implements ByteTransport {
     this.handle = null;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    // Closing: the handle is released either way and the close event says why.
     await h.close().catch(() => undefined);
     this.emitClose(byUser ? null : reason);
   }

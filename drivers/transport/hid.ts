@@ -128,6 +128,7 @@ export class HidTransport extends TransportListeners implements ByteTransport {
     device.on('error', (error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);
       finish(new TransportError('closed', `${this.description}: ${message}`));
+      // The device vanished (the error above ends the transport); closing it cannot succeed.
       device.close().catch(() => undefined);
     });
     this.device = device;

@@ -32,6 +32,7 @@ export function createRpcClient<T extends MethodTable, E extends Record<string, 
     try {
       raw = JSON.parse(text);
     } catch {
+      // A message that is not JSON answers no call; the call's timeout covers a lost answer.
       return;
     }
     const event = eventFrameSchema.safeParse(raw);

@@ -37,6 +37,7 @@ function requestIdOf(text: string): number | null {
     const id = (JSON.parse(text) as { id?: unknown } | null)?.id;
     return typeof id === 'number' && Number.isSafeInteger(id) && id >= 0 ? id : null;
   } catch {
+    // Not JSON: there is no id to answer with; the error reply goes without one.
     return null;
   }
 }

@@ -217,6 +217,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     try {
       return new URL(raw, 'http://127.0.0.1').pathname;
     } catch {
+      // A URL that does not parse is no path: the caller refuses the request.
       return null;
     }
   };

@@ -33,6 +33,7 @@ export function resolveStaticPath(root: string, urlPath: string): string | null 
   try {
     decoded = decodeURIComponent(urlPath);
   } catch {
+    // A malformed escape is no file of ours: answered 404.
     return null;
   }
   if (decoded.includes('\0') || decoded.includes('\\') || /%2f|%5c/i.test(urlPath)) return null;
@@ -63,6 +64,7 @@ export async function readStaticFile(file: string): Promise<StaticFile | null> {
       contentType: MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
     };
   } catch {
+    // Missing or unreadable: answered 404 (or the app's index) by the caller.
     return null;
   }
 }

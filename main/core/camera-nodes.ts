@@ -28,6 +28,7 @@ async function readText(file: string): Promise<string | null> {
     const text = (await readFile(file, 'utf8')).trim();
     return text === '' ? null : text;
   } catch {
+    // A sysfs attribute a camera does not have is simply not shown.
     return null;
   }
 }
@@ -57,6 +58,7 @@ export async function listCameraNodes(root: string = VIDEO4LINUX_CLASS): Promise
     // `device` links to the USB interface; the USB device, one folder up, holds the ids.
     const usb = await realpath(path.join(dir, 'device'))
       .then((iface) => path.dirname(iface))
+      // A camera without a USB parent (built in, virtual) has no vendor/product ids.
       .catch(() => null);
     const vendor = usb ? await readText(path.join(usb, 'idVendor')) : null;
     const productId = usb ? await readText(path.join(usb, 'idProduct')) : null;

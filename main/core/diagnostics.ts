@@ -88,6 +88,7 @@ export async function writeDiagnosticsBundle(
   out: string,
 ): Promise<DiagnosticsResult> {
   const now = sources.now?.() ?? Date.now();
+  // No provisioning record (a kiosk not yet provisioned): the bundle says so.
   const provisioning = await readProvisioning(sources.dataDir).catch(() => null);
   const secrets = [
     ...(sources.secrets ?? []),
@@ -138,13 +139,16 @@ export async function writeDiagnosticsBundle(
       ...sources.health.catalog,
       files: await Promise.all(
         catalogFiles.sort().map(async (name) => {
+          // A file removed while the bundle is built is listed without size.
           const s = await stat(path.join(catalogDir, name)).catch(() => null);
           return { name, bytes: s?.size ?? null, modified: s ? new Date(s.mtimeMs).toISOString() : null };
         }),
       ),
+      // No trusted-keys folder: the bundle lists none.
       trustedKeyFiles: (await readdir(path.join(sources.dataDir, 'trusted-keys')).catch(() => [])).sort(),
     }),
   );
+  // The bundle is best effort: an unreadable audit log shows as empty, the rest is still collected.
   const audit = await sources.audit().catch(() => []);
   files.set(
     'audit.json',
@@ -161,6 +165,7 @@ export async function writeDiagnosticsBundle(
     /^booth\.log(\.\d+)?$/.test(n),
   );
   for (const name of logs.sort()) {
+    // No log folder yet: no logs to include.
     const text = await readFile(path.join(logDir(sources.dataDir), name), 'utf8').catch(() => '');
     files.set(
       `logs/${name}`,

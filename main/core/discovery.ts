@@ -218,6 +218,7 @@ export async function probeSerialPort(transport: ByteTransport, timeoutMs = 600)
       return { kind: 'unknown', detail: `sent ${reply.length} bytes that fit neither protocol` };
     return { kind: 'unknown', detail: 'no answer (a serial scanner, or a device at another baud rate)' };
   } finally {
+    // Probing only: a port that fails to close is released by the OS.
     await transport.close().catch(() => undefined);
   }
 }

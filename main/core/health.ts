@@ -73,6 +73,7 @@ export async function diskSpace(dir: string): Promise<HealthSnapshot['disk']> {
     const s = await statfs(dir);
     return { path: dir, freeBytes: s.bavail * s.bsize, totalBytes: s.blocks * s.bsize };
   } catch {
+    // statfs unsupported or the folder gone: disk space unknown, shown as such.
     return null;
   }
 }
@@ -82,6 +83,7 @@ const iso = (ms: number | null): string | null => (ms === null ? null : new Date
 /** Takes a snapshot. Never throws: a source that fails leaves its part empty. */
 export async function collectHealth(sources: HealthSources): Promise<HealthSnapshot> {
   const now = sources.now?.() ?? Date.now();
+  // A failing source leaves its part empty (see above); the snapshot shows the gap.
   const outbox = await sources.outbox().catch(() => null);
   const central = sources.central();
   const catalog = sources.catalog();
@@ -149,6 +151,7 @@ export async function readHealthFile(dataDir: string): Promise<HealthSnapshot | 
     const parsed = healthSnapshotSchema.safeParse(JSON.parse(await readFile(healthFile(dataDir), 'utf8')));
     return parsed.success ? parsed.data : null;
   } catch {
+    // No health file or an old format: treated as none.
     return null;
   }
 }

@@ -48,6 +48,7 @@ class Relay<D extends { readonly status: DeviceStatus; start(): Promise<void>; s
     this.current = next;
     for (const [event, set] of this.listeners)
       for (const listener of set) this.subscriptions.set(listener, this.subscribe(next, event, listener));
+    // The old device is being replaced; if it fails to stop, the new one's status says what works.
     await old.stop().catch(() => undefined);
     await next.start();
     for (const listener of this.listeners.get('status') ?? [])

@@ -15,6 +15,7 @@ export function isLoopbackUrl(url: string): boolean {
   try {
     host = new URL(url).hostname.toLowerCase();
   } catch {
+    // Unparsable counts as loopback (see above): such a URL never passes as public.
     return true;
   }
   const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;

@@ -45,9 +45,8 @@ describe('AbsentDevice', () => {
     expect(typeof off).toBe('function');
     off();
     expect(await d.print()).toEqual({
-      outcome: 'failed',
-      reason: 'no-device',
-      message: 'no printer configured',
+      ok: false,
+      error: { kind: 'failed', code: 'no-device', message: 'no printer configured' },
     });
     await expect(d.stop()).resolves.toBeUndefined();
     expect(d.status.state).toBe('no-device');
@@ -61,7 +60,7 @@ describe('AbsentDevice', () => {
       recovery: 'check-configuration',
       message: "BOOTH_PRINTER: unknown device kind 'usb' in 'usb:x'",
     });
-    expect(await d.print()).toMatchObject({ outcome: 'failed', reason: 'no-device' });
+    expect(await d.print()).toMatchObject({ ok: false, error: { kind: 'failed', code: 'no-device' } });
   });
 });
 
@@ -78,8 +77,8 @@ describe('createRealDevices', () => {
     expect(set.idCard.status).toEqual({ state: 'no-device', reason: 'not configured' });
     expect(set.scanner.status.state).toBe('no-device');
     expect(await set.printer.print(new Uint8Array([0x1b, 0x40]))).toMatchObject({
-      outcome: 'failed',
-      reason: 'no-device',
+      ok: false,
+      error: { kind: 'failed', code: 'no-device' },
     });
     await set.stop();
   });
@@ -111,8 +110,8 @@ describe('createRealDevices', () => {
     expect(set.printer.status.state).toBe('no-device');
     expect(set.scanner.status.state).toBe('no-device');
     expect(await set.printer.print(new Uint8Array([0x1b, 0x40]))).toMatchObject({
-      outcome: 'failed',
-      reason: 'no-device',
+      ok: false,
+      error: { kind: 'failed', code: 'no-device' },
     });
     await set.stop();
   });
@@ -177,7 +176,7 @@ describe('createRealDevices', () => {
     expect(set.printer.status.state).toBe('online');
 
     const job = new EscPosEncoder(PROFILE_80MM).init().line('受理回执 receipt').cut().encode().bytes;
-    expect(await set.printer.print(job)).toEqual({ outcome: 'printed' });
+    expect(await set.printer.print(job)).toEqual({ ok: true, value: undefined });
     expect(PrinterSimulator.textLines(sim.jobs[0]?.items ?? [])).toContain('受理回执 receipt');
 
     // No job is printing: only the idle monitor can notice this.
@@ -218,7 +217,7 @@ describe('the printer profile from the configuration', () => {
     await set.start();
     cleanups.push(() => set.stop());
     const job = new EscPosEncoder(set.printer.profile).init().line('受理回执').cut().encode().bytes;
-    expect(await set.printer.print(job)).toEqual({ outcome: 'printed' });
+    expect(await set.printer.print(job)).toEqual({ ok: true, value: undefined });
     // Confirmed by GS r: the simulated mechanism had finished the job when the result came.
     expect(sim.jobs).toHaveLength(1);
     expect(sim.printing).toBe(false);

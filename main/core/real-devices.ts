@@ -7,7 +7,7 @@ import type { DeviceStatus } from '../../drivers/common/status.js';
 import { SamIdCardReader } from '../../drivers/id-card/reader.js';
 import { DEFAULT_SAM_BAUD_RATE } from '../../drivers/id-card/timing.js';
 import type { IdCardReader } from '../../drivers/id-card/types.js';
-import { EscPosPrinter, type PrintJobResult } from '../../drivers/printer/printer.js';
+import { EscPosPrinter, printFailed, type PrintJobResult } from '../../drivers/printer/printer.js';
 import { PROFILE_80MM, resolvePrinterProfile, type PrinterProfile } from '../../drivers/printer/profile.js';
 import { HidPosScanner } from '../../drivers/scanner/hid-pos.js';
 import { SerialScanner } from '../../drivers/scanner/serial-scanner.js';
@@ -69,11 +69,10 @@ export class AbsentDevice implements IdCardReader, Scanner, PrinterStatusSource 
   }
 
   async print(): Promise<PrintJobResult> {
-    return {
-      outcome: 'failed',
-      reason: 'no-device',
-      message: this.status.state === 'error' ? 'printer misconfigured' : 'no printer configured',
-    };
+    return printFailed(
+      'no-device',
+      this.status.state === 'error' ? 'printer misconfigured' : 'no printer configured',
+    );
   }
 }
 

@@ -19,6 +19,7 @@ import type {
 import { PrinterSimulator } from '../../drivers/printer/simulator.js';
 import { renderPaper } from '../../drivers/printer/render.js';
 import { testPage } from '../../drivers/printer/test-page.js';
+import { printJobOutcome } from '../../drivers/printer/printer.js';
 import { nodeHidBackend } from '../../drivers/transport/hid.js';
 import type { KioskStore } from '../store/store.js';
 import type { CameraRoles } from './cameras.js';
@@ -246,7 +247,8 @@ export function createTechnicianTools(options: TechnicianToolsOptions): Technici
       const profile = devices.printer.profile;
       const job = testPage(profile);
       const result = await devices.printer.print(job);
-      await store.audit.append('technician.printer-test', 'technician', { outcome: result.outcome });
+      const outcome = printJobOutcome(result);
+      await store.audit.append('technician.printer-test', 'technician', { outcome: outcome.outcome });
       // The preview is the same bytes through the printer simulator's paper model, as the paper shows them.
       let previewPng: string | null = null;
       const width = profile.widthMm === 58 ? 58 : 80;
@@ -261,8 +263,7 @@ export function createTechnicianTools(options: TechnicianToolsOptions): Technici
         });
       }
       return {
-        outcome: result.outcome,
-        reason: result.outcome === 'printed' ? null : result.reason,
+        ...outcome,
         previewPng,
         widthMm: width,
       };
@@ -297,8 +298,10 @@ export function createTechnicianTools(options: TechnicianToolsOptions): Technici
           if (!(await stat(dir)).isDirectory()) return;
           await access(dir, constants.W_OK);
         } catch {
+          // Not a writable folder: not offered as an export target.
           return;
         }
+        // Free space unknown: shown as such.
         const fs = await statfs(dir).catch(() => null);
         targets.push({ path: dir, label, freeBytes: fs ? fs.bavail * fs.bsize : null });
       };
@@ -309,6 +312,7 @@ export function createTechnicianTools(options: TechnicianToolsOptions): Technici
           const second = (await readdir(one).catch(() => [] as string[])).sort();
           const children = await Promise.all(
             second.map(async (n) =>
+              // An unreadable mount point has no drives to offer.
               (await stat(path.join(one, n)).catch(() => null))?.isDirectory() ? n : null,
             ),
           );

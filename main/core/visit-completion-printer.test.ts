@@ -48,21 +48,24 @@ async function complete(
 
 describe('visit completion: the receipt outcome as the printer reported it', () => {
   it.each([
-    [{ outcome: 'printed' }, { outcome: 'printed', reason: null }],
     [
+      { ok: true, value: undefined },
+      { outcome: 'printed', reason: null },
+    ],
+    [
+      { ok: false, error: { kind: 'failed', code: 'paper-end' } },
       { outcome: 'failed', reason: 'paper-end' },
-      { outcome: 'failed', reason: 'paper-end' },
     ],
     [
+      { ok: false, error: { kind: 'unknown', code: 'connection-lost' } },
       { outcome: 'unknown', reason: 'connection-lost' },
-      { outcome: 'unknown', reason: 'connection-lost' },
     ],
     [
-      { outcome: 'unknown', reason: 'not-confirmed' },
+      { ok: false, error: { kind: 'unknown', code: 'not-confirmed' } },
       { outcome: 'unknown', reason: 'not-confirmed' },
     ],
     [
-      { outcome: 'unknown', reason: 'timeout' },
+      { ok: false, error: { kind: 'unknown', code: 'timeout' } },
       { outcome: 'unknown', reason: 'timeout' },
     ],
   ] as const)('%j → %j', async (result, shown) => {
@@ -71,14 +74,15 @@ describe('visit completion: the receipt outcome as the printer reported it', () 
 
   it("lays the receipt out for the printer's profile (paper width and code page)", async () => {
     const dashes = (n: number): string => `${'-'.repeat(n)}\n`;
-    const narrow = Buffer.from((await complete({ outcome: 'printed' }, PROFILE_58MM)).jobs[0]!).toString(
-      'latin1',
-    );
+    const narrow = Buffer.from(
+      (await complete({ ok: true, value: undefined }, PROFILE_58MM)).jobs[0]!,
+    ).toString('latin1');
     expect(narrow).toContain(dashes(32));
     expect(narrow).not.toContain(dashes(33));
-    const wide = Buffer.from((await complete({ outcome: 'printed' })).jobs[0]!).toString('latin1');
+    const wide = Buffer.from((await complete({ ok: true, value: undefined })).jobs[0]!).toString('latin1');
     expect(wide).toContain(dashes(48));
-    const ascii = (await complete({ outcome: 'printed' }, { ...PROFILE_58MM, codePage: 'ascii' })).jobs[0]!;
+    const ascii = (await complete({ ok: true, value: undefined }, { ...PROFILE_58MM, codePage: 'ascii' }))
+      .jobs[0]!;
     expect([...ascii.subarray(0, 4)]).toEqual([0x1b, 0x40, 0x1c, 0x2e]);
   });
 });

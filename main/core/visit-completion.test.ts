@@ -15,7 +15,7 @@ import { createVisitCompletion, promiseLine } from './visit-completion.js';
 
 const parsed = validateCatalog(JSON.parse(readFileSync('resources/catalog/default-catalog.json', 'utf8')));
 if (!parsed.ok) throw new Error('default catalog invalid');
-const mailbox = parsed.catalog.services.find((s) => s.id === 'chief-mailbox')!;
+const mailbox = parsed.value.services.find((s) => s.id === 'chief-mailbox')!;
 
 let dir = '';
 let store: KioskStore | null = null;
@@ -52,7 +52,10 @@ async function completion(
 describe('completing a visit', () => {
   it('stores the services with their catalog names, keeps the receipt outcome, and starts as saved', async () => {
     const recorded: [string, ReceiptOutcomeView][] = [];
-    const { transactions, complete } = await completion({ outcome: 'failed', reason: 'paper-end' }, recorded);
+    const { transactions, complete } = await completion(
+      { ok: false, error: { kind: 'failed', code: 'paper-end' } },
+      recorded,
+    );
     const result = await complete({
       locale: 'en',
       card: null,
@@ -77,7 +80,7 @@ describe('completing a visit', () => {
   });
 
   it('uploads a chief’s-mailbox letter with its kind, subject and text, tracked by the transaction number', async () => {
-    const { transactions, complete } = await completion({ outcome: 'printed' }, []);
+    const { transactions, complete } = await completion({ ok: true, value: undefined }, []);
     const result = await complete({
       locale: 'zh-CN',
       card: null,
@@ -104,9 +107,7 @@ describe('completing a visit', () => {
       trackingNumber: result.value.transactionNumber,
     });
     // Any other service writes no letter.
-    const plain = parsed.ok
-      ? parsed.catalog.services.find((s) => s.id === 'household-certificate')!
-      : mailbox;
+    const plain = parsed.ok ? parsed.value.services.find((s) => s.id === 'household-certificate')! : mailbox;
     const other = await complete({
       locale: 'zh-CN',
       card: null,
@@ -119,7 +120,7 @@ describe('completing a visit', () => {
   });
 
   it('records how the identity was checked on each service of a face-checked visit', async () => {
-    const { transactions, complete } = await completion({ outcome: 'printed' }, []);
+    const { transactions, complete } = await completion({ ok: true, value: undefined }, []);
     for (const faceCheck of ['face-verified', 'officer-review'] as const) {
       const result = await complete({
         locale: 'en',
@@ -135,8 +136,8 @@ describe('completing a visit', () => {
   });
 
   it('seals a certificate photo with the transaction, uploads it in the payload, and purges it with the rest', async () => {
-    const { transactions, complete } = await completion({ outcome: 'printed' }, []);
-    const permit = parsed.catalog.services.find((s) => s.id === 'hk-macao-permit-application')!;
+    const { transactions, complete } = await completion({ ok: true, value: undefined }, []);
+    const permit = parsed.value.services.find((s) => s.id === 'hk-macao-permit-application')!;
     const jpeg = encodeJpeg(solid(358, 441, [236, 238, 240]), 90);
     const result = await complete({
       locale: 'zh-CN',
@@ -173,8 +174,8 @@ describe('completing a visit', () => {
   });
 
   it('records a declined photo on the service, and carries no photo', async () => {
-    const { transactions, complete } = await completion({ outcome: 'printed' }, []);
-    const permit = parsed.catalog.services.find((s) => s.id === 'hk-macao-permit-application')!;
+    const { transactions, complete } = await completion({ ok: true, value: undefined }, []);
+    const permit = parsed.value.services.find((s) => s.id === 'hk-macao-permit-application')!;
     const result = await complete({
       locale: 'en',
       card: null,

@@ -1,4 +1,5 @@
 import type { PrintJobResult } from '../../drivers/printer/printer.js';
+import { printJobOutcome } from '../../drivers/printer/printer.js';
 import type { PrinterProfile } from '../../drivers/printer/profile.js';
 import { progressPageUrl } from '../../contract/progress-link.js';
 import { letterKindSchema, type LetterKind } from '../../contract/central-api.js';
@@ -178,10 +179,7 @@ export function createVisitCompletion(deps: VisitCompletionDeps): CompleteVisit 
         const profile = deps.printer.profile ?? PROFILE_80MM;
         const result = await deps.printer.print(encodeReceipt(data, profile).bytes);
         // `unknown` keeps its reason (timeout, connection-lost, not-confirmed): the screen says which.
-        receipt =
-          result.outcome === 'printed'
-            ? { outcome: 'printed', reason: null }
-            : { outcome: result.outcome, reason: result.reason };
+        receipt = printJobOutcome(result);
       } catch (error) {
         receipt = { outcome: 'failed', reason: 'io' };
         deps.log.error('receipt.print-crashed', { error: error instanceof Error ? error.name : 'unknown' });

@@ -173,11 +173,13 @@ function armWindow(window: BrowserWindow, production: boolean, log: ShellLog, gr
   };
 
   window.once('ready-to-show', () => window.show());
+  // Pinch-zoom limits are a nicety; a window closing meanwhile rejects harmlessly.
   contents.setVisualZoomLevelLimits(1, 1).catch(() => undefined);
   contents.setZoomFactor(1);
   contents.on('zoom-changed', () => contents.setZoomFactor(1));
   contents.on('did-finish-load', () => {
     contents.setZoomFactor(1);
+    // Pinch-zoom limits are a nicety; a window closing meanwhile rejects harmlessly.
     contents.setVisualZoomLevelLimits(1, 1).catch(() => undefined);
   });
   contents.on('before-input-event', (event, input) => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Result } from '../../contract/result.js';
 
 /**
  * The expected failures of the kiosk's services and their result type. The API layer (main/api/protocol.ts) sends
@@ -54,9 +55,8 @@ export const apiErrorSchema = z.object({
 /** An expected failure. */
 export type ApiError = z.infer<typeof apiErrorSchema>;
 
-/** A method's result. */
-export type ApiResult<T> =
-  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ApiError };
+/** A method's result: the project's one {@link Result}, failing with an {@link ApiError}. */
+export type ApiResult<T> = Result<T, ApiError>;
 
 /** Builds an ApiError with the conventional message key. */
 export function apiError(code: ApiErrorCode, detail?: string): ApiError {

@@ -129,6 +129,7 @@ async function openReadOnlyConnection(file: string): Promise<sqlite3.Database> {
     await getOn(immutable, 'SELECT count(*) FROM sqlite_schema', []);
     return immutable;
   } catch (error) {
+    // The check's error is rethrown below; closing the failed connection adds nothing.
     await closeConnection(immutable).catch(() => undefined);
     throw error;
   }
@@ -255,7 +256,9 @@ export class Database {
       }
       return new Database(writer, reader, file);
     } catch (error) {
+      // The opening error is rethrown below; closing a half-open connection adds nothing.
       if (reader && reader !== writer) await closeConnection(reader).catch(() => undefined);
+      // The opening error is rethrown below; closing a half-open connection adds nothing.
       if (writer) await closeConnection(writer).catch(() => undefined);
       throw toStoreError(error, `cannot open the database ${file}`);
     }
@@ -335,7 +338,9 @@ export class Database {
     if (this.closed) return;
     await this.queue;
     this.closed = true;
+    // Closing: the writer's close below is what must succeed; the reader is read-only.
     if (this.reader !== this.writer) await closeConnection(this.reader).catch(() => undefined);
+    // A checkpoint only shrinks the WAL; SQLite replays it on the next open.
     if (!this.readOnly) await execOn(this.writer, 'PRAGMA wal_checkpoint(TRUNCATE)').catch(() => undefined);
     await closeConnection(this.writer);
   }

@@ -122,6 +122,7 @@ async function prepareDataDir(dataDir: string): Promise<void> {
       { cause: error },
     );
   } finally {
+    // The probe file may not have been created; the writability error (if any) is thrown above.
     await unlink(probe).catch(() => undefined);
   }
 }
@@ -174,6 +175,7 @@ function opens(sealer: Sealer, row: { id: string; sealed: Buffer }): boolean {
     sealer.open(row.sealed, row.id);
     return true;
   } catch {
+    // Does not open with this key: that is the answer, not an error.
     return false;
   }
 }
@@ -204,6 +206,7 @@ async function openReadOnly(options: OpenStoreOptions, dataDir: string, log: Sto
       );
     });
   } catch (error) {
+    // The reading error is rethrown below; closing adds nothing.
     await db.close().catch(() => undefined);
     throw toStoreError(error, 'cannot read the database');
   }
@@ -283,6 +286,7 @@ export async function openStore(options: OpenStoreOptions): Promise<KioskStore> 
     if (!obtained) throw new StoreError('key-unavailable', 'no data key');
     sealer = obtained;
   } catch (error) {
+    // The preparing error is rethrown below; closing adds nothing.
     await db.close().catch(() => undefined);
     throw toStoreError(error, 'cannot prepare the database');
   }

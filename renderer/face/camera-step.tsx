@@ -55,6 +55,7 @@ export function useLivePreview(session: CameraSession, active: boolean, loop: ()
     const video = videoRef.current;
     if (!video || !streamRef.current) return;
     video.srcObject = streamRef.current;
+    // Autoplay refused or the stream ended: the face check's timeout says so.
     void video.play().catch(() => undefined);
     void loop();
     return () => {

@@ -122,6 +122,7 @@ export function useCameraReport(): void {
     const off = watchCameras(() => {
       void listCameras()
         .then((list) => (live ? api['devices.cameras']({ ...list, cameras: [...list.cameras] }) : undefined))
+        // The camera list is refreshed on the next change; the technician panel shows the last one.
         .catch(() => undefined);
     });
     return () => {

@@ -96,6 +96,7 @@ export class RendererFaceEngine {
 
   private serial<T>(run: () => Promise<T>): Promise<T> {
     const next = this.queue.then(run, run);
+    // Only the queue's order: the caller of `next` gets its error.
     this.queue = next.catch(() => undefined);
     return next;
   }
@@ -162,6 +163,7 @@ export class RendererFaceEngine {
   clear(): void {
     this.canvas.width = 1;
     this.canvas.height = 1;
+    // Forgetting faces is best effort; the engine is rebuilt for the next visit.
     void this.serial(() => forgetFaces(this.human)).catch(() => undefined);
   }
 
@@ -350,6 +352,7 @@ export function preloadFaceEngine(): Promise<RendererFaceEngine> {
  * face check): the models and their warm-up then cost nothing after consent. Errors surface at the check.
  */
 export function preloadFaceEngineWhenIdle(): void {
+  // Preloading is an optimisation: the face check loads again and shows its error.
   const start = (): void => void preloadFaceEngine().catch(() => undefined);
   if (typeof window.requestIdleCallback === 'function') window.requestIdleCallback(start, { timeout: 2000 });
   else setTimeout(start, 0);

@@ -172,6 +172,7 @@ export function CameraPanel(): ReactNode {
     if (!running || !video || !canvas || !engine || !stream) return;
     const run = runRef.current;
     video.srcObject = stream;
+    // Autoplay refused or the stream ended: the frame counter shows 0 fps.
     void video.play().catch(() => undefined);
     let fps = 0;
     const stopCounting = countFrames(video, (rate) => {

@@ -270,6 +270,7 @@ async function readManifest(outDir: string): Promise<RendererFontsManifest | und
     );
     return parsed.success ? parsed.data : undefined;
   } catch {
+    // No manifest (or an old one): the fonts are rebuilt.
     return undefined;
   }
 }

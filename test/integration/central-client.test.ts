@@ -114,7 +114,7 @@ describe('client against the reference server', () => {
     expect(unwrap(await client.fetchCatalog(published.etag))).toEqual({ status: 'not-modified' });
 
     const conflict = errorOf(await admin.publishCatalog(sampleCatalogDocument(2)));
-    expect(conflict).toMatchObject({ kind: 'http', status: 409, code: 'version-not-newer' });
+    expect(conflict).toMatchObject({ code: 'http', status: 409, serverCode: 'version-not-newer' });
     const fleet = unwrap(await admin.fleet());
     expect(fleet.kiosks.find((k) => k.kioskId === KIOSK)?.catalogVersion).toBe(1);
   });
@@ -122,9 +122,9 @@ describe('client against the reference server', () => {
   it('maps a wrong token to an http 401 error', async () => {
     const stranger = createCentralClient({ baseUrl: server.url, token: 'wrong', kioskId: KIOSK });
     expect(errorOf(await stranger.heartbeat(sampleHeartbeat()))).toMatchObject({
-      kind: 'http',
+      code: 'http',
       status: 401,
-      code: 'unauthorized',
+      serverCode: 'unauthorized',
     });
   });
 
@@ -139,28 +139,28 @@ describe('client against the reference server', () => {
     try {
       server.setFaults(() => '429');
       expect(errorOf(await quick.uploadBatch([item]))).toMatchObject({
-        kind: 'http',
+        code: 'http',
         status: 429,
         retryAfterMs: 1_000,
       });
       server.setFaults({ rates: { '503': 1 }, retryAfterSeconds: 60, retryAfterAsDate: true });
       const unavailable = errorOf(await quick.uploadBatch([item]));
-      expect(unavailable).toMatchObject({ kind: 'http', status: 503, code: 'unavailable' });
+      expect(unavailable).toMatchObject({ code: 'http', status: 503, serverCode: 'unavailable' });
       // An HTTP-date has one-second resolution: allow for the truncation and the clock moving on.
       expect(unavailable.retryAfterMs).toBeGreaterThan(55_000);
       expect(unavailable.retryAfterMs).toBeLessThanOrEqual(60_000);
       server.setFaults(() => '500');
       expect(errorOf(await quick.uploadBatch([item]))).toMatchObject({
-        kind: 'http',
+        code: 'http',
         status: 500,
-        code: 'internal',
+        serverCode: 'internal',
       });
       server.setFaults(() => 'reset');
-      expect(errorOf(await quick.uploadBatch([item])).kind).toBe('network');
+      expect(errorOf(await quick.uploadBatch([item])).code).toBe('network');
       server.setFaults(() => 'timeout');
-      expect(errorOf(await quick.uploadBatch([item])).kind).toBe('timeout');
+      expect(errorOf(await quick.uploadBatch([item])).code).toBe('timeout');
       server.setFaults(() => 'reset-after-commit');
-      expect(errorOf(await quick.uploadBatch([item])).kind).toBe('network');
+      expect(errorOf(await quick.uploadBatch([item])).code).toBe('network');
     } finally {
       server.setFaults(undefined);
     }
@@ -194,7 +194,7 @@ describe('client against a misbehaving raw server', () => {
         res.end(body);
       };
       const result = await client().heartbeat(sampleHeartbeat());
-      expect(errorOf(result).kind, body).toBe('invalid-response');
+      expect(errorOf(result).code, body).toBe('invalid-response');
     }
   });
 
@@ -204,7 +204,7 @@ describe('client against a misbehaving raw server', () => {
       res.write('{"serverTime":');
       setTimeout(() => req.socket.destroy(), 20);
     };
-    expect(errorOf(await client().heartbeat(sampleHeartbeat())).kind).toBe('network');
+    expect(errorOf(await client().heartbeat(sampleHeartbeat())).code).toBe('network');
   });
 
   it('maps a server that never finishes the body to timeout', async () => {
@@ -213,7 +213,7 @@ describe('client against a misbehaving raw server', () => {
       res.write('{"serverTime":');
     };
     const slow = createCentralClient({ baseUrl: url, token: 't', kioskId: KIOSK, timeoutMs: 200 });
-    expect(errorOf(await slow.heartbeat(sampleHeartbeat())).kind).toBe('timeout');
+    expect(errorOf(await slow.heartbeat(sampleHeartbeat())).code).toBe('timeout');
   });
 
   it('maps cut-short and endless bodies the same through the node:https transport', async () => {
@@ -230,12 +230,12 @@ describe('client against a misbehaving raw server', () => {
       res.write('{"serverTime":');
       setTimeout(() => req.socket.destroy(), 20);
     };
-    expect(errorOf(await viaNode(2_000).heartbeat(sampleHeartbeat())).kind).toBe('network');
+    expect(errorOf(await viaNode(2_000).heartbeat(sampleHeartbeat())).code).toBe('network');
     handler = (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.write('{"serverTime":');
     };
-    expect(errorOf(await viaNode(200).heartbeat(sampleHeartbeat())).kind).toBe('timeout');
+    expect(errorOf(await viaNode(200).heartbeat(sampleHeartbeat())).code).toBe('timeout');
     handler = (_req, res) => {
       res.writeHead(304, { etag: '"abc"' });
       res.end();
@@ -248,7 +248,7 @@ describe('client against a misbehaving raw server', () => {
       res.writeHead(302, { location: 'http://central.police.example/v1/heartbeat' });
       res.end();
     };
-    expect(errorOf(await client().heartbeat(sampleHeartbeat()))).toMatchObject({ kind: 'http', status: 302 });
+    expect(errorOf(await client().heartbeat(sampleHeartbeat()))).toMatchObject({ code: 'http', status: 302 });
   });
 
   it('maps a refused connection to a network error', async () => {
@@ -258,7 +258,7 @@ describe('client against a misbehaving raw server', () => {
     await new Promise((resolve) => closed.close(resolve));
     const nowhere = createCentralClient({ baseUrl: `http://127.0.0.1:${port}`, token: 't', kioskId: KIOSK });
     const error = errorOf(await nowhere.progress('JW-1'));
-    expect(error.kind).toBe('network');
+    expect(error.code).toBe('network');
     expect(error.message).toContain('ECONNREFUSED');
   });
 });
@@ -398,7 +398,7 @@ describe('client over HTTPS with mutual TLS', () => {
         timeoutMs: 5_000,
         tls: { caPath: pem('ca.crt') },
       });
-      expect(errorOf(await anonymous.uploadBatch([item])).kind).toBe('network');
+      expect(errorOf(await anonymous.uploadBatch([item])).code).toBe('network');
       const admin = createCentralAdminClient({ baseUrl, token: ADMIN_TOKEN, timeoutMs: 5_000, tls });
       expect(unwrap(await admin.stats())).toMatchObject({ transactions: 1 });
     } finally {
@@ -413,15 +413,15 @@ describe('client over HTTPS with mutual TLS', () => {
       timeoutMs: 5_000,
       tls: { caPath: pem('ca.crt') },
     });
-    expect(errorOf(await noCert.stats()).kind).toBe('network');
+    expect(errorOf(await noCert.stats()).code).toBe('network');
     const noCa = createCentralAdminClient({
       baseUrl: url,
       token: 'a',
       timeoutMs: 5_000,
       tls: { certPath: pem('client.crt'), keyPath: pem('client.key') },
     });
-    expect(errorOf(await noCa.stats()).kind).toBe('network');
+    expect(errorOf(await noCa.stats()).code).toBe('network');
     const missing = createCentralAdminClient({ baseUrl: url, token: 'a', tls: { caPath: pem('nope.crt') } });
-    expect(errorOf(await missing.stats()).kind).toBe('network');
+    expect(errorOf(await missing.stats()).code).toBe('network');
   });
 });

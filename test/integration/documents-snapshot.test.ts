@@ -33,7 +33,7 @@ describe('PDF snapshots', () => {
     it(`${kind} ${name} matches its reference image`, async () => {
       const result = await renderDocument(kind, fixture(name));
       if (!result.ok) throw new Error(result.error.message);
-      const actual = rasterize(savePdf(result.pdf, kind), 50);
+      const actual = rasterize(savePdf(result.value, kind), 50);
       const reference = path.join(snapshotDir, `${kind}.${name}.png`);
       if (process.env['UPDATE_PDF_SNAPSHOTS'] === '1') writeFileSync(reference, PNG.sync.write(actual));
       expect(existsSync(reference), `missing reference ${reference}; run with UPDATE_PDF_SNAPSHOTS=1`).toBe(
@@ -50,7 +50,7 @@ describe('PDF snapshots', () => {
     data['body'] = '本证明内容已被改动，与参考图像不同。'.repeat(6);
     const result = await renderDocument('certificate', data);
     if (!result.ok) throw new Error(result.error.message);
-    const actual = rasterize(savePdf(result.pdf, 'changed'), 50);
+    const actual = rasterize(savePdf(result.value, 'changed'), 50);
     const expected = PNG.sync.read(
       readFileSync(path.join(snapshotDir, 'certificate.certificate.household.png')),
     );

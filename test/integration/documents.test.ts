@@ -26,8 +26,8 @@ async function render(
 ): Promise<{ pdf: Uint8Array; file: string; text: string }> {
   const result = await renderDocument(kind, data);
   if (!result.ok) throw new Error(`expected a PDF, got ${result.error.code}: ${result.error.message}`);
-  const file = savePdf(result.pdf, kind);
-  return { pdf: result.pdf, file, text: pdfText(file) };
+  const file = savePdf(result.value, kind);
+  return { pdf: result.value, file, text: pdfText(file) };
 }
 
 /** pdftotext drops the narrow spaces between CJK characters: compare without whitespace. */

@@ -175,7 +175,7 @@ describe('printer facade vs an independent fake printer on a PTY', () => {
   it('paper running out 0.45 s into a 107 mm test page is failed{paper-end}, never printed', async () => {
     const { path, fake } = await fakeOnPty({ jobMs: PAGE_MS, paperOutAtMs: 450 });
     const { result } = await printWith(serialPrinter(path), () => fake, testPage(PAGE_PROFILE));
-    expect(result).toMatchObject({ outcome: 'failed', reason: 'paper-end' });
+    expect(result).toMatchObject({ ok: false, error: { kind: 'failed', code: 'paper-end' } });
   });
 
   it('a page that comes out fine is printed only after it has come out', async () => {
@@ -185,7 +185,7 @@ describe('printer facade vs an independent fake printer on a PTY', () => {
       () => fake,
       testPage(PAGE_PROFILE),
     );
-    expect(result).toEqual({ outcome: 'printed' });
+    expect(result).toEqual({ ok: true, value: undefined });
     expect(afterFirstByteMs).toBeGreaterThanOrEqual(PAGE_MS);
   });
 
@@ -193,7 +193,7 @@ describe('printer facade vs an independent fake printer on a PTY', () => {
     const { path, fake } = await fakeOnPty({ jobMs: PAGE_MS, clone: true });
     const printer = serialPrinter(path);
     const { result, afterFirstByteMs } = await printWith(printer, () => fake, testPage(PAGE_PROFILE));
-    expect(result).toEqual({ outcome: 'printed' });
+    expect(result).toEqual({ ok: true, value: undefined });
     expect(afterFirstByteMs).toBeGreaterThanOrEqual(PAGE_MS);
     expect(printer.status).toEqual({ state: 'online', warning: 'status-fixed-bits' });
   });
@@ -202,7 +202,7 @@ describe('printer facade vs an independent fake printer on a PTY', () => {
     const { path, fake } = await fakeOnPty({ jobMs: PAGE_MS, paperOutAtMs: 450, clone: true });
     const printer = serialPrinter(path);
     const { result } = await printWith(printer, () => fake, testPage(PAGE_PROFILE));
-    expect(result).toMatchObject({ outcome: 'failed', reason: 'paper-end' });
+    expect(result).toMatchObject({ ok: false, error: { kind: 'failed', code: 'paper-end' } });
     expect(printer.status).toMatchObject({ state: 'error', code: 'paper-end', warning: 'status-fixed-bits' });
   });
 
@@ -213,7 +213,7 @@ describe('printer facade vs an independent fake printer on a PTY', () => {
       () => fake,
       testPage(PAGE_PROFILE),
     );
-    expect(result).toEqual({ outcome: 'printed' });
+    expect(result).toEqual({ ok: true, value: undefined });
     expect(report?.confirmation).toBe('gs-r');
     expect(afterFirstByteMs).toBeGreaterThanOrEqual(PAGE_MS);
   });
@@ -225,7 +225,7 @@ describe('printer facade vs an independent fake printer on a PTY', () => {
       () => fake,
       testPage(PAGE_PROFILE),
     );
-    expect(result).toEqual({ outcome: 'printed' });
+    expect(result).toEqual({ ok: true, value: undefined });
     expect(report?.confirmation).toBe('status');
   });
 });
@@ -244,7 +244,10 @@ describe('printer facade vs an independent fake network printer', () => {
     cleanups.push(() => set.stop());
     await set.start();
     const bytes = encodeReceipt(receipt, set.printer.profile).bytes;
-    expect(await set.printer.print(bytes)).toMatchObject({ outcome: 'failed', reason: 'paper-end' });
+    expect(await set.printer.print(bytes)).toMatchObject({
+      ok: false,
+      error: { kind: 'failed', code: 'paper-end' },
+    });
     expect(fakes.at(-1)?.jobBytes).toBe(bytes.length);
   });
 
@@ -258,7 +261,7 @@ describe('printer facade vs an independent fake network printer', () => {
       reconnectIntervalMs: 60_000,
     });
     const { result } = await printWith(printer, () => fakes.at(-1), testPage(PAGE_PROFILE));
-    expect(result).toMatchObject({ outcome: 'unknown', reason: 'connection-lost' });
+    expect(result).toMatchObject({ ok: false, error: { kind: 'unknown', code: 'connection-lost' } });
   });
 
   it('booth printer test: paper out partway is "not printed: paper-end" (exit 1)', async () => {

@@ -82,7 +82,7 @@ describe('encoder → printer facade → real transport → simulator', () => {
     cleanups.push(() => printer.stop());
     await printer.start();
     expect(printer.status).toEqual({ state: 'online' });
-    expect(await printer.print(job())).toEqual({ outcome: 'printed' });
+    expect(await printer.print(job())).toEqual({ ok: true, value: undefined });
     expectJob(sim);
   });
 
@@ -97,7 +97,7 @@ describe('encoder → printer facade → real transport → simulator', () => {
     cleanups.push(() => printer.stop());
     await printer.start();
     expect(printer.status).toEqual({ state: 'online' });
-    expect(await printer.print(job())).toEqual({ outcome: 'printed' });
+    expect(await printer.print(job())).toEqual({ ok: true, value: undefined });
     expectJob(sim);
   });
 
@@ -110,7 +110,7 @@ describe('encoder → printer facade → real transport → simulator', () => {
     const printer = new EscPosPrinter({ transport: new FileTransport({ path: pair.a, pollMs: 5 }), ...fast });
     cleanups.push(() => printer.stop());
     await printer.start();
-    expect(await printer.print(job())).toEqual({ outcome: 'printed' });
+    expect(await printer.print(job())).toEqual({ ok: true, value: undefined });
     expectJob(sim);
   });
 
@@ -124,7 +124,10 @@ describe('encoder → printer facade → real transport → simulator', () => {
     });
     cleanups.push(() => printer.stop());
     await printer.start();
-    expect(await printer.print(job())).toMatchObject({ outcome: 'failed', reason: 'paper-end' });
+    expect(await printer.print(job())).toMatchObject({
+      ok: false,
+      error: { kind: 'failed', code: 'paper-end' },
+    });
     expect(sim.paper).toEqual([]);
   });
 
@@ -138,11 +141,14 @@ describe('encoder → printer facade → real transport → simulator', () => {
     expect(printer.status.state).toBe('online');
     await ep.close();
     await statusReached(printer, 'no-device');
-    expect(await printer.print(job())).toMatchObject({ outcome: 'failed', reason: 'no-device' });
+    expect(await printer.print(job())).toMatchObject({
+      ok: false,
+      error: { kind: 'failed', code: 'no-device' },
+    });
     ep = await serveSimulatorTcp(sim, { port });
     cleanups.push(() => ep.close());
     await statusReached(printer, 'online');
-    expect(await printer.print(job())).toEqual({ outcome: 'printed' });
+    expect(await printer.print(job())).toEqual({ ok: true, value: undefined });
   });
 
   it('PTY unplugged (socat killed) and replugged at the same paths: no-device then online again', async () => {
@@ -165,6 +171,6 @@ describe('encoder → printer facade → real transport → simulator', () => {
     ep = await serveSimulatorOn(sim, new SerialTransport({ path: pair.b }));
     cleanups.push(() => ep.close());
     await statusReached(printer, 'online');
-    expect(await printer.print(job())).toEqual({ outcome: 'printed' });
+    expect(await printer.print(job())).toEqual({ ok: true, value: undefined });
   }, 90_000);
 });

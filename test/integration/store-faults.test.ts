@@ -367,7 +367,7 @@ const parsedCatalog = validateCatalog(
   JSON.parse(await readFile('resources/catalog/default-catalog.json', 'utf8')),
 );
 if (!parsedCatalog.ok) throw new Error('default catalog invalid');
-const catalog = parsedCatalog.catalog;
+const catalog = parsedCatalog.value;
 
 /** The KioskApi over a real store and visit service, with the core's wiring of the storage check. */
 function apiOver(store: Awaited<ReturnType<typeof openStore>>): {

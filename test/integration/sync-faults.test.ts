@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { BatchItem } from '../../contract/central-api.js';
 import { startCentralServer, type CentralServer } from '../../central/server.js';
-import { createCentralClient, type CentralErrorKind } from '../../main/services/central/client.js';
+import { createCentralClient, type CentralErrorCode } from '../../main/services/central/client.js';
 import { Uploader, type UploadPort } from '../../main/services/sync/uploader.js';
 import { fictionalVisit, seededRandom } from '../../main/services/transactions/fictional.js';
 import { TransactionService } from '../../main/services/transactions/transactions.js';
@@ -43,7 +43,7 @@ describe('a misbehaving central API (30 % of requests fail)', () => {
         kioskId: 'faulty-kiosk',
         timeoutMs: 1500,
       });
-      const seen: { kind: CentralErrorKind | 'ok'; status?: number; at: number; retryAfterMs?: number }[] =
+      const seen: { kind: CentralErrorCode | 'ok'; status?: number; at: number; retryAfterMs?: number }[] =
         [];
       const calls: number[] = [];
       const client: UploadPort = {
@@ -54,7 +54,7 @@ describe('a misbehaving central API (30 % of requests fail)', () => {
           if (result.ok) seen.push({ kind: 'ok', at });
           else
             seen.push({
-              kind: result.error.kind,
+              kind: result.error.code,
               status: result.error.status,
               at,
               retryAfterMs: result.error.retryAfterMs,

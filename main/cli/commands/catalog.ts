@@ -146,6 +146,7 @@ async function exists(file: string): Promise<boolean> {
     await access(file, constants.F_OK);
     return true;
   } catch {
+    // Cannot be seen: does not exist, for the purpose of this check.
     return false;
   }
 }
@@ -194,14 +195,14 @@ const validate: CliCommand = {
     const result = validateCatalog(bareCatalog(await readJsonFile(file)));
     if (values.json) io.stdout(JSON.stringify(result.ok ? { ok: true } : result, null, 2) + '\n');
     if (!result.ok) {
-      if (!values.json) for (const e of result.errors) io.stdout(`${e.path}: ${e.message}\n`);
-      const first = result.errors[0];
+      if (!values.json) for (const e of result.error.errors) io.stdout(`${e.path}: ${e.message}\n`);
+      const first = result.error.errors[0];
       throw new CliError(
-        `${result.errors.length} error(s); first: ${first?.path ?? '?'}: ${first?.message ?? '?'}`,
+        `${result.error.errors.length} error(s); first: ${first?.path ?? '?'}: ${first?.message ?? '?'}`,
       );
     }
     if (!values.json) {
-      const c = result.catalog;
+      const c = result.value;
       io.stdout(
         `ok: version ${c.version}, ${c.services.length} services in ${c.categories.length} categories\n`,
       );
@@ -225,7 +226,7 @@ const sign: CliCommand = {
     const catalog = bareCatalog(await readJsonFile(file));
     const result = validateCatalog(catalog);
     if (!result.ok) {
-      const first = result.errors[0];
+      const first = result.error.errors[0];
       throw new CliError(
         `refusing to sign an invalid catalog: ${first?.path ?? '?'}: ${first?.message ?? '?'}`,
       );
@@ -254,7 +255,7 @@ const sign: CliCommand = {
           ? file.replace(/\.json$/, '.signed.json')
           : `${file}.signed.json`;
     await writeFileAtomic(path.resolve(out), JSON.stringify(signed, null, 2) + '\n');
-    io.stdout(`signed version ${result.catalog.version} with key ${signed.signature.keyId} -> ${out}\n`);
+    io.stdout(`signed version ${result.value.version} with key ${signed.signature.keyId} -> ${out}\n`);
     return 0;
   },
 };
@@ -376,7 +377,7 @@ const publish: CliCommand = {
     } else {
       const checked = validateCatalog(doc.catalog);
       if (!checked.ok) {
-        const first = checked.errors[0];
+        const first = checked.error.errors[0];
         throw new CliError(
           `refusing to publish an invalid catalog: ${first?.path ?? '?'}: ${first?.message ?? '?'}`,
         );

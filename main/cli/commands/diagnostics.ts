@@ -18,6 +18,7 @@ const exportCommand: CliCommand = {
     if (typeof values.out !== 'string' || values.out === '') throw new CliError('--out PATH is required', 2);
     const dataDir = cliDataDir(values.data, io);
     const health = await dataDirHealth(dataDir, io);
+    // `--out` that does not exist yet is a file path to create.
     const isFolder = await stat(values.out).then(
       (s) => s.isDirectory(),
       () => false,

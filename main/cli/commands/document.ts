@@ -44,12 +44,12 @@ async function render(args: readonly string[], io: CliIO): Promise<number> {
     throw new CliError(`${dataPath}: ${result.error.message} [${result.error.code}]`);
   }
   try {
-    await writeFile(out, result.pdf);
+    await writeFile(out, result.value);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'unwritable';
     throw new CliError(`cannot write ${out} (${code})`);
   }
-  io.stdout(`${out}: ${kind}, ${result.pdf.length} bytes\n`);
+  io.stdout(`${out}: ${kind}, ${result.value.length} bytes\n`);
   return 0;
 }
 

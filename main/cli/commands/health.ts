@@ -33,6 +33,7 @@ export const LIVE_HEALTH_MAX_AGE_MS = 60_000;
 export async function dataDirHealth(dataDir: string, io: CliIO): Promise<HealthSnapshot> {
   const { mode, provisioning } = await cliKioskMode(dataDir, io);
   const written = await readHealthFile(dataDir);
+  // No health file yet: written at 0 counts as stale, so no live figures are used.
   const writtenAt = await stat(healthFile(dataDir)).then(
     (s) => s.mtimeMs,
     () => 0,

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { PrinterCondition } from '../../../drivers/printer/status.js';
 import { conditionToDeviceStatus } from '../../../drivers/printer/status.js';
-import type { PrintJobReport, PrintJobResult } from '../../../drivers/printer/printer.js';
+import type { PrintJobReport, PrintUnknownReason } from '../../../drivers/printer/printer.js';
 import { EscPosPrinter } from '../../../drivers/printer/printer.js';
 import type { PrinterProfile } from '../../../drivers/printer/profile.js';
 import {
@@ -199,7 +199,7 @@ const status: CliCommand = {
   },
 };
 
-const UNKNOWN_TEXT: Readonly<Record<Extract<PrintJobResult, { outcome: 'unknown' }>['reason'], string>> = {
+const UNKNOWN_TEXT: Readonly<Record<PrintUnknownReason, string>> = {
   timeout: 'the printer stopped answering',
   'connection-lost': 'the connection dropped during the job',
   'not-confirmed': 'the printer reported no problem but never reached the end of the job',
@@ -220,7 +220,7 @@ const test: CliCommand = {
       let report: PrintJobReport | null = null;
       printer.on('job', (j) => (report = j));
       const r = await printer.print(bytes);
-      if (r.outcome === 'printed') {
+      if (r.ok) {
         const j = report as PrintJobReport | null;
         const how = j
           ? `, ${j.estimate.paperMm.toFixed(1)} mm of paper, confirmed by ${j.confirmation} ${((j.sendMs + j.decisionMs) / 1000).toFixed(2)} s after sending`
@@ -228,10 +228,11 @@ const test: CliCommand = {
         io.stdout(`test page printed (${bytes.length} bytes, ${describePrinterProfile(profile)}${how})\n`);
         return 0;
       }
-      if (r.outcome === 'failed')
-        throw new CliError(`not printed: ${r.reason}${r.message ? ` (${r.message})` : ''}`);
+      const e = r.error;
+      if (e.kind === 'failed')
+        throw new CliError(`not printed: ${e.code}${e.message ? ` (${e.message})` : ''}`);
       throw new CliError(
-        `outcome unknown (${r.reason}): ${UNKNOWN_TEXT[r.reason]}${r.message ? ` (${r.message})` : ''}; check the paper`,
+        `outcome unknown (${e.code}): ${UNKNOWN_TEXT[e.code]}${e.message ? ` (${e.message})` : ''}; check the paper`,
       );
     });
   },

@@ -106,6 +106,7 @@ export function startCatalogChecks(deps: {
     try {
       return statSync(appliedFile).mtimeMs;
     } catch {
+      // No applied catalog file yet: stamp 0, so the first one written is noticed.
       return 0;
     }
   };

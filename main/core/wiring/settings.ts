@@ -135,6 +135,7 @@ export function readVersion(): string {
     };
     return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
   } catch {
+    // Version shown in health and heartbeats only; a missing package.json reads as 0.0.0.
     return '0.0.0';
   }
 }

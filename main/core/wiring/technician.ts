@@ -1,5 +1,6 @@
 import { checkDigitStatus, maskIdNumber } from '../../../drivers/id-card/id-number.js';
 import { testPage } from '../../../drivers/printer/test-page.js';
+import { printJobOutcome } from '../../../drivers/printer/printer.js';
 import type { TrustedKeyCollection } from '../../../contract/catalog/signing.js';
 import type { CardCheckView, TechnicianPort } from '../../api/ports.js';
 import type { CatalogPoller } from '../../services/catalog/catalog-poller.js';
@@ -116,8 +117,9 @@ export function wireTechnician(deps: {
     },
     printTestPage: async () => {
       const result = await devices.printer.print(testPage(devices.printer.profile));
-      await store.audit.append('technician.printer-test', 'technician', { outcome: result.outcome });
-      return { outcome: result.outcome, reason: result.outcome === 'printed' ? null : result.reason };
+      const outcome = printJobOutcome(result);
+      await store.audit.append('technician.printer-test', 'technician', { outcome: outcome.outcome });
+      return outcome;
     },
     readCard: (timeoutMs) =>
       new Promise((resolve) => {

@@ -118,6 +118,7 @@ async function readInsideRoot(realRoot: string, relativePath: string): Promise<B
   try {
     real = await fsp.realpath(candidate);
   } catch {
+    // Does not exist: answered 404 by the caller.
     return undefined;
   }
   if (!real.startsWith(realRoot + path.sep)) return undefined;
@@ -150,9 +151,11 @@ export function createAppProtocolHandler(rendererRoot: string): (request: AppReq
       return textResponse(404, 'Not Found');
     }
     let servedPath = resolution.relativePath;
+    // Missing or unreadable: 404 below (or the SPA index).
     let body = await readInsideRoot(root, servedPath).catch(() => undefined);
     if (body === undefined && resolution.spaFallback) {
       servedPath = INDEX;
+      // Missing or unreadable: 404 below.
       body = await readInsideRoot(root, servedPath).catch(() => undefined);
     }
     if (body === undefined) return textResponse(404, 'Not Found');

@@ -22,6 +22,7 @@ export function isAppUrl(url: string): boolean {
   try {
     parsed = new URL(url);
   } catch {
+    // Not a URL: never one of ours.
     return false;
   }
   return (

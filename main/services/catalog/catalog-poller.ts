@@ -1,5 +1,8 @@
 import type { Logger } from '../../core/log.js';
 import type { CatalogOfferResult, CatalogService } from './catalog-service.js';
+import type { Result } from '../../../contract/result.js';
+import { err } from '../../../contract/result.js';
+import type { CentralErrorCode } from '../central/client.js';
 
 /**
  * Polls the central API for a newer signed catalog (conditional GET with the last ETag) on a timer and when a
@@ -14,14 +17,19 @@ export type CatalogFetchOutcome =
   | { readonly status: 'none' }
   | { readonly status: 'updated'; readonly etag: string | null; readonly document: unknown };
 
+/** Why a fetch failed: the central client's error, or `threw` for a fetch function that broke its promise. */
+export interface CatalogFetchError {
+  readonly code: CentralErrorCode | 'threw';
+  /** The server's own code, when it answered with one. */
+  readonly serverCode?: string;
+  readonly message: string;
+}
+
 /** Fetches the catalog conditionally; must not throw (a throw is treated like an error result). */
 export type FetchCatalogFn = (
   etag: string | null,
   signal?: AbortSignal,
-) => Promise<
-  | { readonly ok: true; readonly value: CatalogFetchOutcome }
-  | { readonly ok: false; readonly error: { readonly message: string; readonly code?: string } }
->;
+) => Promise<Result<CatalogFetchOutcome, CatalogFetchError>>;
 
 /** What the kiosk tells the central system about its catalog (heartbeat fields). */
 export interface CatalogReport {
@@ -145,12 +153,13 @@ export class CatalogPoller {
     try {
       fetched = await this.options.fetchCatalog(this.etag, this.abort.signal);
     } catch (error) {
-      fetched = { ok: false, error: { message: error instanceof Error ? error.message : String(error) } };
+      fetched = err({ code: 'threw', message: error instanceof Error ? error.message : String(error) });
     }
     if (!fetched.ok) {
       this.options.logger?.warn('catalog.poll-failed', {
         message: fetched.error.message,
-        code: fetched.error.code ?? null,
+        code: fetched.error.code,
+        serverCode: fetched.error.serverCode ?? null,
       });
       return { kind: 'error', message: fetched.error.message };
     }

@@ -400,6 +400,50 @@ describe('CatalogService when the store fails', () => {
   });
 });
 
+describe('CatalogService logs what the store fails to do at (re)load', () => {
+  it('an unreadable last rejection and a staged file that cannot be cleared are logged, and loading goes on', async () => {
+    const store = new MemoryCatalogStore();
+    store.staged = { catalog: { version: 'not a catalog' }, signature: {} };
+    const broken = Object.assign(Object.create(store) as MemoryCatalogStore, {
+      lastRejection: async () => {
+        throw new Error('EIO: i/o error');
+      },
+      saveStaged: async () => {
+        throw new Error('EROFS: read-only file system');
+      },
+    });
+    const lines: { level: string; event: string; fields: unknown }[] = [];
+    const logger = {
+      info: (event: string, fields?: unknown) => lines.push({ level: 'info', event, fields }),
+      warn: (event: string, fields?: unknown) => lines.push({ level: 'warn', event, fields }),
+      error: (event: string, fields?: unknown) => lines.push({ level: 'error', event, fields }),
+    };
+    const service = new CatalogService({
+      store: broken,
+      trustedKeys: [demoTrustedKey()],
+      isVisitInProgress: () => false,
+      now: () => NOW,
+      loadShippedDefault: shippedDefaultLoader(resourcesRoot),
+      logger,
+    });
+    await service.init();
+    expect(service.current()?.source).toBe('default');
+    expect(lines.filter((l) => l.level === 'error')).toEqual([
+      {
+        level: 'error',
+        event: 'catalog.store-unreadable',
+        fields: { part: 'last-rejection', message: 'EIO: i/o error' },
+      },
+      {
+        level: 'error',
+        event: 'catalog.store-failed',
+        fields: { part: 'staged', message: 'EROFS: read-only file system' },
+      },
+    ]);
+    expect(service.status().lastRejection).toMatchObject({ reason: 'malformed', source: 'stored' });
+  });
+});
+
 describe('CatalogPoller timer', () => {
   it('polls at start and then every interval until stopped', async () => {
     const { service } = setup();

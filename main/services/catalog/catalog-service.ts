@@ -117,6 +117,7 @@ function sameCatalog(a: unknown, b: unknown): boolean {
   try {
     return canonicalJsonBytes(a).equals(canonicalJsonBytes(b));
   } catch {
+    // Not canonicalizable (not JSON data): not the same catalog.
     return false;
   }
 }
@@ -132,6 +133,7 @@ function catalogDigest(doc: unknown): string | null {
       .update(canonicalJsonBytes(catalogOf(doc)))
       .digest('hex');
   } catch {
+    // Not canonicalizable: it has no digest, so it never matches the floor.
     return null;
   }
 }
@@ -158,7 +160,14 @@ export class CatalogService {
   /** Loads and re-verifies the stored catalogs, falls back to the shipped default, applies a staged one if idle. */
   init(): Promise<void> {
     return this.exclusive(async () => {
-      this.rejection = await this.options.store.lastRejection().catch(() => null);
+      this.rejection = await this.options.store.lastRejection().catch((error: unknown) => {
+        // Only the technician's view of the last rejection is lost; the catalogs themselves still load.
+        this.options.logger?.error('catalog.store-unreadable', {
+          part: 'last-rejection',
+          message: errorText(error),
+        });
+        return null;
+      });
       try {
         this.floorRecord = await this.options.store.loadFloor();
       } catch (error) {
@@ -186,7 +195,10 @@ export class CatalogService {
         if (result.ok) {
           this.staged = { doc: staged, snapshot: this.snapshotOf(result, 'applied'), source: 'stored' };
         } else {
-          await this.options.store.saveStaged(null).catch(() => undefined);
+          await this.options.store.saveStaged(null).catch((error: unknown) => {
+            // The refused staged file stays on disk, and is refused again at the next start: log, go on.
+            this.options.logger?.error('catalog.store-failed', { part: 'staged', message: errorText(error) });
+          });
           if (!(
             result.reason === 'rollback' && sameCatalog(catalogOf(staged), catalogOf(this.applied?.doc))
           )) {
@@ -432,6 +444,7 @@ export class CatalogService {
   /** Runs one operation at a time, so an offer and an apply never interleave. */
   private exclusive<T>(operation: () => Promise<T>): Promise<T> {
     const run = this.queue.then(operation, operation);
+    // Only the queue's order: the caller of `run` gets its error.
     this.queue = run.catch(() => undefined);
     return run;
   }

@@ -94,7 +94,7 @@ describe('createCentralClient policy and error mapping', () => {
       const client = createCentralClient({ ...base, baseUrl, fetch: fake.fetch });
       const result = await client.heartbeat(sampleHeartbeat());
       expect(result.ok, baseUrl).toBe(false);
-      if (!result.ok) expect(result.error.kind, baseUrl).toBe('refused-insecure');
+      if (!result.ok) expect(result.error.code, baseUrl).toBe('refused-insecure');
       const admin = createCentralAdminClient({ baseUrl, token: 'a', fetch: fake.fetch });
       expect((await admin.stats()).ok).toBe(false);
       expect(fake.urls).toEqual([]);
@@ -130,7 +130,7 @@ describe('createCentralClient policy and error mapping', () => {
     };
     const client = createCentralClient({ ...base, baseUrl: 'https://x.example', fetch: throwing });
     const result = await client.progress('JW-1');
-    expect(result).toEqual({ ok: false, error: { kind: 'network', message: 'fetch failed: ECONNREFUSED' } });
+    expect(result).toEqual({ ok: false, error: { code: 'network', message: 'fetch failed: ECONNREFUSED' } });
   });
 
   it('maps non-JSON and off-contract 2xx bodies to invalid-response', async () => {
@@ -147,7 +147,7 @@ describe('createCentralClient policy and error mapping', () => {
       });
       const result = await client.heartbeat(sampleHeartbeat());
       expect(result.ok).toBe(false);
-      if (!result.ok) expect(result.error.kind).toBe('invalid-response');
+      if (!result.ok) expect(result.error.code).toBe('invalid-response');
     }
   });
 
@@ -165,7 +165,7 @@ describe('createCentralClient policy and error mapping', () => {
     const result = await client.uploadBatch(items);
     expect(result.ok).toBe(false);
     if (!result.ok)
-      expect(result.error).toMatchObject({ kind: 'invalid-response', message: 'expected 2 results, got 1' });
+      expect(result.error).toMatchObject({ code: 'invalid-response', message: 'expected 2 results, got 1' });
   });
 
   it('maps HTTP errors with the server code and Retry-After in both forms', async () => {
@@ -180,9 +180,9 @@ describe('createCentralClient policy and error mapping', () => {
     expect(await seconds.uploadBatch([batchItemOf(sampleTransaction('SZ-FT-0012'))])).toEqual({
       ok: false,
       error: {
-        kind: 'http',
+        code: 'http',
         status: 429,
-        code: 'rate-limited',
+        serverCode: 'rate-limited',
         retryAfterMs: 30_000,
         message: 'HTTP 429 rate-limited: slow down',
       },
@@ -199,7 +199,7 @@ describe('createCentralClient policy and error mapping', () => {
     });
     expect(await date.fetchCatalog(null)).toEqual({
       ok: false,
-      error: { kind: 'http', status: 503, retryAfterMs: 120_000, message: 'HTTP 503' },
+      error: { code: 'http', status: 503, retryAfterMs: 120_000, message: 'HTTP 503' },
     });
   });
 
@@ -217,7 +217,7 @@ describe('createCentralClient policy and error mapping', () => {
     });
     const result = await proxy.mailboxStatus('XX-1');
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.error).toMatchObject({ kind: 'http', status: 404 });
+    if (!result.ok) expect(result.error).toMatchObject({ code: 'http', status: 404 });
   });
 
   it('refuses response bodies over the size cap', async () => {
@@ -229,7 +229,7 @@ describe('createCentralClient policy and error mapping', () => {
     });
     const result = await client.fetchCatalog(null);
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.error.kind).toBe('invalid-response');
+    if (!result.ok) expect(result.error.code).toBe('invalid-response');
   });
 
   it('reports a caller abort as aborted and a slow answer as timeout', async () => {
@@ -245,7 +245,7 @@ describe('createCentralClient policy and error mapping', () => {
     });
     const timedOut = await slow.heartbeat(sampleHeartbeat());
     expect(timedOut.ok).toBe(false);
-    if (!timedOut.ok) expect(timedOut.error.kind).toBe('timeout');
+    if (!timedOut.ok) expect(timedOut.error.code).toBe('timeout');
 
     const deaf = createCentralClient({
       ...base,
@@ -255,7 +255,7 @@ describe('createCentralClient policy and error mapping', () => {
     });
     const ignored = await deaf.progress('JW-1');
     expect(ignored.ok).toBe(false);
-    if (!ignored.ok) expect(ignored.error.kind).toBe('timeout');
+    if (!ignored.ok) expect(ignored.error.code).toBe('timeout');
     const endless = createCentralClient({
       ...base,
       timeoutMs: 50,
@@ -265,7 +265,7 @@ describe('createCentralClient policy and error mapping', () => {
     });
     const stalled = await endless.fetchCatalog(null);
     expect(stalled.ok).toBe(false);
-    if (!stalled.ok) expect(stalled.error.kind).toBe('timeout');
+    if (!stalled.ok) expect(stalled.error.code).toBe('timeout');
 
     const patient = createCentralClient({
       ...base,
@@ -278,9 +278,9 @@ describe('createCentralClient policy and error mapping', () => {
     controller.abort();
     const aborted = await pending;
     expect(aborted.ok).toBe(false);
-    if (!aborted.ok) expect(aborted.error.kind).toBe('aborted');
+    if (!aborted.ok) expect(aborted.error.code).toBe('aborted');
     const already = await patient.progress('JW-1', controller.signal);
     expect(already.ok).toBe(false);
-    if (!already.ok) expect(already.error.kind).toBe('aborted');
+    if (!already.ok) expect(already.error.code).toBe('aborted');
   });
 });

@@ -29,6 +29,7 @@ import {
   type TransactionProgress,
   type UrgentReportStatus,
 } from '../../../contract/central-api.js';
+import type { Result } from '../../../contract/result.js';
 import { httpsFetch, type TlsMaterial } from './https-fetch.js';
 
 /**
@@ -36,28 +37,27 @@ import { httpsFetch, type TlsMaterial } from './https-fetch.js';
  * - `network`: no HTTP answer (refused, reset, DNS, TLS handshake);
  * - `timeout`: no complete answer within `timeoutMs`;
  * - `aborted`: the caller's signal aborted the call;
- * - `http`: a non-2xx status (`status`, `code` from the JSON error body when present, `retryAfterMs` when the
+ * - `http`: a non-2xx status (`status`, `serverCode` from the JSON error body when present, `retryAfterMs` when the
  *   server sent `Retry-After`);
  * - `invalid-response`: a 2xx whose body is not JSON or does not match the contract;
  * - `refused-insecure`: the base URL is plain `http:` to a host that is not loopback (or not http/https at all).
  */
-export type CentralErrorKind =
+export type CentralErrorCode =
   'network' | 'timeout' | 'aborted' | 'http' | 'invalid-response' | 'refused-insecure';
 
 /** A typed failure of a central API call; messages carry no personal data. */
 export interface CentralError {
-  readonly kind: CentralErrorKind;
+  readonly code: CentralErrorCode;
   readonly status?: number;
   /** From `Retry-After` (delta-seconds or HTTP-date), in milliseconds from now. */
   readonly retryAfterMs?: number;
   /** The server's stable error code (`error.code` of the JSON body), when it sent one. */
-  readonly code?: string;
+  readonly serverCode?: string;
   readonly message: string;
 }
 
 /** The outcome of a central API call: calls never throw and never reject. */
-export type CentralResult<T> =
-  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: CentralError };
+export type CentralResult<T> = Result<T, CentralError>;
 
 /** The subset of `fetch` the client uses; inject one in tests or to route through a proxy. */
 export type FetchLike = (
@@ -211,7 +211,7 @@ function checkBaseUrl(baseUrl: string): UrlCheck {
   try {
     base = new URL(baseUrl);
   } catch {
-    return { ok: false, error: { kind: 'refused-insecure', message: 'central base URL is not a valid URL' } };
+    return { ok: false, error: { code: 'refused-insecure', message: 'central base URL is not a valid URL' } };
   }
   if (base.protocol === 'https:') return { ok: true, base };
   if (base.protocol === 'http:') {
@@ -219,12 +219,12 @@ function checkBaseUrl(baseUrl: string): UrlCheck {
     return {
       ok: false,
       error: {
-        kind: 'refused-insecure',
+        code: 'refused-insecure',
         message: `plain http is allowed only to loopback, not ${base.hostname}`,
       },
     };
   }
-  return { ok: false, error: { kind: 'refused-insecure', message: `unsupported protocol ${base.protocol}` } };
+  return { ok: false, error: { code: 'refused-insecure', message: `unsupported protocol ${base.protocol}` } };
 }
 
 interface RequestSpec {
@@ -276,7 +276,7 @@ class Transport {
     const prefix = base.pathname.endsWith('/') ? base.pathname.slice(0, -1) : base.pathname;
     const url = `${base.origin}${prefix}${spec.path}`;
     if (spec.signal?.aborted === true)
-      return { ok: false, error: { kind: 'aborted', message: 'aborted by caller' } };
+      return { ok: false, error: { code: 'aborted', message: 'aborted by caller' } };
 
     const controller = new AbortController();
     let timedOut = false;
@@ -288,8 +288,8 @@ class Transport {
     spec.signal?.addEventListener('abort', onAbort, { once: true });
     const failure = (): CentralError =>
       timedOut
-        ? { kind: 'timeout', message: `no complete answer within ${this.#timeoutMs} ms` }
-        : { kind: 'aborted', message: 'aborted by caller' };
+        ? { code: 'timeout', message: `no complete answer within ${this.#timeoutMs} ms` }
+        : { code: 'aborted', message: 'aborted by caller' };
     try {
       const headers: Record<string, string> = {
         authorization: `Bearer ${this.#token}`,
@@ -309,7 +309,7 @@ class Transport {
         response = await untilAborted(this.#fetch(url, init), controller.signal);
       } catch (error) {
         if (controller.signal.aborted) return { ok: false, error: failure() };
-        return { ok: false, error: { kind: 'network', message: describeNetworkError(error) } };
+        return { ok: false, error: { code: 'network', message: describeNetworkError(error) } };
       }
       const body = await untilAborted(readLimited(response, this.#maxBytes), controller.signal).catch(
         (error: unknown): LimitedBody => ({
@@ -323,16 +323,16 @@ class Transport {
         if (body.tooLarge) {
           return {
             ok: false,
-            error: { kind: 'invalid-response', status: response.status, message: body.message },
+            error: { code: 'invalid-response', status: response.status, message: body.message },
           };
         }
-        return { ok: false, error: { kind: 'network', status: response.status, message: body.message } };
+        return { ok: false, error: { code: 'network', status: response.status, message: body.message } };
       }
       return { ok: true, value: { status: response.status, headers: response.headers, text: body.text } };
     } catch (error) {
       // Defensive: an injected fetch or a Response may misbehave in ways not modelled above.
       if (controller.signal.aborted) return { ok: false, error: failure() };
-      return { ok: false, error: { kind: 'network', message: describeNetworkError(error) } };
+      return { ok: false, error: { code: 'network', message: describeNetworkError(error) } };
     } finally {
       clearTimeout(timer);
       spec.signal?.removeEventListener('abort', onAbort);
@@ -341,12 +341,12 @@ class Transport {
 
   /** Maps a non-2xx response to a typed `http` error. */
   httpError(raw: RawResponse): CentralError {
-    let code: string | undefined;
+    let serverCode: string | undefined;
     let message = `HTTP ${raw.status}`;
     try {
       const parsed = errorResponseSchema.safeParse(JSON.parse(raw.text));
       if (parsed.success) {
-        code = parsed.data.error.code;
+        serverCode = parsed.data.error.code;
         message = `HTTP ${raw.status} ${parsed.data.error.code}: ${parsed.data.error.message}`;
       }
     } catch {
@@ -354,10 +354,10 @@ class Transport {
     }
     const retryAfterMs = this.retryAfter(raw.headers);
     return {
-      kind: 'http',
+      code: 'http',
       status: raw.status,
       message,
-      ...(code !== undefined ? { code } : {}),
+      ...(serverCode !== undefined ? { serverCode } : {}),
       ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
     };
   }
@@ -379,7 +379,7 @@ function parseBody<S extends z.ZodType>(raw: RawResponse, schema: S): CentralRes
   } catch {
     return {
       ok: false,
-      error: { kind: 'invalid-response', status: raw.status, message: 'response body is not JSON' },
+      error: { code: 'invalid-response', status: raw.status, message: 'response body is not JSON' },
     };
   }
   const parsed = schema.safeParse(json);
@@ -389,7 +389,7 @@ function parseBody<S extends z.ZodType>(raw: RawResponse, schema: S): CentralRes
     return {
       ok: false,
       error: {
-        kind: 'invalid-response',
+        code: 'invalid-response',
         status: raw.status,
         message: `response does not match the contract${where}`,
       },
@@ -404,6 +404,7 @@ function parseBody<S extends z.ZodType>(raw: RawResponse, schema: S): CentralRes
  */
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   if (signal.aborted) {
+    // Already aborted: the caller gets the abort; the late promise's outcome is of no use.
     promise.catch(() => undefined);
     return Promise.reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
   }
@@ -428,6 +429,7 @@ type LimitedBody = { ok: true; text: string } | { ok: false; tooLarge: boolean; 
 async function readLimited(response: Response, maxBytes: number): Promise<LimitedBody> {
   const declared = Number(response.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > maxBytes) {
+    // The body is refused as too large; a failed cancel only means the stream is gone.
     await response.body?.cancel().catch(() => undefined);
     return { ok: false, tooLarge: true, message: `response body of ${declared} bytes exceeds ${maxBytes}` };
   }
@@ -441,6 +443,7 @@ async function readLimited(response: Response, maxBytes: number): Promise<Limite
       if (done) break;
       total += value.byteLength;
       if (total > maxBytes) {
+        // The body is refused as too large; a failed cancel only means the stream is gone.
         await reader.cancel().catch(() => undefined);
         return { ok: false, tooLarge: true, message: `response body exceeds ${maxBytes} bytes` };
       }
@@ -503,7 +506,7 @@ export function createCentralClient(options: CentralClientOptions): CentralClien
         return {
           ok: false,
           error: {
-            kind: 'invalid-response',
+            code: 'invalid-response',
             status: 200,
             message: `expected ${items.length} results, got ${result.value.results.length}`,
           },
@@ -536,7 +539,7 @@ export function createCentralClient(options: CentralClientOptions): CentralClien
       if (raw.status === 304) return { ok: true, value: { status: 'not-modified' } };
       if (raw.status === 404) {
         const error = transport.httpError(raw);
-        if (error.code === 'no-catalog') return { ok: true, value: { status: 'none' } };
+        if (error.serverCode === 'no-catalog') return { ok: true, value: { status: 'none' } };
         return { ok: false, error };
       }
       if (raw.status !== 200) return { ok: false, error: transport.httpError(raw) };
@@ -570,7 +573,7 @@ async function getOrNull<S extends z.ZodType>(
 ): Promise<CentralResult<z.output<S> | null>> {
   const result = await transport.json({ method: 'GET', path, ...(signal ? { signal } : {}) }, schema);
   // Only the server's own "not-found" means "unknown number"; a 404 from a wrong base URL stays an error.
-  if (!result.ok && result.error.status === 404 && result.error.code === 'not-found')
+  if (!result.ok && result.error.status === 404 && result.error.serverCode === 'not-found')
     return { ok: true, value: null };
   return result;
 }

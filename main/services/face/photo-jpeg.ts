@@ -23,6 +23,7 @@ export function checkPhotoJpeg(bytes: Uint8Array, spec: PhotoSpec): PhotoJpegPro
     });
     return decoded.width === spec.width && decoded.height === spec.height ? null : 'wrong-size';
   } catch {
+    // The decoder's reason is of no use to the caller: an undecodable photo is refused as such.
     return 'undecodable';
   }
 }

@@ -18,7 +18,7 @@ import {
 
 const parsed = validateCatalog(JSON.parse(readFileSync('resources/catalog/default-catalog.json', 'utf8')));
 if (!parsed.ok) throw new Error('default catalog invalid');
-const catalog = parsed.catalog;
+const catalog = parsed.value;
 const KEY = '7ZZZZZZZZZZZZZZZZZZZZZZZZZ';
 
 describe('reading a receipt code', () => {

@@ -54,6 +54,7 @@ function parseBase(base: string): URL | null {
     const url = new URL(base);
     return url.protocol === 'http:' || url.protocol === 'https:' ? url : null;
   } catch {
+    // An unparsable base is no base: no link reads as one of ours.
     return null;
   }
 }
@@ -73,6 +74,7 @@ export function parseProgressCode(raw: string, baseUrls: readonly string[]): Pro
   try {
     url = new URL(text);
   } catch {
+    // Not a URL: not a progress link.
     return null;
   }
   if (url.username !== '' || url.password !== '') return null;
@@ -86,6 +88,7 @@ export function parseProgressCode(raw: string, baseUrls: readonly string[]): Pro
     try {
       number = decodeURIComponent(rest);
     } catch {
+      // A malformed escape: not a progress link.
       return null;
     }
     if (!isTransactionNumber(number)) return null;

@@ -5,7 +5,7 @@ import { promiseClocks } from './promise-clocks.js';
 
 const parsed = validateCatalog(JSON.parse(readFileSync('resources/catalog/default-catalog.json', 'utf8')));
 if (!parsed.ok) throw new Error('default catalog invalid');
-const service = (id: string) => parsed.catalog.services.find((s) => s.id === id)!;
+const service = (id: string) => parsed.value.services.find((s) => s.id === id)!;
 
 describe('promise clocks', () => {
   it('gives the mailbox’s three promises their due times from the acknowledgement', () => {

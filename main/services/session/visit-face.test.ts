@@ -13,7 +13,7 @@ import { SAVED_VISIT, residentCard } from './visit-test-support.js';
 
 const parsed = validateCatalog(JSON.parse(readFileSync('resources/catalog/default-catalog.json', 'utf8')));
 if (!parsed.ok) throw new Error('default catalog invalid');
-const catalog = parsed.catalog;
+const catalog = parsed.value;
 const faceService =
   catalog.services.find((s) => s.identity === 'id-card+face' && s.form.fields.length === 0) ??
   catalog.services.find((s) => s.identity === 'id-card+face');

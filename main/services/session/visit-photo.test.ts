@@ -15,7 +15,7 @@ import { VisitService, type VisitCompletion } from './visit-service.js';
 
 const parsed = validateCatalog(JSON.parse(readFileSync('resources/catalog/default-catalog.json', 'utf8')));
 if (!parsed.ok) throw new Error('default catalog invalid');
-const catalog = parsed.catalog;
+const catalog = parsed.value;
 const PERMIT = 'hk-macao-permit-application';
 
 const card: IdCardData = residentCard();

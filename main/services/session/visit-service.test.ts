@@ -9,7 +9,7 @@ import { MISSING_PERSON_FORM } from './visit-test-support.js';
 
 const parsed = validateCatalog(JSON.parse(readFileSync('resources/catalog/default-catalog.json', 'utf8')));
 if (!parsed.ok) throw new Error('default catalog invalid');
-const residentOnly = parsed.catalog.services.find(
+const residentOnly = parsed.value.services.find(
   (s) => s.identity !== 'none' && !s.eligibleCardTypes.includes('foreigner'),
 );
 // A service anyone may use without a card (e.g. an information look-up), added to the shipped catalog.
@@ -21,8 +21,8 @@ const noIdentity = residentOnly && {
   form: { fields: [] },
 };
 const catalog: Catalog = {
-  ...parsed.catalog,
-  services: [...parsed.catalog.services, ...(noIdentity ? [noIdentity] : [])],
+  ...parsed.value,
+  services: [...parsed.value.services, ...(noIdentity ? [noIdentity] : [])],
 };
 
 function card(over: Partial<IdCardData> = {}): IdCardData {

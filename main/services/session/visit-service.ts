@@ -727,6 +727,7 @@ export class VisitService {
         visit.photo = `data:image/bmp;base64,${Buffer.from(bmp).toString('base64')}`;
         this.changed();
       })
+      // The card photo is shown when it decodes; without it the visit goes on (nothing personal to log).
       .catch(() => undefined);
   }
 

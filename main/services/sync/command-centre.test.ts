@@ -31,7 +31,7 @@ const acknowledged: CentralResult<UrgentReportStatus | null> = {
 };
 const down: CentralResult<UrgentReportStatus | null> = {
   ok: false,
-  error: { kind: 'network', message: 'connection refused' },
+  error: { code: 'network', message: 'connection refused' },
 };
 
 /** Lets the watch's pending promise callbacks run. */

@@ -67,7 +67,7 @@ export class CommandCentreWatch {
         return;
       }
       if (!result.ok && ++failures === 1)
-        this.options.log?.warn('command-centre.lookup-failed', { kind: result.error.kind });
+        this.options.log?.warn('command-centre.lookup-failed', { kind: result.error.code });
       entry.timer = this.clock.setTimeout(() => void look(), this.intervalMs);
     };
     void look();

@@ -120,6 +120,7 @@ export class Heartbeat {
     try {
       const outbox = await this.options.outbox();
       const rejection = this.options.lastCatalogRejection?.();
+      // The heartbeat goes without health figures rather than not at all.
       const health = await this.options.health?.().catch(() => undefined);
       const body: Omit<HeartbeatRequest, 'kioskId'> = {
         appVersion: this.options.appVersion,
@@ -146,10 +147,10 @@ export class Heartbeat {
         at: this.clock.now(),
         ok: result.ok,
         latencyMs: Math.max(0, this.clock.now() - started),
-        error: result.ok ? null : `${result.error.kind}: ${result.error.message}`,
+        error: result.ok ? null : `${result.error.code}: ${result.error.message}`,
       };
       if (!result.ok) {
-        this.events.emit('failed', { message: `${result.error.kind}: ${result.error.message}` });
+        this.events.emit('failed', { message: `${result.error.code}: ${result.error.message}` });
         return null;
       }
       this.events.emit('sent', { at: this.clock.now() });

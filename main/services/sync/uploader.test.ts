@@ -216,7 +216,7 @@ describe('Uploader', () => {
 
   it('backs off exponentially (capped) while the central API fails, then delivers everything once', async () => {
     const { clock, transactions, central, uploader, store } = await setup({ lingerMs: 0 });
-    central.respond = fail({ kind: 'network', message: 'ECONNREFUSED' });
+    central.respond = fail({ code: 'network', message: 'ECONNREFUSED' });
     await uploader.start();
     await transactions.complete(visit());
     await eventually(clock, () => expect(central.calls).toHaveLength(1));
@@ -242,7 +242,7 @@ describe('Uploader', () => {
 
   it('honours Retry-After on 429', async () => {
     const { clock, transactions, central, uploader } = await setup({ lingerMs: 0 });
-    central.respond = fail({ kind: 'http', status: 429, retryAfterMs: 30_000, message: 'HTTP 429' });
+    central.respond = fail({ code: 'http', status: 429, retryAfterMs: 30_000, message: 'HTTP 429' });
     await uploader.start();
     await transactions.complete(visit());
     await eventually(clock, () => expect(central.calls).toHaveLength(1));
@@ -261,7 +261,7 @@ describe('Uploader', () => {
 
   it('lets a fresh urgent item probe an open circuit', async () => {
     const { clock, transactions, central, uploader } = await setup({ lingerMs: 0 });
-    central.respond = fail({ kind: 'timeout', message: 'no answer' });
+    central.respond = fail({ code: 'timeout', message: 'no answer' });
     await uploader.start();
     await transactions.complete(visit());
     await eventually(clock, () => expect(central.calls).toHaveLength(1));
@@ -281,7 +281,7 @@ describe('Uploader', () => {
 
   it('keeps retrying an urgent report at least every urgentRetryCapMs while the central API is down, saying so each time', async () => {
     const { clock, transactions, central, uploader } = await setup({ lingerMs: 0, urgentRetryCapMs: 4000 });
-    central.respond = fail({ kind: 'network', message: 'ECONNREFUSED' });
+    central.respond = fail({ code: 'network', message: 'ECONNREFUSED' });
     const failed: { numbers: string[]; urgent: boolean; error: string }[] = [];
     uploader.events.on('attempt-failed', (f) =>
       failed.push({ numbers: f.items.map((i) => i.number), urgent: f.urgent, error: f.error }),
@@ -386,7 +386,7 @@ describe('Uploader', () => {
 
   it('resumes after a restart: pending items and the backoff survive', async () => {
     const first = await setup({ lingerMs: 0 });
-    first.central.respond = fail({ kind: 'http', status: 503, message: 'down', retryAfterMs: 60_000 });
+    first.central.respond = fail({ code: 'http', status: 503, message: 'down', retryAfterMs: 60_000 });
     await first.uploader.start();
     await first.transactions.complete(visit());
     await vi.waitFor(() => expect(first.central.calls).toHaveLength(1), { timeout: 10_000 });
@@ -428,12 +428,12 @@ describe('Uploader', () => {
 describe('Uploader: errors, refusals, draining', () => {
   it('keeps the failure class, HTTP status and message as the last error, and clears it on success', async () => {
     const { clock, transactions, central, uploader, store } = await setup({ lingerMs: 0 });
-    central.respond = fail({ kind: 'http', status: 503, message: 'down' });
+    central.respond = fail({ code: 'http', status: 503, message: 'down' });
     await uploader.start();
     await transactions.complete(visit());
     await eventually(clock, async () => expect((await uploader.state()).lastError).toBe('http 503: down'));
     expect((await readSyncState(store)).lastError).toBe('http 503: down');
-    central.respond = fail({ kind: 'network', message: 'ECONNREFUSED' });
+    central.respond = fail({ code: 'network', message: 'ECONNREFUSED' });
     clock.advance(999);
     await eventually(clock, async () =>
       expect((await uploader.state()).lastError).toBe('network: ECONNREFUSED'),
@@ -531,7 +531,7 @@ describe('Uploader: errors, refusals, draining', () => {
 
   it('a waiter stops waiting when its signal aborts', async () => {
     const { transactions, central, uploader } = await setup({ lingerMs: 0 });
-    central.respond = fail({ kind: 'network', message: 'ECONNREFUSED' });
+    central.respond = fail({ code: 'network', message: 'ECONNREFUSED' });
     await uploader.start();
     const t = await transactions.complete(visit());
     const controller = new AbortController();
@@ -548,7 +548,7 @@ describe('Uploader: errors, refusals, draining', () => {
     clock.advance(60_000);
     expect(await uploader.drain(10_000)).toMatchObject({ pending: 0, acknowledged: 1 });
 
-    central.respond = fail({ kind: 'network', message: 'ECONNREFUSED' });
+    central.respond = fail({ code: 'network', message: 'ECONNREFUSED' });
     await transactions.complete(visit());
     const interrupted = new AbortController();
     interrupted.abort();
@@ -572,7 +572,7 @@ describe('Uploader: errors, refusals, draining', () => {
 
   it("an operator's drain (resetBackoff) sends at once what a Retry-After had put off", async () => {
     const first = await setup({ lingerMs: 0 });
-    first.central.respond = fail({ kind: 'http', status: 503, message: 'down', retryAfterMs: 600_000 });
+    first.central.respond = fail({ code: 'http', status: 503, message: 'down', retryAfterMs: 600_000 });
     await first.uploader.start();
     await first.transactions.complete(visit());
     await vi.waitFor(async () => expect((await readSyncState(first.store)).lastError).toContain('503'), {
@@ -596,7 +596,7 @@ describe('Uploader: errors, refusals, draining', () => {
       sent++;
       return new Promise<CentralResult<BatchUploadResponse>>((resolve) =>
         signal?.addEventListener('abort', () =>
-          resolve({ ok: false, error: { kind: 'aborted', message: 'aborted by caller' } }),
+          resolve({ ok: false, error: { code: 'aborted', message: 'aborted by caller' } }),
         ),
       );
     };

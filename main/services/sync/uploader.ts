@@ -138,7 +138,7 @@ export async function readSyncState(
 }
 
 function describeError(error: CentralError): string {
-  return `${error.kind}${error.status !== undefined ? ` ${error.status}` : ''}: ${error.message}`;
+  return `${error.code}${error.status !== undefined ? ` ${error.status}` : ''}: ${error.message}`;
 }
 
 /**
@@ -293,6 +293,7 @@ export class Uploader {
            FROM outbox o JOIN transactions t ON t.id = o.transaction_id WHERE o.transaction_id = ?`,
           [id],
         )
+        // A store closing under the wait: the acknowledged/rejected events or the signal still end it.
         .then(
           (row) => {
             if (row?.acked_at != null) done();
@@ -445,7 +446,7 @@ export class Uploader {
     const result = await this.options.client.uploadBatch(items, this.abort.signal);
     const after = this.clock.now();
     if (!result.ok) {
-      if (result.error.kind === 'aborted') return;
+      if (result.error.code === 'aborted') return;
       const retryAt = this.schedule.onFailure(
         after,
         result.error.retryAfterMs !== undefined ? { retryAfterMs: result.error.retryAfterMs } : {},
@@ -471,7 +472,7 @@ export class Uploader {
       this.events.emit('attempt-failed', {
         items: sent.map((s) => ({ id: s.id, number: s.number })),
         urgent: urgentLane,
-        error: result.error.kind,
+        error: result.error.code,
       });
       this.refreshState();
       return;

@@ -162,6 +162,7 @@ export class TechnicianAuth {
   /** Checks a PIN for a connection; on success the connection holds a technician session. */
   login(connectionId: number, pin: string): Promise<LoginOutcome> {
     const attempt = this.queue.then(() => this.attempt(connectionId, pin));
+    // Only the queue's order: the caller of `attempt` gets its error.
     this.queue = attempt.catch(() => undefined);
     return attempt;
   }

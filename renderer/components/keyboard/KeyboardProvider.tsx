@@ -50,6 +50,7 @@ function useLoaded<T>(load: () => Promise<T>, wanted: boolean): T | null {
   useEffect(() => {
     if (!wanted || value !== null) return;
     let live = true;
+    // A layout that fails to load leaves the keyboard without it; the next wish retries.
     load().then(
       (v) => live && setValue(v),
       () => undefined,
