@@ -130,14 +130,14 @@ interface ProductStart {
  * attract screen drawn with its fonts (`kiosk.shown`). Headless here, as there is no display; Node's own start
  * (about 50 ms for the compiled host) is not included.
  */
-async function productStart(overlap: boolean): Promise<ProductStart> {
+async function productStart(overlap: boolean, rendererDir = 'dist/renderer'): Promise<ProductStart> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'booth-bench-'));
   const profileDir = mkdtempSync(path.join(tmpdir(), 'booth-bench-chromium-'));
   const t0 = performance.now();
   const starting = startKioskCore({ dataDir, mode: 'demonstration', host: 'browser', log: silentLogger });
   const host = await startBrowserHost({
     core: overlap ? starting : await starting,
-    staticDir: path.resolve('dist/renderer'),
+    staticDir: path.resolve(rendererDir),
     port: 0,
     log: silentLogger,
   });
@@ -280,11 +280,16 @@ export const benchmarks: Benchmark[] = [
       const withFonts: ColdStart[] = [];
       const withoutFonts: ColdStart[] = [];
       const product: ProductStart[] = [];
+      // Another build of the renderer to compare with, started the same way in the same run (e.g. the build of an
+      // earlier commit): BOOTH_BENCH_BASELINE_RENDERER=/path/to/its/dist/renderer.
+      const baselineRenderer = process.env.BOOTH_BENCH_BASELINE_RENDERER;
+      const baseline: ProductStart[] = [];
       const sequential: ProductStart[] = [];
       // Interleaved, so that a busy moment on the machine does not favour one side.
       for (let i = 0; i < runs; i++) {
         product.push(await productStart(true));
         sequential.push(await productStart(false));
+        if (baselineRenderer) baseline.push(await productStart(true, baselineRenderer));
         withFonts.push(await coldStart(false));
         withoutFonts.push(await coldStart(true));
       }
@@ -312,6 +317,25 @@ export const benchmarks: Benchmark[] = [
           value: median(product.map((r) => r.navigation)),
           unit: 'ms',
         },
+        ...(baseline.length > 0
+          ? [
+              {
+                name: `same, with the baseline renderer build (${baselineRenderer ?? ''}; median)`,
+                value: median(baseline.map((r) => r.total)),
+                unit: 'ms',
+              },
+              {
+                name: '  of which navigation → attract screen drawn (median)',
+                value: median(baseline.map((r) => r.navigation)),
+                unit: 'ms',
+              },
+              {
+                name: '  the page (renderer) CPU time (median)',
+                value: median(baseline.map((r) => r.cpu.renderer ?? 0)),
+                unit: 'ms',
+              },
+            ]
+          : []),
         // Where the two cores went until then: CPU time hardly depends on what else the machine is doing.
         ...cpuFigures(product),
         {
