@@ -73,6 +73,8 @@ export function preloadCitizenScreens(): void {
 
 /** Runs `task` when the page is idle (or soon, where idle callbacks do not exist). */
 function idle(task: () => void): void {
+  // A page already torn down (a DOM test's window closed while the fetches ran) has nothing left to preload.
+  if (typeof window === 'undefined') return;
   if (typeof window.requestIdleCallback === 'function') window.requestIdleCallback(task, { timeout: 2000 });
   else setTimeout(task, 0);
 }
