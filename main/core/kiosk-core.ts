@@ -1,20 +1,20 @@
 import type { RpcChannel } from '../api/channel.js';
 import { buildApi } from '../api/kiosk-api.js';
 import { RpcServer } from '../api/rpc-server.js';
-import { TransactionService } from '../services/transactions/transactions.js';
 import type { DeviceStatusView, KioskEvents, KioskInfo } from '../services/views.js';
-import { minFreeBytesFromEnv, openStore, type KioskStore } from '../store/index.js';
+import type { KioskStore } from '../store/index.js';
 import type { KioskSync } from '../services/sync/index.js';
 import type { DeviceSet } from './devices.js';
 import { deviceStatuses } from './devices.js';
 import type { Logger } from './log.js';
-import { createFileLogger, createLogger, teeLogger, type RotatingFileOptions } from './log.js';
+import type { RotatingFileOptions } from './log.js';
 import type { KioskMode } from './mode.js';
 import type { TechnicianToolsOptions } from './technician-tools.js';
 import { catalogPoller, openKioskCatalog, startCatalogChecks } from './wiring/catalog.js';
 import { openCameraRoles, openKioskDevices, wireDeviceEvents } from './wiring/devices.js';
 import { kioskHealth, startHealthFile } from './wiring/health.js';
-import { centralSettings, kioskIdentity, kioskStaticInfo } from './wiring/settings.js';
+import { openKioskBase } from './wiring/base.js';
+import { centralSettings, kioskStaticInfo } from './wiring/settings.js';
 import { screenShownReporter, type ScreenShown } from './wiring/screen-shown.js';
 import { closeKioskCore } from './wiring/shutdown.js';
 import { kioskApiDeps } from './wiring/api.js';
@@ -97,25 +97,9 @@ export type { ScreenShown } from './wiring/screen-shown.js';
  */
 export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCore> {
   const coreStartedAt = performance.now();
-  const fileLog = options.fileLog === false ? null : createFileLogger(options.dataDir, options.fileLog);
-  const log = fileLog
-    ? teeLogger(options.log ?? createLogger(), fileLog.log)
-    : (options.log ?? createLogger());
-  const { mode, dataDir } = options;
   const env = process.env;
-  const { provisioning, kioskId, kioskGroups } = await kioskIdentity(options, mode, env);
-  const dataKey = options.dataKey;
-  // Opening the store also makes the data directory owner-only (0700, files 0600) and refuses to start when
-  // the key of sealed rows is missing; BOOTH_MIN_FREE_MB sets the free space a visit needs to start.
-  const store = await openStore({
-    dataDir: options.dataDir,
-    log,
-    minFreeBytes: minFreeBytesFromEnv(env),
-    ...(dataKey ? { keyProvider: { getDataKey: async () => dataKey } } : {}),
-  });
-  const transactions = new TransactionService(store);
-  /** What most parts need: who and where the kiosk is, its store and its log. */
-  const base = { env, mode, dataDir, kioskId, kioskGroups, store, transactions, log };
+  const { base, fileLog, provisioning } = await openKioskBase(options, env);
+  const { mode, dataDir, kioskId, store, transactions, log } = base;
 
   let visitInProgress = (): boolean => false;
   const catalog = await openKioskCatalog({ ...base, visitInProgress: () => visitInProgress() });
@@ -198,24 +182,10 @@ export async function startKioskCore(options: KioskCoreOptions): Promise<KioskCo
 
   const server = rpc;
   const timers = [catalogTimer, healthFile.timer];
+  const parts = { offs, timers, tools: technician.tools, healthWritten: healthFile.flushed, poller };
   return {
-    rpc: server,
-    devices,
-    store,
-    sync,
+    ...{ rpc: server, devices, store, sync, onScreenShown },
     connect: (channel) => server.connect(channel),
-    onScreenShown,
-    close: () =>
-      closeKioskCore({
-        ...{
-          offs,
-          timers,
-          tools: technician.tools,
-          healthWritten: healthFile.flushed,
-          poller,
-          commandCentre,
-        },
-        ...{ visits, sync, devices, store, log, fileLog },
-      }),
+    close: () => closeKioskCore({ ...parts, commandCentre, visits, sync, devices, store, log, fileLog }),
   };
 }

@@ -8,7 +8,7 @@ import type { CatalogService } from '../../services/catalog/catalog-service.js';
 import type { VisitService } from '../../services/session/visit-service.js';
 import type { KioskSync } from '../../services/sync/index.js';
 import { TechnicianAuth } from '../../services/technician/technician-auth.js';
-import type { DeviceStatusView, ServiceStateView } from '../../services/views.js';
+import type { DeviceStatusView, ServiceStateView, TechnicianOverview } from '../../services/views.js';
 import type { KioskStore } from '../../store/index.js';
 import type { CameraRoles } from '../cameras.js';
 import type { LiveDeviceSet } from '../live-devices.js';
@@ -54,14 +54,13 @@ export function wireTechnician(deps: {
   readonly serviceState: () => ServiceStateView;
   readonly allStatuses: () => DeviceStatusView[];
 }): KioskTechnician {
-  const { env, store, devices, cameraRoles, health, visits, log, centralToken, emit, mode, kioskId } = deps;
-  const { catalogs, trust, sync, poller, serviceState, allStatuses } = deps;
+  const { env, store, devices, cameraRoles, health, visits, log, centralToken, emit, mode } = deps;
+  const { poller } = deps;
   const options = {
     dataDir: deps.dataDir,
     technicianTools: deps.technicianTools,
     modeReason: deps.modeReason,
   };
-  const staticInfo = { version: deps.version };
   const offs: (() => void)[] = [];
   const tools = createTechnicianTools({
     dataDir: options.dataDir,
@@ -85,65 +84,14 @@ export function wireTechnician(deps: {
     logout: (connectionId) => technicianAuth.logout(connectionId),
     isSignedIn: (connectionId) => technicianAuth.isSignedIn(connectionId),
     changePin: (connectionId, current, next) => technicianAuth.changePin(connectionId, current, next),
-    overview: async () => {
-      const status = catalogs.status();
-      const syncState = await sync?.state();
-      const audit = await store.audit.recent(20);
-      return {
-        version: staticInfo.version,
-        kioskId,
-        mode,
-        modeReason: options.modeReason ?? mode,
-        service: serviceState(),
-        devices: allStatuses(),
-        catalog: {
-          appliedVersion: status.appliedVersion,
-          appliedSource: status.appliedSource,
-          stagedVersion: status.stagedVersion,
-          lastRejection: status.lastRejection,
-          expiresAt: status.expiresAt,
-          expired: status.expired,
-          floorVersion: status.floorVersion,
-          trustedKeyIds: trust.keys.map((k) => k.keyId),
-          refusedKeyFiles: trust.refused,
-        },
-        sync: syncState ?? null,
-        audit: audit.map((a) => ({
-          event: a.event,
-          at: new Date(a.at).toISOString(),
-          details: scrubFields(a.details),
-        })),
-      };
-    },
+    overview: () => technicianOverview({ ...deps, modeReason: options.modeReason ?? mode }),
     printTestPage: async () => {
       const result = await devices.printer.print(testPage(devices.printer.profile));
       const outcome = printJobOutcome(result);
       await store.audit.append('technician.printer-test', 'technician', { outcome: outcome.outcome });
       return outcome;
     },
-    readCard: (timeoutMs) =>
-      new Promise((resolve) => {
-        const finish = (view: CardCheckView): void => {
-          clearTimeout(timer);
-          offRead();
-          offError();
-          // The test card must not become the next citizen's card.
-          visits.forgetRecentCard();
-          resolve(view);
-        };
-        const timer = setTimeout(() => finish({ read: false, code: 'no-card' }), timeoutMs);
-        const offRead = devices.idCard.on('card-read', (card) =>
-          finish({
-            read: true,
-            cardType: card.cardType,
-            idNumberMasked: maskIdNumber(card.idNumber),
-            checkDigit: checkDigitStatus(card.idNumber),
-          }),
-        );
-        const offError = devices.idCard.on('read-error', (error) =>
-          finish({ read: false, code: error.code }),
-        );
-      }),
+    readCard: (timeoutMs) => readTestCard(devices, visits, timeoutMs),
     health,
     tools,
     checkCatalog: async () => {
@@ -153,4 +101,78 @@ export function wireTechnician(deps: {
     },
   };
   return { tools, port, offs };
+}
+
+/** What the technician screen's overview shows: the kiosk, its service, devices, catalog, sync and recent audit. */
+async function technicianOverview(deps: {
+  readonly version: string;
+  readonly kioskId: string;
+  readonly mode: KioskMode;
+  readonly modeReason: string;
+  readonly store: KioskStore;
+  readonly catalogs: CatalogService;
+  readonly trust: TrustedKeyCollection;
+  readonly sync: KioskSync | null;
+  readonly serviceState: () => ServiceStateView;
+  readonly allStatuses: () => DeviceStatusView[];
+}): Promise<TechnicianOverview> {
+  const { catalogs, trust, sync, store } = deps;
+  const status = catalogs.status();
+  const syncState = await sync?.state();
+  const audit = await store.audit.recent(20);
+  return {
+    version: deps.version,
+    kioskId: deps.kioskId,
+    mode: deps.mode,
+    modeReason: deps.modeReason,
+    service: deps.serviceState(),
+    devices: deps.allStatuses(),
+    catalog: {
+      appliedVersion: status.appliedVersion,
+      appliedSource: status.appliedSource,
+      stagedVersion: status.stagedVersion,
+      lastRejection: status.lastRejection,
+      expiresAt: status.expiresAt,
+      expired: status.expired,
+      floorVersion: status.floorVersion,
+      trustedKeyIds: trust.keys.map((k) => k.keyId),
+      refusedKeyFiles: trust.refused,
+    },
+    sync: syncState ?? null,
+    audit: audit.map((a) => ({
+      event: a.event,
+      at: new Date(a.at).toISOString(),
+      details: scrubFields(a.details),
+    })),
+  };
+}
+
+/**
+ * The technician's card test: the next card read (or read error) within `timeoutMs`, masked. The test card is
+ * forgotten afterwards, so it does not become the next citizen's card.
+ */
+function readTestCard(
+  devices: LiveDeviceSet,
+  visits: VisitService,
+  timeoutMs: number,
+): Promise<CardCheckView> {
+  return new Promise((resolve) => {
+    const finish = (view: CardCheckView): void => {
+      clearTimeout(timer);
+      offRead();
+      offError();
+      visits.forgetRecentCard();
+      resolve(view);
+    };
+    const timer = setTimeout(() => finish({ read: false, code: 'no-card' }), timeoutMs);
+    const offRead = devices.idCard.on('card-read', (card) =>
+      finish({
+        read: true,
+        cardType: card.cardType,
+        idNumberMasked: maskIdNumber(card.idNumber),
+        checkDigit: checkDigitStatus(card.idNumber),
+      }),
+    );
+    const offError = devices.idCard.on('read-error', (error) => finish({ read: false, code: error.code }));
+  });
 }
