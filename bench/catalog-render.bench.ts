@@ -36,7 +36,8 @@ async function timeServiceList(
       });
       await catalogs.init();
       const offered = await catalogs.offer(signCatalog(bigCatalog(services, 50), demoPrivateKey()), 'file');
-      if (offered.outcome !== 'applied') throw new Error(`catalog not applied: ${JSON.stringify(offered)}`);
+      if (!offered.ok || offered.value.outcome !== 'applied')
+        throw new Error(`catalog not applied: ${JSON.stringify(offered)}`);
     }
     const core = await startKioskCore({ dataDir, mode: 'demonstration', host: 'browser', log: silentLogger });
     const host = await startBrowserHost({

@@ -101,7 +101,8 @@ export const benchmarks: Benchmark[] = [
             into.push(
               await timeMsAsync(async () => {
                 const r = await service.offer(doc, 'central');
-                if (r.outcome !== 'applied') throw new Error(`not applied: ${r.outcome}`);
+                if (!r.ok || r.value.outcome !== 'applied')
+                  throw new Error(`not applied: ${JSON.stringify(r)}`);
               }),
             );
           }

@@ -147,13 +147,13 @@ export function createConsoleCatalogs(
       now: now(),
       appliedVersion: latest?.version ?? null,
     });
-    if (!result.ok) return refuse(result.reason, result.message);
+    if (!result.ok) return refuse(result.error.code, result.error.message);
     // Stored and served byte for byte as the administrator's file parsed (key order kept; the signature covers
     // the canonical form, so any equal JSON verifies the same).
     const bytes = Buffer.from(JSON.stringify(document), 'utf8');
     if (bytes.length > MAX_CATALOG_UPLOAD_BYTES)
       return refuse('too-large', `the catalog exceeds ${MAX_CATALOG_UPLOAD_BYTES} bytes`);
-    return { catalog: result.catalog, keyId: result.keyId, bytes, latest };
+    return { catalog: result.value.catalog, keyId: result.value.keyId, bytes, latest };
   };
 
   /** The groups an administrator can target: the catalog's own and those kiosks report, with counts. */

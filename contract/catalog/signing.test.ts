@@ -209,7 +209,7 @@ describe('verifySignedCatalog', () => {
     expect(doc.catalog).toEqual(defaultCatalog());
     const r = verifySignedCatalog(doc, { trustedKeys, now: NOW });
     expect(r.ok).toBe(true);
-    if (r.ok) expect(r.catalog.version).toBe(1);
+    if (r.ok) expect(r.value.catalog.version).toBe(1);
   });
 
   it('survives re-serialization (key order, whitespace) because the signature covers canonical JSON', () => {
@@ -225,13 +225,13 @@ describe('verifySignedCatalog', () => {
     const text = JSON.stringify(signed).replace('"fee":{"amount":15', '"fee":{"amount":16');
     expect(text).not.toBe(JSON.stringify(signed));
     const r = verifySignedCatalog(JSON.parse(text), { trustedKeys, now: NOW });
-    expect(r).toMatchObject({ ok: false, reason: 'bad-signature', version: 2 });
+    expect(r).toMatchObject({ ok: false, error: { code: 'bad-signature', version: 2 } });
     const bytes = Buffer.from(signed.signature.value, 'base64');
     bytes[10] = (bytes[10] ?? 0) ^ 1;
     const flipped = { ...signed, signature: { ...signed.signature, value: bytes.toString('base64') } };
     expect(verifySignedCatalog(flipped, { trustedKeys, now: NOW })).toMatchObject({
       ok: false,
-      reason: 'bad-signature',
+      error: { code: 'bad-signature' },
     });
   });
 
@@ -241,14 +241,14 @@ describe('verifySignedCatalog', () => {
     const forged = { ...signed, catalog: { ...(signed.catalog as object), services: 'everything' } };
     expect(verifySignedCatalog(forged, { trustedKeys, now: NOW })).toMatchObject({
       ok: false,
-      reason: 'bad-signature',
+      error: { code: 'bad-signature' },
     });
     // The same content signed by a trusted key gets as far as the schema.
     const key = newKey();
     const resigned = signCatalog(forged.catalog, key.privateKey);
     expect(
       verifySignedCatalog(resigned, { trustedKeys: [...trustedKeys, key.trusted], now: NOW }),
-    ).toMatchObject({ ok: false, reason: 'schema' });
+    ).toMatchObject({ ok: false, error: { code: 'schema' } });
   });
 
   it('a key the kiosk does not trust is unknown-key; claiming a trusted key id is a bad signature', () => {
@@ -256,12 +256,12 @@ describe('verifySignedCatalog', () => {
     const signed = signedVersion(2, {}, other.privateKey);
     expect(verifySignedCatalog(signed, { trustedKeys, now: NOW })).toMatchObject({
       ok: false,
-      reason: 'unknown-key',
+      error: { code: 'unknown-key' },
     });
     const impostor = { ...signed, signature: { ...signed.signature, keyId: demoTrustedKey().keyId } };
     expect(verifySignedCatalog(impostor, { trustedKeys, now: NOW })).toMatchObject({
       ok: false,
-      reason: 'bad-signature',
+      error: { code: 'bad-signature' },
     });
   });
 
@@ -269,29 +269,25 @@ describe('verifySignedCatalog', () => {
     const signed = signedVersion(2, { issuedAt: '2027-01-01T00:00:00Z', expiresAt: '2027-02-01T00:00:00Z' });
     const at = (iso: string): number => Date.parse(iso);
     expect(verifySignedCatalog(signed, { trustedKeys, now: at('2027-02-01T00:10:00Z') })).toMatchObject({
-      reason: 'expired',
+      ok: false,
+      error: { code: 'expired' },
     });
     expect(verifySignedCatalog(signed, { trustedKeys, now: at('2026-12-31T23:00:00Z') })).toMatchObject({
-      reason: 'not-yet-valid',
+      ok: false,
+      error: { code: 'not-yet-valid' },
     });
     expect(verifySignedCatalog(signed, { trustedKeys, now: at('2026-12-31T23:58:00Z') }).ok).toBe(true);
     expect(
       verifySignedCatalog(signed, { trustedKeys, now: at('2027-02-01T00:00:00Z'), clockSkewMs: 0 }),
-    ).toMatchObject({
-      reason: 'expired',
-    });
+    ).toMatchObject({ ok: false, error: { code: 'expired' } });
   });
 
   it('a version not newer than the applied one is a rollback', () => {
     expect(verifySignedCatalog(signedVersion(5), { trustedKeys, now: NOW, appliedVersion: 5 })).toMatchObject(
-      {
-        ok: false,
-        reason: 'rollback',
-        version: 5,
-      },
+      { ok: false, error: { code: 'rollback', version: 5 } },
     );
     expect(verifySignedCatalog(signedVersion(4), { trustedKeys, now: NOW, appliedVersion: 5 })).toMatchObject(
-      { reason: 'rollback' },
+      { ok: false, error: { code: 'rollback' } },
     );
     expect(verifySignedCatalog(signedVersion(6), { trustedKeys, now: NOW, appliedVersion: 5 }).ok).toBe(true);
   });
@@ -305,21 +301,20 @@ describe('verifySignedCatalog', () => {
     expect(verifySignedCatalog(byOld, { trustedKeys: both, now: NOW }).ok).toBe(true);
     expect(verifySignedCatalog(byNew, { trustedKeys: both, now: NOW }).ok).toBe(true);
     expect(verifySignedCatalog(byOld, { trustedKeys: [freshKey.trusted], now: NOW })).toMatchObject({
-      reason: 'unknown-key',
+      ok: false,
+      error: { code: 'unknown-key' },
     });
     expect(verifySignedCatalog(byNew, { trustedKeys: [freshKey.trusted], now: NOW }).ok).toBe(true);
   });
 
   it('unsigned documents: a bare catalog, or a signature of null', () => {
     expect(verifySignedCatalog(defaultCatalog(), { trustedKeys, now: NOW })).toMatchObject({
-      reason: 'unsigned',
-      version: 1,
+      ok: false,
+      error: { code: 'unsigned', version: 1 },
     });
     expect(
       verifySignedCatalog({ catalog: defaultCatalog(), signature: null }, { trustedKeys, now: NOW }),
-    ).toMatchObject({
-      reason: 'unsigned',
-    });
+    ).toMatchObject({ ok: false, error: { code: 'unsigned' } });
   });
 
   it('malformed documents', () => {
@@ -339,10 +334,7 @@ describe('verifySignedCatalog', () => {
       expect(
         verifySignedCatalog(doc, { trustedKeys, now: NOW }),
         JSON.stringify(doc).slice(0, 60),
-      ).toMatchObject({
-        ok: false,
-        reason: 'malformed',
-      });
+      ).toMatchObject({ ok: false, error: { code: 'malformed' } });
     }
   });
 
@@ -351,9 +343,9 @@ describe('verifySignedCatalog', () => {
     (broken.services as { category: string }[])[4]!.category = 'nowhere';
     const signed = signCatalog(broken, demoPrivateKey());
     const r = verifySignedCatalog(signed, { trustedKeys, now: NOW });
-    expect(r).toMatchObject({ ok: false, reason: 'schema', version: 2 });
+    expect(r).toMatchObject({ ok: false, error: { code: 'schema', version: 2 } });
     if (!r.ok)
-      expect(r.errors).toContainEqual({
+      expect(r.error.errors).toContainEqual({
         path: 'services[4].category',
         message: 'unknown category "nowhere"',
       });
@@ -398,14 +390,17 @@ describe('verifySignedCatalog tells the operator what it decided and why', () =>
     for (const [doc, options, message] of cases)
       expect(verifySignedCatalog(doc, { trustedKeys, now: NOW, ...options })).toMatchObject({
         ok: false,
-        message,
+        error: { message },
       });
   });
 
   it('reports the version of an unsigned document only when it is a whole number', () => {
-    const unsigned = (catalog: unknown): unknown =>
-      verifySignedCatalog({ catalog, signature: null }, { trustedKeys, now: NOW });
-    expect(unsigned({ version: 7 })).toMatchObject({ reason: 'unsigned', version: 7 });
+    const unsigned = (catalog: unknown): unknown => {
+      const r = verifySignedCatalog({ catalog, signature: null }, { trustedKeys, now: NOW });
+      expect(r.ok).toBe(false);
+      return r.ok ? null : r.error;
+    };
+    expect(unsigned({ version: 7 })).toMatchObject({ code: 'unsigned', version: 7 });
     for (const odd of [{ version: 7.5 }, { version: '7' }, null, 'text'])
       expect(unsigned(odd)).not.toHaveProperty('version');
   });
@@ -417,18 +412,18 @@ describe('verifySignedCatalog tells the operator what it decided and why', () =>
       key.privateKey,
     );
     const r = verifySignedCatalog(broken, { trustedKeys: [...trustedKeys, key.trusted], now: NOW });
-    expect(r).toMatchObject({ ok: false, reason: 'schema' });
+    expect(r).toMatchObject({ ok: false, error: { code: 'schema' } });
     if (r.ok) return;
-    const errors = (r as { errors?: readonly unknown[] }).errors ?? [];
+    const errors = r.error.errors ?? [];
     expect(errors.length).toBeGreaterThan(1);
-    expect(r.message).toMatch(new RegExp(`^schema: \\S+: .+ \\(\\+${errors.length - 1} more\\)$`));
+    expect(r.error.message).toMatch(new RegExp(`^schema: \\S+: .+ \\(\\+${errors.length - 1} more\\)$`));
     const oneError = signCatalog({ ...defaultCatalog(), version: 2, services: 'none' }, key.privateKey);
     const one = verifySignedCatalog(oneError, { trustedKeys: [...trustedKeys, key.trusted], now: NOW });
-    expect(one).toMatchObject({ reason: 'schema' });
-    const only = (one as { errors?: readonly { path: string; message: string }[] }).errors ?? [];
+    expect(one).toMatchObject({ ok: false, error: { code: 'schema' } });
+    const only = one.ok ? [] : (one.error.errors ?? []);
     expect(only).toHaveLength(1);
     // One error: the message is that error and nothing more.
-    if (!one.ok) expect(one.message).toBe(`schema: ${only[0]?.path}: ${only[0]?.message}`);
+    if (!one.ok) expect(one.error.message).toBe(`schema: ${only[0]?.path}: ${only[0]?.message}`);
   });
 
   it('accepts a catalog up to the clock tolerance on either side of its validity, and ignores dates when told', () => {
@@ -440,7 +435,8 @@ describe('verifySignedCatalog tells the operator what it decided and why', () =>
       true,
     );
     expect(verifySignedCatalog(dated, { trustedKeys, now: at('2027-02-01T00:00:00Z', skew) })).toMatchObject({
-      reason: 'expired',
+      ok: false,
+      error: { code: 'expired' },
     });
     expect(
       verifySignedCatalog(dated, { trustedKeys, now: at('2030-01-01T00:00:00Z'), skipTimeCheck: true }).ok,
@@ -452,9 +448,11 @@ describe('verifySignedCatalog tells the operator what it decided and why', () =>
     const r = verifySignedCatalog(signed, { trustedKeys, now: NOW, appliedVersion: null });
     expect(r).toMatchObject({
       ok: true,
-      catalog: { version: 4 },
-      keyId: demoTrustedKey().keyId,
-      signed: { catalog: signed.catalog, signature: signed.signature },
+      value: {
+        catalog: { version: 4 },
+        keyId: demoTrustedKey().keyId,
+        signed: { catalog: signed.catalog, signature: signed.signature },
+      },
     });
   });
 
@@ -467,7 +465,7 @@ describe('verifySignedCatalog tells the operator what it decided and why', () =>
       });
     expect(to({ kioskIds: ['SZ-FT-0001', 'SZ-FT-0012'] })).toMatchObject({ ok: true });
     expect(to({ kioskGroups: ['hk-macao-zone'] })).toMatchObject({ ok: true });
-    expect(to({ kioskGroups: ['south'] })).toMatchObject({ ok: false, reason: 'audience' });
+    expect(to({ kioskGroups: ['south'] })).toMatchObject({ ok: false, error: { code: 'audience' } });
     expect(to({ kioskIds: ['SZ-FT-0001'], kioskGroups: ['south'] })).toMatchObject({ ok: false });
   });
 });
@@ -511,7 +509,7 @@ describe('catalog audience', () => {
     );
     expect(verifySignedCatalog(forOthers, { trustedKeys, now: NOW, kiosk })).toMatchObject({
       ok: false,
-      reason: 'audience',
+      error: { code: 'audience' },
     });
     // Tools away from any kiosk (no `kiosk`) do not judge the audience.
     expect(verifySignedCatalog(forOthers, { trustedKeys, now: NOW })).toMatchObject({ ok: true });
@@ -531,7 +529,7 @@ describe('catalog audience', () => {
     };
     expect(verifySignedCatalog(widened, { trustedKeys: [demoTrustedKey()], now: NOW, kiosk })).toMatchObject({
       ok: false,
-      reason: 'bad-signature',
+      error: { code: 'bad-signature' },
     });
   });
 
@@ -540,7 +538,7 @@ describe('catalog audience', () => {
     const empty = signCatalog({ ...defaultCatalog(), version: 2, audience: {} }, demoPrivateKey());
     expect(verifySignedCatalog(empty, { trustedKeys: [demoTrustedKey()], now: NOW })).toMatchObject({
       ok: false,
-      reason: 'schema',
+      error: { code: 'schema' },
     });
   });
 });

@@ -13,6 +13,7 @@ import canonicalize from 'canonicalize';
 import { z } from 'zod';
 import type { Catalog, CatalogValidationError } from './schema.js';
 import { validateCatalog } from './schema.js';
+import { err, ok, type Err, type Result } from '../result.js';
 
 /**
  * Catalog signatures: Ed25519 (node:crypto) over the RFC 8785 canonical JSON of the `catalog` object,
@@ -73,19 +74,26 @@ export const catalogRejectionReasons = [
   'malformed',
 ] as const satisfies readonly CatalogRejectionReason[];
 
+/** A catalog {@link verifySignedCatalog} accepted: the validated catalog, the key that signed it, the envelope. */
+export interface VerifiedCatalog {
+  readonly catalog: Catalog;
+  readonly keyId: string;
+  readonly signed: SignedCatalog;
+}
+
+/** Why {@link verifySignedCatalog} refused a catalog. */
+export interface CatalogVerificationError {
+  readonly code: CatalogRejectionReason;
+  /** One line for technicians; never personal data (catalogs hold none). */
+  readonly message: string;
+  /** The catalog's version when it could be read. */
+  readonly version?: number;
+  /** Schema problems, for `code: 'schema'`. */
+  readonly errors?: readonly CatalogValidationError[];
+}
+
 /** The outcome of {@link verifySignedCatalog}. */
-export type CatalogVerification =
-  | { readonly ok: true; readonly catalog: Catalog; readonly keyId: string; readonly signed: SignedCatalog }
-  | {
-      readonly ok: false;
-      readonly reason: CatalogRejectionReason;
-      /** One line for technicians; never personal data (catalogs hold none). */
-      readonly message: string;
-      /** The catalog's version when it could be read. */
-      readonly version?: number;
-      /** Schema problems, for `reason: 'schema'`. */
-      readonly errors?: readonly CatalogValidationError[];
-    };
+export type CatalogVerification = Result<VerifiedCatalog, CatalogVerificationError>;
 
 /** Options of {@link verifySignedCatalog}. */
 export interface VerifyOptions {
@@ -331,18 +339,17 @@ function readVersion(catalog: unknown): number | undefined {
 }
 
 function reject(
-  reason: CatalogRejectionReason,
+  code: CatalogRejectionReason,
   message: string,
   version?: number,
   errors?: readonly CatalogValidationError[],
-): CatalogVerification {
-  return {
-    ok: false,
-    reason,
+): Err<CatalogVerificationError> {
+  return err({
+    code,
     message,
     ...(version !== undefined ? { version } : {}),
     ...(errors ? { errors } : {}),
-  };
+  });
 }
 
 /**
@@ -448,5 +455,5 @@ export function verifySignedCatalog(doc: unknown, options: VerifyOptions): Catal
       c.version,
     );
   }
-  return { ok: true, catalog: c, keyId: signature.keyId, signed: { catalog, signature } };
+  return ok({ catalog: c, keyId: signature.keyId, signed: { catalog, signature } });
 }

@@ -82,7 +82,10 @@ describe('catalog publish → central → kiosk', () => {
 
     expect(await poller.pollNow()).toEqual({ kind: 'none' });
     expect((await publish(signCatalog(validNow(5), demoPrivateKey()))).code).toBe(0);
-    expect(await poller.pollNow()).toEqual({ kind: 'offered', result: { outcome: 'applied', version: 5 } });
+    expect(await poller.pollNow()).toEqual({
+      kind: 'offered',
+      result: { ok: true, value: { outcome: 'applied', version: 5 } },
+    });
     expect(service.current()?.version).toBe(5);
     expect(await poller.pollNow()).toEqual({ kind: 'not-modified' });
 
@@ -92,7 +95,10 @@ describe('catalog publish → central → kiosk', () => {
 
     // The server does not check signatures (kiosks do): a forged catalog gets through to the kiosk and stops there.
     expect((await publish(signCatalog(validNow(6), newKey().privateKey))).code).toBe(0);
-    expect(await poller.pollNow()).toMatchObject({ kind: 'offered', result: { outcome: 'rejected' } });
+    expect(await poller.pollNow()).toMatchObject({
+      kind: 'offered',
+      result: { ok: false, error: { code: 'rejected' } },
+    });
     expect(service.current()?.version).toBe(5);
     expect(reports.at(-1)).toMatchObject({ catalogVersion: 5, lastCatalogRejection: { version: 6 } });
     poller.stop();

@@ -281,27 +281,26 @@ const verify: CliCommand = {
           result.ok
             ? {
                 ok: true,
-                version: result.catalog.version,
-                keyId: result.keyId,
-                expiresAt: result.catalog.expiresAt,
+                version: result.value.catalog.version,
+                keyId: result.value.keyId,
+                expiresAt: result.value.catalog.expiresAt,
               }
             : {
                 ok: false,
-                reason: result.reason,
-                message: result.message,
-                version: result.version,
-                errors: result.errors,
+                reason: result.error.code,
+                message: result.error.message,
+                version: result.error.version,
+                errors: result.error.errors,
               },
           null,
           2,
         ) + '\n',
       );
     }
-    if (!result.ok) throw new CliError(`${result.reason}: ${result.message}`);
+    if (!result.ok) throw new CliError(`${result.error.code}: ${result.error.message}`);
     if (!values.json) {
-      io.stdout(
-        `ok: version ${result.catalog.version}, signed by key ${result.keyId}, valid until ${result.catalog.expiresAt}\n`,
-      );
+      const { catalog, keyId } = result.value;
+      io.stdout(`ok: version ${catalog.version}, signed by key ${keyId}, valid until ${catalog.expiresAt}\n`);
     }
     return 0;
   },
@@ -373,7 +372,8 @@ const publish: CliCommand = {
     const trustedKeys = typeof values.pubkey === 'string' ? keysFromOption(values.pubkey) : null;
     if (trustedKeys) {
       const checked = verifySignedCatalog(doc, { trustedKeys, now: Date.now() });
-      if (!checked.ok) throw new CliError(`refusing to publish: ${checked.reason}: ${checked.message}`);
+      if (!checked.ok)
+        throw new CliError(`refusing to publish: ${checked.error.code}: ${checked.error.message}`);
     } else {
       const checked = validateCatalog(doc.catalog);
       if (!checked.ok) {
@@ -432,15 +432,17 @@ const apply: CliCommand = {
     const service = await openCatalogService(values, io);
     await service.init();
     const result = await service.offer(doc, 'file');
-    if (result.outcome === 'rejected') {
+    if (!result.ok) {
+      const { error } = result;
+      if (error.code === 'store-failed') throw new CliError(error.message);
       throw new CliError(
-        `rejected (${result.rejection.reason}): ${result.rejection.message}; the current catalog stays`,
+        `rejected (${error.rejection.reason}): ${error.rejection.message}; the current catalog stays`,
       );
     }
-    if (result.outcome === 'failed') throw new CliError(result.message);
-    if (result.outcome === 'unchanged') io.stdout(`version ${result.version} is already applied\n`);
-    else if (result.outcome === 'applied') io.stdout(`applied version ${result.version}\n`);
-    else throw new CliError(`version ${result.version} was staged but not applied`);
+    const { outcome, version } = result.value;
+    if (outcome === 'unchanged') io.stdout(`version ${version} is already applied\n`);
+    else if (outcome === 'applied') io.stdout(`applied version ${version}\n`);
+    else throw new CliError(`version ${version} was staged but not applied`);
     return 0;
   },
 };

@@ -97,7 +97,8 @@ export function wireTechnician(deps: {
     checkCatalog: async () => {
       if (!poller) return 'no-central';
       const outcome = await poller.pollNow();
-      return outcome.kind === 'offered' ? outcome.result.outcome : outcome.kind;
+      if (outcome.kind !== 'offered') return outcome.kind;
+      return outcome.result.ok ? outcome.result.value.outcome : outcome.result.error.code;
     },
   };
   return { tools, port, offs };

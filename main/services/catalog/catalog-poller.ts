@@ -166,7 +166,8 @@ export class CatalogPoller {
     const value = fetched.value;
     if (value.status !== 'updated') return { kind: value.status };
     const result = await this.options.service.offer(value.document, 'central');
-    if (result.outcome === 'failed') return { kind: 'error', message: result.message };
+    if (!result.ok && result.error.code === 'store-failed')
+      return { kind: 'error', message: result.error.message };
     // Remember the ETag even after a rejection: the same bytes would be refused again; a fix gets a new ETag.
     this.etag = value.etag;
     return { kind: 'offered', result };

@@ -81,7 +81,7 @@ describe('CatalogService', () => {
     const { service, store, events } = setup();
     await service.init();
     const result = await service.offer(signedVersion(2), 'central');
-    expect(result).toEqual({ outcome: 'applied', version: 2 });
+    expect(result).toEqual({ ok: true, value: { outcome: 'applied', version: 2 } });
     expect(service.current()?.version).toBe(2);
     expect(service.current()?.source).toBe('applied');
     expect(events).toEqual(['staged 2', 'applied 2']);
@@ -93,16 +93,19 @@ describe('CatalogService', () => {
     const { service, setVisiting, events } = setup();
     await service.init();
     setVisiting(true);
-    expect(await service.offer(signedVersion(2), 'central')).toEqual({ outcome: 'staged', version: 2 });
+    expect(await service.offer(signedVersion(2), 'central')).toEqual({
+      ok: true,
+      value: { outcome: 'staged', version: 2 },
+    });
     expect(service.current()?.version).toBe(1);
     expect(service.status().stagedVersion).toBe(2);
-    expect(await service.applyStagedIfIdle()).toEqual({ applied: false, reason: 'visit-in-progress' });
+    expect(await service.applyStagedIfIdle()).toEqual({ ok: false, error: { code: 'visit-in-progress' } });
     expect(service.current()?.version).toBe(1);
     setVisiting(false);
-    expect(await service.applyStagedIfIdle()).toEqual({ applied: true, version: 2 });
+    expect(await service.applyStagedIfIdle()).toEqual({ ok: true, value: { version: 2 } });
     expect(service.current()?.version).toBe(2);
     expect(service.status().stagedVersion).toBeNull();
-    expect(await service.applyStagedIfIdle()).toEqual({ applied: false, reason: 'nothing-staged' });
+    expect(await service.applyStagedIfIdle()).toEqual({ ok: false, error: { code: 'nothing-staged' } });
     expect(events).toEqual(['staged 2', 'applied 2']);
   });
 
@@ -123,11 +126,14 @@ describe('CatalogService', () => {
       loadShippedDefault: shippedDefaultLoader(resourcesRoot),
     });
     await service.init();
-    expect(await service.offer(signedVersion(2), 'central')).toEqual({ outcome: 'staged', version: 2 });
+    expect(await service.offer(signedVersion(2), 'central')).toEqual({
+      ok: true,
+      value: { outcome: 'staged', version: 2 },
+    });
     expect(service.current()?.version).toBe(1);
     expect(service.status().stagedVersion).toBe(2);
     visiting = false;
-    expect(await service.applyStagedIfIdle()).toEqual({ applied: true, version: 2 });
+    expect(await service.applyStagedIfIdle()).toEqual({ ok: true, value: { version: 2 } });
     expect(service.current()?.version).toBe(2);
   });
 
@@ -138,13 +144,16 @@ describe('CatalogService', () => {
     const forged = signedVersion(4, {}, newKey().privateKey);
     const result = await service.offer(forged, 'file');
     expect(result).toMatchObject({
-      outcome: 'rejected',
-      rejection: { reason: 'unknown-key', version: 4, source: 'file' },
+      ok: false,
+      error: { code: 'rejected', rejection: { reason: 'unknown-key', version: 4, source: 'file' } },
     });
     expect(service.current()?.version).toBe(3);
     expect(store.rejection).toMatchObject({ reason: 'unknown-key', version: 4 });
     const rollback = await service.offer(signedVersion(2), 'central');
-    expect(rollback).toMatchObject({ outcome: 'rejected', rejection: { reason: 'rollback', version: 2 } });
+    expect(rollback).toMatchObject({
+      ok: false,
+      error: { code: 'rejected', rejection: { reason: 'rollback', version: 2 } },
+    });
     expect(service.current()?.version).toBe(3);
     expect(service.status().lastRejection?.reason).toBe('rollback');
     expect(events).toEqual(['staged 3', 'applied 3', 'rejected unknown-key', 'rejected rollback']);
@@ -156,14 +165,14 @@ describe('CatalogService', () => {
     const doc = signedVersion(2);
     await service.offer(doc, 'central');
     expect(await service.offer(structuredClone(doc), 'central')).toEqual({
-      outcome: 'unchanged',
-      version: 2,
+      ok: true,
+      value: { outcome: 'unchanged', version: 2 },
     });
     // Same version, different content: that is a rollback attempt.
     const other = signedVersion(2, { publisher: 'Someone else' });
     expect(await service.offer(other, 'central')).toMatchObject({
-      outcome: 'rejected',
-      rejection: { reason: 'rollback' },
+      ok: false,
+      error: { code: 'rejected', rejection: { reason: 'rollback' } },
     });
     expect(events).toEqual(['staged 2', 'applied 2', 'rejected rollback']);
   });
@@ -173,10 +182,16 @@ describe('CatalogService', () => {
     await service.init();
     setVisiting(true);
     await service.offer(signedVersion(3), 'central');
-    expect(await service.offer(signedVersion(2), 'central')).toMatchObject({ outcome: 'rejected' });
-    expect(await service.offer(signedVersion(4), 'central')).toEqual({ outcome: 'staged', version: 4 });
+    expect(await service.offer(signedVersion(2), 'central')).toMatchObject({
+      ok: false,
+      error: { code: 'rejected' },
+    });
+    expect(await service.offer(signedVersion(4), 'central')).toEqual({
+      ok: true,
+      value: { outcome: 'staged', version: 4 },
+    });
     setVisiting(false);
-    expect(await service.applyStagedIfIdle()).toEqual({ applied: true, version: 4 });
+    expect(await service.applyStagedIfIdle()).toEqual({ ok: true, value: { version: 4 } });
   });
 
   it('keeps applied and staged catalogs across restarts (file store), and re-verifies them', async () => {
@@ -196,7 +211,7 @@ describe('CatalogService', () => {
       stagedVersion: 3,
     });
     second.setVisiting(false);
-    expect(await second.service.applyStagedIfIdle()).toEqual({ applied: true, version: 3 });
+    expect(await second.service.applyStagedIfIdle()).toEqual({ ok: true, value: { version: 3 } });
 
     // Someone edits the applied file on disk: it no longer verifies, so the kiosk falls back to the default.
     const appliedFile = path.join(dataDir, 'catalog', catalogStoreFiles.applied);
@@ -290,14 +305,17 @@ describe('CatalogPoller', () => {
     });
     expect(await poller.pollNow()).toEqual({ kind: 'none' });
     central.publish('"v2"', signedVersion(2));
-    expect(await poller.pollNow()).toEqual({ kind: 'offered', result: { outcome: 'applied', version: 2 } });
+    expect(await poller.pollNow()).toEqual({
+      kind: 'offered',
+      result: { ok: true, value: { outcome: 'applied', version: 2 } },
+    });
     expect(await poller.pollNow()).toEqual({ kind: 'not-modified' });
     expect(central.calls).toEqual([null, null, '"v2"']);
     expect(reports).toEqual([{ catalogVersion: 2 }]);
 
     central.publish('"v3"', signedVersion(3, {}, newKey().privateKey));
     const outcome = await poller.pollNow();
-    expect(outcome).toMatchObject({ kind: 'offered', result: { outcome: 'rejected' } });
+    expect(outcome).toMatchObject({ kind: 'offered', result: { ok: false, error: { code: 'rejected' } } });
     expect(reports.at(-1)).toEqual({
       catalogVersion: 2,
       lastCatalogRejection: {
@@ -326,7 +344,7 @@ describe('CatalogPoller', () => {
     central.publish('"v5"', signedVersion(5));
     expect(await poller.onAnnouncement({ version: 5, etag: '"v5"' })).toEqual({
       kind: 'offered',
-      result: { outcome: 'applied', version: 5 },
+      result: { ok: true, value: { outcome: 'applied', version: 5 } },
     });
     poller.stop();
   });
@@ -387,16 +405,19 @@ describe('CatalogService when the store fails', () => {
     await service.init(); // an unreadable store still starts, on the default
     expect(service.current()?.source).toBe('default');
     expect(await service.offer(signedVersion(2), 'central')).toEqual({
-      outcome: 'failed',
-      message: 'cannot store catalog 2: ENOSPC: no space left on device',
+      ok: false,
+      error: { code: 'store-failed', message: 'cannot store catalog 2: ENOSPC: no space left on device' },
     });
     expect(service.status().stagedVersion).toBeNull();
     failStaged = false;
-    expect(await service.offer(signedVersion(2), 'central')).toEqual({ outcome: 'staged', version: 2 });
-    expect(await service.applyStagedIfIdle()).toEqual({ applied: false, reason: 'store-failed' });
+    expect(await service.offer(signedVersion(2), 'central')).toEqual({
+      ok: true,
+      value: { outcome: 'staged', version: 2 },
+    });
+    expect(await service.applyStagedIfIdle()).toEqual({ ok: false, error: { code: 'store-failed' } });
     expect(service.current()?.version).toBe(1);
     failApplied = false;
-    expect(await service.applyStagedIfIdle()).toEqual({ applied: true, version: 2 });
+    expect(await service.applyStagedIfIdle()).toEqual({ ok: true, value: { version: 2 } });
   });
 });
 
@@ -500,7 +521,10 @@ describe('CatalogService trust: rollback floor, audience, expiry, no default', (
     const dir = mkdtempSync(path.join(os.tmpdir(), 'catalog-floor-'));
     const first = service(new FileCatalogStore(dir));
     await first.init();
-    expect(await first.offer(signedVersion(7), 'file')).toMatchObject({ outcome: 'applied', version: 7 });
+    expect(await first.offer(signedVersion(7), 'file')).toMatchObject({
+      ok: true,
+      value: { outcome: 'applied', version: 7 },
+    });
     const floorFile = path.join(dir, 'state', 'catalog-floor.json');
     expect(JSON.parse(readFileSync(floorFile, 'utf8'))).toMatchObject({ version: 7 });
 
@@ -512,12 +536,24 @@ describe('CatalogService trust: rollback floor, audience, expiry, no default', (
     expect(second.current()).toBeNull();
     expect(second.status().floorVersion).toBe(7);
     const older = await second.offer(signedVersion(5), 'file');
-    expect(older).toMatchObject({ outcome: 'rejected', rejection: { reason: 'rollback', version: 5 } });
+    expect(older).toMatchObject({
+      ok: false,
+      error: { code: 'rejected', rejection: { reason: 'rollback', version: 5 } },
+    });
     // Another catalog with the floor's version is refused too; the very same one may come back.
     const sameVersion = await second.offer(signedVersion(7, { publisher: 'someone else entirely' }), 'file');
-    expect(sameVersion).toMatchObject({ outcome: 'rejected', rejection: { reason: 'rollback' } });
-    expect(await second.offer(signedVersion(7), 'file')).toMatchObject({ outcome: 'applied', version: 7 });
-    expect(await second.offer(signedVersion(8), 'file')).toMatchObject({ outcome: 'applied', version: 8 });
+    expect(sameVersion).toMatchObject({
+      ok: false,
+      error: { code: 'rejected', rejection: { reason: 'rollback' } },
+    });
+    expect(await second.offer(signedVersion(7), 'file')).toMatchObject({
+      ok: true,
+      value: { outcome: 'applied', version: 7 },
+    });
+    expect(await second.offer(signedVersion(8), 'file')).toMatchObject({
+      ok: true,
+      value: { outcome: 'applied', version: 8 },
+    });
   });
 
   it('an applied file swapped for an older signed catalog is refused at start-up', async () => {
@@ -540,14 +576,17 @@ describe('CatalogService trust: rollback floor, audience, expiry, no default', (
       signedVersion(2, { audience: { kioskIds: ['SZ-FT-0099'], kioskGroups: ['airport'] } }),
       'central',
     );
-    expect(elsewhere).toMatchObject({ outcome: 'rejected', rejection: { reason: 'audience' } });
+    expect(elsewhere).toMatchObject({
+      ok: false,
+      error: { code: 'rejected', rejection: { reason: 'audience' } },
+    });
     expect(s.current()).toBeNull();
     expect(
       await s.offer(signedVersion(3, { audience: { kioskGroups: ['hk-macao-zone'] } }), 'central'),
-    ).toMatchObject({ outcome: 'applied', version: 3 });
+    ).toMatchObject({ ok: true, value: { outcome: 'applied', version: 3 } });
     expect(
       await s.offer(signedVersion(4, { audience: { kioskIds: ['SZ-FT-0012'] } }), 'central'),
-    ).toMatchObject({ outcome: 'applied', version: 4 });
+    ).toMatchObject({ ok: true, value: { outcome: 'applied', version: 4 } });
     // A kiosk moved out of the audience refuses its stored catalog at the next start.
     const store = new MemoryCatalogStore();
     store.applied = signedVersion(5, { audience: { kioskIds: ['SZ-FT-0012'] } });
@@ -573,8 +612,14 @@ describe('CatalogService trust: rollback floor, audience, expiry, no default', (
     expect(s.status()).toMatchObject({ appliedVersion: 2, expired: true, expiresAt });
     expect(expired).toEqual([2]);
     // Still the rollback reference while expired.
-    expect(await s.offer(signedVersion(2), 'central')).toMatchObject({ outcome: 'rejected' });
-    expect(await s.offer(signedVersion(3), 'central')).toMatchObject({ outcome: 'applied', version: 3 });
+    expect(await s.offer(signedVersion(2), 'central')).toMatchObject({
+      ok: false,
+      error: { code: 'rejected' },
+    });
+    expect(await s.offer(signedVersion(3), 'central')).toMatchObject({
+      ok: true,
+      value: { outcome: 'applied', version: 3 },
+    });
     expect(s.current()?.version).toBe(3);
     expect(s.status().expired).toBe(false);
   });

@@ -5,7 +5,14 @@ import type { Logger } from '../../core/log.js';
 import { createHash } from 'node:crypto';
 import type { CatalogFloor, CatalogRejection, CatalogSource, CatalogStore } from './catalog-store.js';
 import type { Catalog } from '../../../contract/catalog/schema.js';
-import type { CatalogVerification, KioskIdentity, TrustedKey } from '../../../contract/catalog/signing.js';
+import type {
+  CatalogVerification,
+  CatalogVerificationError,
+  KioskIdentity,
+  TrustedKey,
+  VerifiedCatalog,
+} from '../../../contract/catalog/signing.js';
+import { err, ok, type Result } from '../../../contract/result.js';
 import { canonicalJsonBytes, verifySignedCatalog } from '../../../contract/catalog/signing.js';
 
 /**
@@ -62,17 +69,29 @@ export type CatalogServiceEvents = {
   rejected: CatalogRejection;
 };
 
-/** The outcome of {@link CatalogService.offer}. */
-export type CatalogOfferResult =
-  | { readonly outcome: 'applied' | 'staged' | 'unchanged'; readonly version: number }
-  | { readonly outcome: 'rejected'; readonly rejection: CatalogRejection }
-  /** The catalog was fine but could not be stored (disk full, permissions); nothing changed. */
-  | { readonly outcome: 'failed'; readonly message: string };
+/** A catalog {@link CatalogService.offer} took: applied at once, staged until the visit ends, or already in use. */
+export interface CatalogOffered {
+  readonly outcome: 'applied' | 'staged' | 'unchanged';
+  readonly version: number;
+}
 
-/** The outcome of {@link CatalogService.applyStagedIfIdle}; `store-failed` keeps the catalog staged for a retry. */
-export type CatalogApplyResult =
-  | { readonly applied: true; readonly version: number }
-  | { readonly applied: false; readonly reason: 'nothing-staged' | 'visit-in-progress' | 'store-failed' };
+/** Why {@link CatalogService.offer} took no catalog. */
+export type CatalogOfferError =
+  /** The catalog failed verification (recorded as the last rejection); the catalog in use stays. */
+  | { readonly code: 'rejected'; readonly rejection: CatalogRejection }
+  /** The catalog was fine but could not be stored (disk full, permissions); nothing changed. */
+  | { readonly code: 'store-failed'; readonly message: string };
+
+/** The outcome of {@link CatalogService.offer}. */
+export type CatalogOfferResult = Result<CatalogOffered, CatalogOfferError>;
+
+/** Why {@link CatalogService.applyStagedIfIdle} applied nothing; `store-failed` keeps the catalog staged for a retry. */
+export interface CatalogApplyError {
+  readonly code: 'nothing-staged' | 'visit-in-progress' | 'store-failed';
+}
+
+/** The outcome of {@link CatalogService.applyStagedIfIdle}: the version now in use, or why nothing changed. */
+export type CatalogApplyResult = Result<{ readonly version: number }, CatalogApplyError>;
 
 /** Dependencies of the catalog service. */
 export interface CatalogServiceOptions {
@@ -183,9 +202,9 @@ export class CatalogService {
           appliedVersion: floor === null ? null : floor - 1,
         });
         if (result.ok) {
-          this.applied = { doc: stored, snapshot: this.snapshotOf(result, 'applied') };
+          this.applied = { doc: stored, snapshot: this.snapshotOf(result.value, 'applied') };
           this.expired = false;
-        } else await this.reject(result, 'stored');
+        } else await this.reject(result.error, 'stored');
       }
       if (!this.applied) await this.loadDefault();
       this.checkExpiry();
@@ -193,16 +212,16 @@ export class CatalogService {
       if (staged !== null) {
         const result = this.verify(staged, { appliedVersion: this.rollbackBar() });
         if (result.ok) {
-          this.staged = { doc: staged, snapshot: this.snapshotOf(result, 'applied'), source: 'stored' };
+          this.staged = { doc: staged, snapshot: this.snapshotOf(result.value, 'applied'), source: 'stored' };
         } else {
           await this.options.store.saveStaged(null).catch((error: unknown) => {
             // The refused staged file stays on disk, and is refused again at the next start: log, go on.
             this.options.logger?.error('catalog.store-failed', { part: 'staged', message: errorText(error) });
           });
           if (!(
-            result.reason === 'rollback' && sameCatalog(catalogOf(staged), catalogOf(this.applied?.doc))
+            result.error.code === 'rollback' && sameCatalog(catalogOf(staged), catalogOf(this.applied?.doc))
           )) {
-            await this.reject(result, 'stored');
+            await this.reject(result.error, 'stored');
           }
         }
       }
@@ -271,39 +290,37 @@ export class CatalogService {
       }
       const result = this.verify(doc, { appliedVersion: newest === 0 ? null : newest });
       if (!result.ok) {
-        if (result.reason === 'rollback') {
+        if (result.error.code === 'rollback') {
           for (const held of [this.staged, this.pendingSwap, this.applied]) {
             if (
               held &&
-              held.snapshot.version === result.version &&
+              held.snapshot.version === result.error.version &&
               sameCatalog(catalogOf(doc), catalogOf(held.doc))
             ) {
-              return { outcome: 'unchanged', version: held.snapshot.version };
+              return ok({ outcome: 'unchanged', version: held.snapshot.version });
             }
           }
         }
-        return { outcome: 'rejected', rejection: await this.reject(result, source) };
+        return err({ code: 'rejected', rejection: await this.reject(result.error, source) });
       }
+      const { catalog, keyId } = result.value;
       try {
         await this.options.store.saveStaged(doc);
       } catch (error) {
-        const message = `cannot store catalog ${result.catalog.version}: ${errorText(error)}`;
+        const message = `cannot store catalog ${catalog.version}: ${errorText(error)}`;
         this.options.logger?.error('catalog.store-failed', { message });
-        return { outcome: 'failed', message };
+        return err({ code: 'store-failed', message });
       }
-      this.staged = { doc, snapshot: this.snapshotOf(result, 'applied'), source };
-      this.options.logger?.info('catalog.staged', {
-        version: result.catalog.version,
-        source,
-        keyId: result.keyId,
-      });
-      this.events.emit('staged', { version: result.catalog.version, source });
-      return { outcome: 'staged', version: result.catalog.version };
+      this.staged = { doc, snapshot: this.snapshotOf(result.value, 'applied'), source };
+      this.options.logger?.info('catalog.staged', { version: catalog.version, source, keyId });
+      this.events.emit('staged', { version: catalog.version, source });
+      return ok({ outcome: 'staged', version: catalog.version });
     });
-    if (staged.outcome !== 'staged' || this.options.applyWhenIdle === false) return staged;
+    if (!staged.ok || staged.value.outcome !== 'staged' || this.options.applyWhenIdle === false)
+      return staged;
     const applied = await this.applyStagedIfIdle();
-    return applied.applied && applied.version === staged.version
-      ? { outcome: 'applied', version: staged.version }
+    return applied.ok && applied.value.version === staged.value.version
+      ? ok({ outcome: 'applied', version: staged.value.version })
       : staged;
   }
 
@@ -313,8 +330,8 @@ export class CatalogService {
    */
   applyStagedIfIdle(): Promise<CatalogApplyResult> {
     return this.exclusive(async (): Promise<CatalogApplyResult> => {
-      if (!this.staged && !this.pendingSwap) return { applied: false, reason: 'nothing-staged' };
-      if (this.options.isVisitInProgress()) return { applied: false, reason: 'visit-in-progress' };
+      if (!this.staged && !this.pendingSwap) return err({ code: 'nothing-staged' });
+      if (this.options.isVisitInProgress()) return err({ code: 'visit-in-progress' });
       const staged = this.staged;
       if (staged) {
         try {
@@ -328,7 +345,7 @@ export class CatalogService {
           await this.options.store.saveApplied(staged.doc);
         } catch (error) {
           this.options.logger?.error('catalog.store-failed', { message: errorText(error) });
-          return { applied: false, reason: 'store-failed' };
+          return err({ code: 'store-failed' });
         }
         // A staged file left behind is harmless: at start-up it equals the applied one and is dropped.
         await this.options.store.saveStaged(null).catch((error: unknown) => {
@@ -338,16 +355,16 @@ export class CatalogService {
         this.staged = null;
       }
       // A visit may have begun while the files were written: then switch on the next call instead.
-      if (this.options.isVisitInProgress()) return { applied: false, reason: 'visit-in-progress' };
+      if (this.options.isVisitInProgress()) return err({ code: 'visit-in-progress' });
       const next = this.pendingSwap;
-      if (!next) return { applied: false, reason: 'nothing-staged' };
+      if (!next) return err({ code: 'nothing-staged' });
       const previousVersion = this.applied?.snapshot.version ?? null;
       this.applied = next;
       this.expired = false;
       this.pendingSwap = null;
       this.options.logger?.info('catalog.applied', { version: next.snapshot.version, previousVersion });
       this.events.emit('applied', { version: next.snapshot.version, previousVersion });
-      return { applied: true, version: next.snapshot.version };
+      return ok({ version: next.snapshot.version });
     });
   }
 
@@ -380,12 +397,12 @@ export class CatalogService {
       doc = await load();
     } catch (error) {
       const message = `cannot read the shipped default catalog: ${error instanceof Error ? error.message : String(error)}`;
-      await this.reject({ ok: false, reason: 'malformed', message }, 'default');
+      await this.reject({ code: 'malformed', message }, 'default');
       return;
     }
     const result = this.verify(doc, { appliedVersion: null });
-    if (result.ok) this.applied = { doc, snapshot: this.snapshotOf(result, 'default') };
-    else await this.reject(result, 'default');
+    if (result.ok) this.applied = { doc, snapshot: this.snapshotOf(result.value, 'default') };
+    else await this.reject(result.error, 'default');
   }
 
   private verify(
@@ -404,21 +421,15 @@ export class CatalogService {
     });
   }
 
-  private snapshotOf(
-    result: CatalogVerification & { ok: true },
-    source: 'applied' | 'default',
-  ): CatalogSnapshot {
-    return { catalog: result.catalog, version: result.catalog.version, keyId: result.keyId, source };
+  private snapshotOf(verified: VerifiedCatalog, source: 'applied' | 'default'): CatalogSnapshot {
+    return { catalog: verified.catalog, version: verified.catalog.version, keyId: verified.keyId, source };
   }
 
-  private async reject(
-    result: CatalogVerification & { ok: false },
-    source: CatalogSource,
-  ): Promise<CatalogRejection> {
+  private async reject(refused: CatalogVerificationError, source: CatalogSource): Promise<CatalogRejection> {
     const rejection: CatalogRejection = {
-      ...(result.version !== undefined ? { version: result.version } : {}),
-      reason: result.reason,
-      message: result.message.slice(0, 500),
+      ...(refused.version !== undefined ? { version: refused.version } : {}),
+      reason: refused.code,
+      message: refused.message.slice(0, 500),
       source,
       at: new Date(this.now()).toISOString(),
     };
