@@ -46,6 +46,14 @@ const steps = [
   ['type check (core, drivers, tests)', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']],
   ['type check (renderer)', 'npx', ['tsc', '-p', 'renderer/tsconfig.json', '--noEmit']],
   ['type check (web console)', 'npx', ['tsc', '-p', 'central/console-app/tsconfig.json', '--noEmit']],
+  // The renderer's and the console's own tests (their app configs leave them out: the tests may use Node's types,
+  // the app code may not).
+  ['type check (renderer tests)', 'npx', ['tsc', '-p', 'renderer/tsconfig.test.json', '--noEmit']],
+  [
+    'type check (web console tests)',
+    'npx',
+    ['tsc', '-p', 'central/console-app/tsconfig.test.json', '--noEmit'],
+  ],
   ['lint', 'npx', ['eslint', '.', '--max-warnings', '0']],
   // Built before the tests: some of them start the kiosk as `npm start` does, which would otherwise build the
   // renderer itself inside a test's time limit.

@@ -36,7 +36,7 @@ function run(
   const frameMs = options.frameMs ?? 150;
   const frames: Observation[] = [];
   let times: { steadyAt: number; promptAt: number | null } | null = null;
-  let asked: { challenge: Challenge; since: number } | null = null;
+  let asked = null as { challenge: Challenge; since: number } | null;
   for (let t = options.start ?? 0; t < (options.start ?? 0) + 60_000; t += frameMs) {
     frames.push({ at: t, faces: 1, yaw: 0, eyes: 0.3, ...scene(t, asked) });
     if (!times) {
