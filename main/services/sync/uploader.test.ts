@@ -432,7 +432,10 @@ describe('Uploader: errors, refusals, draining', () => {
     await uploader.start();
     await transactions.complete(visit());
     await eventually(clock, async () => expect((await uploader.state()).lastError).toBe('http 503: down'));
-    expect((await readSyncState(store)).lastError).toBe('http 503: down');
+    // The stored state is written after the one in memory changes.
+    await eventually(clock, async () =>
+      expect((await readSyncState(store)).lastError).toBe('http 503: down'),
+    );
     central.respond = fail({ code: 'network', message: 'ECONNREFUSED' });
     clock.advance(999);
     await eventually(clock, async () =>
@@ -444,7 +447,9 @@ describe('Uploader: errors, refusals, draining', () => {
     const deliveredAt = clock.now();
     await eventually(clock, async () => expect((await uploader.state()).pending).toBe(0));
     expect(await uploader.state()).toMatchObject({ lastError: null, lastSuccessAt: deliveredAt });
-    expect(await readSyncState(store)).toMatchObject({ lastError: null, lastSuccessAt: deliveredAt });
+    await eventually(clock, async () =>
+      expect(await readSyncState(store)).toMatchObject({ lastError: null, lastSuccessAt: deliveredAt }),
+    );
   });
 
   it('flags a record that cannot be unsealed (reason local), sends the rest, and says so to a waiter', async () => {
