@@ -128,7 +128,7 @@ export abstract class TransportScanner implements Scanner {
       this.emitError(decoded.error);
       return;
     }
-    const classification = classifyCode(decoded.text, this.facadeOptions.classify);
+    const classification = classifyCode(decoded.value.text, this.facadeOptions.classify);
     if (classification.text === '') {
       this.emitError({
         code: 'scanner-empty-code',
@@ -143,7 +143,7 @@ export abstract class TransportScanner implements Scanner {
       kind: classification.kind,
       reference: classification.reference,
       gs1: gs1ElementsOf(classification.text, symbology),
-      encoding: decoded.encoding,
+      encoding: decoded.value.encoding,
       source: this.source,
       at: this.now(),
     });

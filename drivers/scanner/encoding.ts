@@ -4,7 +4,8 @@
  * bytes never become U+FFFD silently, they become a typed `scan-error`.
  */
 import { TextDecoder } from 'node:util';
-import type { DeviceError } from '../common/result.js';
+import type { DeviceResult } from '../common/result.js';
+import { err, ok } from '../../contract/result.js';
 
 /** How a scanner's payload bytes are decoded (per scanner in the device configuration). */
 export const SCANNER_ENCODINGS = ['auto', 'utf-8', 'gb18030'] as const;
@@ -19,9 +20,7 @@ export type ScannerEncoding = (typeof SCANNER_ENCODINGS)[number];
 export type PayloadEncoding = 'utf-8' | 'gb18030';
 
 /** A decoded payload, or why it could not be decoded (no payload bytes in the message). */
-export type DecodedPayload =
-  | { readonly ok: true; readonly text: string; readonly encoding: PayloadEncoding }
-  | { readonly ok: false; readonly error: DeviceError };
+export type DecodedPayload = DeviceResult<{ readonly text: string; readonly encoding: PayloadEncoding }>;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 let gb18030: TextDecoder | null | undefined;
@@ -51,35 +50,29 @@ function tryDecode(decoder: TextDecoder | null, bytes: Uint8Array): string | nul
 function undecodable(encoding: ScannerEncoding, length: number): DecodedPayload {
   const what =
     encoding === 'auto' ? 'neither valid UTF-8 nor valid GB18030' : `not valid ${encoding.toUpperCase()}`;
-  return {
-    ok: false,
-    error: {
-      code: 'scanner-bad-encoding',
-      recovery: 'check-configuration',
-      message: `a ${length}-byte code is ${what}; dropped rather than shown with replacement characters`,
-    },
-  };
+  return err({
+    code: 'scanner-bad-encoding',
+    recovery: 'check-configuration',
+    message: `a ${length}-byte code is ${what}; dropped rather than shown with replacement characters`,
+  });
 }
 
 /** Decodes a payload's bytes strictly. Never throws; never yields U+FFFD for bytes that did not encode it. */
 export function decodePayload(bytes: Uint8Array, encoding: ScannerEncoding = 'auto'): DecodedPayload {
   if (encoding !== 'gb18030') {
     const text = tryDecode(utf8, bytes);
-    if (text !== null) return { ok: true, text, encoding: 'utf-8' };
+    if (text !== null) return ok({ text, encoding: 'utf-8' });
     if (encoding === 'utf-8') return undecodable(encoding, bytes.length);
   }
   const decoder = gb18030Decoder();
   if (!decoder) {
-    return {
-      ok: false,
-      error: {
-        code: 'scanner-encoding-unsupported',
-        recovery: 'unsupported',
-        message: 'this runtime has no GB18030 decoder (built without full ICU)',
-      },
-    };
+    return err({
+      code: 'scanner-encoding-unsupported',
+      recovery: 'unsupported',
+      message: 'this runtime has no GB18030 decoder (built without full ICU)',
+    });
   }
   const text = tryDecode(decoder, bytes);
-  if (text !== null) return { ok: true, text, encoding: 'gb18030' };
+  if (text !== null) return ok({ text, encoding: 'gb18030' });
   return undecodable(encoding, bytes.length);
 }

@@ -171,13 +171,13 @@ export function buildApi(deps: ApiDeps) {
         // A refusal is a result, not an error: it carries the attempts left and the lockout's end.
         return ok(
           r.ok
-            ? { signedIn: true, expiresAt: r.expiresAt }
+            ? { signedIn: true, expiresAt: r.value.expiresAt }
             : {
                 signedIn: false,
-                reason: r.reason,
-                messageKey: `technician.${r.reason}`,
-                attemptsLeft: r.attemptsLeft,
-                lockedUntil: r.lockedUntil,
+                reason: r.error.code,
+                messageKey: `technician.${r.error.code}`,
+                attemptsLeft: r.error.attemptsLeft,
+                lockedUntil: r.error.lockedUntil,
               },
         );
       },

@@ -33,21 +33,11 @@ import type {
   TransactionProgressView,
   VisitView,
 } from '../services/views.js';
+import type { LoginOutcome, PinChangeOutcome } from '../services/technician/technician-auth.js';
 
 /** Technician sign-in (PIN, per connection) and the diagnostics it unlocks. */
 export interface TechnicianPort {
-  login(
-    connectionId: number,
-    pin: string,
-  ): Promise<
-    | { ok: true; expiresAt: number }
-    | {
-        ok: false;
-        reason: 'wrong-pin' | 'locked' | 'no-pin-set';
-        attemptsLeft: number;
-        lockedUntil: number | null;
-      }
-  >;
+  login(connectionId: number, pin: string): Promise<LoginOutcome>;
   logout(connectionId: number): Promise<void>;
   isSignedIn(connectionId: number): boolean;
   overview(): Promise<TechnicianOverview>;
@@ -58,11 +48,7 @@ export interface TechnicianPort {
   /** Waits up to `timeoutMs` for the next card and reports its type and masked number (nothing is kept). */
   readCard(timeoutMs: number): Promise<CardCheckView>;
   /** Changes the PIN: signed in, with the current PIN again (a wrong one ends the session). */
-  changePin(
-    connectionId: number,
-    current: string,
-    next: string,
-  ): Promise<{ ok: true } | { ok: false; reason: 'not-signed-in' | 'wrong-pin' | 'unacceptable-pin' }>;
+  changePin(connectionId: number, current: string, next: string): Promise<PinChangeOutcome>;
   /** The kiosk's health snapshot (the same one the heartbeat and `booth health` report). */
   health(): Promise<HealthSnapshot>;
   /** Discovery, assignment, device tests and the diagnostics bundle (main/core/technician-tools.ts). */

@@ -41,11 +41,11 @@ export function technicianMethods(deps: ApiDeps) {
       z.object({ current: z.string().min(1).max(32), next: z.string().min(1).max(32) }).strict(),
       async ({ current, next }, ctx): Promise<ApiResult<{ changed: boolean; reason: string | null }>> => {
         const r = await deps.technician.changePin(ctx.connectionId, current, next);
-        if (!r.ok && r.reason === 'not-signed-in')
+        if (!r.ok && r.error.code === 'not-signed-in')
           return { ok: false, error: apiError('unauthorized', 'sign in first') };
         return {
           ok: true,
-          value: r.ok ? { changed: true, reason: null } : { changed: false, reason: r.reason },
+          value: r.ok ? { changed: true, reason: null } : { changed: false, reason: r.error.code },
         };
       },
     ),

@@ -3,6 +3,7 @@ import { access, chmod, lstat, readdir, stat, statfs } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { err, ok, type Result } from '../../contract/result.js';
 
 /** The application's folder name under the platform data directory. */
 export const APP_DIR_NAME = 'smart-police-booth';
@@ -129,15 +130,15 @@ export function minFreeBytesFromEnv(env: Readonly<Record<string, string | undefi
   return parsed.data * 1024 * 1024;
 }
 
-/** Whether the data directory can take a visit's writes now. */
-export type StorageState =
-  | { readonly ok: true; readonly freeBytes: number }
-  | {
-      readonly ok: false;
-      /** `disk-full`: less free space than the threshold; `read-only`: the directory refuses writes. */
-      readonly reason: 'disk-full' | 'read-only';
-      readonly freeBytes: number | null;
-    };
+/** Why the data directory cannot take a visit's writes now. */
+export interface StorageProblem {
+  /** `disk-full`: less free space than the threshold; `read-only`: the directory refuses writes. */
+  readonly code: 'disk-full' | 'read-only';
+  readonly freeBytes: number | null;
+}
+
+/** Whether the data directory can take a visit's writes now: the free bytes, or the problem. */
+export type StorageState = Result<{ readonly freeBytes: number }, StorageProblem>;
 
 /** The file system calls {@link checkStorage} makes; injected by tests to play a full or read-only disk. */
 export interface StorageProbe {
@@ -161,7 +162,7 @@ export async function checkStorage(
   try {
     await probe.access(dir, constants.W_OK);
   } catch {
-    return { ok: false, reason: 'read-only', freeBytes: null };
+    return err({ code: 'read-only', freeBytes: null });
   }
   let freeBytes: number;
   try {
@@ -169,7 +170,7 @@ export async function checkStorage(
     freeBytes = Number(s.bavail) * Number(s.bsize);
   } catch (error) {
     // A data directory that vanished or cannot be examined cannot be trusted with a citizen's data either.
-    return { ok: false, reason: errnoOf(error) === 'ENOSPC' ? 'disk-full' : 'read-only', freeBytes: null };
+    return err({ code: errnoOf(error) === 'ENOSPC' ? 'disk-full' : 'read-only', freeBytes: null });
   }
-  return freeBytes < min ? { ok: false, reason: 'disk-full', freeBytes } : { ok: true, freeBytes };
+  return freeBytes < min ? err({ code: 'disk-full', freeBytes }) : ok({ freeBytes });
 }

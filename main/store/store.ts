@@ -239,8 +239,8 @@ function assemble(
       });
       if (!state.ok) {
         log.warn('storage.unavailable', {
-          reason: state.reason,
-          freeMb: state.freeBytes === null ? null : Math.floor(state.freeBytes / (1024 * 1024)),
+          reason: state.error.code,
+          freeMb: state.error.freeBytes === null ? null : Math.floor(state.error.freeBytes / (1024 * 1024)),
         });
       }
       return state;

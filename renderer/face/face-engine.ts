@@ -235,18 +235,18 @@ export class RendererFaceEngine {
           head: headFromMesh(f.mesh as unknown as MeshPoint[], f.box),
         }));
         const verdict = checkPhotoFrame(faces, pixels, spec);
-        if (!verdict.ok) return verdict;
+        if (!verdict.ok) return { ok: false, problem: verdict.error.code };
         shot.width = spec.width;
         shot.height = spec.height;
         const ctx = shot.getContext('2d', { willReadFrequently: true });
         if (!ctx) throw new Error('no 2d canvas');
         ctx.imageSmoothingQuality = 'high';
-        const [x, y, w, h] = verdict.rect;
+        const [x, y, w, h] = verdict.value.rect;
         ctx.drawImage(this.canvas, x, y, w, h, 0, 0, spec.width, spec.height);
         const photo = ctx.getImageData(0, 0, spec.width, spec.height);
         const view = { width: photo.width, height: photo.height, channels: 4 as const, data: photo.data };
         const background = checkBackground(
-          measureBackground(view, headInCrop(verdict.head, verdict.rect, spec)),
+          measureBackground(view, headInCrop(verdict.value.head, verdict.value.rect, spec)),
         );
         if (background) return { ok: false, problem: background };
         // The detector runs with a low floor; only detections the gates count as faces are faces here too.

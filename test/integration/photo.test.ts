@@ -32,12 +32,11 @@ beforeAll(async () => {
 async function takePhoto(frame: RgbImage): Promise<{ photo: RgbImage } | { problem: PhotoProblem }> {
   const analysis = await engine.analyse(frame);
   const verdict = checkPhotoFrame(analysis.faces, frame, spec);
-  if (!verdict.ok) return { problem: verdict.problem };
-  const [x, y, w, h] = verdict.rect;
+  if (!verdict.ok) return { problem: verdict.error.code };
+  const { rect, head } = verdict.value;
+  const [x, y, w, h] = rect;
   const photo = resize(crop(frame, x, y, w, h), spec.width, spec.height);
-  const problem = checkBackground(
-    measureBackground({ ...photo, channels: 3 }, headInCrop(verdict.head, verdict.rect, spec)),
-  );
+  const problem = checkBackground(measureBackground({ ...photo, channels: 3 }, headInCrop(head, rect, spec)));
   return problem ? { problem } : { photo };
 }
 

@@ -98,7 +98,7 @@ describe('data directory problems at start', () => {
     expect((err as StoreError).kind).toBe('read-only');
     expect((err as StoreError).message).toContain('read-only');
     // The visit-start check says so too, from the real file system (no injected probe).
-    expect(await checkStorage(dir)).toMatchObject({ ok: false, reason: 'read-only' });
+    expect(await checkStorage(dir)).toMatchObject({ ok: false, error: { code: 'read-only' } });
     // A technician can still see the queue: the store is opened read-only (a clean close left no WAL, so
     // sqlite cannot create its shared-memory file here and the database is read as immutable).
     const { io, out, err: stderr } = cliIo();
@@ -468,7 +468,7 @@ describe('disk full or read-only at visit start', () => {
     expect(await checkStorage(dir, { minFreeBytes: 0 })).toMatchObject({ ok: true });
     expect(await checkStorage(dir, { minFreeBytes: Number.MAX_SAFE_INTEGER })).toMatchObject({
       ok: false,
-      reason: 'disk-full',
+      error: { code: 'disk-full' },
     });
   });
 });
@@ -514,7 +514,7 @@ describe('a really full disk', () => {
     expect(err.join('')).toBe('');
     expect(JSON.parse(out.join(''))).toMatchObject({ completedTotal: 3, pending: 3 });
     const reason = state === 'full' ? 'disk-full' : 'read-only';
-    expect(await checkStorage(data)).toMatchObject({ ok: false, reason });
+    expect(await checkStorage(data)).toMatchObject({ ok: false, error: { code: reason } });
     await expect(openStore({ dataDir: data })).rejects.toMatchObject({ kind: reason });
   });
 });

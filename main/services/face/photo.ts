@@ -5,6 +5,7 @@
  * it there, and the plain light background check. Thresholds and how they were measured: docs/FACE.md.
  */
 import type { PhotoSpec } from '../../../contract/catalog/photo-spec.js';
+import { err, ok, type Result } from '../../../contract/result.js';
 import {
   LIVE_GATES,
   QUALITY_PROBLEMS,
@@ -18,7 +19,6 @@ import {
 // The photo's specification is part of the catalog document (a service may give its own), so it lives with the
 // catalog's schema in contract/; re-exported for the renderer and the core's photo checks.
 export type { PhotoSpec };
-
 
 /**
  * The default: 358×441 pixels (the exit-entry documents' digital photo size), head 58–72 % of the height with
@@ -122,9 +122,12 @@ export function headFromMesh(
 export type Rect = readonly [number, number, number, number];
 
 /** The crop that gives the photo, or why the frame cannot give one. */
-export type CropPlan =
-  | { readonly ok: true; readonly rect: Rect; readonly upscale: number }
-  | { readonly ok: false; readonly problem: PhotoProblem };
+export type CropPlan = Result<{ readonly rect: Rect; readonly upscale: number }, PhotoGuidance>;
+
+/** What the citizen is asked to do so that a frame gives a photo: one {@link PhotoProblem}. */
+export interface PhotoGuidance {
+  readonly code: PhotoProblem;
+}
 
 /**
  * The crop of a frame that puts the head where the spec wants it: the head at the middle of the allowed
@@ -143,11 +146,11 @@ export function planCrop(
   const x = head.centreX - cropWidth / 2;
   const y = head.crownY - cropHeight * ((spec.headTop.min + spec.headTop.max) / 2);
   const upscale = spec.height / cropHeight;
-  if (upscale > MAX_UPSCALE) return { ok: false, problem: 'move-closer' };
-  if (cropHeight > frame.height || cropWidth > frame.width) return { ok: false, problem: 'move-back' };
+  if (upscale > MAX_UPSCALE) return err({ code: 'move-closer' });
+  if (cropHeight > frame.height || cropWidth > frame.width) return err({ code: 'move-back' });
   if (x < 0 || y < 0 || x + cropWidth > frame.width || y + cropHeight > frame.height)
-    return { ok: false, problem: 'centre-face' };
-  return { ok: true, rect: [x, y, cropWidth, cropHeight], upscale };
+    return err({ code: 'centre-face' });
+  return ok({ rect: [x, y, cropWidth, cropHeight], upscale });
 }
 
 /** Where a head sits in a finished photo, as fractions of its size. */
@@ -261,9 +264,7 @@ export interface PhotoFace extends FaceMeasure {
 }
 
 /** What one camera frame gives: the crop to take, or the first problem to tell the citizen. */
-export type PhotoFrameVerdict =
-  | { readonly ok: true; readonly rect: Rect; readonly head: HeadGeometry }
-  | { readonly ok: false; readonly problem: PhotoProblem };
+export type PhotoFrameVerdict = Result<{ readonly rect: Rect; readonly head: HeadGeometry }, PhotoGuidance>;
 
 /**
  * The checks on a camera frame before its crop is looked at: exactly one face passing {@link PHOTO_GATES}
@@ -277,11 +278,11 @@ export function checkPhotoFrame(
 ): PhotoFrameVerdict {
   const verdict = evaluateQuality(faces, frame, PHOTO_GATES);
   const first = verdict.problems[0];
-  if (first) return { ok: false, problem: first };
+  if (first) return err({ code: first });
   const face = verdict.face as PhotoFace | null;
-  if (!face?.head) return { ok: false, problem: 'face-camera' };
+  if (!face?.head) return err({ code: 'face-camera' });
   const plan = planCrop(face.head, frame, spec);
-  return plan.ok ? { ok: true, rect: plan.rect, head: face.head } : { ok: false, problem: plan.problem };
+  return plan.ok ? ok({ rect: plan.value.rect, head: face.head }) : plan;
 }
 
 /** The head of a frame carried into a crop of it scaled to the photo's size. */

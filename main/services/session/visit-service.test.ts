@@ -6,6 +6,8 @@ import type { VisitView } from '../views.js';
 import { validateCatalog, type Catalog } from '../../../contract/catalog/schema.js';
 import { VisitService, type VisitCompletion, type VisitServiceOptions } from './visit-service.js';
 import { MISSING_PERSON_FORM } from './visit-test-support.js';
+import { err, ok } from '../../../contract/result.js';
+import type { StorageState } from '../../store/index.js';
 
 const parsed = validateCatalog(JSON.parse(readFileSync('resources/catalog/default-catalog.json', 'utf8')));
 if (!parsed.ok) throw new Error('default catalog invalid');
@@ -164,7 +166,7 @@ describe('VisitService', () => {
 
   it('asks whether the kiosk can save before a visit starts, and starts none when it cannot', async () => {
     const changes: (VisitView | null)[] = [];
-    let storage: { ok: boolean; reason?: string } = { ok: false, reason: 'disk-full' };
+    let storage: StorageState = err({ code: 'disk-full', freeBytes: 1024 });
     let checks = 0;
     const visits = new VisitService({
       catalog: () => catalog,
@@ -190,7 +192,7 @@ describe('VisitService', () => {
     });
     expect(await broken.start([residentOnly!.id])).toMatchObject({ error: { code: 'storage-unavailable' } });
     // Two taps at once: both pass the check, one visit starts.
-    storage = { ok: true };
+    storage = ok({ freeBytes: 1e9 });
     const both = await Promise.all([visits.start([residentOnly!.id]), visits.start([residentOnly!.id])]);
     expect(both.map((r) => (r.ok ? 'ok' : r.error.code)).sort()).toEqual(['ok', 'visit-in-progress']);
     expect(checks).toBe(3);

@@ -3,6 +3,7 @@ import type { DeviceError } from '../../../drivers/common/result.js';
 import type { IdCardData } from '../../../drivers/id-card/types.js';
 import type { ApiResult } from '../errors.js';
 import { apiError } from '../errors.js';
+import type { Result } from '../../../contract/result.js';
 import type { FieldError, FormValue } from '../catalog/form-validation.js';
 import { MAX_SERVICES_PER_VISIT } from './limits.js';
 import { isWithinOpeningHours, localTimeOf } from '../catalog/rules.js';
@@ -18,7 +19,13 @@ import type {
   VisitView,
 } from '../views.js';
 import { promiseClocks } from './promise-clocks.js';
-import type { CardType, Catalog, CatalogLocale, CatalogService, PrefillSource } from '../../../contract/catalog/schema.js';
+import type {
+  CardType,
+  Catalog,
+  CatalogLocale,
+  CatalogService,
+  PrefillSource,
+} from '../../../contract/catalog/schema.js';
 import { DEFAULT_FACE_THRESHOLDS, decide, type FaceThresholds } from '../face/policy.js';
 import { DEFAULT_PHOTO_SPEC } from '../face/photo.js';
 import { checkPhotoJpeg } from '../face/photo-jpeg.js';
@@ -114,7 +121,7 @@ export interface VisitServiceOptions {
    * Whether the kiosk can save a visit now (the store's `checkStorage`): asked at every visit start, so a full
    * or read-only disk is said before the citizen types anything rather than at submit. Absent: not checked.
    */
-  readonly checkStorage?: () => Promise<{ readonly ok: boolean; readonly reason?: string }>;
+  readonly checkStorage?: () => Promise<Result<unknown, { readonly code: string }>>;
   /** The face thresholds; the core decides from the reported score with these (default: calibrated). */
   readonly faceThresholds?: FaceThresholds;
   readonly now?: () => number;
@@ -238,13 +245,15 @@ export class VisitService {
   async start(serviceIds: readonly string[]): Promise<ApiResult<VisitView>> {
     if (this.visit) return { ok: false, error: apiError('visit-in-progress') };
     if (this.options.checkStorage) {
-      let storage: { readonly ok: boolean; readonly reason?: string };
+      let problem: string | null;
       try {
-        storage = await this.options.checkStorage();
+        const storage = await this.options.checkStorage();
+        problem = storage.ok ? null : storage.error.code;
       } catch {
-        storage = { ok: false, reason: 'unknown' };
+        // The check itself failed (the store logs its own faults): a visit that may not be saved is not started.
+        problem = 'unknown';
       }
-      if (!storage.ok) return { ok: false, error: apiError('storage-unavailable', storage.reason) };
+      if (problem !== null) return { ok: false, error: apiError('storage-unavailable', problem) };
     }
     return this.startChecked(serviceIds);
   }

@@ -52,9 +52,7 @@ describe('TechnicianAuth', () => {
     });
     expect(await new TechnicianAuth(s, { demonstration: false }).login(1, DEMO_TECHNICIAN_PIN)).toEqual({
       ok: false,
-      reason: 'no-pin-set',
-      attemptsLeft: 4,
-      lockedUntil: null,
+      error: { code: 'no-pin-set', attemptsLeft: 4, lockedUntil: null },
     });
   });
 
@@ -69,8 +67,7 @@ describe('TechnicianAuth', () => {
     expect(JSON.stringify(stored)).not.toContain('482913');
     expect(await auth.login(7, DEMO_TECHNICIAN_PIN)).toMatchObject({
       ok: false,
-      reason: 'wrong-pin',
-      attemptsLeft: 4,
+      error: { code: 'wrong-pin', attemptsLeft: 4 },
     });
     expect(await auth.login(7, '482913')).toMatchObject({ ok: true });
     expect(auth.isSignedIn(7)).toBe(true);
@@ -99,26 +96,21 @@ describe('TechnicianAuth', () => {
     });
     expect(await auth.login(1, '999999')).toEqual({
       ok: false,
-      reason: 'wrong-pin',
-      attemptsLeft: 2,
-      lockedUntil: null,
+      error: { code: 'wrong-pin', attemptsLeft: 2, lockedUntil: null },
     });
-    expect(await auth.login(1, '999999')).toMatchObject({ attemptsLeft: 1, lockedUntil: null });
+    expect(await auth.login(1, '999999')).toMatchObject({
+      ok: false,
+      error: { attemptsLeft: 1, lockedUntil: null },
+    });
     expect(await auth.login(1, '999999')).toEqual({
       ok: false,
-      reason: 'locked',
-      attemptsLeft: 0,
-      lockedUntil: 1_060_000,
-      retryAfterMs: 60_000,
+      error: { code: 'locked', attemptsLeft: 0, lockedUntil: 1_060_000, retryAfterMs: 60_000 },
     });
     now += 30_000;
     // The right PIN does not open a locked sign-in.
     expect(await auth.login(1, DEMO_TECHNICIAN_PIN)).toEqual({
       ok: false,
-      reason: 'locked',
-      attemptsLeft: 0,
-      lockedUntil: 1_060_000,
-      retryAfterMs: 30_000,
+      error: { code: 'locked', attemptsLeft: 0, lockedUntil: 1_060_000, retryAfterMs: 30_000 },
     });
     now = 1_060_000;
     expect(await auth.login(1, DEMO_TECHNICIAN_PIN)).toMatchObject({ ok: true });
@@ -133,10 +125,13 @@ describe('TechnicianAuth', () => {
     for (let i = 0; i < 3; i++) await new TechnicianAuth(s, options).login(1, '123123');
     s = await restart(s);
     // Two attempts left, not five.
-    expect(await new TechnicianAuth(s, options).login(1, '123123')).toMatchObject({ attemptsLeft: 1 });
     expect(await new TechnicianAuth(s, options).login(1, '123123')).toMatchObject({
-      reason: 'locked',
-      lockedUntil: 5_060_000,
+      ok: false,
+      error: { attemptsLeft: 1 },
+    });
+    expect(await new TechnicianAuth(s, options).login(1, '123123')).toMatchObject({
+      ok: false,
+      error: { code: 'locked', lockedUntil: 5_060_000 },
     });
     // Stored under the key earlier versions used: a renamed key would hand every locked-out kiosk fresh
     // guesses on upgrade.
@@ -149,8 +144,7 @@ describe('TechnicianAuth', () => {
     // Still locked after the restart, even for the right PIN.
     expect(await new TechnicianAuth(s, options).login(1, DEMO_TECHNICIAN_PIN)).toMatchObject({
       ok: false,
-      reason: 'locked',
-      lockedUntil: 5_060_000,
+      error: { code: 'locked', lockedUntil: 5_060_000 },
     });
   });
 
@@ -168,24 +162,27 @@ describe('TechnicianAuth', () => {
     for (let round = 0; round < 5; round++) {
       await auth.login(1, '123123');
       const locked = await auth.login(1, '123123');
-      if (locked.ok || locked.lockedUntil === null) throw new Error('expected a lockout');
-      lengths.push(locked.lockedUntil - now);
-      now = locked.lockedUntil;
+      if (locked.ok || locked.error.lockedUntil === null) throw new Error('expected a lockout');
+      lengths.push(locked.error.lockedUntil - now);
+      now = locked.error.lockedUntil;
     }
     expect(lengths).toEqual([60_000, 120_000, 240_000, 300_000, 300_000]);
     expect(await auth.login(1, DEMO_TECHNICIAN_PIN)).toMatchObject({ ok: true });
     await auth.login(1, '123123');
     const again = await auth.login(1, '123123');
-    expect(again).toMatchObject({ reason: 'locked', lockedUntil: now + 60_000 });
+    expect(again).toMatchObject({ ok: false, error: { code: 'locked', lockedUntil: now + 60_000 } });
   });
 
   it('a clock stepped back does not stretch a lockout beyond its length', async () => {
     const s = await open();
     let now = 10_000_000;
     const auth = new TechnicianAuth(s, { demonstration: true, now: () => now, maxFailures: 1 });
-    expect(await auth.login(1, '123123')).toMatchObject({ lockedUntil: 10_060_000 });
+    expect(await auth.login(1, '123123')).toMatchObject({ ok: false, error: { lockedUntil: 10_060_000 } });
     now -= 3_600_000;
-    expect(await auth.login(1, '123123')).toMatchObject({ reason: 'locked', lockedUntil: now + 60_000 });
+    expect(await auth.login(1, '123123')).toMatchObject({
+      ok: false,
+      error: { code: 'locked', lockedUntil: now + 60_000 },
+    });
   });
 
   it('coalesces a brute-force run in the audit log: at most two rows per lockout window', async () => {
@@ -198,11 +195,11 @@ describe('TechnicianAuth', () => {
     for (let w = 0; w < windows; w++) {
       // Guess until locked, then hammer the locked sign-in 200 times, then wait the lockout out.
       let outcome = await auth.login(1, String(100000 + attempts++));
-      while (!outcome.ok && outcome.reason === 'wrong-pin')
+      while (!outcome.ok && outcome.error.code === 'wrong-pin')
         outcome = await auth.login(1, String(100000 + attempts++));
-      if (outcome.ok || outcome.lockedUntil === null) throw new Error('expected a lockout');
+      if (outcome.ok || outcome.error.lockedUntil === null) throw new Error('expected a lockout');
       for (let i = 0; i < 200; i++) await auth.login(1, String(100000 + attempts++));
-      now = outcome.lockedUntil;
+      now = outcome.error.lockedUntil;
     }
     expect(attempts).toBe(windows * 205);
     const rows = await auditRows(s);
@@ -228,8 +225,10 @@ describe('TechnicianAuth', () => {
     const auth = new TechnicianAuth(s, { demonstration: false });
     const outcomes = [];
     for (let i = 0; i < 50; i++) outcomes.push(await auth.login(1, DEMO_TECHNICIAN_PIN));
-    expect(outcomes.slice(0, 4).map((o) => (o.ok ? 'ok' : o.reason))).toEqual(Array(4).fill('no-pin-set'));
-    expect(outcomes.slice(4).every((o) => !o.ok && o.reason === 'locked')).toBe(true);
+    expect(outcomes.slice(0, 4).map((o) => (o.ok ? 'ok' : o.error.code))).toEqual(
+      Array(4).fill('no-pin-set'),
+    );
+    expect(outcomes.slice(4).every((o) => !o.ok && o.error.code === 'locked')).toBe(true);
     expect((await auditRows(s)).length).toBe(1);
   });
 
@@ -238,7 +237,7 @@ describe('TechnicianAuth', () => {
     const auth = new TechnicianAuth(s, { demonstration: false, maxFailures: 2 });
     await auth.setPin('482913');
     await auth.login(1, '111222');
-    expect(await auth.login(1, '111222')).toMatchObject({ reason: 'locked' });
+    expect(await auth.login(1, '111222')).toMatchObject({ ok: false, error: { code: 'locked' } });
     await auth.login(1, '111222');
     await new TechnicianAuth(s, { demonstration: false }).setPin('730291');
     expect(await auth.login(1, '730291')).toMatchObject({ ok: true });
@@ -262,7 +261,10 @@ describe('TechnicianAuth', () => {
     const auth = new TechnicianAuth(s, { demonstration: true, now: () => now, resetAfterMs: 86_400_000 });
     for (let i = 0; i < 4; i++) await auth.login(1, '123123');
     now += 86_400_000;
-    expect(await auth.login(1, '123123')).toMatchObject({ reason: 'wrong-pin', attemptsLeft: 4 });
+    expect(await auth.login(1, '123123')).toMatchObject({
+      ok: false,
+      error: { code: 'wrong-pin', attemptsLeft: 4 },
+    });
   });
 
   it('checks parallel guesses one at a time, so the lockout holds', async () => {
@@ -271,7 +273,7 @@ describe('TechnicianAuth', () => {
     const outcomes = await Promise.all(
       Array.from({ length: 40 }, (_, i) => auth.login(1, String(100000 + i))),
     );
-    const reasons = outcomes.map((o) => (o.ok ? 'ok' : o.reason));
+    const reasons = outcomes.map((o) => (o.ok ? 'ok' : o.error.code));
     expect(reasons.filter((r) => r === 'wrong-pin')).toHaveLength(4);
     expect(reasons.filter((r) => r === 'locked')).toHaveLength(36);
   });
@@ -297,7 +299,7 @@ describe('TechnicianAuth', () => {
     const s = await open();
     const auth = new TechnicianAuth(s, { demonstration: false });
     await expect(auth.setPin('111111')).rejects.toThrow(/6 to 12 digits/);
-    expect(await auth.login(1, '111111')).toMatchObject({ ok: false, reason: 'no-pin-set' });
+    expect(await auth.login(1, '111111')).toMatchObject({ ok: false, error: { code: 'no-pin-set' } });
   });
 
   it('records who acted and how each round ended in the audit log', async () => {
@@ -314,7 +316,7 @@ describe('TechnicianAuth', () => {
     await auth.login(1, '000000');
     await auth.login(1, '000000');
     await auth.setPin('482913');
-    expect(await auth.login(1, '111222')).toMatchObject({ reason: 'wrong-pin' });
+    expect(await auth.login(1, '111222')).toMatchObject({ ok: false, error: { code: 'wrong-pin' } });
     expect(await auth.login(1, '482913')).toMatchObject({ ok: true });
     await auth.logout(1);
     const all = (await s.audit.recent(100)).reverse();
@@ -350,20 +352,20 @@ describe('TechnicianAuth', () => {
       lockoutMs: 60_000,
       resetAfterMs: hour,
     });
-    expect(await auth.login(1, '123123')).toMatchObject({ lockedUntil: 60_000 });
+    expect(await auth.login(1, '123123')).toMatchObject({ ok: false, error: { lockedUntil: 60_000 } });
     // Within the quiet period the next lockout doubles ...
     now = 120_000;
-    expect(await auth.login(1, '123123')).toMatchObject({ lockedUntil: now + 120_000 });
+    expect(await auth.login(1, '123123')).toMatchObject({ ok: false, error: { lockedUntil: now + 120_000 } });
     // ... after it (an hour here, not the default day) it is back to one minute.
     now += hour;
-    expect(await auth.login(1, '123123')).toMatchObject({ lockedUntil: now + 60_000 });
+    expect(await auth.login(1, '123123')).toMatchObject({ ok: false, error: { lockedUntil: now + 60_000 } });
   });
 
   it('ends a session exactly when it expires, and a clock stepped back does not revive it', async () => {
     const s = await open();
     let now = 1_000;
     const auth = new TechnicianAuth(s, { demonstration: true, now: () => now, sessionMs: 1000 });
-    expect(await auth.login(1, '000000')).toEqual({ ok: true, expiresAt: 2_000 });
+    expect(await auth.login(1, '000000')).toEqual({ ok: true, value: { expiresAt: 2_000 } });
     now = 1_999;
     expect(auth.isSignedIn(1)).toBe(true);
     now = 2_000;
@@ -383,25 +385,25 @@ describe('TechnicianAuth', () => {
       null,
     );
     await s.settings.set('technician.pin', { ...stored, hash: Buffer.alloc(16).toString('base64') });
-    expect(await auth.login(1, '482913')).toMatchObject({ ok: false, reason: 'wrong-pin' });
-    expect(await auth.changePin(2, '482913', '246810')).toEqual({ ok: false, reason: 'wrong-pin' });
+    expect(await auth.login(1, '482913')).toMatchObject({ ok: false, error: { code: 'wrong-pin' } });
+    expect(await auth.changePin(2, '482913', '246810')).toEqual({ ok: false, error: { code: 'wrong-pin' } });
   });
 
   it('on screen, checks the current PIN against the set PIN (or the demonstration PIN while none is set)', async () => {
     const s = await open();
     const auth = new TechnicianAuth(s, { demonstration: true });
     await auth.login(1, DEMO_TECHNICIAN_PIN);
-    expect(await auth.changePin(1, '135791', '246810')).toEqual({ ok: false, reason: 'wrong-pin' });
+    expect(await auth.changePin(1, '135791', '246810')).toEqual({ ok: false, error: { code: 'wrong-pin' } });
     expect(auth.isSignedIn(1)).toBe(false);
 
     await auth.setPin('482913');
     await auth.login(2, '482913');
     expect(await auth.changePin(2, DEMO_TECHNICIAN_PIN, '246810')).toEqual({
       ok: false,
-      reason: 'wrong-pin',
+      error: { code: 'wrong-pin' },
     });
     await auth.login(3, '482913');
-    expect(await auth.changePin(3, '482913', '246810')).toEqual({ ok: true });
+    expect(await auth.changePin(3, '482913', '246810')).toEqual({ ok: true, value: null });
     expect(await auth.login(4, '246810')).toMatchObject({ ok: true });
   });
 
@@ -410,20 +412,23 @@ describe('TechnicianAuth', () => {
     const auth = new TechnicianAuth(s, { demonstration: true });
     expect(await auth.changePin(1, DEMO_TECHNICIAN_PIN, '246810')).toEqual({
       ok: false,
-      reason: 'not-signed-in',
+      error: { code: 'not-signed-in' },
     });
     await auth.login(1, DEMO_TECHNICIAN_PIN);
     expect(await auth.changePin(1, DEMO_TECHNICIAN_PIN, '111111')).toEqual({
       ok: false,
-      reason: 'unacceptable-pin',
+      error: { code: 'unacceptable-pin' },
     });
     expect(auth.isSignedIn(1)).toBe(true);
-    expect(await auth.changePin(1, DEMO_TECHNICIAN_PIN, '246810')).toEqual({ ok: true });
+    expect(await auth.changePin(1, DEMO_TECHNICIAN_PIN, '246810')).toEqual({ ok: true, value: null });
     // The demonstration PIN no longer opens it; the new one does.
-    expect(await auth.login(2, DEMO_TECHNICIAN_PIN)).toMatchObject({ ok: false, reason: 'wrong-pin' });
+    expect(await auth.login(2, DEMO_TECHNICIAN_PIN)).toMatchObject({
+      ok: false,
+      error: { code: 'wrong-pin' },
+    });
     expect(await auth.login(2, '246810')).toMatchObject({ ok: true });
     // A wrong current PIN ends the session: more guesses go through sign-in and its lockout.
-    expect(await auth.changePin(2, '135791', '864200')).toEqual({ ok: false, reason: 'wrong-pin' });
+    expect(await auth.changePin(2, '135791', '864200')).toEqual({ ok: false, error: { code: 'wrong-pin' } });
     expect(auth.isSignedIn(2)).toBe(false);
     expect(await auth.login(3, '246810')).toMatchObject({ ok: true });
     expect((await auditRows(s)).map((r) => r.event)).toContain('technician.pin-changed');

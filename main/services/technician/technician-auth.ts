@@ -1,6 +1,7 @@
 import { randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 import { z } from 'zod';
+import { err, ok, type Result } from '../../../contract/result.js';
 import type { KioskStore } from '../../store/store.js';
 
 const scrypt = promisify(scryptCb) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
@@ -64,18 +65,24 @@ const FRESH: LockoutState = {
   refused: 0,
 };
 
-/** Outcome of a login attempt. */
-export type LoginOutcome =
-  | { readonly ok: true; readonly expiresAt: number }
-  | {
-      readonly ok: false;
-      readonly reason: 'wrong-pin' | 'locked' | 'no-pin-set';
-      /** Attempts left before the next lockout (0 while locked). */
-      readonly attemptsLeft: number;
-      /** When the lockout ends (ms since the epoch), or null when not locked. */
-      readonly lockedUntil: number | null;
-      readonly retryAfterMs?: number;
-    };
+/** Why a login attempt was refused. */
+export interface LoginRefusal {
+  readonly code: 'wrong-pin' | 'locked' | 'no-pin-set';
+  /** Attempts left before the next lockout (0 while locked). */
+  readonly attemptsLeft: number;
+  /** When the lockout ends (ms since the epoch), or null when not locked. */
+  readonly lockedUntil: number | null;
+  readonly retryAfterMs?: number;
+}
+
+/** Outcome of a login attempt: signed in until `expiresAt`, or refused. */
+export type LoginOutcome = Result<{ readonly expiresAt: number }, LoginRefusal>;
+
+/** Outcome of a PIN change from the technician screen. */
+export type PinChangeOutcome = Result<
+  null,
+  { readonly code: 'not-signed-in' | 'wrong-pin' | 'unacceptable-pin' }
+>;
 
 /** Options of {@link TechnicianAuth}. */
 export interface TechnicianAuthOptions {
@@ -175,7 +182,7 @@ export class TechnicianAuth {
       const longest = this.lockoutLength(state.level);
       const lockedUntil = Math.min(state.lockedUntil, now + longest);
       await this.writeState({ ...state, lockedUntil, refused: state.refused + 1 });
-      return { ok: false, reason: 'locked', attemptsLeft: 0, lockedUntil, retryAfterMs: lockedUntil - now };
+      return err({ code: 'locked', attemptsLeft: 0, lockedUntil, retryAfterMs: lockedUntil - now });
     }
     // The lockout (if any) is over: account for what it refused.
     state = await this.flushRefused(state);
@@ -207,7 +214,7 @@ export class TechnicianAuth {
       const expiresAt = now + (this.options.sessionMs ?? 10 * 60_000);
       this.sessions.set(connectionId, expiresAt);
       await this.store.audit.append('technician.login', 'technician', {});
-      return { ok: true, expiresAt };
+      return ok({ expiresAt });
     }
 
     state = {
@@ -221,10 +228,10 @@ export class TechnicianAuth {
       const lockedUntil = now + this.lockoutLength(level);
       state = await this.flushFailures({ ...state, level }, lockedUntil);
       await this.writeState({ ...state, level, lockedUntil });
-      return { ok: false, reason: 'locked', attemptsLeft: 0, lockedUntil, retryAfterMs: lockedUntil - now };
+      return err({ code: 'locked', attemptsLeft: 0, lockedUntil, retryAfterMs: lockedUntil - now });
     }
     await this.writeState(state);
-    return { ok: false, reason, attemptsLeft: this.maxFailures - state.failures, lockedUntil: null };
+    return err({ code: reason, attemptsLeft: this.maxFailures - state.failures, lockedUntil: null });
   }
 
   /** Whether a connection holds a live technician session. */
@@ -249,12 +256,8 @@ export class TechnicianAuth {
    * (a screen left signed in must not let a passer-by take the kiosk over). A wrong current PIN ends the session,
    * so further guesses go through sign-in and its lockout.
    */
-  async changePin(
-    connectionId: number,
-    current: string,
-    next: string,
-  ): Promise<{ ok: true } | { ok: false; reason: 'not-signed-in' | 'wrong-pin' | 'unacceptable-pin' }> {
-    if (!this.isSignedIn(connectionId)) return { ok: false, reason: 'not-signed-in' };
+  async changePin(connectionId: number, current: string, next: string): Promise<PinChangeOutcome> {
+    if (!this.isSignedIn(connectionId)) return err({ code: 'not-signed-in' });
     const stored = await this.store.settings.get(TECHNICIAN_PIN_SETTING, storedPinSchema, null);
     let good: boolean;
     if (stored) {
@@ -264,11 +267,11 @@ export class TechnicianAuth {
     } else good = this.options.demonstration === true && current === DEMO_TECHNICIAN_PIN;
     if (!good) {
       await this.logout(connectionId);
-      return { ok: false, reason: 'wrong-pin' };
+      return err({ code: 'wrong-pin' });
     }
-    if (!isAcceptablePin(next)) return { ok: false, reason: 'unacceptable-pin' };
+    if (!isAcceptablePin(next)) return err({ code: 'unacceptable-pin' });
     await this.setPin(next);
-    return { ok: true };
+    return ok(null);
   }
 
   /**
