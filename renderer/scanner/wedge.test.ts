@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { KeyboardWedgeClassifier, type WedgeKey, type WedgeOptions, type WedgeScan } from './wedge.js';
-
-/** Runs a whole key sequence through a fresh classifier; returns every scan in it. */
-function findWedgeScans(keys: readonly WedgeKey[], options: WedgeOptions = {}): WedgeScan[] {
-  const classifier = new KeyboardWedgeClassifier(options);
-  const scans: WedgeScan[] = [];
-  for (const k of keys) {
-    const scan = classifier.feed(k);
-    if (scan) scans.push(scan);
-  }
-  return scans;
-}
+import { findWedgeScans } from '../test-support/wedge-scans.js';
+import { KeyboardWedgeClassifier, type WedgeKey } from './wedge.js';
 
 /** Keys for `text` with a fixed gap, then an optional terminator after the same gap. */
 function keys(text: string, gap: number, start = 0, terminator: string | null = 'Enter'): WedgeKey[] {

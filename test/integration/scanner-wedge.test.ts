@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { humanKeystrokes, scannerKeystrokes } from '../../drivers/scanner/wedge-simulator.js';
-import { findWedgeScans } from '../../renderer/scanner/wedge.js';
+import { findWedgeScans } from '../../renderer/test-support/wedge-scans.js';
 
 describe('keyboard wedge: simulated scanners vs simulated people', () => {
   it('finds every scan among human typing across scanner speeds and jitter', () => {
