@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryTransport } from '../transport/memory.js';
+import { TransportError } from '../transport/types.js';
 import type { DeviceStatus } from '../common/status.js';
 import { EscPosEncoder, PROFILE_80MM } from './encoder.js';
 import type { PrintJobReport, PrintJobResult } from './printer.js';
@@ -199,6 +200,34 @@ describe('EscPosPrinter over the simulator', () => {
     await until(() => s.printer.status.state === 'online');
     expect(await s.printer.print(receipt())).toEqual({ ok: true, value: undefined });
     expect(statuses.map((x) => x.state)).toContain('no-device');
+  });
+
+  it('a port that refuses writes but never reports closing is taken as unplugged, and reopened', async () => {
+    // A serial port notices a hang-up only in its read loop, which can miss it: the writes fail (EIO) instead.
+    const s = await sim({ printer: { monitorIntervalMs: 20 } });
+    const host = s.hostTransport;
+    const write = host.write.bind(host);
+    let refuse = true;
+    host.write = async (bytes) => {
+      if (refuse) throw new TransportError('io', 'EIO: i/o error, write');
+      return write(bytes);
+    };
+    await until(() => s.printer.status.state === 'no-device');
+    expect(host.isOpen).toBe(false);
+    expect(s.printer.status).toMatchObject({ state: 'no-device', reason: expect.stringContaining('EIO') });
+    refuse = false;
+    await until(() => s.printer.status.state === 'online');
+    expect(await s.printer.print(receipt())).toEqual({ ok: true, value: undefined });
+    // The same when a job finds the port dead: refused as no-device, nothing printed, and the port reopened.
+    refuse = true;
+    expect(await s.printer.print(receipt())).toMatchObject({
+      ok: false,
+      error: { kind: 'failed', code: 'no-device' },
+    });
+    await until(() => s.printer.status.state === 'no-device');
+    refuse = false;
+    await until(() => s.printer.status.state === 'online');
+    expect(s.simulator.jobs).toHaveLength(1);
   });
 
   it('cable pulled while the job is being sent → unknown{connection-lost}, never printed', async () => {

@@ -4,8 +4,8 @@ import { err, ok } from '../../contract/result.js';
 import type { DeviceResult } from '../common/result.js';
 import { fail } from '../common/result.js';
 import type { DeviceStatus } from '../common/status.js';
-import type { ByteTransport, TransportError } from '../transport/types.js';
-import { toTransportError } from '../transport/types.js';
+import type { ByteTransport } from '../transport/types.js';
+import { TransportError, toTransportError } from '../transport/types.js';
 import type { PrintConfirmation, PrinterProfile } from './profile.js';
 import { PROFILE_80MM } from './profile.js';
 import type { PrinterCondition } from './status.js';
@@ -424,6 +424,24 @@ export class EscPosPrinter {
     }, this.monitorIntervalMs);
   }
 
+  /**
+   * The port refused a write (EIO from a device that vanished) yet never reported closing — a serial port's close
+   * is only noticed by its read loop, which can miss a hang-up. Treated as unplugged: closed, shown as no-device,
+   * reopened on the reconnect schedule.
+   */
+  private dropConnection(message: string): void {
+    void this.transport
+      .close()
+      // The port is gone either way; its own close error adds nothing to `message`.
+      .catch(() => undefined)
+      .finally(() => {
+        // Closing may already have reported it (the transport's close event, without the cause): then only the
+        // reason is added.
+        if (this.status_.state !== 'no-device') this.onTransportClose(new TransportError('closed', message));
+        else if (this.started) this.setStatus({ state: 'no-device', reason: message });
+      });
+  }
+
   private onTransportClose(reason: TransportError | null): void {
     this.resolveWaiter('closed');
     // Replies to GS r sent on this connection will not come on the next one.
@@ -494,6 +512,7 @@ export class EscPosPrinter {
   /** Records a status round; `busy` keeps a fine printer shown as busy while a job prints. */
   private afterRead(r: DeviceResult<PrinterCondition>, busy = false): void {
     if (!r.ok) {
+      if (r.error.code === 'closed' && this.transport.isOpen) this.dropConnection(r.error.message);
       if (r.error.code === 'invalid-status-byte') {
         this.setStatus({
           state: 'error',

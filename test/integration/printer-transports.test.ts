@@ -159,7 +159,13 @@ describe('encoder → printer facade → real transport → simulator', () => {
     let pair: PtyPair = await createPtyPair({ dir });
     const sim = new PrinterSimulator(timed);
     let ep = await serveSimulatorOn(sim, new SerialTransport({ path: pair.b }));
-    const printer = new EscPosPrinter({ transport: new SerialTransport({ path: pair.a }), ...fast });
+    // Idle status polls, as the kiosk runs its printer (main/core/real-devices.ts): the hang-up is noticed by the
+    // port's read loop or, when that misses it, by the next poll's refused write.
+    const printer = new EscPosPrinter({
+      transport: new SerialTransport({ path: pair.a }),
+      ...fast,
+      monitorIntervalMs: 200,
+    });
     cleanups.push(() => printer.stop());
     await printer.start();
     expect(printer.status.state).toBe('online');
