@@ -90,7 +90,8 @@ test.describe('technician: cameras', () => {
     );
     await testArea.getByRole('button', { name: '结束测试' }).tap();
     await expect(page.locator('video')).toHaveCount(0);
-    expect(await page.evaluate('window.testTracks.map((t) => t.readyState)')).toEqual(['ended']);
+    // The camera is released as the panel unmounts (an effect's clean-up, a moment after the tap).
+    await expect.poll(() => page.evaluate('window.testTracks.map((t) => t.readyState)')).toEqual(['ended']);
 
     // Stored like `booth config set-device` stores it, and still in force after the core restarts.
     await tech.restart();
@@ -118,7 +119,8 @@ test.describe('technician: cameras', () => {
     );
     await page.getByRole('button', { name: '退出维护' }).tap();
     await expect(page.getByRole('button', { name: '维护' })).toBeVisible();
-    expect(await page.evaluate('window.testTracks.map((t) => t.readyState)')).toEqual(['ended']);
+    // The camera is released as the panel unmounts (an effect's clean-up, a moment after the tap).
+    await expect.poll(() => page.evaluate('window.testTracks.map((t) => t.readyState)')).toEqual(['ended']);
   });
 
   test('unplugging the assigned camera turns its row to no device with what to do, and back when it returns', async ({
