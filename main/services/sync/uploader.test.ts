@@ -8,7 +8,7 @@ import { openStore } from '../../store/store.js';
 import { TransactionService, type CompleteTransactionInput } from '../transactions/transactions.js';
 import type { Logger } from '../../core/log.js';
 import { ManualClock } from './clock.js';
-import { Uploader, readSyncState, type UploadPort } from './uploader.js';
+import { Uploader, readSyncState, type SyncState, type UploadPort } from './uploader.js';
 
 const dirs: string[] = [];
 const cleanups: (() => Promise<void>)[] = [];
@@ -643,5 +643,95 @@ describe('Uploader: errors, refusals, draining', () => {
     // A clock stepped back behind the item's time.
     clock.advance(-60_000);
     expect((await readSyncState(store)).oldestPendingAgeMs).toBe(0);
+  });
+});
+
+describe('Uploader: lifecycle, waiters and drain', () => {
+  it('has a state before it starts, and announces it once when it starts', async () => {
+    const { uploader } = await setup();
+    expect(await uploader.state()).toMatchObject({ pending: 0, lastError: null, lastSuccessAt: null });
+    const states: SyncState[] = [];
+    uploader.events.on('state', (s) => states.push(s));
+    await uploader.start();
+    await vi.waitFor(() => expect(states).toHaveLength(1), { timeout: 10_000 });
+    expect(states[0]).toMatchObject({ pending: 0, lastError: null });
+  });
+
+  it('stop before start is harmless; a second start is ignored; after stop nothing is sent, announced or timed', async () => {
+    const { uploader, transactions, central, clock } = await setup({ lingerMs: 0 });
+    await uploader.stop();
+    await uploader.start();
+    await uploader.start();
+    await transactions.complete(visit());
+    await eventually(clock, () => expect(central.calls).toHaveLength(1));
+    // Nothing left to do: once the wake-ups set while it was pending have fired, none is scheduled again.
+    await settle();
+    clock.advance(1000);
+    await settle();
+    expect(clock.pendingTimers()).toBe(0);
+    // A failure schedules a retry; stopping cancels it.
+    central.respond = fail({ code: 'http', status: 503, message: 'down' });
+    await transactions.complete(visit());
+    await eventually(clock, () => expect(central.calls).toHaveLength(2));
+    await eventually(clock, async () => expect((await uploader.state()).lastError).toBe('http 503: down'));
+    expect(clock.pendingTimers()).toBeGreaterThan(0);
+    await uploader.stop();
+    expect(clock.pendingTimers()).toBe(0);
+    const states: SyncState[] = [];
+    uploader.events.on('state', (s) => states.push(s));
+    await transactions.complete(visit());
+    await settle();
+    clock.advance(60_000);
+    await settle();
+    expect(central.calls).toHaveLength(2);
+    expect(states).toEqual([]);
+  });
+
+  it('a waiter for one transaction is not ended by another one being acknowledged, and hears its own refusal', async () => {
+    const { uploader, transactions, central, clock } = await setup({ lingerMs: 0, batchSize: 1 });
+    const first = await transactions.complete(visit());
+    const refused = await transactions.complete(visit());
+    central.respond = (items) => ({
+      ok: true,
+      value: {
+        results: items.map((item, index) =>
+          item.idempotencyKey === refused.id
+            ? {
+                index,
+                idempotencyKey: item.idempotencyKey,
+                status: 'rejected' as const,
+                error: { code: 'invalid', message: 'bad form' },
+              }
+            : { index, idempotencyKey: item.idempotencyKey, status: 'stored' as const },
+        ),
+      },
+    });
+    // Subscribed while both are pending: the refusal arrives as an event, after the other's acknowledgement.
+    const waiting = uploader.waitForAcknowledgement(refused.id);
+    const outcome = waiting.then(
+      () => 'resolved',
+      (error: unknown) => (error instanceof Error ? error.message : String(error)),
+    );
+    await settle();
+    await uploader.start();
+    await eventually(clock, () => expect(central.calls).toHaveLength(2));
+    expect(central.calls.map((c) => c.items[0]?.idempotencyKey)).toEqual([first.id, refused.id]);
+    expect(await outcome).toBe(`transaction ${refused.number} was rejected: invalid: bad form`);
+  });
+
+  it('drain: gives up at its deadline with the last error, and stops when its signal aborts', async () => {
+    const { uploader, transactions, central, clock } = await setup({ lingerMs: 0 });
+    central.respond = fail({ code: 'http', status: 503, message: 'down' });
+    await uploader.start();
+    await transactions.complete(visit());
+    await eventually(clock, async () => expect((await uploader.state()).lastError).toBe('http 503: down'));
+    await expect(uploader.drain(0)).rejects.toThrow(
+      'central API not reached in time: 1 pending; last error: http 503: down',
+    );
+    const abort = new AbortController();
+    const draining = uploader.drain(3_600_000, abort.signal);
+    await settle();
+    abort.abort();
+    await expect(draining).rejects.toThrow('interrupted with 1 pending');
   });
 });
