@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { SerialPort } from 'serialport';
 import type { ByteTransport } from './types.js';
 import { TransportError, toTransportError } from './types.js';
@@ -10,11 +11,18 @@ export interface SerialOptions {
   readonly dataBits?: 5 | 6 | 7 | 8;
   readonly stopBits?: 1 | 1.5 | 2;
   readonly parity?: 'none' | 'even' | 'odd' | 'mark' | 'space';
+  /**
+   * How often (ms) an open port checks that its device path still exists (default 1000; 0: never). A port's
+   * read loop can miss a hang-up — a USB adapter pulled out, the other end of a PTY gone — and a device that is
+   * only read from (a scanner) would then look connected for ever; the path disappearing is the same unplug.
+   */
+  readonly presenceCheckMs?: number;
 }
 
 /** A serial or USB-serial port (also one end of a socat PTY pair) through the `serialport` package. */
 export class SerialTransport extends TransportListeners implements ByteTransport {
   private port: SerialPort | null = null;
+  private presence: ReturnType<typeof setInterval> | null = null;
   readonly description: string;
 
   constructor(private readonly options: SerialOptions) {
@@ -49,7 +57,10 @@ export class SerialTransport extends TransportListeners implements ByteTransport
     const finish = (reason: TransportError | null): void => {
       if (closed) return;
       closed = true;
-      if (this.port === port) this.port = null;
+      if (this.port === port) {
+        this.port = null;
+        this.stopPresenceCheck();
+      }
       this.emitClose(reason);
     };
     port.on('error', (error: Error) => {
@@ -60,12 +71,28 @@ export class SerialTransport extends TransportListeners implements ByteTransport
       finish(error ? new TransportError('closed', error.message) : null);
     });
     this.port = port;
+    const every = this.options.presenceCheckMs ?? 1000;
+    if (every > 0) {
+      const devicePath = this.options.path;
+      this.presence = setInterval(() => {
+        if (existsSync(devicePath)) return;
+        finish(new TransportError('closed', `${this.description}: ${devicePath} is gone`));
+        if (port.isOpen) port.close(() => undefined);
+      }, every);
+      this.presence.unref();
+    }
+  }
+
+  private stopPresenceCheck(): void {
+    if (this.presence) clearInterval(this.presence);
+    this.presence = null;
   }
 
   async close(): Promise<void> {
     const port = this.port;
     if (!port) return;
     this.port = null;
+    this.stopPresenceCheck();
     if (!port.isOpen) return;
     await new Promise<void>((resolve) => port.close(() => resolve()));
   }

@@ -284,11 +284,11 @@ export class Uploader {
       );
       if (signal) {
         const onAbort = (): void => done(new Error('aborted'));
-        // Stryker disable ObjectLiteral,BooleanLiteral,ArrowFunction,StringLiteral: equivalent: a signal aborts once,
-        // and the wait is settled by then; removing the listener only frees it sooner.
+        // Stryker disable next-line ObjectLiteral,BooleanLiteral,StringLiteral: equivalent: a signal aborts once.
         signal.addEventListener('abort', onAbort, { once: true });
+        // Stryker disable next-line ArrowFunction,StringLiteral: equivalent: the wait is settled by then; removing
+        // the listener only frees it sooner.
         offs.push(() => signal.removeEventListener('abort', onAbort));
-        // Stryker restore ObjectLiteral,BooleanLiteral,ArrowFunction,StringLiteral
       }
       // It may have been acknowledged, or refused for good, before we subscribed.
       this.options.store.db
