@@ -72,7 +72,8 @@ export class SerialTransport extends TransportListeners implements ByteTransport
     });
     this.port = port;
     const every = this.options.presenceCheckMs ?? 1000;
-    if (every > 0) {
+    // Device nodes have paths on Linux and macOS; a Windows port name (COM3) is no file to look for.
+    if (every > 0 && this.options.path.startsWith('/')) {
       const devicePath = this.options.path;
       this.presence = setInterval(() => {
         if (existsSync(devicePath)) return;
